@@ -1,0 +1,26 @@
+/**
+ * Links each cached wrapper to the function it wraps. The fingerprint walk unwraps through it, so
+ * a recursive annotated function (whose own name now holds the wrapper) is seen as a cycle to
+ * itself rather than as an opaque native-looking wrapper, and `explain` shows the real code.
+ */
+export interface WrappedInfo {
+  readonly original: Function;
+  readonly name: string;
+}
+
+const wrappers = new WeakMap<Function, WrappedInfo>();
+
+export function registerWrapper(wrapper: Function, info: WrappedInfo): void {
+  wrappers.set(wrapper, info);
+}
+
+export function wrappedInfo(fn: Function): WrappedInfo | undefined {
+  return wrappers.get(fn);
+}
+
+/** The original function behind any number of cache wrappers. */
+export function unwrap(fn: Function): Function {
+  let current = fn;
+  for (let info = wrappers.get(current); info !== undefined; info = wrappers.get(current)) current = info.original;
+  return current;
+}
