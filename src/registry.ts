@@ -12,6 +12,7 @@ const wrappers = new WeakMap<Function, WrappedInfo>();
 
 export function registerWrapper(wrapper: Function, info: WrappedInfo): void {
   wrappers.set(wrapper, info);
+  if (listeners.size > 0) notifyListeners(wrapper, info);
 }
 
 export function wrappedInfo(fn: Function): WrappedInfo | undefined {
@@ -23,4 +24,22 @@ export function unwrap(fn: Function): Function {
   let current = fn;
   for (let info = wrappers.get(current); info !== undefined; info = wrappers.get(current)) current = info.original;
   return current;
+}
+
+/**
+ * Observers of wrapper creation. `smartcache explain` loads a file in a child process and needs
+ * the wrappers that loading created (the WeakMap above cannot be enumerated, on purpose: it must
+ * not keep wrappers alive in the user's process). Nothing listens outside that child.
+ */
+export type WrapperListener = (wrapper: Function, info: WrappedInfo) => void;
+const listeners = new Set<WrapperListener>();
+
+/** Calls `listener` for every wrapper registered from now on; returns the unsubscribe function. */
+export function onWrapperRegistered(listener: WrapperListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function notifyListeners(wrapper: Function, info: WrappedInfo): void {
+  for (const listener of listeners) listener(wrapper, info);
 }

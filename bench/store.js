@@ -1,0 +1,198 @@
+'use strict';
+/**
+ * Store figures (issue 2), side by side with bare fs on the same bytes, medians of >= 5 runs:
+ *  - 1 KB result: write (put) and read per op vs fs.writeFileSync / fs.readFileSync
+ *    (target: reads within 1.5x of bare)
+ *  - 100 MB Float64Array: write and read throughput vs bare fs (target >= 0.7x)
+ *  - lookup (read hit) with 1,000 vs 100,000 entries in the store (target: ratio <= 1.2)
+ * Usage: node bench/store.js [--quick]     (exports run({ quick }) for bench/run.js)
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { Store } = require('../dist/store/index.js');
+
+const COMMAND = 'node bench/store.js';
+const META = { fn: 'bench', fingerprint: 'f'.repeat(64), created: Date.now(), computeMs: 1 };
+
+function keyOf(i, salt) {
+  return crypto.createHash('sha256').update(`${salt}:${i}`).digest('hex');
+}
+
+function now() {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function tempRoot(name) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `smartcache-bench-${name}-`));
+}
+
+/** A JSON-like result of about 1 KB once encoded. */
+function smallResult(i) {
+  return {
+    id: i,
+    name: `result-${i}`,
+    ok: true,
+    scores: Array.from({ length: 40 }, (_, j) => (i * 31 + j) / 7),
+    tags: ['alpha', 'beta', 'gamma', 'delta'],
+    rows: Array.from({ length: 8 }, (_, j) => ({ x: j, label: `row ${j} of ${i}` })),
+  };
+}
+
+/** ms per op of `op(i)` over `count` ops, median of `runs` runs. */
+function perOp(runs, count, op) {
+  const times = [];
+  let next = 0;
+  for (let r = 0; r < runs; r++) {
+    const start = now();
+    for (let i = 0; i < count; i++) op(next++);
+    times.push((now() - start) / count);
+  }
+  return median(times);
+}
+
+function small({ quick }) {
+  const runs = quick ? 5 : 7;
+  const count = quick ? 300 : 1000;
+  const root = tempRoot('small');
+  const bare = path.join(root, 'bare');
+  fs.mkdirSync(bare);
+  const store = Store.open(path.join(root, 'store'));
+  try {
+    const encoded = store.encode(META, smallResult(0));
+    const bytes = encoded.bytes;
+    store.write(keyOf(-1, 'small'), encoded);
+    const sample = fs.readFileSync(path.join(store.root, 'smartcache-v1', 'entries', keyOf(-1, 'small').slice(0, 2), keyOf(-1, 'small').slice(2, 4), keyOf(-1, 'small')));
+    const total = runs * count;
+    // Writes go to fresh names on both sides: ext4 flushes data on rename/truncate over an
+    // existing file (auto_da_alloc), which would measure the disk, not the code.
+    const bareWrite = perOp(runs, count, (i) => fs.writeFileSync(path.join(bare, `f${i}`), sample));
+    const storeWrite = perOp(runs, count, (i) => store.put(keyOf(i, 'small'), META, smallResult(i)));
+    const bareRead = perOp(runs, count, (i) => fs.readFileSync(path.join(bare, `f${(i * 7919) % total}`)));
+    const storeRead = perOp(runs, count, (i) => {
+      if (store.read(keyOf((i * 7919) % total, 'small')) === undefined) throw new Error('bench: unexpected miss');
+    });
+    return [
+      row('store 1 KB result: entry size', bytes, 'B'),
+      row('store 1 KB result: write (put) per op', storeWrite * 1000, 'µs'),
+      row('bare fs.writeFileSync of the same bytes per op', bareWrite * 1000, 'µs'),
+      row('store 1 KB write / bare write', storeWrite / bareWrite, '×'),
+      row('store 1 KB result: read per op', storeRead * 1000, 'µs'),
+      row('bare fs.readFileSync of the same bytes per op', bareRead * 1000, 'µs'),
+      row('store 1 KB read / bare read', storeRead / bareRead, '×', '≤ 1.5', storeRead / bareRead <= 1.5),
+    ];
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function large({ quick }) {
+  const runs = 5;
+  const mb = quick ? 20 : 100;
+  const root = tempRoot('large');
+  const store = Store.open(path.join(root, 'store'));
+  const data = new Float64Array((mb * 1e6) / 8);
+  for (let i = 0; i < data.length; i++) data[i] = i * 0.5;
+  const bareBytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const bareFile = path.join(root, 'bare.bin');
+  const key = keyOf(0, 'large');
+  const times = { bareWrite: [], storeWrite: [], bareRead: [], storeRead: [] };
+  try {
+    for (let r = 0; r < runs; r++) {
+      // Remove first so both sides create a new file (see the note on auto_da_alloc above).
+      fs.rmSync(bareFile, { force: true });
+      store.delete(key);
+      let t = now();
+      fs.writeFileSync(bareFile, bareBytes);
+      times.bareWrite.push(now() - t);
+      t = now();
+      store.put(key, META, data);
+      times.storeWrite.push(now() - t);
+      t = now();
+      fs.readFileSync(bareFile);
+      times.bareRead.push(now() - t);
+      t = now();
+      const back = store.read(key);
+      times.storeRead.push(now() - t);
+      if (back === undefined || back.value.length !== data.length || back.value[data.length - 1] !== data[data.length - 1]) throw new Error('bench: bad read');
+    }
+    const mbps = (ms) => (data.byteLength / 1e6) / (ms / 1000);
+    const bw = mbps(median(times.bareWrite));
+    const sw = mbps(median(times.storeWrite));
+    const br = mbps(median(times.bareRead));
+    const sr = mbps(median(times.storeRead));
+    return [
+      row(`store ${mb} MB Float64Array write throughput`, sw, 'MB/s'),
+      row(`bare fs.writeFileSync ${mb} MB throughput`, bw, 'MB/s'),
+      row(`store ${mb} MB write / bare write`, sw / bw, '×', '≥ 0.7', sw / bw >= 0.7),
+      row(`store ${mb} MB Float64Array read throughput`, sr, 'MB/s'),
+      row(`bare fs.readFileSync ${mb} MB throughput`, br, 'MB/s'),
+      row(`store ${mb} MB read / bare read`, sr / br, '×', '≥ 0.7', sr / br >= 0.7),
+    ];
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Median µs per read hit over random keys of a store holding `entries` entries. */
+function lookupCost(entries, runs, reads) {
+  const root = tempRoot(`lookup${entries}`);
+  const store = Store.open(root);
+  try {
+    const value = { n: 1, s: 'x'.repeat(100) };
+    for (let i = 0; i < entries; i++) store.put(keyOf(i, 'lookup'), META, value);
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    return perOp(runs, reads, () => {
+      if (store.read(keyOf(Math.floor(random() * entries), 'lookup')) === undefined) throw new Error('bench: unexpected miss');
+    }) * 1000;
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function lookup({ quick }) {
+  const smallCount = 1000;
+  const bigCount = quick ? 10000 : 100000;
+  const runs = quick ? 5 : 7;
+  const reads = quick ? 1000 : 3000;
+  const few = lookupCost(smallCount, runs, reads);
+  const many = lookupCost(bigCount, runs, reads);
+  return [
+    row(`lookup (read hit) with ${smallCount.toLocaleString('en')} entries`, few, 'µs'),
+    row(`lookup (read hit) with ${bigCount.toLocaleString('en')} entries`, many, 'µs'),
+    row(`lookup ${bigCount.toLocaleString('en')} / ${smallCount.toLocaleString('en')} entries`, many / few, '×', '≤ 1.2', many / few <= 1.2),
+  ];
+}
+
+function row(figure, value, unit, target = '', ok = null) {
+  return { figure, command: COMMAND, value: Number(value.toPrecision(4)), unit, target, ok };
+}
+
+async function run({ quick = false } = {}) {
+  return [...small({ quick }), ...large({ quick }), ...lookup({ quick })];
+}
+
+function printTable(rows) {
+  const width = Math.max(...rows.map((r) => r.figure.length));
+  for (const r of rows) {
+    const verdict = r.ok === null ? '' : r.ok ? '  ok' : '  MISSED';
+    console.log(`${r.figure.padEnd(width)}  ${String(r.value).padStart(10)} ${r.unit.padEnd(4)} ${r.target}${verdict}`);
+  }
+}
+
+module.exports = { run };
+
+if (require.main === module) {
+  run({ quick: process.argv.includes('--quick') }).then(printTable, (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

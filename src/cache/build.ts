@@ -1,0 +1,147 @@
+import { SmartCacheError, SmartCacheTypeError } from '../errors';
+import { explain, fingerprint, type Explanation } from '../fingerprint';
+import { analyzeFunction } from '../fingerprint/analyze';
+import { setFunctionHasher } from '../key';
+import type { ResolvedOptions } from '../options';
+import { registerWrapper, unwrap } from '../registry';
+import { readEnv } from './env';
+import { CachedFunction, type SelfMode } from './wrapper';
+
+/** Per-entry control on every cached function. */
+export interface CachedMethods<A extends readonly unknown[], R = unknown> {
+  /** Removes every stored entry of this function (all fingerprints), on disk and in memory. */
+  clear(): void;
+  /** Hex fingerprint of the function's code and everything it reaches. */
+  fingerprint(): string;
+  /** The dependency tree behind the fingerprint. */
+  explain(): Explanation;
+  /** Whether a valid entry exists for these arguments, without computing. For a method whose
+   * instance is an input, call it with the instance: `obj.m.has.call(obj, ...args)`. */
+  has(...args: A): boolean;
+  /** Removes the entry for these arguments; true if there was one. */
+  delete(...args: A): boolean;
+  /** Recomputes and overwrites the entry for these arguments; returns the fresh result. */
+  refresh(...args: A): R;
+}
+
+/** What `cache(fn)` returns: `fn`'s own signature plus the control methods. */
+export type Cached<F extends (...args: never[]) => unknown> = F & CachedMethods<Parameters<F>, ReturnType<F>>;
+
+/** Function arguments hash by their fingerprint (the key module's default only sees source text). */
+setFunctionHasher(fingerprint);
+
+export interface BuildPlan {
+  readonly name: string;
+  readonly file: string | undefined;
+  readonly self: SelfMode;
+}
+
+const toSource = Function.prototype.toString;
+const toTag = Object.prototype.toString;
+
+/**
+ * Refuses what cannot be cached faithfully. Generators: collecting a sequence to store it would
+ * run an infinite or lazy one forever, and replaying it would run none of its side effects
+ * between yields, so they are refused rather than half-supported. Classes: an instance is never
+ * a storable result.
+ */
+export function checkCacheable(fn: unknown): asserts fn is Function {
+  if (typeof fn !== 'function') {
+    throw new SmartCacheTypeError(`smartcache: cache(fn) needs a function (got ${fn === null ? 'null' : typeof fn})`, { option: 'fn' });
+  }
+  const tag = toTag.call(fn);
+  if (tag === '[object GeneratorFunction]' || tag === '[object AsyncGeneratorFunction]') {
+    throw new SmartCacheError(
+      'ERR_UNSUPPORTED_FUNCTION',
+      `smartcache: ${fn.name || 'anonymous'} is a generator function; generators are not cached (a sequence may be infinite or lazy). Cache a function that returns an array instead.`,
+      { functionName: fn.name },
+    );
+  }
+  if (/^class\b/.test(toSource.call(fn))) {
+    throw new SmartCacheError('ERR_UNSUPPORTED_FUNCTION', `smartcache: ${fn.name || 'anonymous'} is a class; cache a function or a method instead.`, { functionName: fn.name });
+  }
+}
+
+/** `ignore` names and positions as positions; an unknown name is a TypeError at wrap time. */
+export function ignoredPositions(fn: Function, ignore: ReadonlyArray<string | number>): ReadonlySet<number> | undefined {
+  if (ignore.length === 0) return undefined;
+  const positions = new Set<number>();
+  let params: ReadonlyArray<string | undefined> | undefined;
+  for (const item of ignore) {
+    if (typeof item === 'number') {
+      positions.add(item);
+      continue;
+    }
+    params ??= paramsOf(fn);
+    const at = params.indexOf(item);
+    if (at < 0) {
+      const shown = params.map((p) => p ?? '{…}').join(', ');
+      throw new SmartCacheTypeError(`smartcache: option "ignore" names "${item}", which is not a parameter of ${fn.name || 'anonymous'}(${shown})`, { option: 'ignore' });
+    }
+    positions.add(at);
+  }
+  return positions;
+}
+
+function paramsOf(fn: Function): ReadonlyArray<string | undefined> {
+  try {
+    return analyzeFunction(unwrap(fn)).params;
+  } catch (error) {
+    throw new SmartCacheTypeError(`smartcache: option "ignore" names parameters, but the parameters of ${fn.name || 'anonymous'} cannot be read; use positions`, { option: 'ignore', cause: error });
+  }
+}
+
+function defineIdentity(wrapper: Function, fn: Function): void {
+  Object.defineProperty(wrapper, 'name', { value: fn.name, configurable: true });
+  Object.defineProperty(wrapper, 'length', { value: fn.length, configurable: true });
+}
+
+/** The function users call: same name and length as `fn`, plus the control methods. */
+export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildPlan): Function {
+  const ignore = ignoredPositions(fn, options.ignore);
+  const env = readEnv();
+  let wrapper: Function;
+  let methods: CachedMethods<unknown[]>;
+  if (env.off) {
+    // SMARTCACHE=off: nothing is read or written, not even the root folder is resolved.
+    wrapper = function (this: unknown, ...args: unknown[]): unknown {
+      return new.target === undefined ? Reflect.apply(fn, this, args) : Reflect.construct(fn, args, new.target);
+    };
+    methods = {
+      clear: () => undefined,
+      fingerprint: () => fingerprint(fn),
+      explain: () => explain(fn),
+      has: () => false,
+      delete: () => false,
+      refresh(this: unknown, ...args: unknown[]): unknown {
+        return Reflect.apply(fn, this === wrapper ? undefined : this, args);
+      },
+    };
+  } else {
+    const core = new CachedFunction({ fn, name: plan.name, file: plan.file, options, ignore, self: plan.self, log: env.log });
+    wrapper = function (this: unknown, ...args: unknown[]): unknown {
+      // `new` on a cached function constructs uncached: an instance is not a storable result.
+      if (new.target !== undefined) return Reflect.construct(fn, args, new.target);
+      return core.call(this, args);
+    };
+    const selfOf = (self: unknown): unknown => (self === wrapper ? undefined : self);
+    methods = {
+      clear: () => core.clear(),
+      fingerprint: () => fingerprint(fn),
+      explain: () => explain(fn),
+      has(this: unknown, ...args: unknown[]): boolean {
+        return core.has(selfOf(this), args);
+      },
+      delete(this: unknown, ...args: unknown[]): boolean {
+        return core.delete(selfOf(this), args);
+      },
+      refresh(this: unknown, ...args: unknown[]): unknown {
+        return core.refresh(selfOf(this), args);
+      },
+    };
+  }
+  defineIdentity(wrapper, fn);
+  Object.assign(wrapper, methods);
+  registerWrapper(wrapper, { original: fn, name: plan.name });
+  return wrapper;
+}

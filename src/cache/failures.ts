@@ -1,0 +1,32 @@
+import { SmartCacheError, type SmartCacheErrorCode } from '../errors';
+import { warnOnce } from '../warn';
+
+/**
+ * Failures of the cache itself never fail the user's call: one warning per function and cause,
+ * and the call goes on uncached. With `strict: true` they are thrown instead.
+ */
+export function cacheFailure(name: string, strict: boolean, cause: string, error: unknown, code: SmartCacheErrorCode = 'ERR_STORE_IO'): void {
+  if (strict) throw asSmartCacheError(error, code, `${name}: ${cause}`);
+  warnOnce(name, cause, error);
+}
+
+/** The errno behind a store error (`ENOSPC`, `EACCES`, `ENOTDIR`...), for one warning per cause. */
+export function errnoOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** "cannot write to the cache (ENOSPC)": the warning's cause, one per distinct errno. */
+export function ioCause(action: string, error: unknown): string {
+  const errno = errnoOf(error);
+  return errno === undefined ? `${action}; running uncached` : `${action} (${errno}); running uncached`;
+}
+
+function asSmartCacheError(error: unknown, code: SmartCacheErrorCode, message: string): SmartCacheError {
+  if (error instanceof SmartCacheError) return error;
+  return new SmartCacheError(code, message, { cause: error });
+}

@@ -1,0 +1,51 @@
+import { diffExplanations, explain, type DependencyNode } from '../fingerprint';
+import type { Store } from '../store';
+
+/** What changed in a function's code since the fingerprint stored by an earlier run. */
+export interface CodeChange {
+  readonly previousFingerprint: string;
+  /** Human lines from `diffExplanations`, e.g. "helper `scale` (src/math.js:12) changed". */
+  readonly lines: readonly string[];
+}
+
+/** Per (root, name, fingerprint): the change found, or null when there was none to report. */
+const checked = new Map<string, CodeChange | null>();
+
+function isNode(value: unknown): value is DependencyNode {
+  if (typeof value !== 'object' || value === null) return false;
+  const node = value as Record<string, unknown>;
+  return typeof node['fingerprint'] === 'string' && typeof node['name'] === 'string' && Array.isArray(node['children']);
+}
+
+function describeChange(previousTree: unknown, currentTree: DependencyNode): string[] {
+  if (!isNode(previousTree)) return [];
+  try {
+    return diffExplanations(previousTree, currentTree);
+  } catch {
+    // A tree written by an older format: the change is still real, only its description is lost.
+    return [];
+  }
+}
+
+/**
+ * On the first miss of a process with a fingerprint the store has not recorded last, writes the
+ * FunctionRecord (name, fingerprint, file, explain tree) so that later runs and the CLI can say
+ * which dependency changed; once per process per fingerprint. Throws what the store throws.
+ */
+export function recordFingerprint(store: Store, name: string, fn: Function, fingerprint: string, file: string | undefined): CodeChange | null {
+  const id = `${store.root}\u0000${name}\u0000${fingerprint}`;
+  const known = checked.get(id);
+  if (known !== undefined) return known;
+  checked.set(id, null);
+  const previous = store.latestFunctionRecord(name);
+  if (previous !== undefined && previous.fingerprint === fingerprint) return null;
+  const tree = explain(fn).root;
+  const record = file === undefined
+    ? { name, fingerprint, tree, written: Date.now() }
+    : { name, fingerprint, file, tree, written: Date.now() };
+  store.writeFunctionRecord(record);
+  if (previous === undefined) return null;
+  const change: CodeChange = { previousFingerprint: previous.fingerprint, lines: describeChange(previous.tree, tree) };
+  checked.set(id, change);
+  return change;
+}

@@ -1,0 +1,419 @@
+import { performance } from 'node:perf_hooks';
+import { fingerprint as fingerprintOf } from '../fingerprint';
+import { primitiveKey } from '../key';
+import type { ResolvedOptions } from '../options';
+import type { EntryMeta, ReadEntry, Store } from '../store';
+import type { LogMode } from './env';
+import { cacheFailure, ioCause } from './failures';
+import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs, composeKey, memoryKey } from './key-compose';
+import { logHit, logMiss } from './log';
+import { MemoryLayer, type MemoryEntry } from './memory-layer';
+import { type CodeChange, recordFingerprint } from './records';
+import { judge, startSession } from './session';
+import { type Snapshot, snapshotOfRead, snapshotOfStored } from './snapshot';
+import { type FunctionStats, statsFor } from './stats';
+import { resolveRoot, storeFor } from './stores';
+import { isPromiseEntry, promiseMeta } from './promise-meta';
+import { writeEntry } from './writer';
+import { selfModeOf } from './self-mode';
+
+/** Which `this` is an input of the key. */
+export type SelfMode =
+  /** Decided on the first call from the code: `call` if it mentions `this` or `super`, else `none`. */
+  | { readonly kind: 'auto' }
+  /** Never: arrow functions, and code that does not mention `this` or `super`. */
+  | { readonly kind: 'none' }
+  /** The call's `this` (class fingerprint + own state), unless it is absent or the global object. */
+  | { readonly kind: 'call' }
+  /** The decorator's `watch(self)` parts, plus the class (so edits to its methods invalidate). */
+  | { readonly kind: 'watch'; readonly watch: (self: never) => readonly unknown[] };
+
+export interface WrapPlan {
+  readonly fn: Function;
+  readonly name: string;
+  /** Project-relative file of the function, for the FunctionRecord. */
+  readonly file: string | undefined;
+  readonly options: ResolvedOptions;
+  readonly ignore: ReadonlySet<number> | undefined;
+  readonly self: SelfMode;
+  readonly log: LogMode;
+}
+
+/** Everything a call needs once the function's fingerprint is known. */
+interface Ready {
+  readonly store: Store;
+  readonly stats: FunctionStats;
+  readonly identity: KeyIdentity;
+}
+
+/** Where one call's result lives. */
+interface Slot {
+  readonly inputs: CallInputs;
+  readonly key: string;
+  readonly memKey: string;
+}
+
+/** An async computation shared by concurrent identical calls. */
+interface Settled {
+  readonly value: unknown;
+  readonly snapshot: Snapshot | undefined;
+  readonly computeMs: number;
+}
+
+/** Memory hits are timed on one call in SAMPLE (a power of two): two clock reads cost ~80 ns. */
+const SAMPLE = 64;
+/** Stats are judged at 20, 40, 80... calls and at exit. */
+const FIRST_JUDGEMENT = 20;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** `this` worth hashing: not absent, not the global object, not an ES module namespace. */
+function isSelfInput(self: unknown): boolean {
+  if (self === undefined || self === null || self === globalThis) return false;
+  return typeof self !== 'object' || (self as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== 'Module';
+}
+
+function isFresh(expires: number | undefined): boolean {
+  return expires === undefined || expires > Date.now();
+}
+
+const settledValue = (s: Settled): unknown => s.value;
+
+/**
+ * One cached function: fingerprint -> key -> memory -> disk -> compute -> store. The fast path
+ * (all arguments primitive, no `key`/`dependsOn`/`ignore`, `this` not an input) looks the memory
+ * layer up by `primitiveKey()` before any hashing.
+ */
+export class CachedFunction {
+  readonly name: string;
+  private readonly fn: Function;
+  private readonly options: ResolvedOptions;
+  private readonly plan: InputPlan;
+  private readonly memory: MemoryLayer | undefined;
+  private readonly fast: boolean;
+  private readonly logCalls: boolean;
+  private readonly ttl: number | undefined;
+  private self: SelfMode;
+  private ready: Ready | undefined;
+  private bypass = false;
+  private nextJudgement = FIRST_JUDGEMENT;
+  private tick = 0;
+  private readonly inflight = new Map<string, Promise<Settled>>();
+  private change: CodeChange | null = null;
+
+  constructor(private readonly wrap: WrapPlan) {
+    this.name = wrap.name;
+    this.fn = wrap.fn;
+    this.options = wrap.options;
+    this.self = wrap.self;
+    this.ttl = wrap.options.ttlMs;
+    this.logCalls = wrap.log === 'calls';
+    const selfLabel = wrap.self.kind === 'watch' ? 'watch()' : 'this';
+    this.plan = { key: wrap.options.key, ignore: wrap.ignore, dependsOn: wrap.options.dependsOn, selfLabel };
+    const memory = wrap.options.memory;
+    this.memory = memory.enabled && memory.maxEntries > 0 ? new MemoryLayer(memory.maxEntries, memory.maxBytes) : undefined;
+    this.fast = this.memory !== undefined && this.plan.key === undefined && this.plan.dependsOn === undefined && this.plan.ignore === undefined;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The call path
+
+  call(self: unknown, args: unknown[]): unknown {
+    if (this.ready === undefined && this.prepare() === undefined) return Reflect.apply(this.fn, self, args);
+    const t0 = this.logCalls || (++this.tick & (SAMPLE - 1)) === 0 ? performance.now() : 0;
+    const selfValue = this.self.kind === 'none' ? NO_SELF : this.selfInput(self);
+    let fastKey: string | undefined;
+    if (this.fast && selfValue === NO_SELF) {
+      fastKey = primitiveKey(args);
+      if (fastKey !== undefined) {
+        // `fast` implies a memory layer.
+        const entry = (this.memory as MemoryLayer).get(fastKey);
+        if (entry !== undefined && (entry.expires === undefined || entry.expires > Date.now())) {
+          return this.memoryHit(entry, t0, this.logCalls ? 1 : SAMPLE);
+        }
+      }
+    }
+    return this.lookup(self, selfValue, args, fastKey, t0 === 0 ? performance.now() : t0);
+  }
+
+  private lookup(self: unknown, selfValue: unknown, args: unknown[], fastKey: string | undefined, t0: number): unknown {
+    const ready = this.ready as Ready;
+    const slot = this.slot(ready, args, selfValue, fastKey);
+    const memory = this.memory;
+    if (memory !== undefined) {
+      const entry = memory.get(slot.memKey);
+      if (entry !== undefined) {
+        if (isFresh(entry.expires)) return this.memoryHit(entry, t0, 1);
+        memory.delete(slot.memKey);
+      }
+    }
+    const pending = this.inflight.get(slot.key);
+    if (pending !== undefined) return this.join(ready, pending, slot, t0);
+    let expired = false;
+    const read = this.readDisk(ready, slot.key);
+    if (read !== undefined) {
+      if (isFresh(read.meta.expires)) return this.diskHit(ready, read, slot, t0);
+      expired = true;
+    }
+    return this.miss(ready, self, args, slot, expired ? 'expired' : undefined, t0);
+  }
+
+  private slot(ready: Ready, args: readonly unknown[], selfValue: unknown, fastKey: string | undefined): Slot {
+    const inputs = callInputs(this.plan, args, selfValue);
+    return { inputs, key: composeKey(ready.identity, inputs), memKey: fastKey ?? memoryKey(inputs) };
+  }
+
+  private selfInput(self: unknown): unknown {
+    if (!isSelfInput(self)) return NO_SELF;
+    const mode = this.self;
+    if (mode.kind !== 'watch') return self;
+    // The class joins the watched parts: its fingerprint covers every method `this.x()` may call.
+    return [(self as { constructor?: unknown }).constructor, ...mode.watch(self as never)];
+  }
+
+  private memoryHit(entry: MemoryEntry, t0: number, weight: number): unknown {
+    const stats = (this.ready as Ready).stats;
+    stats.calls++;
+    stats.hits++;
+    stats.savedMs += entry.computeMs;
+    const value = entry.snapshot.read();
+    if (t0 !== 0) {
+      const ms = performance.now() - t0;
+      stats.overheadMs += ms * weight;
+      if (this.logCalls) logHit(this.name, entry.key, ms);
+    }
+    if (stats.calls >= this.nextJudgement) this.judgeNow(stats);
+    return entry.promise ? Promise.resolve(value) : value;
+  }
+
+  private diskHit(ready: Ready, read: ReadEntry, slot: Slot, t0: number): unknown {
+    const promise = isPromiseEntry(read.meta);
+    this.remember(slot, snapshotOfRead(read), read.meta.expires, read.meta.computeMs, promise);
+    const stats = ready.stats;
+    stats.hitKeys.add(slot.key);
+    const ms = performance.now() - t0;
+    this.count(stats, 'hit', ms, 0, read.meta.computeMs);
+    if (this.logCalls) logHit(this.name, slot.key, ms);
+    return promise ? Promise.resolve(read.value) : read.value;
+  }
+
+  private miss(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number): unknown {
+    this.noteFingerprint(ready);
+    const started = performance.now();
+    let result: unknown;
+    try {
+      result = Reflect.apply(this.fn, self, args);
+    } catch (error) {
+      const ended = performance.now();
+      this.count(ready.stats, 'miss', started - t0, ended - started, 0);
+      if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'threw, nothing stored');
+      throw error;
+    }
+    if (isThenable(result)) return this.missAsync(ready, result, slot, reason, t0, started);
+    const computeMs = performance.now() - started;
+    const saving = performance.now();
+    this.save(ready, slot, result, computeMs, false);
+    const ended = performance.now();
+    this.count(ready.stats, 'miss', started - t0 + (ended - saving), computeMs, 0);
+    if (this.logCalls) logMiss(this.name, slot.key, ended - t0, reason ?? this.missReason(ready, slot));
+    return result;
+  }
+
+  private missAsync(ready: Ready, result: PromiseLike<unknown>, slot: Slot, reason: string | undefined, t0: number, started: number): Promise<unknown> {
+    const before = started - t0;
+    const settle = (value: unknown): Settled => {
+      const computeMs = performance.now() - started;
+      const saving = performance.now();
+      const snapshot = this.save(ready, slot, value, computeMs, true);
+      const ended = performance.now();
+      this.count(ready.stats, 'miss', before + (ended - saving), computeMs, 0);
+      if (this.logCalls) logMiss(this.name, slot.key, ended - t0, reason ?? this.missReason(ready, slot));
+      return { value, snapshot, computeMs };
+    };
+    const reject = (error: unknown): never => {
+      const ended = performance.now();
+      this.count(ready.stats, 'miss', before, ended - started, 0);
+      if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'rejected, nothing stored');
+      throw error;
+    };
+    const shared = Promise.resolve(result).then(settle, reject);
+    this.inflight.set(slot.key, shared);
+    const done = (): void => {
+      if (this.inflight.get(slot.key) === shared) this.inflight.delete(slot.key);
+    };
+    shared.then(done, done);
+    return shared.then(settledValue);
+  }
+
+  /** A concurrent identical call: waits for the running one; gets its own copy of the value. */
+  private join(ready: Ready, pending: Promise<Settled>, slot: Slot, t0: number): Promise<unknown> {
+    return pending.then(
+      (s) => {
+        const ms = performance.now() - t0;
+        this.count(ready.stats, 'hit', 0, 0, s.computeMs);
+        if (this.logCalls) logHit(this.name, slot.key, ms, 'shared a running call');
+        return s.snapshot === undefined ? s.value : s.snapshot.read();
+      },
+      (error: unknown) => {
+        this.count(ready.stats, 'miss', 0, 0, 0);
+        throw error;
+      },
+    );
+  }
+
+  private count(stats: FunctionStats, outcome: 'hit' | 'miss', overheadMs: number, computeMs: number, savedMs: number): void {
+    stats.calls++;
+    if (outcome === 'hit') stats.hits++;
+    else stats.misses++;
+    stats.overheadMs += overheadMs;
+    stats.computeMs += computeMs;
+    stats.savedMs += savedMs;
+    if (stats.calls >= this.nextJudgement) this.judgeNow(stats);
+  }
+
+  private judgeNow(stats: FunctionStats): void {
+    this.nextJudgement = stats.calls * 2;
+    judge(stats);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Store access: every failure is warned once (or thrown with `strict`), never fails the call
+
+  private readDisk(ready: Ready, key: string): ReadEntry | undefined {
+    try {
+      return ready.store.read(key);
+    } catch (error) {
+      this.storeFailure(ready, 'cannot read the cache', error);
+      return undefined;
+    }
+  }
+
+  /** Encodes and stores a computed value; returns the snapshot the memory layer keeps. */
+  private save(ready: Ready, slot: Slot, value: unknown, computeMs: number, promise: boolean): Snapshot | undefined {
+    const created = Date.now();
+    const base: EntryMeta = { fn: this.name, fingerprint: ready.identity.fingerprint, created, computeMs };
+    const withTtl: EntryMeta = this.ttl === undefined ? base : { ...base, expires: created + this.ttl };
+    const meta = promise ? promiseMeta(withTtl) : withTtl;
+    let stored: ReturnType<typeof snapshotOfStored>;
+    try {
+      stored = snapshotOfStored(ready.store, meta, value);
+    } catch (error) {
+      cacheFailure(this.name, this.options.strict, 'result cannot be stored exactly; returned uncached', error, 'ERR_UNSERIALIZABLE_RESULT');
+      return undefined;
+    }
+    writeEntry(ready.store, slot.key, stored.encoded, (error) => this.storeFailure(ready, 'cannot write to the cache', error));
+    this.remember(slot, stored.snapshot, meta.expires, computeMs, promise);
+    return stored.snapshot;
+  }
+
+  private remember(slot: Slot, snapshot: Snapshot, expires: number | undefined, computeMs: number, promise: boolean): void {
+    this.memory?.set(slot.memKey, { key: slot.key, snapshot, expires, computeMs, promise, used: true });
+  }
+
+  private storeFailure(ready: Ready, action: string, error: unknown): void {
+    ready.stats.storeFailed = true;
+    cacheFailure(this.name, this.options.strict, ioCause(action, error), error);
+  }
+
+  /** First miss of the process: record the fingerprint; remember what changed since the last one. */
+  private noteFingerprint(ready: Ready): void {
+    try {
+      this.change = recordFingerprint(ready.store, this.name, this.fn, ready.identity.fingerprint, this.wrap.file);
+    } catch (error) {
+      this.storeFailure(ready, 'cannot record the function', error);
+    }
+  }
+
+  /** Why a key is missing: an entry under the previous fingerprint means the code changed. */
+  private missReason(ready: Ready, slot: Slot): string {
+    const change = this.change;
+    if (change === null) return 'new arguments';
+    try {
+      const before = composeKey({ ...ready.identity, fingerprint: change.previousFingerprint }, slot.inputs);
+      if (!ready.store.has(before)) return 'new arguments';
+    } catch {
+      return 'new arguments';
+    }
+    return change.lines.length > 0 ? change.lines.join('; ') : 'code changed';
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Setup
+
+  /** Root, store, stats, fingerprint: on the first call. Undefined = run uncached (warned). */
+  private prepare(): Ready | undefined {
+    if (this.bypass) return undefined;
+    const root = resolveRoot(this.options.dir);
+    startSession(root, this.wrap.log);
+    const stats = statsFor(root, this.name, this.wrap.file);
+    let fingerprint: string;
+    try {
+      fingerprint = fingerprintOf(this.fn);
+    } catch (error) {
+      this.bypass = true;
+      cacheFailure(this.name, this.options.strict, 'cannot fingerprint its code, so it runs uncached (a stale hit would be worse)', error, 'ERR_FINGERPRINT');
+      return undefined;
+    }
+    stats.fingerprint = fingerprint;
+    if (this.self.kind === 'auto') this.self = selfModeOf(this.fn);
+    this.ready = { store: storeFor(root), stats, identity: { name: this.name, fingerprint, version: this.options.version } };
+    return this.ready;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Per-entry control: .has() .delete() .refresh() .clear()
+
+  has(self: unknown, args: unknown[]): boolean {
+    const ready = this.ready ?? this.prepare();
+    if (ready === undefined) return false;
+    const slot = this.controlSlot(ready, self, args);
+    const entry = this.memory?.get(slot.memKey);
+    if (entry !== undefined && isFresh(entry.expires)) return true;
+    try {
+      if (this.ttl === undefined) return ready.store.has(slot.key);
+      const read = ready.store.read(slot.key);
+      return read !== undefined && isFresh(read.meta.expires);
+    } catch (error) {
+      this.storeFailure(ready, 'cannot read the cache', error);
+      return false;
+    }
+  }
+
+  delete(self: unknown, args: unknown[]): boolean {
+    const ready = this.ready ?? this.prepare();
+    if (ready === undefined) return false;
+    const slot = this.controlSlot(ready, self, args);
+    const inMemory = this.memory?.delete(slot.memKey) ?? false;
+    try {
+      return ready.store.delete(slot.key) || inMemory;
+    } catch (error) {
+      this.storeFailure(ready, 'cannot write to the cache', error);
+      return inMemory;
+    }
+  }
+
+  refresh(self: unknown, args: unknown[]): unknown {
+    const ready = this.ready ?? this.prepare();
+    if (ready === undefined) return Reflect.apply(this.fn, self, args);
+    return this.miss(ready, self, args, this.controlSlot(ready, self, args), 'refresh', performance.now());
+  }
+
+  clear(): void {
+    this.memory?.clear();
+    const root = resolveRoot(this.options.dir);
+    try {
+      storeFor(root).clearFunction(this.name);
+    } catch (error) {
+      cacheFailure(this.name, this.options.strict, ioCause('cannot clear the cache', error), error);
+    }
+  }
+
+  /** The slot a call with this `this` and these arguments uses, fast-path memory key included. */
+  private controlSlot(ready: Ready, self: unknown, args: readonly unknown[]): Slot {
+    const selfValue = this.self.kind === 'none' ? NO_SELF : this.selfInput(self);
+    const fastKey = this.fast && selfValue === NO_SELF ? primitiveKey(args) : undefined;
+    return this.slot(ready, args, selfValue, fastKey);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Starts the explain child: `node --require <dist/preload/register.js> explain-child.js <file>`
+ * (or `--import register.mjs` for an ES module), in the file's project folder, and reads back
+ * what it found. User code runs only there, never in the CLI process.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { findProjectRoot } from '../project';
+import { usageError } from './context';
+import type { ChildResult } from './explain-types';
+import { isEsmFile } from './module-kind';
+
+const DIST = path.resolve(__dirname, '..');
+const CHILD_TIMEOUT_MS = 120_000;
+
+function preloadFlags(target: string): string[] {
+  return isEsmFile(target)
+    ? ['--import', pathToFileURL(path.join(DIST, 'preload', 'register.mjs')).href]
+    : ['--require', path.join(DIST, 'preload', 'register.js')];
+}
+
+/** The last line of the child's stderr that looks like an error, for a one-line report. */
+function lastErrorLine(stderr: string): string | undefined {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return [...lines].reverse().find((l) => /error/i.test(l)) ?? lines[lines.length - 1];
+}
+
+function relayWarnings(stderr: string, warn: (line: string) => void): void {
+  for (const line of stderr.split('\n')) if (line.startsWith('[smartcache] warning')) warn(line);
+}
+
+export function runExplainChild(target: string, filter: string | undefined, warn: (line: string) => void): ChildResult {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'smartcache-explain-'));
+  const resultFile = path.join(scratch, 'result.json');
+  try {
+    const args = [...preloadFlags(target), path.join(__dirname, 'explain-child.js'), target, resultFile, ...(filter === undefined ? [] : [filter])];
+    const child = spawnSync(process.execPath, args, {
+      cwd: findProjectRoot(path.dirname(target)) ?? path.dirname(target),
+      // Loading the file may call its cached functions: their results go to a scratch root so
+      // that explaining never adds to, or reorders, the user's cache.
+      env: { ...process.env, SMARTCACHE_DIR: path.join(scratch, 'cache'), SMARTCACHE_LOG: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+      timeout: CHILD_TIMEOUT_MS,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    relayWarnings(child.stderr ?? '', warn);
+    if (fs.existsSync(resultFile)) return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as ChildResult;
+    if (child.error !== undefined) throw usageError(`cannot explain ${target}: ${child.error.message}`);
+    const why = lastErrorLine(child.stderr ?? '') ?? `exit code ${String(child.status ?? child.signal)}`;
+    return { ok: false, error: `cannot load ${target}: ${why}` };
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,17 @@
+/** What the explain child process hands back to the CLI (JSON in a temp file). */
+import type { Explanation } from '../fingerprint';
+
+export interface ExplainedFunction {
+  /** The cache identity, as stored in entries and FunctionRecords. */
+  readonly name: string;
+  /** Other names the user may type after `#`: the function's own name, Class.method. */
+  readonly aliases: readonly string[];
+  /** Project-relative file of the function. */
+  readonly file: string;
+  readonly fingerprint: string;
+  readonly explanation: Explanation;
+}
+
+export type ChildResult =
+  | { readonly ok: true; readonly available: ReadonlyArray<{ readonly name: string; readonly aliases: readonly string[] }>; readonly functions: readonly ExplainedFunction[] }
+  | { readonly ok: false; readonly error: string };

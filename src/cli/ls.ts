@@ -1,0 +1,84 @@
+/** `smartcache ls`: what the cache holds, one function per block, one line per fingerprint. */
+import type { Command } from 'commander';
+import type { StatsDelta } from '../store';
+import { DIR_FLAG, DIR_HELP, openExistingStore, type DirOption } from './context';
+import { formatBytes, formatMs, isoTime, shortHash, timeAgo } from './format';
+import { takeInventory, type FunctionSummary } from './inventory';
+import type { Output } from './output';
+import { renderTable } from './table';
+
+interface LsOptions extends DirOption {
+  readonly json?: boolean;
+}
+
+const COLUMNS = [
+  { header: 'FUNCTION' },
+  { header: 'FILE' },
+  { header: 'FINGERPRINT' },
+  { header: 'VERSION' },
+  { header: 'ENTRIES', align: 'right' },
+  { header: 'SIZE', align: 'right' },
+  { header: 'LAST USED' },
+  { header: 'HITS', align: 'right' },
+  { header: 'SAVED', align: 'right' },
+] as const;
+
+function jsonOf(f: FunctionSummary, stats: StatsDelta | undefined): object {
+  return {
+    name: f.name,
+    file: f.file ?? null,
+    fingerprint: f.currentFingerprint ?? null,
+    entries: f.entries,
+    bytes: f.bytes,
+    lastUsed: f.lastUsed > 0 ? f.lastUsed : null,
+    hits: stats?.hits ?? 0,
+    misses: stats?.misses ?? 0,
+    savedMs: stats?.savedMs ?? 0,
+    versions: f.versions.map((v) => ({ fingerprint: v.fingerprint, current: v.current, entries: v.entries, bytes: v.bytes, lastUsed: v.lastUsed > 0 ? v.lastUsed : null })),
+  };
+}
+
+function rowsOf(f: FunctionSummary, stats: StatsDelta | undefined, out: Output): string[][] {
+  return f.versions.map((v, i) => {
+    const first = i === 0;
+    return [
+      first ? out.style.bold(f.name) : '',
+      first ? (f.file ?? '-') : '',
+      v.current ? v.fingerprint.slice(0, 12) : out.style.dim(shortHash(v.fingerprint)),
+      v.current ? 'current' : out.style.dim('older'),
+      String(v.entries),
+      formatBytes(v.bytes),
+      timeAgo(v.lastUsed),
+      first ? String(stats?.hits ?? 0) : '',
+      first ? formatMs(stats?.savedMs ?? 0) : '',
+    ];
+  });
+}
+
+export function runLs(options: LsOptions, out: Output): void {
+  const store = openExistingStore(options);
+  const inventory = takeInventory(store);
+  const stats = store.readStats();
+  const functions = inventory.functions.filter((f) => f.entries > 0);
+  if (options.json === true) {
+    out.line(JSON.stringify({ root: inventory.root, entries: inventory.entries, bytes: inventory.bytes, functions: functions.map((f) => jsonOf(f, stats.get(f.name))) }, null, 2));
+    return;
+  }
+  if (functions.length === 0) {
+    out.line(`nothing cached in ${inventory.root}`);
+    return;
+  }
+  const rows = functions.flatMap((f) => rowsOf(f, stats.get(f.name), out));
+  for (const line of renderTable(COLUMNS, rows, out.style.bold)) out.line(line);
+  const newest = Math.max(...functions.map((f) => f.lastUsed));
+  out.line(out.style.dim(`${functions.length} functions, ${inventory.entries} entries, ${formatBytes(inventory.bytes)} in ${inventory.root} (last used ${isoTime(newest)})`));
+}
+
+export function registerLs(program: Command, out: Output): void {
+  program
+    .command('ls')
+    .description('list cached functions: fingerprints (current and older), entries, size, last use, hits, time saved')
+    .option(DIR_FLAG, DIR_HELP)
+    .option('--json', 'machine-readable output')
+    .action((options: LsOptions) => runLs(options, out));
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+/** The `smartcache` bin: dispatch only; the commands live beside this file. */
+import { runCli } from './program';
+
+runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,168 @@
+/**
+ * `smartcache prune`: evicts what can no longer be hit, then what is too old, then the least
+ * recently used until the store fits. Entries of superseded fingerprints and expired entries
+ * can never be hit again, so they always go; `--older-than` and `--max-size` bound the rest.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import type { EntryInfo, Store } from '../store';
+import { parseDuration, parseSize } from '../units';
+import { DIR_FLAG, DIR_HELP, openExistingStore, type DirOption } from './context';
+import { entries, formatBytes, formatMs } from './format';
+import { groupRecords, rankFingerprints } from './inventory';
+import type { Output } from './output';
+import { createProgress } from './progress';
+
+export interface PrunePolicy {
+  readonly maxBytes?: number;
+  readonly olderThanMs?: number;
+  /** How many fingerprints per function survive (the current one and N-1 older). @default 1 */
+  readonly keepVersions: number;
+  readonly now: number;
+}
+
+export type PruneReason = 'stale' | 'expired' | 'unused' | 'size';
+
+export interface PrunePlan {
+  readonly victims: ReadonlyArray<{ readonly entry: EntryInfo; readonly reason: PruneReason }>;
+  readonly kept: number;
+  readonly keptBytes: number;
+}
+
+interface PruneOptions extends DirOption {
+  readonly maxSize?: number;
+  readonly olderThan?: number;
+  readonly keepVersions?: number;
+  readonly dryRun?: boolean;
+  readonly json?: boolean;
+}
+
+/** fn name -> fingerprints that survive */
+function survivingVersions(all: readonly EntryInfo[], store: Store, keep: number): Map<string, Set<string>> {
+  const created = new Map<string, Map<string, number>>();
+  for (const e of all) {
+    let byFp = created.get(e.meta.fn);
+    if (byFp === undefined) created.set(e.meta.fn, (byFp = new Map()));
+    byFp.set(e.meta.fingerprint, Math.max(byFp.get(e.meta.fingerprint) ?? 0, e.meta.created));
+  }
+  const records = groupRecords(store.readFunctionRecords());
+  const surviving = new Map<string, Set<string>>();
+  for (const [fn, byFp] of created) surviving.set(fn, new Set(rankFingerprints(records.get(fn) ?? [], byFp).slice(0, keep)));
+  return surviving;
+}
+
+function reasonFor(e: EntryInfo, surviving: ReadonlyMap<string, ReadonlySet<string>>, policy: PrunePolicy): PruneReason | undefined {
+  if (surviving.get(e.meta.fn)?.has(e.meta.fingerprint) !== true) return 'stale';
+  if (e.meta.expires !== undefined && e.meta.expires <= policy.now) return 'expired';
+  if (policy.olderThanMs !== undefined && e.lastUsed < policy.now - policy.olderThanMs) return 'unused';
+  return undefined;
+}
+
+/** Decides without deleting, so `--dry-run` and the real run agree by construction. */
+export function planPrune(all: readonly EntryInfo[], store: Store, policy: PrunePolicy): PrunePlan {
+  const surviving = survivingVersions(all, store, policy.keepVersions);
+  const victims: Array<{ entry: EntryInfo; reason: PruneReason }> = [];
+  const rest: EntryInfo[] = [];
+  for (const e of all) {
+    const reason = reasonFor(e, surviving, policy);
+    if (reason === undefined) rest.push(e);
+    else victims.push({ entry: e, reason });
+  }
+  let keptBytes = rest.reduce((n, e) => n + e.bytes, 0);
+  let kept = rest.length;
+  if (policy.maxBytes !== undefined && keptBytes > policy.maxBytes) {
+    rest.sort((a, b) => a.lastUsed - b.lastUsed || a.meta.created - b.meta.created);
+    for (const e of rest) {
+      if (keptBytes <= policy.maxBytes) break;
+      victims.push({ entry: e, reason: 'size' });
+      keptBytes -= e.bytes;
+      kept--;
+    }
+  }
+  return { victims, kept, keptBytes };
+}
+
+const REASON_TEXT: Readonly<Record<PruneReason, string>> = {
+  stale: 'of fingerprints no longer current',
+  expired: 'expired',
+  unused: 'unused for longer than --older-than',
+  size: 'least recently used, to fit --max-size',
+};
+
+function tally(plan: PrunePlan): Record<PruneReason, { entries: number; bytes: number }> {
+  const t = { stale: { entries: 0, bytes: 0 }, expired: { entries: 0, bytes: 0 }, unused: { entries: 0, bytes: 0 }, size: { entries: 0, bytes: 0 } };
+  for (const v of plan.victims) {
+    t[v.reason].entries++;
+    t[v.reason].bytes += v.entry.bytes;
+  }
+  return t;
+}
+
+export function runPrune(options: PruneOptions, out: Output): void {
+  const started = Date.now();
+  const store = openExistingStore(options);
+  const all = [...store.entries()];
+  const plan = planPrune(all, store, {
+    ...(options.maxSize === undefined ? {} : { maxBytes: options.maxSize }),
+    ...(options.olderThan === undefined ? {} : { olderThanMs: options.olderThan }),
+    keepVersions: options.keepVersions ?? 1,
+    now: Date.now(),
+  });
+  let removed = 0;
+  let freed = 0;
+  if (options.dryRun !== true) {
+    const progress = createProgress('pruning', plan.victims.length, out.interactive);
+    for (const { entry } of plan.victims) {
+      // An entry another process removed meanwhile is already gone: not an error, not freed by us.
+      if (store.delete(entry.key)) {
+        removed++;
+        freed += entry.bytes;
+      }
+      progress.tick();
+    }
+    progress.done();
+  }
+  const reasons = tally(plan);
+  const elapsedMs = Date.now() - started;
+  if (options.json === true) {
+    out.line(JSON.stringify({ root: store.root, dryRun: options.dryRun === true, scanned: all.length, removed, bytes: freed, reasons, kept: plan.kept, keptBytes: plan.keptBytes, elapsedMs }, null, 2));
+    return;
+  }
+  const verb = options.dryRun === true ? 'would remove' : 'removed';
+  const count = options.dryRun === true ? plan.victims.length : removed;
+  const bytes = options.dryRun === true ? plan.victims.reduce((n, v) => n + v.entry.bytes, 0) : freed;
+  out.line(`${verb} ${entries(count)}, ${formatBytes(bytes)} freed; kept ${entries(plan.kept)} (${formatBytes(plan.keptBytes)}) in ${formatMs(elapsedMs)}`);
+  for (const [reason, t] of Object.entries(reasons) as Array<[PruneReason, { entries: number; bytes: number }]>) {
+    if (t.entries > 0) out.line(`  ${entries(t.entries)} (${formatBytes(t.bytes)}) ${REASON_TEXT[reason]}`);
+  }
+}
+
+function sizeArg(value: string): number {
+  const bytes = parseSize(value);
+  if (bytes === undefined) throw new InvalidArgumentError('expected a size like 500M, 1G or 1.5GB.');
+  return bytes;
+}
+
+function ageArg(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError('expected an age like 90s, 12h, 30d or 2w.');
+  return ms;
+}
+
+function versionsArg(value: string): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of versions, at least 1.');
+  return n;
+}
+
+export function registerPrune(program: Command, out: Output): void {
+  program
+    .command('prune')
+    .description('evict entries of fingerprints no longer current and expired entries, then entries unused for --older-than, then the least recently used until the cache fits --max-size')
+    .option(DIR_FLAG, DIR_HELP)
+    .option('--max-size <size>', 'keep at most this much, evicting least recently used first (e.g. 500M, 1G)', sizeArg)
+    .option('--older-than <age>', 'evict entries not used for this long (e.g. 12h, 30d)', ageArg)
+    .option('--keep-versions <n>', 'fingerprints kept per function: the current one and n-1 older (default 1)', versionsArg)
+    .option('--dry-run', 'say what would be removed, remove nothing')
+    .option('--json', 'machine-readable output')
+    .action((options: PruneOptions) => runPrune(options, out));
+}

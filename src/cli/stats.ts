@@ -1,0 +1,107 @@
+/**
+ * `smartcache stats`: hits, misses, time saved and size, by function, with a flag on functions
+ * whose cache bookkeeping (hashing, reading, writing) has cost more time than their hits saved:
+ * those are better left uncached (charmonium.cache warns about the same).
+ */
+import type { Command } from 'commander';
+import type { StatsDelta } from '../store';
+import { DIR_FLAG, DIR_HELP, openExistingStore, type DirOption } from './context';
+import { formatBytes, formatMs, percent } from './format';
+import { takeInventory } from './inventory';
+import type { Output } from './output';
+import { renderTable } from './table';
+
+interface StatsOptions extends DirOption {
+  readonly json?: boolean;
+}
+
+/** Fewer calls than this say too little to call a function a net loss. */
+export const MIN_CALLS_TO_JUDGE = 10;
+
+export interface FunctionStats extends StatsDelta {
+  readonly name: string;
+  readonly entries: number;
+  readonly bytes: number;
+  readonly costsMoreThanSaves: boolean;
+}
+
+const ZERO: StatsDelta = { calls: 0, hits: 0, misses: 0, savedMs: 0, overheadMs: 0, computeMs: 0 };
+
+export function costsMoreThanSaves(s: StatsDelta): boolean {
+  return s.calls >= MIN_CALLS_TO_JUDGE && s.overheadMs > s.savedMs;
+}
+
+function sum(rows: readonly FunctionStats[]): StatsDelta & { entries: number; bytes: number } {
+  const total = { ...ZERO, entries: 0, bytes: 0 };
+  for (const r of rows) {
+    total.calls += r.calls;
+    total.hits += r.hits;
+    total.misses += r.misses;
+    total.savedMs += r.savedMs;
+    total.overheadMs += r.overheadMs;
+    total.computeMs += r.computeMs;
+    total.entries += r.entries;
+    total.bytes += r.bytes;
+  }
+  return total;
+}
+
+export function collectStats(options: DirOption): { root: string; functions: FunctionStats[] } {
+  const store = openExistingStore(options);
+  const inventory = takeInventory(store);
+  const stats = store.readStats();
+  const sizes = new Map(inventory.functions.map((f) => [f.name, f] as const));
+  const names = [...new Set([...stats.keys(), ...inventory.functions.filter((f) => f.entries > 0).map((f) => f.name)])].sort((a, b) => a.localeCompare(b));
+  const functions = names.map((name): FunctionStats => {
+    const s = stats.get(name) ?? ZERO;
+    const size = sizes.get(name);
+    return { name, ...s, entries: size?.entries ?? 0, bytes: size?.bytes ?? 0, costsMoreThanSaves: costsMoreThanSaves(s) };
+  });
+  return { root: inventory.root, functions };
+}
+
+const COLUMNS = [
+  { header: 'FUNCTION' },
+  { header: 'CALLS', align: 'right' },
+  { header: 'HITS', align: 'right' },
+  { header: 'MISSES', align: 'right' },
+  { header: 'HIT RATE', align: 'right' },
+  { header: 'SAVED', align: 'right' },
+  { header: 'OVERHEAD', align: 'right' },
+  { header: 'ENTRIES', align: 'right' },
+  { header: 'SIZE', align: 'right' },
+  { header: 'NOTE' },
+] as const;
+
+function row(name: string, s: StatsDelta & { entries: number; bytes: number }, note: string): string[] {
+  return [name, String(s.calls), String(s.hits), String(s.misses), percent(s.hits, s.hits + s.misses), formatMs(s.savedMs), formatMs(s.overheadMs), String(s.entries), formatBytes(s.bytes), note];
+}
+
+export function runStats(options: StatsOptions, out: Output): void {
+  const { root, functions } = collectStats(options);
+  const total = sum(functions);
+  if (options.json === true) {
+    out.line(JSON.stringify({ root, total, functions }, null, 2));
+    return;
+  }
+  if (functions.length === 0) {
+    out.line(`no statistics yet in ${root}`);
+    return;
+  }
+  const rows = functions.map((f) => row(f.name, f, f.costsMoreThanSaves ? out.style.yellow('caching costs more than it saves') : ''));
+  rows.push(row(out.style.bold('total'), total, ''));
+  for (const line of renderTable(COLUMNS, rows, out.style.bold)) out.line(line);
+  const losers = functions.filter((f) => f.costsMoreThanSaves);
+  if (losers.length > 0) {
+    out.line(out.style.yellow(`${losers.map((f) => f.name).join(', ')}: cache overhead exceeds time saved; consider removing @cache there`));
+  }
+}
+
+export function registerStats(program: Command, out: Output): void {
+  program
+    .command('stats')
+    .description('hits, misses, time saved, overhead and size, by function; flags functions where caching costs more than it saves')
+    .option(DIR_FLAG, DIR_HELP)
+    .option('--json', 'machine-readable output')
+    .action((options: StatsOptions) => runStats(options, out));
+}

@@ -1,0 +1,127 @@
+/**
+ * Built-ins count by identity, never by their source or state: `Math.max`, `JSON`,
+ * `node:fs.readFileSync`, `Array.prototype.map`. The names are stable across processes and
+ * machines (same Node major gives the same names), which is what a fingerprint needs.
+ *
+ * The global names are a fixed list rather than a snapshot of `globalThis`, because smartcache
+ * may be loaded after user code has added its own globals, and those must be followed by value.
+ */
+import { builtinModules } from 'node:module';
+
+const ECMASCRIPT_GLOBALS = [
+  'AggregateError', 'Array', 'ArrayBuffer', 'Atomics', 'BigInt', 'BigInt64Array', 'BigUint64Array', 'Boolean',
+  'DataView', 'Date', 'Error', 'EvalError', 'FinalizationRegistry', 'Float16Array', 'Float32Array', 'Float64Array',
+  'Function', 'Infinity', 'Int16Array', 'Int32Array', 'Int8Array', 'Intl', 'Iterator', 'JSON', 'Map', 'Math', 'NaN',
+  'Number', 'Object', 'Promise', 'Proxy', 'RangeError', 'ReferenceError', 'Reflect', 'RegExp', 'Set',
+  'SharedArrayBuffer', 'String', 'Symbol', 'SyntaxError', 'TypeError', 'URIError', 'Uint16Array', 'Uint32Array',
+  'Uint8Array', 'Uint8ClampedArray', 'WeakMap', 'WeakRef', 'WeakSet', 'WebAssembly', 'decodeURI',
+  'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'escape', 'eval', 'isFinite', 'isNaN', 'parseFloat',
+  'parseInt', 'undefined', 'unescape',
+];
+
+const HOST_GLOBALS = [
+  'AbortController', 'AbortSignal', 'Blob', 'BroadcastChannel', 'Buffer', 'ByteLengthQueuingStrategy', 'CloseEvent',
+  'CompressionStream', 'CountQueuingStrategy', 'Crypto', 'CryptoKey', 'CustomEvent', 'DOMException',
+  'DecompressionStream', 'Event', 'EventSource', 'EventTarget', 'File', 'FormData', 'Headers', 'MessageChannel',
+  'MessageEvent', 'MessagePort', 'Navigator', 'Performance', 'PerformanceEntry', 'PerformanceMark',
+  'PerformanceMeasure', 'PerformanceObserver', 'PerformanceObserverEntryList', 'PerformanceResourceTiming',
+  'ReadableByteStreamController', 'ReadableStream', 'ReadableStreamBYOBReader', 'ReadableStreamBYOBRequest',
+  'ReadableStreamDefaultController', 'ReadableStreamDefaultReader', 'Request', 'Response', 'Storage',
+  'SubtleCrypto', 'TextDecoder', 'TextDecoderStream', 'TextEncoder', 'TextEncoderStream', 'TransformStream',
+  'TransformStreamDefaultController', 'URL', 'URLPattern', 'URLSearchParams', 'WebSocket', 'WritableStream',
+  'WritableStreamDefaultController', 'WritableStreamDefaultWriter', 'atob', 'btoa', 'clearImmediate',
+  'clearInterval', 'clearTimeout', 'console', 'crypto', 'fetch', 'localStorage', 'navigator', 'performance',
+  'process', 'queueMicrotask', 'sessionStorage', 'setImmediate', 'setInterval', 'setTimeout', 'structuredClone',
+];
+
+/** Names that denote the global object itself: `globalThis.x` is the global `x`. */
+export const GLOBAL_OBJECT_NAMES: ReadonlySet<string> = new Set(['globalThis', 'global', 'self', 'window']);
+
+const BUILTIN_GLOBALS: ReadonlySet<string> = new Set([...ECMASCRIPT_GLOBALS, ...HOST_GLOBALS]);
+
+export function isBuiltinGlobal(name: string): boolean {
+  return BUILTIN_GLOBALS.has(name);
+}
+
+let names: WeakMap<object, string> | undefined;
+const MAX_DEPTH = 3;
+
+/**
+ * Names `value` and what hangs off it. Only functions and prototype objects are named below the
+ * top level: deeper plain objects are mutable registries (`Module._cache`, `process.mainModule`)
+ * whose content is user state, so naming them "built-in" would hide user code from the walk.
+ */
+function record(map: WeakMap<object, string>, value: unknown, name: string, depth: number): void {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null || map.has(value)) return;
+  const prototypeObject = name.endsWith('.prototype');
+  if (depth > 0 && typeof value !== 'function' && !prototypeObject) return;
+  map.set(value, name);
+  if (depth >= MAX_DEPTH) return;
+  for (const key of Reflect.ownKeys(value)) {
+    if (typeof key !== 'string' || key === 'constructor') continue;
+    // Only data properties: reading an accessor would run code (and some of Node's load modules).
+    const d = Reflect.getOwnPropertyDescriptor(value, key);
+    if (d === undefined) continue;
+    if ('value' in d) record(map, d.value, `${name}.${key}`, depth + 1);
+    else if (prototypeObject) {
+      if (d.get !== undefined) record(map, d.get, `${name}.get ${key}`, MAX_DEPTH);
+      if (d.set !== undefined) record(map, d.set, `${name}.set ${key}`, MAX_DEPTH);
+    }
+  }
+}
+
+/** Public built-in modules this process has already loaded (requiring them again is free). */
+function loadedBuiltinModules(): string[] {
+  const list = (process as unknown as { moduleLoadList?: unknown }).moduleLoadList;
+  const publicNames = new Set(builtinModules);
+  if (!Array.isArray(list)) return ['fs', 'path', 'util', 'events', 'buffer', 'url', 'module'];
+  const out: string[] = [];
+  for (const entry of list) {
+    if (typeof entry !== 'string' || !entry.startsWith('NativeModule ')) continue;
+    const name = entry.slice('NativeModule '.length);
+    if (publicNames.has(name)) out.push(name);
+  }
+  return out;
+}
+
+function intrinsics(map: WeakMap<object, string>): void {
+  const hidden: Array<[string, unknown]> = [
+    ['%GeneratorFunction%', Object.getPrototypeOf(function* () {})],
+    ['%AsyncFunction%', Object.getPrototypeOf(async function () {})],
+    ['%AsyncGeneratorFunction%', Object.getPrototypeOf(async function* () {})],
+    ['%TypedArray%', Object.getPrototypeOf(Uint8Array)],
+    ['%ArrayIteratorPrototype%', Object.getPrototypeOf([][Symbol.iterator]())],
+    ['%IteratorPrototype%', Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()))],
+  ];
+  for (const [name, value] of hidden) record(map, value, name, 1);
+}
+
+function buildNames(): WeakMap<object, string> {
+  const map = new WeakMap<object, string>();
+  const g = globalThis as unknown as Record<string, unknown>;
+  for (const name of BUILTIN_GLOBALS) {
+    const d = Object.getOwnPropertyDescriptor(g, name);
+    if (d !== undefined && 'value' in d) record(map, d.value, name, 0);
+  }
+  intrinsics(map);
+  for (const name of loadedBuiltinModules()) {
+    try {
+      record(map, require(`node:${name}`), `node:${name}`, 0);
+    } catch {
+      // A module listed as loaded that cannot be required again is simply not named.
+    }
+  }
+  return map;
+}
+
+/** The stable name of a built-in object or function (`Math.max`, `node:fs`), if it is one. */
+export function builtinName(value: object): string | undefined {
+  names ??= buildNames();
+  return names.get(value);
+}
+
+/** True for functions implemented in C++ (`[native code]`): they have no source to walk. */
+export function isNativeFunction(fn: Function): boolean {
+  const text = Function.prototype.toString.call(fn);
+  return text.endsWith('{ [native code] }') && !text.startsWith('class');
+}

@@ -1,0 +1,220 @@
+/**
+ * Builds the dependency graph from live values: one memoized entity per function (per `this`
+ * holder when its code uses `this`), per object, per built-in name. Entities are created empty
+ * and expanded from a work queue, so deep chains never recurse on the JavaScript stack.
+ *
+ * Memoization is per process and by identity: a value is read the first time any fingerprint
+ * reaches it. Module-level `let` bindings and mutable objects therefore count as they were at
+ * that moment (documented in index.ts). A binding read as `undefined` may be a `let`/`const`
+ * still in its temporal dead zone; such entities are marked `unsettled` and rebuilt on the next
+ * fingerprint request instead of being trusted forever.
+ */
+import { analyzeFunction, type FunctionAnalysis } from './analyze';
+import { builtinName, isNativeFunction } from './builtins';
+import { addDynamic, encodePrimitive, leaf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
+import { expandFunction } from './functions';
+import { prefetchRemoteIds } from './inspector';
+import { moduleOf, isNamespace, type ModuleInfo } from './modules';
+import { expandObject, expandModule, moduleView } from './values';
+import { unwrap } from '../registry';
+import { findProjectRoot } from '../project';
+import * as path from 'node:path';
+
+export interface Builder {
+  entityOf(value: unknown, holder?: object): Entity;
+  functionEntity(fn: Function, holder?: object): Entity;
+  builtin(name: string): Entity;
+  primitive(value: unknown): Entity;
+  moduleInfo(value: object): ModuleInfo | undefined;
+  /** Memoized view of a module object restricted to the member paths used. */
+  moduleView(value: object, paths: ReadonlyArray<ReadonlyArray<string>>, info: ModuleInfo | undefined): Entity;
+  relativize(text: string): string;
+  /** Takes remote ids of every function queued for inspection, in one batch. */
+  prefetchIds(): void;
+}
+
+let plainFunctions = new WeakMap<Function, Entity>();
+let heldFunctions = new WeakMap<Function, WeakMap<object, Entity>>();
+let objects = new WeakMap<object, Entity>();
+let views = new WeakMap<object, Map<string, Entity>>();
+const builtins = new Map<string, Entity>();
+
+/** Drops every memoized entity (a missing global appeared, or tests). */
+export function resetGraph(): void {
+  plainFunctions = new WeakMap();
+  heldFunctions = new WeakMap();
+  objects = new WeakMap();
+  views = new WeakMap();
+}
+
+let projectRoot: string | undefined | null = null;
+
+function relativize(text: string): string {
+  if (projectRoot === null) projectRoot = findProjectRoot();
+  const root = projectRoot;
+  if (root === undefined || text.length < root.length || !text.startsWith(root)) return text;
+  const rest = text.slice(root.length);
+  if (rest !== '' && !rest.startsWith(path.sep)) return text;
+  return `<project>${rest.split(path.sep).join('/')}`;
+}
+
+function usesThis(analysis: FunctionAnalysis): boolean {
+  return analysis.references.some((r) => r.name === 'this' || r.name === 'super');
+}
+
+function analysisOf(fn: Function): FunctionAnalysis | Error {
+  try {
+    return analyzeFunction(fn);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** A function whose source cannot be analyzed counts as always changed: never a wrong hit. */
+function unanalyzable(e: Entity, fn: Function, error: Error): void {
+  e.own = `unanalyzable:${PROCESS_SALT}`;
+  e.name = fn.name || '(anonymous)';
+  addDynamic(e, `source cannot be analyzed (${error.message}); every call misses`);
+}
+
+export class GraphBuilder implements Builder {
+  private readonly queue: Entity[] = [];
+  private wantIds: Function[] = [];
+  private modulesChecked = false;
+  readonly created: Entity[] = [];
+
+  entityOf(value: unknown, holder?: object): Entity {
+    if (typeof value === 'function') return this.functionEntity(value, holder);
+    if (typeof value === 'object' && value !== null) return this.objectEntity(value);
+    return this.primitive(value);
+  }
+
+  primitive(value: unknown): Entity {
+    return leaf('value', typeof value, encodePrimitive(value, relativize), previewPrimitive(value));
+  }
+
+  builtin(name: string): Entity {
+    let e = builtins.get(name);
+    if (e === undefined) {
+      e = leaf('builtin', name, `builtin:${name}`);
+      builtins.set(name, e);
+    }
+    return e;
+  }
+
+  relativize(text: string): string {
+    return relativize(text);
+  }
+
+  prefetchIds(): void {
+    if (this.wantIds.length < 2) return;
+    const batch = this.wantIds;
+    this.wantIds = [];
+    prefetchRemoteIds(batch);
+  }
+
+  moduleInfo(value: object): ModuleInfo | undefined {
+    const fresh = !this.modulesChecked;
+    this.modulesChecked = true;
+    return moduleOf(value, fresh);
+  }
+
+  functionEntity(input: Function, holder?: object): Entity {
+    const fn = unwrap(input);
+    const memo = plainFunctions.get(fn);
+    if (memo !== undefined && !this.needsHolder(memo, holder)) return memo;
+    const named = builtinName(fn);
+    if (named !== undefined) return this.builtin(named);
+    const mod = this.moduleInfo(fn);
+    if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
+    const analysis = isNativeFunction(fn) ? undefined : analysisOf(fn);
+    const held = holder !== undefined && analysis !== undefined && !(analysis instanceof Error) && usesThis(analysis);
+    if (held) {
+      const byHolder = heldFunctions.get(fn);
+      const e = byHolder?.get(holder);
+      if (e !== undefined) return e;
+    }
+    const e: Entity = { kind: 'function', name: fn.name, own: '', edges: [], fn };
+    if (held) {
+      let byHolder = heldFunctions.get(fn);
+      if (byHolder === undefined) heldFunctions.set(fn, (byHolder = new WeakMap()));
+      byHolder.set(holder, e);
+      e.forget = () => heldFunctions.get(fn)?.delete(holder);
+    } else {
+      plainFunctions.set(fn, e);
+      e.forget = () => plainFunctions.delete(fn);
+    }
+    if (analysis !== undefined && !(analysis instanceof Error) && analysis.references.length > 0) this.wantIds.push(fn);
+    this.enqueue(e, () => {
+      if (analysis instanceof Error) unanalyzable(e, fn, analysis);
+      else expandFunction(this, e, fn, held ? holder : undefined, analysis);
+    });
+    return e;
+  }
+
+  /** A memoized plain entity serves any holder unless its code uses `this`. */
+  private needsHolder(memo: Entity, holder: object | undefined): boolean {
+    if (holder === undefined || memo.fn === undefined) return false;
+    const analysis = isNativeFunction(memo.fn) ? undefined : analysisOf(memo.fn);
+    return analysis !== undefined && !(analysis instanceof Error) && usesThis(analysis);
+  }
+
+  packageLeaf(pkg: string): Entity {
+    return this.builtinLike('package', pkg, `package:${pkg}`);
+  }
+
+  private builtinLike(kind: 'package', name: string, own: string): Entity {
+    const key = `${kind}\u0000${name}`;
+    let e = builtins.get(key);
+    if (e === undefined) {
+      e = leaf(kind, name, own);
+      builtins.set(key, e);
+    }
+    return e;
+  }
+
+  objectEntity(value: object): Entity {
+    const memo = objects.get(value);
+    if (memo !== undefined) return memo;
+    const named = builtinName(value);
+    if (named !== undefined) return this.builtin(named);
+    const mod = isNamespace(value) ? undefined : this.moduleInfo(value);
+    if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
+    const e: Entity = { kind: 'value', name: '', own: '', edges: [] };
+    objects.set(value, e);
+    e.forget = () => objects.delete(value);
+    this.enqueue(e, () => {
+      if (isNamespace(value) || mod !== undefined) expandModule(this, e, value, mod);
+      else expandObject(this, e, value);
+    });
+    return e;
+  }
+
+  moduleView(value: object, paths: ReadonlyArray<ReadonlyArray<string>>, info: ModuleInfo | undefined): Entity {
+    const key = paths.map((p) => p.join('.')).sort().join('\u0000');
+    let byPaths = views.get(value);
+    if (byPaths === undefined) views.set(value, (byPaths = new Map()));
+    const memo = byPaths.get(key);
+    if (memo !== undefined) return memo;
+    const e: Entity = { kind: 'module', name: '', own: '', edges: [] };
+    byPaths.set(key, e);
+    e.forget = () => views.get(value)?.delete(key);
+    this.enqueue(e, () => moduleView(this, e, value, paths, info));
+    return e;
+  }
+
+  private enqueue(e: Entity, expand: () => void): void {
+    e.pending = expand;
+    this.queue.push(e);
+    this.created.push(e);
+  }
+
+  /** Expands every queued entity (expansion may queue more). */
+  drain(): void {
+    for (let e = this.queue.pop(); e !== undefined; e = this.queue.pop()) {
+      const expand = e.pending;
+      e.pending = undefined;
+      if (expand !== undefined) expand();
+    }
+  }
+}

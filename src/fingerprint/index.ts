@@ -1,0 +1,139 @@
+/**
+ * Fingerprints: a hex digest of a function's code and of everything its code reaches, so that
+ * any edit that can change its behaviour changes the digest and nothing else does.
+ *
+ * - Computed lazily on first request and memoized per process: a repeat is one WeakMap lookup.
+ * - Values are read when first reached. Module-level `let` bindings and mutable objects count
+ *   as they are at that moment, for the rest of the process: mutate them later and the cached
+ *   function keeps its fingerprint. A binding read as `undefined` may be a `let`/`const` still
+ *   in its temporal dead zone (the inspector cannot tell), so a fingerprint that read one is
+ *   rebuilt on every request until the binding holds a value: callers should ask on each call.
+ * - A free name found nowhere (`typeof window`) counts as absent and is re-checked on each
+ *   request (cheap: `name in globalThis`); if it appears, every memoized fingerprint is rebuilt.
+ * - When the inspector is unavailable or answers asynchronously, fingerprints fall back to the
+ *   function's own source plus a per-process random salt: every call misses, never a wrong hit.
+ */
+import { SmartCacheError } from '../errors';
+import { unwrap } from '../registry';
+import { warnOnce } from '../warn';
+import { analyzeFunction } from './analyze';
+import { PROCESS_SALT, sha256, type Entity } from './entity';
+import { diffExplanations, explainEntity, type DependencyNode, type Explanation } from './explain';
+import { GraphBuilder, resetGraph } from './graph';
+import { inspectorProblem, InspectorUnavailable, releaseObjects } from './inspector';
+import { computeFingerprints } from './walk';
+
+export type { DependencyNode, Explanation } from './explain';
+export { diffExplanations };
+
+interface Memo {
+  readonly fp: string;
+  /** True when nothing can make it stale: the fast path returns it. */
+  readonly settled: boolean;
+  readonly missing: readonly string[] | undefined;
+  readonly root: Entity | undefined;
+}
+
+let memo = new WeakMap<Function, Memo>();
+let fallback: string | undefined;
+
+function nameOf(fn: Function): string {
+  return fn.name === '' ? '(anonymous)' : fn.name;
+}
+
+function fallbackFingerprint(fn: Function, reason: string): Memo {
+  if (fallback === undefined) {
+    fallback = reason;
+    warnOnce('fingerprint', `${reason}; falling back to source-only fingerprints, so every cached call misses`);
+  }
+  let code: string;
+  try {
+    code = analyzeFunction(fn).codeHash;
+  } catch {
+    code = Function.prototype.toString.call(fn);
+  }
+  return { fp: sha256(`fallback\n${PROCESS_SALT}\n${code}`), settled: true, missing: undefined, root: undefined };
+}
+
+/** Entities rebuilt on the next request (they read a maybe-uninitialized binding). */
+function forgetVolatile(created: readonly Entity[]): void {
+  for (const e of created) if (e.volatile === true) e.forget?.();
+}
+
+function build(fn: Function): Memo {
+  if (fallback !== undefined) return fallbackFingerprint(fn, fallback);
+  const problem = inspectorProblem();
+  if (problem !== undefined) return fallbackFingerprint(fn, problem);
+  const builder = new GraphBuilder();
+  try {
+    const root = builder.functionEntity(fn);
+    builder.drain();
+    computeFingerprints(root);
+    forgetVolatile(builder.created);
+    const missing = root.missingGlobals !== undefined && root.missingGlobals.length > 0 ? [...root.missingGlobals] : undefined;
+    return { fp: root.fp as string, settled: root.volatile !== true && missing === undefined, missing, root };
+  } catch (error) {
+    if (error instanceof InspectorUnavailable) return fallbackFingerprint(fn, error.reason);
+    // Half-built entities must not serve later requests.
+    resetGraph();
+    throw new SmartCacheError('ERR_FINGERPRINT', `cannot fingerprint ${nameOf(fn)}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+      functionName: nameOf(fn),
+    });
+  } finally {
+    try {
+      releaseObjects();
+    } catch {
+      // The next walk releases the group again; a failure here only costs memory.
+    }
+  }
+}
+
+function stillValid(m: Memo): boolean {
+  if (m.root === undefined) return true;
+  if (m.root.volatile === true) return false;
+  if (m.missing === undefined) return true;
+  const g = globalThis as Record<string, unknown>;
+  if (m.missing.every((name) => !(name in g))) return true;
+  // A global the code needs appeared: anything memoized may have counted it as absent.
+  memo = new WeakMap();
+  resetGraph();
+  return false;
+}
+
+function lookup(fn: Function): Memo {
+  if (typeof fn !== 'function') {
+    throw new SmartCacheError('ERR_UNSUPPORTED_FUNCTION', `smartcache: expected a function, got ${fn === null ? 'null' : typeof fn}`);
+  }
+  const m = memo.get(fn);
+  if (m !== undefined && stillValid(m)) return m;
+  const target = unwrap(fn);
+  const next = build(target);
+  memo.set(fn, next);
+  if (target !== fn) memo.set(target, next);
+  return next;
+}
+
+/** Hex fingerprint of `fn` (or of what a cache wrapper wraps); lazily computed, memoized. */
+export function fingerprint(fn: Function): string {
+  const m = memo.get(fn);
+  if (m !== undefined && m.settled) return m.fp;
+  return lookup(fn).fp;
+}
+
+/** The dependency tree behind `fingerprint(fn)`, with the dynamic dependencies listed. */
+export function explain(fn: Function): Explanation {
+  const m = lookup(fn);
+  const name = nameOf(unwrap(fn));
+  if (m.root === undefined) {
+    const root: DependencyNode = { kind: 'function', name, hash: m.fp, fingerprint: m.fp, children: [] };
+    return { root, dynamic: [fallback ?? 'inspector unavailable'] };
+  }
+  return explainEntity(m.root, name);
+}
+
+/** Tests and benchmarks: forget every memoized fingerprint and entity. */
+export function resetFingerprints(): void {
+  memo = new WeakMap();
+  resetGraph();
+}

@@ -1,0 +1,293 @@
+/**
+ * Resolves the names a function's code uses (from analyze.ts, never from `[[Scopes]]`, which
+ * over- and under-reports) to live values, innermost scope first: closure, block, module or
+ * script scopes through the inspector, then the global object read directly.
+ */
+import * as fs from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import type { FunctionAnalysis, Reference } from './analyze';
+import { builtinName, GLOBAL_OBJECT_NAMES, isBuiltinGlobal } from './builtins';
+import { addDynamic, addEdge, isObjectLike, leaf, PROCESS_SALT, sha256, type Entity } from './entity';
+import type { Builder } from './graph';
+import { describeFunction, type FunctionDetails, type ScopeSnapshot } from './inspector';
+import { isNamespace } from './modules';
+import { isPackageFile, packageIdentity } from './packages';
+import { followPath, pathLabel } from './paths';
+import { scriptInfo, type ScriptInfo } from './scripts';
+
+const NOT_NAMES = new Set(['this', 'super', 'new.target']);
+
+type Binding = { readonly found: true; readonly value: unknown } | { readonly found: false };
+
+function findBinding(scopes: readonly ScopeSnapshot[], name: string): Binding {
+  for (const scope of scopes) {
+    if (scope.type === 'global') break;
+    // A `with` object's names are dynamic by nature (analyze reports 'with'); its object is
+    // the value of the `with` expression, which the code references anyway.
+    if (scope.type === 'with') continue;
+    if (Object.prototype.hasOwnProperty.call(scope.object, name)) return { found: true, value: scope.object[name] };
+  }
+  return { found: false };
+}
+
+function isRequireFunction(value: unknown): boolean {
+  return typeof value === 'function' && typeof (value as { resolve?: unknown }).resolve === 'function' && 'cache' in value;
+}
+
+let ModuleClass: Function | undefined;
+
+function isModuleRecord(value: unknown): value is { exports: unknown } {
+  ModuleClass ??= require('node:module') as Function;
+  return typeof value === 'object' && value !== null && value instanceof (ModuleClass as new () => object);
+}
+
+/** Edges for each member path of `base` (`CONFIG.factor`), labelled by `label(depth)`. */
+export function pathEdges(
+  b: Builder,
+  e: Entity,
+  base: unknown,
+  paths: ReadonlyArray<ReadonlyArray<string>>,
+  label: (path: readonly string[], depth: number) => string,
+): void {
+  const seen = new Set<string>();
+  const add = (name: string, target: () => Entity): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    addEdge(e, name, target());
+  };
+  for (const path of paths) {
+    const end = followPath(base, path);
+    const name = label(path, end.depth);
+    switch (end.kind) {
+      case 'value':
+        add(name, () => b.entityOf(end.value, end.holder));
+        break;
+      case 'whole':
+        add(name, () => b.entityOf(end.value));
+        break;
+      case 'accessor':
+        if (end.get !== undefined) add(`${name} (get)`, () => b.functionEntity(end.get as Function, end.holder));
+        if (end.set !== undefined) add(`${name} (set)`, () => b.functionEntity(end.set as Function, end.holder));
+        break;
+      case 'missing':
+        add(name, () => b.primitive(undefined));
+        break;
+      case 'unsettled':
+        e.unsettled = true;
+        add(name, () => leaf('dynamic', name, 'unsettled'));
+        break;
+    }
+  }
+}
+
+/** `module.exports.x` counts as member `x` of the module; `module.id` and such by identity. */
+function moduleRecordEdges(b: Builder, e: Entity, label: string, record: { exports: unknown }, ref: Reference): void {
+  if (ref.whole || ref.paths.length === 0) {
+    addEdge(e, `${label}.exports`, b.entityOf(record.exports));
+    return;
+  }
+  const exportPaths: string[][] = [];
+  for (const p of ref.paths) {
+    if (p[0] === 'exports') {
+      if (p.length === 1) addEdge(e, `${label}.exports`, b.entityOf(record.exports));
+      else exportPaths.push(p.slice(1));
+    } else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`module.${p.join('.')}`));
+  }
+  if (exportPaths.length > 0) valueEdges(b, e, `${label}.exports`, record.exports, { name: label, paths: exportPaths, whole: false });
+}
+
+/** Edges for one resolved name: the whole value, or only the member paths the code reads. */
+export function valueEdges(b: Builder, e: Entity, label: string, value: unknown, ref: Reference): void {
+  if (isModuleRecord(value)) {
+    moduleRecordEdges(b, e, label, value, ref);
+    return;
+  }
+  if (ref.whole || ref.paths.length === 0 || !isObjectLike(value)) {
+    addEdge(e, label, b.entityOf(value));
+    return;
+  }
+  const named = builtinName(value);
+  if (named !== undefined) {
+    for (const p of ref.paths) addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${named}.${p.join('.')}`));
+    return;
+  }
+  const namespace = isNamespace(value);
+  const info = namespace ? undefined : b.moduleInfo(value);
+  if (info !== undefined && info.kind !== 'module') {
+    addEdge(e, label, b.entityOf(value));
+    return;
+  }
+  if (info !== undefined || namespace) {
+    addEdge(e, label, b.moduleView(value, ref.paths, info));
+    return;
+  }
+  pathEdges(b, e, value, ref.paths, (p, depth) => pathLabel(label, p, depth));
+}
+
+function globalDescriptor(name: string): PropertyDescriptor | undefined {
+  for (let o: object | null = globalThis; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(o, name);
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
+
+/** A name no scope binds: the global object decides (built-ins by identity, the rest by value). */
+function globalEdges(b: Builder, e: Entity, label: string, ref: Reference): void {
+  const { name } = ref;
+  const d = globalDescriptor(name);
+  if (GLOBAL_OBJECT_NAMES.has(name) && d !== undefined && 'value' in d && d.value === globalThis) {
+    if (ref.whole) {
+      addEdge(e, label, b.builtin('globalThis'));
+      addDynamic(e, `\`${label}\` is used as a whole (any global may matter)`);
+    }
+    for (const p of ref.paths) {
+      const [head, ...rest] = p;
+      if (head === undefined) continue;
+      const sub: Reference = { name: head, paths: rest.length > 0 ? [rest] : [], whole: rest.length === 0 };
+      globalEdges(b, e, `${label}.${head}`, sub);
+    }
+    return;
+  }
+  if (d === undefined) {
+    (e.missingGlobals ??= []).push(name);
+    addDynamic(e, `\`${name}\` is not defined anywhere (a global created later is checked on each call)`);
+    addEdge(e, label, leaf('dynamic', name, 'undefined-global'));
+    return;
+  }
+  if (isBuiltinGlobal(name)) {
+    if (ref.whole || ref.paths.length === 0) addEdge(e, label, b.builtin(name));
+    else for (const p of ref.paths) addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${name}.${p.join('.')}`));
+    return;
+  }
+  if ('value' in d) {
+    valueEdges(b, e, label, d.value, ref);
+    return;
+  }
+  if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, globalThis));
+}
+
+/**
+ * `require('./x')` / `import('./x')` inside the function: the module the call returns counts
+ * (loaded: by its exports; not loaded yet: by its file's bytes; a package: by name@version).
+ */
+function requireEdges(b: Builder, e: Entity, specifiers: readonly string[], file: string | undefined): void {
+  for (const spec of specifiers) {
+    const label = `require(${JSON.stringify(spec)})`;
+    if (isBuiltin(spec)) {
+      addEdge(e, label, b.builtin(spec.startsWith('node:') ? spec : `node:${spec}`));
+      continue;
+    }
+    let resolved: string | undefined;
+    try {
+      resolved = file === undefined ? undefined : createRequire(file).resolve(spec);
+    } catch {
+      resolved = undefined;
+    }
+    if (resolved === undefined) {
+      addDynamic(e, `${label} cannot be resolved; every call misses`);
+      addEdge(e, label, leaf('dynamic', label, `unresolved:${PROCESS_SALT}`));
+      continue;
+    }
+    const loaded = require.cache[resolved];
+    if (loaded !== undefined) {
+      addEdge(e, label, b.entityOf(loaded.exports));
+      continue;
+    }
+    const pkg = isPackageFile(resolved) ? packageIdentity(resolved) : undefined;
+    if (pkg !== undefined) {
+      addEdge(e, label, leaf('package', pkg, `package:${pkg}`));
+      continue;
+    }
+    let content: string;
+    try {
+      content = sha256(fs.readFileSync(resolved, 'latin1'));
+    } catch {
+      content = `unreadable:${PROCESS_SALT}`;
+    }
+    addEdge(e, label, leaf('module', b.relativize(resolved), `file:${content}`));
+  }
+}
+
+/** Code from Node or an npm package: its identity, plus what its closure captured. */
+function foreignEdges(b: Builder, e: Entity, fn: Function, info: ScriptInfo, details: FunctionDetails): void {
+  if (info.origin === 'node') {
+    e.kind = 'builtin';
+    e.own = `builtin:${info.builtin ?? 'node'}#${fn.name}`;
+    e.name = `${info.builtin ?? 'node'}#${fn.name}`;
+  } else {
+    e.kind = 'package';
+    e.own = `package:${info.pkg ?? ''}`;
+    e.name = info.pkg ?? '';
+  }
+  e.edges.length = 0;
+  e.dynamic = undefined;
+  e.unsettled = undefined;
+  // The outermost non-global scope is the module's; the ones inside it belong to this closure
+  // (`_.memoize(userFn)`, `util.promisify(userFn)`): what they hold is part of the behaviour.
+  const inner = details.scopes.filter((s) => s.type !== 'global' && s.type !== 'script');
+  inner.pop();
+  for (const scope of inner) {
+    for (const key of Object.keys(scope.object)) addEdge(e, key, b.entityOf(scope.object[key]));
+  }
+}
+
+/** Every variable in reach, for code that calls `eval` (V8 keeps them all alive for it). */
+function evalEdges(b: Builder, e: Entity, scopes: readonly ScopeSnapshot[], already: ReadonlySet<string>): void {
+  const seen = new Set(already);
+  for (const scope of scopes) {
+    if (scope.type === 'global') break;
+    for (const key of Object.keys(scope.object)) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      addEdge(e, key, b.entityOf(scope.object[key]));
+    }
+  }
+}
+
+/** Edges for `this.x` / `super.x` when the code is reached as a member of `holder`. */
+function receiverEdges(b: Builder, e: Entity, refs: readonly Reference[], holder: object | undefined): void {
+  if (holder === undefined) return;
+  for (const ref of refs) {
+    if (ref.name !== 'this' && ref.name !== 'super') continue;
+    const base: unknown = ref.name === 'this' ? holder : Object.getPrototypeOf(holder);
+    if (ref.whole) addEdge(e, ref.name, b.entityOf(base));
+    else pathEdges(b, e, base, ref.paths, (p, depth) => pathLabel(ref.name, p, depth));
+  }
+}
+
+/**
+ * Resolves `analysis.references` of `fn` into edges of `e`. Returns false when `fn` turned out
+ * to be Node's or a package's code (then `e` is that identity and nothing else applies).
+ */
+export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis: FunctionAnalysis, holder: object | undefined, isClass: boolean): boolean {
+  for (const reason of analysis.dynamic) addDynamic(e, reason);
+  const names = analysis.references.filter((r) => !NOT_NAMES.has(r.name));
+  const usesEval = analysis.dynamic.includes('eval');
+  if (names.length === 0 && !usesEval && analysis.requires.length === 0) {
+    if (!isClass) receiverEdges(b, e, analysis.references, holder);
+    return true;
+  }
+  b.prefetchIds();
+  const details = describeFunction(fn);
+  e.site = details.site;
+  const info = details.site === undefined ? undefined : scriptInfo(details.site.scriptId);
+  if (info !== undefined && (info.origin === 'node' || info.origin === 'package')) {
+    foreignEdges(b, e, fn, info, details);
+    return false;
+  }
+  for (const ref of names) {
+    const binding = findBinding(details.scopes, ref.name);
+    if (!binding.found) {
+      globalEdges(b, e, ref.name, ref);
+      continue;
+    }
+    if (binding.value === undefined) e.unsettled = true;
+    if (ref.name === 'require' && isRequireFunction(binding.value)) addEdge(e, 'require', b.builtin('require'));
+    else valueEdges(b, e, ref.name, binding.value, ref);
+  }
+  if (!isClass) receiverEdges(b, e, analysis.references, holder);
+  if (usesEval) evalEdges(b, e, details.scopes, new Set(names.map((r) => r.name)));
+  if (analysis.requires.length > 0) requireEdges(b, e, analysis.requires, info?.file);
+  return true;
+}

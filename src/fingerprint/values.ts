@@ -1,0 +1,205 @@
+/**
+ * Data reached by reference: plain objects, arrays, Map, Set, dates, bytes, instances, module
+ * objects. Content counts deeply (functions inside by their own fingerprint); key order counts
+ * too, since code may iterate it. No getter of user code is ever called: an accessor counts by
+ * its getter's code.
+ */
+import { createHash } from 'node:crypto';
+import { types } from 'node:util';
+import { builtinName } from './builtins';
+import { instanceEdges } from './classes';
+import { addEdge, encodePrimitive, isObjectLike, keyLabel, leaf, type Entity } from './entity';
+import type { Builder } from './graph';
+import { proxyParts } from './inspector';
+import type { ModuleInfo } from './modules';
+import { isClassPrototype } from './paths';
+import { pathEdges } from './references';
+import { projectRelative } from '../project';
+
+/** Own members as edges; `skip` leaves out keys the caller encoded itself. */
+function memberEdges(b: Builder, e: Entity, value: object, skip?: (key: string | symbol) => boolean): void {
+  for (const key of Reflect.ownKeys(value)) {
+    if (skip?.(key) === true) continue;
+    let d: PropertyDescriptor | undefined;
+    try {
+      d = Reflect.getOwnPropertyDescriptor(value, key);
+    } catch {
+      // An ES module binding still in its temporal dead zone.
+      e.unsettled = true;
+      addEdge(e, keyLabel(key), leaf('dynamic', keyLabel(key), 'unsettled'));
+      continue;
+    }
+    if (d === undefined) continue;
+    const label = keyLabel(key);
+    if ('value' in d) {
+      const v: unknown = d.value;
+      // The prototype's back-pointer to its own constructor is not content.
+      if (key === 'constructor' && typeof v === 'function' && (v as { prototype?: unknown }).prototype === value) continue;
+      addEdge(e, label, b.entityOf(v, value));
+    } else {
+      if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, value));
+      if (d.set !== undefined) addEdge(e, `${label} (set)`, b.functionEntity(d.set, value));
+    }
+  }
+}
+
+function isIndex(key: string | symbol): boolean {
+  return typeof key === 'string' && /^(0|[1-9]\d*)$/.test(key);
+}
+
+function bytesHash(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffer): string {
+  const bytes = ArrayBuffer.isView(view) ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : new Uint8Array(view);
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Exact, unambiguous text of a primitive Map/Set key for labels: `"a"`, `1`, `1n`. */
+function keyText(b: Builder, key: unknown): string {
+  return encodePrimitive(key, (s) => b.relativize(s));
+}
+
+function mapEdges(b: Builder, e: Entity, map: Map<unknown, unknown>): void {
+  let i = 0;
+  for (const [k, v] of Map.prototype.entries.call(map) as IterableIterator<[unknown, unknown]>) {
+    if (isObjectLike(k)) {
+      addEdge(e, `key#${i}`, b.entityOf(k));
+      addEdge(e, `value#${i}`, b.entityOf(v));
+    } else addEdge(e, `get(${keyText(b, k)})`, b.entityOf(v));
+    i++;
+  }
+}
+
+function setEdges(b: Builder, e: Entity, set: Set<unknown>): void {
+  let i = 0;
+  for (const v of Set.prototype.values.call(set) as IterableIterator<unknown>) addEdge(e, `#${i++}`, b.entityOf(v));
+}
+
+function tagOf(value: object): string {
+  return Object.prototype.toString.call(value).slice(8, -1);
+}
+
+function boxedValue(value: object): unknown {
+  if (types.isNumberObject(value)) return Number.prototype.valueOf.call(value);
+  if (types.isStringObject(value)) return String.prototype.valueOf.call(value);
+  if (types.isBooleanObject(value)) return Boolean.prototype.valueOf.call(value);
+  if (types.isBigIntObject(value)) return BigInt.prototype.valueOf.call(value);
+  if (types.isSymbolObject(value)) return Symbol.prototype.valueOf.call(value);
+  return undefined;
+}
+
+/** Built-in types whose content is not in own properties. Returns false for ordinary objects. */
+function specialContent(b: Builder, e: Entity, value: object): boolean {
+  if (types.isMap(value)) {
+    e.own = `map:${(value as Map<unknown, unknown>).size}`;
+    e.preview = `Map(${(value as Map<unknown, unknown>).size})`;
+    mapEdges(b, e, value as Map<unknown, unknown>);
+  } else if (types.isSet(value)) {
+    e.own = `set:${(value as Set<unknown>).size}`;
+    e.preview = `Set(${(value as Set<unknown>).size})`;
+    setEdges(b, e, value as Set<unknown>);
+  } else if (types.isDate(value)) {
+    const time = Date.prototype.getTime.call(value);
+    e.own = `date:${time}`;
+    e.preview = Number.isNaN(time) ? 'Invalid Date' : new Date(time).toISOString();
+  } else if (types.isRegExp(value)) {
+    const re = value as RegExp;
+    e.own = `regexp:${JSON.stringify(re.source)}/${re.flags}`;
+    e.preview = `/${re.source}/${re.flags}`;
+  } else if (types.isBoxedPrimitive(value)) {
+    e.own = `boxed:${keyText(b, boxedValue(value))}`;
+  } else if (ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value)) {
+    e.own = `bytes:${tagOf(value)}:${bytesHash(value as ArrayBufferView)}`;
+    e.preview = `${tagOf(value)}(${ArrayBuffer.isView(value) ? value.byteLength : (value as ArrayBuffer).byteLength})`;
+  } else if (types.isPromise(value) || types.isWeakMap(value) || types.isWeakSet(value) || types.isGeneratorObject(value) || tagOf(value) === 'WeakRef' || tagOf(value) === 'FinalizationRegistry') {
+    // State nobody can read without running it: counts by type only.
+    e.own = `opaque:${tagOf(value)}`;
+    e.preview = tagOf(value);
+  } else {
+    return false;
+  }
+  e.name = tagOf(value);
+  return true;
+}
+
+function expandProxy(b: Builder, e: Entity, value: object): void {
+  e.name = 'Proxy';
+  e.own = 'proxy';
+  e.preview = 'Proxy';
+  const { target, handler } = proxyParts(value);
+  addEdge(e, '[[Target]]', b.entityOf(target));
+  addEdge(e, '[[Handler]]', b.entityOf(handler));
+}
+
+/** An object reached as a value (not a module): its content, deeply. */
+export function expandObject(b: Builder, e: Entity, value: object): void {
+  e.kind = 'value';
+  if (types.isProxy(value)) {
+    expandProxy(b, e, value);
+    return;
+  }
+  const proto = Object.getPrototypeOf(value) as object | null;
+  const ctorD = proto === null ? undefined : Object.getOwnPropertyDescriptor(proto, 'constructor');
+  const ctor: unknown = ctorD !== undefined && 'value' in ctorD ? ctorD.value : undefined;
+  const userSubclass = proto !== null && builtinName(proto) === undefined && typeof ctor === 'function' && isClassPrototype(proto);
+  if (specialContent(b, e, value)) {
+    if (userSubclass) addEdge(e, 'constructor', b.entityOf(ctor));
+    memberEdges(b, e, value, isIndex);
+    return;
+  }
+  if (Array.isArray(value)) {
+    e.name = 'Array';
+    e.own = `array:${value.length}`;
+    e.preview = `[…${value.length}]`;
+    if (userSubclass) addEdge(e, 'constructor', b.entityOf(ctor));
+    memberEdges(b, e, value, (k) => k === 'length');
+    return;
+  }
+  const isError = types.isNativeError(value) || value instanceof Error;
+  const skip = isError ? (k: string | symbol): boolean => k === 'stack' : undefined;
+  if (proto === Object.prototype || proto === null) {
+    e.name = 'Object';
+    e.own = proto === null ? 'object:null' : 'object';
+    e.preview = '{…}';
+  } else if (typeof ctor === 'function' && proto !== null && isClassPrototype(proto)) {
+    instanceEdges(b, e, value, ctor);
+  } else {
+    e.name = 'Object';
+    e.own = 'object:proto';
+    e.preview = '{…}';
+    addEdge(e, '[[Prototype]]', b.entityOf(proto));
+  }
+  memberEdges(b, e, value, skip);
+}
+
+function describeModule(e: Entity, info: ModuleInfo | undefined): void {
+  e.kind = info?.kind === 'json' ? 'json' : 'module';
+  if (info !== undefined) {
+    e.file = info.file;
+    e.name = projectRelative(info.file);
+  } else e.name = 'ES module';
+}
+
+/** A module object used as a whole: every member counts (JSON modules: their content). */
+export function expandModule(b: Builder, e: Entity, value: object, info: ModuleInfo | undefined): void {
+  if (info?.kind === 'json') {
+    expandObject(b, e, value);
+    describeModule(e, info);
+    e.own = `json:${e.own}`;
+    return;
+  }
+  describeModule(e, info);
+  if (typeof value === 'function') {
+    // `module.exports = function ...`: the function is the module.
+    e.own = 'module:function';
+    addEdge(e, 'module.exports', b.functionEntity(value));
+    return;
+  }
+  e.own = 'module';
+  memberEdges(b, e, value);
+}
+
+/** A module object of which only some members are used (`utils.inner`): those members count. */
+export function moduleView(b: Builder, e: Entity, value: object, paths: ReadonlyArray<ReadonlyArray<string>>, info: ModuleInfo | undefined): void {
+  describeModule(e, info);
+  e.own = 'module:members';
+  pathEdges(b, e, value, paths, (p, depth) => (depth === 0 ? '(whole)' : p.slice(0, depth).join('.')));
+}

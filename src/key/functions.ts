@@ -1,0 +1,62 @@
+import { hash } from 'node:crypto';
+import { unwrap } from '../registry';
+
+/** Returns a hex fingerprint of a function (code + what it reaches, as far as the hasher sees). */
+export type FunctionHasher = (fn: Function) => string;
+
+const toSource = Function.prototype.toString;
+
+/**
+ * `Function.prototype.toString` of a built-in, and of a bound function, is `function name() {
+ * [native code] }` (spec: NativeFunction syntax). Such a source says nothing about what the
+ * function does beyond its name, so the key layer treats objects built by native constructors as
+ * having hidden state.
+ */
+export function isNativeFunction(fn: Function): boolean {
+  return toSource.call(fn).endsWith('{ [native code] }');
+}
+
+/**
+ * Until the fingerprint module installs the real hasher: the source text of the function (through
+ * cache wrappers), and of each superclass for a class, because `class B extends A {}` does not
+ * contain A's code. Closure values and helpers the function calls are NOT covered here; that is
+ * what the real fingerprint adds.
+ */
+function sourceHash(fn: Function): string {
+  const parts: string[] = [];
+  for (let f: unknown = unwrap(fn); typeof f === 'function' && f !== Function.prototype; f = Object.getPrototypeOf(f)) {
+    const text = toSource.call(f);
+    // A bound function prints as `function () { [native code] }`: its target and bound
+    // arguments are invisible, so two different bound functions would collide.
+    if (text.endsWith('{ [native code] }') && (f as Function).name.startsWith('bound ')) {
+      throw new TypeError(`bound function ${(f as Function).name} hides its target and bound arguments`);
+    }
+    parts.push(`${text.length}:${text}`);
+    if (!text.startsWith('class')) break;
+  }
+  return hash('sha256', parts.join(''), 'hex');
+}
+
+const sourceHashes = new WeakMap<Function, string>();
+
+/** The default hasher, memoized per function object (a function's source never changes). */
+export const defaultFunctionHasher: FunctionHasher = (fn) => {
+  let hex = sourceHashes.get(fn);
+  if (hex === undefined) {
+    hex = sourceHash(fn);
+    sourceHashes.set(fn, hex);
+  }
+  return hex;
+};
+
+let current: FunctionHasher = defaultFunctionHasher;
+
+/** The cache layer installs the real fingerprint here once it is available. */
+export function setFunctionHasher(h: FunctionHasher): void {
+  if (typeof h !== 'function') throw new TypeError('setFunctionHasher expects a function');
+  current = h;
+}
+
+export function functionHasher(): FunctionHasher {
+  return current;
+}

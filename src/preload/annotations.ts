@@ -1,0 +1,130 @@
+/**
+ * Which candidates are annotated, with their tag settings:
+ * 1. a JSDoc block holding `@cache` directly (only whitespace between) above the candidate's anchor;
+ * 2. the `'use cache'` directive in the function body's directive prologue;
+ * 3. for transpiled files, JSDoc tags read from the original source (see ts-source.ts), matched by
+ *    name and original line.
+ */
+import type { Candidate } from './candidates';
+import type { Parsed } from './parse';
+import { parseTagOptions, cacheTagText, type TagOptions } from './tag-options';
+import type { SourceAnnotation } from './ts-source';
+
+export interface Site {
+  /** 1-based line in the file the user wrote. */
+  readonly line: number;
+  readonly qualifiedName: string;
+  readonly options: TagOptions;
+}
+
+export interface Annotated {
+  readonly candidate: Candidate;
+  readonly site: Site;
+}
+
+export interface FileWarning {
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface OriginalSource {
+  readonly annotations: readonly SourceAnnotation[];
+  /** Original 1-based line of an offset in the parsed (transpiled) code; undefined without a map. */
+  readonly originalLine: (offset: number) => number | undefined;
+}
+
+interface Tag {
+  readonly text: string;
+  /** Line of the tag itself, for warnings. */
+  readonly line: number;
+  /** Line of the function in the original source, when the tag came from there. */
+  readonly target?: number;
+}
+
+function hasUseCache(candidate: Candidate): boolean {
+  const body = candidate.fn.body;
+  if (body.type !== 'BlockStatement') return false;
+  for (const statement of body.body) {
+    if (statement.type !== 'ExpressionStatement' || statement.directive === undefined) return false;
+    if (statement.directive === 'use cache') return true;
+  }
+  return false;
+}
+
+/** JSDoc `@cache` blocks keyed by the offset of the first code after them. */
+function tagsByNextOffset(parsed: Parsed): Map<number, Tag> {
+  const tags = new Map<number, Tag>();
+  for (const comment of parsed.comments) {
+    const text = cacheTagText(comment.value);
+    if (text === undefined) continue;
+    let next = comment.end;
+    while (next < parsed.code.length && /\s/.test(parsed.code[next] ?? '')) next++;
+    tags.set(next, { text, line: parsed.line(comment.start + comment.value.indexOf('@cache') + 2) + 1 });
+  }
+  return tags;
+}
+
+/** Pairs original-source tags with transpiled candidates by name, then by line (or by order without a map). */
+function matchOriginal(candidates: readonly Candidate[], original: OriginalSource, warnings: FileWarning[]): Map<Candidate, Tag> {
+  const matched = new Map<Candidate, Tag>();
+  const used = new Set<Candidate>();
+  for (const a of original.annotations) {
+    if (a.name === '') {
+      warnings.push({ line: a.tagLine, message: '@cache is not directly above a function; ignored' });
+      continue;
+    }
+    const named = candidates.filter((c) => c.simpleName === a.name && !used.has(c));
+    const byLine = named.find((c) => {
+      const line = original.originalLine(c.anchor.start) ?? original.originalLine(c.fn.start);
+      return line !== undefined && line >= a.firstLine && line <= a.nameLine;
+    });
+    const mapped = named.some((c) => original.originalLine(c.anchor.start) !== undefined);
+    const pick = byLine ?? (mapped ? undefined : named[0]);
+    if (pick === undefined) {
+      warnings.push({ line: a.tagLine, message: `could not find the annotated function "${a.name}" in the transpiled code; it is not cached` });
+      continue;
+    }
+    used.add(pick);
+    matched.set(pick, { text: a.tagText, line: a.tagLine, target: a.nameLine });
+  }
+  return matched;
+}
+
+function uniqueName(name: string, line: number, taken: Set<string>): string {
+  const unique = taken.has(name) ? `${name}@${line}` : name;
+  taken.add(unique);
+  return unique;
+}
+
+export function selectAnnotated(
+  parsed: Parsed,
+  candidates: readonly Candidate[],
+  original?: OriginalSource,
+): { annotated: Annotated[]; warnings: FileWarning[] } {
+  const warnings: FileWarning[] = [];
+  const tags = tagsByNextOffset(parsed);
+  const fromOriginal = original === undefined ? new Map<Candidate, Tag>() : matchOriginal(candidates, original, warnings);
+  const usedTags = new Set<Tag>();
+  const taken = new Set<string>();
+  const annotated: Annotated[] = [];
+  for (const candidate of candidates) {
+    const jsdoc = tags.get(candidate.anchor.start) ?? (candidate.anchor === candidate.fn ? undefined : tags.get(candidate.fn.start));
+    if (jsdoc !== undefined) usedTags.add(jsdoc);
+    const tag = jsdoc ?? fromOriginal.get(candidate);
+    if (tag === undefined && !hasUseCache(candidate)) continue;
+    const mappedLine = original?.originalLine(candidate.anchor.start);
+    const line = tag?.target ?? mappedLine ?? parsed.line(candidate.anchor.start) + 1;
+    if (candidate.unsupported !== undefined || candidate.placement === undefined) {
+      warnings.push({ line, message: `cannot cache ${candidate.qualifiedName}: ${candidate.unsupported ?? 'unsupported position'}` });
+      continue;
+    }
+    const parsedTag = parseTagOptions(tag?.text ?? '');
+    for (const message of parsedTag.warnings) warnings.push({ line: tag?.line ?? line, message });
+    if (parsedTag.invalid) continue;
+    annotated.push({ candidate, site: { line, qualifiedName: uniqueName(candidate.qualifiedName, line, taken), options: parsedTag.options } });
+  }
+  for (const tag of tags.values()) {
+    if (!usedTags.has(tag)) warnings.push({ line: tag.line, message: '@cache is not directly above a function; ignored' });
+  }
+  return { annotated, warnings };
+}

@@ -1,0 +1,29 @@
+/**
+ * The CommonJS side: a pirates hook. pirates works at the `Module._extensions` level and calls the
+ * loader that was there before it, so it composes with other require hooks (tsx, ts-node, babel);
+ * with a transpiler registered first, this hook receives its output.
+ */
+import Module from 'node:module';
+import { addHook } from 'pirates';
+import { hasMarker, isTypeScript, isUserFile } from './filter';
+
+const BASE_EXTENSIONS = ['.js', '.cjs'];
+// Only extensions some loader already handles: pirates would otherwise register them (as plain .js).
+const OPTIONAL_EXTENSIONS = ['.ts', '.cts', '.mts', '.tsx', '.jsx'];
+
+type Transform = typeof import('./transform').transformSource;
+let transform: Transform | undefined;
+
+function rewrite(code: string, filename: string): string {
+  // Cheap test first: the parser is only loaded for files with a marker (or TypeScript, whose
+  // comments the transpiler may have dropped: transform re-reads the original).
+  if (!hasMarker(code) && !isTypeScript(filename)) return code;
+  transform ??= (require('./transform') as typeof import('./transform')).transformSource;
+  return transform(code, filename, 'commonjs') ?? code;
+}
+
+export function installRequireHook(): () => void {
+  const extensions = (Module as unknown as { _extensions: Record<string, unknown> })._extensions;
+  const exts = [...BASE_EXTENSIONS, ...OPTIONAL_EXTENSIONS.filter((e) => e in extensions)];
+  return addHook(rewrite, { exts, ignoreNodeModules: true, matcher: isUserFile });
+}

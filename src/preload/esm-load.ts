@@ -1,0 +1,54 @@
+/**
+ * The ESM side, shared by both hook flavours: `module.registerHooks` (synchronous, in the app's
+ * thread, Node 22.15+/23.5+) and `module.register` (asynchronous, on a separate hooks thread on
+ * Node 20). It receives what the rest of the chain produced (a transpiler's output included) and
+ * rewrites annotated user files. A result without source is left to the CommonJS loader, where the
+ * require hook sees it.
+ */
+import Module from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { hasMarker, isTypeScript, isUserFile } from './filter';
+import type { ModuleFormat } from './parse';
+
+export interface LoadResult {
+  format?: string | null;
+  source?: string | ArrayBuffer | ArrayBufferView | null;
+  shortCircuit?: boolean;
+}
+
+type StripTypes = (code: string, options?: { mode?: 'strip' }) => string;
+
+function sourceText(source: string | ArrayBuffer | ArrayBufferView): string {
+  if (typeof source === 'string') return source;
+  const bytes = ArrayBuffer.isView(source) ? Buffer.from(source.buffer, source.byteOffset, source.byteLength) : Buffer.from(source);
+  return bytes.toString('utf8');
+}
+
+/**
+ * Node's own TypeScript support (22.6+, on by default from 22.18/23.6) hands hooks the TypeScript
+ * text with format `module-typescript`. Stripping it ourselves (`strip` mode blanks types in place,
+ * so positions stay and comments survive) lets the JSDoc be read directly.
+ */
+function asJavaScript(format: string, text: string): { format: ModuleFormat; text: string } | undefined {
+  if (format === 'module' || format === 'commonjs') return { format, text };
+  if (format !== 'module-typescript' && format !== 'commonjs-typescript') return undefined;
+  const strip = (Module as unknown as { stripTypeScriptTypes?: StripTypes }).stripTypeScriptTypes;
+  if (typeof strip !== 'function') return undefined;
+  return { format: format === 'module-typescript' ? 'module' : 'commonjs', text: strip(text, { mode: 'strip' }) };
+}
+
+type Transform = typeof import('./transform').transformSource;
+let transform: Transform | undefined;
+
+export function rewriteLoaded(url: string, result: LoadResult): LoadResult {
+  if (!url.startsWith('file:') || result.source === null || result.source === undefined || typeof result.format !== 'string') return result;
+  const filename = fileURLToPath(url);
+  if (!isUserFile(filename)) return result;
+  const text = sourceText(result.source);
+  if (!hasMarker(text) && !isTypeScript(filename)) return result;
+  const js = asJavaScript(result.format, text);
+  if (js === undefined) return result;
+  transform ??= (require('./transform') as typeof import('./transform')).transformSource;
+  const out = transform(js.text, filename, js.format);
+  return out === undefined ? result : { ...result, format: js.format, source: out };
+}

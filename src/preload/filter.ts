@@ -1,0 +1,23 @@
+/**
+ * Which files the hooks look at: the user's own JavaScript/TypeScript, never node_modules, Node's
+ * internals or this package's own build, and among those only files holding a marker. The marker
+ * test is a substring search, so an unannotated file costs one `includes` per load.
+ */
+import * as path from 'node:path';
+
+const OWN_BUILD = path.resolve(__dirname, '..') + path.sep;
+const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+const SCRIPT = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+const TYPESCRIPT = /\.(?:[cm]?ts|tsx)$/;
+
+export function isUserFile(filename: string): boolean {
+  return path.isAbsolute(filename) && SCRIPT.test(filename) && !filename.includes(NODE_MODULES) && !filename.startsWith(OWN_BUILD);
+}
+
+export function isTypeScript(filename: string): boolean {
+  return TYPESCRIPT.test(filename);
+}
+
+export function hasMarker(code: string): boolean {
+  return code.includes('@cache') || code.includes('use cache');
+}

@@ -1,0 +1,87 @@
+/**
+ * What `smartcache/register` does, for `--require` and `--import` alike: put the runtime on its
+ * global, turn on compiled-code caching, hook `require` (pirates) and, where it can be done cheaply
+ * or was asked for with `--import`, hook ESM loading. Each part is installed once per thread even
+ * when both flags (or NODE_OPTIONS plus a flag) name the preload.
+ */
+import * as fs from 'node:fs';
+import Module from 'node:module';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { findProjectRoot } from '../project';
+import { warnOnce } from '../warn';
+import { installRequireHook } from './cjs-hook';
+import { enableCompileCache } from './compile-cache';
+import { rewriteLoaded, type LoadResult } from './esm-load';
+import { installRuntime } from './runtime';
+
+export type PreloadMode = 'require' | 'import';
+
+interface InstallState {
+  cjs: boolean;
+  esm: boolean;
+}
+
+type SyncLoad = (url: string, context: object, nextLoad: (url: string, context?: object) => LoadResult) => LoadResult;
+interface ModuleHooksApi {
+  registerHooks?: (hooks: { load: SyncLoad }) => unknown;
+  register?: (specifier: string, parentURL: string | URL) => void;
+}
+
+const STATE = Symbol.for('smartcache.preload.installed');
+
+function state(): InstallState {
+  const g = globalThis as Record<symbol, InstallState | undefined>;
+  return (g[STATE] ??= { cjs: false, esm: false });
+}
+
+/** The entry script is ESM: `.mjs`/`.mts`, or `.js`/`.ts` in a `"type": "module"` package. */
+function entryIsModule(): boolean {
+  const main = process.argv[1];
+  if (main === undefined || main === '') return false;
+  if (/\.m[jt]s$/.test(main)) return true;
+  if (!/\.[jt]sx?$/.test(main)) return false;
+  const root = findProjectRoot(path.dirname(main));
+  if (root === undefined) return false;
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { type?: unknown }).type === 'module';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Feature detection, not version checks: `registerHooks` (Node 22.15+/23.5+) runs in-thread and
+ * also sees `require`, so it is preferred. `register` (Node 20.6+) spawns a hooks thread, about
+ * 25-30 ms of start-up on Node 20 (see bench/preload.js), so under `--require` it is only used when
+ * the entry script is ESM; under `--import` always.
+ */
+function installEsmHooks(mode: PreloadMode): boolean {
+  const api = Module as unknown as ModuleHooksApi;
+  if (typeof api.registerHooks === 'function') {
+    api.registerHooks({ load: (url, context, nextLoad) => rewriteLoaded(url, nextLoad(url, context)) });
+    return true;
+  }
+  if ((mode === 'import' || entryIsModule()) && typeof api.register === 'function') {
+    api.register('./esm-hooks.mjs', pathToFileURL(__filename));
+    return true;
+  }
+  return false;
+}
+
+export function installPreload(mode: PreloadMode): void {
+  // SMARTCACHE=off: annotated functions run exactly as written; nothing is rewritten, read or stored.
+  if (process.env['SMARTCACHE'] === 'off') return;
+  const s = state();
+  try {
+    installRuntime();
+    if (!s.cjs) {
+      enableCompileCache();
+      installRequireHook();
+      s.cjs = true;
+    }
+    if (!s.esm) s.esm = installEsmHooks(mode);
+  } catch (error) {
+    warnOnce('smartcache/register', 'could not install its module hooks; annotated functions run uncached', error);
+  }
+}

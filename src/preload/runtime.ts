@@ -1,0 +1,87 @@
+/**
+ * What rewritten files call at run time. `smartcache/register` puts it on a global symbol in the
+ * application's thread (on Node 20 the ESM rewrite itself runs on the hooks thread, which cannot hand
+ * objects over; a global reached by name works for both module systems and needs no import in the
+ * user's file). The cache layer is required on the first wrap only, so an app without annotated
+ * functions never loads it.
+ */
+import * as path from 'node:path';
+import type { CacheOptions } from '../options';
+import { findProjectRoot, projectRelative } from '../project';
+import { warnOnce } from '../warn';
+import { RUNTIME_SYMBOL } from './plan';
+import type { TagOptions } from './tag-options';
+
+/** `[line, qualifiedName, options]`, as the prologue of a rewritten file lists its sites. */
+export type SiteSpec = readonly [line: number, qualifiedName: string, options: TagOptions];
+
+/** `__sc$(fn, site)` returns the cached function; `__sc$(holder, site, key, onPrototype)` replaces a method and returns the holder. */
+export type ModuleWrapper = (target: unknown, site: number, key?: string, onPrototype?: 0 | 1) => unknown;
+
+export interface PreloadRuntime {
+  module(file: string, sites: readonly SiteSpec[]): ModuleWrapper;
+}
+
+type CacheAnnotated = (fn: Function, options: CacheOptions, site: { file: string; line: number; qualifiedName: string }) => Function;
+
+let cacheAnnotated: CacheAnnotated | undefined;
+
+function loadCacheLayer(): CacheAnnotated {
+  // Deferred: the cache layer (store, inspector, hashing) is the expensive part of start-up.
+  cacheAnnotated ??= (require('../cache') as { cacheAnnotated: CacheAnnotated }).cacheAnnotated;
+  return cacheAnnotated;
+}
+
+function wrapFunction(fn: unknown, file: string, relFile: string, spec: SiteSpec): unknown {
+  const [line, qualifiedName, options] = spec;
+  if (typeof fn !== 'function') {
+    warnOnce(`${file}:${line}`, `${qualifiedName} is not a function at run time; not cached`);
+    return fn;
+  }
+  try {
+    return loadCacheLayer()(fn, options, { file: relFile, line, qualifiedName });
+  } catch (error) {
+    warnOnce(`${file}:${line}`, `${qualifiedName} could not be cached; it runs uncached`, error);
+    return fn;
+  }
+}
+
+function replaceMethod(holder: unknown, key: string, file: string, relFile: string, spec: SiteSpec): void {
+  if ((typeof holder !== 'object' && typeof holder !== 'function') || holder === null) return;
+  const descriptor = Object.getOwnPropertyDescriptor(holder, key);
+  if (descriptor === undefined || typeof descriptor.value !== 'function') {
+    warnOnce(`${file}:${spec[0]}`, `${spec[1]} is not a method at run time; not cached`);
+    return;
+  }
+  // Same attributes as before: class methods stay non-enumerable.
+  Object.defineProperty(holder, key, { ...descriptor, value: wrapFunction(descriptor.value, file, relFile, spec) });
+}
+
+function relativeToProject(file: string): string {
+  const root = findProjectRoot(path.dirname(file));
+  return root === undefined ? file.split(path.sep).join('/') : projectRelative(file, root);
+}
+
+function moduleWrapper(file: string, sites: readonly SiteSpec[]): ModuleWrapper {
+  let relFile: string | undefined;
+  // Identity is relative to the file's own project (not to the working directory), so running the
+  // app from another folder keeps its entries; a file outside any project keeps its absolute path.
+  const rel = (): string => (relFile ??= relativeToProject(file));
+  return (target, site, key, onPrototype) => {
+    const spec = sites[site];
+    if (spec === undefined) return target;
+    if (key === undefined) return wrapFunction(target, file, rel(), spec);
+    const holder = onPrototype === 1 ? (target as { prototype?: unknown } | null)?.prototype : target;
+    replaceMethod(holder, key, file, rel(), spec);
+    return target;
+  };
+}
+
+export const runtime: PreloadRuntime = { module: moduleWrapper };
+
+/** Makes the runtime reachable from rewritten code; keeps one already there (two copies of the package). */
+export function installRuntime(): void {
+  const key = Symbol.for(RUNTIME_SYMBOL);
+  const g = globalThis as Record<symbol, unknown>;
+  if (g[key] === undefined) Object.defineProperty(g, key, { value: runtime, configurable: true, writable: false, enumerable: false });
+}

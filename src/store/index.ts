@@ -1,0 +1,203 @@
+import * as fs from 'node:fs';
+import { isSmartCacheError, SmartCacheError } from '../errors';
+import { warnOnce } from '../warn';
+import { StackTooDeepError } from './codec';
+import { CorruptFileError, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './entry-file';
+import { ioError, isMissing, unlinkQuiet } from './io';
+import { assertKey, entryFile, layoutFor, STORE_FORMAT_VERSION, type Layout } from './paths';
+import * as records from './records';
+import { entriesBytes, scan, unlinkIfSame } from './scan';
+import * as stats from './stats';
+import type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta } from './types';
+
+export { STORE_FORMAT_VERSION };
+export type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta };
+
+/** Temp files older than this are a killed writer's leftovers; deleteWhere() removes them. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/**
+ * The content-addressed result store: <root>/smartcache-v1/entries/ab/cd/<64-hex key>, plus
+ * function records and usage stats beside it. Safe for many processes on one root: entries are
+ * published by atomic rename and never modified afterwards; every read verifies the checksum.
+ */
+export class Store {
+  readonly root: string;
+  private readonly layout: Layout;
+
+  /** Creates nothing on disk until the first write. */
+  static open(root: string): Store {
+    return new Store(root);
+  }
+
+  private constructor(root: string) {
+    this.layout = layoutFor(root);
+    this.root = this.layout.root;
+  }
+
+  /** Missing -> undefined. Corrupt -> removed, one warning, undefined. Other I/O errors throw ERR_STORE_IO. */
+  read(key: string): ReadEntry | undefined {
+    assertKey(key);
+    const file = entryFile(this.layout, key);
+    try {
+      return readEntryFile(file);
+    } catch (error) {
+      if (error instanceof CorruptFileError) {
+        unlinkIfSame(file, error.ino);
+        this.warnCorrupt(key, error);
+        return undefined;
+      }
+      if (error instanceof StackTooDeepError) {
+        // The file is fine; this call is too deep in the stack to decode it. Keep it.
+        warnOnce(`result store ${this.root}`, `entry ${key} is too deeply nested to decode at this call depth (treated as a miss)`);
+        return undefined;
+      }
+      throw wrapIo('read', file, error);
+    }
+  }
+
+  /** Throws ERR_UNSERIALIZABLE_RESULT (with the offending path) if the value cannot round-trip exactly. */
+  encode(meta: EntryMeta, value: unknown): EncodedEntry {
+    return encodeEntry(meta, value);
+  }
+
+  /** Atomic; returns the bytes written. Throws ERR_STORE_IO with the cause kept. */
+  write(key: string, encoded: EncodedEntry): number {
+    assertKey(key);
+    return writeEntry(entryFile(this.layout, key), encoded);
+  }
+
+  put(key: string, meta: EntryMeta, value: unknown): number {
+    return this.write(key, this.encode(meta, value));
+  }
+
+  /** Stored and intact as far as its verified head and size tell (the body is not read). */
+  has(key: string): boolean {
+    assertKey(key);
+    const file = entryFile(this.layout, key);
+    try {
+      const head = readEntryHead(file);
+      return head !== undefined && !(head instanceof Error);
+    } catch (error) {
+      throw wrapIo('read', file, error);
+    }
+  }
+
+  delete(key: string): boolean {
+    assertKey(key);
+    const file = entryFile(this.layout, key);
+    try {
+      fs.unlinkSync(file);
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw ioError('delete', file, error);
+    }
+  }
+
+  /** LRU bump: sets each entry's mtime to now. Entries removed meanwhile are skipped. */
+  markUsed(keys: Iterable<string>): void {
+    const now = new Date();
+    let failure: unknown;
+    for (const key of keys) {
+      assertKey(key);
+      const file = entryFile(this.layout, key);
+      try {
+        fs.utimesSync(file, now, now);
+      } catch (error) {
+        if (!isMissing(error)) failure ??= ioError('mark as used', file, error);
+      }
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Streaming scan of intact entries (corrupt files and temps are skipped). */
+  *entries(): Generator<EntryInfo> {
+    for (const item of this.scanItems()) if (item.type === 'entry') yield item.info;
+  }
+
+  /** Bytes of every file in the entries folder (entries and any leftover temp files). */
+  totalBytes(): number {
+    try {
+      return entriesBytes(this.layout);
+    } catch (error) {
+      throw wrapIo('scan', this.layout.entries, error);
+    }
+  }
+
+  /**
+   * Removes the entries `pred` selects, plus corrupt entry files and temp files left by killed
+   * writers more than an hour ago; returns what was removed.
+   */
+  deleteWhere(pred: (e: EntryInfo) => boolean): { removed: number; bytes: number } {
+    let removed = 0;
+    let bytes = 0;
+    const now = Date.now();
+    for (const item of this.scanItems()) {
+      if (item.type === 'entry') {
+        if (pred(item.info) && unlinkIfSame(item.info.file, item.ino)) {
+          removed++;
+          bytes += item.info.bytes;
+        }
+      } else if (item.type === 'corrupt') {
+        const size = fs.statSync(item.file, { throwIfNoEntry: false })?.size ?? 0;
+        if (unlinkIfSame(item.file, item.ino)) {
+          removed++;
+          bytes += size;
+        }
+      } else if (now - item.mtimeMs > STALE_TEMP_MS && unlinkQuiet(item.file)) {
+        removed++;
+        bytes += item.bytes;
+      }
+    }
+    return { removed, bytes };
+  }
+
+  clearFunction(name: string): { removed: number; bytes: number } {
+    return this.deleteWhere((e) => e.meta.fn === name);
+  }
+
+  writeFunctionRecord(r: FunctionRecord): void {
+    records.writeFunctionRecord(this.layout, r);
+  }
+
+  /** Newest first. */
+  readFunctionRecords(name?: string): FunctionRecord[] {
+    try {
+      return records.readFunctionRecords(this.layout, name);
+    } catch (error) {
+      throw wrapIo('read function records in', this.layout.functions, error);
+    }
+  }
+
+  latestFunctionRecord(name: string): FunctionRecord | undefined {
+    return this.readFunctionRecords(name)[0];
+  }
+
+  /** Safe for many processes appending at once. */
+  appendStats(name: string, d: StatsDelta): void {
+    stats.appendStats(this.layout, name, d);
+  }
+
+  /** Totals by function name. */
+  readStats(): Map<string, StatsDelta> {
+    return stats.readStats(this.layout);
+  }
+
+  private *scanItems(): ReturnType<typeof scan> {
+    try {
+      yield* scan(this.layout);
+    } catch (error) {
+      throw wrapIo('scan', this.layout.entries, error);
+    }
+  }
+
+  private warnCorrupt(key: string, error: CorruptFileError): void {
+    const cause = new SmartCacheError('ERR_CORRUPT_ENTRY', error.message, { file: entryFile(this.layout, key) });
+    warnOnce(`result store ${this.root}`, `corrupt entry ${key} removed (treated as a miss)`, cause);
+  }
+}
+
+function wrapIo(action: string, file: string, error: unknown): unknown {
+  return isSmartCacheError(error) ? error : ioError(action, file, error);
+}

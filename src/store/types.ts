@@ -1,0 +1,62 @@
+/** The shapes the store hands to the cache layer and the CLI (see the brief's store interface). */
+
+export interface EntryMeta {
+  /** Function name (display identity, as given by cache()). */
+  readonly fn: string;
+  /** Hex fingerprint of the function's code when stored. */
+  readonly fingerprint: string;
+  /** ms since epoch. */
+  readonly created: number;
+  /** How long the real call took, in ms. */
+  readonly computeMs: number;
+  /** ms since epoch; absent = never. The store keeps it; the cache layer decides what it means. */
+  readonly expires?: number;
+}
+
+export interface ReadEntry {
+  readonly meta: EntryMeta;
+  readonly value: unknown;
+  /** Size of the entry file. */
+  readonly bytes: number;
+}
+
+export interface EntryInfo {
+  readonly key: string;
+  readonly file: string;
+  readonly meta: EntryMeta;
+  readonly bytes: number;
+  /** ms since epoch: the file's mtime, bumped by markUsed(). */
+  readonly lastUsed: number;
+}
+
+/** One per (function name, fingerprint); the CLI and miss reasons read it. */
+export interface FunctionRecord {
+  readonly name: string;
+  readonly fingerprint: string;
+  /** Project-relative source file. */
+  readonly file?: string;
+  /** explain() tree, CBOR-able plain data. */
+  readonly tree: unknown;
+  readonly written: number;
+}
+
+export interface StatsDelta {
+  readonly calls: number;
+  readonly hits: number;
+  readonly misses: number;
+  readonly savedMs: number;
+  readonly overheadMs: number;
+  readonly computeMs: number;
+}
+
+/**
+ * An entry ready to write: the file's bytes as a list of chunks, written in order without being
+ * joined. Large binary chunks are views of the caller's own typed arrays (no copy), so write it
+ * before the caller can mutate the value. The trailing checksum is computed while writing.
+ */
+export interface EncodedEntry {
+  readonly meta: EntryMeta;
+  readonly chunks: readonly Uint8Array[];
+  /** Size of the file once written (chunks + checksum trailer). */
+  readonly bytes: number;
+}

@@ -1,0 +1,81 @@
+// Cross-run analysis cache: restored analyses equal fresh ones; bad files are ignored.
+import test from 'ava';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CORPUS } from './fixtures/analyze/scope-corpus.mjs';
+
+const CHILD = fileURLToPath(new URL('./fixtures/analyze/cache-child.cjs', import.meta.url));
+const SOURCES = [...CORPUS, 'function max() { [native code] }'];
+
+function run(file, sources = SOURCES) {
+  return JSON.parse(execFileSync(process.execPath, [CHILD, file, JSON.stringify(sources)], { encoding: 'utf8' }));
+}
+
+const dirs = [];
+test.after.always(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smartcache-analysis-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function tempFile() {
+  return path.join(tempDir(), 'cache', 'analysis.json');
+}
+
+test('second run restores every analysis, equal to the fresh one (normalized included)', (t) => {
+  const file = tempFile();
+  const first = run(file);
+  t.is(first.hits, 0);
+  t.true(fs.existsSync(file));
+  if (process.platform !== 'win32') {
+    t.is(fs.statSync(file).mode & 0o777, 0o600);
+    t.is(fs.statSync(path.dirname(file)).mode & 0o777, 0o700);
+  }
+  const second = run(file);
+  t.is(second.hits, CORPUS.length); // natives are never stored: a regex decides them
+  t.deepEqual(second.analyses, first.analyses);
+});
+
+test('a corrupted cache file is ignored and replaced', (t) => {
+  const file = tempFile();
+  run(file);
+  const text = fs.readFileSync(file, 'utf8');
+  fs.writeFileSync(file, text.replace(/"function"/, '"method"'));
+  const again = run(file);
+  t.is(again.hits, 0);
+  t.is(run(file).hits, CORPUS.length);
+});
+
+test('a cache from another analyzer version is ignored', (t) => {
+  const file = tempFile();
+  run(file);
+  const text = fs.readFileSync(file, 'utf8');
+  fs.writeFileSync(file, text.replace(/^smartcache-analysis \d+/, 'smartcache-analysis 999'));
+  t.is(run(file).hits, 0);
+});
+
+test('an unwritable location only warns', (t) => {
+  const dir = tempDir();
+  const blocker = path.join(dir, 'file');
+  fs.writeFileSync(blocker, 'x');
+  const child = spawnSync(process.execPath, [CHILD, path.join(blocker, 'analysis.json'), JSON.stringify(['() => 1'])], {
+    encoding: 'utf8',
+  });
+  t.is(child.status, 0);
+  t.is(JSON.parse(child.stdout).analyses.length, 1);
+  t.regex(child.stderr, /\[smartcache\] warning: analysis cache: cannot write/);
+});
+
+test('runs that analyze different functions merge their rows', (t) => {
+  const file = tempFile();
+  run(file, ['() => a1']);
+  run(file, ['() => b1']);
+  t.is(run(file, ['() => a1', '() => b1']).hits, 2);
+});

@@ -1,0 +1,208 @@
+import test from 'ava';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { cacheModule, listFiles, node, project, tempDir, writeFile } from './fixtures/cache/helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const { cache } = require(cacheModule);
+
+/** A function whose runs are counted, cached with `options`. */
+function counted(options, body = (...args) => args.join(',')) {
+  const counter = { runs: 0 };
+  const fn = cache(function counted(...args) {
+    counter.runs++;
+    return body(...args);
+  }, { dir: tempDir(), ...options });
+  return { fn, counter };
+}
+
+test('name: two wrappers with one name share entries, different names do not', (t) => {
+  const dir = tempDir();
+  let runs = 0;
+  const body = function same(x) { runs++; return x * 2; };
+  const a = cache(body, { dir, name: 'shared' });
+  const b = cache(body, { dir, name: 'shared' });
+  const c = cache(body, { dir, name: 'other' });
+  a(4);
+  t.is(b(4), 8);
+  t.is(runs, 1, 'same name, same code: shared entry');
+  c(4);
+  t.is(runs, 2, 'another name is another identity');
+});
+
+test('default names tell two functions of one name in different files apart', (t) => {
+  const dir = project({
+    'a.js': (mod) => `const { cache } = require(${mod}); module.exports = cache(function slow(x) { return 'a' + x; });`,
+    'b.js': (mod) => `const { cache } = require(${mod}); module.exports = cache(function slow(x) { return 'a' + x; });`,
+    'main.js': `const a = require('./a'); const b = require('./b'); let out = [a(1), b(1)]; console.log('OUT ' + JSON.stringify(out));`,
+  });
+  const env = { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' };
+  const r = node(['main.js'], { cwd: dir, env });
+  t.is(r.status, 0, r.stderr);
+  const misses = r.stderr.split('\n').filter((l) => l.startsWith('[smartcache] miss '));
+  t.is(misses.length, 2, 'same code and arguments, but two identities');
+  t.regex(misses[0], /^\[smartcache\] miss a\.js:1#slow /);
+  t.regex(misses[1], /^\[smartcache\] miss b\.js:1#slow /);
+});
+
+test('dir: entries go under the given root', (t) => {
+  const root = tempDir();
+  const f = cache(function inDir(x) { return x + 1; }, { dir: root });
+  f(1);
+  t.true(listFiles(root).length > 0);
+});
+
+test('ignore by name and by position', (t) => {
+  let runs = 0;
+  const byName = cache(function fetchUser(id, log) { runs++; return `user${id}`; }, { dir: tempDir(), ignore: ['log'] });
+  byName(1, 'verbose');
+  t.is(byName(1, 'quiet'), 'user1');
+  t.is(runs, 1);
+  byName(2, 'quiet');
+  t.is(runs, 2, 'other arguments still count');
+  runs = 0;
+  const byPosition = cache(function pick(a, b, c) { runs++; return a + c; }, { dir: tempDir(), ignore: [1] });
+  byPosition(1, { any: 'thing' }, 2);
+  t.is(byPosition(1, [1, 2, 3], 2), 3);
+  t.is(runs, 1);
+});
+
+test('key: a custom key replaces the argument list', (t) => {
+  const { fn, counter } = counted({ key: (req) => req.url }, (req) => req.url.length);
+  fn({ url: '/a', at: 1 });
+  t.is(fn({ url: '/a', at: 2 }), 2);
+  t.is(counter.runs, 1);
+  fn({ url: '/bb', at: 2 });
+  t.is(counter.runs, 2);
+});
+
+test('dependsOn: a file edited between runs is a miss, the same content a hit', (t) => {
+  const dir = project({
+    'config.json': '{"factor":2}',
+    'main.js': (mod) => `
+const fs = require('fs');
+const { cache } = require(${mod});
+let runs = 0;
+const scaled = cache(function scaled(x) { runs++; return x * JSON.parse(fs.readFileSync('config.json', 'utf8')).factor; },
+  { dependsOn: () => fs.readFileSync('config.json', 'utf8') });
+console.log('OUT ' + JSON.stringify({ value: scaled(10), runs }));
+`,
+  });
+  const env = { SMARTCACHE_DIR: tempDir() };
+  t.deepEqual(node(['main.js'], { cwd: dir, env }).out, { value: 20, runs: 1 });
+  t.deepEqual(node(['main.js'], { cwd: dir, env }).out, { value: 20, runs: 0 });
+  writeFile(dir, 'config.json', '{"factor":3}');
+  t.deepEqual(node(['main.js'], { cwd: dir, env }).out, { value: 30, runs: 1 }, 'edited: recomputed');
+  t.deepEqual(node(['main.js'], { cwd: dir, env }).out, { value: 30, runs: 0 });
+});
+
+test('dependsOn is read on every call, in-process too', (t) => {
+  let state = 'a';
+  const { fn, counter } = counted({ dependsOn: () => state });
+  fn(1);
+  fn(1);
+  t.is(counter.runs, 1);
+  state = 'b';
+  fn(1);
+  t.is(counter.runs, 2);
+});
+
+test('ttl: an expired entry is a miss, across processes and in memory', async (t) => {
+  const dir = project({
+    'main.js': (mod) => `
+const { cache } = require(${mod});
+let runs = 0;
+const now = cache(function now(x) { runs++; return x; }, { ttl: 300 });
+now(1); now(1);
+console.log('OUT ' + JSON.stringify({ runs }));
+`,
+  });
+  const env = { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' };
+  t.deepEqual(node(['main.js'], { cwd: dir, env }).out, { runs: 1 });
+  t.deepEqual(node(['main.js'], { cwd: dir, env }).out, { runs: 0 }, 'still fresh');
+  await new Promise((r) => setTimeout(r, 400));
+  const late = node(['main.js'], { cwd: dir, env });
+  t.deepEqual(late.out, { runs: 1 }, 'expired on disk');
+  t.regex(late.stderr, /\[smartcache\] miss main\.js:4#now \S+ .*\(expired\)/);
+
+  const { fn, counter } = counted({ ttl: '250ms' });
+  fn(1);
+  fn(1);
+  t.is(counter.runs, 1);
+  await new Promise((r) => setTimeout(r, 300));
+  fn(1);
+  t.is(counter.runs, 2, 'expired in memory');
+  t.false(fn.has(2));
+});
+
+test('version salts the key', (t) => {
+  const dir = tempDir();
+  let runs = 0;
+  const body = function versioned(x) { runs++; return x; };
+  cache(body, { dir, name: 'v', version: 1 })(1);
+  cache(body, { dir, name: 'v', version: 1 })(1);
+  t.is(runs, 1);
+  cache(body, { dir, name: 'v', version: 2 })(1);
+  t.is(runs, 2);
+  cache(body, { dir, name: 'v', version: '1' })(1);
+  t.is(runs, 2, "version 1 and '1' are the same salt (versions are strings)");
+});
+
+test('memory: off reads the disk each call, still one computation', (t) => {
+  const root = tempDir();
+  const { fn, counter } = counted({ memory: false, dir: root });
+  const a = fn(1, 2);
+  const b = fn(1, 2);
+  t.is(a, b);
+  t.is(counter.runs, 1);
+  // With memory off a removed entry is seen at once.
+  fs.rmSync(root, { recursive: true, force: true });
+  fn(1, 2);
+  t.is(counter.runs, 2);
+});
+
+test('memory: on serves hits after the disk entry is gone', (t) => {
+  const root = tempDir();
+  const { fn, counter } = counted({ dir: root });
+  fn(1, 2);
+  fs.rmSync(root, { recursive: true, force: true });
+  fn(1, 2);
+  t.is(counter.runs, 1, 'served from memory');
+});
+
+test('memory bounds: maxEntries and maxBytes evict', (t) => {
+  const root = tempDir();
+  const { fn, counter } = counted({ dir: root, memory: { maxEntries: 2 } });
+  fn(1);
+  fn(2);
+  fn(3);
+  fs.rmSync(root, { recursive: true, force: true });
+  fn(3);
+  t.is(counter.runs, 3, 'the newest stayed');
+  fn(1);
+  t.is(counter.runs, 4, 'the oldest was evicted');
+
+  const root2 = tempDir();
+  const big = counted({ dir: root2, memory: { maxBytes: 1000 } }, (n) => 'x'.repeat(n));
+  big.fn(2000);
+  big.fn(10);
+  fs.rmSync(root2, { recursive: true, force: true });
+  big.fn(10);
+  t.is(big.counter.runs, 2, 'small result kept');
+  big.fn(2000);
+  t.is(big.counter.runs, 3, 'result larger than maxBytes never kept in memory');
+});
+
+test('strict: a cache failure throws instead of warning', (t) => {
+  const file = path.join(tempDir(), 'plain-file');
+  fs.writeFileSync(file, 'not a folder');
+  const lax = cache(function lax(x) { return x; }, { dir: path.join(file, 'cache') });
+  t.is(lax(1), 1);
+  const strict = cache(function strict(x) { return x; }, { dir: path.join(file, 'cache'), strict: true });
+  const error = t.throws(() => strict(1));
+  t.is(error.name, 'SmartCacheError');
+  t.is(error.code, 'ERR_STORE_IO');
+  const unserializable = cache(function fnResult() { return () => 1; }, { dir: tempDir(), strict: true });
+  t.is(t.throws(() => unserializable()).code, 'ERR_UNSERIALIZABLE_RESULT');
+});

@@ -1,0 +1,70 @@
+// A store of 100,000 entries: prune finishes within 30 s and leaves exactly what it should.
+import test from 'ava';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cli, fingerprintOf, keyOf, loadStore, sleep, tempDir } from './fixtures/cli/helpers.mjs';
+import { meta } from './fixtures/cli/stores.mjs';
+
+const STALE = 30_000; // alpha, superseded fingerprint
+const ALPHA = 50_000; // alpha, current fingerprint
+const BETA = 20_000; // beta, its only fingerprint
+const USED_ALPHA = 10_000;
+const USED_BETA = 5_000;
+
+test('prune of 100,000 entries: stale versions, then least recently used down to --max-size', async (t) => {
+  t.timeout(120_000);
+  const Store = await loadStore();
+  const root = path.join(tempDir(), 'cache');
+  const store = Store.open(root);
+  const oldFp = fingerprintOf('alpha v1');
+  const newFp = fingerprintOf('alpha v2');
+  const betaFp = fingerprintOf('beta v1');
+  const tree = (fp) => ({ root: { kind: 'function', name: 'x', hash: fp, fingerprint: fp, children: [] }, dynamic: [] });
+
+  const building = Date.now();
+  // One encoded entry per version, written under many keys: the bytes on disk are real entries.
+  const write = (prefix, encoded, count) => {
+    const keys = new Array(count);
+    for (let i = 0; i < count; i++) {
+      keys[i] = keyOf(`${prefix}:${i}`);
+      store.write(keys[i], encoded);
+    }
+    return keys;
+  };
+  write('stale', store.encode(meta('alpha', oldFp), { v: 1 }), STALE);
+  store.writeFunctionRecord({ name: 'alpha', fingerprint: oldFp, tree: tree(oldFp), written: Date.now() - 1000 });
+  const alpha = write('alpha', store.encode(meta('alpha', newFp), { v: 2 }), ALPHA);
+  store.writeFunctionRecord({ name: 'alpha', fingerprint: newFp, tree: tree(newFp), written: Date.now() });
+  const beta = write('beta', store.encode(meta('beta', betaFp), { v: 3 }), BETA);
+  store.writeFunctionRecord({ name: 'beta', fingerprint: betaFp, tree: tree(betaFp), written: Date.now() });
+  await sleep(50);
+  const used = [...alpha.slice(0, USED_ALPHA), ...beta.slice(0, USED_BETA)];
+  store.markUsed(used);
+  t.log(`built ${STALE + ALPHA + BETA} entries in ${Date.now() - building} ms`);
+
+  // The size of exactly the entries used last: LRU must evict every other current entry.
+  const sizes = new Map();
+  for (const e of store.entries()) sizes.set(e.key, e.bytes);
+  t.is(sizes.size, STALE + ALPHA + BETA);
+  const maxSize = used.reduce((n, k) => n + sizes.get(k), 0);
+
+  const started = Date.now();
+  const r = await cli(['prune', '--max-size', String(maxSize), '--json', '--dir', root], { timeout: 60_000 });
+  const elapsed = Date.now() - started;
+  t.is(r.code, 0, r.stderr);
+  t.log(`prune of ${sizes.size} entries: ${elapsed} ms (CLI process, wall clock)`);
+  t.true(elapsed <= 30_000, `prune took ${elapsed} ms`);
+
+  const json = JSON.parse(r.stdout);
+  t.is(json.scanned, STALE + ALPHA + BETA);
+  t.is(json.reasons.stale.entries, STALE);
+  t.is(json.reasons.size.entries, ALPHA + BETA - used.length);
+  t.is(json.removed, STALE + ALPHA + BETA - used.length);
+  t.is(json.kept, used.length);
+  t.is(json.keptBytes, maxSize);
+
+  const left = new Set([...Store.open(root).entries()].map((e) => e.key));
+  t.is(left.size, used.length);
+  t.true(used.every((k) => left.has(k)), 'every recently used entry is still there');
+  t.true(fs.existsSync(root));
+});

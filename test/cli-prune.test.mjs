@@ -1,0 +1,97 @@
+// `smartcache prune`: superseded fingerprints and expired entries always go; --older-than and
+// --max-size (least recently used first) bound the rest; --keep-versions keeps older versions.
+import test from 'ava';
+import * as path from 'node:path';
+import { cli, fingerprintOf, keyOf, keysIn, loadStore, sleep, tempDir } from './fixtures/cli/helpers.mjs';
+import { meta, twoFunctionStore } from './fixtures/cli/stores.mjs';
+
+test('no options: entries of fingerprints no longer current go, the rest stay', async (t) => {
+  const { root, store, keys } = await twoFunctionStore();
+  const r = await cli(['prune', '--dir', root]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^removed 2 entries, \d+ B freed; kept 4 entries/);
+  t.regex(r.stdout, /2 entries \(\d+ B\) of fingerprints no longer current/);
+  t.deepEqual(keysIn(store), [...keys.fibNew, ...keys.load].sort());
+});
+
+test('--keep-versions 2 keeps the previous fingerprint', async (t) => {
+  const { root, store } = await twoFunctionStore();
+  const r = await cli(['prune', '--keep-versions', '2', '--dir', root]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^removed 0 entries/);
+  t.is(keysIn(store).length, 6);
+});
+
+test('--dry-run says what would go and removes nothing', async (t) => {
+  const { root, store } = await twoFunctionStore();
+  const r = await cli(['prune', '--dry-run', '--json', '--dir', root]);
+  t.is(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  t.like(json, { dryRun: true, scanned: 6, removed: 0, kept: 4, reasons: { stale: { entries: 2 } } });
+  t.is(keysIn(store).length, 6);
+});
+
+async function flatStore(count) {
+  const Store = await loadStore();
+  const root = path.join(tempDir(), 'cache');
+  const store = Store.open(root);
+  const fp = fingerprintOf('flat');
+  const encoded = store.encode(meta('flat', fp), 'same value for every key');
+  const keys = [];
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    keys.push(keyOf(`flat:${i}`));
+    size = store.write(keys[i], encoded);
+  }
+  return { root, store, keys, size };
+}
+
+test('--max-size evicts least recently used first', async (t) => {
+  const { root, store, keys, size } = await flatStore(6);
+  await sleep(30);
+  // Use order, oldest first: 0, 1, 2, 3 untouched since written; then 4, then 5.
+  store.markUsed([keys[4]]);
+  await sleep(30);
+  store.markUsed([keys[5]]);
+  const r = await cli(['prune', '--max-size', String(2 * size), '--dir', root]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^removed 4 entries/);
+  t.regex(r.stdout, /4 entries \(\d+ B\) least recently used, to fit --max-size/);
+  t.deepEqual(keysIn(store), [keys[4], keys[5]].sort());
+  t.true(store.totalBytes() <= 2 * size);
+
+  const again = await cli(['prune', '--max-size', String(size), '--dir', root]);
+  t.is(again.code, 0, again.stderr);
+  t.deepEqual(keysIn(store), [keys[5]], 'of the two, the one used last stays');
+});
+
+test('--max-size accepts units', async (t) => {
+  const { root, store } = await flatStore(3);
+  const r = await cli(['prune', '--max-size', '1G', '--dir', root]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^removed 0 entries/);
+  t.is(keysIn(store).length, 3);
+});
+
+test('--older-than evicts entries not used for that long', async (t) => {
+  const { root, store, keys } = await flatStore(4);
+  await sleep(1100);
+  store.markUsed([keys[1], keys[3]]);
+  const r = await cli(['prune', '--older-than', '1s', '--dir', root]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /2 entries \(\d+ B\) unused for longer than --older-than/);
+  t.deepEqual(keysIn(store), [keys[1], keys[3]].sort());
+});
+
+test('expired entries go', async (t) => {
+  const Store = await loadStore();
+  const root = path.join(tempDir(), 'cache');
+  const store = Store.open(root);
+  const fp = fingerprintOf('ttl');
+  store.put(keyOf('expired'), meta('ttl', fp, { expires: Date.now() - 1000 }), 1);
+  store.put(keyOf('fresh'), meta('ttl', fp, { expires: Date.now() + 3_600_000 }), 2);
+  const r = await cli(['prune', '--dir', root]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /1 entry \(\d+ B\) expired/);
+  t.deepEqual(keysIn(store), [keyOf('fresh')]);
+});

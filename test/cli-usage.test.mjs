@@ -1,0 +1,130 @@
+// Every command answers --help, takes --dir, and turns bad input into ONE stderr line and a
+// non-zero exit; a missing root is reported and never created.
+import test from 'ava';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cli, copyFixture, isOneLine, tempDir } from './fixtures/cli/helpers.mjs';
+
+const COMMANDS = ['ls', 'explain', 'clear', 'prune', 'stats', 'attach'];
+
+for (const command of COMMANDS) {
+  test(`${command} --help documents --dir and exits 0`, async (t) => {
+    const r = await cli([command, '--help']);
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stdout, new RegExp(`Usage: smartcache ${command}`));
+    t.regex(r.stdout, /--dir <path>/);
+    t.is(r.stderr, '');
+  });
+}
+
+test('top-level --help lists every command', async (t) => {
+  const r = await cli(['--help']);
+  t.is(r.code, 0);
+  for (const command of COMMANDS) t.regex(r.stdout, new RegExp(`^\\s+${command}\\b`, 'm'));
+});
+
+async function rejects(t, args, pattern, options) {
+  const r = await cli(args, options);
+  t.not(r.code, 0, `exit code for ${args.join(' ')}`);
+  t.true(isOneLine(r.stderr), `one stderr line, got: ${JSON.stringify(r.stderr)}`);
+  t.regex(r.stderr, /^smartcache: /);
+  t.regex(r.stderr, pattern);
+  return r;
+}
+
+test('unknown command', async (t) => {
+  await rejects(t, ['lss'], /unknown command 'lss'.*ls/);
+});
+
+test('unknown option', async (t) => {
+  const root = tempDir();
+  await rejects(t, ['ls', '--dir', root, '--frobnicate'], /unknown option '--frobnicate'/);
+});
+
+test('bad size', async (t) => {
+  const root = tempDir();
+  await rejects(t, ['prune', '--dir', root, '--max-size', '12 parsecs'], /--max-size.*12 parsecs.*size like/);
+  await rejects(t, ['prune', '--dir', root, '--max-size', '-1G'], /--max-size/);
+});
+
+test('bad age', async (t) => {
+  const root = tempDir();
+  await rejects(t, ['prune', '--dir', root, '--older-than', 'a fortnight'], /--older-than.*age like/);
+  await rejects(t, ['prune', '--dir', root, '--older-than', '30x'], /--older-than/);
+});
+
+test('bad --keep-versions', async (t) => {
+  const root = tempDir();
+  await rejects(t, ['prune', '--dir', root, '--keep-versions', '0'], /--keep-versions/);
+  await rejects(t, ['prune', '--dir', root, '--keep-versions', 'two'], /--keep-versions/);
+});
+
+test('a root that does not exist is reported, not created', async (t) => {
+  const parent = tempDir();
+  const root = path.join(parent, 'no-such-cache');
+  for (const args of [['ls'], ['stats'], ['clear'], ['clear', 'fib'], ['prune'], ['prune', '--max-size', '1G']]) {
+    await rejects(t, [...args, '--dir', root], /cache root .*no-such-cache does not exist/);
+  }
+  t.false(fs.existsSync(root));
+});
+
+test('the default root (no --dir) is not created either', async (t) => {
+  const project = tempDir();
+  fs.writeFileSync(path.join(project, 'package.json'), '{"name":"p"}');
+  await rejects(t, ['ls'], /cache root .*node_modules\/\.cache\/smartcache does not exist/, { cwd: project });
+  t.false(fs.existsSync(path.join(project, 'node_modules')));
+});
+
+test('SMARTCACHE_DIR picks the root when --dir is absent', async (t) => {
+  const root = path.join(tempDir(), 'env-root');
+  await rejects(t, ['stats'], /env-root does not exist/, { env: { SMARTCACHE_DIR: root } });
+});
+
+test('explain: missing file', async (t) => {
+  await rejects(t, ['explain', path.join(tempDir(), 'nope.js')], /no such file: .*nope\.js/);
+});
+
+test('explain: a folder is not a file', async (t) => {
+  await rejects(t, ['explain', tempDir()], /not a file/);
+});
+
+test('explain: file without annotated functions', async (t) => {
+  const project = copyFixture('plain');
+  await rejects(t, ['explain', path.join(project, 'plain.js')], /no annotated functions in .*plain\.js/);
+});
+
+test('explain: a file that throws while loading', async (t) => {
+  const project = copyFixture('plain');
+  await rejects(t, ['explain', path.join(project, 'throws.js')], /cannot load .*throws\.js: .*boom at load/);
+});
+
+test('explain: #name that is not annotated lists the ones that are', async (t) => {
+  const project = copyFixture('basic');
+  await rejects(t, ['explain', `${path.join(project, 'math.js')}#nothere`], /no annotated function "nothere" in .*math\.js \(annotated: .*total/);
+});
+
+test('explain --diff: root that does not exist', async (t) => {
+  const project = copyFixture('basic');
+  const root = path.join(project, 'missing-root');
+  await rejects(t, ['explain', path.join(project, 'math.js'), '--diff', '--dir', root], /cache root .*missing-root does not exist/);
+  t.false(fs.existsSync(root));
+});
+
+test('explain: missing argument', async (t) => {
+  await rejects(t, ['explain'], /missing required argument 'file'/);
+});
+
+test('attach: bad address', async (t) => {
+  await rejects(t, ['attach', 'localhost:notaport'], /invalid inspector address "localhost:notaport"/);
+  await rejects(t, ['attach', '127.0.0.1:70000'], /invalid inspector address/);
+});
+
+test('attach: nothing listening', async (t) => {
+  // Port 1 on loopback: privileged and unused, so the connection is refused at once.
+  await rejects(t, ['attach', '127.0.0.1:1'], /cannot connect to the inspector at 127\.0\.0\.1:1/);
+});
+
+test('too many arguments', async (t) => {
+  const root = tempDir();
+  await rejects(t, ['clear', 'a', 'b', '--dir', root], /too many arguments/);
+});
