@@ -45,7 +45,8 @@ async function runFile({ file, title }, quick) {
     if (typeof mod.run !== 'function') return { title, rows: [], notes: [], skipped: `bench/${file} exports no run()` };
     status(`${file}: running`);
     const section = normalize(title, await mod.run({ quick }));
-    note(`${file}: ${section.rows.length} figures in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    section.durationMs = Date.now() - t0;
+    note(`${file}: ${section.rows.length} figures in ${(section.durationMs / 1000).toFixed(1)} s`);
     return section;
   } catch (error) {
     const reason = String(error?.message ?? error).split('\n')[0];
@@ -78,9 +79,11 @@ async function main() {
   for (const f of files) sections.push(await runFile(f, args.quick));
   process.stdout.write(renderTable(sections));
 
+  const durationMs = Date.now() - started;
+  const budgetMs = args.quick ? 120_000 : 900_000;
+  if (durationMs > budgetMs) note(`over budget: this run took ${(durationMs / 1000).toFixed(0)} s, the ${args.quick ? 'quick' : 'full'} run should take < ${budgetMs / 60_000} min (per-file times above)`);
   if (!args.write) return;
   const info = machine();
-  const durationMs = Date.now() - started;
   // The whole-program panels lead the chart; the per-call comparisons follow.
   const rows = [...sections.filter((s) => s.title.startsWith('Headline')), ...sections.filter((s) => !s.title.startsWith('Headline'))].flatMap((s) => s.rows);
   const chartFile = path.join(__dirname, 'chart.svg');

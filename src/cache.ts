@@ -11,7 +11,7 @@ import { callerSite, defaultName } from './cache/site';
 
 export type { Cached, CachedMethods } from './cache/build';
 export { cached } from './cache/decorator';
-export type { CachedDecorator, CachedOptions } from './cache/decorator';
+export type { CachedDecorator, CachedDecoratorOptions } from './cache/decorator';
 export type { LiveSnapshot, LiveFunction } from './cache/live';
 
 /**

@@ -49,3 +49,12 @@ test('run.js refuses an unknown --only name with a one-line message, writing not
   const after = fs.existsSync(path.join(root, 'bench', 'RESULTS.md')) ? fs.statSync(path.join(root, 'bench', 'RESULTS.md')).mtimeMs : 0;
   t.is(after, before);
 });
+
+test('temporary folders of a run are removed after it exits, files and all', async (t) => {
+  const r = node(['-e', "const d = require('./bench/lib/tmp.js').tempDir('t'); require('fs').mkdirSync(d + '/a/b', { recursive: true }); require('fs').writeFileSync(d + '/a/b/x', '1'); console.log(d)"]);
+  t.is(r.status, 0, r.stderr);
+  const dir = r.stdout.trim();
+  t.true(dir.startsWith(os.tmpdir()));
+  for (let i = 0; i < 50 && fs.existsSync(dir); i++) await new Promise((done) => setTimeout(done, 100));
+  t.false(fs.existsSync(dir));
+});

@@ -43,7 +43,7 @@ test('the chart: one bar per charted row, sorted, escaped, ratios to the referen
   t.is((svg.match(/<rect x=/g) ?? []).length, 2);
   t.true(svg.includes('memoize-fs &lt;fs&gt;'));
   t.true(svg.includes('T &amp; co'));
-  t.true(svg.includes('25× of ref.'));
+  t.true(svg.includes('300 µs  · 25× smartcache'));
   t.deepEqual(panelsOf(rows)[0].bars.map((b) => b.label), ['smartcache', 'memoize-fs <fs>']);
   t.regex(renderChart([], { title: 't', subtitle: 's' }), /No headline figures/);
 });

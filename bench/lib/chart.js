@@ -29,16 +29,17 @@ function panelsOf(rows) {
   return [...panels.values()];
 }
 
+/** "  · 2.55× smartcache": each bar as a multiple of the panel's reference bar. */
 function ratioText(bar, ref) {
-  if (!ref || bar === ref) return bar === ref ? ' (reference)' : '';
-  const r = bar.value / ref.value;
-  return r >= 1 ? `  ${formatValue(r, '×')} of ref.` : `  1/${formatValue(1 / r, '')} of ref.`;
+  if (!ref || bar === ref) return '';
+  return `  · ${formatValue(bar.value / ref.value, '×')} ${ref.label}`;
 }
 
 function renderPanel(panel, top) {
   const out = [];
   const values = panel.bars.map((b) => b.value);
-  const lo = 10 ** Math.floor(Math.log10(Math.min(...values)));
+  // Half a decade of room below the smallest bar, so that it stays visible.
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...values)) - 0.5);
   const hi = 10 ** Math.ceil(Math.log10(Math.max(...values)) + 1e-9);
   const decades = Math.max(1, Math.round(Math.log10(hi / lo)));
   const x = (v) => LABEL_W + (Math.log10(v / lo) / decades) * BAR_W;

@@ -74,6 +74,7 @@ function renderResults(run) {
   L.push('', '## Targets', '', ...targetsSection(run.sections), '');
   for (const section of run.sections) {
     L.push(`## ${section.title}`, '');
+    if (section.durationMs !== undefined) L.push(`_Measured in ${(section.durationMs / 1000).toFixed(1)} s._`, '');
     if (section.skipped) {
       L.push(`Skipped: ${section.skipped}`, '');
       continue;

@@ -114,7 +114,7 @@ async function rss(peer, n) {
 
 async function main() {
   const [mode, name, dir, a, b] = process.argv.slice(2);
-  const adapter = name && Object.prototype.hasOwnProperty.call(require('./adapters').adapters, name) ? adapters[name] : undefined;
+  const adapter = Object.hasOwn(adapters, name ?? '') ? adapters[name] : undefined;
   if (!adapter) throw new Error(`unknown peer ${name}`);
   const memory = mode === 'rss' ? { maxEntries: Number(a), maxBytes: 1024 ** 3 } : undefined;
   const peer = await adapter.open(dir, { memory });

@@ -5,7 +5,7 @@ import { type CallSite, callerSite } from './site';
 import type { SelfMode } from './wrapper';
 
 /** Options of `@cached(...)`: those of `cache()`, plus `watch`. */
-export interface CachedOptions extends CacheOptions {
+export interface CachedDecoratorOptions extends CacheOptions {
   /**
    * The parts of the instance that are inputs, instead of all its own enumerable state. The
    * class's fingerprint stays in the key, so editing any of its methods still invalidates.
@@ -47,7 +47,7 @@ function decoratedName(site: CallSite | undefined, owner: string | undefined, ke
  * The two decorator protocols are told apart by their arguments: `(method, context)` for the
  * standard one, `(prototype, key, descriptor)` for the legacy one.
  */
-export function cached(options?: CachedOptions): CachedDecorator {
+export function cached(options?: CachedDecoratorOptions): CachedDecorator {
   const { watch, ...rest } = options ?? {};
   if (watch !== undefined && typeof watch !== 'function') {
     throw new SmartCacheTypeError(`smartcache: option "watch" must be a function (got ${typeof watch})`, { option: 'watch' });

@@ -20,10 +20,14 @@ export function errnoOf(error: unknown): string | undefined {
   return undefined;
 }
 
-/** "cannot write to the cache (ENOSPC)": the warning's cause, one per distinct errno. */
-export function ioCause(action: string, error: unknown): string {
+/**
+ * The warning's cause for a store failure: one per distinct errno, whatever the operation (an
+ * unwritable root fails the record, the entry and the stats alike; that is one problem to tell).
+ * The error's own message, printed after it, says which operation and file.
+ */
+export function ioCause(error: unknown): string {
   const errno = errnoOf(error);
-  return errno === undefined ? `${action}; running uncached` : `${action} (${errno}); running uncached`;
+  return `the cache is unavailable${errno === undefined ? '' : ` (${errno})`}; running uncached`;
 }
 
 function asSmartCacheError(error: unknown, code: SmartCacheErrorCode, message: string): SmartCacheError {

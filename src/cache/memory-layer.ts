@@ -1,3 +1,4 @@
+import { FastIndex } from './fast-index';
 import type { Snapshot } from './snapshot';
 
 /** One result kept in process, in front of the disk store. */
@@ -13,6 +14,8 @@ export interface MemoryEntry {
   readonly promise: boolean;
   /** Clock bit: set on every hit, cleared when the eviction hand passes. */
   used: boolean;
+  /** The all-primitive arguments it is also indexed by (see FastIndex), if any. */
+  readonly fastArgs: readonly unknown[] | undefined;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface MemoryEntry {
  */
 export class MemoryLayer {
   private readonly map = new Map<string, MemoryEntry>();
+  private readonly fast = new FastIndex();
   private bytes = 0;
 
   constructor(
@@ -44,12 +48,18 @@ export class MemoryLayer {
     return entry;
   }
 
+  /** The warm path for all-primitive arguments: no key string is built. Not marked used here. */
+  getFast(args: readonly unknown[]): MemoryEntry | undefined {
+    return this.fast.get(args);
+  }
+
   set(memKey: string, entry: MemoryEntry): void {
     this.delete(memKey);
     if (this.maxEntries === 0 || entry.snapshot.bytes > this.maxBytes) return;
     // Born "used", or a full layer of recently hit entries would evict the newcomer at once.
     entry.used = true;
     this.map.set(memKey, entry);
+    if (entry.fastArgs !== undefined) this.fast.set(entry.fastArgs, entry);
     this.bytes += entry.snapshot.bytes;
     this.evict();
   }
@@ -62,11 +72,14 @@ export class MemoryLayer {
   }
 
   clear(): void {
-    for (const [memKey, entry] of this.map) this.forget(memKey, entry);
+    this.map.clear();
+    this.fast.clear();
+    this.bytes = 0;
   }
 
   private forget(memKey: string, entry: MemoryEntry): void {
     this.map.delete(memKey);
+    if (entry.fastArgs !== undefined) this.fast.delete(entry.fastArgs, entry);
     this.bytes -= entry.snapshot.bytes;
   }
 

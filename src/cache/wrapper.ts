@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { fingerprint as fingerprintOf } from '../fingerprint';
 import { primitiveKey } from '../key';
 import type { ResolvedOptions } from '../options';
-import type { EntryMeta, ReadEntry, Store } from '../store';
+import type { EncodedEntry, EntryMeta, ReadEntry, Store } from '../store';
 import type { LogMode } from './env';
 import { cacheFailure, ioCause } from './failures';
 import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs, composeKey, memoryKey } from './key-compose';
@@ -10,11 +10,11 @@ import { logHit, logMiss } from './log';
 import { MemoryLayer, type MemoryEntry } from './memory-layer';
 import { type CodeChange, recordFingerprint } from './records';
 import { judge, startSession } from './session';
-import { type Snapshot, snapshotOfRead, snapshotOfStored } from './snapshot';
+import { type Snapshot, snapshotOf } from './snapshot';
 import { type FunctionStats, statsFor } from './stats';
 import { resolveRoot, storeFor } from './stores';
-import { isPromiseEntry, promiseMeta } from './promise-meta';
-import { writeEntry } from './writer';
+import { type Opened, envelope, openEnvelope } from './envelope';
+import { cancelPending, isPending, writeEntry } from './writer';
 import { selfModeOf } from './self-mode';
 
 /** Which `this` is an input of the key. */
@@ -51,6 +51,8 @@ interface Slot {
   readonly inputs: CallInputs;
   readonly key: string;
   readonly memKey: string;
+  /** The arguments, when all primitive and eligible for the memory layer's fast index. */
+  readonly fastArgs: readonly unknown[] | undefined;
 }
 
 /** An async computation shared by concurrent identical calls. */
@@ -121,31 +123,28 @@ export class CachedFunction {
   // The call path
 
   call(self: unknown, args: unknown[]): unknown {
-    if (this.ready === undefined && this.prepare() === undefined) return Reflect.apply(this.fn, self, args);
+    const ready = this.current();
+    if (ready === undefined) return Reflect.apply(this.fn, self, args);
     const t0 = this.logCalls || (++this.tick & (SAMPLE - 1)) === 0 ? performance.now() : 0;
     const selfValue = this.self.kind === 'none' ? NO_SELF : this.selfInput(self);
-    let fastKey: string | undefined;
     if (this.fast && selfValue === NO_SELF) {
-      fastKey = primitiveKey(args);
-      if (fastKey !== undefined) {
-        // `fast` implies a memory layer.
-        const entry = (this.memory as MemoryLayer).get(fastKey);
-        if (entry !== undefined && (entry.expires === undefined || entry.expires > Date.now())) {
-          return this.memoryHit(entry, t0, this.logCalls ? 1 : SAMPLE);
-        }
+      // `fast` implies a memory layer.
+      const entry = (this.memory as MemoryLayer).getFast(args);
+      if (entry !== undefined && (entry.expires === undefined || entry.expires > Date.now())) {
+        entry.used = true;
+        return this.memoryHit(ready, entry, t0, this.logCalls ? 1 : SAMPLE);
       }
     }
-    return this.lookup(self, selfValue, args, fastKey, t0 === 0 ? performance.now() : t0);
+    return this.lookup(ready, self, selfValue, args, t0 === 0 ? performance.now() : t0);
   }
 
-  private lookup(self: unknown, selfValue: unknown, args: unknown[], fastKey: string | undefined, t0: number): unknown {
-    const ready = this.ready as Ready;
-    const slot = this.slot(ready, args, selfValue, fastKey);
+  private lookup(ready: Ready, self: unknown, selfValue: unknown, args: unknown[], t0: number): unknown {
+    const slot = this.slot(ready, args, selfValue);
     const memory = this.memory;
     if (memory !== undefined) {
       const entry = memory.get(slot.memKey);
       if (entry !== undefined) {
-        if (isFresh(entry.expires)) return this.memoryHit(entry, t0, 1);
+        if (isFresh(entry.expires)) return this.memoryHit(ready, entry, t0, 1);
         memory.delete(slot.memKey);
       }
     }
@@ -154,15 +153,33 @@ export class CachedFunction {
     let expired = false;
     const read = this.readDisk(ready, slot.key);
     if (read !== undefined) {
-      if (isFresh(read.meta.expires)) return this.diskHit(ready, read, slot, t0);
-      expired = true;
+      if (isFresh(read.meta.expires)) {
+        const opened = openEnvelope(read.value);
+        if (opened !== undefined) return this.diskHit(ready, read.meta, opened, slot, t0);
+      } else {
+        expired = true;
+      }
     }
     return this.miss(ready, self, args, slot, expired ? 'expired' : undefined, t0);
   }
 
-  private slot(ready: Ready, args: readonly unknown[], selfValue: unknown, fastKey: string | undefined): Slot {
+  /**
+   * Where this call's result lives. The store key (a second sha256 over every component) is
+   * computed only when asked for: a memory hit does not need it.
+   */
+  private slot(ready: Ready, args: readonly unknown[], selfValue: unknown): Slot {
     const inputs = callInputs(this.plan, args, selfValue);
-    return { inputs, key: composeKey(ready.identity, inputs), memKey: fastKey ?? memoryKey(inputs) };
+    const fastKey = this.fast && selfValue === NO_SELF ? primitiveKey(args) : undefined;
+    let key: string | undefined;
+    const identity = ready.identity;
+    return {
+      inputs,
+      memKey: fastKey ?? memoryKey(inputs),
+      fastArgs: fastKey === undefined ? undefined : args,
+      get key(): string {
+        return (key ??= composeKey(identity, inputs));
+      },
+    };
   }
 
   private selfInput(self: unknown): unknown {
@@ -173,8 +190,8 @@ export class CachedFunction {
     return [(self as { constructor?: unknown }).constructor, ...mode.watch(self as never)];
   }
 
-  private memoryHit(entry: MemoryEntry, t0: number, weight: number): unknown {
-    const stats = (this.ready as Ready).stats;
+  private memoryHit(ready: Ready, entry: MemoryEntry, t0: number, weight: number): unknown {
+    const stats = ready.stats;
     stats.calls++;
     stats.hits++;
     stats.savedMs += entry.computeMs;
@@ -188,15 +205,18 @@ export class CachedFunction {
     return entry.promise ? Promise.resolve(value) : value;
   }
 
-  private diskHit(ready: Ready, read: ReadEntry, slot: Slot, t0: number): unknown {
-    const promise = isPromiseEntry(read.meta);
-    this.remember(slot, snapshotOfRead(read), read.meta.expires, read.meta.computeMs, promise);
+  private diskHit(ready: Ready, meta: EntryMeta, opened: Opened, slot: Slot, t0: number): unknown {
+    if (this.memory !== undefined) {
+      // The value read is the caller's own; memory keeps an independent copy.
+      const snapshot = this.trySnapshot(opened.value);
+      if (snapshot !== undefined) this.remember(slot, snapshot, meta.expires, meta.computeMs, opened.promise);
+    }
     const stats = ready.stats;
     stats.hitKeys.add(slot.key);
     const ms = performance.now() - t0;
-    this.count(stats, 'hit', ms, 0, read.meta.computeMs);
+    this.count(stats, 'hit', ms, 0, meta.computeMs);
     if (this.logCalls) logHit(this.name, slot.key, ms);
-    return promise ? Promise.resolve(read.value) : read.value;
+    return opened.promise ? Promise.resolve(opened.value) : opened.value;
   }
 
   private miss(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number): unknown {
@@ -285,36 +305,51 @@ export class CachedFunction {
     try {
       return ready.store.read(key);
     } catch (error) {
-      this.storeFailure(ready, 'cannot read the cache', error);
+      this.storeFailure(ready, error);
       return undefined;
     }
   }
 
-  /** Encodes and stores a computed value; returns the snapshot the memory layer keeps. */
+  /**
+   * Encodes and stores a computed value; returns the independent copy that the memory layer and
+   * joined concurrent callers read from (undefined when the value cannot be stored).
+   */
   private save(ready: Ready, slot: Slot, value: unknown, computeMs: number, promise: boolean): Snapshot | undefined {
     const created = Date.now();
-    const base: EntryMeta = { fn: this.name, fingerprint: ready.identity.fingerprint, created, computeMs };
-    const withTtl: EntryMeta = this.ttl === undefined ? base : { ...base, expires: created + this.ttl };
-    const meta = promise ? promiseMeta(withTtl) : withTtl;
-    let stored: ReturnType<typeof snapshotOfStored>;
+    const meta: EntryMeta = this.ttl === undefined
+      ? { fn: this.name, fingerprint: ready.identity.fingerprint, created, computeMs }
+      : { fn: this.name, fingerprint: ready.identity.fingerprint, created, computeMs, expires: created + this.ttl };
+    let encoded: EncodedEntry;
+    let snapshot: Snapshot | undefined;
     try {
-      stored = snapshotOfStored(ready.store, meta, value);
+      encoded = ready.store.encode(meta, envelope(value, promise));
+      // A copy only where one is read: the memory layer, and callers joined to a running promise.
+      if (promise || (this.memory !== undefined && encoded.bytes <= this.options.memory.maxBytes)) snapshot = snapshotOf(value);
     } catch (error) {
-      cacheFailure(this.name, this.options.strict, 'result cannot be stored exactly; returned uncached', error, 'ERR_UNSERIALIZABLE_RESULT');
+      cacheFailure(this.name, this.options.strict, 'its result cannot be stored exactly, so it is returned uncached', error, 'ERR_UNSERIALIZABLE_RESULT');
       return undefined;
     }
-    writeEntry(ready.store, slot.key, stored.encoded, (error) => this.storeFailure(ready, 'cannot write to the cache', error));
-    this.remember(slot, stored.snapshot, meta.expires, computeMs, promise);
-    return stored.snapshot;
+    writeEntry(ready.store, slot.key, encoded, (error) => this.storeFailure(ready, error), this.options.strict);
+    if (snapshot !== undefined) this.remember(slot, snapshot, meta.expires, computeMs, promise);
+    return snapshot;
+  }
+
+  /** A snapshot of a value read from disk (it was stored, so it encodes; a failure only skips memory). */
+  private trySnapshot(value: unknown): Snapshot | undefined {
+    try {
+      return snapshotOf(value);
+    } catch {
+      return undefined;
+    }
   }
 
   private remember(slot: Slot, snapshot: Snapshot, expires: number | undefined, computeMs: number, promise: boolean): void {
-    this.memory?.set(slot.memKey, { key: slot.key, snapshot, expires, computeMs, promise, used: true });
+    this.memory?.set(slot.memKey, { key: slot.key, snapshot, expires, computeMs, promise, used: true, fastArgs: slot.fastArgs });
   }
 
-  private storeFailure(ready: Ready, action: string, error: unknown): void {
+  private storeFailure(ready: Ready, error: unknown): void {
     ready.stats.storeFailed = true;
-    cacheFailure(this.name, this.options.strict, ioCause(action, error), error);
+    cacheFailure(this.name, this.options.strict, ioCause(error), error);
   }
 
   /** First miss of the process: record the fingerprint; remember what changed since the last one. */
@@ -322,7 +357,7 @@ export class CachedFunction {
     try {
       this.change = recordFingerprint(ready.store, this.name, this.fn, ready.identity.fingerprint, this.wrap.file);
     } catch (error) {
-      this.storeFailure(ready, 'cannot record the function', error);
+      this.storeFailure(ready, error);
     }
   }
 
@@ -342,60 +377,92 @@ export class CachedFunction {
   // ---------------------------------------------------------------------------------------------
   // Setup
 
-  /** Root, store, stats, fingerprint: on the first call. Undefined = run uncached (warned). */
+  /**
+   * What calls need, with the fingerprint asked for on every call: once settled it is one WeakMap
+   * lookup in the fingerprint module, and a fingerprint that can still change (a binding read
+   * while `undefined`, a global that may appear) must be re-read, or a hit could be stale.
+   * Undefined = run uncached (already warned).
+   */
+  private current(): Ready | undefined {
+    const ready = this.ready;
+    if (ready === undefined) return this.prepare();
+    const fingerprint = this.fingerprintNow();
+    if (fingerprint === ready.identity.fingerprint) return ready;
+    if (fingerprint === undefined) return undefined;
+    // The code's inputs changed within this process: nothing in memory may be served.
+    this.memory?.clear();
+    this.change = null;
+    ready.stats.fingerprint = fingerprint;
+    this.ready = { ...ready, identity: { ...ready.identity, fingerprint } };
+    return this.ready;
+  }
+
+  /** Root, store, stats, fingerprint: on the first call. */
   private prepare(): Ready | undefined {
     if (this.bypass) return undefined;
     const root = resolveRoot(this.options.dir);
     startSession(root, this.wrap.log);
     const stats = statsFor(root, this.name, this.wrap.file);
-    let fingerprint: string;
-    try {
-      fingerprint = fingerprintOf(this.fn);
-    } catch (error) {
-      this.bypass = true;
-      cacheFailure(this.name, this.options.strict, 'cannot fingerprint its code, so it runs uncached (a stale hit would be worse)', error, 'ERR_FINGERPRINT');
-      return undefined;
-    }
+    const fingerprint = this.fingerprintNow();
+    if (fingerprint === undefined) return undefined;
     stats.fingerprint = fingerprint;
     if (this.self.kind === 'auto') this.self = selfModeOf(this.fn);
     this.ready = { store: storeFor(root), stats, identity: { name: this.name, fingerprint, version: this.options.version } };
     return this.ready;
   }
 
+  /** Undefined when the code cannot be fingerprinted: then it runs uncached for good (warned once). */
+  private fingerprintNow(): string | undefined {
+    if (this.bypass) return undefined;
+    try {
+      return fingerprintOf(this.fn);
+    } catch (error) {
+      this.ready = undefined;
+      this.memory?.clear();
+      cacheFailure(this.name, this.options.strict, 'cannot fingerprint its code, so it runs uncached (a stale hit would be worse)', error, 'ERR_FINGERPRINT');
+      // Not strict: uncached for good. Strict: the next call tries (and throws) again.
+      this.bypass = true;
+      return undefined;
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Per-entry control: .has() .delete() .refresh() .clear()
 
   has(self: unknown, args: unknown[]): boolean {
-    const ready = this.ready ?? this.prepare();
+    const ready = this.current();
     if (ready === undefined) return false;
     const slot = this.controlSlot(ready, self, args);
     const entry = this.memory?.get(slot.memKey);
     if (entry !== undefined && isFresh(entry.expires)) return true;
+    if (isPending(ready.store, slot.key)) return true;
     try {
       if (this.ttl === undefined) return ready.store.has(slot.key);
       const read = ready.store.read(slot.key);
       return read !== undefined && isFresh(read.meta.expires);
     } catch (error) {
-      this.storeFailure(ready, 'cannot read the cache', error);
+      this.storeFailure(ready, error);
       return false;
     }
   }
 
   delete(self: unknown, args: unknown[]): boolean {
-    const ready = this.ready ?? this.prepare();
+    const ready = this.current();
     if (ready === undefined) return false;
     const slot = this.controlSlot(ready, self, args);
     const inMemory = this.memory?.delete(slot.memKey) ?? false;
+    const wasPending = isPending(ready.store, slot.key);
+    cancelPending(ready.store, { key: slot.key });
     try {
-      return ready.store.delete(slot.key) || inMemory;
+      return ready.store.delete(slot.key) || inMemory || wasPending;
     } catch (error) {
-      this.storeFailure(ready, 'cannot write to the cache', error);
+      this.storeFailure(ready, error);
       return inMemory;
     }
   }
 
   refresh(self: unknown, args: unknown[]): unknown {
-    const ready = this.ready ?? this.prepare();
+    const ready = this.current();
     if (ready === undefined) return Reflect.apply(this.fn, self, args);
     return this.miss(ready, self, args, this.controlSlot(ready, self, args), 'refresh', performance.now());
   }
@@ -404,16 +471,16 @@ export class CachedFunction {
     this.memory?.clear();
     const root = resolveRoot(this.options.dir);
     try {
-      storeFor(root).clearFunction(this.name);
+      const store = storeFor(root);
+      cancelPending(store, { fn: this.name });
+      store.clearFunction(this.name);
     } catch (error) {
-      cacheFailure(this.name, this.options.strict, ioCause('cannot clear the cache', error), error);
+      cacheFailure(this.name, this.options.strict, ioCause(error), error);
     }
   }
 
   /** The slot a call with this `this` and these arguments uses, fast-path memory key included. */
   private controlSlot(ready: Ready, self: unknown, args: readonly unknown[]): Slot {
-    const selfValue = this.self.kind === 'none' ? NO_SELF : this.selfInput(self);
-    const fastKey = this.fast && selfValue === NO_SELF ? primitiveKey(args) : undefined;
-    return this.slot(ready, args, selfValue, fastKey);
+    return this.slot(ready, args, this.self.kind === 'none' ? NO_SELF : this.selfInput(self));
   }
 }

@@ -38,8 +38,10 @@ interface CdpClient {
 
 type CdpConnect = (options: { host?: string; port?: number; target?: string; local?: boolean }) => Promise<CdpClient>;
 
-// chrome-remote-interface ships no type declarations; the little of it used here is typed above.
-const connect = require('chrome-remote-interface') as CdpConnect;
+/** chrome-remote-interface ships no type declarations; the little of it used here is typed above. */
+function cdp(): CdpConnect {
+  return require('chrome-remote-interface') as CdpConnect;
+}
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const SNAPSHOT_EXPRESSION = `(() => {
@@ -82,7 +84,7 @@ export async function readLiveSnapshot(spec: string): Promise<LiveSnapshot> {
   let client: CdpClient;
   try {
     // local: use the protocol description bundled with the package; Node's inspector need not serve one.
-    client = await withTimeout(connect({ ...address, local: true }), CONNECT_TIMEOUT_MS, `connecting to ${spec}`);
+    client = await withTimeout(cdp()({ ...address, local: true }), CONNECT_TIMEOUT_MS, `connecting to ${spec}`);
   } catch (error) {
     throw usageError(`cannot connect to the inspector at ${spec}: ${error instanceof Error ? error.message : String(error)}`);
   }

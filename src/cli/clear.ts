@@ -16,7 +16,8 @@ export function runClear(name: string | undefined, options: DirOption, out: Outp
     out.line(`cleared ${name}: ${entries(removed)}, ${formatBytes(bytes)} freed`);
     return;
   }
-  const progress = createProgress('clearing', store.totalBytes(), out.interactive);
+  // The total costs a stat() per file: paid only when a bar is drawn.
+  const progress = createProgress('clearing', out.interactive ? store.totalBytes() : 0, out.interactive);
   const { removed, bytes } = store.deleteWhere((e) => {
     progress.tick(e.bytes);
     return true;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SmartCacheError } from '../errors';
 import { defaultCacheRoot } from '../project';
-import { Store } from '../store';
+import type { Store } from '../store';
 
 export interface DirOption {
   readonly dir?: string;
@@ -31,7 +31,9 @@ export function openExistingStore(options: DirOption): Store {
     throw usageError(`cache root ${root} does not exist (nothing cached there yet; use --dir to pick another)`);
   }
   if (!stat.isDirectory()) throw usageError(`cache root ${root} is not a directory`);
-  return Store.open(root);
+  // Loaded on use: `--help` and bad input need not pay for the store and its codec.
+  const { Store: StoreClass } = require('../store') as typeof import('../store');
+  return StoreClass.open(root);
 }
 
 /** The `--dir` option every command takes. */

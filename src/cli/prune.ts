@@ -109,17 +109,19 @@ export function runPrune(options: PruneOptions, out: Output): void {
   });
   let removed = 0;
   let freed = 0;
-  if (options.dryRun !== true) {
-    const progress = createProgress('pruning', plan.victims.length, out.interactive);
-    for (const { entry } of plan.victims) {
-      // An entry another process removed meanwhile is already gone: not an error, not freed by us.
-      if (store.delete(entry.key)) {
-        removed++;
-        freed += entry.bytes;
-      }
+  if (options.dryRun !== true && plan.victims.length > 0) {
+    // Judged at scan time: an entry another process used since then (its last-use time moved)
+    // is spared. deleteWhere also unlinks only the very file judged (same inode), and sweeps
+    // corrupt entries and the temp files of killed writers on the way.
+    const judged = new Map(plan.victims.map((v) => [v.entry.key, v.entry.lastUsed] as const));
+    const progress = createProgress('pruning', all.length, out.interactive);
+    const result = store.deleteWhere((e) => {
       progress.tick();
-    }
+      return judged.get(e.key) === e.lastUsed;
+    });
     progress.done();
+    removed = result.removed;
+    freed = result.bytes;
   }
   const reasons = tally(plan);
   const elapsedMs = Date.now() - started;

@@ -47,15 +47,28 @@ let names: WeakMap<object, string> | undefined;
 const MAX_DEPTH = 3;
 
 /**
- * Names `value` and what hangs off it. Only functions and prototype objects are named below the
- * top level: deeper plain objects are mutable registries (`Module._cache`, `process.mainModule`)
- * whose content is user state, so naming them "built-in" would hide user code from the walk.
+ * Names `value` and what hangs off it: a top-level object's or function's members, and the
+ * methods and accessors of class prototypes. Below the top level only functions and prototype
+ * objects are named: deeper plain objects are mutable registries (`Module._cache`,
+ * `process.mainModule`) whose content is user state, so naming them "built-in" would hide user
+ * code from the walk.
  */
 function record(map: WeakMap<object, string>, value: unknown, name: string, depth: number): void {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null || map.has(value)) return;
   const prototypeObject = name.endsWith('.prototype');
   if (depth > 0 && typeof value !== 'function' && !prototypeObject) return;
   map.set(value, name);
+  if (depth === 0 || prototypeObject) members(map, value, name, depth, prototypeObject);
+  else if (typeof value === 'function' && depth === 1) {
+    // A class's prototype (ordinary functions have one with only `constructor`: skip those).
+    const d = Reflect.getOwnPropertyDescriptor(value, 'prototype');
+    const proto: unknown = d !== undefined && 'value' in d ? d.value : undefined;
+    if (typeof proto === 'object' && proto !== null && Reflect.ownKeys(proto).length > 1) record(map, proto, `${name}.prototype`, 2);
+    if (/^[A-Z]/.test(value.name)) members(map, value, name, depth, false);
+  }
+}
+
+function members(map: WeakMap<object, string>, value: object, name: string, depth: number, accessors: boolean): void {
   if (depth >= MAX_DEPTH) return;
   for (const key of Reflect.ownKeys(value)) {
     if (typeof key !== 'string' || key === 'constructor') continue;
@@ -63,7 +76,7 @@ function record(map: WeakMap<object, string>, value: unknown, name: string, dept
     const d = Reflect.getOwnPropertyDescriptor(value, key);
     if (d === undefined) continue;
     if ('value' in d) record(map, d.value, `${name}.${key}`, depth + 1);
-    else if (prototypeObject) {
+    else if (accessors) {
       if (d.get !== undefined) record(map, d.get, `${name}.get ${key}`, MAX_DEPTH);
       if (d.set !== undefined) record(map, d.set, `${name}.set ${key}`, MAX_DEPTH);
     }
@@ -104,7 +117,9 @@ function buildNames(): WeakMap<object, string> {
     if (d !== undefined && 'value' in d) record(map, d.value, name, 0);
   }
   intrinsics(map);
-  for (const name of loadedBuiltinModules()) {
+  // Sorted, not in load order: a function two modules export gets the same name in every
+  // process that loaded the same modules, whatever order the program loaded them in.
+  for (const name of loadedBuiltinModules().sort()) {
     try {
       record(map, require(`node:${name}`), `node:${name}`, 0);
     } catch {

@@ -104,6 +104,22 @@ export function encodePrimitive(value: unknown, relativize: (s: string) => strin
   }
 }
 
+/** Exact, readable, unambiguous text of a primitive (Map keys in labels): `"a"`, `1`, `1n`. */
+export function exactText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'bigint':
+      return `${value.toString()}n`;
+    case 'symbol':
+      return symbolText(value);
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    default:
+      return String(value);
+  }
+}
+
 export function previewPrimitive(value: unknown): string {
   switch (typeof value) {
     case 'string':

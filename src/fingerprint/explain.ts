@@ -11,7 +11,7 @@
 import { sha256, type Entity, type NodeKind } from './entity';
 import { functionSite, type FunctionSite } from './inspector';
 import { scriptInfo } from './scripts';
-import { projectRelative } from '../project';
+import { findProjectRoot, projectRelative } from '../project';
 
 export interface DependencyNode {
   readonly kind: NodeKind;
@@ -41,15 +41,18 @@ function ownHash(e: Entity): string {
   return e.kind === 'package' || e.kind === 'builtin' ? e.name : sha256(e.own);
 }
 
+/** The project root of the current `explain` call (looked up once per call, not per node). */
+let root: string | undefined;
+
 function siteText(site: FunctionSite): string | undefined {
   const info = scriptInfo(site.scriptId);
   if (info.file === undefined) return info.builtin ?? undefined;
-  return `${projectRelative(info.file)}:${site.line + 1}:${site.column + 1}`;
+  return `${projectRelative(info.file, root)}:${site.line + 1}:${site.column + 1}`;
 }
 
 function locationOf(e: Entity): string | undefined {
   try {
-    if (e.file !== undefined) return projectRelative(e.file);
+    if (e.file !== undefined) return projectRelative(e.file, root);
     if (e.kind !== 'function' && e.kind !== 'class') return undefined;
     if (e.site === undefined && e.fn !== undefined) e.site = functionSite(e.fn);
     return e.site === undefined ? undefined : siteText(e.site);
@@ -102,9 +105,10 @@ class TreeBuilder {
   }
 }
 
-export function explainEntity(root: Entity, name: string): Explanation {
+export function explainEntity(entity: Entity, name: string): Explanation {
+  root = findProjectRoot();
   const builder = new TreeBuilder();
-  const tree = builder.visit(root, name, 0);
+  const tree = builder.visit(entity, name, 0);
   return { root: tree, dynamic: builder.dynamic };
 }
 
@@ -145,8 +149,9 @@ function ownChangeLine(before: DependencyNode, after: DependencyNode, qualified:
     }
     return `\`${qualified}\` changed`;
   }
-  const name = before.kind === 'function' || before.kind === 'class' ? qualified : qualified;
-  return `${kindWord(after, isRoot)} \`${name}\`${at(after.location ?? before.location)} changed`;
+  const where = at(after.location ?? before.location);
+  if (!isRoot && after.name === 'extends') return `superclass${where} changed`;
+  return `${kindWord(after, isRoot)} \`${qualified}\`${where} changed`;
 }
 
 function childName(parent: string, parentNode: DependencyNode, child: DependencyNode): string {
@@ -164,6 +169,8 @@ function byName(nodes: readonly DependencyNode[]): Map<string, DependencyNode> {
 
 function diffInto(lines: string[], before: DependencyNode, after: DependencyNode, qualified: string, isRoot: boolean): void {
   if (before.fingerprint === after.fingerprint && before.hash === after.hash) return;
+  // A back-reference: its change is reported where the node itself is expanded.
+  if (before.kind === 'cycle' && after.kind === 'cycle') return;
   if (before.kind !== after.kind) {
     lines.push(`\`${qualified}\` changed from ${before.kind} to ${after.kind}`);
     return;

@@ -13,7 +13,7 @@ import { analyzeFunction, type FunctionAnalysis } from './analyze';
 import { builtinName, isNativeFunction } from './builtins';
 import { addDynamic, encodePrimitive, leaf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
 import { expandFunction } from './functions';
-import { prefetchRemoteIds } from './inspector';
+import { describeFunctions, type FunctionDetails } from './inspector';
 import { moduleOf, isNamespace, type ModuleInfo } from './modules';
 import { expandObject, expandModule, moduleView } from './values';
 import { unwrap } from '../registry';
@@ -29,8 +29,8 @@ export interface Builder {
   /** Memoized view of a module object restricted to the member paths used. */
   moduleView(value: object, paths: ReadonlyArray<ReadonlyArray<string>>, info: ModuleInfo | undefined): Entity;
   relativize(text: string): string;
-  /** Takes remote ids of every function queued for inspection, in one batch. */
-  prefetchIds(): void;
+  /** Location and scopes of `fn`, inspected together with every function queued so far. */
+  details(fn: Function): FunctionDetails;
 }
 
 let plainFunctions = new WeakMap<Function, Entity>();
@@ -80,6 +80,7 @@ function unanalyzable(e: Entity, fn: Function, error: Error): void {
 export class GraphBuilder implements Builder {
   private readonly queue: Entity[] = [];
   private wantIds: Function[] = [];
+  private readonly described = new Map<Function, FunctionDetails>();
   private modulesChecked = false;
   readonly created: Entity[] = [];
 
@@ -90,7 +91,8 @@ export class GraphBuilder implements Builder {
   }
 
   primitive(value: unknown): Entity {
-    return leaf('value', typeof value, encodePrimitive(value, relativize), previewPrimitive(value));
+    const shown = typeof value === 'string' ? relativize(value) : value;
+    return leaf('value', typeof value, encodePrimitive(value, relativize), previewPrimitive(shown));
   }
 
   builtin(name: string): Entity {
@@ -106,11 +108,17 @@ export class GraphBuilder implements Builder {
     return relativize(text);
   }
 
-  prefetchIds(): void {
-    if (this.wantIds.length < 2) return;
-    const batch = this.wantIds;
-    this.wantIds = [];
-    prefetchRemoteIds(batch);
+  details(fn: Function): FunctionDetails {
+    let found = this.described.get(fn);
+    if (found === undefined) {
+      // Breadth-first expansion keeps the queue wide: one batch serves a whole level.
+      const batch = this.wantIds.filter((f) => !this.described.has(f));
+      if (!batch.includes(fn)) batch.push(fn);
+      this.wantIds = [];
+      for (const [f, d] of describeFunctions(batch)) this.described.set(f, d);
+      found = this.described.get(fn) as FunctionDetails;
+    }
+    return found;
   }
 
   moduleInfo(value: object): ModuleInfo | undefined {
@@ -211,10 +219,13 @@ export class GraphBuilder implements Builder {
 
   /** Expands every queued entity (expansion may queue more). */
   drain(): void {
-    for (let e = this.queue.pop(); e !== undefined; e = this.queue.pop()) {
+    // Breadth-first: the wider the frontier, the more remote ids one prefetch takes.
+    for (let i = 0; i < this.queue.length; i++) {
+      const e = this.queue[i] as Entity;
       const expand = e.pending;
       e.pending = undefined;
       if (expand !== undefined) expand();
     }
+    this.queue.length = 0;
   }
 }

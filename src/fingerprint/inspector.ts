@@ -93,7 +93,6 @@ const GROUP = 'smartcache';
 const BRIDGE_GROUP = 'smartcache-bridge';
 const BRIDGE_SLOT = Symbol.for('smartcache.inspector.bridge');
 const GET_V = 'function () { return this.v; }';
-const SET_V_FROM_THIS = 'function (bridge) { bridge.v = this; }';
 const SET_V_FROM_ARGS = 'function () { this.v = Array.prototype.slice.call(arguments); }';
 
 type PostFn = (method: string, params: object, callback: (error: Error | null, result?: object) => void) => void;
@@ -253,20 +252,6 @@ function localValues(remotes: ReadonlyArray<RemoteObject | undefined>): unknown[
   }
 }
 
-function localValueOfRemote(objectId: string): unknown {
-  try {
-    post<CallAnswer>('Runtime.callFunctionOn', {
-      objectId,
-      functionDeclaration: SET_V_FROM_THIS,
-      arguments: [{ objectId: bridgeId }],
-      objectGroup: GROUP,
-    });
-    return bridge.v;
-  } finally {
-    bridge.v = undefined;
-  }
-}
-
 function scopeType(description: string): ScopeType {
   const head = description.split(' (')[0] ?? description;
   switch (head) {
@@ -321,24 +306,53 @@ function siteOf(internal: readonly PropertyEntry[]): FunctionSite | undefined {
   return { scriptId, line: lineNumber, column: columnNumber };
 }
 
-function boundOf(internal: readonly PropertyEntry[]): BoundParts | undefined {
+function boundRemotes(internal: readonly PropertyEntry[]): Array<RemoteObject | undefined> | undefined {
   const target = internal.find((p) => p.name === '[[TargetFunction]]')?.value;
   if (target === undefined) return undefined;
-  const thisArg = internal.find((p) => p.name === '[[BoundThis]]')?.value;
-  const args = internal.find((p) => p.name === '[[BoundArgs]]')?.value;
-  const [t, self, list] = localValues([target, thisArg, args]);
+  return [target, internal.find((p) => p.name === '[[BoundThis]]')?.value, internal.find((p) => p.name === '[[BoundArgs]]')?.value];
+}
+
+function boundOf(values: readonly unknown[]): BoundParts | undefined {
+  const [t, self, list] = values;
   if (typeof t !== 'function') return undefined;
-  return { target: t, thisArg: self, args: Array.isArray(list) ? Array.from({ length: list.length }, (_, i) => (list as unknown[])[i]) : [] };
+  // The arguments list comes back as a remote array: copy it by index.
+  const args = Array.isArray(list) ? Array.from({ length: list.length }, (_, i) => (list as unknown[])[i]) : [];
+  return { target: t, thisArg: self, args };
+}
+
+/**
+ * Location, scopes (innermost first) and bound parts of many functions: one `getProperties`
+ * each, then a single call that brings every `[[Scopes]]` list (and bound parts) back at once.
+ */
+export function describeFunctions(fns: readonly Function[]): Map<Function, FunctionDetails> {
+  prefetchRemoteIds(fns);
+  const internals = fns.map((fn) => {
+    const props = post<PropertiesAnswer>('Runtime.getProperties', { objectId: remoteIdOf(fn), ownProperties: true, nonIndexedPropertiesOnly: true });
+    return props.internalProperties ?? [];
+  });
+  const remotes: Array<RemoteObject | undefined> = [];
+  const slots = internals.map((internal) => {
+    const scopes = internal.find((p) => p.name === '[[Scopes]]')?.value;
+    const at = remotes.length;
+    remotes.push(scopes);
+    const bound = boundRemotes(internal);
+    if (bound !== undefined) remotes.push(...bound);
+    return { at, bound: bound !== undefined };
+  });
+  const values = localValues(remotes);
+  const out = new Map<Function, FunctionDetails>();
+  fns.forEach((fn, i) => {
+    const internal = internals[i] ?? [];
+    const slot = slots[i] as { at: number; bound: boolean };
+    const bound = slot.bound ? boundOf(values.slice(slot.at + 1, slot.at + 4)) : undefined;
+    out.set(fn, { site: siteOf(internal), scopes: snapshots(values[slot.at]), bound });
+  });
+  return out;
 }
 
 /** Location, scopes (innermost first) and bound parts of one function. */
 export function describeFunction(fn: Function): FunctionDetails {
-  const id = remoteIdOf(fn);
-  const props = post<PropertiesAnswer>('Runtime.getProperties', { objectId: id, ownProperties: true, nonIndexedPropertiesOnly: true });
-  const internal = props.internalProperties ?? [];
-  const scopesId = internal.find((p) => p.name === '[[Scopes]]')?.value?.objectId;
-  const scopes = scopesId === undefined ? [] : snapshots(localValueOfRemote(scopesId));
-  return { site: siteOf(internal), scopes, bound: boundOf(internal) };
+  return describeFunctions([fn]).get(fn) as FunctionDetails;
 }
 
 /** Only the location (for `explain` of functions the walk did not need to inspect). */

@@ -9,7 +9,7 @@ import type { FunctionAnalysis, Reference } from './analyze';
 import { builtinName, GLOBAL_OBJECT_NAMES, isBuiltinGlobal } from './builtins';
 import { addDynamic, addEdge, isObjectLike, leaf, PROCESS_SALT, sha256, type Entity } from './entity';
 import type { Builder } from './graph';
-import { describeFunction, type FunctionDetails, type ScopeSnapshot } from './inspector';
+import type { FunctionDetails, ScopeSnapshot } from './inspector';
 import { isNamespace } from './modules';
 import { isPackageFile, packageIdentity } from './packages';
 import { followPath, pathLabel } from './paths';
@@ -238,9 +238,13 @@ function evalEdges(b: Builder, e: Entity, scopes: readonly ScopeSnapshot[], alre
   for (const scope of scopes) {
     if (scope.type === 'global') break;
     for (const key of Object.keys(scope.object)) {
-      if (seen.has(key)) continue;
+      // `arguments` of an enclosing function is call-time input, and for the CommonJS wrapper
+      // its `callee` would be the whole module: not a dependency of this function's code.
+      if (seen.has(key) || key === 'arguments') continue;
       seen.add(key);
-      addEdge(e, key, b.entityOf(scope.object[key]));
+      const value = scope.object[key];
+      if (key === 'require' && isRequireFunction(value)) addEdge(e, key, b.builtin('require'));
+      else valueEdges(b, e, key, value, { name: key, paths: [], whole: true });
     }
   }
 }
@@ -268,8 +272,7 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     if (!isClass) receiverEdges(b, e, analysis.references, holder);
     return true;
   }
-  b.prefetchIds();
-  const details = describeFunction(fn);
+  const details = b.details(fn);
   e.site = details.site;
   const info = details.site === undefined ? undefined : scriptInfo(details.site.scriptId);
   if (info !== undefined && (info.origin === 'node' || info.origin === 'package')) {

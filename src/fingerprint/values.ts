@@ -8,13 +8,12 @@ import { createHash } from 'node:crypto';
 import { types } from 'node:util';
 import { builtinName } from './builtins';
 import { instanceEdges } from './classes';
-import { addEdge, encodePrimitive, isObjectLike, keyLabel, leaf, type Entity } from './entity';
+import { addEdge, exactText, isObjectLike, keyLabel, leaf, type Entity } from './entity';
 import type { Builder } from './graph';
 import { proxyParts } from './inspector';
 import type { ModuleInfo } from './modules';
 import { isClassPrototype } from './paths';
 import { pathEdges } from './references';
-import { projectRelative } from '../project';
 
 /** Own members as edges; `skip` leaves out keys the caller encoded itself. */
 function memberEdges(b: Builder, e: Entity, value: object, skip?: (key: string | symbol) => boolean): void {
@@ -52,9 +51,9 @@ function bytesHash(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffer): str
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Exact, unambiguous text of a primitive Map/Set key for labels: `"a"`, `1`, `1n`. */
+/** Exact, unambiguous text of a primitive Map key or boxed value: `"a"`, `1`, `1n`. */
 function keyText(b: Builder, key: unknown): string {
-  return encodePrimitive(key, (s) => b.relativize(s));
+  return typeof key === 'string' ? JSON.stringify(b.relativize(key)) : exactText(key);
 }
 
 function mapEdges(b: Builder, e: Entity, map: Map<unknown, unknown>): void {
@@ -170,12 +169,11 @@ export function expandObject(b: Builder, e: Entity, value: object): void {
   memberEdges(b, e, value, skip);
 }
 
+/** Display only: `explain` turns `file` into a project-relative location when asked. */
 function describeModule(e: Entity, info: ModuleInfo | undefined): void {
   e.kind = info?.kind === 'json' ? 'json' : 'module';
-  if (info !== undefined) {
-    e.file = info.file;
-    e.name = projectRelative(info.file);
-  } else e.name = 'ES module';
+  e.name = info === undefined ? 'ES module' : 'module';
+  if (info !== undefined) e.file = info.file;
 }
 
 /** A module object used as a whole: every member counts (JSON modules: their content). */

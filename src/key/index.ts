@@ -1,28 +1,39 @@
 /**
- * Argument keys: canonical, deterministic sha256 of argument lists (see walk.ts and encode.ts for
- * the encoding). Same value graph -> same hex in every process and on every machine of the same
- * endianness (typed arrays hash by their bytes as laid out in memory; all supported platforms are
- * little-endian).
+ * Argument keys: a canonical, deterministic sha256 of argument lists (encoding: sink.ts for
+ * primitives, walk.ts for containers). The same value graph gives the same hex in every process
+ * and on every machine of the same endianness: no object identity, no insertion order of plain
+ * objects, no locale, no addresses. Typed arrays hash by their bytes as laid out in memory (all
+ * platforms Node supports in practice are little-endian; a big-endian machine would get other
+ * keys, i.e. misses, never wrong hits).
  *
  * Choices worth knowing:
  * - `f(1)` and `f(1, undefined)` are different keys: the argument count is hashed (a function can
  *   tell them apart through `arguments.length` or rest parameters).
  * - Plain-object key order is ignored; array, Map and Set order is kept (observable in JS).
+ *   Only own enumerable properties count (string keys, and symbol keys from Symbol.for or
+ *   well-known symbols); non-enumerable ones are not read.
  * - Sharing is part of the key: objects are numbered in first-visit order and a second visit is
- *   a back-reference, so cycles hash, and `f(x, x)` differs from `f(x, structuredClone(x))`.
+ *   a back-reference, so cycles hash, and `f(x, x)` differs from `f(x, structuredClone(x))`
+ *   (a function can tell them apart with `===` or a Set).
  * - A Buffer and a Uint8Array with the same bytes are different keys (`buf.toString()` decodes
- *   text, `u8.toString()` prints numbers); every typed array kind is part of its key.
+ *   text, `u8.toString()` prints numbers); the kind of every typed array is part of its key, the
+ *   offset of a view in its buffer is not. Expando properties on typed arrays are not read.
  * - Class instances: the class (via the FunctionHasher) + own enumerable properties. `#private`
  *   fields cannot be read from outside the class and are NOT part of the key; neither is state
  *   kept in closures or WeakMaps. Use `key` or the decorator's `watch` for such classes.
- * - Proxies are hashed through their traps, i.e. as the function would see them when reading.
+ * - Errors: class, name, message, own `cause`/`errors` and own enumerable properties; not the
+ *   stack (file paths and line numbers differ between machines).
+ * - Proxies are hashed through their traps, i.e. as the function would see them when reading
+ *   (util.types.isProxy could spot them, but the traps are what the function observes).
  * - Functions are keyed by the installed FunctionHasher (their fingerprint); their own
  *   properties (including static class fields) are not read.
- * - Refused (ERR_UNHASHABLE_ARGUMENT, with the path of the value, e.g. `args[1].conn`): symbols
- *   without a registry key (as values or property keys), WeakMap, WeakSet, WeakRef,
- *   FinalizationRegistry, Promise, generators and engine iterators, EventEmitter-based objects
- *   (streams, sockets, servers, child processes), web streams, AbortSignal, Blob and other
- *   builtins whose state is internal, objects made by native (C++) constructors.
+ * - Refused (ERR_UNHASHABLE_ARGUMENT, with the path of the value, e.g. `args[1].conn`, see
+ *   path.ts): symbols without a registry key (as values or property keys), WeakMap, WeakSet,
+ *   WeakRef, FinalizationRegistry, Promise, generator objects and engine iterators,
+ *   EventEmitter-based objects (streams, sockets, servers, child processes), web streams,
+ *   AbortController/AbortSignal, Blob, TextEncoder/Decoder and other builtins whose state is
+ *   internal, objects built by native (C++) constructors (Intl.*, vm.Script, ...), bound functions
+ *   under the default FunctionHasher.
  */
 import { SmartCacheError } from '../errors';
 import { Walker } from './walk';
@@ -45,20 +56,23 @@ export interface KeyHash {
   digest(): string;
 }
 
-/** One idle walker is kept; a nested call (a FunctionHasher hashing a value) makes its own. */
-let idle: Walker | undefined;
+/**
+ * Idle walkers (each owns a 64 KiB buffer), reused so a key costs no allocation. A nested call
+ * (a FunctionHasher hashing a value while a walk is running) simply takes another one.
+ */
+const idle: Walker[] = [];
+const MAX_IDLE = 4;
 
 function acquire(): Walker {
-  const w = idle ?? new Walker();
-  idle = undefined;
-  return w;
+  return idle.pop() ?? new Walker();
 }
 
 function release(w: Walker): void {
   w.reset();
-  idle = w;
+  if (idle.length < MAX_IDLE) idle.push(w);
 }
 
+/** sha256 hex of an argument list; positions in `ignore` are left out (their slot is kept). */
 export function hashArguments(args: readonly unknown[], ignore?: ReadonlySet<number>): string {
   const w = acquire();
   try {
@@ -75,6 +89,7 @@ export function hashArguments(args: readonly unknown[], ignore?: ReadonlySet<num
   }
 }
 
+/** sha256 hex of one value; `label` names it in errors ('this', 'dependsOn()'). */
 export function hashValue(value: unknown, label: string): string {
   const w = acquire();
   try {
@@ -89,7 +104,7 @@ export function hashValue(value: unknown, label: string): string {
 }
 
 class IncrementalKeyHash implements KeyHash {
-  private walker: Walker | undefined = new Walker();
+  private walker: Walker | undefined = acquire();
 
   constructor() {
     this.walker!.sink.string(PREFIX);
@@ -98,24 +113,36 @@ class IncrementalKeyHash implements KeyHash {
 
   add(label: string, value: unknown): KeyHash {
     const w = this.live();
-    w.sink.string(label);
-    w.begin();
-    w.write(value, label, -1);
+    try {
+      w.sink.string(label);
+      w.begin();
+      w.write(value, label, -1);
+    } catch (error) {
+      // The stream now ends in a partial value: no digest may come out of it.
+      this.walker = undefined;
+      release(w);
+      throw error;
+    }
     return this;
   }
 
   digest(): string {
-    const hex = this.live().sink.digest();
+    const w = this.live();
     this.walker = undefined;
-    return hex;
+    try {
+      return w.sink.digest();
+    } finally {
+      release(w);
+    }
   }
 
   private live(): Walker {
-    if (this.walker === undefined) throw new SmartCacheError('ERR_USAGE', 'KeyHash used after digest()');
+    if (this.walker === undefined) throw new SmartCacheError('ERR_USAGE', 'KeyHash used after digest() or after a failed add()');
     return this.walker;
   }
 }
 
+/** Incremental: `.add(label, value)` any number of times, then `.digest()`. */
 export function createKeyHash(): KeyHash {
   return new IncrementalKeyHash();
 }

@@ -21,8 +21,10 @@ export const URL_PARAMS = 10;
 export const CLASS = 11;      // instance of a class: constructor fingerprint + own state
 export const CUSTOM = 12;     // Object.create(someObject): the prototype object is hashed too
 export const REFUSE = 13;
+export const PLAIN = 14;      // process.env: a native object whose variables are its own properties
 
 export const EVENT_EMITTER = 'EventEmitter';
+export const NATIVE_OBJECT = 'native object';
 
 export interface Verdict {
   readonly kind: number;
@@ -89,6 +91,9 @@ function buildKnown(): Map<object, Known> {
   const add = (proto: object | undefined, kind: number, name: string): void => {
     if (proto !== undefined && !map.has(proto)) map.set(proto, { kind, name });
   };
+  // process.env's prototype has a nameless native constructor, but every variable is an own
+  // enumerable property: it hashes exactly like the plain object { ...process.env }.
+  add(Object.getPrototypeOf(process.env) as object, PLAIN, 'process.env');
   add(Date.prototype, DATE, 'Date');
   add(RegExp.prototype, REGEXP, 'RegExp');
   add(Map.prototype, MAP, 'Map');
@@ -123,7 +128,7 @@ function decide(proto: object): Verdict {
     const own = ownConstructor(p);
     // A constructor implemented in C++ (Intl.*, vm.Script, WebAssembly.*) keeps its state in
     // internal fields that no property read can reach.
-    if (own !== undefined && isNativeFunction(own)) return { kind: REFUSE, name: own.name || 'built-in object', subclass: false, ctor };
+    if (own !== undefined && isNativeFunction(own)) return { kind: REFUSE, name: own.name || NATIVE_OBJECT, subclass: false, ctor };
   }
   return { kind: ctor === undefined ? CUSTOM : CLASS, name: ctor?.name ?? '', subclass: false, ctor };
 }

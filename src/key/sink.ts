@@ -1,4 +1,5 @@
-import { createHash, hash as oneShotHash, type Hash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 
 /**
  * The byte stream a key is the sha256 of. Tokens are written into one reusable 64 KiB buffer and
@@ -22,6 +23,12 @@ const CAPACITY = 1 << 16;
 const SLACK = 64;
 /** Strings up to this length are copied by a JS loop when ASCII (a native write costs ~50 ns). */
 const SHORT_STRING = 64;
+
+/** crypto.hash exists from Node 21.7 / 20.12; older Node 20 releases take the createHash path. */
+const oneShotHash: (algorithm: string, data: Uint8Array, encoding: 'hex') => string =
+  typeof crypto.hash === 'function'
+    ? crypto.hash
+    : (algorithm, data) => createHash(algorithm).update(data).digest('hex');
 
 interface WellFormed { isWellFormed(): boolean }
 

@@ -22,7 +22,11 @@ import {
  *                     string keys first, then registered/well-known symbol keys (`y`/`Y` + name);
  *                     own enumerable properties only
  *   O<u32 n> pairs    the same with a null prototype
- *   C<F><u32 n> pairs class instance: constructor fingerprint + own enumerable state
+ *   C<F><inherited><u32 n> pairs   class instance: constructor fingerprint, what it inherits
+ *                     outside the class body, own enumerable state
+ *   p<u32 levels><u32 m>... pairs  `inherited`: the own enumerable properties of each prototype
+ *                     up to Object.prototype (empty for plain ES classes); or r<u32> when this
+ *                     prototype was already written in this key
  *   P<u32 n> link pairs          object made by Object.create(p) with a non-class p
  *   L<u32 m> pairs link          a prototype object: ALL its own properties (methods are usually
  *                                not enumerable; accessors as `g` get set), then its prototype;
@@ -48,7 +52,7 @@ const enum Tag {
   Ref = 0x72, Array = 0x61, HoleyArray = 0x62, Hole = 0x68, Object = 0x6f, NullProtoObject = 0x4f,
   Class = 0x43, CustomProto = 0x50, ProtoLink = 0x4c, Subclass = 0x58, Date = 0x44, RegExp = 0x52,
   Map = 0x4d, Set = 0x54, Boxed = 0x42, Error = 0x45, Url = 0x55, UrlParams = 0x51, Bytes = 0x56,
-  Accessor = 0x67,
+  Accessor = 0x67, Inherited = 0x70,
 }
 
 const ARRAY = 0;
@@ -396,15 +400,25 @@ export class Walker {
       const what = describeType(o);
       this.refuse(o, v.name === K.EVENT_EMITTER
         ? 'EventEmitter-based objects (streams, sockets, servers, child processes) are live handles, not values'
-        : `${v.name} objects keep their state internally, out of reach of hashing`,
+        : v.name === K.NATIVE_OBJECT
+          ? 'objects built by a native constructor keep their state internally, out of reach of hashing'
+          : `${v.name} objects keep their state internally, out of reach of hashing`,
       '', undefined, what === 'object' || what === 'Object instance' ? v.name : what);
+    }
+    if (v.kind === K.PLAIN) {
+      const keys = this.ownKeys(o);
+      this.sink.tagU32(Tag.Object, keys.length);
+      this.pushKeys(o, keys);
+      return;
     }
     if (v.kind === K.CLASS) {
       this.sink.tag(Tag.Class);
       this.fn(v.ctor!, o);
+      const inherited = this.prototypeState(proto);
       const keys = this.ownKeys(o);
       this.sink.u32(keys.length);
       this.pushKeys(o, keys);
+      if (inherited.length > 0) this.pushList(PAIRS, inherited); // encoded before the own state
       return;
     }
     if (v.kind === K.CUSTOM) {
@@ -419,6 +433,35 @@ export class Walker {
     }
     if (v.subclass) this.subclassPrefix(o, proto);
     this.builtin(o, v.kind, v.name);
+  }
+
+  /**
+   * What a class instance inherits besides the class body: own enumerable properties of each
+   * prototype up to Object.prototype. Methods written in a class body are not enumerable (and
+   * are covered by the class fingerprint), so this is empty for plain ES classes; it catches
+   * ES5 constructors (`Foo.prototype.bar = function…`), mixins (`Object.assign(C.prototype, m)`)
+   * and monkey patches, which no class source shows. Written once per prototype per key; later
+   * instances of the same class refer back to it.
+   */
+  private prototypeState(proto: object): unknown[] {
+    let protos = this.protosSeen;
+    if (protos === undefined) protos = this.protosSeen = new Map();
+    const ref = protos.get(proto);
+    if (ref !== undefined) {
+      this.sink.tagU32(Tag.Ref, ref);
+      return NO_LIST;
+    }
+    protos.set(proto, protos.size);
+    const counts: number[] = [];
+    const pairs: unknown[] = [];
+    for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+      const keys = this.ownKeys(p);
+      counts.push(keys.length);
+      for (const k of keys) pairs.push(k, (p as Record<PropertyKey, unknown>)[k]);
+    }
+    this.sink.tagU32(Tag.Inherited, counts.length);
+    for (const n of counts) this.sink.u32(n);
+    return pairs;
   }
 
   private subclassPrefix(o: object, proto: unknown): void {

@@ -21,3 +21,9 @@ export function isTypeScript(filename: string): boolean {
 export function hasMarker(code: string): boolean {
   return code.includes('@cache') || code.includes('use cache');
 }
+
+/** How a path is shown in warnings: relative to the working directory when inside it. */
+export function displayPath(filename: string): string {
+  const rel = path.relative(process.cwd(), filename);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : filename;
+}

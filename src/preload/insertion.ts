@@ -75,6 +75,11 @@ function inertStatement(node: AnyNode): boolean {
       return inertClass(node);
     case 'ExportNamedDeclaration':
       return node.declaration === null || node.declaration === undefined || inertStatement(node.declaration);
+    case 'ExportDefaultDeclaration': {
+      const d = node.declaration;
+      if (d.type === 'FunctionDeclaration') return true;
+      return d.type === 'ClassDeclaration' ? inertClass(d) : inertExpression(d as AnyNode);
+    }
     default:
       return false;
   }

@@ -2,13 +2,20 @@
  * What rewritten files call at run time. `smartcache/register` puts it on a global symbol in the
  * application's thread (on Node 20 the ESM rewrite itself runs on the hooks thread, which cannot hand
  * objects over; a global reached by name works for both module systems and needs no import in the
- * user's file). The cache layer is required on the first wrap only, so an app without annotated
- * functions never loads it.
+ * user's file).
+ *
+ * Wrapping is lazy: loading a module binds each annotated name to a light stand-in, and the cache
+ * layer (store, inspector, hashing: the expensive part of start-up) is loaded and the real cached
+ * function built on its first call. A module full of annotated functions that a run does not call
+ * costs almost nothing.
  */
 import * as path from 'node:path';
 import type { CacheOptions } from '../options';
 import { findProjectRoot, projectRelative } from '../project';
+import { registerWrapper } from '../registry';
 import { warnOnce } from '../warn';
+import { withCompileCache } from './compile-cache';
+import { displayPath } from './filter';
 import { RUNTIME_SYMBOL } from './plan';
 import type { TagOptions } from './tag-options';
 
@@ -28,29 +35,65 @@ let cacheAnnotated: CacheAnnotated | undefined;
 
 function loadCacheLayer(): CacheAnnotated {
   // Deferred: the cache layer (store, inspector, hashing) is the expensive part of start-up.
-  cacheAnnotated ??= (require('../cache') as { cacheAnnotated: CacheAnnotated }).cacheAnnotated;
+  cacheAnnotated ??= withCompileCache(() => require('../cache') as { cacheAnnotated: CacheAnnotated }).cacheAnnotated;
   return cacheAnnotated;
+}
+
+/** The control methods every cached function has (see cache/build.ts). */
+const METHODS = ['clear', 'fingerprint', 'explain', 'has', 'delete', 'refresh'] as const;
+
+/**
+ * A stand-in with `fn`'s name and length that builds the cached function on first use. It is
+ * registered as a wrapper of `fn`, so fingerprints see through it (a recursive function reaching
+ * its own name finds itself, a cycle) exactly as through the cache layer's own wrapper.
+ */
+function lazyCached(fn: Function, name: string, build: () => Function): Function {
+  let real: Function | undefined;
+  const target = (): Function => (real ??= build());
+  const standIn = function (this: unknown, ...args: unknown[]): unknown {
+    return new.target === undefined ? Reflect.apply(target(), this, args) : Reflect.construct(target(), args, new.target);
+  };
+  Object.defineProperty(standIn, 'name', { value: fn.name, configurable: true });
+  Object.defineProperty(standIn, 'length', { value: fn.length, configurable: true });
+  for (const method of METHODS) {
+    Object.defineProperty(standIn, method, {
+      configurable: true,
+      writable: true,
+      value: function (this: unknown, ...args: unknown[]): unknown {
+        const cached = target() as unknown as Record<string, unknown>;
+        const impl = cached[method];
+        if (typeof impl !== 'function') return undefined;
+        // `wrapped.has(x)` is asked of the function itself; `wrapped.has.call(obj, x)` of an instance.
+        return Reflect.apply(impl, this === standIn ? cached : this, args);
+      },
+    });
+  }
+  registerWrapper(standIn, { original: fn, name });
+  return standIn;
 }
 
 function wrapFunction(fn: unknown, file: string, relFile: string, spec: SiteSpec): unknown {
   const [line, qualifiedName, options] = spec;
   if (typeof fn !== 'function') {
-    warnOnce(`${file}:${line}`, `${qualifiedName} is not a function at run time; not cached`);
+    warnOnce(`${displayPath(file)}:${line}`, `${qualifiedName} is not a function at run time; not cached`);
     return fn;
   }
-  try {
-    return loadCacheLayer()(fn, options, { file: relFile, line, qualifiedName });
-  } catch (error) {
-    warnOnce(`${file}:${line}`, `${qualifiedName} could not be cached; it runs uncached`, error);
-    return fn;
-  }
+  const build = (): Function => {
+    try {
+      return loadCacheLayer()(fn, options, { file: relFile, line, qualifiedName });
+    } catch (error) {
+      warnOnce(`${displayPath(file)}:${line}`, `${qualifiedName} could not be cached; it runs uncached`, error);
+      return fn;
+    }
+  };
+  return lazyCached(fn, options.name ?? `${relFile}#${qualifiedName}`, build);
 }
 
 function replaceMethod(holder: unknown, key: string, file: string, relFile: string, spec: SiteSpec): void {
   if ((typeof holder !== 'object' && typeof holder !== 'function') || holder === null) return;
   const descriptor = Object.getOwnPropertyDescriptor(holder, key);
   if (descriptor === undefined || typeof descriptor.value !== 'function') {
-    warnOnce(`${file}:${spec[0]}`, `${spec[1]} is not a method at run time; not cached`);
+    warnOnce(`${displayPath(file)}:${spec[0]}`, `${spec[1]} is not a method at run time; not cached`);
     return;
   }
   // Same attributes as before: class methods stay non-enumerable.

@@ -1,5 +1,5 @@
 import { Decoder, Encoder } from 'cbor-x';
-import { SmartCacheError } from '../errors';
+import { isSmartCacheError, SmartCacheError } from '../errors';
 import { checkCbor } from './guard';
 import { planValue } from './plan';
 import { revive } from './revive';
@@ -27,17 +27,17 @@ export interface EncodedValue {
 }
 
 export function encodeValue(value: unknown, label = 'result'): EncodedValue {
-  const plan = planValue(value, label);
-  const { root, blobs } = plan.substitute ? substitute(value) : { root: value, blobs: [] };
-  const encoder = plan.shared ? cloneEncoder : plainEncoder;
-  let payload: Uint8Array;
   try {
-    payload = encoder.encode(root);
+    const plan = planValue(value, label);
+    const { root, blobs } = plan.substitute ? substitute(value) : { root: value, blobs: [] };
+    const encoder = plan.shared ? cloneEncoder : plainEncoder;
+    return { payload: encoder.encode(root), blobs, substituted: plan.substitute };
   } catch (error) {
+    if (isSmartCacheError(error)) throw error;
     // A getter that throws, or a stack too shallow at this call depth for cbor-x's recursion.
-    throw new SmartCacheError('ERR_UNSERIALIZABLE_RESULT', `${label} could not be encoded: ${error instanceof Error ? error.message : String(error)}`, { cause: error, path: label });
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SmartCacheError('ERR_UNSERIALIZABLE_RESULT', `${label} could not be encoded: ${reason}`, { cause: error, path: label });
   }
-  return { payload, blobs, substituted: plan.substitute };
 }
 
 /** Thrown when a payload cannot be decoded here (the file is not corrupt, our stack is deep). */

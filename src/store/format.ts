@@ -22,6 +22,8 @@ import type { EntryMeta } from './types';
  */
 
 export const MAGIC = Buffer.from([0x89, 0x53, 0x43, 0x45, 0x0d, 0x0a, 0x1a, 0x0a]);
+const MAGIC_LOW = MAGIC.readUInt32LE(0);
+const MAGIC_HIGH = MAGIC.readUInt32LE(4);
 export const HEADER_BYTES = 40;
 export const BLOB_ENTRY_BYTES = 16;
 export const TRAILER_BYTES = 4;
@@ -91,7 +93,7 @@ function headCrc(bytes: Uint8Array, end: number): number {
 /** Parses the fixed header and blob table (needs HEADER_BYTES + table in `bytes`). */
 export function parseHeader(bytes: Buffer, fileSize: number): Header {
   if (bytes.length < HEADER_BYTES) throw new CorruptError('file shorter than its header');
-  if (!bytes.subarray(0, 8).equals(MAGIC)) throw new CorruptError('not an entry file (bad magic)');
+  if (bytes.readUInt32LE(0) !== MAGIC_LOW || bytes.readUInt32LE(4) !== MAGIC_HIGH) throw new CorruptError('not an entry file (bad magic)');
   const version = bytes.readUInt32LE(8);
   if (version !== STORE_FORMAT_VERSION) throw new CorruptError(`format version ${version}, expected ${STORE_FORMAT_VERSION}`);
   const flags = bytes.readUInt32LE(12);
@@ -122,10 +124,13 @@ export function parseHeader(bytes: Buffer, fileSize: number): Header {
   return { flags, metaLength, payloadLength, blobs, metaStart, payloadStart, headLength, totalLength };
 }
 
-/** Checks the head checksum and decodes the meta (needs bytes up to the payload). */
-export function parseMeta(bytes: Buffer, header: Header): EntryMeta {
+/**
+ * Decodes the meta (needs bytes up to the payload), checking the head checksum unless the
+ * caller already verified the whole file's.
+ */
+export function parseMeta(bytes: Buffer, header: Header, verified = false): EntryMeta {
   const end = header.payloadStart;
-  if (bytes.readUInt32LE(32) !== headCrc(bytes, end)) throw new CorruptError('header checksum mismatch');
+  if (!verified && bytes.readUInt32LE(32) !== headCrc(bytes, end)) throw new CorruptError('header checksum mismatch');
   const at = header.metaStart;
   const created = bytes.readDoubleLE(at);
   const computeMs = bytes.readDoubleLE(at + 8);

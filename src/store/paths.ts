@@ -44,11 +44,12 @@ export function assertKey(key: string): void {
 
 /** `entries/ab/cd`: two fan-out levels keep every folder small even with millions of entries. */
 export function entryDir(layout: Layout, key: string): string {
-  return path.join(layout.entries, key.slice(0, 2), key.slice(2, 4));
+  return `${layout.entries}${path.sep}${key.slice(0, 2)}${path.sep}${key.slice(2, 4)}`;
 }
 
+/** Plain concatenation: `entries` is already absolute and normalized, the key is hex. */
 export function entryFile(layout: Layout, key: string): string {
-  return path.join(entryDir(layout, key), key);
+  return `${entryDir(layout, key)}${path.sep}${key}`;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { StatsDelta } from './types';
 
 /**
  * Usage statistics as an append-only log, stats/stats.log: one line per appendStats() call,
- * `<json>\t<crc32 hex>\n`, written with a single write(2) on an O_APPEND descriptor. On a local
+ * `\n<json>\t<crc32 hex>\n`, written with a single write(2) on an O_APPEND descriptor. On a local
  * file system the kernel serializes O_APPEND writes per inode, so concurrent processes never
  * interleave inside a line; a line torn by a crash or a full disk fails its checksum and is
  * skipped by readStats().
@@ -26,7 +26,8 @@ export function appendStats(layout: Layout, name: string, delta: StatsDelta): vo
 
 function line(name: string, d: StatsDelta): string {
   const json = JSON.stringify([name, ...FIELDS.map((f) => d[f])]);
-  return `${json}\t${crc32(Buffer.from(json, 'utf8')).toString(16)}\n`;
+  // The leading newline ends any line a crash or a full disk left torn, so it cannot swallow this one.
+  return `\n${json}\t${crc32(Buffer.from(json, 'utf8')).toString(16)}\n`;
 }
 
 function appendLines(layout: Layout, lines: readonly string[]): void {

@@ -1,0 +1,48 @@
+/**
+ * The parsing side of one file: find annotations, plan edits, apply them. Loaded only when a file
+ * with a marker is not in the transform cache (it brings acorn). Never throws: problems come back
+ * as warnings, and a file that fails to parse or rewrite is returned unchanged.
+ */
+import { describeError } from '../errors';
+import { selectAnnotated, type OriginalSource } from './annotations';
+import { applyEdits } from './apply';
+import { collectCandidates } from './candidates';
+import { parseSource, type ModuleFormat, type Parsed } from './parse';
+import { planEdits } from './plan';
+import { decodeMappings, findInlineSourceMap, originalLine } from './sourcemap';
+import { cacheTagText } from './tag-options';
+import type { Transformed } from './transform-cache';
+import { scanSourceAnnotations } from './ts-source';
+
+/** Annotations from the original TypeScript when the transpiler dropped every JSDoc tag. */
+function originalSource(parsed: Parsed, original: string | undefined): OriginalSource | undefined {
+  if (original === undefined || !original.includes('@cache')) return undefined;
+  if (parsed.comments.some((c) => cacheTagText(c.value) !== undefined)) return undefined;
+  const inline = findInlineSourceMap(parsed.code);
+  const lines = inline === undefined ? undefined : decodeMappings(inline.map.mappings);
+  return {
+    annotations: scanSourceAnnotations(original),
+    originalLine: (offset) => {
+      if (lines === undefined) return undefined;
+      const line = originalLine(lines, parsed.line(offset), parsed.column(offset));
+      return line === undefined ? undefined : line + 1;
+    },
+  };
+}
+
+export function rewriteSource(code: string, filename: string, format: ModuleFormat, original: string | undefined): Transformed {
+  let parsed: Parsed;
+  try {
+    parsed = parseSource(code, format);
+  } catch (error) {
+    return { code: undefined, warnings: [[null, `could not be parsed for @cache annotations; loaded unchanged: ${describeError(error)}`]] };
+  }
+  try {
+    const { annotated, warnings } = selectAnnotated(parsed, collectCandidates(parsed), originalSource(parsed, original));
+    const notes = warnings.map((w) => [w.line, w.message] as const);
+    if (annotated.length === 0) return { code: undefined, warnings: notes };
+    return { code: applyEdits(parsed, planEdits(parsed, annotated, filename), filename), warnings: notes };
+  } catch (error) {
+    return { code: undefined, warnings: [[null, `could not be rewritten for @cache annotations; loaded unchanged: ${describeError(error)}`]] };
+  }
+}
