@@ -89,7 +89,8 @@ async function main() {
   const chartFile = path.join(__dirname, 'chart.svg');
   fs.writeFileSync(chartFile, renderChart(rows, { title: 'smartcache: headline figures', subtitle: `${info.cpu}, ${info.cores} cores, Node ${info.node}, ${info.date.slice(0, 10)}${args.quick ? ' (quick run)' : ''}; log scale` }));
   const command = `npm run bench${args.quick ? ' -- --quick' : ''}${args.only ? ` (only ${args.only.join(', ')})` : ''}`;
-  const md = renderResults({ machine: info, quick: args.quick, command, durationMs, sections, headline: headlineSentences(sections), chart: 'chart.svg' });
+  const reasons = require('./why');
+  const md = renderResults({ machine: info, quick: args.quick, command, durationMs, sections, headline: headlineSentences(sections), chart: 'chart.svg', reasons });
   fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), md);
   note(`wrote bench/RESULTS.md and bench/chart.svg (${(durationMs / 1000).toFixed(0)} s in all)`);
 }

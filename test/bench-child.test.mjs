@@ -58,3 +58,22 @@ test('temporary folders of a run are removed after it exits, files and all', asy
   for (let i = 0; i < 50 && fs.existsSync(dir); i++) await new Promise((done) => setTimeout(done, 100));
   t.false(fs.existsSync(dir));
 });
+
+test('child timing: failures carry their error line; children do not inherit SMARTCACHE settings', async (t) => {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const { runProcess, runJson, benchEnv, interleavedProcesses } = require('../bench/lib/time.js');
+  t.throws(() => runProcess(process.execPath, ['-e', 'throw new Error("boom")']), { message: /^Error: boom \(node -e .* exited with 1\)$/ });
+  process.env.SMARTCACHE = 'off';
+  try {
+    t.is(benchEnv().SMARTCACHE, undefined);
+    const { data } = runJson(process.execPath, ['-e', 'console.log("x"); console.log(JSON.stringify({ s: process.env.SMARTCACHE ?? null }))']);
+    t.deepEqual(data, { s: null });
+  } finally {
+    delete process.env.SMARTCACHE;
+  }
+  const times = interleavedProcesses([{ label: 'a', command: process.execPath, args: ['-e', '0'] }, { label: 'b', command: process.execPath, args: ['-e', '0'] }], 2);
+  t.deepEqual(Object.keys(times), ['a', 'b']);
+  t.is(times.a.length, 2);
+  t.true(times.b.every((ms) => ms > 0));
+});

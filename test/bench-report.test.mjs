@@ -14,7 +14,7 @@ const rows = [
   { figure: 'cold hit: smartcache', command: 'node x.js', value: 12, unit: 'µs', target: '≤ 30 µs', peer: 'smartcache', measure: 'cold hit', chart: { panel: 'Cold', label: 'smartcache', ref: true, highlight: true } },
   { figure: 'cold hit: memoize-fs', command: 'node y.js', value: 300, unit: 'µs', peer: 'memoize-fs', measure: 'cold hit', chart: { panel: 'Cold', label: 'memoize-fs <fs>' } },
   { figure: 'memoize-fs ÷ smartcache', command: 'node z.js', value: 4, unit: '×', target: '≥ 10×', measure: 'ratio' },
-  { figure: 'miss explained', command: 'node w.js', value: 200, unit: 'µs', target: '≤ 100 µs', note: 'the disk is slow.' },
+  { figure: 'miss explained', command: 'node w.js', value: 200, unit: 'µs', target: '≤ 100 µs', note: 'the disk is slow.', explained: true },
 ];
 
 test('the table shows verdicts, missed by how much', (t) => {
@@ -34,6 +34,9 @@ test('RESULTS.md: machine, matrix, targets, a reason or a placeholder for each m
   t.regex(md, /\*\*memoize-fs ÷ smartcache\*\* \(Peers\): 4× against ≥ 10×, missed by 2\.5×\. _why/);
   t.true(md.includes(`missed by 2×. the disk is slow.`));
   t.is(md.split(WHY_PLACEHOLDER).length - 1, 1);
+  const explained = renderResults({ machine, quick: false, command: 'c', durationMs: 1, sections: [{ title: 'P', rows, notes: [] }], reasons: { 'memoize-fs ÷ smartcache': 'Because.' } });
+  t.true(explained.includes('missed by 2.5×. Because.'));
+  t.false(explained.includes(WHY_PLACEHOLDER));
   t.regex(md, /!\[headline ratios\]\(chart\.svg\)/);
 });
 
@@ -53,4 +56,12 @@ test('run() results are normalized: arrays, { rows, notes }, malformed rows note
   const n = normalize('b', { rows: [rows[0], { nope: 1 }], notes: ['n'] });
   t.is(n.rows.length, 1);
   t.deepEqual(n.notes, ['n', '1 malformed row(s) ignored']);
+});
+
+test('one row may draw a bar in several panels', (t) => {
+  const shared = { figure: 'node -e 0', value: 50, unit: 'ms', chart: [{ panel: 'A', label: 'node -e 0', ref: true }, { panel: 'B', label: 'node -e 0', ref: true }] };
+  const a = { figure: 'a', value: 100, unit: 'ms', chart: { panel: 'A', label: 'a' } };
+  const panels = panelsOf([shared, a]);
+  t.deepEqual(panels.map((p) => [p.title, p.bars.length]), [['A', 2], ['B', 1]]);
+  t.true(renderChart([shared, a], { title: 't', subtitle: 's' }).includes('100 ms  · 2× node -e 0'));
 });

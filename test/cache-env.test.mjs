@@ -83,3 +83,33 @@ console.log('OUT ' + JSON.stringify(s));
   t.is(stats.misses, 50);
   t.true(stats.overheadMs > stats.computeMs + stats.savedMs, JSON.stringify(stats));
 });
+
+test('SMARTCACHE_LOG=1 in process: refresh, expired, shared and rejected calls say so', async (t) => {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const { cache } = require('../dist/cache.js');
+  const { setLogSink } = require('../dist/cache/log.js');
+  const lines = [];
+  const previous = setLogSink((line) => lines.push(line));
+  process.env.SMARTCACHE_LOG = '1';
+  try {
+    const f = cache(function logged(x) { return x; }, { dir: tempDir(), ttl: 100 });
+    f(1);
+    f.refresh(1);
+    await new Promise((r) => setTimeout(r, 150));
+    f(1);
+    const g = cache(async function later(x) { await new Promise((r) => setTimeout(r, 20)); if (x < 0) throw new Error('no'); return x; }, { dir: tempDir() });
+    await Promise.all([g(1), g(1)]);
+    await g(-1).catch(() => undefined);
+  } finally {
+    delete process.env.SMARTCACHE_LOG;
+    setLogSink(previous);
+  }
+  t.regex(lines[0], /^\[smartcache\] miss test\/cache-env\.test\.mjs:\d+#logged [0-9a-f]{6}… .*\(new arguments\)$/);
+  t.regex(lines[1], /^\[smartcache\] miss .*#logged .*\(refresh\)$/);
+  t.regex(lines[2], /^\[smartcache\] miss .*#logged .*\(expired\)$/);
+  t.regex(lines[3], /^\[smartcache\] miss .*#later .*\(new arguments\)$/);
+  t.regex(lines[4], /^\[smartcache\] hit .*#later .*\(shared a running call\)$/);
+  t.regex(lines[5], /^\[smartcache\] miss .*#later .*\(rejected, nothing stored\)$/);
+  t.is(lines.length, 6);
+});

@@ -66,3 +66,23 @@ test('warm hits with -0 and 0 arguments are different entries end to end', (t) =
   t.is(sign(-0), 'negative zero');
   t.is(runs, 2);
 });
+
+test('memory copies are cut from the entry encoded for the store (no second encode), exactly', (t) => {
+  const { Store } = require('../dist/store/index.js');
+  const { snapshotOfEntry } = require('../dist/cache/snapshot.js');
+  const store = Store.open(tempDir());
+  const values = [
+    { a: 1, list: [1, 2, 3] },
+    { buf: Buffer.alloc(100_000, 3), minusZero: -0, big: 2n ** 80n, when: new Date(1.5), nested: new Map([[1, new Set(['x'])]]) },
+    [new Float64Array(10_000).fill(0.5)],
+  ];
+  for (const value of values) {
+    const entry = store.encode({ fn: 'f', fingerprint: 'a', created: 1, computeMs: 1 }, [value]);
+    const snapshot = snapshotOfEntry(entry, value);
+    t.true(snapshot.enveloped, 'taken from the entry, not re-encoded');
+    const copy = snapshot.read();
+    t.deepEqual(copy, value);
+    t.not(copy, value);
+    t.not(snapshot.read(), copy, 'a fresh copy per read');
+  }
+});

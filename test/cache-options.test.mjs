@@ -113,16 +113,16 @@ test('ttl: an expired entry is a miss, across processes and in memory', async (t
     'main.js': (mod) => `
 const { cache } = require(${mod});
 let runs = 0;
-const now = cache(function now(x) { runs++; return x; }, { ttl: 2500 });
+const now = cache(function now(x) { runs++; return x; }, { ttl: 3000 });
 now(1); now(1);
 console.log('OUT ' + JSON.stringify({ runs }));
 `,
   });
   const env = { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' };
-  const started = Date.now();
   t.deepEqual(node(['main.js'], { cwd: dir, env }).out, { runs: 1 });
+  const stored = Date.now(); // the entry was created before this instant
   t.deepEqual(node(['main.js'], { cwd: dir, env }).out, { runs: 0 }, 'still fresh');
-  await new Promise((r) => setTimeout(r, Math.max(0, started + 2600 - Date.now())));
+  await new Promise((r) => setTimeout(r, Math.max(0, stored + 3100 - Date.now())));
   const late = node(['main.js'], { cwd: dir, env });
   t.deepEqual(late.out, { runs: 1 }, 'expired on disk');
   t.regex(late.stderr, /\[smartcache\] miss main\.js:4#now \S+ .*\(expired\)/);

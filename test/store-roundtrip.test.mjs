@@ -2,7 +2,7 @@ import test from 'ava';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { Store } from '../dist/store/index.js';
-import { BLOB_MIN_BYTES, MAX_DEPTH } from '../dist/store/plan.js';
+import { BLOB_MIN_BYTES, MAX_DEPTH, MAX_SHARED } from '../dist/store/plan.js';
 import { isSmartCacheError } from '../dist/errors.js';
 import { META, tempRoot, keyOf, difference, fileOf, captureWarnings } from './fixtures/store/helpers.mjs';
 
@@ -138,6 +138,16 @@ test('a fresh Store on the same root (as in a new process) reads what another wr
   t.is(difference(value, Store.open(root).read(keyOf('x')).value), undefined);
 });
 
+test('identity: the largest number of shared objects cbor-x can number still round-trips', (t) => {
+  const store = Store.open(tempRoot(t));
+  const objects = Array.from({ length: MAX_SHARED }, (_, i) => ({ i }));
+  const value = { a: objects, b: [...objects].reverse() };
+  store.put(keyOf('many shared'), META, value);
+  const back = store.read(keyOf('many shared')).value;
+  t.is(difference(value, back), undefined);
+  t.is(back.b[0], back.a[MAX_SHARED - 1]);
+});
+
 test('identity: shared parts stay shared and cycles stay cycles', (t) => {
   const store = Store.open(tempRoot(t));
   const all = cases();
@@ -222,8 +232,10 @@ function refusedCases() {
     },
   };
   Object.defineProperty(throwing, 'boom', { enumerable: true });
+  const manyShared = Array.from({ length: MAX_SHARED + 1 }, (_, i) => ({ i }));
   return [
     ['function', { a: [1, () => 1] }, 'result.a[1]', /function/],
+    ['more shared objects than cbor-x can number', { a: manyShared, b: manyShared.slice() }, 'result.b[', /16 bits/],
     ['symbol', { s: Symbol('x') }, 'result.s', /symbol/],
     ['symbol key', { [Symbol('k')]: 1 }, 'result', /symbol keys/],
     ['class instance', { p: new Point() }, 'result.p', /Point/],
@@ -268,13 +280,20 @@ test('values that cannot round-trip are refused with the path of the offending p
   t.false(fs.existsSync(`${root}/smartcache-v1`));
 });
 
-test('a value read back does not share memory with the cache: mutating it changes nothing stored', (t) => {
+test('a value read back shares no memory with the store: later reads and writes leave it alone', (t) => {
   const store = Store.open(tempRoot(t));
-  store.put(keyOf('m'), META, { list: [1], bytes: new Uint8Array([1]) });
+  const shape = (n) => ({ list: [n], bytes: new Uint8Array([n, n]), buf: Buffer.from([n]), text: `t${n}`, f: new Float32Array([n]) });
+  store.put(keyOf('m'), META, shape(1));
+  store.put(keyOf('n'), META, shape(2));
   const first = store.read(keyOf('m')).value;
+  const second = store.read(keyOf('n')).value; // same size: read through the same buffer
+  t.deepEqual(first, shape(1));
+  t.deepEqual(second, shape(2));
   first.list.push(2);
   first.bytes[0] = 9;
-  t.deepEqual(store.read(keyOf('m')).value, { list: [1], bytes: new Uint8Array([1]) });
+  first.buf[0] = 9;
+  t.deepEqual(store.read(keyOf('m')).value, shape(1));
+  t.deepEqual(second, shape(2));
 });
 
 test('reading an entry whose nesting is legal never warns', (t) => {

@@ -2,7 +2,7 @@
 // A small self-made SVG bar chart (no external service, no dependency): one panel per group of
 // rows, horizontal bars on a log scale (the values span 5 orders of magnitude), each bar labelled
 // with its value and its ratio to the panel's reference bar. Rows opt in with
-// `chart: { panel, label, ref?, highlight? }`.
+// `chart: { panel, label, ref?, highlight? }` (or a list of them: one bar in several panels).
 const { formatValue } = require('./units');
 
 const WIDTH = 820;
@@ -21,8 +21,10 @@ function panelsOf(rows) {
   const panels = new Map();
   for (const row of rows) {
     if (!row.chart || typeof row.value !== 'number' || !(row.value > 0)) continue;
-    if (!panels.has(row.chart.panel)) panels.set(row.chart.panel, { title: row.chart.panel, bars: [] });
-    panels.get(row.chart.panel).bars.push({ label: row.chart.label, value: row.value, unit: row.unit, ref: Boolean(row.chart.ref), highlight: Boolean(row.chart.highlight) });
+    for (const tag of [row.chart].flat()) {
+      if (!panels.has(tag.panel)) panels.set(tag.panel, { title: tag.panel, bars: [] });
+      panels.get(tag.panel).bars.push({ label: tag.label, value: row.value, unit: row.unit, ref: Boolean(tag.ref), highlight: Boolean(tag.highlight) });
+    }
   }
   // Shortest bar first: the eye reads the ranking top-down.
   for (const panel of panels.values()) panel.bars.sort((a, b) => a.value - b.value);

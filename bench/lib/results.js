@@ -5,7 +5,14 @@
 const { formatValue, judge, hasTarget } = require('./units');
 const { verdictText } = require('./table');
 
-const WHY_PLACEHOLDER = '_why: not explained by the run; a maintainer should add the reason here._';
+const WHY_PLACEHOLDER = '_why: not explained by the run; a maintainer should add the reason to bench/why.js under this figure\'s name._';
+
+/** The explanation of a missed target: the run's own note, a maintainer's reason, or a placeholder. */
+function reasonOf(row, reasons) {
+  const parts = [row.note, reasons[row.figure]].filter(Boolean);
+  if (!row.explained && !reasons[row.figure]) parts.push(WHY_PLACEHOLDER);
+  return parts.join(' ');
+}
 
 function cell(text) {
   return String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -35,7 +42,7 @@ function verdictCell(row) {
   return text;
 }
 
-function targetsSection(sections) {
+function targetsSection(sections, reasons) {
   const withTarget = sections.flatMap((s) => s.rows.map((r) => ({ ...r, section: s.title }))).filter(hasTarget);
   if (withTarget.length === 0) return ['No figure of this run carries a target.'];
   const met = withTarget.filter((r) => judge(r).ok === true).length;
@@ -47,7 +54,7 @@ function targetsSection(sections) {
     for (const r of missed) {
       const { factor } = judge(r);
       const by = factor ? `missed by ${formatValue(factor, '×')}` : 'missed';
-      lines.push(`- **${r.figure}** (${r.section}): ${formatValue(r.value, r.unit)} against ${r.target}, ${by}. ${r.note ? r.note : WHY_PLACEHOLDER}`);
+      lines.push(`- **${r.figure}** (${r.section}): ${formatValue(r.value, r.unit)} against ${r.target}, ${by}. ${reasonOf(r, reasons)}`);
     }
   }
   return lines;
@@ -58,8 +65,9 @@ function machineTable(m) {
 }
 
 /**
- * Markdown for one run. `run = { machine, quick, command, durationMs, sections, headline, chart }`
- * where sections are `{ title, rows, notes, skipped? }` and headline is a list of sentences.
+ * Markdown for one run. `run = { machine, quick, command, durationMs, sections, headline, chart,
+ * reasons }` where sections are `{ title, rows, notes, skipped? }`, headline is a list of
+ * sentences and reasons maps a figure's name to a maintainer's explanation of its miss.
  */
 function renderResults(run) {
   const L = [];
@@ -71,7 +79,7 @@ function renderResults(run) {
   L.push('## Headline', '');
   if (run.chart) L.push(`![headline ratios](${run.chart})`, '');
   for (const s of run.headline ?? []) L.push(`- ${s}`);
-  L.push('', '## Targets', '', ...targetsSection(run.sections), '');
+  L.push('', '## Targets', '', ...targetsSection(run.sections, run.reasons ?? {}), '');
   for (const section of run.sections) {
     L.push(`## ${section.title}`, '');
     if (section.durationMs !== undefined) L.push(`_Measured in ${(section.durationMs / 1000).toFixed(1)} s._`, '');

@@ -1,9 +1,9 @@
 'use strict';
-// Timing primitives: per-call cost of a batch of calls measured with process.hrtime.bigint (ns
-// resolution, monotonic), and whole-process wall time of child processes.
+// Timing of child processes: whole-process wall time (spawn to exit, hrtime: monotonic, ns) and
+// children that print one JSON result. In-process per-call timing lives in each measuring child
+// (bench/peers/child.js), next to the loop it times.
 const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
-const { median } = require('./stats');
 
 const now = () => process.hrtime.bigint();
 
@@ -15,33 +15,6 @@ function benchEnv(extra = {}) {
   const env = { ...process.env };
   for (const name of ['SMARTCACHE', 'SMARTCACHE_LOG', 'SMARTCACHE_DIR', 'NODE_OPTIONS']) delete env[name];
   return { ...env, ...extra };
-}
-
-/**
- * Runs `batch()` (which makes `calls` calls) once untimed to warm up, then `rounds` times timed.
- * Returns the per-call nanoseconds of every round; report their median.
- */
-function perCallSync(batch, calls, { rounds = 7, warmup = 1 } = {}) {
-  for (let i = 0; i < warmup; i++) batch();
-  const samples = [];
-  for (let r = 0; r < rounds; r++) {
-    const t0 = now();
-    batch();
-    samples.push(Number(now() - t0) / calls);
-  }
-  return samples;
-}
-
-/** The same for an async batch (awaited calls one after another, as a user's loop would). */
-async function perCallAsync(batch, calls, { rounds = 7, warmup = 1 } = {}) {
-  for (let i = 0; i < warmup; i++) await batch();
-  const samples = [];
-  for (let r = 0; r < rounds; r++) {
-    const t0 = now();
-    await batch();
-    samples.push(Number(now() - t0) / calls);
-  }
-  return samples;
 }
 
 /**
@@ -112,4 +85,4 @@ function interleavedProcesses(specs, runs, { warmup = 1, onRun } = {}) {
   return out;
 }
 
-module.exports = { benchEnv, now, perCallSync, perCallAsync, runProcess, runJson, runJsonAsync, interleavedProcesses, median };
+module.exports = { benchEnv, now, runProcess, runJson, runJsonAsync, interleavedProcesses };

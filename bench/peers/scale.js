@@ -8,7 +8,7 @@
 // - RSS held by a memory layer of 100,000 keys (loaded by hits from that store), against a plain
 //   Map holding the same results.
 // Filling 100,000 entries means creating 100,000 files, which costs 0.3-0.8 ms each on this
-// machine's disk; the quick run uses 10,000 and says so in each figure.
+// machine's disk; the quick run uses 5,000 and says so in each figure.
 const path = require('node:path');
 const { runJson, runJsonAsync } = require('../lib/time');
 const { median } = require('../lib/stats');
@@ -34,9 +34,9 @@ async function fill(dir, count, procs) {
 }
 
 async function run({ quick = false } = {}) {
-  const big = quick ? 10_000 : 100_000;
+  const big = quick ? 5_000 : 100_000;
   const bigText = big.toLocaleString('en-US');
-  const runs = quick ? 5 : 9;
+  const runs = quick ? 3 : 9;
   const cmd = `node bench/peers/scale.js${quick ? ' --quick' : ''}`;
   const small = path.join(tempDir('scale-small'), 'store');
   const large = path.join(tempDir('scale-large'), 'store');

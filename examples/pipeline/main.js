@@ -11,7 +11,7 @@ const dataset = { seed: 42, count: 150_000 };
 const customers = customerTotals(dataset);
 const products = topProducts(dataset, 5);
 const prices = priceStats(dataset);
-const season = seasonalIndex(36);
+const season = seasonalIndex(37);
 
 console.log(`orders: ${dataset.count}, customers: ${customers.length}`);
 console.log(`best customer: ${customers[0].customer} (${customers[0].total.toFixed(2)})`);

@@ -94,6 +94,25 @@ const rows = [
     }, 20);
     return { label: r.label, us: Number((r.us / fns.length).toFixed(1)) };
   })(),
+  (() => {
+    // What the walk does per breadth-first level: ids in one batch, one getProperties each,
+    // then every [[Scopes]] list back in a single callFunctionOn (one argument per list).
+    const r = measure('100 functions: batch ids + getProperties each + all scope lists in one call (per function)', () => {
+      bridge.v = fns;
+      const arr = post('Runtime.callFunctionOn', { objectId: bridgeId, functionDeclaration: 'function () { return this.v; }', objectGroup: 'g' }).result.objectId;
+      bridge.v = undefined;
+      const ids = post('Runtime.getProperties', { objectId: arr, ownProperties: true }).result.filter((p) => /^\d+$/.test(p.name)).map((p) => p.value.objectId);
+      const lists = ids.map((id) => post('Runtime.getProperties', { objectId: id, ownProperties: true, nonIndexedPropertiesOnly: true }).internalProperties.find((p) => p.name === '[[Scopes]]').value.objectId);
+      post('Runtime.callFunctionOn', {
+        objectId: bridgeId,
+        functionDeclaration: 'function () { var a = []; for (var i = 0; i < arguments.length; i++) a[i] = arguments[i]; this.v = a; }',
+        arguments: lists.map((objectId) => ({ objectId })),
+        objectGroup: 'g',
+      });
+      bridge.v = undefined;
+    }, 5);
+    return { label: r.label, us: Number((r.us / fns.length).toFixed(1)) };
+  })(),
   measure('Runtime.releaseObjectGroup', () => post('Runtime.releaseObjectGroup', { objectGroup: 'g' })),
 ];
 

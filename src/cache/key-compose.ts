@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createKeyHash, hashArguments, hashValue } from '../key';
 
 /** What a wrapper contributes to every key: constant for the life of the process. */
@@ -43,21 +44,32 @@ export function callInputs(plan: InputPlan, args: readonly unknown[], self: unkn
 
 /**
  * The in-process key, unique within one wrapper (whose identity is constant): the digests side
- * by side, no second sha256. The leading `#` keeps it apart from `primitiveKey()` strings, which
- * share the same memory map.
+ * by side, no second sha256. It shares the memory map with `primitiveKey()` strings, which can
+ * never be 64+ hex digits (their tokens carry `n`, `s`, `;`..., and at most 8 `f` for `false`).
+ * The common case returns the flat args digest itself: a concatenation would be re-flattened
+ * by every Map lookup.
  */
 export function memoryKey(inputs: CallInputs): string {
-  return `#${inputs.args}${inputs.depends ?? ''}${inputs.self ?? ''}`;
+  if (inputs.depends === undefined && inputs.self === undefined) return inputs.args;
+  return `${inputs.args}${inputs.depends ?? ''}|${inputs.self ?? ''}`;
 }
 
-/** The store key: sha256 over every component, labelled, so no two components can trade places. */
-export function composeKey(identity: KeyIdentity, inputs: CallInputs): string {
-  const hash = createKeyHash();
-  hash.add('name', identity.name);
-  hash.add('fingerprint', identity.fingerprint);
-  hash.add('version', identity.version ?? null);
-  hash.add('args', inputs.args);
-  hash.add('dependsOn', inputs.depends ?? null);
-  hash.add('this', inputs.self ?? null);
-  return hash.digest();
+/** The constant part of every key of a wrapper: (name, fingerprint, version), labelled. */
+export function identityDigest(identity: KeyIdentity): string {
+  return createKeyHash().add('name', identity.name).add('fingerprint', identity.fingerprint).add('version', identity.version ?? null).digest();
+}
+
+/** Node 20.12+ one-shot sha256 (~3x cheaper than createHash for short input); older 20.x fall back. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+function sha256Hex(text: string): string {
+  return oneShot !== undefined ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The store key: sha256 of the identity digest and the call's digests. Every part is 64 hex
+ * digits or '-' (absent), joined by '|', so no two different part lists give the same text.
+ */
+export function composeKey(identity: string, inputs: CallInputs): string {
+  return sha256Hex(`smartcache-store-key/1|${identity}|${inputs.args}|${inputs.depends ?? '-'}|${inputs.self ?? '-'}`);
 }

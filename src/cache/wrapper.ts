@@ -5,12 +5,12 @@ import type { ResolvedOptions } from '../options';
 import type { EncodedEntry, EntryMeta, ReadEntry, Store } from '../store';
 import type { LogMode } from './env';
 import { cacheFailure, ioCause } from './failures';
-import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs, composeKey, memoryKey } from './key-compose';
+import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs, composeKey, identityDigest, memoryKey } from './key-compose';
 import { logHit, logMiss } from './log';
 import { MemoryLayer, type MemoryEntry } from './memory-layer';
 import { type CodeChange, recordFingerprint } from './records';
 import { judge, startSession } from './session';
-import { type Snapshot, snapshotOf } from './snapshot';
+import { type Snapshot, snapshotOf, snapshotOfEntry } from './snapshot';
 import { type FunctionStats, statsFor } from './stats';
 import { resolveRoot, storeFor } from './stores';
 import { type Opened, envelope, openEnvelope } from './envelope';
@@ -44,15 +44,28 @@ interface Ready {
   readonly store: Store;
   readonly stats: FunctionStats;
   readonly identity: KeyIdentity;
+  /** `identityDigest(identity)`: hashed once per fingerprint, not per call. */
+  readonly digest: string;
 }
 
-/** Where one call's result lives. */
-interface Slot {
-  readonly inputs: CallInputs;
-  readonly key: string;
-  readonly memKey: string;
-  /** The arguments, when all primitive and eligible for the memory layer's fast index. */
-  readonly fastArgs: readonly unknown[] | undefined;
+/**
+ * Where one call's result lives. The store key (a second sha256 over every component) is
+ * computed on first use: a memory hit does not need it.
+ */
+class Slot {
+  private storeKey: string | undefined;
+
+  constructor(
+    private readonly digest: string,
+    readonly inputs: CallInputs,
+    readonly memKey: string,
+    /** The arguments, when all primitive and eligible for the memory layer's fast index. */
+    readonly fastArgs: readonly unknown[] | undefined,
+  ) {}
+
+  get key(): string {
+    return (this.storeKey ??= composeKey(this.digest, this.inputs));
+  }
 }
 
 /** An async computation shared by concurrent identical calls. */
@@ -85,8 +98,8 @@ const settledValue = (s: Settled): unknown => s.value;
 
 /**
  * One cached function: fingerprint -> key -> memory -> disk -> compute -> store. The fast path
- * (all arguments primitive, no `key`/`dependsOn`/`ignore`, `this` not an input) looks the memory
- * layer up by `primitiveKey()` before any hashing.
+ * (all arguments primitive, no `key`/`dependsOn`/`ignore`, `this` not an input) finds warm
+ * results in the memory layer's FastIndex before any key is built or hashed.
  */
 export class CachedFunction {
   readonly name: string;
@@ -104,6 +117,8 @@ export class CachedFunction {
   private tick = 0;
   private readonly inflight = new Map<string, Promise<Settled>>();
   private change: CodeChange | null = null;
+  /** The fingerprint whose FunctionRecord this wrapper has checked. */
+  private recordedFor: string | undefined;
 
   constructor(private readonly wrap: WrapPlan) {
     this.name = wrap.name;
@@ -163,23 +178,10 @@ export class CachedFunction {
     return this.miss(ready, self, args, slot, expired ? 'expired' : undefined, t0);
   }
 
-  /**
-   * Where this call's result lives. The store key (a second sha256 over every component) is
-   * computed only when asked for: a memory hit does not need it.
-   */
   private slot(ready: Ready, args: readonly unknown[], selfValue: unknown): Slot {
     const inputs = callInputs(this.plan, args, selfValue);
     const fastKey = this.fast && selfValue === NO_SELF ? primitiveKey(args) : undefined;
-    let key: string | undefined;
-    const identity = ready.identity;
-    return {
-      inputs,
-      memKey: fastKey ?? memoryKey(inputs),
-      fastArgs: fastKey === undefined ? undefined : args,
-      get key(): string {
-        return (key ??= composeKey(identity, inputs));
-      },
-    };
+    return new Slot(ready.digest, inputs, fastKey ?? memoryKey(inputs), fastKey === undefined ? undefined : args);
   }
 
   private selfInput(self: unknown): unknown {
@@ -206,7 +208,7 @@ export class CachedFunction {
   }
 
   private diskHit(ready: Ready, meta: EntryMeta, opened: Opened, slot: Slot, t0: number): unknown {
-    if (this.memory !== undefined) {
+    if (this.memory !== undefined && this.memory.admit(slot.memKey)) {
       // The value read is the caller's own; memory keeps an independent copy.
       const snapshot = this.trySnapshot(opened.value);
       if (snapshot !== undefined) this.remember(slot, snapshot, meta.expires, meta.computeMs, opened.promise);
@@ -321,15 +323,19 @@ export class CachedFunction {
       : { fn: this.name, fingerprint: ready.identity.fingerprint, created, computeMs, expires: created + this.ttl };
     let encoded: EncodedEntry;
     let snapshot: Snapshot | undefined;
+    let kept = false;
     try {
       encoded = ready.store.encode(meta, envelope(value, promise));
+      kept = this.memory !== undefined && encoded.bytes <= this.options.memory.maxBytes;
       // A copy only where one is read: the memory layer, and callers joined to a running promise.
-      if (promise || (this.memory !== undefined && encoded.bytes <= this.options.memory.maxBytes)) snapshot = snapshotOf(value);
+      if (kept || promise) snapshot = snapshotOfEntry(encoded, value);
     } catch (error) {
       cacheFailure(this.name, this.options.strict, 'its result cannot be stored exactly, so it is returned uncached', error, 'ERR_UNSERIALIZABLE_RESULT');
       return undefined;
     }
-    writeEntry(ready.store, slot.key, encoded, (error) => this.storeFailure(ready, error), this.options.strict);
+    // While a background write is pending, only the memory layer can serve this key.
+    const mode = this.options.strict ? 'inline' : kept ? 'auto' : 'large-only';
+    writeEntry(ready.store, slot.key, encoded, (error) => this.storeFailure(ready, error), mode);
     if (snapshot !== undefined) this.remember(slot, snapshot, meta.expires, computeMs, promise);
     return snapshot;
   }
@@ -354,6 +360,8 @@ export class CachedFunction {
 
   /** First miss of the process: record the fingerprint; remember what changed since the last one. */
   private noteFingerprint(ready: Ready): void {
+    if (this.recordedFor === ready.identity.fingerprint) return;
+    this.recordedFor = ready.identity.fingerprint;
     try {
       this.change = recordFingerprint(ready.store, this.name, this.fn, ready.identity.fingerprint, this.wrap.file);
     } catch (error) {
@@ -366,7 +374,7 @@ export class CachedFunction {
     const change = this.change;
     if (change === null) return 'new arguments';
     try {
-      const before = composeKey({ ...ready.identity, fingerprint: change.previousFingerprint }, slot.inputs);
+      const before = composeKey(identityDigest({ ...ready.identity, fingerprint: change.previousFingerprint }), slot.inputs);
       if (!ready.store.has(before)) return 'new arguments';
     } catch {
       return 'new arguments';
@@ -393,7 +401,8 @@ export class CachedFunction {
     this.memory?.clear();
     this.change = null;
     ready.stats.fingerprint = fingerprint;
-    this.ready = { ...ready, identity: { ...ready.identity, fingerprint } };
+    const identity = { ...ready.identity, fingerprint };
+    this.ready = { ...ready, identity, digest: identityDigest(identity) };
     return this.ready;
   }
 
@@ -407,7 +416,8 @@ export class CachedFunction {
     if (fingerprint === undefined) return undefined;
     stats.fingerprint = fingerprint;
     if (this.self.kind === 'auto') this.self = selfModeOf(this.fn);
-    this.ready = { store: storeFor(root), stats, identity: { name: this.name, fingerprint, version: this.options.version } };
+    const identity: KeyIdentity = { name: this.name, fingerprint, version: this.options.version };
+    this.ready = { store: storeFor(root), stats, identity, digest: identityDigest(identity) };
     return this.ready;
   }
 

@@ -64,7 +64,7 @@ function record(map: WeakMap<object, string>, value: unknown, name: string, dept
     const d = Reflect.getOwnPropertyDescriptor(value, 'prototype');
     const proto: unknown = d !== undefined && 'value' in d ? d.value : undefined;
     if (typeof proto === 'object' && proto !== null && Reflect.ownKeys(proto).length > 1) record(map, proto, `${name}.prototype`, 2);
-    if (/^[A-Z]/.test(value.name)) members(map, value, name, depth, false);
+    if (/^[A-Z]/.test(String(Reflect.getOwnPropertyDescriptor(value, 'name')?.value ?? ''))) members(map, value, name, depth, false);
   }
 }
 

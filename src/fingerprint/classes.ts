@@ -10,9 +10,10 @@
  */
 import type { FunctionAnalysis } from './analyze';
 import { builtinName } from './builtins';
-import { addEdge, keyLabel, type Entity } from './entity';
+import { types } from 'node:util';
+import { addEdge, keyLabel, nameOf, ownData, type Entity } from './entity';
 import type { Builder } from './graph';
-import { privateFields } from './inspector';
+import { privateFields } from './describe';
 import { resolveReferences } from './references';
 
 function sourceOf(fn: Function): string {
@@ -41,21 +42,20 @@ const PROTO_SKIP = new Set<string | symbol>(['constructor']);
 
 export function expandClass(b: Builder, e: Entity, cls: Function, analysis: FunctionAnalysis): void {
   e.kind = 'class';
-  e.name = cls.name;
+  e.name = nameOf(cls);
   e.own = `class:${analysis.codeHash}`;
   if (!resolveReferences(b, e, cls, analysis, undefined, true)) return;
   const parent: unknown = Object.getPrototypeOf(cls);
   if (parent !== Function.prototype && parent !== null) addEdge(e, 'extends', b.entityOf(parent));
   const source = sourceOf(cls);
   outsideMembers(b, e, cls, source, 'static', STATIC_SKIP);
-  const d = Object.getOwnPropertyDescriptor(cls, 'prototype');
-  const proto: unknown = d !== undefined && 'value' in d ? d.value : undefined;
-  if (typeof proto === 'object' && proto !== null) outsideMembers(b, e, proto, source, 'prototype', PROTO_SKIP);
+  const proto = ownData(cls, 'prototype');
+  if (typeof proto === 'object' && proto !== null && !types.isProxy(proto)) outsideMembers(b, e, proto, source, 'prototype', PROTO_SKIP);
 }
 
 /** True when some user class in the chain declares private members (`#x`). */
 function hasPrivateMembers(ctor: Function): boolean {
-  for (let c: unknown = ctor; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+  for (let c: unknown = ctor; typeof c === 'function' && c !== Function.prototype && !types.isProxy(c); c = Object.getPrototypeOf(c)) {
     if (builtinName(c) !== undefined) return false;
     if (sourceOf(c).includes('#')) return true;
   }
@@ -67,8 +67,10 @@ function hasPrivateMembers(ctor: Function): boolean {
  * primitive values of the built-in prototypes' getters. Built-in getters run no user code.
  */
 function builtinState(b: Builder, e: Entity, instance: object): void {
-  for (let p = Object.getPrototypeOf(instance) as object | null; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+  let options: unknown;
+  for (let p = Object.getPrototypeOf(instance) as object | null; p !== null && p !== Object.prototype && !types.isProxy(p); p = Object.getPrototypeOf(p) as object | null) {
     if (builtinName(p) === undefined) continue;
+    options ??= ownData(p, 'resolvedOptions');
     for (const key of Object.getOwnPropertyNames(p)) {
       const d = Object.getOwnPropertyDescriptor(p, key);
       if (d?.get === undefined) continue;
@@ -81,7 +83,6 @@ function builtinState(b: Builder, e: Entity, instance: object): void {
       if ((typeof value !== 'object' || value === null) && typeof value !== 'function') addEdge(e, `${key} (get)`, b.primitive(value));
     }
   }
-  const options = (instance as { resolvedOptions?: unknown }).resolvedOptions;
   if (typeof options === 'function' && builtinName(options) !== undefined) {
     try {
       addEdge(e, 'resolvedOptions()', b.entityOf(Reflect.apply(options, instance, [])));
@@ -94,9 +95,10 @@ function builtinState(b: Builder, e: Entity, instance: object): void {
 /** An instance: its class (recursively, superclasses too), then its own and private state. */
 export function instanceEdges(b: Builder, e: Entity, instance: object, ctor: Function): void {
   e.kind = 'value';
-  e.name = ctor.name === '' ? 'instance' : `${ctor.name} instance`;
+  const name = nameOf(ctor);
+  e.name = name === '' ? 'instance' : `${name} instance`;
   e.own = 'instance';
-  e.preview = `${ctor.name || 'instance'} {…}`;
+  e.preview = `${name || 'instance'} {…}`;
   addEdge(e, 'constructor', b.entityOf(ctor));
   if (builtinName(ctor) !== undefined) builtinState(b, e, instance);
   else if (hasPrivateMembers(ctor)) for (const [name, value] of privateFields(instance)) addEdge(e, name, b.entityOf(value, instance));

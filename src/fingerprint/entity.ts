@@ -8,7 +8,8 @@
  * absolute paths, no object identities. `site` and `file` are for display only.
  */
 import { createHash } from 'node:crypto';
-import type { FunctionSite } from './inspector';
+import { types } from 'node:util';
+import type { FunctionSite } from './describe';
 
 export type NodeKind = 'function' | 'class' | 'value' | 'module' | 'package' | 'builtin' | 'json' | 'cycle' | 'dynamic' | 'global';
 
@@ -133,6 +134,22 @@ export function previewPrimitive(value: unknown): string {
     default:
       return String(value);
   }
+}
+
+/**
+ * An own data property, read without running user code: a getter (`static get name()`), or a
+ * proxy trap, is never triggered; undefined for accessors, proxies and missing keys.
+ */
+export function ownData(target: object, key: string | symbol): unknown {
+  if (types.isProxy(target)) return undefined;
+  const d = Reflect.getOwnPropertyDescriptor(target, key);
+  return d !== undefined && 'value' in d ? d.value : undefined;
+}
+
+/** A function's own `name`, safely (see ownData). */
+export function nameOf(fn: Function): string {
+  const name = ownData(fn, 'name');
+  return typeof name === 'string' ? name : '';
 }
 
 export function isObjectLike(value: unknown): value is object {

@@ -9,7 +9,7 @@
  * same code give the same shape and the diff can match nodes by name.
  */
 import { sha256, type Entity, type NodeKind } from './entity';
-import { functionSite, type FunctionSite } from './inspector';
+import { functionSite, type FunctionSite } from './describe';
 import { scriptInfo } from './scripts';
 import { findProjectRoot, projectRelative } from '../project';
 

@@ -3,11 +3,12 @@
  * its normalized code (analyze.ts); its edges are the values its free names resolve to, plus
  * anything hung on the function object itself (`fn.table = {...}`, `Ctor.prototype.method`).
  */
+import { types } from 'node:util';
 import type { FunctionAnalysis } from './analyze';
 import { expandClass } from './classes';
-import { addEdge, keyLabel, type Entity } from './entity';
+import { addEdge, keyLabel, nameOf, ownData, type Entity } from './entity';
 import type { Builder } from './graph';
-import { describeFunction } from './inspector';
+import { describeFunction } from './describe';
 import { resolveReferences } from './references';
 
 const STANDARD_FUNCTION_KEYS = new Set<string | symbol>(['length', 'name', 'prototype', 'arguments', 'caller']);
@@ -17,11 +18,11 @@ function expandNative(b: Builder, e: Entity, fn: Function): void {
   const { bound } = describeFunction(fn);
   if (bound === undefined) {
     e.kind = 'builtin';
-    e.name = `native ${fn.name}`;
-    e.own = `native:${fn.name}/${fn.length}`;
+    e.name = `native ${nameOf(fn)}`;
+    e.own = `native:${nameOf(fn)}/${String(ownData(fn, 'length'))}`;
     return;
   }
-  e.name = fn.name;
+  e.name = nameOf(fn);
   e.own = 'bound';
   addEdge(e, 'target', b.functionEntity(bound.target));
   addEdge(e, 'this', b.entityOf(bound.thisArg));
@@ -41,9 +42,8 @@ function functionExtras(b: Builder, e: Entity, fn: Function): void {
       if (d.set !== undefined) addEdge(e, `${label} (set)`, b.functionEntity(d.set, fn));
     }
   }
-  const d = Object.getOwnPropertyDescriptor(fn, 'prototype');
-  const proto: unknown = d !== undefined && 'value' in d ? d.value : undefined;
-  if (typeof proto === 'object' && proto !== null && Reflect.ownKeys(proto).some((k) => k !== 'constructor')) {
+  const proto = ownData(fn, 'prototype');
+  if (typeof proto === 'object' && proto !== null && !types.isProxy(proto) && Reflect.ownKeys(proto).some((k) => k !== 'constructor')) {
     addEdge(e, '.prototype', b.entityOf(proto));
   }
 }
@@ -58,7 +58,7 @@ export function expandFunction(b: Builder, e: Entity, fn: Function, holder: obje
     return;
   }
   e.kind = 'function';
-  e.name = fn.name;
+  e.name = nameOf(fn);
   e.own = `${analysis.kind}:${analysis.codeHash}`;
   if (resolveReferences(b, e, fn, analysis, holder, false)) functionExtras(b, e, fn);
 }

@@ -11,14 +11,29 @@
  */
 import { analyzeFunction, type FunctionAnalysis } from './analyze';
 import { builtinName, isNativeFunction } from './builtins';
-import { addDynamic, encodePrimitive, leaf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
+import { addDynamic, encodePrimitive, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
 import { expandFunction } from './functions';
-import { describeFunctions, type FunctionDetails } from './inspector';
+import { describeFunctions, type FunctionDetails } from './describe';
 import { moduleOf, isNamespace, type ModuleInfo } from './modules';
+import { needsScopes } from './references';
 import { expandObject, expandModule, moduleView } from './values';
 import { unwrap } from '../registry';
 import { findProjectRoot } from '../project';
 import * as path from 'node:path';
+import { types } from 'node:util';
+
+/**
+ * A walk that reaches more than this many entities is reaching program state (a server, a
+ * database client), not code and constants: it stops, and the function always misses.
+ */
+export const MAX_ENTITIES = 200_000;
+
+export class GraphTooLarge extends Error {
+  constructor() {
+    super(`the code reaches more than ${MAX_ENTITIES} values (program state rather than code and constants)`);
+    this.name = 'GraphTooLarge';
+  }
+}
 
 export interface Builder {
   entityOf(value: unknown, holder?: object): Entity;
@@ -73,7 +88,7 @@ function analysisOf(fn: Function): FunctionAnalysis | Error {
 /** A function whose source cannot be analyzed counts as always changed: never a wrong hit. */
 function unanalyzable(e: Entity, fn: Function, error: Error): void {
   e.own = `unanalyzable:${PROCESS_SALT}`;
-  e.name = fn.name || '(anonymous)';
+  e.name = nameOf(fn) || '(anonymous)';
   addDynamic(e, `source cannot be analyzed (${error.message}); every call misses`);
 }
 
@@ -128,6 +143,8 @@ export class GraphBuilder implements Builder {
   }
 
   functionEntity(input: Function, holder?: object): Entity {
+    // A proxy of a function is walked as a proxy (target and handler), never called or read.
+    if (types.isProxy(input)) return this.objectEntity(input);
     const fn = unwrap(input);
     const memo = plainFunctions.get(fn);
     if (memo !== undefined && !this.needsHolder(memo, holder)) return memo;
@@ -142,7 +159,7 @@ export class GraphBuilder implements Builder {
       const e = byHolder?.get(holder);
       if (e !== undefined) return e;
     }
-    const e: Entity = { kind: 'function', name: fn.name, own: '', edges: [], fn };
+    const e: Entity = { kind: 'function', name: nameOf(fn), own: '', edges: [], fn };
     if (held) {
       let byHolder = heldFunctions.get(fn);
       if (byHolder === undefined) heldFunctions.set(fn, (byHolder = new WeakMap()));
@@ -152,7 +169,7 @@ export class GraphBuilder implements Builder {
       plainFunctions.set(fn, e);
       e.forget = () => plainFunctions.delete(fn);
     }
-    if (analysis !== undefined && !(analysis instanceof Error) && analysis.references.length > 0) this.wantIds.push(fn);
+    if (analysis !== undefined && !(analysis instanceof Error) && needsScopes(analysis)) this.wantIds.push(fn);
     this.enqueue(e, () => {
       if (analysis instanceof Error) unanalyzable(e, fn, analysis);
       else expandFunction(this, e, fn, held ? holder : undefined, analysis);
@@ -215,6 +232,7 @@ export class GraphBuilder implements Builder {
     e.pending = expand;
     this.queue.push(e);
     this.created.push(e);
+    if (this.created.length > MAX_ENTITIES) throw new GraphTooLarge();
   }
 
   /** Expands every queued entity (expansion may queue more). */

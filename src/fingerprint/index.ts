@@ -17,10 +17,14 @@ import { SmartCacheError } from '../errors';
 import { unwrap } from '../registry';
 import { warnOnce } from '../warn';
 import { analyzeFunction } from './analyze';
-import { PROCESS_SALT, sha256, type Entity } from './entity';
+import { nameOf as nameOfFunction, PROCESS_SALT, sha256, type Entity } from './entity';
 import { diffExplanations, explainEntity, type DependencyNode, type Explanation } from './explain';
-import { GraphBuilder, resetGraph } from './graph';
+import { GraphBuilder, GraphTooLarge, resetGraph } from './graph';
+import { scopesProblem } from './describe';
 import { inspectorProblem, InspectorUnavailable, releaseObjects } from './inspector';
+import { resetModules } from './modules';
+import { setPackagePolicy } from './packages';
+import { forgetScripts } from './scripts';
 import { computeFingerprints } from './walk';
 
 export type { DependencyNode, Explanation } from './explain';
@@ -38,7 +42,8 @@ let memo = new WeakMap<Function, Memo>();
 let fallback: string | undefined;
 
 function nameOf(fn: Function): string {
-  return fn.name === '' ? '(anonymous)' : fn.name;
+  const name = typeof fn === 'function' ? nameOfFunction(fn) : '';
+  return name === '' ? '(anonymous)' : name;
 }
 
 function fallbackFingerprint(fn: Function, reason: string): Memo {
@@ -55,6 +60,14 @@ function fallbackFingerprint(fn: Function, reason: string): Memo {
   return { fp: sha256(`fallback\n${PROCESS_SALT}\n${code}`), settled: true, missing: undefined, root: undefined };
 }
 
+/** One function that cannot be fingerprinted safely: a salted fingerprint (never a hit), warned once. */
+function alwaysMiss(fn: Function, reason: string): Memo {
+  warnOnce(nameOf(fn), `${reason}; it always misses`);
+  const fp = sha256(`always-miss\n${PROCESS_SALT}\n${Function.prototype.toString.call(fn)}`);
+  const root: Entity = { kind: 'function', name: nameOf(fn), own: `always-miss:${PROCESS_SALT}`, edges: [], fp, dynamic: [`${reason}; it always misses`] };
+  return { fp, settled: true, missing: undefined, root };
+}
+
 /** Entities rebuilt on the next request (they read a maybe-uninitialized binding). */
 function forgetVolatile(created: readonly Entity[]): void {
   for (const e of created) if (e.volatile === true) e.forget?.();
@@ -62,7 +75,7 @@ function forgetVolatile(created: readonly Entity[]): void {
 
 function build(fn: Function): Memo {
   if (fallback !== undefined) return fallbackFingerprint(fn, fallback);
-  const problem = inspectorProblem();
+  const problem = inspectorProblem() ?? scopesProblem();
   if (problem !== undefined) return fallbackFingerprint(fn, problem);
   const builder = new GraphBuilder();
   try {
@@ -76,6 +89,7 @@ function build(fn: Function): Memo {
     if (error instanceof InspectorUnavailable) return fallbackFingerprint(fn, error.reason);
     // Half-built entities must not serve later requests.
     resetGraph();
+    if (error instanceof GraphTooLarge) return alwaysMiss(fn, error.message);
     throw new SmartCacheError('ERR_FINGERPRINT', `cannot fingerprint ${nameOf(fn)}: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
       functionName: nameOf(fn),
@@ -129,11 +143,37 @@ export function explain(fn: Function): Explanation {
     const root: DependencyNode = { kind: 'function', name, hash: m.fp, fingerprint: m.fp, children: [] };
     return { root, dynamic: [fallback ?? 'inspector unavailable'] };
   }
-  return explainEntity(m.root, name);
+  try {
+    return explainEntity(m.root, name);
+  } finally {
+    // Locations looked up for display took remote ids too.
+    try {
+      releaseObjects();
+    } catch {
+      // Only memory: the next walk releases the group again.
+    }
+  }
 }
 
 /** Tests and benchmarks: forget every memoized fingerprint and entity. */
 export function resetFingerprints(): void {
   memo = new WeakMap();
   resetGraph();
+}
+
+export interface FingerprintSettings {
+  /**
+   * How code in node_modules counts: `'version'` by `name@version` without reading it, `'source'`
+   * walked like project code.
+   * @default 'version'
+   */
+  readonly packages?: 'version' | 'source';
+}
+
+/** Changes how fingerprints are computed; every memoized fingerprint is recomputed. */
+export function configureFingerprints(settings: FingerprintSettings): void {
+  if (settings.packages !== undefined) setPackagePolicy(settings.packages);
+  resetModules();
+  forgetScripts();
+  resetFingerprints();
 }

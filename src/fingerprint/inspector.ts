@@ -1,7 +1,7 @@
 /**
  * The one in-process `node:inspector` session the fingerprint walk uses to see what JavaScript
- * cannot: a function's `[[FunctionLocation]]` and `[[Scopes]]`, a bound function's parts, a
- * proxy's target and handler, an instance's private fields.
+ * cannot (describe.ts asks it for a function's `[[FunctionLocation]]` and `[[Scopes]]`, a bound
+ * function's parts, a proxy's target and handler, an instance's private fields).
  *
  * Facts this file relies on (measured on Node 20.20, scripts in native-notes/):
  * - `Runtime.getProperties` returns `[[Scopes]]` and `[[FunctionLocation]]` with neither
@@ -30,12 +30,12 @@ export interface RemoteObject {
   readonly objectId?: string;
 }
 
-interface PropertyEntry {
+export interface PropertyEntry {
   readonly name: string;
   readonly value?: RemoteObject;
 }
 
-interface PropertiesAnswer {
+export interface PropertiesAnswer {
   readonly result: readonly PropertyEntry[];
   readonly internalProperties?: readonly PropertyEntry[];
   readonly privateProperties?: readonly PropertyEntry[];
@@ -52,35 +52,6 @@ interface CallArgument {
   readonly objectId?: string;
 }
 
-/** Where V8 compiled a function: script id and 0-based line/column of its start. */
-export interface FunctionSite {
-  readonly scriptId: string;
-  readonly line: number;
-  readonly column: number;
-}
-
-export type ScopeType = 'local' | 'closure' | 'block' | 'catch' | 'with' | 'script' | 'module' | 'eval' | 'global' | 'other';
-
-/** One entry of `[[Scopes]]`, innermost first; `object` is a snapshot taken at inspection time. */
-export interface ScopeSnapshot {
-  readonly type: ScopeType;
-  /** The closure's function name when V8 gives one: `Closure (times)` -> 'times'. */
-  readonly name: string;
-  readonly object: Record<string, unknown>;
-}
-
-export interface BoundParts {
-  readonly target: Function;
-  readonly thisArg: unknown;
-  readonly args: readonly unknown[];
-}
-
-export interface FunctionDetails {
-  readonly site: FunctionSite | undefined;
-  readonly scopes: readonly ScopeSnapshot[];
-  readonly bound: BoundParts | undefined;
-}
-
 /** Thrown when the session cannot answer (unavailable, or it answered late once). */
 export class InspectorUnavailable extends Error {
   constructor(readonly reason: string) {
@@ -89,11 +60,12 @@ export class InspectorUnavailable extends Error {
   }
 }
 
-const GROUP = 'smartcache';
+export const GROUP = 'smartcache';
 const BRIDGE_GROUP = 'smartcache-bridge';
 const BRIDGE_SLOT = Symbol.for('smartcache.inspector.bridge');
 const GET_V = 'function () { return this.v; }';
-const SET_V_FROM_ARGS = 'function () { this.v = Array.prototype.slice.call(arguments); }';
+// A plain loop: `Array.prototype.slice` could be user code by now.
+const SET_V_FROM_ARGS = 'function () { var a = []; for (var i = 0; i < arguments.length; i++) a[i] = arguments[i]; this.v = a; }';
 
 type PostFn = (method: string, params: object, callback: (error: Error | null, result?: object) => void) => void;
 
@@ -140,7 +112,12 @@ function open(): InspectorSession {
   } catch (error) {
     fail(`node:inspector is not available (${error instanceof Error ? error.message : String(error)})`);
   }
-  bridgeId = takeBridgeId();
+  try {
+    bridgeId = takeBridgeId();
+  } catch (error) {
+    if (error instanceof InspectorUnavailable) throw error;
+    fail(`cannot reach the inspector bridge (${error instanceof Error ? error.message : String(error)})`);
+  }
   return session;
 }
 
@@ -166,7 +143,7 @@ function takeBridgeId(): string {
  * One protocol call, answered synchronously or not at all: the callback must have run by the
  * time `post` returns (true for in-process sessions on Node 20-24, not a documented promise).
  */
-function post<T>(method: string, params: object): T {
+export function post<T>(method: string, params: object): T {
   const s = session;
   if (s === undefined || broken !== undefined) fail(broken ?? 'inspector session is not open');
   let answered = false;
@@ -218,8 +195,8 @@ export function prefetchRemoteIds(values: readonly object[]): void {
   }
 }
 
-/** The remote id of a local object, in the per-walk object group. */
-function remoteIdOf(value: object): string {
+/** The remote id of a local object, in the per-walk object group (`GROUP`). */
+export function remoteIdOf(value: object): string {
   const known = remoteIds.get(value);
   if (known !== undefined) return known;
   open();
@@ -236,7 +213,7 @@ function remoteIdOf(value: object): string {
 }
 
 /** Brings remote values back into JavaScript, in order. */
-function localValues(remotes: ReadonlyArray<RemoteObject | undefined>): unknown[] {
+export function localValues(remotes: ReadonlyArray<RemoteObject | undefined>): unknown[] {
   if (remotes.length === 0) return [];
   try {
     post<CallAnswer>('Runtime.callFunctionOn', {
@@ -250,137 +227,6 @@ function localValues(remotes: ReadonlyArray<RemoteObject | undefined>): unknown[
   } finally {
     bridge.v = undefined;
   }
-}
-
-function scopeType(description: string): ScopeType {
-  const head = description.split(' (')[0] ?? description;
-  switch (head) {
-    case 'Local':
-      return 'local';
-    case 'Closure':
-      return 'closure';
-    case 'Block':
-      return 'block';
-    case 'Catch':
-      return 'catch';
-    case 'With Block':
-      return 'with';
-    case 'Script':
-      return 'script';
-    case 'Module':
-      return 'module';
-    case 'Eval':
-      return 'eval';
-    case 'Global':
-      return 'global';
-    default:
-      return 'other';
-  }
-}
-
-function scopeName(description: string): string {
-  const open = description.indexOf(' (');
-  return open < 0 || !description.endsWith(')') ? '' : description.slice(open + 2, -1);
-}
-
-function snapshots(raw: unknown): ScopeSnapshot[] {
-  if (!Array.isArray(raw)) return [];
-  const out: ScopeSnapshot[] = [];
-  // The list has a null prototype (no iterator): index it.
-  const list = raw as unknown[];
-  for (let i = 0; i < list.length; i++) {
-    const entry = list[i];
-    if (typeof entry !== 'object' || entry === null) continue;
-    const { description, object } = entry as { description?: unknown; object?: unknown };
-    if (typeof description !== 'string' || typeof object !== 'object' || object === null) continue;
-    out.push({ type: scopeType(description), name: scopeName(description), object: object as Record<string, unknown> });
-  }
-  return out;
-}
-
-function siteOf(internal: readonly PropertyEntry[]): FunctionSite | undefined {
-  const location = internal.find((p) => p.name === '[[FunctionLocation]]')?.value?.value;
-  if (typeof location !== 'object' || location === null) return undefined;
-  const { scriptId, lineNumber, columnNumber } = location as { scriptId?: unknown; lineNumber?: unknown; columnNumber?: unknown };
-  if (typeof scriptId !== 'string' || typeof lineNumber !== 'number' || typeof columnNumber !== 'number') return undefined;
-  return { scriptId, line: lineNumber, column: columnNumber };
-}
-
-function boundRemotes(internal: readonly PropertyEntry[]): Array<RemoteObject | undefined> | undefined {
-  const target = internal.find((p) => p.name === '[[TargetFunction]]')?.value;
-  if (target === undefined) return undefined;
-  return [target, internal.find((p) => p.name === '[[BoundThis]]')?.value, internal.find((p) => p.name === '[[BoundArgs]]')?.value];
-}
-
-function boundOf(values: readonly unknown[]): BoundParts | undefined {
-  const [t, self, list] = values;
-  if (typeof t !== 'function') return undefined;
-  // The arguments list comes back as a remote array: copy it by index.
-  const args = Array.isArray(list) ? Array.from({ length: list.length }, (_, i) => (list as unknown[])[i]) : [];
-  return { target: t, thisArg: self, args };
-}
-
-/**
- * Location, scopes (innermost first) and bound parts of many functions: one `getProperties`
- * each, then a single call that brings every `[[Scopes]]` list (and bound parts) back at once.
- */
-export function describeFunctions(fns: readonly Function[]): Map<Function, FunctionDetails> {
-  prefetchRemoteIds(fns);
-  const internals = fns.map((fn) => {
-    const props = post<PropertiesAnswer>('Runtime.getProperties', { objectId: remoteIdOf(fn), ownProperties: true, nonIndexedPropertiesOnly: true });
-    return props.internalProperties ?? [];
-  });
-  const remotes: Array<RemoteObject | undefined> = [];
-  const slots = internals.map((internal) => {
-    const scopes = internal.find((p) => p.name === '[[Scopes]]')?.value;
-    const at = remotes.length;
-    remotes.push(scopes);
-    const bound = boundRemotes(internal);
-    if (bound !== undefined) remotes.push(...bound);
-    return { at, bound: bound !== undefined };
-  });
-  const values = localValues(remotes);
-  const out = new Map<Function, FunctionDetails>();
-  fns.forEach((fn, i) => {
-    const internal = internals[i] ?? [];
-    const slot = slots[i] as { at: number; bound: boolean };
-    const bound = slot.bound ? boundOf(values.slice(slot.at + 1, slot.at + 4)) : undefined;
-    out.set(fn, { site: siteOf(internal), scopes: snapshots(values[slot.at]), bound });
-  });
-  return out;
-}
-
-/** Location, scopes (innermost first) and bound parts of one function. */
-export function describeFunction(fn: Function): FunctionDetails {
-  return describeFunctions([fn]).get(fn) as FunctionDetails;
-}
-
-/** Only the location (for `explain` of functions the walk did not need to inspect). */
-export function functionSite(fn: Function): FunctionSite | undefined {
-  const id = remoteIdOf(fn);
-  const props = post<PropertiesAnswer>('Runtime.getProperties', { objectId: id, ownProperties: true });
-  return siteOf(props.internalProperties ?? []);
-}
-
-/** `#name` -> value of an object's private fields (invisible to JavaScript itself). */
-export function privateFields(object: object): Array<[string, unknown]> {
-  const id = remoteIdOf(object);
-  const props = post<PropertiesAnswer>('Runtime.getProperties', { objectId: id, ownProperties: true, accessorPropertiesOnly: false });
-  const entries = (props.privateProperties ?? []).filter((p) => p.value !== undefined);
-  const values = localValues(entries.map((p) => p.value));
-  return entries.map((p, i) => [p.name, values[i]]);
-}
-
-/** A proxy's target and handler, read without running any trap. */
-export function proxyParts(proxy: object): { target: unknown; handler: unknown } {
-  const id = remoteIdOf(proxy);
-  const props = post<PropertiesAnswer>('Runtime.getProperties', { objectId: id, ownProperties: true });
-  const internal = props.internalProperties ?? [];
-  const [target, handler] = localValues([
-    internal.find((p) => p.name === '[[Target]]')?.value,
-    internal.find((p) => p.name === '[[Handler]]')?.value,
-  ]);
-  return { target, handler };
 }
 
 /**

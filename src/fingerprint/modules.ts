@@ -52,6 +52,12 @@ function indexMembers(exports: object, info: ModuleInfo): void {
   }
 }
 
+/** Forget the index (the package policy changed). */
+export function resetModules(): void {
+  byExports = new WeakMap();
+  indexedSize = -1;
+}
+
 /**
  * The CommonJS module whose exports (or, for a package, one of whose exported members) `value`
  * is. `fresh` re-reads `require.cache` when it grew (callers ask once per walk).

@@ -52,7 +52,18 @@ export function packageIdentity(file: string): string | undefined {
   return found ?? undefined;
 }
 
+let countByVersion = true;
+
+/**
+ * `'version'` (default): code in node_modules counts as `name@version`. `'source'`: it is walked
+ * like project code (slower; catches patched packages and `npm link` setups without a bump).
+ */
+export function setPackagePolicy(policy: 'version' | 'source'): void {
+  countByVersion = policy === 'version';
+}
+
 /** True for files npm installed (under a node_modules folder) and for smartcache itself. */
 export function isPackageFile(file: string): boolean {
-  return file.split(path.sep).includes('node_modules') || file.startsWith(OWN_PACKAGE_ROOT + path.sep + 'dist' + path.sep);
+  if (file.startsWith(OWN_PACKAGE_ROOT + path.sep + 'dist' + path.sep)) return true;
+  return countByVersion && file.split(path.sep).includes('node_modules');
 }

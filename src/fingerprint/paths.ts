@@ -7,7 +7,7 @@
  * method runs on its receiver), so the walk reports that prefix as whole.
  */
 import { types } from 'node:util';
-import { isObjectLike } from './entity';
+import { isObjectLike, ownData } from './entity';
 
 export type PathEnd =
   /** `value` found at `depth` segments; `holder` is the object it was read from. */
@@ -28,8 +28,8 @@ interface Found {
 
 /** A prototype object of a class (user or built-in): its methods run on instances. */
 export function isClassPrototype(o: object): boolean {
-  const d = Object.getOwnPropertyDescriptor(o, 'constructor');
-  return d !== undefined && 'value' in d && typeof d.value === 'function' && (d.value as { prototype?: unknown }).prototype === o;
+  const ctor = ownData(o, 'constructor');
+  return typeof ctor === 'function' && ownData(ctor, 'prototype') === o;
 }
 
 function lookup(start: object, key: string): Found | undefined | 'threw' {

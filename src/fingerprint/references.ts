@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import type { FunctionAnalysis, Reference } from './analyze';
 import { builtinName, GLOBAL_OBJECT_NAMES, isBuiltinGlobal } from './builtins';
-import { addDynamic, addEdge, isObjectLike, leaf, PROCESS_SALT, sha256, type Entity } from './entity';
+import { types } from 'node:util';
+import { addDynamic, addEdge, isObjectLike, leaf, nameOf, ownData, PROCESS_SALT, sha256, type Entity } from './entity';
 import type { Builder } from './graph';
-import type { FunctionDetails, ScopeSnapshot } from './inspector';
+import type { FunctionDetails, ScopeSnapshot } from './describe';
 import { isNamespace } from './modules';
 import { isPackageFile, packageIdentity } from './packages';
 import { followPath, pathLabel } from './paths';
@@ -31,14 +32,16 @@ function findBinding(scopes: readonly ScopeSnapshot[], name: string): Binding {
 }
 
 function isRequireFunction(value: unknown): boolean {
-  return typeof value === 'function' && typeof (value as { resolve?: unknown }).resolve === 'function' && 'cache' in value;
+  return typeof value === 'function' && typeof ownData(value, 'resolve') === 'function' && ownData(value, 'cache') !== undefined;
 }
 
 let ModuleClass: Function | undefined;
 
 function isModuleRecord(value: unknown): value is { exports: unknown } {
   ModuleClass ??= require('node:module') as Function;
-  return typeof value === 'object' && value !== null && value instanceof (ModuleClass as new () => object);
+  if (typeof value !== 'object' || value === null || types.isProxy(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === (ModuleClass as { prototype?: unknown }).prototype;
 }
 
 /** Edges for each member path of `base` (`CONFIG.factor`), labelled by `label(depth)`. */
@@ -213,8 +216,8 @@ function requireEdges(b: Builder, e: Entity, specifiers: readonly string[], file
 function foreignEdges(b: Builder, e: Entity, fn: Function, info: ScriptInfo, details: FunctionDetails): void {
   if (info.origin === 'node') {
     e.kind = 'builtin';
-    e.own = `builtin:${info.builtin ?? 'node'}#${fn.name}`;
-    e.name = `${info.builtin ?? 'node'}#${fn.name}`;
+    e.own = `builtin:${info.builtin ?? 'node'}#${nameOf(fn)}`;
+    e.name = `${info.builtin ?? 'node'}#${nameOf(fn)}`;
   } else {
     e.kind = 'package';
     e.own = `package:${info.pkg ?? ''}`;
@@ -264,17 +267,26 @@ function receiverEdges(b: Builder, e: Entity, refs: readonly Reference[], holder
  * Resolves `analysis.references` of `fn` into edges of `e`. Returns false when `fn` turned out
  * to be Node's or a package's code (then `e` is that identity and nothing else applies).
  */
+/** True when resolving the code's names needs its scopes (the inspector). */
+export function needsScopes(analysis: FunctionAnalysis): boolean {
+  return analysis.references.some((r) => !NOT_NAMES.has(r.name)) || analysis.dynamic.includes('eval') || analysis.requires.length > 0;
+}
+
 export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis: FunctionAnalysis, holder: object | undefined, isClass: boolean): boolean {
   for (const reason of analysis.dynamic) addDynamic(e, reason);
   const names = analysis.references.filter((r) => !NOT_NAMES.has(r.name));
   const usesEval = analysis.dynamic.includes('eval');
-  if (names.length === 0 && !usesEval && analysis.requires.length === 0) {
+  if (!needsScopes(analysis)) {
     if (!isClass) receiverEdges(b, e, analysis.references, holder);
     return true;
   }
   const details = b.details(fn);
   e.site = details.site;
-  const info = details.site === undefined ? undefined : scriptInfo(details.site.scriptId);
+  // Code with no scope but the global ones (`new Function`, a classic script's top level) has
+  // no module to come from: walk it without paying to learn its script's url.
+  const scoped = details.scopes.some((s) => s.type !== 'global' && s.type !== 'script');
+  const esModule = details.scopes.some((s) => s.type === 'module');
+  const info = details.site === undefined || !scoped ? undefined : scriptInfo(details.site.scriptId, esModule);
   if (info !== undefined && (info.origin === 'node' || info.origin === 'package')) {
     foreignEdges(b, e, fn, info, details);
     return false;

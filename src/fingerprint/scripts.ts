@@ -13,7 +13,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { allScriptUrls, functionSite, type FunctionSite } from './inspector';
+import { functionSite, type FunctionSite } from './describe';
+import { allScriptUrls } from './inspector';
 import { isPackageFile, packageIdentity } from './packages';
 
 export type ScriptOrigin = 'project' | 'package' | 'node' | 'eval';
@@ -109,15 +110,19 @@ function probeProjectModules(scriptId: string): void {
 }
 
 /**
- * Where script `scriptId` comes from. Unknown after every means (cannot happen for a live
+ * Where script `scriptId` comes from (`esModule`: the function has a `Module` scope). Unknown
+ * after every means (cannot happen for a live
  * function) counts as project code: walking its source is the safe default.
  */
-export function scriptInfo(scriptId: string): ScriptInfo {
+export function scriptInfo(scriptId: string, esModule = false): ScriptInfo {
   let info = known.get(scriptId);
   if (info !== undefined) return info;
-  probeProjectModules(scriptId);
-  info = known.get(scriptId);
-  if (info !== undefined) return info;
+  // An ES module is in no CommonJS registry: probing would only delay the fallback.
+  if (!esModule) {
+    probeProjectModules(scriptId);
+    info = known.get(scriptId);
+    if (info !== undefined) return info;
+  }
   for (const [id, url] of allScriptUrls()) if (!known.has(id)) known.set(id, infoFromUrl(url));
   info = known.get(scriptId);
   if (info !== undefined) return info;
@@ -126,7 +131,7 @@ export function scriptInfo(scriptId: string): ScriptInfo {
   return info;
 }
 
-/** Tests and native-notes: forget what was learnt. */
+/** Forget what was learnt (tests; a change of package policy). */
 export function forgetScripts(): void {
   known.clear();
   probed.clear();

@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { types } from 'node:util';
 import { builtinName } from './builtins';
 import { instanceEdges } from './classes';
-import { addEdge, exactText, isObjectLike, keyLabel, leaf, type Entity } from './entity';
+import { addEdge, exactText, isObjectLike, keyLabel, leaf, ownData, type Entity } from './entity';
 import type { Builder } from './graph';
-import { proxyParts } from './inspector';
+import { proxyParts } from './describe';
 import type { ModuleInfo } from './modules';
 import { isClassPrototype } from './paths';
 import { pathEdges } from './references';
@@ -29,11 +29,12 @@ function memberEdges(b: Builder, e: Entity, value: object, skip?: (key: string |
       continue;
     }
     if (d === undefined) continue;
-    const label = keyLabel(key);
+    // Keys can be paths too (a table keyed by file): never an absolute path in a label.
+    const label = keyLabel(typeof key === 'string' ? b.relativize(key) : key);
     if ('value' in d) {
       const v: unknown = d.value;
       // The prototype's back-pointer to its own constructor is not content.
-      if (key === 'constructor' && typeof v === 'function' && (v as { prototype?: unknown }).prototype === value) continue;
+      if (key === 'constructor' && typeof v === 'function' && ownData(v, 'prototype') === value) continue;
       addEdge(e, label, b.entityOf(v, value));
     } else {
       if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, value));
@@ -42,13 +43,41 @@ function memberEdges(b: Builder, e: Entity, value: object, skip?: (key: string |
   }
 }
 
+function isStackTrace(value: unknown): boolean {
+  return typeof value === 'string' && /\n\s+at /.test(value);
+}
+
 function isIndex(key: string | symbol): boolean {
   return typeof key === 'string' && /^(0|[1-9]\d*)$/.test(key);
 }
 
-function bytesHash(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffer): string {
-  const bytes = ArrayBuffer.isView(view) ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : new Uint8Array(view);
-  return createHash('sha256').update(bytes).digest('hex');
+/** An intrinsic getter, called directly so a subclass's override (user code) never runs. */
+function intrinsic(proto: object, key: string): (this: unknown) => unknown {
+  const get = Object.getOwnPropertyDescriptor(proto, key)?.get;
+  if (get === undefined) throw new Error(`no intrinsic getter ${key}`);
+  return get as (this: unknown) => unknown;
+}
+
+const TYPED_ARRAY_PROTO = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const typedBuffer = intrinsic(TYPED_ARRAY_PROTO, 'buffer');
+const typedOffset = intrinsic(TYPED_ARRAY_PROTO, 'byteOffset');
+const typedLength = intrinsic(TYPED_ARRAY_PROTO, 'byteLength');
+const viewBuffer = intrinsic(DataView.prototype, 'buffer');
+const viewOffset = intrinsic(DataView.prototype, 'byteOffset');
+const viewLength = intrinsic(DataView.prototype, 'byteLength');
+const mapSize = intrinsic(Map.prototype, 'size');
+const setSize = intrinsic(Set.prototype, 'size');
+const regexpSource = intrinsic(RegExp.prototype, 'source');
+const regexpFlags = intrinsic(RegExp.prototype, 'flags');
+
+function bytesOf(value: object): Uint8Array {
+  if (types.isTypedArray(value)) {
+    return new Uint8Array(typedBuffer.call(value) as ArrayBuffer, typedOffset.call(value) as number, typedLength.call(value) as number);
+  }
+  if (types.isDataView(value)) {
+    return new Uint8Array(viewBuffer.call(value) as ArrayBuffer, viewOffset.call(value) as number, viewLength.call(value) as number);
+  }
+  return new Uint8Array(value as ArrayBuffer);
 }
 
 /** Exact, unambiguous text of a primitive Map key or boxed value: `"a"`, `1`, `1n`. */
@@ -88,26 +117,30 @@ function boxedValue(value: object): unknown {
 /** Built-in types whose content is not in own properties. Returns false for ordinary objects. */
 function specialContent(b: Builder, e: Entity, value: object): boolean {
   if (types.isMap(value)) {
-    e.own = `map:${(value as Map<unknown, unknown>).size}`;
-    e.preview = `Map(${(value as Map<unknown, unknown>).size})`;
+    const size = mapSize.call(value) as number;
+    e.own = `map:${size}`;
+    e.preview = `Map(${size})`;
     mapEdges(b, e, value as Map<unknown, unknown>);
   } else if (types.isSet(value)) {
-    e.own = `set:${(value as Set<unknown>).size}`;
-    e.preview = `Set(${(value as Set<unknown>).size})`;
+    const size = setSize.call(value) as number;
+    e.own = `set:${size}`;
+    e.preview = `Set(${size})`;
     setEdges(b, e, value as Set<unknown>);
   } else if (types.isDate(value)) {
     const time = Date.prototype.getTime.call(value);
     e.own = `date:${time}`;
     e.preview = Number.isNaN(time) ? 'Invalid Date' : new Date(time).toISOString();
   } else if (types.isRegExp(value)) {
-    const re = value as RegExp;
-    e.own = `regexp:${JSON.stringify(re.source)}/${re.flags}`;
-    e.preview = `/${re.source}/${re.flags}`;
+    const source = String(regexpSource.call(value));
+    const flags = String(regexpFlags.call(value));
+    e.own = `regexp:${JSON.stringify(source)}/${flags}`;
+    e.preview = `/${source}/${flags}`;
   } else if (types.isBoxedPrimitive(value)) {
     e.own = `boxed:${keyText(b, boxedValue(value))}`;
   } else if (ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value)) {
-    e.own = `bytes:${tagOf(value)}:${bytesHash(value as ArrayBufferView)}`;
-    e.preview = `${tagOf(value)}(${ArrayBuffer.isView(value) ? value.byteLength : (value as ArrayBuffer).byteLength})`;
+    const bytes = bytesOf(value);
+    e.own = `bytes:${tagOf(value)}:${createHash('sha256').update(bytes).digest('hex')}`;
+    e.preview = `${tagOf(value)}(${bytes.byteLength})`;
   } else if (types.isPromise(value) || types.isWeakMap(value) || types.isWeakSet(value) || types.isGeneratorObject(value) || tagOf(value) === 'WeakRef' || tagOf(value) === 'FinalizationRegistry') {
     // State nobody can read without running it: counts by type only.
     e.own = `opaque:${tagOf(value)}`;
@@ -136,9 +169,8 @@ export function expandObject(b: Builder, e: Entity, value: object): void {
     return;
   }
   const proto = Object.getPrototypeOf(value) as object | null;
-  const ctorD = proto === null ? undefined : Object.getOwnPropertyDescriptor(proto, 'constructor');
-  const ctor: unknown = ctorD !== undefined && 'value' in ctorD ? ctorD.value : undefined;
-  const userSubclass = proto !== null && builtinName(proto) === undefined && typeof ctor === 'function' && isClassPrototype(proto);
+  const ctor: unknown = proto === null ? undefined : ownData(proto, 'constructor');
+  const userSubclass = proto !== null && !types.isProxy(proto) && builtinName(proto) === undefined && typeof ctor === 'function' && isClassPrototype(proto);
   if (specialContent(b, e, value)) {
     if (userSubclass) addEdge(e, 'constructor', b.entityOf(ctor));
     memberEdges(b, e, value, isIndex);
@@ -152,13 +184,13 @@ export function expandObject(b: Builder, e: Entity, value: object): void {
     memberEdges(b, e, value, (k) => k === 'length');
     return;
   }
-  const isError = types.isNativeError(value) || value instanceof Error;
-  const skip = isError ? (k: string | symbol): boolean => k === 'stack' : undefined;
+  // A stack trace holds absolute paths and line numbers of the call that made the error.
+  const skip = (k: string | symbol): boolean => k === 'stack' && isStackTrace(ownData(value, 'stack'));
   if (proto === Object.prototype || proto === null) {
     e.name = 'Object';
     e.own = proto === null ? 'object:null' : 'object';
     e.preview = '{…}';
-  } else if (typeof ctor === 'function' && proto !== null && isClassPrototype(proto)) {
+  } else if (typeof ctor === 'function' && proto !== null && !types.isProxy(proto) && isClassPrototype(proto)) {
     instanceEdges(b, e, value, ctor);
   } else {
     e.name = 'Object';

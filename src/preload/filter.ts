@@ -18,8 +18,12 @@ export function isTypeScript(filename: string): boolean {
   return TYPESCRIPT.test(filename);
 }
 
+/** `@cache` or `use cache` somewhere: one scan for "cache", then a look at what precedes it. */
 export function hasMarker(code: string): boolean {
-  return code.includes('@cache') || code.includes('use cache');
+  for (let at = code.indexOf('cache', 1); at !== -1; at = code.indexOf('cache', at + 5)) {
+    if (code[at - 1] === '@' || (code[at - 1] === ' ' && code.startsWith('use', at - 4))) return true;
+  }
+  return false;
 }
 
 /** How a path is shown in warnings: relative to the working directory when inside it. */

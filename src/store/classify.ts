@@ -20,25 +20,21 @@ const DATE: Kind = { type: 'date' };
 const REGEXP: Kind = { type: 'regexp' };
 const ARRAY_BUFFER: Kind = { type: 'arrayBuffer' };
 
-const FIXED = new Map<object, Kind>([
-  [Object.prototype, PLAIN],
-  [Array.prototype, ARRAY],
-  [Map.prototype, MAP],
-  [Set.prototype, SET],
-  [Date.prototype, DATE],
-  [RegExp.prototype, REGEXP],
-  [ArrayBuffer.prototype, ARRAY_BUFFER],
-]);
-
 const viewKinds = new Map<ViewKind, Kind>();
 
 export function classify(value: object): Kind {
   // Checked first: getPrototypeOf on a proxy runs its trap, and what a proxy encodes as is up to it.
   if (types.isProxy(value)) return { type: 'refused', reason: 'a Proxy' };
   const proto = Object.getPrototypeOf(value) as object | null;
+  // Plain comparisons, most frequent first: this runs once per object of every stored result.
+  if (proto === Object.prototype) return PLAIN;
+  if (proto === Array.prototype) return ARRAY;
   if (proto === null) return NULL_PROTO;
-  const fixed = FIXED.get(proto);
-  if (fixed !== undefined) return fixed;
+  if (proto === Map.prototype) return MAP;
+  if (proto === Set.prototype) return SET;
+  if (proto === Date.prototype) return DATE;
+  if (proto === RegExp.prototype) return REGEXP;
+  if (proto === ArrayBuffer.prototype) return ARRAY_BUFFER;
   const view = viewKindOf(proto);
   if (view !== undefined) {
     let kind = viewKinds.get(view);
@@ -75,8 +71,11 @@ const INSPECT_OPTIONS = { maxArrayLength: 0, depth: 0, customInspect: false, sho
  * output but the bare "[ ... N more items ]" falls back to the exact check.
  */
 export function hasExtraProperties(list: ArrayLike<unknown>, prefix: string): boolean {
-  if (list.length > KEYS_LIMIT && inspect(list, INSPECT_OPTIONS) === bareShape(prefix, list.length)) return false;
+  const n = list.length;
+  if (n > KEYS_LIMIT && inspect(list, INSPECT_OPTIONS) === bareShape(prefix, n)) return false;
   const keys = Object.keys(list);
+  // Without holes or named keys, the keys are exactly the indices (the common case: no regex).
+  if (keys.length === n && (n === 0 || keys[n - 1] === String(n - 1))) return false;
   const last = keys[keys.length - 1];
   return last !== undefined && !INDEX.test(last);
 }

@@ -9,6 +9,7 @@ import {
   isWideBigInt,
   viewPrefix,
 } from './classify';
+import { formatPath, type Step } from './result-path';
 
 /**
  * The validating walk run before every encode: it proves the value round-trips exactly through
@@ -24,6 +25,12 @@ import {
  */
 export const MAX_DEPTH = 256;
 
+/**
+ * cbor-x 1.6 numbers shared references with 16 bits (encode.js insertIds): with more distinct
+ * objects referenced twice it silently links the wrong ones. Measured: 65,536 fine, 65,537 not.
+ */
+export const MAX_SHARED = 65_536;
+
 /** Typed arrays / ArrayBuffers from this size are stored out of band, never copied into CBOR. */
 export const BLOB_MIN_BYTES = 64 * 1024;
 
@@ -35,8 +42,6 @@ export interface Plan {
   readonly depth: number;
 }
 
-type Step = string | number | { readonly mapKey: number } | { readonly mapValue: unknown; readonly index: number } | { readonly setItem: number };
-
 const ARRAY = 0;
 const OBJECT = 1;
 const MAP = 2;
@@ -47,8 +52,10 @@ class Frame {
   i = 0;
   keys: string[] | undefined;
   iterator: Iterator<unknown> | undefined;
-  /** Map: the value of the entry whose key was just visited. */
+  /** Map: the entry whose key was just visited (its value is next). */
   pending: [unknown, unknown] | undefined;
+  /** Map: the key of the entry whose value was just visited. */
+  lastKey: unknown;
 
   constructor(
     readonly type: number,
@@ -71,12 +78,7 @@ class Frame {
         return { setItem: this.i - 1 };
     }
   }
-
-  lastKey: unknown;
 }
-
-const IN_PROGRESS = 1;
-const DONE = 2;
 
 export function planValue(value: unknown, label = 'result'): Plan {
   return new Walk(label).run(value);
@@ -86,7 +88,12 @@ class Walk {
   private shared = false;
   private substitute = false;
   private depth = 0;
-  private readonly seen = new Map<object, number>();
+  /** Every object met so far (an identity set is the bulk of the walk's cost, so one op each). */
+  private readonly visited = new Set<object>();
+  /** Maps and Sets whose children are being walked: a reference back to one is a cycle. */
+  private readonly open = new Set<object>();
+  /** Objects met more than once (each becomes one shared reference id in cbor-x). */
+  private readonly repeated = new Set<object>();
   private readonly stack: Frame[] = [];
 
   constructor(private readonly label: string) {}
@@ -98,7 +105,7 @@ class Walk {
       const frame = stack[stack.length - 1]!;
       if (!this.next(frame)) {
         stack.pop();
-        if (frame.type >= MAP) this.seen.set(frame.value, DONE);
+        if (frame.type >= MAP) this.open.delete(frame.value);
       }
     }
     return { shared: this.shared, substitute: this.substitute, depth: this.depth };
@@ -175,11 +182,15 @@ class Walk {
   }
 
   private object(value: object, parent: Frame | undefined): void {
-    const state = this.seen.get(value);
-    if (state !== undefined) {
+    const visited = this.visited;
+    const before = visited.size;
+    if (visited.add(value).size === before) {
       this.shared = true;
       // cbor-x 1.6 decodes a back-reference into a Map or Set (while it is being read) as {}.
-      if (state === IN_PROGRESS) this.refuse(parent, parent?.current(), 'a cycle through a Map or Set');
+      if (this.open.has(value)) this.refuse(parent, parent?.current(), 'a cycle through a Map or Set');
+      if (this.repeated.add(value).size > MAX_SHARED) {
+        this.refuse(parent, parent?.current(), `one of more than ${MAX_SHARED} objects referenced more than once (cbor-x numbers shared references with 16 bits)`);
+      }
       return;
     }
     const kind = classify(value);
@@ -198,17 +209,16 @@ class Walk {
       case 'set':
         return this.enter(SET, value, parent);
       case 'date':
-        this.leaf(value, parent);
+        this.noOwnProperties(value, parent);
         if (!dateSurvivesCbor(value as Date)) this.substitute = true;
         return;
       case 'regexp':
-        this.leaf(value, parent);
+        this.noOwnProperties(value, parent);
         return this.regexp(value as RegExp, parent);
       case 'arrayBuffer':
-        this.leaf(value, parent);
+        this.noOwnProperties(value, parent);
         return this.arrayBuffer(value as ArrayBuffer, parent);
       case 'view':
-        this.seen.set(value, DONE);
         return this.view(value as ArrayBufferView, kind.view.native, parent);
     }
   }
@@ -220,7 +230,7 @@ class Walk {
       this.depth = depth;
       if (depth > MAX_DEPTH) this.refuse(parent, frame.step, `nested deeper than ${MAX_DEPTH} levels`);
     }
-    this.seen.set(value, type >= MAP ? IN_PROGRESS : DONE);
+    if (type >= MAP) this.open.add(value);
     if (type === OBJECT) {
       if (hasSymbolKeys(value)) this.refuse(parent, frame.step, 'an object with symbol keys');
       // cbor-x renames "__proto__" on decode (its prototype-pollution guard).
@@ -236,12 +246,7 @@ class Walk {
     this.stack.push(frame);
   }
 
-  /** Date, RegExp, ArrayBuffer: no children, and no own properties cbor-x would drop. */
-  private leaf(value: object, parent: Frame | undefined): void {
-    this.seen.set(value, DONE);
-    this.noOwnProperties(value, parent);
-  }
-
+  /** Map, Set, Date, RegExp, ArrayBuffer, DataView: own properties are something cbor-x drops. */
   private noOwnProperties(value: object, parent: Frame | undefined): void {
     if (hasSymbolKeys(value) || Object.keys(value).length > 0) {
       this.refuse(parent, parent?.current(), 'an object with extra own properties');
@@ -280,32 +285,4 @@ class Walk {
     const where = formatPath(this.label, parent, step);
     throw new SmartCacheError('ERR_UNSERIALIZABLE_RESULT', `${where} is ${what}, which cannot be stored exactly`, { path: where });
   }
-}
-
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const PATH_STEPS_SHOWN = 24;
-
-/** `result.items[2]`, `result.byId.get("a")`, `result.tags.<item 3>`; long paths elided. */
-function formatPath(label: string, parent: Frame | undefined, step: Step | undefined): string {
-  const steps: Step[] = [];
-  if (step !== undefined) steps.push(step);
-  for (let f = parent; f !== undefined; f = f.parent) if (f.step !== undefined) steps.push(f.step);
-  steps.reverse();
-  const shown =
-    steps.length > PATH_STEPS_SHOWN * 2
-      ? [...steps.slice(0, PATH_STEPS_SHOWN).map(formatStep), `…(${steps.length - PATH_STEPS_SHOWN * 2} levels)…`, ...steps.slice(-PATH_STEPS_SHOWN).map(formatStep)]
-      : steps.map(formatStep);
-  return label + shown.join('');
-}
-
-function formatStep(step: Step): string {
-  if (typeof step === 'number') return `[${step}]`;
-  if (typeof step === 'string') return IDENTIFIER.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`;
-  if ('mapKey' in step) return `.<key ${step.mapKey}>`;
-  if ('setItem' in step) return `.<item ${step.setItem}>`;
-  const key = step.mapValue;
-  if (typeof key === 'string') return `.get(${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)})`;
-  if (typeof key === 'number' || typeof key === 'boolean') return `.get(${String(key)})`;
-  if (typeof key === 'bigint') return `.get(${String(key)}n)`;
-  return `.<value ${step.index}>`;
 }

@@ -1,0 +1,102 @@
+// In-process checks of the walk on live values (no edit across runs here: that is
+// fingerprint-edits.test.mjs): visiting order, memoization, special values, package policy,
+// the size guard. Each case builds fresh functions so memoization cannot hide a difference.
+import test from 'ava';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const fpm = require(path.resolve(here, '..', 'dist', 'fingerprint', 'index.js'));
+const { fingerprint, explain, resetFingerprints, configureFingerprints } = fpm;
+const { setWarningSink } = require(path.resolve(here, '..', 'dist', 'warn.js'));
+
+// `new Function` code sees only globals, so values are passed in through a factory.
+const make = (params, body, ...values) => new Function(...params, body)(...values);
+
+test('a cycle gets the same fingerprints whichever member is fingerprinted first', (t) => {
+  const pair = () => make([], 'function isEven(n) { return n === 0 || isOdd(n - 1); } function isOdd(n) { return n !== 0 && isEven(n - 1); } return { isEven, isOdd };');
+  const { isEven, isOdd } = pair();
+  resetFingerprints();
+  const evenFirst = [fingerprint(isEven), fingerprint(isOdd)];
+  resetFingerprints();
+  const odd = fingerprint(isOdd);
+  const even = fingerprint(isEven);
+  t.deepEqual([even, odd], evenFirst);
+  t.not(even, odd);
+  // Another copy of the same code (new closures): same content, same fingerprints.
+  const copy = pair();
+  t.deepEqual([fingerprint(copy.isOdd), fingerprint(copy.isEven)], [odd, even]);
+});
+
+test('repeat requests are memoized and cheap', (t) => {
+  const f = make(['k'], 'return function f(x) { return x * k; };', 3);
+  const first = fingerprint(f);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < 100000; i++) fingerprint(f);
+  const perCallNs = Number(process.hrtime.bigint() - start) / 100000;
+  t.is(fingerprint(f), first);
+  t.true(perCallNs < 2000, `${perCallNs} ns per memoized call`);
+});
+
+test('closure values count: same code, different captured value, different fingerprint', (t) => {
+  const factory = make([], 'return function times(k) { return (x) => x * k; };');
+  t.not(fingerprint(factory(3)), fingerprint(factory(4)));
+  t.is(fingerprint(factory(3)), fingerprint(factory(3)));
+});
+
+test('special values: symbols, Map keys, typed arrays, proxies, opaque state', (t) => {
+  const fp = (value) => fingerprint(make(['v'], 'return function f() { return v; };', value));
+  t.not(fp(Symbol.for('a')), fp(Symbol.for('b')));
+  t.not(fp(Symbol.iterator), fp(Symbol.asyncIterator));
+  t.not(fp(new Map([[{ k: 1 }, 1]])), fp(new Map([[{ k: 2 }, 1]])));
+  t.not(fp(new Float64Array([1, 2])), fp(new Float64Array([1, 3])));
+  t.not(fp(new Uint8Array([1, 2])), fp(new Int8Array([1, 2])));
+  t.not(fp(new Proxy({ a: 1 }, {})), fp(new Proxy({ a: 2 }, {})));
+  t.is(fp(new WeakMap()), fp(new WeakMap()));
+  t.not(fp(1), fp('1'));
+  t.not(fp(0), fp(-0));
+  t.not(fp(null), fp(undefined));
+  t.not(fp([1, , 3]), fp([1, undefined, 3]));
+  t.not(fp({ a: 1, b: 2 }), fp({ b: 2, a: 1 }), 'key order is content (code may iterate it)');
+});
+
+test('a value reaching more entities than the guard allows always misses, with a warning', (t) => {
+  const lines = [];
+  const previous = setWarningSink((line) => lines.push(line));
+  t.teardown(() => setWarningSink(previous));
+  const huge = Array.from({ length: 210000 }, (_, i) => ({ i }));
+  const f = make(['v'], 'return function reachesState() { return v.map((o) => o.i); };', huge);
+  const e = explain(f);
+  t.true(e.dynamic.some((d) => d.includes('always misses')));
+  t.true(lines.some((l) => l.includes('reachesState') && l.includes('always misses')));
+});
+
+test('package policy: by name@version by default, walked as source when configured', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smartcache-fp-policy-'));
+  t.teardown(() => {
+    configureFingerprints({ packages: 'version' });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  fs.mkdirSync(path.join(dir, 'node_modules', 'tiny'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'node_modules', 'tiny', 'package.json'), '{"name":"tiny","version":"2.0.0"}');
+  fs.writeFileSync(path.join(dir, 'node_modules', 'tiny', 'index.js'), 'const K = 2;\nexports.double = function double(x) { return x * K; };\n');
+  const tiny = require(path.join(dir, 'node_modules', 'tiny', 'index.js'));
+  const f = make(['tiny'], 'return function usesTiny(x) { return tiny.double(x); };', tiny);
+  const byVersion = explain(f).root.children[0];
+  t.is(byVersion.kind, 'package');
+  t.is(byVersion.hash, 'tiny@2.0.0');
+  configureFingerprints({ packages: 'source' });
+  const walked = explain(f).root.children[0];
+  t.is(walked.kind, 'module');
+  t.is(walked.children[0].kind, 'function');
+  t.is(walked.children[0].children[0].name, 'K');
+});
+
+test('a non-function is refused with a SmartCacheError', (t) => {
+  const error = t.throws(() => fingerprint({}));
+  t.is(error.code, 'ERR_UNSUPPORTED_FUNCTION');
+});
