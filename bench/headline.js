@@ -35,6 +35,9 @@ function preloadArgs(entry, register) {
 }
 
 /** Whole-process times and in-call times of one program, uncached vs its second cached run. */
+// A hung or runaway program must not stall the whole bench (the full run has a 15 min budget).
+const PROGRAM_TIMEOUT_MS = 120_000;
+
 function measureProgram({ label, entry, args, register, runs, uncachedRuns, bare }) {
   const dir = tempDir(`headline-${label.replace(/\W+/g, '-')}`);
   const env = benchEnv({ SMARTCACHE_DIR: dir });
@@ -51,11 +54,11 @@ function measureProgram({ label, entry, args, register, runs, uncachedRuns, bare
   const uncached = [];
   for (let r = 0; r < uncachedRuns; r++) {
     status(`headline: ${label} uncached, run ${r + 1}/${uncachedRuns}`);
-    const { ms, stdout } = runProcess(node, [entry, ...args], { env, cwd: ROOT });
+    const { ms, stdout } = runProcess(node, [entry, ...args], { env, cwd: ROOT, timeoutMs: PROGRAM_TIMEOUT_MS });
     uncached.push({ ms, stdout, out: parse(stdout) });
   }
   status(`headline: ${label} first cached run (fills the cache)`);
-  const first = runProcess(node, cachedArgs, { env, cwd: ROOT });
+  const first = runProcess(node, cachedArgs, { env, cwd: ROOT, timeoutMs: PROGRAM_TIMEOUT_MS });
   // The preload fails open: a program it cannot cache still runs, uncached, with a warning. Such
   // a run must not be reported as a cached one.
   const warning = first.stderr.split('\n').find((l) => l.startsWith('[smartcache] warning'));
@@ -63,13 +66,13 @@ function measureProgram({ label, entry, args, register, runs, uncachedRuns, bare
   const times = interleavedProcesses(
     [
       { label: 'bare', command: node, args: ['-e', '0'], env, cwd: ROOT },
-      { label: 'cached', command: node, args: cachedArgs, env, cwd: ROOT },
+      { label: 'cached', command: node, args: cachedArgs, env, cwd: ROOT, timeoutMs: PROGRAM_TIMEOUT_MS },
     ],
     runs,
     { onRun: (r, n) => status(`headline: ${label} cached vs node -e 0, run ${r}/${n}`) },
   );
   // One more cached run with the summary log, to show in RESULTS.md that it was all hits.
-  const check = runProcess(node, cachedArgs, { env: { ...env, SMARTCACHE_LOG: 'summary' }, cwd: ROOT });
+  const check = runProcess(node, cachedArgs, { env: { ...env, SMARTCACHE_LOG: 'summary' }, cwd: ROOT, timeoutMs: PROGRAM_TIMEOUT_MS });
   const cachedOut = parse(check.stdout);
   const summary = check.stderr.split('\n').find((l) => l.startsWith('[smartcache]'))?.trim();
   // Same results: the fixture's result field, or a program's whole output, must not change.

@@ -3,7 +3,7 @@
  * code a function reaches. This file only re-exports the public surface (see CONTRACT.md).
  */
 export { cache, cached } from './cache';
-export type { Cached, CachedMethods, CachedDecoratorOptions } from './cache';
+export type { Cached, CachedMethods, CachedDecorator, CachedDecoratorOptions, LiveSnapshot, LiveFunction } from './cache';
 export { SmartCacheError, SmartCacheTypeError } from './errors';
 export type { SmartCacheErrorCode, SmartCacheErrorDetails } from './errors';
 export type { CacheOptions, MemoryLayerOptions } from './options';

@@ -65,6 +65,14 @@ test('a binding read in its temporal dead zone is read again once initialized', 
   t.is(report.tdzPreview, '5');
 });
 
+test('a binding that stays undefined is rechecked during the synchronous run, then final', async (t) => {
+  const { stdout } = await node(['--expose-gc', path.join(fixtures, 'behaviour.cjs'), dist]);
+  const report = JSON.parse(stdout);
+  t.true(report.sameRunRechecks > 0, 'rebuilt while modules may still be evaluating');
+  t.is(report.afterRunCalls, 0, 'settled after the run: no more inspector calls');
+  t.true(report.afterRunSame);
+});
+
 test('a global that appears after the first fingerprint is taken into account', async (t) => {
   const { stdout } = await node(['--expose-gc', path.join(fixtures, 'behaviour.cjs'), dist]);
   const report = JSON.parse(stdout);

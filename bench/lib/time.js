@@ -25,6 +25,9 @@ function runProcess(command, args, { env, cwd, timeoutMs = 600_000 } = {}) {
   const t0 = now();
   const r = spawnSync(command, args, { env: env ?? benchEnv(), cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
   const ms = Number(now() - t0) / 1e6;
+  if (r.error?.code === 'ETIMEDOUT') {
+    throw new Error(`timed out after ${timeoutMs / 1000} s (${path.basename(command)} ${args.map((a) => path.basename(a)).join(' ')})`);
+  }
   if (r.error) throw r.error;
   if (r.status !== 0) {
     const lines = (r.stderr || r.stdout || '').trim().split('\n');

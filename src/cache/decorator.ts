@@ -38,7 +38,7 @@ function methodName(key: string | symbol): string {
 
 function decoratedName(site: CallSite | undefined, owner: string | undefined, key: string | symbol): string {
   const member = owner === undefined || owner === '' ? methodName(key) : `${owner}.${methodName(key)}`;
-  return site === undefined ? member : `${site.file}:${site.line}#${member}`;
+  return site === undefined ? member : `${site.file}#${member}`;
 }
 
 /**

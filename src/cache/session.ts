@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import { ANALYSIS_FORMAT, openAnalysisCache, saveAnalysisCache } from '../fingerprint/normalize-cache';
 import { warnOnce } from '../warn';
 import { EXIT_STATS, EXIT_SUMMARY, atExit } from './exit';
 import { installLive } from './live';
@@ -21,7 +23,11 @@ export function startSession(root: string, log: LogMode): void {
   if (started) return;
   started = true;
   installLive(root);
+  // Parsing is most of a cold start's fingerprint cost; analyses keyed by the function text's hash
+  // are kept across runs beside the store (measured in the analyze tests: 45-87 ms -> ~3 ms for 200 helpers).
+  openAnalysisCache(path.join(root, `analysis-v${ANALYSIS_FORMAT}.json`));
   atExit(EXIT_STATS, flushAll);
+  atExit(EXIT_STATS, saveAnalysisCache);
   atExit(EXIT_SUMMARY, () => {
     if (summary) printSummary();
   });

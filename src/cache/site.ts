@@ -50,10 +50,13 @@ export function callerSite(skip: Function): CallSite | undefined {
 }
 
 /**
- * The default display identity: `src/math.js:12#slow`. The file and line tell two `slow`
- * functions of different files apart (their entries must never mix); the name is part of the key.
+ * The default display identity: `src/math.js#slow`. The file tells two `slow` functions of
+ * different files apart (their entries must never mix). The line is NOT part of it: the name is
+ * part of the key, and a comment added above the `cache()` call must not turn every entry into a
+ * miss. Two same-named functions in one file share a name; their entries still never mix unless
+ * their code and dependencies are identical (the fingerprint is in the key), when sharing is right.
  */
 export function defaultName(fnName: string, site: CallSite | undefined): string {
   const shown = fnName === '' ? 'anonymous' : fnName;
-  return site === undefined ? shown : `${site.file}:${site.line}#${shown}`;
+  return site === undefined ? shown : `${site.file}#${shown}`;
 }

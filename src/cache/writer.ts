@@ -9,10 +9,16 @@ import type { EncodedEntry, EntryMeta, Store } from '../store';
  * BACKGROUND_MIN_BYTES or more, and every entry once the process has spent BACKGROUND_AFTER_MS
  * in synchronous writes, is copied and handed to a worker thread that writes it with the same
  * atomic store write: the caller then waits for encoding and one memory copy instead of the disk.
- * Measured here (bench/cache.js): a 100 MB copy takes tens of ms where its write took hundreds,
- * and a small entry's atomic write (open, write, close, rename, often a new fan-out folder) costs
- * 0.5-3 ms on this machine's ext4 where posting it costs ~2 µs. Short scripts never start the
- * worker (its start costs ~50 ms of CPU, and exit would wait for it).
+ * Measured on the team machine (Node 20, ext4, bench/cache.js): a small entry's atomic write
+ * (open, write, close, rename, often a new fan-out folder) costs 0.2-1 ms, posting it ~2 µs. For
+ * a 100 MB Buffer the copy (60-90 ms) costs about what a write into an idle page cache does
+ * (45-70 ms), but writes under I/O pressure took 350-850 ms where the copy took ~190 ms: the
+ * background write bounds the worst case. (Waiting for encoding alone would need a zero-copy
+ * async write in the store, with the checksum taken before returning.) Short scripts never start
+ * the worker (its start costs ~50 ms of CPU, and exit would wait for it).
+ *
+ * At most MAX_PENDING_BYTES of copies wait for the writer; past that, writes happen in line, so
+ * a loop of large results cannot queue unbounded memory.
  *
  * Guarantees kept: an entry is never visible half-written (the worker uses the store's temp
  * file + rename); the copy is taken before the caller gets its value back, so mutating the
@@ -23,6 +29,10 @@ import type { EncodedEntry, EntryMeta, Store } from '../store';
  */
 export const BACKGROUND_MIN_BYTES = 8 * 1024 * 1024;
 export const BACKGROUND_AFTER_MS = 25;
+/** Copies queued for the writer beyond this are not made: the write happens in line instead. */
+export const MAX_PENDING_BYTES = 256 * 1024 * 1024;
+
+let pendingBytes = 0;
 
 /** Time this process has spent in synchronous entry writes. */
 let syncWriteMs = 0;
@@ -44,6 +54,7 @@ interface Pending {
   readonly store: Store;
   readonly key: string;
   readonly fn: string;
+  readonly bytes: number;
   readonly onError: (error: unknown) => void;
   cancelled: boolean;
 }
@@ -56,7 +67,9 @@ let nextId = 1;
 function startWorker(): Worker | undefined {
   if (worker !== undefined || workerBroken) return worker;
   try {
-    const w = new Worker(path.join(__dirname, 'write-worker.js'));
+    // execArgv []: the writer needs no flags, and must not inherit a preload (`--require
+    // smartcache/register`), which would hook and fingerprint inside the writer thread too.
+    const w = new Worker(path.join(__dirname, 'write-worker.js'), { execArgv: [] });
     w.on('message', settle);
     w.on('error', (error) => abandon(error));
     w.on('exit', () => abandon(new Error('the background writer stopped')));
@@ -73,6 +86,7 @@ function settle(done: WriteDone): void {
   const job = pending.get(done.id);
   if (job === undefined) return;
   pending.delete(done.id);
+  pendingBytes -= job.bytes;
   if (pending.size === 0) worker?.unref();
   if (!done.ok) {
     const cause = Object.assign(new Error(done.message), { code: done.errno });
@@ -88,6 +102,7 @@ function abandon(error: unknown): void {
   workerBroken = true;
   for (const job of pending.values()) job.onError(new SmartCacheError('ERR_STORE_IO', 'background write lost', { cause: error }));
   pending.clear();
+  pendingBytes = 0;
 }
 
 function deleteQuiet(store: Store, key: string): void {
@@ -119,7 +134,10 @@ export type WriteMode = 'inline' | 'large-only' | 'auto';
  * never to the caller.
  */
 export function writeEntry(store: Store, key: string, encoded: EncodedEntry, onError: (error: unknown) => void, mode: WriteMode): void {
-  const background = mode !== 'inline' && (encoded.bytes >= BACKGROUND_MIN_BYTES || (mode === 'auto' && syncWriteMs >= BACKGROUND_AFTER_MS));
+  const background =
+    mode !== 'inline' &&
+    pendingBytes + encoded.bytes <= MAX_PENDING_BYTES &&
+    (encoded.bytes >= BACKGROUND_MIN_BYTES || (mode === 'auto' && syncWriteMs >= BACKGROUND_AFTER_MS));
   const w = background ? startWorker() : undefined;
   if (w === undefined) {
     const started = performance.now();
@@ -134,7 +152,8 @@ export function writeEntry(store: Store, key: string, encoded: EncodedEntry, onE
   const id = nextId++;
   const chunks = ownedChunks(encoded.chunks);
   const job: WriteJob = { id, root: store.root, key, meta: encoded.meta, chunks, bytes: encoded.bytes };
-  pending.set(id, { store, key, fn: encoded.meta.fn, onError, cancelled: false });
+  pending.set(id, { store, key, fn: encoded.meta.fn, bytes: encoded.bytes, onError, cancelled: false });
+  pendingBytes += encoded.bytes;
   w.ref();
   w.postMessage(job, chunks.map((c) => c.buffer as ArrayBuffer));
 }

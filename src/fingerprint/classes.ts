@@ -51,6 +51,26 @@ export function expandClass(b: Builder, e: Entity, cls: Function, analysis: Func
   outsideMembers(b, e, cls, source, 'static', STATIC_SKIP);
   const proto = ownData(cls, 'prototype');
   if (typeof proto === 'object' && proto !== null && !types.isProxy(proto)) outsideMembers(b, e, proto, source, 'prototype', PROTO_SKIP);
+  // Static private fields (`static #count`) are state only the inspector can see.
+  if (source.includes('#')) privateEdges(b, e, cls, source, 'static ');
+}
+
+/** Private fields as edges `#x`; private methods are in the class text already. */
+function privateEdges(b: Builder, e: Entity, target: object, source: string, prefix: string): void {
+  for (const [name, value] of privateFields(target)) {
+    if (typeof value === 'function' && source.includes(sourceOf(value))) continue;
+    addEdge(e, `${prefix}${name}`, b.entityOf(value, target));
+  }
+}
+
+/** The text of every user class in the chain (to tell private methods from private fields). */
+function classSources(ctor: Function): string {
+  const parts: string[] = [];
+  for (let c: unknown = ctor; typeof c === 'function' && c !== Function.prototype && !types.isProxy(c); c = Object.getPrototypeOf(c)) {
+    if (builtinName(c) !== undefined) break;
+    parts.push(sourceOf(c));
+  }
+  return parts.join('\n');
 }
 
 /** True when some user class in the chain declares private members (`#x`). */
@@ -101,5 +121,5 @@ export function instanceEdges(b: Builder, e: Entity, instance: object, ctor: Fun
   e.preview = `${name || 'instance'} {…}`;
   addEdge(e, 'constructor', b.entityOf(ctor));
   if (builtinName(ctor) !== undefined) builtinState(b, e, instance);
-  else if (hasPrivateMembers(ctor)) for (const [name, value] of privateFields(instance)) addEdge(e, name, b.entityOf(value, instance));
+  else if (hasPrivateMembers(ctor)) privateEdges(b, e, instance, classSources(ctor), '');
 }

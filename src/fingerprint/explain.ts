@@ -167,7 +167,11 @@ function byName(nodes: readonly DependencyNode[]): Map<string, DependencyNode> {
   return map;
 }
 
-function diffInto(lines: string[], before: DependencyNode, after: DependencyNode, qualified: string, isRoot: boolean): void {
+/**
+ * Appends the lines for one node. `ownLine: false` when the caller already named the change
+ * (a module member: "module `utils` member `inner` changed" says it; the member's details follow).
+ */
+function diffInto(lines: string[], before: DependencyNode, after: DependencyNode, qualified: string, isRoot: boolean, ownLine = true): void {
   if (before.fingerprint === after.fingerprint && before.hash === after.hash) return;
   // A back-reference: its change is reported where the node itself is expanded.
   if (before.kind === 'cycle' && after.kind === 'cycle') return;
@@ -176,24 +180,25 @@ function diffInto(lines: string[], before: DependencyNode, after: DependencyNode
     return;
   }
   const start = lines.length;
-  if (before.hash !== after.hash) lines.push(ownChangeLine(before, after, qualified, isRoot));
+  if (before.hash !== after.hash && ownLine) lines.push(ownChangeLine(before, after, qualified, isRoot));
   const old = byName(before.children);
   const now = byName(after.children);
   for (const [name, b] of old) {
     const a = now.get(name);
     const q = childName(isRoot ? '' : qualified, before, b);
-    if (a === undefined) lines.push(`dependency \`${q}\` removed`);
-    else if (before.kind === 'module' && a.fingerprint !== b.fingerprint && a.kind === b.kind && a.kind !== 'module') {
-      lines.push(`module \`${before.name === '' ? qualified : qualified}\`${at(after.location)} member \`${name}\` changed`);
-      const inner: string[] = [];
-      diffInto(inner, b, a, q, false);
-      for (const line of inner) if (!line.endsWith(`\`${q}\`${at(a.location ?? b.location)} changed`)) lines.push(line);
-    } else diffInto(lines, b, a, q, false);
+    if (a === undefined) {
+      lines.push(`dependency \`${q}\` removed`);
+    } else if (before.kind === 'module' && a.kind === b.kind && a.kind !== 'module' && a.fingerprint !== b.fingerprint) {
+      lines.push(`module \`${qualified}\`${at(after.location ?? before.location)} member \`${name}\` changed`);
+      diffInto(lines, b, a, q, false, false);
+    } else {
+      diffInto(lines, b, a, q, false);
+    }
   }
   for (const [name, a] of now) {
     if (!old.has(name)) lines.push(`dependency \`${childName(isRoot ? '' : qualified, after, a)}\` added`);
   }
-  if (lines.length === start && before.fingerprint !== after.fingerprint) {
+  if (lines.length === start && before.fingerprint !== after.fingerprint && ownLine) {
     lines.push(`${kindWord(after, isRoot)} \`${qualified}\`${at(after.location ?? before.location)} changed (through its dependencies)`);
   }
 }

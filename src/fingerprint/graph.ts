@@ -6,8 +6,8 @@
  * Memoization is per process and by identity: a value is read the first time any fingerprint
  * reaches it. Module-level `let` bindings and mutable objects therefore count as they were at
  * that moment (documented in index.ts). A binding read as `undefined` may be a `let`/`const`
- * still in its temporal dead zone; such entities are marked `unsettled` and rebuilt on the next
- * fingerprint request instead of being trusted forever.
+ * still in its temporal dead zone; such entities are marked `unsettled`, and index.ts rebuilds
+ * them until the synchronous run that read them has ended.
  */
 import { analyzeFunction, type FunctionAnalysis } from './analyze';
 import { builtinName, isNativeFunction } from './builtins';
@@ -15,7 +15,7 @@ import { addDynamic, encodePrimitive, leaf, nameOf, PROCESS_SALT, previewPrimiti
 import { expandFunction } from './functions';
 import { describeFunctions, type FunctionDetails } from './describe';
 import { moduleOf, isNamespace, type ModuleInfo } from './modules';
-import { needsScopes } from './references';
+import { isRequireFunction, needsScopes } from './references';
 import { expandObject, expandModule, moduleView } from './values';
 import { unwrap } from '../registry';
 import { findProjectRoot } from '../project';
@@ -150,6 +150,8 @@ export class GraphBuilder implements Builder {
     if (memo !== undefined && !this.needsHolder(memo, holder)) return memo;
     const named = builtinName(fn);
     if (named !== undefined) return this.builtin(named);
+    // A module's `require`, passed around as a value: Node's loader, by identity.
+    if (isRequireFunction(fn)) return this.builtin('require');
     const mod = this.moduleInfo(fn);
     if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
     const analysis = isNativeFunction(fn) ? undefined : analysisOf(fn);

@@ -5,9 +5,14 @@
  * - Computed lazily on first request and memoized per process: a repeat is one WeakMap lookup.
  * - Values are read when first reached. Module-level `let` bindings and mutable objects count
  *   as they are at that moment, for the rest of the process: mutate them later and the cached
- *   function keeps its fingerprint. A binding read as `undefined` may be a `let`/`const` still
- *   in its temporal dead zone (the inspector cannot tell), so a fingerprint that read one is
- *   rebuilt on every request until the binding holds a value: callers should ask on each call.
+ *   function keeps its fingerprint.
+ * - A binding read as `undefined` may be a `let`/`const` still in its temporal dead zone (the
+ *   inspector cannot tell, native-notes/scopes-without-enable.md): a function called while its
+ *   module is still evaluating, before a constant further down is initialized. Such a
+ *   fingerprint is rebuilt on each request during the same synchronous run, and once more on
+ *   the first request after it (a microtask later every module loaded synchronously has finished
+ *   evaluating); then an `undefined` is taken as the binding's real value. Callers therefore
+ *   ask for the fingerprint on each call (a settled one is one WeakMap lookup).
  * - A free name found nowhere (`typeof window`) counts as absent and is re-checked on each
  *   request (cheap: `name in globalThis`); if it appears, every memoized fingerprint is rebuilt.
  * - When the inspector is unavailable or answers asynchronously, fingerprints fall back to the
@@ -36,10 +41,30 @@ interface Memo {
   readonly settled: boolean;
   readonly missing: readonly string[] | undefined;
   readonly root: Entity | undefined;
+  /** The synchronous run (see `epoch`) the memo was built in. */
+  readonly epoch: number;
 }
 
 let memo = new WeakMap<Function, Memo>();
 let fallback: string | undefined;
+
+/**
+ * Counts synchronous runs that built an unsettled fingerprint: bumped by a microtask queued
+ * after such a build. A microtask changes nothing the program can observe (no timer, no I/O,
+ * nothing keeps the process alive) and runs only after the current synchronous code, which
+ * includes evaluating every module loaded synchronously.
+ */
+let epoch = 0;
+let bumpQueued = false;
+
+function bumpEpochLater(): void {
+  if (bumpQueued) return;
+  bumpQueued = true;
+  queueMicrotask(() => {
+    epoch++;
+    bumpQueued = false;
+  });
+}
 
 function nameOf(fn: Function): string {
   const name = typeof fn === 'function' ? nameOfFunction(fn) : '';
@@ -57,7 +82,7 @@ function fallbackFingerprint(fn: Function, reason: string): Memo {
   } catch {
     code = Function.prototype.toString.call(fn);
   }
-  return { fp: sha256(`fallback\n${PROCESS_SALT}\n${code}`), settled: true, missing: undefined, root: undefined };
+  return { fp: sha256(`fallback\n${PROCESS_SALT}\n${code}`), settled: true, missing: undefined, root: undefined, epoch };
 }
 
 /** One function that cannot be fingerprinted safely: a salted fingerprint (never a hit), warned once. */
@@ -65,15 +90,24 @@ function alwaysMiss(fn: Function, reason: string): Memo {
   warnOnce(nameOf(fn), `${reason}; it always misses`);
   const fp = sha256(`always-miss\n${PROCESS_SALT}\n${Function.prototype.toString.call(fn)}`);
   const root: Entity = { kind: 'function', name: nameOf(fn), own: `always-miss:${PROCESS_SALT}`, edges: [], fp, dynamic: [`${reason}; it always misses`] };
-  return { fp, settled: true, missing: undefined, root };
+  return { fp, settled: true, missing: undefined, root, epoch };
 }
 
-/** Entities rebuilt on the next request (they read a maybe-uninitialized binding). */
-function forgetVolatile(created: readonly Entity[]): void {
-  for (const e of created) if (e.volatile === true) e.forget?.();
+/**
+ * Entities that read a maybe-uninitialized binding: rebuilt on the next request, or, when this
+ * build already comes after the run that first saw them unsettled (`settle`), kept as final.
+ */
+function handleVolatile(created: readonly Entity[], settle: boolean): void {
+  for (const e of created) {
+    if (e.volatile !== true) continue;
+    if (settle) {
+      e.volatile = false;
+      e.unsettled = false;
+    } else e.forget?.();
+  }
 }
 
-function build(fn: Function): Memo {
+function build(fn: Function, settle: boolean): Memo {
   if (fallback !== undefined) return fallbackFingerprint(fn, fallback);
   const problem = inspectorProblem() ?? scopesProblem();
   if (problem !== undefined) return fallbackFingerprint(fn, problem);
@@ -82,9 +116,10 @@ function build(fn: Function): Memo {
     const root = builder.functionEntity(fn);
     builder.drain();
     computeFingerprints(root);
-    forgetVolatile(builder.created);
+    handleVolatile(builder.created, settle);
+    if (root.volatile === true) bumpEpochLater();
     const missing = root.missingGlobals !== undefined && root.missingGlobals.length > 0 ? [...root.missingGlobals] : undefined;
-    return { fp: root.fp as string, settled: root.volatile !== true && missing === undefined, missing, root };
+    return { fp: root.fp as string, settled: root.volatile !== true && missing === undefined, missing, root, epoch };
   } catch (error) {
     if (error instanceof InspectorUnavailable) return fallbackFingerprint(fn, error.reason);
     // Half-built entities must not serve later requests.
@@ -122,7 +157,9 @@ function lookup(fn: Function): Memo {
   const m = memo.get(fn);
   if (m !== undefined && stillValid(m)) return m;
   const target = unwrap(fn);
-  const next = build(target);
+  // Unsettled in an earlier synchronous run: the modules have finished evaluating since.
+  const settle = m !== undefined && m.root?.volatile === true && m.epoch < epoch;
+  const next = build(target, settle);
   memo.set(fn, next);
   if (target !== fn) memo.set(target, next);
   return next;

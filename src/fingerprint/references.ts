@@ -31,7 +31,7 @@ function findBinding(scopes: readonly ScopeSnapshot[], name: string): Binding {
   return { found: false };
 }
 
-function isRequireFunction(value: unknown): boolean {
+export function isRequireFunction(value: unknown): boolean {
   return typeof value === 'function' && typeof ownData(value, 'resolve') === 'function' && ownData(value, 'cache') !== undefined;
 }
 
@@ -231,7 +231,7 @@ function foreignEdges(b: Builder, e: Entity, fn: Function, info: ScriptInfo, det
   const inner = details.scopes.filter((s) => s.type !== 'global' && s.type !== 'script');
   inner.pop();
   for (const scope of inner) {
-    for (const key of Object.keys(scope.object)) addEdge(e, key, b.entityOf(scope.object[key]));
+    for (const key of Object.keys(scope.object)) valueEdges(b, e, key, scope.object[key], { name: key, paths: [], whole: true });
   }
 }
 
