@@ -9,7 +9,9 @@
 //   B. whole-process time of the second cached run of an annotated naive fib(40) under
 //      `--require smartcache/register`, with the preload's compile cache on and off
 //      (DISABLE_V8_COMPILE_CACHE=1 / NODE_DISABLE_COMPILE_CACHE=1, the libraries' own switches).
-// Runs are interleaved (A B C A B C ...) and medians reported, the machine being shared and noisy.
+// Runs are interleaved (A B C A B C ...) and medians reported, the machine being shared and noisy;
+// CPU time (user + system, process.cpuUsage) is reported beside wall time because it moves much
+// less when other processes compete for the cores.
 //
 //   node native-notes/compile-cache.js [runs]        (default 25)
 const { spawnSync } = require('node:child_process');
@@ -34,6 +36,7 @@ fs.writeFileSync(
   `'use strict';
 const mode = process.argv[2];
 const t0 = process.hrtime.bigint();
+const c0 = process.cpuUsage();
 let handle;
 if (mode === 'v8cc-scoped' || mode === 'v8cc-global') {
   handle = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'v8-compile-cache-lib'))}).install({ cacheDir: ${JSON.stringify(path.join(tmp, 'v8cc'))}, prefix: mode });
@@ -43,28 +46,35 @@ require(${JSON.stringify(path.join(ROOT, 'dist', 'cache.js'))});
 require(${JSON.stringify(path.join(ROOT, 'dist', 'preload', 'rewrite.js'))});
 if (mode === 'v8cc-scoped') handle.uninstall();
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+const c = process.cpuUsage(c0);
 if (mode === 'v8cc-global') handle.uninstall();
-process.stdout.write(String(ms));
+process.stdout.write(JSON.stringify({ wall: ms, cpu: (c.user + c.system) / 1e3 }));
 `,
 );
 
+// Preloaded into the whole-process runs: the process's own CPU time, printed on stderr at exit.
+const CPU_AT_EXIT = path.join(tmp, 'cpu-at-exit.js');
+fs.writeFileSync(CPU_AT_EXIT, "process.on('exit', () => { const c = process.cpuUsage(); process.stderr.write('cpu=' + (c.user + c.system) / 1e3 + '\\n'); });\n");
+
 function time(args, env = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd: tmp, env: { ...process.env, NODE_OPTIONS: '', ...env }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--require', CPU_AT_EXIT, ...args], { cwd: tmp, env: { ...process.env, NODE_OPTIONS: '', ...env }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
-  return { wallMs: Number(process.hrtime.bigint() - t0) / 1e6, stdout: r.stdout };
+  const cpu = Number(/cpu=([\d.]+)/.exec(r.stderr)?.[1]);
+  return { wall: Number(process.hrtime.bigint() - t0) / 1e6, cpu, stdout: r.stdout };
 }
 
+/** Medians of `{ wall, cpu }` per variant, runs interleaved after one warm-up run each. */
 function interleave(variants) {
   const samples = Object.fromEntries(variants.map((v) => [v.label, []]));
   for (const v of variants) v.run(); // warm: fills each variant's cache
   for (let i = 0; i < RUNS; i++) for (const v of variants) samples[v.label].push(v.run());
-  return Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, median(xs)]));
+  return Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, { wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)) }]));
 }
 
 const hasBuiltin = typeof require('node:module').enableCompileCache === 'function';
 const modes = ['none', 'v8cc-scoped', 'v8cc-global', ...(hasBuiltin ? ['builtin'] : [])];
-const load = interleave(modes.map((mode) => ({ label: mode, run: () => Number(time([LOADER, mode]).stdout) })));
+const load = interleave(modes.map((mode) => ({ label: mode, run: () => JSON.parse(time([LOADER, mode]).stdout) })));
 
 // B: whole-process second cached run of fib(40).
 fs.writeFileSync(path.join(tmp, 'package.json'), '{"name":"compile-cache-note","private":true}');
@@ -76,12 +86,12 @@ const cacheEnv = { SMARTCACHE_DIR: path.join(tmp, 'store') };
 const off = { ...cacheEnv, DISABLE_V8_COMPILE_CACHE: '1', NODE_DISABLE_COMPILE_CACHE: '1' };
 time(fibArgs, cacheEnv); // first cached run: fills the result cache
 const whole = interleave([
-  { label: 'bare node -e 0', run: () => time(['-e', '0']).wallMs },
-  { label: 'compile cache off', run: () => time(fibArgs, off).wallMs },
-  { label: 'compile cache on', run: () => time(fibArgs, cacheEnv).wallMs },
+  { label: 'bare node -e 0', run: () => time(['-e', '0']) },
+  { label: 'compile cache off', run: () => time(fibArgs, off) },
+  { label: 'compile cache on', run: () => time(fibArgs, cacheEnv) },
 ]);
 
-const f = (ms) => `${ms.toFixed(1)} ms`;
+const f = (m) => `wall ${m.wall.toFixed(1).padStart(6)} ms   cpu ${m.cpu.toFixed(1).padStart(6)} ms`;
 console.log(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, medians of ${RUNS} interleaved runs\n`);
 console.log('A. loading dist/cache.js + dist/preload/rewrite.js (in-process)');
 for (const [k, v] of Object.entries(load)) console.log(`   ${k.padEnd(14)} ${f(v)}`);

@@ -6,6 +6,8 @@
 export interface WrappedInfo {
   readonly original: Function;
   readonly name: string;
+  /** Where the preload found the annotation (absolute file, 1-based line, JSDoc namepath); set on its stand-ins. */
+  readonly site?: { readonly file: string; readonly line: number; readonly qualifiedName: string };
 }
 
 const wrappers = new WeakMap<Function, WrappedInfo>();

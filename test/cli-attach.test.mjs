@@ -46,6 +46,12 @@ test('lists the cached functions of a live process with fingerprints and hit/mis
   t.regex(table.stdout, new RegExp(`^pid ${snapshot.pid}\\s+root `));
   t.regex(table.stdout, /^FUNCTION\s+FILE\s+FINGERPRINT\s+CALLS\s+HITS\s+MISSES\s+HIT RATE\s+SAVED$/m);
   t.regex(table.stdout, new RegExp(`square.*${square.fingerprint.slice(0, 12)}\\s+4\\s+1\\s+3\\s+25%`));
+
+  // With --dir, what the process stored on disk is shown beside the live counts.
+  const withDisk = await cli(['attach', `127.0.0.1:${port}`, '--dir', snapshot.root]);
+  t.is(withDisk.code, 0, withDisk.stderr);
+  t.regex(withDisk.stdout, /^FUNCTION\s+FILE\s+FINGERPRINT\s+CALLS\s+HITS\s+MISSES\s+HIT RATE\s+SAVED\s+ENTRIES\s+SIZE$/m);
+  t.regex(withDisk.stdout, /square.*\s25%\s+\S+ \S+\s+3\s+\d+ B$/m);
 });
 
 test('a process without smartcache is reported in one line', async (t) => {

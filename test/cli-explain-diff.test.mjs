@@ -10,7 +10,7 @@ async function storedProject(t) {
   const root = path.join(project, 'cache');
   const run = await runNode(['--require', REGISTER, 'math.js'], { cwd: project, env: { SMARTCACHE_DIR: root } });
   t.is(run.code, 0, run.stderr);
-  t.regex(run.stdout, /^90 number/);
+  t.regex(run.stdout, /^91 object/);
   return { project, root };
 }
 
@@ -31,14 +31,14 @@ test('no edit: unchanged since it was stored', async (t) => {
   const { project, root } = await storedProject(t);
   edit(project, 'math.js', 'let sum = 0;', 'let sum = 0; // a comment changes nothing');
   const out = await diff(t, project, root);
-  t.regex(out, /^total.*: unchanged since \d{4}-\d\d-\d\dT/m);
+  t.regex(out, /^math\.js#total: unchanged since \d{4}-\d\d-\d\dT/m);
 });
 
 test('function edit: names the helper that changed', async (t) => {
   const { project, root } = await storedProject(t);
   edit(project, 'math.js', 'return x * CONFIG.factor;', 'return x * CONFIG.factor + 1;');
   const out = await diff(t, project, root);
-  t.regex(out, /^total.*: changed since .* \(fingerprint [0-9a-f]{12} → [0-9a-f]{12}\)$/m);
+  t.regex(out, /^math\.js#total: changed since .* \(fingerprint [0-9a-f]{12} → [0-9a-f]{12}\)$/m);
   t.regex(out, /^ {2}- .*`scale`.*changed/m);
   t.notRegex(out, /CONFIG\.factor.*→/, 'the constant did not change');
 });
@@ -64,5 +64,5 @@ test('a function never stored says so', async (t) => {
   fs.mkdirSync(root);
   const r = await cli(['explain', 'math.js#total', '--diff', '--dir', root], { cwd: project });
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /^total.*: nothing stored yet/m);
+  t.regex(r.stdout, /^math\.js#total: nothing stored yet/m);
 });

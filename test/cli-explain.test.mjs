@@ -56,3 +56,20 @@ test('--dot prints a Graphviz digraph of the tree', async (t) => {
   t.regex(r.stdout, /label="function [^"]*scale\\nmath\.js:5:\d+\\n#[0-9a-f]{12}"/);
   t.regex(r.stdout.trim(), /\}$/);
 });
+
+test('an ES module: loaded with the --import preload; methods are found by Class.method', async (t) => {
+  const project = copyFixture('esm');
+  const all = await cli(['explain', 'app.js', '--json'], { cwd: project });
+  t.is(all.code, 0, all.stderr);
+  const names = JSON.parse(all.stdout).functions.map((f) => f.name);
+  t.is(names.length, 2, `each function once, even after a call at load: ${names}`);
+  t.true(names.some((n) => /work$/.test(n)));
+  t.true(names.some((n) => /area$/.test(n)));
+  const one = await cli(['explain', 'app.js#Shape.area'], { cwd: project });
+  t.is(one.code, 0, one.stderr);
+  t.regex(one.stdout, /area\s+app\.js:6:\d+/);
+  t.notRegex(one.stdout, /work/);
+  const work = await cli(['explain', 'app.js#work'], { cwd: project });
+  t.regex(work.stdout, /function\s+helper\s+util\.js:2:\d+/);
+  t.regex(work.stdout, /value\s+RATE\s+= 4/);
+});

@@ -2,7 +2,7 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, fingerprintOf, keyOf, loadStore, sleep, tempDir } from './fixtures/cli/helpers.mjs';
+import { cli, fingerprintOf, keyOf, loadStore, ramTempDir, sleep } from './fixtures/cli/helpers.mjs';
 import { meta } from './fixtures/cli/stores.mjs';
 
 const STALE = 30_000; // alpha, superseded fingerprint
@@ -14,7 +14,10 @@ const USED_BETA = 5_000;
 test('prune of 100,000 entries: stale versions, then least recently used down to --max-size', async (t) => {
   t.timeout(120_000);
   const Store = await loadStore();
-  const root = path.join(tempDir(), 'cache');
+  const scratch = ramTempDir();
+  t.teardown(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const root = path.join(scratch, 'cache');
+  t.log(`store in ${root}`);
   const store = Store.open(root);
   const oldFp = fingerprintOf('alpha v1');
   const newFp = fingerprintOf('alpha v2');

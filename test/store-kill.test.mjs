@@ -14,15 +14,17 @@ const KEYS = 3;
 /** Starts the writer, waits until it is writing, SIGKILLs it after a random delay. */
 async function killDuringWrites(root, round) {
   const child = spawn(process.execPath, [path.join(FIXTURES, 'kill-writer.mjs'), root, String(round)]);
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal)));
-  await new Promise((resolve, reject) => {
-    child.stdout.once('data', resolve);
-    child.once('error', reject);
-    child.once('exit', () => reject(new Error('writer exited before it started')));
-  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+  const started = new Promise((resolve) => child.stdout.once('data', resolve));
+  const early = await Promise.race([started.then(() => undefined), exited]);
+  if (early !== undefined) throw new Error(`writer ended before it started writing: ${JSON.stringify(early)}`);
   await delay(5 + ((round * 37) % 60));
   child.kill('SIGKILL');
-  return exited;
+  const end = await exited;
+  if (end.signal !== 'SIGKILL') throw new Error(`writer ended on its own: ${JSON.stringify(end)}`);
+  return end.signal;
 }
 
 test(`SIGKILL during 20 MB writes, ${ROUNDS} times: every read is the right value or a miss, never a partial entry`, async (t) => {

@@ -139,6 +139,7 @@ export function registerAttach(program: Command, out: Output): void {
   program
     .command('attach')
     .argument('<host:port>', 'inspector address of a Node process started with --inspect (e.g. 127.0.0.1:9229)')
+    .summary('cached functions of a running process, live')
     .description('show the cached functions of a running process, with fingerprints and live hit/miss counts')
     .option(DIR_FLAG, 'also show entries and size stored under this cache root')
     .option('--json', 'machine-readable output')

@@ -30,6 +30,7 @@ export function registerClear(program: Command, out: Output): void {
   program
     .command('clear')
     .argument('[name]', 'only this function (as shown by smartcache ls)')
+    .summary("remove all entries, or one function's")
     .description('remove all cached entries, or those of one function')
     .option(DIR_FLAG, DIR_HELP)
     .action((name: string | undefined, options: DirOption) => runClear(name, options, out));

@@ -83,8 +83,21 @@ function explainOne(seen: Seen, file: string): ExplainedFunction {
   return { name: seen.info.name, aliases: aliasesOf(seen), file, fingerprint, explanation };
 }
 
+/** `total`, `file.js#total`, `Shape.area` and `Shape#area` all name `file.js#Shape#area`-style identities. */
 function matches(seen: Seen, filter: string | undefined): boolean {
-  return filter === undefined || seen.info.name === filter || aliasesOf(seen).includes(filter);
+  if (filter === undefined || seen.info.name === filter || aliasesOf(seen).includes(filter)) return true;
+  const dotted = (name: string): string => name.replace(/#/g, '.');
+  return dotted(seen.info.name).endsWith(`.${dotted(filter)}`);
+}
+
+/**
+ * One per identity: the preload registers a lazy stand-in at load and, on the first call, the
+ * real wrapper it delegates to; both carry the same name, and the first one answers for both.
+ */
+function firstPerName(all: readonly Seen[]): Seen[] {
+  const byName = new Map<string, Seen>();
+  for (const s of all) if (!byName.has(s.info.name)) byName.set(s.info.name, s);
+  return [...byName.values()];
 }
 
 async function load(target: string): Promise<void> {
@@ -105,7 +118,7 @@ async function main(): Promise<ChildResult> {
     stop();
   }
   const wanted = realpath(target);
-  const own = seen.filter((s) => s.origin !== undefined && realpath(s.origin) === wanted);
+  const own = firstPerName(seen.filter((s) => s.origin !== undefined && realpath(s.origin) === wanted));
   const file = projectRelative(wanted);
   return {
     ok: true,

@@ -50,6 +50,8 @@ export function runExplainChild(target: string, filter: string | undefined, warn
     relayWarnings(child.stderr ?? '', warn);
     if (fs.existsSync(resultFile)) return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as ChildResult;
     if (child.error !== undefined) throw usageError(`cannot explain ${target}: ${child.error.message}`);
+    if (child.status === 0) return { ok: false, error: `cannot explain ${target}: the file ended the process while loading (process.exit at top level?)` };
+    if (child.signal === 'SIGTERM') return { ok: false, error: `cannot explain ${target}: loading it did not finish within ${CHILD_TIMEOUT_MS / 1000} s` };
     const why = lastErrorLine(child.stderr ?? '') ?? `exit code ${String(child.status ?? child.signal)}`;
     return { ok: false, error: `cannot load ${target}: ${why}` };
   } finally {

@@ -4,11 +4,13 @@ import { shortHash } from './format';
 import type { Style } from './output';
 
 function describe(node: DependencyNode, style: Style): string {
-  const parts = [style.dim(node.kind), node.kind === 'dynamic' ? style.red(node.name) : style.bold(node.name)];
-  if (node.preview !== undefined) parts.push(`= ${node.preview}`);
+  const dynamic = node.kind === 'dynamic';
+  const parts = [style.dim(node.kind), dynamic ? style.red(node.name) : style.bold(node.name)];
+  // A dynamic node's preview is the analyser's warning text: the flag below says it shorter.
+  if (node.preview !== undefined && !dynamic) parts.push(`= ${node.preview}`);
   if (node.location !== undefined) parts.push(style.cyan(node.location));
-  parts.push(style.dim(shortHash(node.hash)));
-  if (node.kind === 'dynamic') parts.push(style.red('[dynamic: not followed]'));
+  if (node.hash !== '') parts.push(style.dim(shortHash(node.hash)));
+  if (dynamic) parts.push(style.red('[dynamic: not followed]'));
   return parts.join('  ');
 }
 
@@ -23,7 +25,8 @@ export function renderTree(explanation: Explanation, style: Style): string[] {
   };
   walk(explanation.root, '');
   if (explanation.dynamic.length > 0) {
-    lines.push(style.red(`dynamic dependencies (explain cannot see what they reach): ${explanation.dynamic.join(', ')}`));
+    lines.push(style.red('dynamic dependencies (explain cannot see what they reach; declare them with dependsOn):'));
+    for (const reason of explanation.dynamic) lines.push(style.red(`  - ${reason}`));
   }
   return lines;
 }

@@ -33,12 +33,23 @@ export interface DiffResult {
   readonly changes: readonly string[];
 }
 
-/** `src/a.js#fib` -> file and name; a path that exists as given wins (file names may hold '#'). */
+/**
+ * `src/a.js#fib` -> file and name. The file is the shortest prefix before a `#` that exists, so
+ * both `a.js#a.js#fib` (a full identity) and a file name holding `#` resolve.
+ */
 export function parseTarget(spec: string): { file: string; name?: string } {
-  const hash = spec.lastIndexOf('#');
-  if (hash <= 0 || fs.existsSync(spec)) return { file: spec };
-  const name = spec.slice(hash + 1);
-  return name === '' ? { file: spec.slice(0, hash) } : { file: spec.slice(0, hash), name };
+  if (fs.existsSync(spec)) return { file: spec };
+  let first: number | undefined;
+  for (let at = spec.indexOf('#'); at > 0; at = spec.indexOf('#', at + 1)) {
+    first ??= at;
+    if (fs.existsSync(spec.slice(0, at))) return split(spec, at);
+  }
+  return first === undefined ? { file: spec } : split(spec, first);
+}
+
+function split(spec: string, at: number): { file: string; name?: string } {
+  const name = spec.slice(at + 1);
+  return name === '' ? { file: spec.slice(0, at) } : { file: spec.slice(0, at), name };
 }
 
 function checkFile(file: string): string {
@@ -144,6 +155,7 @@ export function registerExplain(program: Command, out: Output): void {
   program
     .command('explain')
     .argument('<file>', 'a source file, optionally with #name to pick one function (src/math.js#scale)')
+    .summary("dependency tree and fingerprint of a file's annotated functions")
     .description("show the dependency tree and fingerprint of a file's annotated functions (loaded in a child process with the preload)")
     .option(DIR_FLAG, DIR_HELP)
     .option('--diff', 'name what changed since the fingerprint last stored in the cache')

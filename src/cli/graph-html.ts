@@ -61,7 +61,7 @@ function legend(): string {
 
 function section(f: ExplainedFunction): string {
   const layout = layoutTree(f.explanation.root);
-  const dynamic = f.explanation.dynamic.length === 0 ? '' : `<p class="warn">dynamic dependencies (not followed): ${f.explanation.dynamic.map(escapeXml).join(', ')}</p>`;
+  const dynamic = f.explanation.dynamic.length === 0 ? '' : `<p class="warn">dynamic dependencies (not followed):</p><ul class="warn">${f.explanation.dynamic.map((d) => `<li>${escapeXml(d)}</li>`).join('')}</ul>`;
   const omitted = layout.omitted === 0 ? '' : `<p class="warn">${layout.omitted} more nodes not drawn</p>`;
   return `<section><h2>${escapeXml(f.name)}</h2><p class="meta">${escapeXml(f.explanation.root.location ?? f.file)} · fingerprint <code>${escapeXml(f.fingerprint)}</code></p>${dynamic}${omitted}<div class="graph">${graphSvg(layout)}</div></section>`;
 }

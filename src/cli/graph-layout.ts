@@ -42,10 +42,12 @@ export const MAX_NODES = 1500;
 
 /** The text of a node box: what it is, where it is, and the start of its hash. */
 export function nodeLines(node: DependencyNode): string[] {
-  const head = `${node.kind} ${node.name}${node.preview === undefined ? '' : ` = ${node.preview}`}`;
+  const dynamic = node.kind === 'dynamic';
+  const head = `${node.kind} ${node.name}${node.preview === undefined || dynamic ? '' : ` = ${node.preview}`}`;
   const lines = [truncate(head, 60)];
   if (node.location !== undefined) lines.push(truncate(node.location, 60));
-  lines.push(shortHashOf(node.hash));
+  if (node.hash !== '') lines.push(shortHashOf(node.hash));
+  if (dynamic) lines.push('not followed');
   return lines;
 }
 

@@ -77,6 +77,7 @@ export function runLs(options: LsOptions, out: Output): void {
 export function registerLs(program: Command, out: Output): void {
   program
     .command('ls')
+    .summary('list cached functions with versions, entries and size')
     .description('list cached functions: fingerprints (current and older), entries, size, last use, hits, time saved')
     .option(DIR_FLAG, DIR_HELP)
     .option('--json', 'machine-readable output')

@@ -49,6 +49,20 @@ export function buildProgram(out: Output): Command {
   registerPrune(program, out);
   registerStats(program, out);
   registerAttach(program, out);
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  smartcache ls
+  smartcache explain src/report.js#build --diff
+  smartcache explain src/report.js --html graph.html
+  smartcache prune --max-size 1G --older-than 30d
+  smartcache attach 127.0.0.1:9229
+
+Every command takes --dir <path>; the default root is SMARTCACHE_DIR, else
+node_modules/.cache/smartcache of the nearest package.json, else ./.smartcache.
+Output has no colours when it is not a terminal or when NO_COLOR is set.`,
+  );
   return program;
 }
 

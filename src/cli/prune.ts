@@ -168,6 +168,7 @@ function versionsArg(value: string): number {
 export function registerPrune(program: Command, out: Output): void {
   program
     .command('prune')
+    .summary('evict stale, expired and least recently used entries')
     .description('evict entries of fingerprints no longer current and expired entries, then entries unused for --older-than, then the least recently used until the cache fits --max-size')
     .option(DIR_FLAG, DIR_HELP)
     .option('--max-size <size>', 'keep at most this much, evicting least recently used first (e.g. 500M, 1G)', sizeArg)

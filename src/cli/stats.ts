@@ -100,6 +100,7 @@ export function runStats(options: StatsOptions, out: Output): void {
 export function registerStats(program: Command, out: Output): void {
   program
     .command('stats')
+    .summary('hits, misses, time saved and size, by function')
     .description('hits, misses, time saved, overhead and size, by function; flags functions where caching costs more than it saves')
     .option(DIR_FLAG, DIR_HELP)
     .option('--json', 'machine-readable output')

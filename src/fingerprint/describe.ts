@@ -32,6 +32,8 @@ export interface FunctionDetails {
   readonly site: FunctionSite | undefined;
   readonly scopes: readonly ScopeSnapshot[];
   readonly bound: BoundParts | undefined;
+  /** Set when the scopes were taken from a sibling top-level function of this CommonJS file. */
+  readonly moduleFile?: string;
 }
 
 function scopeType(description: string): ScopeType {
@@ -107,7 +109,7 @@ function boundOf(values: readonly unknown[]): BoundParts | undefined {
  * each, then a single call that brings every `[[Scopes]]` list (and bound parts) back at once.
  */
 export function describeFunctions(fns: readonly Function[]): Map<Function, FunctionDetails> {
-  prefetchRemoteIds(fns);
+  if (fns.length > 1) prefetchRemoteIds(fns);
   const internals = fns.map((fn) => {
     const props = post<PropertiesAnswer>('Runtime.getProperties', { objectId: remoteIdOf(fn), ownProperties: true, nonIndexedPropertiesOnly: true });
     return props.internalProperties ?? [];

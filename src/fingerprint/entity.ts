@@ -7,6 +7,7 @@
  * Nothing in `own` or in a label may depend on the process or the machine: no script ids, no
  * absolute paths, no object identities. `site` and `file` are for display only.
  */
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { types } from 'node:util';
 import type { FunctionSite } from './describe';
@@ -30,6 +31,8 @@ export interface Entity {
   file?: string;
   /** The live function, for `explain` to find a location the walk did not need. */
   fn?: Function;
+  /** Its code reads `this` or `super` (then a memo per holder applies). */
+  usesThis?: boolean;
   edges: Edge[];
   /** Set until the builder has filled `own` and `edges`. */
   pending?: () => void;
@@ -46,8 +49,13 @@ export interface Entity {
   volatile?: boolean;
 }
 
+type OneShotHash = (algorithm: string, data: string, encoding: 'hex') => string;
+// `crypto.hash` (Node >= 20.12) hashes a string in one call, ~3x faster than createHash for the
+// short texts the walk hashes by the thousand; older Node 20 releases use createHash.
+const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
+
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot !== undefined ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }
 
 /** A per-process random salt: a fingerprint that contains it can never match another run's. */

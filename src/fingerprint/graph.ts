@@ -13,8 +13,10 @@ import { analyzeFunction, type FunctionAnalysis } from './analyze';
 import { builtinName, isNativeFunction } from './builtins';
 import { addDynamic, encodePrimitive, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
 import { expandFunction } from './functions';
-import { describeFunctions, type FunctionDetails } from './describe';
+import { describeFunctions, type FunctionDetails, type ScopeSnapshot } from './describe';
+import { prefetchRemoteIds } from './inspector';
 import { moduleOf, isNamespace, type ModuleInfo } from './modules';
+import { isTopLevelFunction } from './toplevel';
 import { isRequireFunction, needsScopes } from './references';
 import { expandObject, expandModule, moduleView } from './values';
 import { unwrap } from '../registry';
@@ -44,8 +46,12 @@ export interface Builder {
   /** Memoized view of a module object restricted to the member paths used. */
   moduleView(value: object, paths: ReadonlyArray<ReadonlyArray<string>>, info: ModuleInfo | undefined): Entity;
   relativize(text: string): string;
-  /** Location and scopes of `fn`, inspected together with every function queued so far. */
+  /** Location and scopes of `fn` (from the inspector, or from its module when it is top-level). */
   details(fn: Function): FunctionDetails;
+  /** The inspector's own answer for `fn`, never the module shortcut. */
+  describeNow(fn: Function): FunctionDetails;
+  /** Scopes of a function known to sit at the top level of CommonJS `file`: its module's. */
+  noteModuleScopes(file: string, scopes: readonly ScopeSnapshot[]): void;
 }
 
 let plainFunctions = new WeakMap<Function, Entity>();
@@ -96,6 +102,8 @@ export class GraphBuilder implements Builder {
   private readonly queue: Entity[] = [];
   private wantIds: Function[] = [];
   private readonly described = new Map<Function, FunctionDetails>();
+  /** CommonJS file -> the scopes of its top-level functions (module scope, then global). */
+  private readonly moduleScopes = new Map<string, readonly ScopeSnapshot[]>();
   private modulesChecked = false;
   readonly created: Entity[] = [];
 
@@ -124,16 +132,48 @@ export class GraphBuilder implements Builder {
   }
 
   details(fn: Function): FunctionDetails {
-    let found = this.described.get(fn);
+    let found = this.described.get(fn) ?? this.fromModule(fn);
     if (found === undefined) {
-      // Breadth-first expansion keeps the queue wide: one batch serves a whole level.
-      const batch = this.wantIds.filter((f) => !this.described.has(f));
-      if (!batch.includes(fn)) batch.push(fn);
+      // One function at a time: once it is inspected, its top-level siblings borrow its scopes
+      // and need no inspector call at all. Remote ids are still taken in one batch for the
+      // queued functions no known module binds (breadth-first keeps that batch wide).
+      prefetchRemoteIds(this.wantIds.filter((f) => !this.described.has(f) && this.moduleOfBinding(f) === undefined));
       this.wantIds = [];
-      for (const [f, d] of describeFunctions(batch)) this.described.set(f, d);
-      found = this.described.get(fn) as FunctionDetails;
+      found = describeFunctions([fn]).get(fn) as FunctionDetails;
     }
+    this.described.set(fn, found);
     return found;
+  }
+
+  describeNow(fn: Function): FunctionDetails {
+    const found = describeFunctions([fn]).get(fn) as FunctionDetails;
+    this.described.set(fn, found);
+    return found;
+  }
+
+  noteModuleScopes(file: string, scopes: readonly ScopeSnapshot[]): void {
+    if (!this.moduleScopes.has(file)) this.moduleScopes.set(file, scopes);
+  }
+
+  /** The file whose module scope binds `fn` under its own name, if any is known. */
+  private moduleOfBinding(fn: Function): string | undefined {
+    const name = nameOf(fn);
+    if (name === '') return undefined;
+    for (const [file, scopes] of this.moduleScopes) {
+      const object = (scopes[0] as ScopeSnapshot).object;
+      if (Object.prototype.hasOwnProperty.call(object, name) && object[name] === fn) return file;
+    }
+    return undefined;
+  }
+
+  /**
+   * A top-level function of a CommonJS module whose scopes are known (toplevel.ts says when):
+   * it shares them, so the inspector is not asked (most of a fingerprint's cost).
+   */
+  private fromModule(fn: Function): FunctionDetails | undefined {
+    const file = this.moduleOfBinding(fn);
+    if (file === undefined || !isTopLevelFunction(file, nameOf(fn), Function.prototype.toString.call(fn))) return undefined;
+    return { site: undefined, scopes: this.moduleScopes.get(file) as readonly ScopeSnapshot[], bound: undefined, moduleFile: file };
   }
 
   moduleInfo(value: object): ModuleInfo | undefined {
@@ -155,13 +195,14 @@ export class GraphBuilder implements Builder {
     const mod = this.moduleInfo(fn);
     if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
     const analysis = isNativeFunction(fn) ? undefined : analysisOf(fn);
-    const held = holder !== undefined && analysis !== undefined && !(analysis instanceof Error) && usesThis(analysis);
+    const readsThis = analysis !== undefined && !(analysis instanceof Error) && usesThis(analysis);
+    const held = holder !== undefined && readsThis;
     if (held) {
       const byHolder = heldFunctions.get(fn);
       const e = byHolder?.get(holder);
       if (e !== undefined) return e;
     }
-    const e: Entity = { kind: 'function', name: nameOf(fn), own: '', edges: [], fn };
+    const e: Entity = { kind: 'function', name: nameOf(fn), own: '', edges: [], fn, usesThis: readsThis };
     if (held) {
       let byHolder = heldFunctions.get(fn);
       if (byHolder === undefined) heldFunctions.set(fn, (byHolder = new WeakMap()));
@@ -182,8 +223,11 @@ export class GraphBuilder implements Builder {
   /** A memoized plain entity serves any holder unless its code uses `this`. */
   private needsHolder(memo: Entity, holder: object | undefined): boolean {
     if (holder === undefined || memo.fn === undefined) return false;
-    const analysis = isNativeFunction(memo.fn) ? undefined : analysisOf(memo.fn);
-    return analysis !== undefined && !(analysis instanceof Error) && usesThis(analysis);
+    if (memo.usesThis === undefined) {
+      const analysis = isNativeFunction(memo.fn) ? undefined : analysisOf(memo.fn);
+      memo.usesThis = analysis !== undefined && !(analysis instanceof Error) && usesThis(analysis);
+    }
+    return memo.usesThis;
   }
 
   packageLeaf(pkg: string): Entity {

@@ -37,9 +37,9 @@ function index(): void {
     if ((typeof exports !== 'object' && typeof exports !== 'function') || exports === null) continue;
     const info = infoFor(file);
     if (!byExports.has(exports)) byExports.set(exports, info);
-    // A package's members are its identity too (`const { debounce } = require('lodash')`). A
+    // A package's functions are its identity too (`const { debounce } = require('lodash')`). A
     // project module's members are walked as the values they are, so they are not listed.
-    if (info.kind === 'package' && typeof exports === 'object') indexMembers(exports, info);
+    if (info.kind === 'package') indexMembers(exports, info);
   }
 }
 
@@ -48,7 +48,8 @@ function indexMembers(exports: object, info: ModuleInfo): void {
     const d = Object.getOwnPropertyDescriptor(exports, key);
     if (d === undefined || !('value' in d)) continue;
     const v: unknown = d.value;
-    if ((typeof v === 'function' || (typeof v === 'object' && v !== null)) && !byExports.has(v)) byExports.set(v, info);
+    // Functions and classes only: an exported object may be a container the program fills.
+    if (typeof v === 'function' && !byExports.has(v)) byExports.set(v, info);
   }
 }
 

@@ -15,6 +15,7 @@ import { isNamespace } from './modules';
 import { isPackageFile, packageIdentity } from './packages';
 import { followPath, pathLabel } from './paths';
 import { scriptInfo, type ScriptInfo } from './scripts';
+import { isTopLevelFunction } from './toplevel';
 
 const NOT_NAMES = new Set(['this', 'super', 'new.target']);
 
@@ -267,6 +268,36 @@ function receiverEdges(b: Builder, e: Entity, refs: readonly Reference[], holder
  * Resolves `analysis.references` of `fn` into edges of `e`. Returns false when `fn` turned out
  * to be Node's or a package's code (then `e` is that identity and nothing else applies).
  */
+/**
+ * Where the code comes from. Code with no scope but the global ones (`new Function`, a classic
+ * script's top level) has no module to come from: it is walked without learning its url. A
+ * top-level function of a project CommonJS module lends its scopes to its siblings.
+ */
+function originOf(b: Builder, fn: Function, details: FunctionDetails): ScriptInfo | undefined {
+  if (details.moduleFile !== undefined) return { origin: 'project', file: details.moduleFile };
+  const scoped = details.scopes.filter((s) => s.type !== 'global' && s.type !== 'script');
+  if (details.site === undefined || scoped.length === 0) return undefined;
+  const esModule = scoped.some((s) => s.type === 'module');
+  const info = scriptInfo(details.site.scriptId, esModule);
+  const first = scoped[0] as ScopeSnapshot;
+  const name = nameOf(fn);
+  if (
+    info.origin === 'project' &&
+    info.file !== undefined &&
+    !esModule &&
+    scoped.length === 1 &&
+    details.scopes[0] === first &&
+    first.type === 'closure' &&
+    require.cache[info.file] !== undefined &&
+    Object.prototype.hasOwnProperty.call(first.object, name) &&
+    first.object[name] === fn &&
+    isTopLevelFunction(info.file, name, Function.prototype.toString.call(fn))
+  ) {
+    b.noteModuleScopes(info.file, details.scopes);
+  }
+  return info;
+}
+
 /** True when resolving the code's names needs its scopes (the inspector). */
 export function needsScopes(analysis: FunctionAnalysis): boolean {
   return analysis.references.some((r) => !NOT_NAMES.has(r.name)) || analysis.dynamic.includes('eval') || analysis.requires.length > 0;
@@ -280,13 +311,14 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     if (!isClass) receiverEdges(b, e, analysis.references, holder);
     return true;
   }
-  const details = b.details(fn);
+  let details = b.details(fn);
+  // Scopes borrowed from the module must explain every name; if one is found nowhere, the
+  // inspector decides after all.
+  if (details.moduleFile !== undefined && !names.every((r) => findBinding(details.scopes, r.name).found || globalDescriptor(r.name) !== undefined)) {
+    details = b.describeNow(fn);
+  }
   e.site = details.site;
-  // Code with no scope but the global ones (`new Function`, a classic script's top level) has
-  // no module to come from: walk it without paying to learn its script's url.
-  const scoped = details.scopes.some((s) => s.type !== 'global' && s.type !== 'script');
-  const esModule = details.scopes.some((s) => s.type === 'module');
-  const info = details.site === undefined || !scoped ? undefined : scriptInfo(details.site.scriptId, esModule);
+  const info = originOf(b, fn, details);
   if (info !== undefined && (info.origin === 'node' || info.origin === 'package')) {
     foreignEdges(b, e, fn, info, details);
     return false;

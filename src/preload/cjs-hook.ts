@@ -5,6 +5,7 @@
  */
 import Module from 'node:module';
 import { addHook } from 'pirates';
+import { warnOnce } from '../warn';
 import { hasMarker, isTypeScript, isUserFile } from './filter';
 
 const BASE_EXTENSIONS = ['.js', '.cjs'];
@@ -18,8 +19,14 @@ function rewrite(code: string, filename: string): string {
   // Cheap test first: the parser is only loaded for files with a marker (or TypeScript, whose
   // comments the transpiler may have dropped: transform re-reads the original).
   if (!hasMarker(code) && !isTypeScript(filename)) return code;
-  transform ??= (require('./transform') as typeof import('./transform')).transformSource;
-  return transform(code, filename, 'commonjs') ?? code;
+  try {
+    transform ??= (require('./transform') as typeof import('./transform')).transformSource;
+    return transform(code, filename, 'commonjs') ?? code;
+  } catch (error) {
+    // Fail open: whatever went wrong here, the user's module loads as written.
+    warnOnce('smartcache/register', 'the require hook failed; files load unchanged', error);
+    return code;
+  }
 }
 
 export function installRequireHook(): () => void {

@@ -7,6 +7,7 @@
  */
 import Module from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { warnOnce } from '../warn';
 import { hasMarker, isTypeScript, isUserFile } from './filter';
 import type { ModuleFormat } from './parse';
 
@@ -40,7 +41,17 @@ function asJavaScript(format: string, text: string): { format: ModuleFormat; tex
 type Transform = typeof import('./transform').transformSource;
 let transform: Transform | undefined;
 
+/** `result`, or a copy with the rewritten source; never throws (a broken hook must not break the program). */
 export function rewriteLoaded(url: string, result: LoadResult): LoadResult {
+  try {
+    return rewrite(url, result);
+  } catch (error) {
+    warnOnce('smartcache/register', 'the import hook failed; files load unchanged', error);
+    return result;
+  }
+}
+
+function rewrite(url: string, result: LoadResult): LoadResult {
   if (!url.startsWith('file:') || result.source === null || result.source === undefined || typeof result.format !== 'string') return result;
   const filename = fileURLToPath(url);
   if (!isUserFile(filename)) return result;

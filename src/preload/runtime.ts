@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import type { CacheOptions } from '../options';
 import { findProjectRoot, projectRelative } from '../project';
-import { registerWrapper } from '../registry';
+import { registerWrapper, type WrappedInfo } from '../registry';
 import { warnOnce } from '../warn';
 import { withCompileCache } from './compile-cache';
 import { displayPath } from './filter';
@@ -47,7 +47,7 @@ const METHODS = ['clear', 'fingerprint', 'explain', 'has', 'delete', 'refresh'] 
  * registered as a wrapper of `fn`, so fingerprints see through it (a recursive function reaching
  * its own name finds itself, a cycle) exactly as through the cache layer's own wrapper.
  */
-function lazyCached(fn: Function, name: string, build: () => Function): Function {
+function lazyCached(fn: Function, info: WrappedInfo, build: () => Function): Function {
   let real: Function | undefined;
   const target = (): Function => (real ??= build());
   const standIn = function (this: unknown, ...args: unknown[]): unknown {
@@ -68,7 +68,7 @@ function lazyCached(fn: Function, name: string, build: () => Function): Function
       },
     });
   }
-  registerWrapper(standIn, { original: fn, name });
+  registerWrapper(standIn, info);
   return standIn;
 }
 
@@ -86,7 +86,8 @@ function wrapFunction(fn: unknown, file: string, relFile: string, spec: SiteSpec
       return fn;
     }
   };
-  return lazyCached(fn, options.name ?? `${relFile}#${qualifiedName}`, build);
+  const name = options.name ?? `${relFile}#${qualifiedName}`;
+  return lazyCached(fn, { original: fn, name, site: { file, line, qualifiedName } }, build);
 }
 
 function replaceMethod(holder: unknown, key: string, file: string, relFile: string, spec: SiteSpec): void {

@@ -7,7 +7,7 @@ import { withCompileCache } from './compile-cache';
 import { hasMarker, isTypeScript, isUserFile } from './filter';
 import type { ModuleFormat } from './parse';
 import { REWRITTEN_MARK } from './plan';
-import { readTransformed, replayWarnings, transformKey, writeTransformed } from './transform-cache';
+import { readTransformed, replayWarnings, transformInput, writeTransformed } from './transform-cache';
 
 /** The original of a TypeScript file whose text reached us transpiled (and maybe without comments). */
 function readOriginal(filename: string, code: string): string | undefined {
@@ -28,8 +28,8 @@ export function transformSource(code: string, filename: string, format: ModuleFo
   if (!isUserFile(filename) || code.includes(REWRITTEN_MARK)) return undefined;
   const original = readOriginal(filename, code);
   if (!hasMarker(code) && (original === undefined || !hasMarker(original))) return undefined;
-  const key = transformKey(code, original, format);
-  const stored = readTransformed(filename, format, key);
+  const input = transformInput(filename, format, code, original);
+  const stored = readTransformed(input);
   if (stored !== undefined) {
     replayWarnings(filename, stored);
     return stored.code;
@@ -37,6 +37,6 @@ export function transformSource(code: string, filename: string, format: ModuleFo
   rewrite ??= withCompileCache(() => require('./rewrite') as typeof import('./rewrite')).rewriteSource;
   const result = rewrite(code, filename, format, original);
   replayWarnings(filename, result);
-  writeTransformed(filename, format, key, result);
+  writeTransformed(input, result);
   return result.code;
 }
