@@ -115,7 +115,7 @@ async function run({ quick = false } = {}) {
   const node = process.execPath;
   // bench/preload.js holds the start-up target with its own >= 15 runs; here start-up is the
   // reference of the whole-program ratios, and the quick run keeps it short.
-  const runs = quick ? 9 : 21;
+  const runs = quick ? 7 : 21;
   const rows = [];
   const notes = [];
 
@@ -131,7 +131,7 @@ async function run({ quick = false } = {}) {
   );
   const bareMs = median(start.bare);
   const preloadMs = median(start.preload);
-  const rssRuns = quick ? 5 : 7;
+  const rssRuns = quick ? 3 : 7;
   const rss = { bare: [], preload: [] };
   for (let r = 0; r < rssRuns; r++) {
     status(`headline: RSS with and without the preload, run ${r + 1}/${rssRuns}`);
@@ -153,7 +153,7 @@ async function run({ quick = false } = {}) {
   if (quick) notes.push(`quick mode: the fib(${FIB_N}) fixture is left to bench/preload.js (the full run measures it here too)`);
   else programs.push({ label: `naive fib(${FIB_N}) fixture`, short: `fib(${FIB_N})`, entry: FIB, args: [String(FIB_N)], runs: 15 });
   const demo = findDemo();
-  if (demo) programs.push({ label: `demo ${rel(demo)}`, short: 'demo', entry: demo, args: [], runs: quick ? 5 : 11, target: '≤ 1.5×' });
+  if (demo) programs.push({ label: `demo ${rel(demo)}`, short: 'demo', entry: demo, args: [], runs: quick ? 3 : 11, target: '≤ 1.5×' });
   else notes.push(`the demo program is not in examples/ (looked for ${DEMO_CANDIDATES.join(', ')}; BENCH_DEMO=<file> overrides)`);
 
   for (const p of programs) {
@@ -162,7 +162,7 @@ async function run({ quick = false } = {}) {
       cached: `SMARTCACHE_DIR=$DIR node ${preloadArgs(p.entry, `./${reg}`).join(' ')} ${[rel(p.entry), ...p.args].join(' ')}`,
     };
     try {
-      const m = measureProgram({ label: p.short, entry: p.entry, args: p.args, register, runs: p.runs, uncachedRuns: quick ? 3 : 5, bare: start.bare });
+      const m = measureProgram({ label: p.short, entry: p.entry, args: p.args, register, runs: p.runs, uncachedRuns: quick ? 2 : 5, bare: start.bare });
       const panel = `Whole process: ${p.label} (ms, median)`;
       bareRow.chart.push({ panel, label: 'node -e 0', ref: true });
       preloadRow.chart.push({ panel, label: 'node --require register -e 0' });

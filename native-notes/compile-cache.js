@@ -7,8 +7,9 @@
 //        v8cc-global   v8-compile-cache-lib installed for the whole process (its README usage)
 //        builtin       module.enableCompileCache() (Node 22.1+; skipped where missing)
 //   B. whole-process time of the second cached run of an annotated naive fib(40) under
-//      `--require smartcache/register`, with the preload's compile cache on and off
-//      (DISABLE_V8_COMPILE_CACHE=1 / NODE_DISABLE_COMPILE_CACHE=1, the libraries' own switches).
+//      `--require smartcache/register`: as shipped; with v8-compile-cache-lib installed for the
+//      whole process first (a preload of its own); and, where Node has it, with the built-in cache
+//      that register turns on switched off (NODE_DISABLE_COMPILE_CACHE=1, Node's own switch).
 // Runs are interleaved (A B C A B C ...) and medians reported, the machine being shared and noisy;
 // CPU time (user + system, process.cpuUsage) is reported beside wall time because it moves much
 // less when other processes compete for the cores.
@@ -81,14 +82,16 @@ fs.writeFileSync(path.join(tmp, 'package.json'), '{"name":"compile-cache-note","
 fs.mkdirSync(path.join(tmp, 'node_modules'));
 fs.symlinkSync(ROOT, path.join(tmp, 'node_modules', 'smartcache'), 'dir');
 fs.copyFileSync(path.join(ROOT, 'bench', 'fixtures', 'fib.js'), path.join(tmp, 'fib.js'));
+const V8CC_PRELOAD = path.join(tmp, 'v8cc-preload.js');
+fs.writeFileSync(V8CC_PRELOAD, `require(${JSON.stringify(path.join(ROOT, 'node_modules', 'v8-compile-cache-lib'))}).install({ cacheDir: ${JSON.stringify(path.join(tmp, 'v8cc-whole'))} });\n`);
 const fibArgs = ['--require', 'smartcache/register', 'fib.js', '40'];
 const cacheEnv = { SMARTCACHE_DIR: path.join(tmp, 'store') };
-const off = { ...cacheEnv, DISABLE_V8_COMPILE_CACHE: '1', NODE_DISABLE_COMPILE_CACHE: '1' };
 time(fibArgs, cacheEnv); // first cached run: fills the result cache
 const whole = interleave([
   { label: 'bare node -e 0', run: () => time(['-e', '0']) },
-  { label: 'compile cache off', run: () => time(fibArgs, off) },
-  { label: 'compile cache on', run: () => time(fibArgs, cacheEnv) },
+  { label: 'as shipped', run: () => time(fibArgs, cacheEnv) },
+  { label: '+ v8cc (whole process)', run: () => time(['--require', V8CC_PRELOAD, ...fibArgs], cacheEnv) },
+  ...(hasBuiltin ? [{ label: 'built-in cache off', run: () => time(fibArgs, { ...cacheEnv, NODE_DISABLE_COMPILE_CACHE: '1' }) }] : []),
 ]);
 
 const f = (m) => `wall ${m.wall.toFixed(1).padStart(6)} ms   cpu ${m.cpu.toFixed(1).padStart(6)} ms`;
@@ -97,4 +100,4 @@ console.log('A. loading dist/cache.js + dist/preload/rewrite.js (in-process)');
 for (const [k, v] of Object.entries(load)) console.log(`   ${k.padEnd(14)} ${f(v)}`);
 if (!hasBuiltin) console.log('   builtin        (module.enableCompileCache does not exist on this Node)');
 console.log('B. second cached run of fib(40), whole process');
-for (const [k, v] of Object.entries(whole)) console.log(`   ${k.padEnd(18)} ${f(v)}`);
+for (const [k, v] of Object.entries(whole)) console.log(`   ${k.padEnd(24)} ${f(v)}`);

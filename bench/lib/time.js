@@ -21,7 +21,7 @@ function benchEnv(extra = {}) {
  * Runs a command and returns its wall time in ms (spawn to exit, as a user at a shell sees it) and
  * its output. Throws with stderr when it exits non-zero, so a broken figure is never a fast one.
  */
-function runProcess(command, args, { env, cwd, timeoutMs = 600_000 } = {}) {
+function runProcess(command, args, { env, cwd, timeoutMs = 180_000 } = {}) {
   const t0 = now();
   const r = spawnSync(command, args, { env: env ?? benchEnv(), cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
   const ms = Number(now() - t0) / 1e6;

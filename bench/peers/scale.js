@@ -33,6 +33,22 @@ async function fill(dir, count, procs) {
   return median(done.map((d) => d.data.perCallNs));
 }
 
+/** RSS and JS heap held by `big` keys in the memory layer vs in a plain Map. */
+function memoryRows(rss, big, bigText, rssRuns, cmd) {
+  const mib = (b) => b / 1024 ** 2;
+  const scRss = median(rss.smartcache.map((d) => d.rssAdded));
+  const mapRss = median(rss.map.map((d) => d.rssAdded));
+  const scHeap = median(rss.smartcache.map((d) => d.heapAdded));
+  const mapHeap = median(rss.map.map((d) => d.heapAdded));
+  return [
+    { figure: `RSS added by a ${bigText}-key memory layer (after GC)`, command: `node --expose-gc bench/peers/child.js rss smartcache $DIR ${big}  (${rssRuns} runs)`, value: mib(scRss), unit: 'MiB', headline: true },
+    { figure: `  its JS heap after GC (${(scHeap / big).toFixed(0)} B per key)`, command: `node --expose-gc bench/peers/child.js rss smartcache $DIR ${big}  (${rssRuns} runs)`, value: mib(scHeap), unit: 'MiB' },
+    { figure: `RSS added by a plain Map of the same ${bigText} results (after GC)`, command: `node --expose-gc bench/peers/child.js rss map - ${big}  (${rssRuns} runs)`, value: mib(mapRss), unit: 'MiB' },
+    { figure: `  its JS heap after GC (${(mapHeap / big).toFixed(0)} B per key)`, command: `node --expose-gc bench/peers/child.js rss map - ${big}  (${rssRuns} runs)`, value: mib(mapHeap), unit: 'MiB' },
+    { figure: 'JS heap ratio: smartcache memory layer ÷ plain Map', command: cmd, value: scHeap / mapHeap, unit: '×' },
+  ];
+}
+
 async function run({ quick = false } = {}) {
   const big = quick ? 5_000 : 100_000;
   const bigText = big.toLocaleString('en-US');
@@ -55,8 +71,9 @@ async function run({ quick = false } = {}) {
     cold.large.push(runJson(process.execPath, child('cold', 'smartcache', large, READS, big / READS)).data.coldNs);
   }
 
+  // The memory figure is about 100,000 keys: the quick run (5,000 entries) leaves it out.
   const rss = { smartcache: [], map: [] };
-  const rssRuns = quick ? 1 : 3;
+  const rssRuns = quick ? 0 : 3;
   for (let r = 0; r < rssRuns; r++) {
     status(`scale: RSS of ${bigText} keys in memory, run ${r + 1}/${rssRuns}`);
     rss.smartcache.push(runJson(process.execPath, ['--expose-gc', ...child('rss', 'smartcache', large, big)]).data);
@@ -65,28 +82,19 @@ async function run({ quick = false } = {}) {
 
   const smallUs = median(cold.small) / 1e3;
   const largeUs = median(cold.large) / 1e3;
-  const mib = (b) => b / 1024 ** 2;
-  const scRss = median(rss.smartcache.map((d) => d.rssAdded));
-  const mapRss = median(rss.map.map((d) => d.rssAdded));
-  const scHeap = median(rss.smartcache.map((d) => d.heapAdded));
-  const mapHeap = median(rss.map.map((d) => d.heapAdded));
   const rows = [
     { figure: `fill: ${bigText} misses by 2 processes into one root, per call`, command: `node bench/peers/child.js fill smartcache $DIR 0 ${big / 2} (and ${big / 2} ${big}, at once)`, value: fillNs / 1e3, unit: 'µs', note: `${fillS.toFixed(0)} s in all` },
     { figure: 'cold hit, fresh process, store of 1,000 entries', command: `node bench/peers/child.js cold smartcache $DIR ${READS} 1  (${runs} fresh processes)`, value: smallUs, unit: 'µs' },
     { figure: `cold hit, fresh process, store of ${bigText} entries`, command: `node bench/peers/child.js cold smartcache $DIR ${READS} ${big / READS}  (${runs} fresh processes)`, value: largeUs, unit: 'µs' },
     { figure: `hit latency ratio: ${bigText} ÷ 1,000 entries`, command: cmd, value: largeUs / smallUs, unit: '×', target: '≤ 1.2×' },
-    { figure: `RSS added by a ${bigText}-key memory layer (after GC)`, command: `node --expose-gc bench/peers/child.js rss smartcache $DIR ${big}  (${rssRuns} runs)`, value: mib(scRss), unit: 'MiB', headline: !quick },
-    { figure: `  its JS heap after GC (${(scHeap / big).toFixed(0)} B per key)`, command: `node --expose-gc bench/peers/child.js rss smartcache $DIR ${big}  (${rssRuns} runs)`, value: mib(scHeap), unit: 'MiB' },
-    { figure: `RSS added by a plain Map of the same ${bigText} results (after GC)`, command: `node --expose-gc bench/peers/child.js rss map - ${big}  (${rssRuns} runs)`, value: mib(mapRss), unit: 'MiB' },
-    { figure: `  its JS heap after GC (${(mapHeap / big).toFixed(0)} B per key)`, command: `node --expose-gc bench/peers/child.js rss map - ${big}  (${rssRuns} runs)`, value: mib(mapHeap), unit: 'MiB' },
-    { figure: 'JS heap ratio: smartcache memory layer ÷ plain Map', command: cmd, value: scHeap / mapHeap, unit: '×' },
   ];
+  if (rssRuns > 0) rows.push(...memoryRows(rss, big, bigText, rssRuns, cmd));
   const notes = [
     `the ${bigText}-entry store is read at keys 0, ${big / READS}, ${(2 * big) / READS}, …: 1,000 keys spread over the whole store; the small store is read at keys 0…999`,
     'both stores were just written, so their files are in the OS page cache, as for every cold-hit figure of this run',
-    'RSS also keeps memory V8 and the allocator have not given back after the reads; the JS heap after GC is what the kept results and their keys occupy',
   ];
-  if (quick) notes.push(`quick mode: ${bigText} entries instead of 100,000`);
+  if (rssRuns > 0) notes.push('RSS also keeps memory V8 and the allocator have not given back after the reads; the JS heap after GC is what the kept results and their keys occupy');
+  if (quick) notes.push(`quick mode: ${bigText} entries instead of 100,000, and no memory figures`);
   return { rows, notes };
 }
 

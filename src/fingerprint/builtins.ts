@@ -134,9 +134,3 @@ export function builtinName(value: object): string | undefined {
   names ??= buildNames();
   return names.get(value);
 }
-
-/** True for functions implemented in C++ (`[native code]`): they have no source to walk. */
-export function isNativeFunction(fn: Function): boolean {
-  const text = Function.prototype.toString.call(fn);
-  return text.endsWith('{ [native code] }') && !text.startsWith('class');
-}

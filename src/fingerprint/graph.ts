@@ -10,7 +10,7 @@
  * them until the synchronous run that read them has ended.
  */
 import { analyzeFunction, type FunctionAnalysis } from './analyze';
-import { builtinName, isNativeFunction } from './builtins';
+import { builtinName } from './builtins';
 import { addDynamic, encodePrimitive, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
 import { expandFunction } from './functions';
 import { describeFunctions, type FunctionDetails, type ScopeSnapshot } from './describe';
@@ -194,7 +194,9 @@ export class GraphBuilder implements Builder {
     if (isRequireFunction(fn)) return this.builtin('require');
     const mod = this.moduleInfo(fn);
     if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
-    const analysis = isNativeFunction(fn) ? undefined : analysisOf(fn);
+    // analyze.ts recognizes native code itself (kind 'native'), from the same memoized text.
+    const analyzed = analysisOf(fn);
+    const analysis = !(analyzed instanceof Error) && analyzed.kind === 'native' ? undefined : analyzed;
     const readsThis = analysis !== undefined && !(analysis instanceof Error) && usesThis(analysis);
     const held = holder !== undefined && readsThis;
     if (held) {
@@ -224,8 +226,8 @@ export class GraphBuilder implements Builder {
   private needsHolder(memo: Entity, holder: object | undefined): boolean {
     if (holder === undefined || memo.fn === undefined) return false;
     if (memo.usesThis === undefined) {
-      const analysis = isNativeFunction(memo.fn) ? undefined : analysisOf(memo.fn);
-      memo.usesThis = analysis !== undefined && !(analysis instanceof Error) && usesThis(analysis);
+      const analysis = analysisOf(memo.fn);
+      memo.usesThis = !(analysis instanceof Error) && usesThis(analysis);
     }
     return memo.usesThis;
   }

@@ -3,19 +3,17 @@
  * over- and under-reports) to live values, innermost scope first: closure, block, module or
  * script scopes through the inspector, then the global object read directly.
  */
-import * as fs from 'node:fs';
-import { createRequire, isBuiltin } from 'node:module';
 import type { FunctionAnalysis, Reference } from './analyze';
 import { builtinName, GLOBAL_OBJECT_NAMES, isBuiltinGlobal } from './builtins';
 import { types } from 'node:util';
-import { addDynamic, addEdge, isObjectLike, leaf, nameOf, ownData, PROCESS_SALT, sha256, type Entity } from './entity';
+import { addDynamic, addEdge, isObjectLike, leaf, nameOf, ownData, type Entity } from './entity';
 import type { Builder } from './graph';
 import type { FunctionDetails, ScopeSnapshot } from './describe';
 import { isNamespace } from './modules';
-import { isPackageFile, packageIdentity } from './packages';
 import { followPath, pathLabel } from './paths';
-import { scriptInfo, type ScriptInfo } from './scripts';
-import { isTopLevelFunction } from './toplevel';
+import { originOf } from './origin';
+import { requireEdges } from './requires';
+import type { ScriptInfo } from './scripts';
 
 const NOT_NAMES = new Set(['this', 'super', 'new.target']);
 
@@ -128,7 +126,7 @@ export function valueEdges(b: Builder, e: Entity, label: string, value: unknown,
   pathEdges(b, e, value, ref.paths, (p, depth) => pathLabel(label, p, depth));
 }
 
-function globalDescriptor(name: string): PropertyDescriptor | undefined {
+export function globalDescriptor(name: string): PropertyDescriptor | undefined {
   for (let o: object | null = globalThis; o !== null; o = Object.getPrototypeOf(o) as object | null) {
     const d = Object.getOwnPropertyDescriptor(o, name);
     if (d !== undefined) return d;
@@ -169,48 +167,6 @@ function globalEdges(b: Builder, e: Entity, label: string, ref: Reference): void
     return;
   }
   if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, globalThis));
-}
-
-/**
- * `require('./x')` / `import('./x')` inside the function: the module the call returns counts
- * (loaded: by its exports; not loaded yet: by its file's bytes; a package: by name@version).
- */
-function requireEdges(b: Builder, e: Entity, specifiers: readonly string[], file: string | undefined): void {
-  for (const spec of specifiers) {
-    const label = `require(${JSON.stringify(spec)})`;
-    if (isBuiltin(spec)) {
-      addEdge(e, label, b.builtin(spec.startsWith('node:') ? spec : `node:${spec}`));
-      continue;
-    }
-    let resolved: string | undefined;
-    try {
-      resolved = file === undefined ? undefined : createRequire(file).resolve(spec);
-    } catch {
-      resolved = undefined;
-    }
-    if (resolved === undefined) {
-      addDynamic(e, `${label} cannot be resolved; every call misses`);
-      addEdge(e, label, leaf('dynamic', label, `unresolved:${PROCESS_SALT}`));
-      continue;
-    }
-    const loaded = require.cache[resolved];
-    if (loaded !== undefined) {
-      addEdge(e, label, b.entityOf(loaded.exports));
-      continue;
-    }
-    const pkg = isPackageFile(resolved) ? packageIdentity(resolved) : undefined;
-    if (pkg !== undefined) {
-      addEdge(e, label, leaf('package', pkg, `package:${pkg}`));
-      continue;
-    }
-    let content: string;
-    try {
-      content = sha256(fs.readFileSync(resolved, 'latin1'));
-    } catch {
-      content = `unreadable:${PROCESS_SALT}`;
-    }
-    addEdge(e, label, leaf('module', b.relativize(resolved), `file:${content}`));
-  }
 }
 
 /** Code from Node or an npm package: its identity, plus what its closure captured. */
@@ -268,36 +224,6 @@ function receiverEdges(b: Builder, e: Entity, refs: readonly Reference[], holder
  * Resolves `analysis.references` of `fn` into edges of `e`. Returns false when `fn` turned out
  * to be Node's or a package's code (then `e` is that identity and nothing else applies).
  */
-/**
- * Where the code comes from. Code with no scope but the global ones (`new Function`, a classic
- * script's top level) has no module to come from: it is walked without learning its url. A
- * top-level function of a project CommonJS module lends its scopes to its siblings.
- */
-function originOf(b: Builder, fn: Function, details: FunctionDetails): ScriptInfo | undefined {
-  if (details.moduleFile !== undefined) return { origin: 'project', file: details.moduleFile };
-  const scoped = details.scopes.filter((s) => s.type !== 'global' && s.type !== 'script');
-  if (details.site === undefined || scoped.length === 0) return undefined;
-  const esModule = scoped.some((s) => s.type === 'module');
-  const info = scriptInfo(details.site.scriptId, esModule);
-  const first = scoped[0] as ScopeSnapshot;
-  const name = nameOf(fn);
-  if (
-    info.origin === 'project' &&
-    info.file !== undefined &&
-    !esModule &&
-    scoped.length === 1 &&
-    details.scopes[0] === first &&
-    first.type === 'closure' &&
-    require.cache[info.file] !== undefined &&
-    Object.prototype.hasOwnProperty.call(first.object, name) &&
-    first.object[name] === fn &&
-    isTopLevelFunction(info.file, name, Function.prototype.toString.call(fn))
-  ) {
-    b.noteModuleScopes(info.file, details.scopes);
-  }
-  return info;
-}
-
 /** True when resolving the code's names needs its scopes (the inspector). */
 export function needsScopes(analysis: FunctionAnalysis): boolean {
   return analysis.references.some((r) => !NOT_NAMES.has(r.name)) || analysis.dynamic.includes('eval') || analysis.requires.length > 0;

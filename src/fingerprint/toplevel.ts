@@ -19,6 +19,8 @@ interface Scanned {
   readonly text: string;
   /** Offsets of line starts at brace depth 0, outside strings, templates and comments. */
   readonly topLines: ReadonlySet<number>;
+  /** Answers already given, by function text (each function is asked about once). */
+  readonly answers: Map<string, boolean>;
 }
 
 const files = new Map<string, Scanned | null>();
@@ -28,7 +30,7 @@ function scanned(file: string): Scanned | null {
   if (entry === undefined) {
     try {
       const text = fs.readFileSync(file, 'utf8');
-      entry = { text, topLines: topLevelLines(text) };
+      entry = { text, topLines: topLevelLines(text), answers: new Map() };
     } catch {
       entry = null;
     }
@@ -145,6 +147,16 @@ export function isTopLevelFunction(file: string, name: string, text: string): bo
   if (name === '' || !/^[A-Za-z_$][\w$]*$/.test(name)) return false;
   const entry = scanned(file);
   if (entry === null) return false;
+  const key = `${name}\u0000${text}`;
+  let answer = entry.answers.get(key);
+  if (answer === undefined) {
+    answer = check(entry, name, text);
+    entry.answers.set(key, answer);
+  }
+  return answer;
+}
+
+function check(entry: Scanned, name: string, text: string): boolean {
   const src = entry.text;
   const at = src.indexOf(text);
   if (at < 0 || src.indexOf(text, at + 1) >= 0) return false;

@@ -5,6 +5,11 @@
  */
 import * as path from 'node:path';
 
+/** The global the runtime lives on; its `Symbol.for` text is in every rewritten file (see plan.ts). */
+export const RUNTIME_SYMBOL = 'smartcache.preload';
+/** Present in every rewritten file: a second hook in the chain (or a second pass) leaves it alone. */
+export const REWRITTEN_MARK = `Symbol.for(${JSON.stringify(RUNTIME_SYMBOL)})`;
+
 const OWN_BUILD = path.resolve(__dirname, '..') + path.sep;
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 const SCRIPT = /\.(?:[cm]?[jt]s|[jt]sx)$/;

@@ -12,7 +12,7 @@ import { findProjectRoot } from '../project';
 import { warnOnce } from '../warn';
 import { installRequireHook } from './cjs-hook';
 import { enableCompileCache } from './compile-cache';
-import { rewriteLoaded, type LoadResult } from './esm-load';
+import type { LoadResult } from './esm-load';
 import { installRuntime } from './runtime';
 
 export type PreloadMode = 'require' | 'import';
@@ -59,6 +59,7 @@ function entryIsModule(): boolean {
 function installEsmHooks(mode: PreloadMode): boolean {
   const api = Module as unknown as ModuleHooksApi;
   if (typeof api.registerHooks === 'function') {
+    const { rewriteLoaded } = require('./esm-load') as typeof import('./esm-load');
     api.registerHooks({ load: (url, context, nextLoad) => rewriteLoaded(url, nextLoad(url, context)) });
     return true;
   }

@@ -11,6 +11,7 @@ import type * as acorn from 'acorn';
 import type { Annotated } from './annotations';
 import type { StatementList } from './candidates';
 import { scopeInsertionPoint } from './insertion';
+import { REWRITTEN_MARK } from './filter';
 import type { Parsed } from './parse';
 
 export interface Edit {
@@ -23,9 +24,6 @@ export interface Edit {
 
 const ORDER = { suffix: 0, prologue: 1, hoisted: 2, after: 3, prefix: 4, replace: 5 } as const;
 
-/** Present in every rewritten file: a second hook in the chain (or a second pass) leaves it alone. */
-export const RUNTIME_SYMBOL = 'smartcache.preload';
-export const REWRITTEN_MARK = `Symbol.for(${JSON.stringify(RUNTIME_SYMBOL)})`;
 
 function freeIdentifier(code: string, base: string): string {
   for (let i = 0; ; i++) {

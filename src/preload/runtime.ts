@@ -14,9 +14,7 @@ import type { CacheOptions } from '../options';
 import { findProjectRoot, projectRelative } from '../project';
 import { registerWrapper, type WrappedInfo } from '../registry';
 import { warnOnce } from '../warn';
-import { withCompileCache } from './compile-cache';
-import { displayPath } from './filter';
-import { RUNTIME_SYMBOL } from './plan';
+import { displayPath, RUNTIME_SYMBOL } from './filter';
 import type { TagOptions } from './tag-options';
 
 /** `[line, qualifiedName, options]`, as the prologue of a rewritten file lists its sites. */
@@ -35,7 +33,7 @@ let cacheAnnotated: CacheAnnotated | undefined;
 
 function loadCacheLayer(): CacheAnnotated {
   // Deferred: the cache layer (store, inspector, hashing) is the expensive part of start-up.
-  cacheAnnotated ??= withCompileCache(() => require('../cache') as { cacheAnnotated: CacheAnnotated }).cacheAnnotated;
+  cacheAnnotated ??= (require('../cache') as { cacheAnnotated: CacheAnnotated }).cacheAnnotated;
   return cacheAnnotated;
 }
 

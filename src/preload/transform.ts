@@ -3,10 +3,8 @@
  * rewrite.ts (the parser) on a miss. Never throws: a broken hook must not break the program.
  */
 import * as fs from 'node:fs';
-import { withCompileCache } from './compile-cache';
-import { hasMarker, isTypeScript, isUserFile } from './filter';
+import { hasMarker, isTypeScript, isUserFile, REWRITTEN_MARK } from './filter';
 import type { ModuleFormat } from './parse';
-import { REWRITTEN_MARK } from './plan';
 import { readTransformed, replayWarnings, transformInput, writeTransformed } from './transform-cache';
 
 /** The original of a TypeScript file whose text reached us transpiled (and maybe without comments). */
@@ -34,7 +32,7 @@ export function transformSource(code: string, filename: string, format: ModuleFo
     replayWarnings(filename, stored);
     return stored.code;
   }
-  rewrite ??= withCompileCache(() => require('./rewrite') as typeof import('./rewrite')).rewriteSource;
+  rewrite ??= (require('./rewrite') as typeof import('./rewrite')).rewriteSource;
   const result = rewrite(code, filename, format, original);
   replayWarnings(filename, result);
   writeTransformed(input, result);
