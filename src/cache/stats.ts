@@ -1,7 +1,6 @@
 import type { StatsDelta } from '../store';
+import { costsMoreThanSaves } from '../costs';
 
-/** Fewer calls than this are not a fair sample to call caching a loss. */
-export const MIN_CALLS_TO_JUDGE = 20;
 
 /**
  * Counters of one cached function (by cache root and name) for this process. Kept apart from the
@@ -49,14 +48,6 @@ export class FunctionStats {
   }
 }
 
-/**
- * Caching is a loss when, per call, the cache's own work costs more than the real computation it
- * can avoid: `overheadMs / calls > (computeMs + savedMs) / calls`. Judged on per-call means, so a
- * cold first run (all misses, nothing saved yet) is not condemned for being cold.
- */
-export function costsMoreThanSaves(s: StatsDelta): boolean {
-  return s.calls >= MIN_CALLS_TO_JUDGE && s.overheadMs > s.computeMs + s.savedMs;
-}
 
 const all = new Map<string, FunctionStats>();
 
@@ -74,3 +65,5 @@ export function statsFor(root: string, name: string, file: string | undefined): 
 export function allStats(): Iterable<FunctionStats> {
   return all.values();
 }
+
+export { costsMoreThanSaves };

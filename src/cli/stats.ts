@@ -4,6 +4,7 @@
  * those are better left uncached (charmonium.cache warns about the same).
  */
 import type { Command } from 'commander';
+import { costsMoreThanSaves } from '../costs';
 import type { StatsDelta } from '../store';
 import { DIR_FLAG, DIR_HELP, openExistingStore, type DirOption } from './context';
 import { formatBytes, formatMs, percent } from './format';
@@ -15,8 +16,6 @@ interface StatsOptions extends DirOption {
   readonly json?: boolean;
 }
 
-/** Fewer calls than this say too little to call a function a net loss. */
-export const MIN_CALLS_TO_JUDGE = 10;
 
 export interface FunctionStats extends StatsDelta {
   readonly name: string;
@@ -27,9 +26,6 @@ export interface FunctionStats extends StatsDelta {
 
 const ZERO: StatsDelta = { calls: 0, hits: 0, misses: 0, savedMs: 0, overheadMs: 0, computeMs: 0 };
 
-export function costsMoreThanSaves(s: StatsDelta): boolean {
-  return s.calls >= MIN_CALLS_TO_JUDGE && s.overheadMs > s.savedMs;
-}
 
 function sum(rows: readonly FunctionStats[]): StatsDelta & { entries: number; bytes: number } {
   const total = { ...ZERO, entries: 0, bytes: 0 };

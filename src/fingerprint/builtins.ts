@@ -37,6 +37,7 @@ const HOST_GLOBALS = [
 /** Names that denote the global object itself: `globalThis.x` is the global `x`. */
 export const GLOBAL_OBJECT_NAMES: ReadonlySet<string> = new Set(['globalThis', 'global', 'self', 'window']);
 
+const ECMASCRIPT: ReadonlySet<string> = new Set(ECMASCRIPT_GLOBALS);
 const BUILTIN_GLOBALS: ReadonlySet<string> = new Set([...ECMASCRIPT_GLOBALS, ...HOST_GLOBALS]);
 
 export function isBuiltinGlobal(name: string): boolean {
@@ -53,32 +54,35 @@ const MAX_DEPTH = 3;
  * `process.mainModule`) whose content is user state, so naming them "built-in" would hide user
  * code from the walk.
  */
-function record(map: WeakMap<object, string>, value: unknown, name: string, depth: number): void {
+function record(map: WeakMap<object, string>, value: unknown, name: string, depth: number, nativeOnly: boolean): void {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null || map.has(value)) return;
+  // JavaScript's own functions are native: one that is not was put there by a program (a
+  // polyfill, a patch) and must be walked as code (patches.ts), not named.
+  if (nativeOnly && typeof value === 'function' && !Function.prototype.toString.call(value).endsWith('{ [native code] }')) return;
   const prototypeObject = name.endsWith('.prototype');
   if (depth > 0 && typeof value !== 'function' && !prototypeObject) return;
   map.set(value, name);
-  if (depth === 0 || prototypeObject) members(map, value, name, depth, prototypeObject);
+  if (depth === 0 || prototypeObject) members(map, value, name, depth, prototypeObject, nativeOnly);
   else if (typeof value === 'function' && depth === 1) {
     // A class's prototype (ordinary functions have one with only `constructor`: skip those).
     const d = Reflect.getOwnPropertyDescriptor(value, 'prototype');
     const proto: unknown = d !== undefined && 'value' in d ? d.value : undefined;
-    if (typeof proto === 'object' && proto !== null && Reflect.ownKeys(proto).length > 1) record(map, proto, `${name}.prototype`, 2);
-    if (/^[A-Z]/.test(String(Reflect.getOwnPropertyDescriptor(value, 'name')?.value ?? ''))) members(map, value, name, depth, false);
+    if (typeof proto === 'object' && proto !== null && Reflect.ownKeys(proto).length > 1) record(map, proto, `${name}.prototype`, 2, nativeOnly);
+    if (/^[A-Z]/.test(String(Reflect.getOwnPropertyDescriptor(value, 'name')?.value ?? ''))) members(map, value, name, depth, false, nativeOnly);
   }
 }
 
-function members(map: WeakMap<object, string>, value: object, name: string, depth: number, accessors: boolean): void {
+function members(map: WeakMap<object, string>, value: object, name: string, depth: number, accessors: boolean, nativeOnly: boolean): void {
   if (depth >= MAX_DEPTH) return;
   for (const key of Reflect.ownKeys(value)) {
     if (typeof key !== 'string' || key === 'constructor') continue;
     // Only data properties: reading an accessor would run code (and some of Node's load modules).
     const d = Reflect.getOwnPropertyDescriptor(value, key);
     if (d === undefined) continue;
-    if ('value' in d) record(map, d.value, `${name}.${key}`, depth + 1);
+    if ('value' in d) record(map, d.value, `${name}.${key}`, depth + 1, nativeOnly);
     else if (accessors) {
-      if (d.get !== undefined) record(map, d.get, `${name}.get ${key}`, MAX_DEPTH);
-      if (d.set !== undefined) record(map, d.set, `${name}.set ${key}`, MAX_DEPTH);
+      if (d.get !== undefined) record(map, d.get, `${name}.get ${key}`, MAX_DEPTH, nativeOnly);
+      if (d.set !== undefined) record(map, d.set, `${name}.set ${key}`, MAX_DEPTH, nativeOnly);
     }
   }
 }
@@ -106,7 +110,7 @@ function intrinsics(map: WeakMap<object, string>): void {
     ['%ArrayIteratorPrototype%', Object.getPrototypeOf([][Symbol.iterator]())],
     ['%IteratorPrototype%', Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()))],
   ];
-  for (const [name, value] of hidden) record(map, value, name, 1);
+  for (const [name, value] of hidden) record(map, value, name, 1, true);
 }
 
 function buildNames(): WeakMap<object, string> {
@@ -114,14 +118,14 @@ function buildNames(): WeakMap<object, string> {
   const g = globalThis as unknown as Record<string, unknown>;
   for (const name of BUILTIN_GLOBALS) {
     const d = Object.getOwnPropertyDescriptor(g, name);
-    if (d !== undefined && 'value' in d) record(map, d.value, name, 0);
+    if (d !== undefined && 'value' in d) record(map, d.value, name, 0, ECMASCRIPT.has(name));
   }
   intrinsics(map);
   // Sorted, not in load order: a function two modules export gets the same name in every
   // process that loaded the same modules, whatever order the program loaded them in.
   for (const name of loadedBuiltinModules().sort()) {
     try {
-      record(map, require(`node:${name}`), `node:${name}`, 0);
+      record(map, require(`node:${name}`), `node:${name}`, 0, false);
     } catch {
       // A module listed as loaded that cannot be required again is simply not named.
     }

@@ -14,7 +14,7 @@ import { types } from 'node:util';
 import { addEdge, keyLabel, nameOf, ownData, type Entity } from './entity';
 import type { Builder } from './graph';
 import { privateFields } from './describe';
-import { resolveReferences } from './references';
+import { patchEdges, resolveReferences } from './references';
 
 function sourceOf(fn: Function): string {
   return Function.prototype.toString.call(fn);
@@ -53,6 +53,7 @@ export function expandClass(b: Builder, e: Entity, cls: Function, analysis: Func
   if (typeof proto === 'object' && proto !== null && !types.isProxy(proto)) outsideMembers(b, e, proto, source, 'prototype', PROTO_SKIP);
   // Static private fields (`static #count`) are state only the inspector can see.
   if (source.includes('#')) privateEdges(b, e, cls, source, 'static ');
+  patchEdges(b, e, analysis.normalized);
 }
 
 /** Private fields as edges `#x`; private methods are in the class text already. */
@@ -88,9 +89,12 @@ function hasPrivateMembers(ctor: Function): boolean {
  */
 function builtinState(b: Builder, e: Entity, instance: object): void {
   let options: unknown;
+  let text: unknown;
   for (let p = Object.getPrototypeOf(instance) as object | null; p !== null && p !== Object.prototype && !types.isProxy(p); p = Object.getPrototypeOf(p) as object | null) {
     if (builtinName(p) === undefined) continue;
     options ??= ownData(p, 'resolvedOptions');
+    // `URLSearchParams`, `URL`, `Headers`...: their own toString serializes the hidden state.
+    text ??= ownData(p, 'toString');
     for (const key of Object.getOwnPropertyNames(p)) {
       const d = Object.getOwnPropertyDescriptor(p, key);
       if (d?.get === undefined) continue;
@@ -101,6 +105,13 @@ function builtinState(b: Builder, e: Entity, instance: object): void {
         continue;
       }
       if ((typeof value !== 'object' || value === null) && typeof value !== 'function') addEdge(e, `${key} (get)`, b.primitive(value));
+    }
+  }
+  if (typeof text === 'function' && builtinName(text) !== undefined) {
+    try {
+      addEdge(e, 'toString()', b.primitive(String(Reflect.apply(text, instance, []))));
+    } catch {
+      // A built-in toString that refuses this receiver: nothing more to learn.
     }
   }
   if (typeof options === 'function' && builtinName(options) !== undefined) {

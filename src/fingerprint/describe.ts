@@ -189,3 +189,12 @@ export function scopesProblem(): string | undefined {
   }
   return checked ?? undefined;
 }
+
+/** A promise's state and, once settled, its value (or reason), read without awaiting it. */
+export function promiseParts(promise: object): { state: string; result: unknown } {
+  const props = post<PropertiesAnswer>('Runtime.getProperties', { objectId: remoteIdOf(promise), ownProperties: true });
+  const internal = props.internalProperties ?? [];
+  const state = internal.find((p) => p.name === '[[PromiseState]]')?.value?.value;
+  const [result] = localValues([internal.find((p) => p.name === '[[PromiseResult]]')?.value]);
+  return { state: typeof state === 'string' ? state : 'unknown', result };
+}

@@ -38,6 +38,9 @@ export interface Entity {
   pending?: () => void;
   /** Read a binding that was `undefined` (maybe still in its temporal dead zone): recheck later. */
   unsettled?: boolean;
+  /** Waits on something that settles later (a pending promise): unsettled until it settles,
+   * even after the synchronous run that read it. */
+  waiting?: boolean;
   /** Free names no scope nor the global object had: recheck when one appears. */
   missingGlobals?: string[];
   /** Why this entity's dependencies may be incomplete (eval, with, globalThis[x], ...). */

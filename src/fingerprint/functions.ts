@@ -9,7 +9,7 @@ import { expandClass } from './classes';
 import { addEdge, keyLabel, nameOf, ownData, type Entity } from './entity';
 import type { Builder } from './graph';
 import { describeFunction } from './describe';
-import { resolveReferences } from './references';
+import { patchEdges, resolveReferences } from './references';
 
 const STANDARD_FUNCTION_KEYS = new Set<string | symbol>(['length', 'name', 'prototype', 'arguments', 'caller']);
 
@@ -60,5 +60,7 @@ export function expandFunction(b: Builder, e: Entity, fn: Function, holder: obje
   e.kind = 'function';
   e.name = nameOf(fn);
   e.own = `${analysis.kind}:${analysis.codeHash}`;
-  if (resolveReferences(b, e, fn, analysis, holder, false)) functionExtras(b, e, fn);
+  if (!resolveReferences(b, e, fn, analysis, holder, false)) return;
+  functionExtras(b, e, fn);
+  patchEdges(b, e, analysis.normalized);
 }

@@ -97,7 +97,9 @@ function alwaysMiss(fn: Function, reason: string): Memo {
  * Entities that read a maybe-uninitialized binding: rebuilt on the next request, or, when this
  * build already comes after the run that first saw them unsettled (`settle`), kept as final.
  */
-function handleVolatile(created: readonly Entity[], settle: boolean): void {
+function handleVolatile(created: readonly Entity[], requested: boolean): void {
+  // A pending promise is not a binding in its temporal dead zone: it will settle later.
+  const settle = requested && !created.some((e) => e.waiting === true);
   for (const e of created) {
     if (e.volatile !== true) continue;
     if (settle) {

@@ -11,9 +11,10 @@ import type { Builder } from './graph';
 import type { FunctionDetails, ScopeSnapshot } from './describe';
 import { isNamespace } from './modules';
 import { followPath, pathLabel } from './paths';
+import { foreignEdges } from './foreign';
 import { originOf } from './origin';
+import { namesMember } from './patches';
 import { requireEdges } from './requires';
-import type { ScriptInfo } from './scripts';
 
 const NOT_NAMES = new Set(['this', 'super', 'new.target']);
 
@@ -115,10 +116,12 @@ export function valueEdges(b: Builder, e: Entity, label: string, value: unknown,
   }
   const namespace = isNamespace(value);
   const info = namespace ? undefined : b.moduleInfo(value);
-  if (info !== undefined && info.kind !== 'module') {
+  if (info?.kind === 'package') {
     addEdge(e, label, b.entityOf(value));
     return;
   }
+  // A JSON module counts like a module: only the members read (`data.factor`) when all reads
+  // are static, its whole content otherwise.
   if (info !== undefined || namespace) {
     addEdge(e, label, b.moduleView(value, ref.paths, info));
     return;
@@ -169,29 +172,6 @@ function globalEdges(b: Builder, e: Entity, label: string, ref: Reference): void
   if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, globalThis));
 }
 
-/** Code from Node or an npm package: its identity, plus what its closure captured. */
-function foreignEdges(b: Builder, e: Entity, fn: Function, info: ScriptInfo, details: FunctionDetails): void {
-  if (info.origin === 'node') {
-    e.kind = 'builtin';
-    e.own = `builtin:${info.builtin ?? 'node'}#${nameOf(fn)}`;
-    e.name = `${info.builtin ?? 'node'}#${nameOf(fn)}`;
-  } else {
-    e.kind = 'package';
-    e.own = `package:${info.pkg ?? ''}`;
-    e.name = info.pkg ?? '';
-  }
-  e.edges.length = 0;
-  e.dynamic = undefined;
-  e.unsettled = undefined;
-  // The outermost non-global scope is the module's; the ones inside it belong to this closure
-  // (`_.memoize(userFn)`, `util.promisify(userFn)`): what they hold is part of the behaviour.
-  const inner = details.scopes.filter((s) => s.type !== 'global' && s.type !== 'script');
-  inner.pop();
-  for (const scope of inner) {
-    for (const key of Object.keys(scope.object)) valueEdges(b, e, key, scope.object[key], { name: key, paths: [], whole: true });
-  }
-}
-
 /** Every variable in reach, for code that calls `eval` (V8 keeps them all alive for it). */
 function evalEdges(b: Builder, e: Entity, scopes: readonly ScopeSnapshot[], already: ReadonlySet<string>): void {
   const seen = new Set(already);
@@ -224,6 +204,11 @@ function receiverEdges(b: Builder, e: Entity, refs: readonly Reference[], holder
  * Resolves `analysis.references` of `fn` into edges of `e`. Returns false when `fn` turned out
  * to be Node's or a package's code (then `e` is that identity and nothing else applies).
  */
+/** Patched built-in members this code names (`arr.sum()` on an argument: see patches.ts). */
+export function patchEdges(b: Builder, e: Entity, code: string): void {
+  for (const patch of b.patches()) if (namesMember(code, patch)) addEdge(e, `(patched) ${patch.label}`, b.entityOf(patch.value));
+}
+
 /** True when resolving the code's names needs its scopes (the inspector). */
 export function needsScopes(analysis: FunctionAnalysis): boolean {
   return analysis.references.some((r) => !NOT_NAMES.has(r.name)) || analysis.dynamic.includes('eval') || analysis.requires.length > 0;
@@ -246,7 +231,9 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
   e.site = details.site;
   const info = originOf(b, fn, details);
   if (info !== undefined && (info.origin === 'node' || info.origin === 'package')) {
-    foreignEdges(b, e, fn, info, details);
+    foreignEdges(e, info, details, (scope) => {
+      for (const key of Object.keys(scope.object)) valueEdges(b, e, key, scope.object[key], { name: key, paths: [], whole: true });
+    });
     return false;
   }
   for (const ref of names) {

@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { types } from 'node:util';
 import { builtinName } from './builtins';
 import { instanceEdges } from './classes';
-import { addEdge, exactText, isObjectLike, keyLabel, leaf, ownData, type Entity } from './entity';
+import { addDynamic, addEdge, exactText, isObjectLike, keyLabel, leaf, ownData, type Entity } from './entity';
 import type { Builder } from './graph';
-import { proxyParts } from './describe';
+import { promiseParts, proxyParts } from './describe';
 import type { ModuleInfo } from './modules';
 import { isClassPrototype } from './paths';
 import { pathEdges } from './references';
@@ -141,10 +141,20 @@ function specialContent(b: Builder, e: Entity, value: object): boolean {
     const bytes = bytesOf(value);
     e.own = `bytes:${tagOf(value)}:${createHash('sha256').update(bytes).digest('hex')}`;
     e.preview = `${tagOf(value)}(${bytes.byteLength})`;
-  } else if (types.isPromise(value) || types.isWeakMap(value) || types.isWeakSet(value) || types.isGeneratorObject(value) || tagOf(value) === 'WeakRef' || tagOf(value) === 'FinalizationRegistry') {
-    // State nobody can read without running it: counts by type only.
+  } else if (types.isPromise(value)) {
+    // A module-level promise (config loaded at start): what it settled with counts. Still
+    // pending: the fingerprint is rebuilt on each request until it settles.
+    const { state, result } = promiseParts(value);
+    e.own = `promise:${state}`;
+    e.preview = `Promise {${state}}`;
+    if (state === 'fulfilled' || state === 'rejected') addEdge(e, state === 'fulfilled' ? '(value)' : '(reason)', b.entityOf(result));
+    else e.unsettled = e.waiting = true;
+  } else if (types.isWeakMap(value) || types.isWeakSet(value) || types.isGeneratorObject(value) || tagOf(value) === 'WeakRef' || tagOf(value) === 'FinalizationRegistry') {
+    // State nobody can enumerate without running it or depending on the garbage collector:
+    // counts by type only, and says so.
     e.own = `opaque:${tagOf(value)}`;
     e.preview = tagOf(value);
+    addDynamic(e, `a ${tagOf(value)} is opaque: a change to what it holds is not seen`);
   } else {
     return false;
   }
