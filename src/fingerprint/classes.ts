@@ -53,7 +53,7 @@ export function expandClass(b: Builder, e: Entity, cls: Function, analysis: Func
   if (typeof proto === 'object' && proto !== null && !types.isProxy(proto)) outsideMembers(b, e, proto, source, 'prototype', PROTO_SKIP);
   // Static private fields (`static #count`) are state only the inspector can see.
   if (source.includes('#')) privateEdges(b, e, cls, source, 'static ');
-  patchEdges(b, e, analysis.normalized);
+  patchEdges(b, e, cls);
 }
 
 /** Private fields as edges `#x`; private methods are in the class text already. */

@@ -62,5 +62,5 @@ export function expandFunction(b: Builder, e: Entity, fn: Function, holder: obje
   e.own = `${analysis.kind}:${analysis.codeHash}`;
   if (!resolveReferences(b, e, fn, analysis, holder, false)) return;
   functionExtras(b, e, fn);
-  patchEdges(b, e, analysis.normalized);
+  patchEdges(b, e, fn);
 }

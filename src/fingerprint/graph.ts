@@ -12,11 +12,11 @@
 import { analyzeFunction, type FunctionAnalysis } from './analyze';
 import { builtinName } from './builtins';
 import { addDynamic, encodePrimitive, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
-import { builtinPatches, type Patch } from './patches';
 import { expandFunction } from './functions';
 import { describeFunctions, type FunctionDetails, type ScopeSnapshot } from './describe';
 import { prefetchRemoteIds } from './inspector';
 import { moduleOf, isNamespace, type ModuleInfo } from './modules';
+import { builtinPatches, type Patch } from './patches';
 import { isTopLevelFunction } from './toplevel';
 import { isRequireFunction, needsScopes } from './references';
 import { expandObject, expandModule, moduleView } from './values';
@@ -53,7 +53,7 @@ export interface Builder {
   describeNow(fn: Function): FunctionDetails;
   /** Scopes of a function known to sit at the top level of CommonJS `file`: its module's. */
   noteModuleScopes(file: string, scopes: readonly ScopeSnapshot[]): void;
-  /** User code on JavaScript's built-in objects (patches.ts). */
+  /** User code on JavaScript's built-in objects (patches.ts), scanned once per walk. */
   patches(): readonly Patch[];
 }
 
@@ -62,7 +62,6 @@ let heldFunctions = new WeakMap<Function, WeakMap<object, Entity>>();
 let objects = new WeakMap<object, Entity>();
 let views = new WeakMap<object, Map<string, Entity>>();
 const builtins = new Map<string, Entity>();
-
 
 /** Drops every memoized entity (a missing global appeared, or tests). */
 export function resetGraph(): void {
@@ -160,135 +159,6 @@ export class GraphBuilder implements Builder {
     // Once per walk: a module loaded since the last walk may have patched a built-in.
     this.patchList ??= builtinPatches();
     return this.patchList;
-  }
-
-  noteModuleScopes(file: string, scopes: readonly ScopeSnapshot[]): void;
-  /** User code on JavaScript's built-in objects (patches.ts). */
-  patches(): readonly Patch[];
-}
-
-let plainFunctions = new WeakMap<Function, Entity>();
-let heldFunctions = new WeakMap<Function, WeakMap<object, Entity>>();
-let objects = new WeakMap<object, Entity>();
-let views = new WeakMap<object, Map<string, Entity>>();
-const builtins = new Map<string, Entity>();
-
-
-/** Drops every memoized entity (a missing global appeared, or tests). */
-export function resetGraph(): void {
-  plainFunctions = new WeakMap();
-  heldFunctions = new WeakMap();
-  objects = new WeakMap();
-  views = new WeakMap();
-}
-
-let projectRoot: string | undefined | null = null;
-
-function relativize(text: string): string {
-  if (projectRoot === null) projectRoot = findProjectRoot();
-  const root = projectRoot;
-  if (root === undefined || text.length < root.length || !text.startsWith(root)) return text;
-  const rest = text.slice(root.length);
-  if (rest !== '' && !rest.startsWith(path.sep)) return text;
-  return `<project>${rest.split(path.sep).join('/')}`;
-}
-
-function usesThis(analysis: FunctionAnalysis): boolean {
-  return analysis.references.some((r) => r.name === 'this' || r.name === 'super');
-}
-
-function analysisOf(fn: Function): FunctionAnalysis | Error {
-  try {
-    return analyzeFunction(fn);
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
-}
-
-/** A function whose source cannot be analyzed counts as always changed: never a wrong hit. */
-function unanalyzable(e: Entity, fn: Function, error: Error): void {
-  e.own = `unanalyzable:${PROCESS_SALT}`;
-  e.name = nameOf(fn) || '(anonymous)';
-  addDynamic(e, `source cannot be analyzed (${error.message}); every call misses`);
-}
-
-export class GraphBuilder implements Builder {
-  private readonly queue: Entity[] = [];
-  private wantIds: Function[] = [];
-  private readonly described = new Map<Function, FunctionDetails>();
-  /** CommonJS file -> the scopes of its top-level functions (module scope, then global). */
-  private readonly moduleScopes = new Map<string, readonly ScopeSnapshot[]>();
-  private modulesChecked = false;
-  private patchList: readonly Patch[] | undefined;
-  readonly created: Entity[] = [];
-
-  entityOf(value: unknown, holder?: object): Entity {
-    if (typeof value === 'function') return this.functionEntity(value, holder);
-    if (typeof value === 'object' && value !== null) return this.objectEntity(value);
-    return this.primitive(value);
-  }
-
-  primitive(value: unknown): Entity {
-    const shown = typeof value === 'string' ? relativize(value) : value;
-    return leaf('value', typeof value, encodePrimitive(value, relativize), previewPrimitive(shown));
-  }
-
-  builtin(name: string): Entity {
-    let e = builtins.get(name);
-    if (e === undefined) {
-      e = leaf('builtin', name, `builtin:${name}`);
-      builtins.set(name, e);
-    }
-    return e;
-  }
-
-  relativize(text: string): string {
-    return relativize(text);
-  }
-
-  details(fn: Function): FunctionDetails {
-    let found = this.described.get(fn) ?? this.fromModule(fn);
-    if (found === undefined) {
-      // One function at a time: once it is inspected, its top-level siblings borrow its scopes
-      // and need no inspector call at all. Remote ids are still taken in one batch for the
-      // queued functions no known module binds (breadth-first keeps that batch wide).
-      prefetchRemoteIds(this.wantIds.filter((f) => !this.described.has(f) && this.moduleOfBinding(f) === undefined));
-      this.wantIds = [];
-      found = describeFunctions([fn]).get(fn) as FunctionDetails;
-    }
-    this.described.set(fn, found);
-    return found;
-  }
-
-  describeNow(fn: Function): FunctionDetails {
-    const found = describeFunctions([fn]).get(fn) as FunctionDetails;
-    this.described.set(fn, found);
-    return found;
-  }
-
-  patches(): Entity | undefined {
-    if (!this.patchesScanned) {
-      // Once per walk: a module loaded since the last walk may have patched a built-in.
-      this.patchesScanned = true;
-      const now = builtinPatches();
-      if (!samePatches(now, patchesSeen)) patchesEntity = undefined;
-      patchesSeen = now;
-    }
-    if (patchesEntity === undefined) {
-      const found = patchesSeen;
-      if (found.length === 0) patchesEntity = null;
-      else {
-        const e: Entity = { kind: 'builtin', name: 'patched built-ins', own: 'patches', edges: [] };
-        patchesEntity = e;
-        e.forget = () => {
-          patchesEntity = undefined;
-        };
-        this.enqueue(e, () => {
-          for (const [label, value] of found) addEdge(e, label, this.entityOf(value));
-        });
-      }
-    }
-    return patchesEntity ?? undefined;
   }
 
   noteModuleScopes(file: string, scopes: readonly ScopeSnapshot[]): void {

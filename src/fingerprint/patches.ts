@@ -68,7 +68,20 @@ export function builtinPatches(): readonly Patch[] {
   }
 }
 
-/** True when `code` (normalized function text) names the patched member. */
+/**
+ * True when `code` (analyze.ts's normalized text) has the member's name as a whole word: a
+ * member access, a string key, or anything else spelled the same (then the patch counts too,
+ * which at worst costs a miss).
+ */
 export function namesMember(code: string, patch: Patch): boolean {
-  return code.includes(`.${patch.key}`) || code.includes(`"${patch.key}"`) || code.includes(`'${patch.key}'`);
+  if (!code.includes(patch.key)) return false;
+  let word = words.get(patch.key);
+  if (word === undefined) {
+    const key = patch.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    word = new RegExp(`(^|[^\\w$])${key}($|[^\\w$])`);
+    words.set(patch.key, word);
+  }
+  return word.test(code);
 }
+
+const words = new Map<string, RegExp>();

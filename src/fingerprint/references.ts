@@ -204,9 +204,16 @@ function receiverEdges(b: Builder, e: Entity, refs: readonly Reference[], holder
  * Resolves `analysis.references` of `fn` into edges of `e`. Returns false when `fn` turned out
  * to be Node's or a package's code (then `e` is that identity and nothing else applies).
  */
-/** Patched built-in members this code names (`arr.sum()` on an argument: see patches.ts). */
-export function patchEdges(b: Builder, e: Entity, code: string): void {
-  for (const patch of b.patches()) if (namesMember(code, patch)) addEdge(e, `(patched) ${patch.label}`, b.entityOf(patch.value));
+/**
+ * Patched built-in members this code names (`arr.sum()` on an argument: see patches.ts). The
+ * text is the source itself, not the normalized form, which a start-up served by the analysis
+ * cache would have to parse for.
+ */
+export function patchEdges(b: Builder, e: Entity, fn: Function): void {
+  const patches = b.patches();
+  if (patches.length === 0) return;
+  const code = Function.prototype.toString.call(fn);
+  for (const patch of patches) if (namesMember(code, patch)) addEdge(e, `(patched) ${patch.label}`, b.entityOf(patch.value));
 }
 
 /** True when resolving the code's names needs its scopes (the inspector). */

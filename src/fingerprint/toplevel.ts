@@ -142,9 +142,11 @@ function topLevelLines(src: string): Set<number> {
   return lines;
 }
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
 /** True when `text` (named `name`) is a top-level function of `file` (see the file comment). */
 export function isTopLevelFunction(file: string, name: string, text: string): boolean {
-  if (name === '' || !/^[A-Za-z_$][\w$]*$/.test(name)) return false;
+  if (name === '' || !IDENTIFIER.test(name)) return false;
   const entry = scanned(file);
   if (entry === null) return false;
   const key = `${name}\u0000${text}`;
@@ -164,5 +166,16 @@ function check(entry: Scanned, name: string, text: string): boolean {
   if (!entry.topLines.has(lineStart)) return false;
   const prefix = src.slice(lineStart, at);
   if (prefix === `const ${name} = `) return true;
-  return prefix === '' && new RegExp(`^(async\\s+)?function\\s*\\*?\\s*${name.replace(/\$/g, '\\$')}\\s*\\(`).test(text);
+  return prefix === '' && declares(text, name);
+}
+
+/** `text` starts as the declaration `[async] function [*] name (`. */
+function declares(text: string, name: string): boolean {
+  let rest = text;
+  if (rest.startsWith('async')) rest = rest.slice(5).trimStart();
+  if (!rest.startsWith('function')) return false;
+  rest = rest.slice(8).trimStart();
+  if (rest.startsWith('*')) rest = rest.slice(1).trimStart();
+  if (!rest.startsWith(name)) return false;
+  return rest.slice(name.length).trimStart().startsWith('(');
 }
