@@ -14,7 +14,6 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { warnOnce } from '../warn';
 import { sha256 } from './normalize';
 
 /** Bump whenever normalized text, references or any analysis field can change for the same text. */
@@ -105,8 +104,10 @@ export function saveAnalysisCache(): void {
     writeRows(open.file, trim(merged, open.used));
     for (const [key, row] of open.fresh) open.rows.set(key, row);
     open.fresh.clear();
-  } catch (error) {
-    warnOnce('analysis cache', `cannot write ${path.basename(open.file)}; start-up stays slower`, error);
+  } catch {
+    // Silent on purpose: this file only speeds up start-up, and a root that cannot be written has
+    // already been reported once by the store for the function that needed it (one warning per
+    // cause, never two for the same full disk).
   }
 }
 
