@@ -18,7 +18,9 @@
  * - A Buffer and a Uint8Array with the same bytes are different keys (`buf.toString()` decodes
  *   text, `u8.toString()` prints numbers); the kind of every typed array is part of its key, the
  *   offset of a view in its buffer is not. Expando properties on typed arrays are not read.
- * - Class instances: the class (via the FunctionHasher) + own enumerable properties. `#private`
+ * - Class instances: the class (via the FunctionHasher), the own enumerable properties of its
+ *   prototypes (methods added outside a class body: ES5 constructors, mixins, patches) and the
+ *   instance's own enumerable properties. `#private`
  *   fields cannot be read from outside the class and are NOT part of the key; neither is state
  *   kept in closures or WeakMaps. Use `key` or the decorator's `watch` for such classes.
  * - Errors: class, name, message, own `cause`/`errors` and own enumerable properties; not the

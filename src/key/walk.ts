@@ -1,12 +1,12 @@
-import { inspect, types } from 'node:util';
 import { SmartCacheError, describeError } from '../errors';
 import { functionHasher, isNativeFunction } from './functions';
 import { Sink } from './sink';
 import { symbolName } from './symbols';
 import * as K from './kinds';
-import {
-  describeType, indexSegment, mapKeySegment, mapValueSegment, propertySegment, setValueSegment,
-} from './path';
+import { describeType, propertySegment } from './path';
+import { ARRAY, Frame, HOLEY, LINK, MAP, NO_KEYS, NO_LIST, NO_TARGET, OBJ, PAIRS, SET, segmentOf } from './frames';
+import { ShapeCache, isIndexBelow, mayHaveNamedKeys, sortInPlace, symbolOrder } from './keys';
+import { boxedValue, bytesOf, getTime, regexpFlags, regexpSource } from './builtins';
 
 /**
  * Canonical, iterative walk of a value graph into the token stream of sink.ts (which lists the
@@ -55,36 +55,6 @@ const enum Tag {
   Accessor = 0x67, Inherited = 0x70,
 }
 
-const ARRAY = 0;
-const HOLEY = 1;
-const OBJ = 2;
-const SET = 3;
-const MAP = 4;
-const PAIRS = 5;
-const LINK = 6;
-const VALUES = 7;
-
-/** Above this size, Array.prototype.sort beats the inline insertion sort. */
-const INSERTION_SORT_MAX = 12;
-/** Objects with up to this many keys share sorted key lists by shape (see sortedKeys). */
-const SHAPE_CACHE_MAX = 32;
-
-class Frame {
-  kind = ARRAY;
-  list: unknown[] = [];
-  target: Record<PropertyKey, unknown> = {};
-  keys: ReadonlyArray<string | symbol> = [];
-  order: readonly number[] = [];
-  len = 0;
-  i = 0;
-  n = 0;
-}
-
-const NO_LIST: unknown[] = [];
-const NO_TARGET: Record<PropertyKey, unknown> = {};
-const NO_KEYS: ReadonlyArray<string | symbol> = [];
-const NO_ORDER: readonly number[] = [];
-
 /** Internal placeholder values; their prototypes never occur in user data. */
 class ProtoLink {
   constructor(readonly proto: object | null) {}
@@ -95,80 +65,11 @@ class Accessor {
 const PROTO_LINK = ProtoLink.prototype;
 const ACCESSOR = Accessor.prototype;
 
-const getTime = Date.prototype.getTime;
-const regexpSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source')!.get!;
-const regexpFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags')!.get!;
 const isEnumerable = Object.prototype.propertyIsEnumerable;
-
-function sortInPlace(keys: string[]): void {
-  if (keys.length > INSERTION_SORT_MAX) {
-    keys.sort(); // default comparison: UTF-16 code units, locale-free
-    return;
-  }
-  for (let i = 1; i < keys.length; i++) {
-    const k = keys[i]!;
-    let j = i - 1;
-    while (j >= 0 && keys[j]! > k) {
-      keys[j + 1] = keys[j]!;
-      j--;
-    }
-    keys[j + 1] = k;
-  }
-}
-
-function boxedValue(o: object, name: string): unknown {
-  switch (name) {
-    case 'Number': return Number.prototype.valueOf.call(o);
-    case 'String': return String.prototype.valueOf.call(o);
-    case 'Boolean': return Boolean.prototype.valueOf.call(o);
-    case 'BigInt': return BigInt.prototype.valueOf.call(o);
-    default: return Symbol.prototype.valueOf.call(o);
-  }
-}
-
-function isIndexBelow(key: string, length: number): boolean {
-  const n = Number(key);
-  return Number.isInteger(n) && n >= 0 && n < length && String(n) === key;
-}
-
-/** Above this length, util.inspect answers "extra properties?" faster than Object.keys. */
-const LONG_ARRAY = 1024;
-const INSPECT_NAMED_ONLY = {
-  maxArrayLength: 0, depth: 0, customInspect: false, getters: false, showHidden: false, showProxy: false, breakLength: Infinity,
-} as const;
-
-/**
- * False when the array certainly has no own enumerable string-keyed property besides its
- * elements. Object.keys lists index keys first, ascending: `len` keys ending with the last index
- * means no holes and nothing else. But Object.keys makes a string per index (about 90 ns per
- * element past V8's number-string cache: 90 ms for 1M elements), and Node has no public call
- * that lists only named properties. util.inspect with maxArrayLength 0 prints exactly those
- * (through the internal getOwnNonIndexProperties) in ~3 µs; when its output is anything but the
- * bare `[ ... n more items ]` we answer "maybe" and the caller lists keys exactly, so a format
- * change in a future Node costs speed, never correctness. A Proxy goes the exact way: inspect
- * would read its target instead of going through its traps.
- */
-function mayHaveNamedKeys(a: unknown[], len: number): boolean {
-  if (len >= LONG_ARRAY && !types.isProxy(a)) {
-    return inspect(a, INSPECT_NAMED_ONLY) !== `[ ... ${len} more items ]`;
-  }
-  const keys = Object.keys(a);
-  return !(keys.length === len && (len === 0 || keys[len - 1] === String(len - 1)));
-}
-
-function bytesOf(o: object): Uint8Array {
-  if (ArrayBuffer.isView(o)) return new Uint8Array(o.buffer, o.byteOffset, o.byteLength);
-  return new Uint8Array(o as ArrayBufferLike);
-}
-
-function symbolOrder(x: symbol, y: symbol): number {
-  const a = symbolName(x)!;
-  const b = symbolName(y)!;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export class Walker {
   readonly sink = new Sink();
+  private readonly shapes = new ShapeCache();
   private seen: Set<object> | undefined;
   private indices: Map<object, number> | undefined;
   private protosSeen: Map<object, number> | undefined;
@@ -176,12 +77,6 @@ export class Walker {
   private depth = 0;
   private rootName = '';
   private rootIndex = -1;
-  /** Last Object.keys result seen per key count, and its sorted copy. */
-  private readonly shapeKeys: Array<string[] | undefined> = new Array<string[] | undefined>(SHAPE_CACHE_MAX + 1).fill(undefined);
-  private readonly shapeSorted: Array<string[] | undefined> = new Array<string[] | undefined>(SHAPE_CACHE_MAX + 1).fill(undefined);
-  private readonly shapeOrder: Array<number[] | undefined> = new Array<number[] | undefined>(SHAPE_CACHE_MAX + 1).fill(undefined);
-  /** Positions in the Object.keys list of the keys sortedKeys returned last (see plainObject). */
-  private lastOrder: number[] | undefined;
 
   /**
    * Starts a group of values whose shared objects back-reference each other: the arguments of
@@ -294,7 +189,9 @@ export class Walker {
     }
     const proto: unknown = Object.getPrototypeOf(o);
     if (proto === Object.prototype) {
-      this.plainObject(o);
+      const keys = this.ownKeys(o);
+      this.sink.tagU32(Tag.Object, keys.length);
+      this.pushKeys(o, keys);
       return;
     }
     if (proto === null) {
@@ -315,48 +212,6 @@ export class Walker {
       return;
     }
     this.exotic(o, proto as object);
-  }
-
-  /**
-   * A plain object's values come from one Object.values call (V8's enum-cache fast path) read
-   * in sorted-key order through the shape cache's permutation: about 40% cheaper than one
-   * megamorphic keyed load per property. A getter that throws there sends the object the lazy
-   * way, so the error names the exact property.
-   */
-  private plainObject(o: object): void {
-    const names = Object.keys(o);
-    const keys = this.sortedKeys(names);
-    const order = this.lastOrder;
-    const symbols = Object.getOwnPropertySymbols(o);
-    this.sink.tagU32(Tag.Object, keys.length + (symbols.length === 0 ? 0 : this.enumerableCount(o, symbols)));
-    if (symbols.length === 0 && order !== undefined) {
-      let values: unknown[] | undefined;
-      try {
-        values = Object.values(o);
-      } catch {
-        values = undefined;
-      }
-      if (values !== undefined && values.length === keys.length) {
-        const f = this.push(VALUES, keys.length);
-        f.keys = keys;
-        f.list = values;
-        f.order = order;
-        return;
-      }
-    }
-    if (symbols.length === 0) {
-      this.pushKeys(o, keys);
-      return;
-    }
-    const all: Array<string | symbol> = keys.slice();
-    this.addSymbolKeys(o, symbols, all);
-    this.pushKeys(o, all);
-  }
-
-  private enumerableCount(o: object, symbols: symbol[]): number {
-    let n = 0;
-    for (const sym of symbols) if (isEnumerable.call(o, sym)) n++;
-    return n;
   }
 
   private array(a: unknown[]): void {
@@ -385,50 +240,11 @@ export class Walker {
     f.len = len;
   }
 
-  /**
-   * Sorted keys, reusing the sorted copy when Object.keys gives the same list as the previous
-   * object with as many keys: records of one shape (the common case in data) sort once.
-   * Object.keys returns internalized strings, so the comparison is pointer-cheap.
-   */
-  private sortedKeys(keys: string[]): readonly string[] {
-    const n = keys.length;
-    this.lastOrder = undefined;
-    if (n < 2) return keys;
-    if (n > SHAPE_CACHE_MAX) {
-      sortInPlace(keys);
-      return keys;
-    }
-    const previous = this.shapeKeys[n];
-    if (previous !== undefined) {
-      let same = true;
-      for (let i = 0; i < n; i++) {
-        if (previous[i] !== keys[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        this.lastOrder = this.shapeOrder[n];
-        return this.shapeSorted[n]!;
-      }
-    }
-    const sorted = keys.slice();
-    sortInPlace(sorted);
-    const position = new Map<string, number>();
-    for (let i = 0; i < n; i++) position.set(keys[i]!, i);
-    const order = sorted.map((k) => position.get(k)!);
-    this.shapeKeys[n] = keys;
-    this.shapeSorted[n] = sorted;
-    this.shapeOrder[n] = order;
-    this.lastOrder = order;
-    return sorted;
-  }
-
   /** Own enumerable keys, sorted: strings by code units, then registered symbols by name. */
   private ownKeys(o: object, skipIndexBelow = -1): ReadonlyArray<string | symbol> {
     let names = Object.keys(o);
     if (skipIndexBelow >= 0) names = names.filter((k) => !isIndexBelow(k, skipIndexBelow));
-    const keys = this.sortedKeys(names);
+    const keys = this.shapes.sorted(names);
     const symbols = Object.getOwnPropertySymbols(o);
     if (symbols.length === 0) return keys;
     const all: Array<string | symbol> = keys.slice();
@@ -684,7 +500,6 @@ export class Walker {
 
   private pop(f: Frame): void {
     f.list = NO_LIST;
-    f.order = NO_ORDER;
     f.target = NO_TARGET;
     f.keys = NO_KEYS;
     this.depth--;
@@ -703,8 +518,7 @@ export class Walker {
     const frames = this.frames;
     while (this.depth > 0) {
       const f = frames[this.depth - 1]!;
-      if (f.kind === VALUES) this.runValues(f);
-      else if (f.kind === OBJ) this.runKeys(f);
+      if (f.kind === OBJ) this.runKeys(f);
       else if (f.kind === HOLEY || f.kind === PAIRS) this.step(f);
       else this.runList(f);
     }
@@ -724,24 +538,6 @@ export class Walker {
       f.i = ++i;
       this.key(k);
       this.value(target[k]);
-      if (this.depth !== depth) return;
-    }
-    this.pop(f);
-  }
-
-  /** The same with the values read up front (plainObject). */
-  private runValues(f: Frame): void {
-    const depth = this.depth;
-    const keys = f.keys;
-    const values = f.list;
-    const order = f.order;
-    const n = f.n;
-    for (let i = f.i; i < n; ) {
-      const k = keys[i]!;
-      const v = values[order[i]!];
-      f.i = ++i;
-      this.key(k);
-      this.value(v);
       if (this.depth !== depth) return;
     }
     this.pop(f);
@@ -822,15 +618,3 @@ export class Walker {
   }
 }
 
-function segmentOf(f: Frame, i: number): string {
-  switch (f.kind) {
-    case ARRAY: return indexSegment(i);
-    case HOLEY: return i < f.len ? indexSegment(i) : propertySegment(f.keys[i - f.len]!);
-    case OBJ:
-    case VALUES: return propertySegment(f.keys[i]!);
-    case SET: return setValueSegment(i);
-    case MAP: return (i & 1) === 0 ? mapKeySegment(i >> 1) : mapValueSegment(f.list[i - 1], i >> 1);
-    case PAIRS: return propertySegment(f.list[i & ~1] as string | symbol);
-    default: return '.<prototype>';
-  }
-}
