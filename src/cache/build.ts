@@ -1,7 +1,8 @@
 import { SmartCacheError, SmartCacheTypeError } from '../errors';
 import { explain, fingerprint, type Explanation } from '../fingerprint';
 import { analyzeFunction } from '../fingerprint/analyze';
-import { setFunctionHasher } from '../key';
+import { setFunctionHasher, setPrivateStateReader } from '../key';
+import { privateFields } from '../fingerprint/describe';
 import type { ResolvedOptions } from '../options';
 import { registerWrapper, unwrap } from '../registry';
 import { readEnv } from './env';
@@ -29,6 +30,8 @@ export type Cached<F extends (...args: never[]) => unknown> = F & CachedMethods<
 
 /** Function arguments hash by their fingerprint (the key module's default only sees source text). */
 setFunctionHasher(fingerprint);
+/** Instances' `#private` fields are state too; only the inspector can read them. */
+setPrivateStateReader(privateFields);
 
 export interface BuildPlan {
   readonly name: string;

@@ -60,3 +60,46 @@ export function setFunctionHasher(h: FunctionHasher): void {
 export function functionHasher(): FunctionHasher {
   return current;
 }
+
+/**
+ * Reads the `#private` fields of an object (name, value) — JavaScript itself cannot, so the cache
+ * layer installs the inspector-backed reader of the fingerprint module. Without one, private
+ * state is invisible to keys (a documented limit of the key module used alone).
+ */
+export type PrivateStateReader = (o: object) => ReadonlyArray<readonly [string, unknown]>;
+
+let privateReader: PrivateStateReader | undefined;
+
+export function setPrivateStateReader(reader: PrivateStateReader | undefined): void {
+  privateReader = reader;
+}
+
+const declaresPrivate = new WeakMap<Function, boolean>();
+
+/**
+ * Whether a class or one of its superclasses may declare `#private` members: a `#` anywhere in
+ * their source (a `#` inside a string only costs one needless inspector read). Memoized per class.
+ */
+function mayHavePrivate(ctor: Function): boolean {
+  let known = declaresPrivate.get(ctor);
+  if (known === undefined) {
+    known = false;
+    for (let c: unknown = ctor; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+      if (toSource.call(c).includes('#')) {
+        known = true;
+        break;
+      }
+    }
+    declaresPrivate.set(ctor, known);
+  }
+  return known;
+}
+
+/** `[name, value, name, value, …]` of an instance's private fields, sorted by name; [] when none. */
+export function privatePairs(o: object, ctor: Function): unknown[] {
+  if (privateReader === undefined || !mayHavePrivate(ctor)) return [];
+  const fields = [...privateReader(o)].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const pairs: unknown[] = [];
+  for (const [name, value] of fields) pairs.push(name, value);
+  return pairs;
+}

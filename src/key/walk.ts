@@ -1,5 +1,5 @@
 import { SmartCacheError, describeError } from '../errors';
-import { functionHasher, isNativeFunction } from './functions';
+import { functionHasher, isNativeFunction, privatePairs } from './functions';
 import { Sink } from './sink';
 import { symbolName } from './symbols';
 import * as K from './kinds';
@@ -252,6 +252,24 @@ export class Walker {
     return all;
   }
 
+  /** A class instance's own keys: enumerable ones as for objects, plus non-enumerable names. */
+  private instanceKeys(o: object): ReadonlyArray<string | symbol> {
+    const keys = this.ownKeys(o);
+    const names = Object.getOwnPropertyNames(o);
+    if (names.length === Object.keys(o).length) return keys;
+    const strings = this.shapes.sorted(names);
+    const symbols = keys.filter((k) => typeof k === 'symbol');
+    return symbols.length === 0 ? strings : [...strings, ...symbols];
+  }
+
+  private privateState(o: object, ctor: Function): unknown[] {
+    try {
+      return privatePairs(o, ctor);
+    } catch (error) {
+      this.refuse(o, `its #private fields could not be read (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+
   private addSymbolKeys(o: object, symbols: symbol[], into: Array<string | symbol>): void {
     const enumerable: symbol[] = [];
     for (const sym of symbols) {
@@ -286,9 +304,14 @@ export class Walker {
       this.sink.tag(Tag.Class);
       this.fn(v.ctor!, o);
       const inherited = this.prototypeState(proto);
-      const keys = this.ownKeys(o);
+      // An instance's state is all of it: non-enumerable own properties and `#private` fields
+      // change what its methods compute as much as enumerable ones (a stale hit otherwise).
+      const keys = this.instanceKeys(o);
+      const hidden = this.privateState(o, v.ctor!);
       this.sink.u32(keys.length);
+      this.sink.u32(hidden.length / 2);
       this.pushKeys(o, keys);
+      if (hidden.length > 0) this.pushList(PAIRS, hidden);
       if (inherited.length > 0) this.pushList(PAIRS, inherited); // encoded before the own state
       return;
     }
