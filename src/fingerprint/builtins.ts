@@ -113,10 +113,20 @@ function intrinsics(map: WeakMap<object, string>): void {
   for (const [name, value] of hidden) record(map, value, name, 1, true);
 }
 
+/**
+ * Node 24 defines these web globals as V8 lazy data properties: even reading their descriptor
+ * loads undici and adds its symbols to the global object (measured: Node 20 does not). They are
+ * named only when the walk meets one of them, which means the program has already loaded it.
+ */
+const LAZY_HOST_GLOBALS: ReadonlySet<string> = new Set([
+  'CloseEvent', 'FormData', 'Headers', 'MessageEvent', 'Request', 'Response', 'WebSocket', 'EventSource',
+]);
+
 function buildNames(): WeakMap<object, string> {
   const map = new WeakMap<object, string>();
   const g = globalThis as unknown as Record<string, unknown>;
   for (const name of BUILTIN_GLOBALS) {
+    if (LAZY_HOST_GLOBALS.has(name)) continue;
     const d = Object.getOwnPropertyDescriptor(g, name);
     if (d !== undefined && 'value' in d) record(map, d.value, name, 0, ECMASCRIPT.has(name));
   }
@@ -136,5 +146,16 @@ function buildNames(): WeakMap<object, string> {
 /** The stable name of a built-in object or function (`Math.max`, `node:fs`), if it is one. */
 export function builtinName(value: object): string | undefined {
   names ??= buildNames();
-  return names.get(value);
+  return names.get(value) ?? lazyGlobalName(names, value);
+}
+
+/** A lazy web global (see LAZY_HOST_GLOBALS) already in the program's hands, or a member of one. */
+function lazyGlobalName(map: WeakMap<object, string>, value: object): string | undefined {
+  if (typeof value !== 'function') return undefined;
+  const name = Reflect.getOwnPropertyDescriptor(value, 'name')?.value;
+  if (typeof name !== 'string' || !LAZY_HOST_GLOBALS.has(name)) return undefined;
+  const d = Object.getOwnPropertyDescriptor(globalThis, name);
+  if (d === undefined || !('value' in d) || d.value !== value) return undefined;
+  record(map, value, name, 0, false);
+  return map.get(value);
 }

@@ -26,9 +26,25 @@ function findBinding(scopes: readonly ScopeSnapshot[], name: string): Binding {
     // A `with` object's names are dynamic by nature (analyze reports 'with'); its object is
     // the value of the `with` expression, which the code references anyway.
     if (scope.type === 'with') continue;
-    if (Object.prototype.hasOwnProperty.call(scope.object, name)) return { found: true, value: scope.object[name] };
+    if (Object.prototype.hasOwnProperty.call(scope.object, name)) return { found: true, value: readBinding(scope.object, name) };
   }
   return { found: false };
+}
+
+/**
+ * A `let`/`const`/`class` binding still in its temporal dead zone reads as `undefined` through a
+ * scope object on Node 20 (V8 11.3), but throws `ReferenceError: Cannot access 'X' from debugger`
+ * on Node 24 (V8 13.6). Both mean "not initialized yet": the value is treated as `undefined`, which
+ * the walk already handles (an undefined binding is re-read until the program's first
+ * synchronous run is over, then kept).
+ */
+function readBinding(object: Record<string, unknown>, name: string): unknown {
+  try {
+    return object[name];
+  } catch (error) {
+    if (error instanceof ReferenceError) return undefined;
+    throw error;
+  }
 }
 
 export function isRequireFunction(value: unknown): boolean {
