@@ -10,21 +10,9 @@ import { takeInventory, type FunctionSummary } from './inventory';
 import type { Output } from './output';
 import { renderTable } from './table';
 
-export interface LiveFunction {
-  readonly name: string;
-  readonly file?: string;
-  readonly fingerprint?: string;
-  readonly calls: number;
-  readonly hits: number;
-  readonly misses: number;
-  readonly savedMs: number;
-}
-
-export interface LiveSnapshot {
-  readonly pid: number;
-  readonly root: string;
-  readonly functions: readonly LiveFunction[];
-}
+// The shape the running process publishes (src/cache/live.ts); a type-only import loads nothing.
+import type { LiveFunction, LiveSnapshot } from '../cache/live';
+export type { LiveFunction, LiveSnapshot };
 
 interface EvaluateResult {
   readonly result: { readonly type: string; readonly value?: unknown; readonly description?: string };

@@ -80,14 +80,19 @@ export interface FileEntry {
  * CorruptError (carrying the inode, so the caller removes only that file); a payload too deep
  * for the current stack -> StackTooDeepError; anything else is an I/O error for the caller.
  */
-export function readEntryFile(file: string): FileEntry | undefined {
-  let fd: number;
+/** An fd for reading `file`, or undefined when it does not exist (a miss, not an error). */
+function openIfPresent(file: string): number | undefined {
   try {
-    fd = fs.openSync(file, 'r');
+    return fs.openSync(file, 'r');
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw error;
   }
+}
+
+export function readEntryFile(file: string): FileEntry | undefined {
+  const fd = openIfPresent(file);
+  if (fd === undefined) return undefined;
   try {
     return readOpen(fd);
   } finally {
@@ -219,13 +224,8 @@ export interface HeadInfo {
 
 /** Reads only header + meta (for scans and has()): checks magic, sizes and the head checksum. */
 export function readEntryHead(file: string): HeadInfo | CorruptFileError | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
-  }
+  const fd = openIfPresent(file);
+  if (fd === undefined) return undefined;
   try {
     const stat = fs.fstatSync(fd);
     try {
