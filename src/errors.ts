@@ -12,7 +12,6 @@ export type SmartCacheErrorCode =
   | 'ERR_INVALID_OPTION'
   | 'ERR_UNSUPPORTED_FUNCTION'
   | 'ERR_FINGERPRINT'
-  | 'ERR_INSPECTOR_UNAVAILABLE'
   | 'ERR_USAGE';
 
 const BRAND = Symbol.for('smartcache.error');
