@@ -3,7 +3,7 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { json, makeProject, removeProject, runNode, warnings } from './fixtures/preload/harness.mjs';
+import { TS_BODIES, json, makeProject, removeProject, runNode, warnings } from './fixtures/preload/harness.mjs';
 
 const CJS_BODIES = {
   hoisted: 2, // hoisted(3) from the module top, hoisted(1); internal(3) then hits the memory layer
@@ -46,18 +46,6 @@ const ESM_BODIES = {
   'default#twice': 1,
 };
 
-const TS_BODIES = {
-  hoisted: 2,
-  arrow: 1,
-  norm: 1,
-  'Shape#area': 1,
-  'Shape#later': 1,
-  'Shape.unit': 1,
-  'Shape.unitLater': 1,
-  'api.load': 1,
-  directive: 1,
-  fib: 91,
-};
 
 async function twice(t, dir, args, expectedBodies) {
   const first = await runNode(dir, args);

@@ -5,22 +5,9 @@ import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { json, makeProject, removeProject, runNode } from './fixtures/preload/harness.mjs';
+import { TS_BODIES, json, makeProject, removeProject, runNode } from './fixtures/preload/harness.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-const TS_BODIES = {
-  hoisted: 2,
-  arrow: 1,
-  norm: 1,
-  'Shape#area': 1,
-  'Shape#later': 1,
-  'Shape.unit': 1,
-  'Shape.unitLater': 1,
-  'api.load': 1,
-  directive: 1,
-  fib: 91,
-};
 
 const ENV = {
   TS_NODE_COMPILER: 'typescript5',
