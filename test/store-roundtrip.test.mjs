@@ -261,7 +261,11 @@ function refusedCases() {
     ['map key path', new Map([['k', () => 1]]), 'result.get("k")', /function/],
     ['depth 10,000 arrays', deepArrays, 'result[0][0]', new RegExp(`deeper than ${MAX_DEPTH}`)],
     ['depth 10,000 objects', deepObjects, 'result.next.next', new RegExp(`deeper than ${MAX_DEPTH}`)],
-    ['getter that throws', throwing, 'result', /getter failed/],
+    ['getter that throws', throwing, 'result', /getter or setter/],
+    ['getter', { get g() { return 5; } }, 'result.g', /getter or setter/],
+    ['frozen object', Object.freeze({ a: 1 }), 'result', /frozen, sealed or non-extensible/],
+    ['sealed array', Object.seal([1, 2]), 'result', /frozen, sealed or non-extensible/],
+    ['non-enumerable property', Object.defineProperty({ a: 1 }, 'h', { value: 2 }), 'result', /non-enumerable/],
   ];
 }
 

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { fingerprint as fingerprintOf } from '../fingerprint';
 import { primitiveKey } from '../key';
@@ -80,14 +81,28 @@ const SAMPLE = 64;
 /** Stats are judged at 20, 40, 80... calls and at exit. */
 const FIRST_JUDGEMENT = 20;
 
+/**
+ * Never throws: a Proxy result (strict-config objects throw on unknown keys such as `then`) or an
+ * object whose `then` getter throws is simply not a thenable; the store then refuses it and it is
+ * returned uncached with one warning. The cache must never break a call that works without it.
+ */
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  if (types.isPromise(value)) return true;
+  if (types.isProxy(value)) return false;
+  try {
+    return typeof (value as { then?: unknown }).then === 'function';
+  } catch {
+    return false;
+  }
 }
 
 /** `this` worth hashing: not absent, not the global object, not an ES module namespace. */
 function isSelfInput(self: unknown): boolean {
   if (self === undefined || self === null || self === globalThis) return false;
-  return typeof self !== 'object' || (self as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== 'Module';
+  if (typeof self !== 'object') return true;
+  // An ES module namespace; read without running user code (a Proxy `this` is hashed, or refused).
+  return types.isProxy(self) || !types.isModuleNamespaceObject(self);
 }
 
 function isFresh(expires: number | undefined): boolean {

@@ -235,10 +235,14 @@ class Walk {
       if (hasSymbolKeys(value)) this.refuse(parent, frame.step, 'an object with symbol keys');
       // cbor-x renames "__proto__" on decode (its prototype-pollution guard).
       if (Object.prototype.hasOwnProperty.call(value, '__proto__')) this.refuse(frame, '__proto__', 'an own "__proto__" property');
-      frame.keys = Object.keys(value);
+      const keys = Object.keys(value);
+      this.plainShape(value, keys, keys.length, parent, frame);
+      frame.keys = keys;
     } else if (type === ARRAY) {
       if (hasSymbolKeys(value)) this.refuse(parent, frame.step, 'an array with symbol keys');
       if (hasExtraProperties(value as unknown[], '')) this.refuse(parent, frame.step, 'an array with extra named properties');
+      // `length` is the one non-enumerable own property an array has.
+      this.plainShape(value, undefined, (value as unknown[]).length + 1, parent, frame);
     } else {
       this.noOwnProperties(value, parent);
       frame.iterator = type === MAP ? (value as Map<unknown, unknown>).entries() : (value as Set<unknown>).values();
@@ -250,6 +254,24 @@ class Walk {
   private noOwnProperties(value: object, parent: Frame | undefined): void {
     if (hasSymbolKeys(value) || Object.keys(value).length > 0) {
       this.refuse(parent, parent?.current(), 'an object with extra own properties');
+    }
+    if (!Object.isExtensible(value)) this.refuse(parent, parent?.current(), 'a frozen, sealed or non-extensible object');
+  }
+
+  /**
+   * What CBOR cannot carry about a plain object or array, so a hit would return something
+   * different from what the function returned: frozen/sealed state, non-enumerable properties
+   * and accessors (a getter would come back as a plain value). Such results are refused (returned
+   * uncached with one warning), never stored altered. `keys` (objects only) are checked for
+   * accessors; `expectedNames` is how many own names a plain value of this shape has.
+   */
+  private plainShape(value: object, keys: readonly string[] | undefined, expectedNames: number, parent: Frame | undefined, frame: Frame): void {
+    if (!Object.isExtensible(value)) this.refuse(parent, frame.step, 'a frozen, sealed or non-extensible object');
+    if (Object.getOwnPropertyNames(value).length > expectedNames) this.refuse(parent, frame.step, 'an object with non-enumerable properties');
+    if (keys === undefined) return;
+    for (const key of keys) {
+      const d = Object.getOwnPropertyDescriptor(value, key);
+      if (d !== undefined && !('value' in d)) this.refuse(frame, key, 'a getter or setter (it would come back as a plain value)');
     }
   }
 
