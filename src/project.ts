@@ -1,9 +1,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The nearest folder at or above `from` that holds a package.json, or undefined. */
+const roots = new Map<string, string | undefined>();
+
+/**
+ * The nearest folder at or above `from` that holds a package.json, or undefined. Memoized per
+ * folder for the process: the preload asks once per annotated file and module at start-up, and
+ * each answer costs one `existsSync` per folder up to the root (a package.json created while the
+ * program runs is seen by the next run).
+ */
 export function findProjectRoot(from: string = process.cwd()): string | undefined {
-  let dir = path.resolve(from);
+  const start = path.resolve(from);
+  if (roots.has(start)) return roots.get(start);
+  const found = searchProjectRoot(start);
+  roots.set(start, found);
+  return found;
+}
+
+function searchProjectRoot(start: string): string | undefined {
+  let dir = start;
   for (;;) {
     if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
     const parent = path.dirname(dir);

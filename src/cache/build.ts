@@ -1,8 +1,7 @@
 import { SmartCacheError, SmartCacheTypeError } from '../errors';
-import { explain, fingerprint, type Explanation } from '../fingerprint';
+import { explain, fingerprint, readPrivateState, type Explanation } from '../fingerprint';
 import { analyzeFunction } from '../fingerprint/analyze';
 import { setFunctionHasher, setPrivateStateReader } from '../key';
-import { privateFields } from '../fingerprint/describe';
 import type { ResolvedOptions } from '../options';
 import { registerWrapper, unwrap } from '../registry';
 import { readEnv } from './env';
@@ -31,7 +30,7 @@ export type Cached<F extends (...args: never[]) => unknown> = F & CachedMethods<
 /** Function arguments hash by their fingerprint (the key module's default only sees source text). */
 setFunctionHasher(fingerprint);
 /** Instances' `#private` fields are state too; only the inspector can read them. */
-setPrivateStateReader(privateFields);
+setPrivateStateReader(readPrivateState);
 
 export interface BuildPlan {
   readonly name: string;

@@ -1,4 +1,4 @@
-import * as crypto from 'node:crypto';
+import { sha256 } from '../hash';
 import { createKeyHash, hashArguments, hashValue } from '../key';
 
 /** What a wrapper contributes to every key: constant for the life of the process. */
@@ -59,17 +59,11 @@ export function identityDigest(identity: KeyIdentity): string {
   return createKeyHash().add('name', identity.name).add('fingerprint', identity.fingerprint).add('version', identity.version ?? null).digest();
 }
 
-/** Node 20.12+ one-shot sha256 (~3x cheaper than createHash for short input); older 20.x fall back. */
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-
-function sha256Hex(text: string): string {
-  return oneShot !== undefined ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
-}
 
 /**
  * The store key: sha256 of the identity digest and the call's digests. Every part is 64 hex
  * digits or '-' (absent), joined by '|', so no two different part lists give the same text.
  */
 export function composeKey(identity: string, inputs: CallInputs): string {
-  return sha256Hex(`smartcache-store-key/1|${identity}|${inputs.args}|${inputs.depends ?? '-'}|${inputs.self ?? '-'}`);
+  return sha256(`smartcache-store-key/1|${identity}|${inputs.args}|${inputs.depends ?? '-'}|${inputs.self ?? '-'}`);
 }

@@ -39,6 +39,9 @@ interface OwnedBlob {
   readonly bytes: Uint8Array;
 }
 
+/** Most results carry no large binaries: a hit then allocates no blob list at all. */
+const NO_BLOBS: readonly never[] = Object.freeze([]);
+
 class Encoded implements Snapshot {
   readonly bytes: number;
 
@@ -54,7 +57,7 @@ class Encoded implements Snapshot {
 
   read(): unknown {
     // Large binaries live out of band: each hit gets its own copy, never a view of ours.
-    const blobs = this.blobs.map((b) => tagBlob(makeBinary(b.kind, ownedCopy(b.bytes), 0, b.bytes.byteLength), b.kind));
+    const blobs = this.blobs.length === 0 ? NO_BLOBS : this.blobs.map((b) => tagBlob(makeBinary(b.kind, ownedCopy(b.bytes), 0, b.bytes.byteLength), b.kind));
     // Trusted: our own encoding, or bytes that passed the integrity checks when read from disk.
     const value = decodeValue(this.payload, blobs, this.substituted, true);
     return this.enveloped ? (value as unknown[])[0] : value;

@@ -1,5 +1,4 @@
 import type { StatsDelta } from '../store';
-import { costsMoreThanSaves } from '../costs';
 
 
 /**
@@ -66,4 +65,3 @@ export function allStats(): Iterable<FunctionStats> {
   return all.values();
 }
 
-export { costsMoreThanSaves };

@@ -249,8 +249,8 @@ export class CachedFunction {
       throw error;
     }
     if (isThenable(result)) return this.missAsync(ready, result, slot, reason, t0, started);
-    const computeMs = performance.now() - started;
     const saving = performance.now();
+    const computeMs = saving - started;
     this.save(ready, slot, result, computeMs, false);
     const ended = performance.now();
     this.count(ready.stats, 'miss', started - t0 + (ended - saving), computeMs, 0);
@@ -261,8 +261,8 @@ export class CachedFunction {
   private missAsync(ready: Ready, result: PromiseLike<unknown>, slot: Slot, reason: string | undefined, t0: number, started: number): Promise<unknown> {
     const before = started - t0;
     const settle = (value: unknown): Settled => {
-      const computeMs = performance.now() - started;
       const saving = performance.now();
+      const computeMs = saving - started;
       const snapshot = this.save(ready, slot, value, computeMs, true);
       const ended = performance.now();
       this.count(ready.stats, 'miss', before + (ended - saving), computeMs, 0);

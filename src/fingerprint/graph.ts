@@ -13,7 +13,7 @@ import { analyzeFunction, type FunctionAnalysis } from './analyze';
 import { builtinName } from './builtins';
 import { addDynamic, encodePrimitive, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
 import { expandFunction } from './functions';
-import { describeFunctions, type FunctionDetails, type ScopeSnapshot } from './describe';
+import { describeFunction, describeFunctions, type FunctionDetails, type ScopeSnapshot } from './describe';
 import { prefetchRemoteIds } from './inspector';
 import { moduleOf, isNamespace, type ModuleInfo } from './modules';
 import { builtinPatches, type Patch } from './patches';
@@ -150,7 +150,7 @@ export class GraphBuilder implements Builder {
   }
 
   describeNow(fn: Function): FunctionDetails {
-    const found = describeFunctions([fn]).get(fn) as FunctionDetails;
+    const found = describeFunction(fn);
     this.described.set(fn, found);
     return found;
   }

@@ -25,7 +25,7 @@ import { analyzeFunction } from './analyze';
 import { nameOf as nameOfFunction, PROCESS_SALT, sha256, type Entity } from './entity';
 import { diffExplanations, explainEntity, type DependencyNode, type Explanation } from './explain';
 import { GraphBuilder, GraphTooLarge, resetGraph } from './graph';
-import { scopesProblem } from './describe';
+import { privateFields, scopesProblem } from './describe';
 import { inspectorProblem, InspectorUnavailable, releaseObjects } from './inspector';
 import { resetModules } from './modules';
 import { setPackagePolicy } from './packages';
@@ -215,4 +215,25 @@ export function configureFingerprints(settings: FingerprintSettings): void {
   resetModules();
   forgetScripts();
   resetFingerprints();
+}
+
+/**
+ * The `#private` fields of an object, for argument and `this` keys (the key layer cannot read
+ * them). Runs outside any walk, so it frees its remote objects at once: keys are taken on every
+ * call, and nothing hashed may stay referenced by the inspector. Without a working inspector the
+ * state is unknowable: a per-process salt makes such keys always miss, never collide.
+ */
+export function readPrivateState(object: object): ReadonlyArray<readonly [string, unknown]> {
+  try {
+    return privateFields(object);
+  } catch (error) {
+    if (error instanceof InspectorUnavailable) return [['#<unreadable>', PROCESS_SALT]];
+    throw error;
+  } finally {
+    try {
+      releaseObjects();
+    } catch {
+      // Only memory: the next walk releases the group again.
+    }
+  }
 }

@@ -177,19 +177,24 @@ const remoteIds = new Map<object, string>();
 export function prefetchRemoteIds(values: readonly object[]): void {
   const wanted = values.filter((v) => !remoteIds.has(v));
   if (wanted.length < 2) return;
+  const arrayId = bridgeRemoteId(wanted);
+  if (arrayId === undefined) return;
+  const props = post<PropertiesAnswer>('Runtime.getProperties', { objectId: arrayId, ownProperties: true });
+  for (const p of props.result) {
+    const i = Number(p.name);
+    const value = wanted[i];
+    if (Number.isInteger(i) && value !== undefined && p.value?.objectId !== undefined) remoteIds.set(value, p.value.objectId);
+  }
+}
+
+/** Hands `value` to the inspector through the bridge object: its remote id in `GROUP`. */
+function bridgeRemoteId(value: unknown): string | undefined {
   open();
-  bridge.v = wanted;
+  bridge.v = value;
   try {
     const answer = post<CallAnswer>('Runtime.callFunctionOn', { objectId: bridgeId, functionDeclaration: GET_V, objectGroup: GROUP });
     groupDirty = true;
-    const arrayId = answer.result.objectId;
-    if (arrayId === undefined) return;
-    const props = post<PropertiesAnswer>('Runtime.getProperties', { objectId: arrayId, ownProperties: true });
-    for (const p of props.result) {
-      const i = Number(p.name);
-      const value = wanted[i];
-      if (Number.isInteger(i) && value !== undefined && p.value?.objectId !== undefined) remoteIds.set(value, p.value.objectId);
-    }
+    return answer.result.objectId;
   } finally {
     bridge.v = undefined;
   }
@@ -199,17 +204,11 @@ export function prefetchRemoteIds(values: readonly object[]): void {
 export function remoteIdOf(value: object): string {
   const known = remoteIds.get(value);
   if (known !== undefined) return known;
-  open();
-  bridge.v = value;
-  try {
-    const answer = post<CallAnswer>('Runtime.callFunctionOn', { objectId: bridgeId, functionDeclaration: GET_V, objectGroup: GROUP });
-    groupDirty = true;
-    const id = answer.result.objectId;
-    if (id === undefined) throw new Error('inspector returned no object id');
-    return id;
-  } finally {
-    bridge.v = undefined;
-  }
+  const id = bridgeRemoteId(value);
+  if (id === undefined) throw new Error('inspector returned no object id');
+  // Valid until the group is released, like the prefetched ids (releaseObjects clears both).
+  remoteIds.set(value, id);
+  return id;
 }
 
 /** Brings remote values back into JavaScript, in order. */

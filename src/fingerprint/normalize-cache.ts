@@ -56,18 +56,9 @@ export function openAnalysisCache(file: string): void {
   cache = { file, rows: readRows(file) ?? new Map(), fresh: new Map(), used: new Set(), hits: 0 };
 }
 
-/** Forget the open cache (tests; or when the cache is switched off). */
-export function closeAnalysisCache(): void {
-  cache = undefined;
-}
-
 /** How many analyses this process restored instead of computing. */
 export function analysisCacheHits(): number {
   return cache?.hits ?? 0;
-}
-
-export function isAnalysisCacheOpen(): boolean {
-  return cache !== undefined;
 }
 
 /** The stored analysis of `source`, if the open cache has a valid one. */

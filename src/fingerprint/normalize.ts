@@ -13,7 +13,7 @@
  * Booleans/null literals print as `true`/`false`/`null`; the only Identifiers spelled that way are
  * non-computed property names, where acorn never produces a Literal.
  */
-import * as crypto from 'node:crypto';
+import { sha256 } from '../hash';
 import { LAYOUT, POSITION_FIELDS } from './normalize-layout';
 import { isNode, nodeAt, nodesAt, nameOf, type AstNode } from './parse-node';
 
@@ -40,15 +40,7 @@ export function hashNormalized(text: string): string {
   return sha256(text, 'hex');
 }
 
-/**
- * One-shot `crypto.hash` (Node 20.12+/21.7+) is ≈2x faster than `createHash` for short texts
- * (measured 270 vs 630 ns on Node 20.20); older Node 20 lines fall back.
- */
-export function sha256(text: string, encoding: 'hex' | 'base64url'): string {
-  return typeof crypto.hash === 'function'
-    ? crypto.hash('sha256', text, encoding)
-    : crypto.createHash('sha256').update(text).digest(encoding);
-}
+export { sha256 };
 
 function printNode(node: AstNode, indent: string): string {
   switch (node.type) {

@@ -100,8 +100,7 @@ function replaceMethod(holder: unknown, key: string, file: string, relFile: stri
 }
 
 function relativeToProject(file: string): string {
-  const root = findProjectRoot(path.dirname(file));
-  return root === undefined ? file.split(path.sep).join('/') : projectRelative(file, root);
+  return projectRelative(file, findProjectRoot(path.dirname(file)));
 }
 
 function moduleWrapper(file: string, sites: readonly SiteSpec[]): ModuleWrapper {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash';
 import * as path from 'node:path';
 import { SmartCacheTypeError } from '../errors';
 
@@ -59,7 +59,7 @@ export function entryFile(layout: Layout, key: string): string {
  */
 export function safeSegment(name: string): string {
   const readable = name.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40);
-  const digest = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 16);
+  const digest = sha256(name).slice(0, 16);
   return `${readable}-${digest}`;
 }
 
