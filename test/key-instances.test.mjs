@@ -2,6 +2,10 @@
 // reader is installed (the cache layer installs the inspector's), #private fields.
 import test from 'ava';
 import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const key = require('../dist/key/index.js');
@@ -52,4 +56,27 @@ test.serial('a reader that fails makes the argument unhashable, naming it', (t) 
   } finally {
     key.setPrivateStateReader(undefined);
   }
+});
+
+test('an instance whose #private fields were hashed stays collectable (the inspector keeps nothing)', (t) => {
+  const script = `
+    const { cache } = require(${JSON.stringify(new URL('../dist/index.js', import.meta.url).pathname)});
+    class P { #m; constructor(m) { this.#m = m; } }
+    const f = cache(function f(p) { return 1; }, { memory: false });
+    const refs = [];
+    for (let i = 0; i < 50; i++) { const p = new P(i); refs.push(new WeakRef(p)); f(p); }
+    setTimeout(() => {
+      globalThis.gc();
+      setTimeout(() => {
+        globalThis.gc();
+        process.stdout.write(String(refs.filter((r) => r.deref() !== undefined).length));
+      }, 20);
+    }, 20);
+  `;
+  const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, SMARTCACHE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'sc-priv-')) },
+  });
+  t.is(r.status, 0, r.stderr);
+  t.is(r.stdout, '0', 'instances still referenced after hashing');
 });
