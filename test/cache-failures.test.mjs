@@ -115,7 +115,7 @@ test('a function that cannot be fingerprinted runs uncached with one warning', (
   const dir = project({
     'main.js': (mod) => `
 // Fingerprinting fails (as it would on an internal error of the inspector walk).
-require(${mod}.replace(/cache\.js$/, 'fingerprint/index.js')).fingerprint = () => { throw new Error('simulated walk failure'); };
+require(${mod}.replace(/cache.index.js$/, 'fingerprint/index.js')).fingerprint = () => { throw new Error('simulated walk failure'); };
 const { cache } = require(${mod});
 let runs = 0;
 const f = cache(function target(x) { runs++; return x + 1; });

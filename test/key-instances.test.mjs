@@ -9,7 +9,7 @@ import * as path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const key = require('../dist/key/index.js');
-const { privateFields } = require('../dist/fingerprint/describe.js');
+const { privateFields } = require('../dist/fingerprint/runtime/describe.js');
 
 class Hidden {
   constructor(m) {

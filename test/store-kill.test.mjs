@@ -4,7 +4,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Store } from '../dist/store/index.js';
-import { isKey } from '../dist/store/paths.js';
+import { isKey } from '../dist/store/entry/paths.js';
 import { FIXTURES, tempRoot, keyOf, captureWarnings, walk } from './fixtures/store/helpers.mjs';
 import { bigValueFor } from './fixtures/store/values.mjs';
 

@@ -1,10 +1,10 @@
 import { SmartCacheError, SmartCacheTypeError } from '../errors';
 import { explain, fingerprint, readPrivateState, type Explanation } from '../fingerprint';
-import { analyzeFunction } from '../fingerprint/analyze';
+import { analyzeFunction } from '../fingerprint/source/analyze';
 import { setFunctionHasher, setPrivateStateReader } from '../key';
 import type { ResolvedOptions } from '../options';
 import { registerWrapper, unwrap } from '../registry';
-import { readEnv } from './env';
+import { readEnv } from './process/env';
 import { CachedFunction, type SelfMode } from './wrapper';
 
 /** Per-entry control on every cached function. */

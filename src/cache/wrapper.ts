@@ -4,19 +4,19 @@ import { fingerprint as fingerprintOf } from '../fingerprint';
 import { primitiveKey } from '../key';
 import type { ResolvedOptions } from '../options';
 import type { EncodedEntry, EntryMeta, ReadEntry, Store } from '../store';
-import type { LogMode } from './env';
+import type { LogMode } from './process/env';
 import { cacheFailure, ioCause } from './failures';
-import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs, composeKey, identityDigest, memoryKey } from './key-compose';
-import { logHit, logMiss } from './log';
+import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs, composeKey, identityDigest, memoryKey } from './inputs/key-compose';
+import { logHit, logMiss } from './process/log';
 import { MemoryLayer, type MemoryEntry } from './memory-layer';
-import { type CodeChange, recordFingerprint } from './records';
-import { judge, startSession } from './session';
+import { type CodeChange, recordFingerprint } from './code-change';
+import { judge, startSession } from './process/session';
 import { type Snapshot, snapshotOf, snapshotOfEntry } from './snapshot';
-import { type FunctionStats, statsFor } from './stats';
-import { resolveRoot, storeFor } from './stores';
-import { type Opened, envelope, openEnvelope } from './envelope';
+import { type FunctionStats, statsFor } from './accounting';
+import { resolveRoot, storeFor } from './process/stores';
+import { type Opened, envelope, openEnvelope } from './inputs/envelope';
 import { cancelPending, isPending, writeEntry } from './writer';
-import { selfModeOf } from './self-mode';
+import { selfModeOf } from './inputs/self-mode';
 
 /** Which `this` is an input of the key. */
 export type SelfMode =

@@ -21,18 +21,18 @@
 import { SmartCacheError } from '../errors';
 import { unwrap } from '../registry';
 import { warnOnce } from '../warn';
-import { analyzeFunction } from './analyze';
-import { nameOf as nameOfFunction, PROCESS_SALT, sha256, type Entity } from './entity';
-import { diffExplanations, explainEntity, type DependencyNode, type Explanation } from './explain';
-import { GraphBuilder, GraphTooLarge, resetGraph } from './graph';
-import { privateFields, scopesProblem } from './describe';
-import { inspectorProblem, InspectorUnavailable, releaseObjects } from './inspector';
-import { resetModules } from './modules';
-import { setPackagePolicy } from './packages';
-import { forgetScripts } from './scripts';
-import { computeFingerprints } from './walk';
+import { analyzeFunction } from './source/analyze';
+import { nameOf as nameOfFunction, PROCESS_SALT, sha256, type Entity } from './graph/entity';
+import { diffExplanations, explainEntity, type DependencyNode, type Explanation } from './explain-tree';
+import { GraphBuilder, GraphTooLarge, resetGraph } from './graph/graph-builder';
+import { privateFields, scopesProblem } from './runtime/describe';
+import { inspectorProblem, InspectorUnavailable, releaseObjects } from './runtime/inspector';
+import { resetModules } from './runtime/modules';
+import { setPackagePolicy } from './runtime/packages';
+import { forgetScripts } from './runtime/scripts';
+import { computeFingerprints } from './digest';
 
-export type { DependencyNode, Explanation } from './explain';
+export type { DependencyNode, Explanation } from './explain-tree';
 export { diffExplanations };
 
 interface Memo {

@@ -38,11 +38,11 @@
  *   under the default FunctionHasher.
  */
 import { SmartCacheError } from '../errors';
-import { Walker } from './walk';
+import { Walker } from './canonical';
 
-export { setFunctionHasher, defaultFunctionHasher, setPrivateStateReader } from './functions';
-export type { PrivateStateReader } from './functions';
-export type { FunctionHasher } from './functions';
+export { setFunctionHasher, defaultFunctionHasher, setPrivateStateReader } from './function-hash';
+export type { PrivateStateReader } from './function-hash';
+export type { FunctionHasher } from './function-hash';
 export { primitiveKey } from './primitive';
 
 /** Version of the token stream (first token of every key); changing the encoding changes it. */

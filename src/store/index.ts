@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import { isSmartCacheError, SmartCacheError } from '../errors';
 import { warnOnce } from '../warn';
 import { StackTooDeepError } from './codec';
-import { CorruptFileError, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './entry-file';
-import { ioError, isMissing, unlinkQuiet } from './io';
-import { assertKey, entryFile, layoutFor, STORE_FORMAT_VERSION, type Layout } from './paths';
-import * as records from './records';
-import { entriesBytes, scan, unlinkIfSame } from './scan';
-import * as stats from './stats';
+import { CorruptFileError, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './entry/file';
+import { ioError, isMissing, unlinkQuiet } from './entry/io';
+import { assertKey, entryFile, layoutFor, STORE_FORMAT_VERSION, type Layout } from './entry/paths';
+import * as records from './function-records';
+import { entriesBytes, scan, unlinkIfSame } from './entry/scan';
+import * as stats from './stats-log';
 import type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta } from './types';
 
 export { STORE_FORMAT_VERSION };

@@ -1,0 +1,48 @@
+/**
+ * `cache(fn, options)`: the programmatic API. The pieces live in cache/: build.ts makes the
+ * function users call, wrapper.ts runs each call (fingerprint -> key -> memory -> disk -> compute
+ * -> store), decorator.ts is `@cached`, and log/stats/session/live/exit handle what the
+ * environment asks for.
+ */
+import type { CacheOptions } from '../options';
+import { resolveOptions } from '../options';
+import { buildCached, checkCacheable, type Cached } from './build';
+import { callerSite, defaultName } from './site';
+
+export type { Cached, CachedMethods } from './build';
+export { cached } from './decorator';
+export type { CachedDecorator, CachedDecoratorOptions } from './decorator';
+export type { LiveSnapshot, LiveFunction } from './process/live';
+
+/**
+ * Caches `fn` across runs: same arguments and same code (down to everything it reaches) give the
+ * stored result. Options are checked now: a bad one throws a `TypeError` naming it.
+ * @example const slow = cache(function slow(n: number) { ... }, { ttl: '1h' });
+ */
+export function cache<F extends (...args: never[]) => unknown>(fn: F, options?: CacheOptions<Parameters<F>>): Cached<F> {
+  checkCacheable(fn);
+  const resolved = resolveOptions(options);
+  const site = callerSite(cache);
+  const name = resolved.name ?? defaultName(fn.name, site);
+  return buildCached(fn, resolved, { name, file: site?.file, self: { kind: 'auto' } }) as Cached<F>;
+}
+
+/** Where the preload found an annotated function. */
+export interface AnnotationSite {
+  /** Project-relative file. */
+  readonly file: string;
+  readonly line: number;
+  /** `fib`, `Graph.shortest`, `default`... */
+  readonly qualifiedName: string;
+}
+
+/**
+ * The preload's entry: an annotated function, named `file#qualifiedName` (no line number, so
+ * editing above the function keeps its entries). Not part of the public index.
+ */
+export function cacheAnnotated(fn: Function, options: CacheOptions, site: AnnotationSite): Function {
+  checkCacheable(fn);
+  const resolved = resolveOptions(options);
+  const name = resolved.name ?? `${site.file}#${site.qualifiedName}`;
+  return buildCached(fn, resolved, { name, file: site.file, self: { kind: 'auto' } });
+}

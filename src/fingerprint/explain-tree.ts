@@ -1,0 +1,211 @@
+/**
+ * The dependency tree `explain()` returns and the CLI stores beside each function's entries,
+ * and the human diff of two trees ("helper `scale` (src/math.js:12) changed").
+ *
+ * Trees are plain data (CBOR- and JSON-able). Locations are project-relative and display-only.
+ * A graph is shown as a tree: each entity is expanded at its first occurrence in depth-first
+ * edge order; later occurrences keep kind, hash and fingerprint but no children, and a reference
+ * back to an ancestor is a 'cycle' node. Both rules depend only on the graph, so two runs of the
+ * same code give the same shape and the diff can match nodes by name.
+ */
+import { sha256, type Entity, type NodeKind } from './graph/entity';
+import { functionSite, type FunctionSite } from './runtime/describe';
+import { scriptInfo } from './runtime/scripts';
+import { findProjectRoot, projectRelative } from '../project';
+
+export interface DependencyNode {
+  readonly kind: NodeKind;
+  /** How the parent refers to it: 'helper', 'CONFIG.factor', 'utils.inner', 'Math.max'. */
+  readonly name: string;
+  /** Project-relative 'src/math.js:12:3' when known (display only, never hashed). */
+  readonly location?: string;
+  /** Own content hash (code hash, value hash, 'lodash@4.17.21', ...). */
+  readonly hash: string;
+  /** Combined with children. */
+  readonly fingerprint: string;
+  /** Short value preview for constants ('3', '"abc"', '{…}'). */
+  readonly preview?: string;
+  readonly children: readonly DependencyNode[];
+}
+
+export interface Explanation {
+  readonly root: DependencyNode;
+  readonly dynamic: readonly string[];
+}
+
+/** Beyond this many children a data node shows a summary (the fingerprint still covers all). */
+const MAX_CHILDREN = 100;
+const MAX_DEPTH = 64;
+
+function ownHash(e: Entity): string {
+  return e.kind === 'package' || e.kind === 'builtin' ? e.name : sha256(e.own);
+}
+
+/** The project root of the current `explain` call (looked up once per call, not per node). */
+let root: string | undefined;
+
+function siteText(site: FunctionSite): string | undefined {
+  const info = scriptInfo(site.scriptId);
+  if (info.file === undefined) return info.builtin ?? undefined;
+  return `${projectRelative(info.file, root)}:${site.line + 1}:${site.column + 1}`;
+}
+
+function locationOf(e: Entity): string | undefined {
+  try {
+    if (e.file !== undefined) return projectRelative(e.file, root);
+    if (e.kind !== 'function' && e.kind !== 'class') return undefined;
+    if (e.site === undefined && e.fn !== undefined) e.site = functionSite(e.fn);
+    return e.site === undefined ? undefined : siteText(e.site);
+  } catch {
+    return undefined; // Display only: a location that cannot be found is simply not shown.
+  }
+}
+
+function node(e: Entity, name: string, children: DependencyNode[], kind: NodeKind = e.kind): DependencyNode {
+  const out: { -readonly [K in keyof DependencyNode]: DependencyNode[K] } = { kind, name, hash: ownHash(e), fingerprint: e.fp ?? '', children };
+  const location = locationOf(e);
+  if (location !== undefined) out.location = location;
+  if (e.preview !== undefined) out.preview = e.preview;
+  return out;
+}
+
+function displayName(e: Entity, name: string): string {
+  return e.name !== '' && e.name !== name ? `${name} (${e.name})` : name;
+}
+
+class TreeBuilder {
+  readonly dynamic: string[] = [];
+  private readonly shown = new Set<Entity>();
+  private readonly path = new Set<Entity>();
+
+  visit(e: Entity, name: string, depth: number): DependencyNode {
+    if (this.path.has(e)) {
+      const back = node(e, name, [], 'cycle');
+      return { ...back, preview: `↻ ${e.name || name}` };
+    }
+    if (this.shown.has(e) || depth >= MAX_DEPTH) return node(e, name, []);
+    this.shown.add(e);
+    this.path.add(e);
+    const children: DependencyNode[] = [];
+    for (const reason of e.dynamic ?? []) {
+      const where = locationOf(e);
+      this.dynamic.push(`${displayName(e, name)}${where === undefined ? '' : ` (${where})`}: ${reason}`);
+      children.push({ kind: 'dynamic', name: reason, hash: '', fingerprint: '', preview: 'warning: dependency cannot be known statically', children: [] });
+    }
+    const limit = e.kind === 'function' || e.kind === 'class' ? e.edges.length : Math.min(e.edges.length, MAX_CHILDREN);
+    for (let i = 0; i < limit; i++) {
+      const edge = e.edges[i];
+      if (edge !== undefined) children.push(this.visit(edge.target, edge.label, depth + 1));
+    }
+    if (limit < e.edges.length) {
+      children.push({ kind: 'value', name: `… ${e.edges.length - limit} more`, hash: '', fingerprint: '', children: [] });
+    }
+    this.path.delete(e);
+    return node(e, name, children);
+  }
+}
+
+export function explainEntity(entity: Entity, name: string): Explanation {
+  root = findProjectRoot();
+  const builder = new TreeBuilder();
+  const tree = builder.visit(entity, name, 0);
+  return { root: tree, dynamic: builder.dynamic };
+}
+
+// ---------------------------------------------------------------------------------------------
+// diff
+
+function at(location: string | undefined): string {
+  if (location === undefined) return '';
+  const short = location.replace(/:\d+$/, '');
+  return ` (${short})`;
+}
+
+function kindWord(n: DependencyNode, isRoot: boolean): string {
+  if (isRoot) return n.kind === 'class' ? 'class' : 'function';
+  switch (n.kind) {
+    case 'function':
+      return 'helper';
+    case 'class':
+      return 'class';
+    case 'module':
+      return 'module';
+    case 'json':
+      return 'JSON module';
+    case 'package':
+      return 'package';
+    case 'builtin':
+      return 'built-in';
+    default:
+      return 'value';
+  }
+}
+
+function ownChangeLine(before: DependencyNode, after: DependencyNode, qualified: string, isRoot: boolean): string {
+  if (before.kind === 'package' && after.kind === 'package') return `package \`${before.hash}\` → \`${after.hash}\``;
+  if (before.kind === 'value' || before.kind === 'global') {
+    if (before.preview !== undefined && after.preview !== undefined && before.preview !== after.preview) {
+      return `\`${qualified}\` ${before.preview} → ${after.preview}`;
+    }
+    return `\`${qualified}\` changed`;
+  }
+  const where = at(after.location ?? before.location);
+  if (!isRoot && after.name === 'extends') return `superclass${where} changed`;
+  return `${kindWord(after, isRoot)} \`${qualified}\`${where} changed`;
+}
+
+function childName(parent: string, parentNode: DependencyNode, child: DependencyNode): string {
+  if (parent === '') return child.name;
+  if (parentNode.kind === 'function' || parentNode.kind === 'class') return child.name;
+  if (child.name.startsWith('[')) return `${parent}${child.name}`;
+  return `${parent}.${child.name}`;
+}
+
+function byName(nodes: readonly DependencyNode[]): Map<string, DependencyNode> {
+  const map = new Map<string, DependencyNode>();
+  for (const n of nodes) if (n.kind !== 'dynamic' && !map.has(n.name)) map.set(n.name, n);
+  return map;
+}
+
+/**
+ * Appends the lines for one node. `ownLine: false` when the caller already named the change
+ * (a module member: "module `utils` member `inner` changed" says it; the member's details follow).
+ */
+function diffInto(lines: string[], before: DependencyNode, after: DependencyNode, qualified: string, isRoot: boolean, ownLine = true): void {
+  if (before.fingerprint === after.fingerprint && before.hash === after.hash) return;
+  // A back-reference: its change is reported where the node itself is expanded.
+  if (before.kind === 'cycle' && after.kind === 'cycle') return;
+  if (before.kind !== after.kind) {
+    lines.push(`\`${qualified}\` changed from ${before.kind} to ${after.kind}`);
+    return;
+  }
+  const start = lines.length;
+  if (before.hash !== after.hash && ownLine) lines.push(ownChangeLine(before, after, qualified, isRoot));
+  const old = byName(before.children);
+  const now = byName(after.children);
+  for (const [name, b] of old) {
+    const a = now.get(name);
+    const q = childName(isRoot ? '' : qualified, before, b);
+    if (a === undefined) {
+      lines.push(`dependency \`${q}\` removed`);
+    } else if (before.kind === 'module' && a.kind === b.kind && a.kind !== 'module' && a.fingerprint !== b.fingerprint) {
+      lines.push(`module \`${qualified}\`${at(after.location ?? before.location)} member \`${name}\` changed`);
+      diffInto(lines, b, a, q, false, false);
+    } else {
+      diffInto(lines, b, a, q, false);
+    }
+  }
+  for (const [name, a] of now) {
+    if (!old.has(name)) lines.push(`dependency \`${childName(isRoot ? '' : qualified, after, a)}\` added`);
+  }
+  if (lines.length === start && before.fingerprint !== after.fingerprint && ownLine) {
+    lines.push(`${kindWord(after, isRoot)} \`${qualified}\`${at(after.location ?? before.location)} changed (through its dependencies)`);
+  }
+}
+
+/** Human lines naming exactly what changed between two trees of the same function. */
+export function diffExplanations(before: DependencyNode, after: DependencyNode): string[] {
+  const lines: string[] = [];
+  diffInto(lines, before, after, after.name || before.name, true);
+  return lines;
+}

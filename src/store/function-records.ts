@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SmartCacheTypeError } from '../errors';
+import { warnOnce } from '../warn';
+import { CorruptFileError, encodeEntry, readEntryFile, writeEntry } from './entry/file';
+import { listDir, unlinkQuiet } from './entry/io';
+import { functionDir, functionRecordFile, type Layout } from './entry/paths';
+import { unlinkIfSame } from './entry/scan';
+import type { FunctionRecord } from './types';
+
+/**
+ * Function records: functions/<safe name>/<safe fingerprint>.rec, one per (name, fingerprint),
+ * in the entry file format (so they are checksummed and written atomically too).
+ */
+
+/** Older fingerprints of one function beyond this many are dropped when a new one is written. */
+const KEEP_PER_FUNCTION = 32;
+const EXTENSION = '.rec';
+
+export function writeFunctionRecord(layout: Layout, record: FunctionRecord): void {
+  checkRecord(record);
+  const value: Record<string, unknown> = { name: record.name, fingerprint: record.fingerprint, tree: record.tree, written: record.written };
+  if (record.file !== undefined) value['file'] = record.file;
+  const meta = { fn: record.name, fingerprint: record.fingerprint, created: record.written, computeMs: 0 };
+  const file = functionRecordFile(layout, record.name, record.fingerprint);
+  writeEntry(file, encodeEntry(meta, value, 'record'));
+  trimOld(path.dirname(file));
+}
+
+function checkRecord(r: FunctionRecord): void {
+  const ok =
+    typeof r === 'object' && r !== null && typeof r.name === 'string' && typeof r.fingerprint === 'string' &&
+    Number.isFinite(r.written) && (r.file === undefined || typeof r.file === 'string');
+  if (!ok) throw new SmartCacheTypeError('a function record needs string name and fingerprint, finite written and an optional string file');
+}
+
+/** Newest first. */
+export function readFunctionRecords(layout: Layout, name?: string): FunctionRecord[] {
+  const dirs = name === undefined ? listDir(layout.functions).map((d) => path.join(layout.functions, d)) : [functionDir(layout, name)];
+  const records: FunctionRecord[] = [];
+  for (const dir of dirs) {
+    for (const file of recordFiles(dir)) {
+      const record = readRecord(file);
+      if (record !== undefined && (name === undefined || record.name === name)) records.push(record);
+    }
+  }
+  return records.sort((a, b) => b.written - a.written);
+}
+
+function recordFiles(dir: string): string[] {
+  return listDir(dir).filter((n) => n.endsWith(EXTENSION)).map((n) => path.join(dir, n));
+}
+
+function readRecord(file: string): FunctionRecord | undefined {
+  try {
+    const entry = readEntryFile(file);
+    if (entry === undefined) return undefined;
+    const v = entry.value as Partial<FunctionRecord> | null;
+    if (typeof v === 'object' && v !== null && typeof v.name === 'string' && typeof v.fingerprint === 'string' && typeof v.written === 'number') {
+      return v as FunctionRecord;
+    }
+    throw new CorruptFileError('not a function record', fs.statSync(file).ino);
+  } catch (error) {
+    if (!(error instanceof CorruptFileError)) throw error;
+    unlinkIfSame(file, error.ino);
+    warnOnce(`function record ${file}`, 'corrupt record removed', error);
+    return undefined;
+  }
+}
+
+function trimOld(dir: string): void {
+  const files = recordFiles(dir);
+  if (files.length <= KEEP_PER_FUNCTION) return;
+  const byAge = files
+    .map((file) => ({ file, mtime: fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { file } of byAge.slice(KEEP_PER_FUNCTION)) unlinkQuiet(file);
+}
