@@ -1,6 +1,5 @@
 import { SmartCacheError, SmartCacheTypeError } from '../errors';
-import { explain, fingerprint, readPrivateState, type Explanation } from '../fingerprint';
-import { analyzeFunction } from '../fingerprint/source/analyze';
+import { analyzeFunction, explain, fingerprint, readPrivateState, type Explanation } from '../fingerprint';
 import { setFunctionHasher, setPrivateStateReader } from '../key';
 import type { ResolvedOptions } from '../options';
 import { registerWrapper, unwrap } from '../registry';

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DependencyNode } from '../fingerprint';
+import { diffExplanations, type DependencyNode } from '../explanation';
 import type { FunctionRecord, Store } from '../store';
 import { DIR_FLAG, DIR_HELP, openExistingStore, usageError, type DirOption } from './context';
 import { isoTime, shortHash } from './format';
@@ -97,8 +97,6 @@ export function diffAgainstStore(store: Store, f: ExplainedFunction): DiffResult
   const base = { name: f.name, stored: record.fingerprint, current: f.fingerprint, storedAt: record.written };
   if (record.fingerprint === f.fingerprint) return { ...base, status: 'unchanged', changes: [] };
   const before = storedRoot(record);
-  // Loaded here: the fingerprint engine (inspector, parser) is only needed by --diff in this process.
-  const { diffExplanations } = require('../fingerprint') as typeof import('../fingerprint');
   const changes = before === undefined ? [] : diffExplanations(before, f.explanation.root);
   return { ...base, status: 'changed', changes: changes.length > 0 ? changes : ['the code changed in a way the stored tree cannot pin down (it may come from another smartcache version)'] };
 }

@@ -4,7 +4,7 @@
  * parent sits centred on its children. Trees from explain() have no shared nodes by construction
  * (a repeated function is a `cycle` leaf), so nothing ever overlaps.
  */
-import type { DependencyNode } from '../fingerprint';
+import type { DependencyNode } from '../explanation';
 
 export interface PlacedNode {
   readonly id: number;

@@ -10,7 +10,7 @@
  * the starting member, so the result is the same whichever member a walk entered by, and
  * whichever function was fingerprinted first in the process.
  */
-import { sha256, type Entity } from './graph/entity';
+import { sha256, type Entity } from './graph';
 
 function combine(e: Entity): string {
   const parts: string[] = [e.own];

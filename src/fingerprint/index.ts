@@ -19,21 +19,29 @@
  *   function's own source plus a per-process random salt: every call misses, never a wrong hit.
  */
 import { SmartCacheError } from '../errors';
+import { diffExplanations, type DependencyNode, type Explanation } from '../explanation';
 import { unwrap } from '../registry';
 import { warnOnce } from '../warn';
-import { analyzeFunction } from './source/analyze';
-import { nameOf as nameOfFunction, PROCESS_SALT, sha256, type Entity } from './graph/entity';
-import { diffExplanations, explainEntity, type DependencyNode, type Explanation } from './explain-tree';
-import { GraphBuilder, GraphTooLarge, resetGraph } from './graph/graph-builder';
-import { privateFields, scopesProblem } from './runtime/describe';
-import { inspectorProblem, InspectorUnavailable, releaseObjects } from './runtime/inspector';
-import { resetModules } from './runtime/modules';
-import { setPackagePolicy } from './runtime/packages';
-import { forgetScripts } from './runtime/scripts';
+import { explainEntity } from './explain-tree';
+import { GraphBuilder, GraphTooLarge, nameOf as nameOfFunction, PROCESS_SALT, resetGraph, sha256, type Entity } from './graph';
+import {
+  forgetScripts,
+  inspectorProblem,
+  InspectorUnavailable,
+  privateFields,
+  releaseObjects,
+  resetModules,
+  scopesProblem,
+  setPackagePolicy,
+} from './runtime';
+import { analyzeFunction } from './source';
 import { computeFingerprints } from './digest';
 
-export type { DependencyNode, Explanation } from './explain-tree';
+export type { DependencyNode, Explanation } from '../explanation';
 export { diffExplanations };
+/** What the cache layer needs of the text analysis: parameter names, `this` use, the on-disk analysis cache. */
+export { ANALYSIS_FORMAT, analyzeFunction, openAnalysisCache, saveAnalysisCache } from './source';
+export type { FunctionAnalysis } from './source';
 
 interface Memo {
   readonly fp: string;

@@ -1,4 +1,4 @@
-import { analyzeFunction } from '../../fingerprint/source/analyze';
+import { analyzeFunction } from '../../fingerprint';
 import { unwrap } from '../../registry';
 import type { SelfMode } from '../wrapper';
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ANALYSIS_FORMAT, openAnalysisCache, saveAnalysisCache } from '../../fingerprint/source/analysis-cache';
+import { ANALYSIS_FORMAT, openAnalysisCache, saveAnalysisCache } from '../../fingerprint';
 import { warnOnce } from '../../warn';
 import { EXIT_STATS, EXIT_SUMMARY, atExit } from './exit';
 import { installLive } from './live';

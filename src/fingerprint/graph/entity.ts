@@ -10,9 +10,10 @@
 import { sha256 } from '../../hash';
 import { createHash } from 'node:crypto';
 import { types } from 'node:util';
-import type { FunctionSite } from '../runtime/describe';
+import type { NodeKind } from '../../explanation';
+import type { FunctionSite } from '../runtime';
 
-export type NodeKind = 'function' | 'class' | 'value' | 'module' | 'package' | 'builtin' | 'json' | 'cycle' | 'dynamic' | 'global';
+export type { NodeKind };
 
 export interface Edge {
   readonly label: string;

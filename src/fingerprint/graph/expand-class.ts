@@ -8,12 +8,12 @@
  * inherited is in the superclass, one patched in later is an outside member; what is left is
  * instance state, which is a run-time input (the cache key hashes `this`).
  */
-import type { FunctionAnalysis } from '../source/analyze';
-import { builtinName } from '../runtime/builtin-names';
+import type { FunctionAnalysis } from '../source';
+import { builtinName } from '../runtime';
 import { types } from 'node:util';
 import { addEdge, keyLabel, nameOf, ownData, type Entity } from './entity';
-import type { Builder } from './graph-builder';
-import { privateFields } from '../runtime/describe';
+import type { Builder } from './builder';
+import { privateFields } from '../runtime';
 import { patchEdges, resolveReferences } from './references';
 
 function sourceOf(fn: Function): string {

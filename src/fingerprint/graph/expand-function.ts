@@ -4,11 +4,11 @@
  * anything hung on the function object itself (`fn.table = {...}`, `Ctor.prototype.method`).
  */
 import { types } from 'node:util';
-import type { FunctionAnalysis } from '../source/analyze';
+import type { FunctionAnalysis } from '../source';
 import { expandClass } from './expand-class';
 import { addEdge, keyLabel, nameOf, ownData, type Entity } from './entity';
-import type { Builder } from './graph-builder';
-import { describeFunction } from '../runtime/describe';
+import type { Builder } from './builder';
+import { describeFunction } from '../runtime';
 import { patchEdges, resolveReferences } from './references';
 
 const STANDARD_FUNCTION_KEYS = new Set<string | symbol>(['length', 'name', 'prototype', 'arguments', 'caller']);

@@ -6,12 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { types } from 'node:util';
-import { builtinName } from '../runtime/builtin-names';
+import { builtinName } from '../runtime';
 import { instanceEdges } from './expand-class';
 import { addDynamic, addEdge, exactText, isObjectLike, keyLabel, leaf, ownData, type Entity } from './entity';
-import type { Builder } from './graph-builder';
-import { promiseParts, proxyParts } from '../runtime/describe';
-import type { ModuleInfo } from '../runtime/modules';
+import type { Builder } from './builder';
+import { promiseParts, proxyParts } from '../runtime';
+import type { ModuleInfo } from '../runtime';
 import { isClassPrototype } from './member-path';
 import { pathEdges } from './references';
 

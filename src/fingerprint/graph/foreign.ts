@@ -14,11 +14,11 @@
  * - for Node's own modules (no registry to compare with) the outermost scope is taken as the
  *   module's only when there are at least two: a lone closure scope is kept.
  */
-import type { FunctionDetails, ScopeSnapshot } from '../runtime/describe';
-import { describeFunction } from '../runtime/describe';
+import type { FunctionDetails, ScopeSnapshot } from '../runtime';
+import { describeFunction } from '../runtime';
 import type { Entity } from './entity';
-import type { ScriptInfo } from '../runtime/scripts';
-import { scriptInfo } from '../runtime/scripts';
+import type { ScriptInfo } from '../runtime';
+import { scriptInfo } from '../runtime';
 
 /** Per package file: the module scope's variables (null: the module keeps no context). */
 const moduleScopes = new Map<string, Record<string, unknown> | null | undefined>();

@@ -9,15 +9,16 @@
  * still in its temporal dead zone; such entities are marked `unsettled`, and index.ts rebuilds
  * them until the synchronous run that read them has ended.
  */
-import { analyzeFunction, type FunctionAnalysis } from '../source/analyze';
-import { builtinName } from '../runtime/builtin-names';
+import { analyzeFunction, type FunctionAnalysis } from '../source';
+import { builtinName } from '../runtime';
 import { addDynamic, encodePrimitive, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
+import type { Builder } from './builder';
 import { expandFunction } from './expand-function';
-import { describeFunction, describeFunctions, type FunctionDetails, type ScopeSnapshot } from '../runtime/describe';
-import { prefetchRemoteIds } from '../runtime/inspector';
-import { moduleOf, isNamespace, type ModuleInfo } from '../runtime/modules';
-import { builtinPatches, type Patch } from '../runtime/patches';
-import { isTopLevelFunction } from '../source/toplevel';
+import { describeFunction, describeFunctions, type FunctionDetails, type ScopeSnapshot } from '../runtime';
+import { prefetchRemoteIds } from '../runtime';
+import { moduleOf, isNamespace, type ModuleInfo } from '../runtime';
+import { builtinPatches, type Patch } from '../runtime';
+import { isTopLevelFunction } from '../source';
 import { isRequireFunction, needsScopes } from './references';
 import { expandObject, expandModule, moduleView } from './expand-value';
 import { unwrap } from '../../registry';
@@ -36,25 +37,6 @@ export class GraphTooLarge extends Error {
     super(`the code reaches more than ${MAX_ENTITIES} values (program state rather than code and constants)`);
     this.name = 'GraphTooLarge';
   }
-}
-
-export interface Builder {
-  entityOf(value: unknown, holder?: object): Entity;
-  functionEntity(fn: Function, holder?: object): Entity;
-  builtin(name: string): Entity;
-  primitive(value: unknown): Entity;
-  moduleInfo(value: object): ModuleInfo | undefined;
-  /** Memoized view of a module object restricted to the member paths used. */
-  moduleView(value: object, paths: ReadonlyArray<ReadonlyArray<string>>, info: ModuleInfo | undefined): Entity;
-  relativize(text: string): string;
-  /** Location and scopes of `fn` (from the inspector, or from its module when it is top-level). */
-  details(fn: Function): FunctionDetails;
-  /** The inspector's own answer for `fn`, never the module shortcut. */
-  describeNow(fn: Function): FunctionDetails;
-  /** Scopes of a function known to sit at the top level of CommonJS `file`: its module's. */
-  noteModuleScopes(file: string, scopes: readonly ScopeSnapshot[]): void;
-  /** User code on JavaScript's built-in objects (patches.ts), scanned once per walk. */
-  patches(): readonly Patch[];
 }
 
 let plainFunctions = new WeakMap<Function, Entity>();

@@ -3,11 +3,11 @@
  * and the side job that makes most inspector calls unnecessary: a top-level function of a project
  * CommonJS module records its scopes, the module's, for its siblings to borrow (graph.ts).
  */
-import type { FunctionDetails, ScopeSnapshot } from '../runtime/describe';
+import type { FunctionDetails, ScopeSnapshot } from '../runtime';
 import { nameOf } from './entity';
-import type { Builder } from './graph-builder';
-import { scriptInfo, type ScriptInfo } from '../runtime/scripts';
-import { isTopLevelFunction } from '../source/toplevel';
+import type { Builder } from './builder';
+import { scriptInfo, type ScriptInfo } from '../runtime';
+import { isTopLevelFunction } from '../source';
 
 /**
  * Where the code comes from. Code with no scope but the global ones (`new Function`, a classic

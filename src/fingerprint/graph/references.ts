@@ -3,17 +3,17 @@
  * over- and under-reports) to live values, innermost scope first: closure, block, module or
  * script scopes through the inspector, then the global object read directly.
  */
-import type { FunctionAnalysis, Reference } from '../source/analyze';
-import { builtinName, GLOBAL_OBJECT_NAMES, isBuiltinGlobal } from '../runtime/builtin-names';
+import type { FunctionAnalysis, Reference } from '../source';
+import { builtinName, GLOBAL_OBJECT_NAMES, isBuiltinGlobal } from '../runtime';
 import { types } from 'node:util';
 import { addDynamic, addEdge, isObjectLike, leaf, nameOf, ownData, type Entity } from './entity';
-import type { Builder } from './graph-builder';
-import type { FunctionDetails, ScopeSnapshot } from '../runtime/describe';
-import { isNamespace } from '../runtime/modules';
+import type { Builder } from './builder';
+import type { FunctionDetails, ScopeSnapshot } from '../runtime';
+import { isNamespace } from '../runtime';
 import { followPath, pathLabel } from './member-path';
 import { foreignEdges } from './foreign';
 import { originOf } from './origin';
-import { namesMember } from '../runtime/patches';
+import { namesMember } from '../runtime';
 import { requireEdges } from './requires';
 
 const NOT_NAMES = new Set(['this', 'super', 'new.target']);

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { addDynamic, addEdge, leaf, PROCESS_SALT, sha256, type Entity } from './entity';
-import type { Builder } from './graph-builder';
-import { isPackageFile, packageIdentity } from '../runtime/packages';
+import type { Builder } from './builder';
+import { isPackageFile, packageIdentity } from '../runtime';
 
 /**
  * `require('./x')` / `import('./x')` inside the function: the module the call returns counts

@@ -19,18 +19,9 @@ import { hashNormalized, normalizeNode } from './normalize';
 import { recordAnalysis, restoreAnalysis, type StoredAnalysis } from './analysis-cache';
 import { functionNodeOf, isNativeSource, parseFunctionSource, type ParsedFunction } from './parse-function';
 import { paramNames } from './parse-params';
-import { collectReferences } from './free-names';
+import { collectReferences, type Reference } from './free-names';
 
-export interface Reference {
-  /** Free identifier, or 'this' / 'super' / 'new.target'. */
-  readonly name: string;
-  /** Static member paths used: CONFIG.factor -> ['factor']; utils.a.b -> ['a','b']. A path
-   * stands for the whole value found there (`a.b[k]` gives ['b']); a path covered by a shorter
-   * one is left out. */
-  readonly paths: ReadonlyArray<ReadonlyArray<string>>;
-  /** Used as a whole value somewhere (passed, spread, computed member, assigned, called directly...). */
-  readonly whole: boolean;
-}
+export type { Reference } from './free-names';
 
 export interface FunctionAnalysis {
   readonly kind: 'function' | 'arrow' | 'method' | 'class' | 'native';

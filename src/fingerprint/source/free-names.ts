@@ -2,9 +2,19 @@
  * Turns the walk's raw name uses (scope-walk.ts) into the analysis's references: free names only,
  * merged per name, paths sorted and pruned, plus the reasons the set may be incomplete.
  */
-import type { Reference } from './analyze';
 import type { ParsedFunction } from './parse-function';
 import { walkFunction, type BaseUse, type WalkResult } from './scopes';
+
+export interface Reference {
+  /** Free identifier, or 'this' / 'super' / 'new.target'. */
+  readonly name: string;
+  /** Static member paths used: CONFIG.factor -> ['factor']; utils.a.b -> ['a','b']. A path
+   * stands for the whole value found there (`a.b[k]` gives ['b']); a path covered by a shorter
+   * one is left out. */
+  readonly paths: ReadonlyArray<ReadonlyArray<string>>;
+  /** Used as a whole value somewhere (passed, spread, computed member, assigned, called directly...). */
+  readonly whole: boolean;
+}
 
 export interface ReferenceSet {
   readonly references: Reference[];
