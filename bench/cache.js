@@ -137,7 +137,7 @@ function warmFigures(quick) {
 // Mutation safety: what the memory layer pays per hit for an independent copy
 
 function copyFigures(quick) {
-  const { snapshotOf } = require(path.join(DIST, 'cache', 'snapshot.js'));
+  const { snapshotOf } = require(path.join(DIST, 'store', 'snapshot.js'));
   const rows = [];
   const small = objectArg(3);
   const medium = { rows: Array.from({ length: 100 }, (_, i) => objectArg(i)) };

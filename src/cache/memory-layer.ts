@@ -1,5 +1,5 @@
 import { FastIndex } from './fast-index';
-import type { Snapshot } from './snapshot';
+import type { Snapshot } from '../store/snapshot';
 
 /** One result kept in process, in front of the disk store. */
 export interface MemoryEntry {

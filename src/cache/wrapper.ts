@@ -11,7 +11,7 @@ import { logHit, logMiss } from './process/log';
 import { MemoryLayer, type MemoryEntry } from './memory-layer';
 import { type CodeChange, recordFingerprint } from './code-change';
 import { judge, startSession } from './process/session';
-import { type Snapshot, snapshotOf, snapshotOfEntry } from './snapshot';
+import { type Snapshot, snapshotOf, snapshotOfEntry } from '../store/snapshot';
 import { type FunctionStats, statsFor } from './accounting';
 import { resolveRoot, storeFor } from './process/stores';
 import { type Opened, envelope, openEnvelope } from './inputs/envelope';

@@ -1,8 +1,8 @@
-import type { EncodedEntry } from '../store';
-import { decodeValue, encodeValue } from '../store/codec';
-import { FLAG_SUBSTITUTED, parseHeader } from '../store/entry/format';
-import { tagBlob } from '../store/codec/revive';
-import { makeBinary, ownedCopy } from '../store/codec/tags';
+import type { EncodedEntry } from '.';
+import { decodeValue, encodeValue } from './codec';
+import { FLAG_SUBSTITUTED, parseHeader } from './entry/format';
+import { tagBlob } from './codec/revive';
+import { makeBinary, ownedCopy } from './codec/tags';
 
 /**
  * What the memory layer keeps of a result so that no caller can change what the next hit returns
