@@ -3,7 +3,7 @@ import { analyzeFunction, explain, fingerprint, readPrivateState, type Explanati
 import { setFunctionHasher, setPrivateStateReader } from '../key';
 import type { ResolvedOptions } from '../options';
 import { registerWrapper, unwrap } from '../registry';
-import { readEnv } from './process/env';
+import { readEnv } from './process';
 import { CachedFunction, type SelfMode } from './wrapper';
 
 /** Per-entry control on every cached function. */

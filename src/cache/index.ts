@@ -12,7 +12,7 @@ import { callerSite, defaultName } from './site';
 export type { Cached, CachedMethods } from './build';
 export { cached } from './decorator';
 export type { CachedDecorator, CachedDecoratorOptions } from './decorator';
-export type { LiveSnapshot, LiveFunction } from './process/live';
+export type { LiveSnapshot, LiveFunction } from './process';
 
 /**
  * Caches `fn` across runs: same arguments and same code (down to everything it reaches) give the

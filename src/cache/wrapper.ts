@@ -3,31 +3,16 @@ import { performance } from 'node:perf_hooks';
 import { fingerprint as fingerprintOf } from '../fingerprint';
 import { primitiveKey } from '../key';
 import type { ResolvedOptions } from '../options';
-import type { EncodedEntry, EntryMeta, ReadEntry, Store } from '../store';
-import type { LogMode } from './process/env';
+import { type EncodedResult, type EntryMeta, type ReadEntry, type Store, type Snapshot, snapshotOf, snapshotOfEntry } from '../store';
+import { type LogMode, logHit, logMiss, judge, startSession, resolveRoot, storeFor } from './process';
 import { cacheFailure, ioCause } from './failures';
-import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs, composeKey, identityDigest, memoryKey } from './inputs/key-compose';
-import { logHit, logMiss } from './process/log';
+import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs, composeKey, identityDigest, memoryKey, type Opened, envelope, openEnvelope, selfModeOf, type SelfMode } from './inputs';
 import { MemoryLayer, type MemoryEntry } from './memory-layer';
 import { type CodeChange, recordFingerprint } from './code-change';
-import { judge, startSession } from './process/session';
-import { type Snapshot, snapshotOf, snapshotOfEntry } from '../store/snapshot';
 import { type FunctionStats, statsFor } from './accounting';
-import { resolveRoot, storeFor } from './process/stores';
-import { type Opened, envelope, openEnvelope } from './inputs/envelope';
 import { cancelPending, isPending, writeEntry } from './writer';
-import { selfModeOf } from './inputs/self-mode';
 
-/** Which `this` is an input of the key. */
-export type SelfMode =
-  /** Decided on the first call from the code: `call` if it mentions `this` or `super`, else `none`. */
-  | { readonly kind: 'auto' }
-  /** Never: arrow functions, and code that does not mention `this` or `super`. */
-  | { readonly kind: 'none' }
-  /** The call's `this` (class fingerprint + own state), unless it is absent or the global object. */
-  | { readonly kind: 'call' }
-  /** The decorator's `watch(self)` parts, plus the class (so edits to its methods invalidate). */
-  | { readonly kind: 'watch'; readonly watch: (self: never) => readonly unknown[] };
+export type { SelfMode };
 
 export interface WrapPlan {
   readonly fn: Function;
@@ -336,7 +321,7 @@ export class CachedFunction {
     const meta: EntryMeta = this.ttl === undefined
       ? { fn: this.name, fingerprint: ready.identity.fingerprint, created, computeMs }
       : { fn: this.name, fingerprint: ready.identity.fingerprint, created, computeMs, expires: created + this.ttl };
-    let encoded: EncodedEntry;
+    let encoded: EncodedResult;
     let snapshot: Snapshot | undefined;
     let kept = false;
     try {

@@ -10,8 +10,8 @@ import { takeInventory, type FunctionSummary } from './inventory';
 import type { Output } from './output';
 import { renderTable } from './table';
 
-// The shape the running process publishes (src/cache/live.ts); a type-only import loads nothing.
-import type { LiveFunction, LiveSnapshot } from '../cache/process/live';
+// The shape the running process publishes (src/cache/process/live.ts); a type-only import loads nothing.
+import type { LiveFunction, LiveSnapshot } from '../cache';
 export type { LiveFunction, LiveSnapshot };
 
 interface EvaluateResult {

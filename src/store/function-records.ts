@@ -2,10 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SmartCacheTypeError } from '../errors';
 import { warnOnce } from '../warn';
-import { CorruptFileError, encodeEntry, readEntryFile, writeEntry } from './entry/file';
-import { listDir, unlinkQuiet } from './entry/io';
-import { functionDir, functionRecordFile, type Layout } from './entry/paths';
-import { unlinkIfSame } from './entry/scan';
+import { CorruptFileError, encodeEntry, readEntryFile, writeEntry, listDir, unlinkQuiet, functionDir, functionRecordFile, type Layout, unlinkIfSame } from './entry';
 import type { FunctionRecord } from './types';
 
 /**

@@ -2,16 +2,33 @@ import * as fs from 'node:fs';
 import { isSmartCacheError, SmartCacheError } from '../errors';
 import { warnOnce } from '../warn';
 import { StackTooDeepError } from './codec';
-import { CorruptFileError, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './entry/file';
-import { ioError, isMissing, unlinkQuiet } from './entry/io';
-import { assertKey, entryFile, layoutFor, STORE_FORMAT_VERSION, type Layout } from './entry/paths';
+import {
+  assertKey,
+  CorruptFileError,
+  encodeEntry,
+  entriesBytes,
+  entryFile,
+  ioError,
+  isMissing,
+  layoutFor,
+  readEntryFile,
+  readEntryHead,
+  scan,
+  STORE_FORMAT_VERSION,
+  unlinkIfSame,
+  unlinkQuiet,
+  writeEntry,
+  type EncodedResult,
+  type Layout,
+} from './entry';
 import * as records from './function-records';
-import { entriesBytes, scan, unlinkIfSame } from './entry/scan';
 import * as stats from './stats-log';
 import type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta } from './types';
 
 export { STORE_FORMAT_VERSION };
-export type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta };
+export type { EncodedEntry, EncodedResult, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta };
+export { snapshotOf, snapshotOfEntry } from './snapshot';
+export type { Snapshot } from './snapshot';
 
 /** Temp files older than this are a killed writer's leftovers; deleteWhere() removes them. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
@@ -57,7 +74,7 @@ export class Store {
   }
 
   /** Throws ERR_UNSERIALIZABLE_RESULT (with the offending path) if the value cannot round-trip exactly. */
-  encode(meta: EntryMeta, value: unknown): EncodedEntry {
+  encode(meta: EntryMeta, value: unknown): EncodedResult {
     return encodeEntry(meta, value);
   }
 

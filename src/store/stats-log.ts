@@ -1,8 +1,6 @@
 import * as fs from 'node:fs';
 import { SmartCacheTypeError } from '../errors';
-import { crc32 } from './entry/checksum';
-import { ensureDir, FILE_MODE, ioError, isMissing, unlinkQuiet } from './entry/io';
-import { statsFile, tempFileFor, type Layout } from './entry/paths';
+import { crc32, ensureDir, FILE_MODE, ioError, isMissing, unlinkQuiet, statsFile, tempFileFor, type Layout } from './entry';
 import type { StatsDelta } from './types';
 
 /**

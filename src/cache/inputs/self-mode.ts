@@ -1,6 +1,16 @@
 import { analyzeFunction } from '../../fingerprint';
 import { unwrap } from '../../registry';
-import type { SelfMode } from '../wrapper';
+
+/** Which `this` is an input of the key. */
+export type SelfMode =
+  /** Decided on the first call from the code: `call` if it mentions `this` or `super`, else `none`. */
+  | { readonly kind: 'auto' }
+  /** Never: arrow functions, and code that does not mention `this` or `super`. */
+  | { readonly kind: 'none' }
+  /** The call's `this` (class fingerprint + own state), unless it is absent or the global object. */
+  | { readonly kind: 'call' }
+  /** The decorator's `watch(self)` parts, plus the class (so edits to its methods invalidate). */
+  | { readonly kind: 'watch'; readonly watch: (self: never) => readonly unknown[] };
 
 const NONE: SelfMode = { kind: 'none' };
 const CALL: SelfMode = { kind: 'call' };

@@ -5,6 +5,9 @@ import { planValue } from './encode-plan';
 import { revive } from './revive';
 import { substitute, type Blob } from './substitute';
 
+export { tagBlob } from './revive';
+export { isBinaryKind, makeBinary, ownedCopy } from './tags';
+
 /**
  * Value <-> CBOR payload (+ out-of-band blobs). Only cbor-x Encoder/Decoder instances of our own
  * are used, with no extension registered, so other cbor-x users in the process are unaffected.

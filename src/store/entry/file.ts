@@ -2,11 +2,9 @@ import * as fs from 'node:fs';
 import { SmartCacheTypeError } from '../../errors';
 import { writeAtomic } from './atomic';
 import { crc32 } from './checksum';
-import { BadPayloadError, decodeValue, encodeValue } from '../codec';
+import { BadPayloadError, decodeValue, encodeValue, isBinaryKind, makeBinary, tagBlob, type EncodedValue } from '../codec';
 import { BLOB_ENTRY_BYTES, buildHead, CorruptError, FLAG_SUBSTITUTED, HEADER_BYTES, parseHeader, parseMeta, TRAILER_BYTES, type Header } from './format';
 import { errnoCode, isMissing, readFully, writeFully, writevFully } from './io';
-import { tagBlob } from '../codec/revive';
-import { isBinaryKind, makeBinary } from '../codec/tags';
 import type { EncodedEntry, EntryMeta } from '../types';
 
 /** Reading and writing whole entry files (format.ts has the layout). */
@@ -22,13 +20,18 @@ const SMALL_ENTRY = 1 << 20;
  */
 const SLICE = 256 * 1024;
 
-export function encodeEntry(meta: EntryMeta, value: unknown, label?: string): EncodedEntry {
+/** An entry ready to write, and the encoder's parts it was cut from (for store/snapshot.ts). */
+export interface EncodedResult extends EncodedEntry {
+  readonly parts: EncodedValue;
+}
+
+export function encodeEntry(meta: EntryMeta, value: unknown, label?: string): EncodedResult {
   checkMeta(meta);
   const { payload, blobs, substituted } = encodeValue(value, label);
   const head = buildHead(meta, payload.byteLength, blobs.map((b) => ({ kind: b.kind, length: b.bytes.byteLength })), substituted);
   const chunks = [head, payload, ...blobs.map((b) => b.bytes)];
   const bytes = chunks.reduce((sum, c) => sum + c.byteLength, TRAILER_BYTES);
-  return { meta, chunks, bytes };
+  return { meta, chunks, bytes, parts: { payload, blobs, substituted } };
 }
 
 function checkMeta(meta: EntryMeta): void {

@@ -1,0 +1,12 @@
+/**
+ * Entry files on disk: where they live (paths.ts, one module builds every path), their layout
+ * (format.ts: magic, version, checksummed head), reading and atomic writing (file.ts, atomic.ts,
+ * io.ts) and listing them (scan.ts).
+ */
+export { crc32 } from './checksum';
+export { CorruptFileError, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './file';
+export type { EncodedResult } from './file';
+export { FILE_MODE, ensureDir, ioError, isMissing, listDir, unlinkQuiet } from './io';
+export { STORE_FORMAT_VERSION, assertKey, entryFile, functionDir, functionRecordFile, layoutFor, statsFile, tempFileFor } from './paths';
+export type { Layout } from './paths';
+export { entriesBytes, scan, unlinkIfSame } from './scan';
