@@ -1,6 +1,5 @@
 import { SmartCacheError, SmartCacheTypeError } from '../errors';
-import { analyzeFunction, explain, fingerprint, readPrivateState, type Explanation } from '../fingerprint';
-import { setFunctionHasher, setPrivateStateReader } from '../key';
+import { analyzeFunction, explain, fingerprint, type Explanation } from '../fingerprint';
 import type { ResolvedOptions } from '../options';
 import { registerWrapper, unwrap } from '../registry';
 import { readEnv } from './process';
@@ -25,11 +24,6 @@ export interface CachedMethods<A extends readonly unknown[], R = unknown> {
 
 /** What `cache(fn)` returns: `fn`'s own signature plus the control methods. */
 export type Cached<F extends (...args: never[]) => unknown> = F & CachedMethods<Parameters<F>, ReturnType<F>>;
-
-/** Function arguments hash by their fingerprint (the key module's default only sees source text). */
-setFunctionHasher(fingerprint);
-/** Instances' `#private` fields are state too; only the inspector can read them. */
-setPrivateStateReader(readPrivateState);
 
 export interface BuildPlan {
   readonly name: string;

@@ -1,5 +1,5 @@
 import { SmartCacheError, describeError } from '../errors';
-import { functionHasher, isNativeFunction, privatePairs } from './function-hash';
+import { isNativeFunction, privatePairs, SOURCE_KEYS, type KeyContext } from './function-hash';
 import { Sink } from './sink';
 import { symbolName } from './symbols';
 import * as K from './kinds';
@@ -44,7 +44,7 @@ import { boxedValue, bytesOf, getTime, regexpFlags, regexpSource } from './intri
  *   V<s kind><u32 len><bytes>   typed array, Buffer, DataView, ArrayBuffer, SharedArrayBuffer:
  *                     kind + the bytes, read from the value's own memory. No own-property scan
  *                     (expando properties on a typed array are not part of its key).
- *   F<s hex>          function, by the installed FunctionHasher
+ *   F<s hex>          function, by the key context's FunctionHasher
  */
 
 const enum Tag {
@@ -69,6 +69,8 @@ const isEnumerable = Object.prototype.propertyIsEnumerable;
 
 export class Walker {
   readonly sink = new Sink();
+  /** Set by whoever takes the walker for one key; back to SOURCE_KEYS on reset(). */
+  context: KeyContext = SOURCE_KEYS;
   private readonly shapes = new ShapeCache();
   private seen: Set<object> | undefined;
   private indices: Map<object, number> | undefined;
@@ -103,6 +105,7 @@ export class Walker {
   }
 
   reset(): void {
+    this.context = SOURCE_KEYS;
     this.sink.reset();
     this.seen = undefined;
     this.indices = undefined;
@@ -142,12 +145,12 @@ export class Walker {
   private fn(f: Function, asClassOf: object | undefined): void {
     let hex: unknown;
     try {
-      hex = functionHasher()(f);
+      hex = this.context.hashFunction(f);
     } catch (error) {
       const what = asClassOf === undefined ? describeType(f) : `instance of class ${f.name || '(anonymous)'}`;
       this.refuse(asClassOf ?? f, `the function cannot be fingerprinted (${describeError(error)})`, '', error, what);
     }
-    if (typeof hex !== 'string') throw new TypeError('the installed FunctionHasher did not return a string');
+    if (typeof hex !== 'string') throw new TypeError('the FunctionHasher did not return a string');
     this.sink.tagText(Tag.Function, hex);
   }
 
@@ -264,7 +267,7 @@ export class Walker {
 
   private privateState(o: object, ctor: Function): unknown[] {
     try {
-      return privatePairs(o, ctor);
+      return privatePairs(o, ctor, this.context.readPrivateState);
     } catch (error) {
       this.refuse(o, `its #private fields could not be read (${error instanceof Error ? error.message : String(error)})`);
     }

@@ -17,7 +17,7 @@ export function isNativeFunction(fn: Function): boolean {
 }
 
 /**
- * Until the fingerprint module installs the real hasher: the source text of the function (through
+ * The hasher of the key module used alone (SOURCE_KEYS): the source text of the function (through
  * cache wrappers), and of each superclass for a class, because `class B extends A {}` does not
  * contain A's code. Closure values and helpers the function calls are NOT covered here; that is
  * what the real fingerprint adds.
@@ -49,30 +49,26 @@ export const defaultFunctionHasher: FunctionHasher = (fn) => {
   return hex;
 };
 
-let current: FunctionHasher = defaultFunctionHasher;
-
-/** The cache layer installs the real fingerprint here once it is available. */
-export function setFunctionHasher(h: FunctionHasher): void {
-  if (typeof h !== 'function') throw new TypeError('setFunctionHasher expects a function');
-  current = h;
-}
-
-export function functionHasher(): FunctionHasher {
-  return current;
-}
-
 /**
  * Reads the `#private` fields of an object (name, value) — JavaScript itself cannot, so the cache
- * layer installs the inspector-backed reader of the fingerprint module. Without one, private
- * state is invisible to keys (a documented limit of the key module used alone).
+ * layer passes the inspector-backed reader of the fingerprint module. Without one, private state
+ * is invisible to keys (a documented limit of the key module used alone).
  */
 export type PrivateStateReader = (o: object) => ReadonlyArray<readonly [string, unknown]>;
 
-let privateReader: PrivateStateReader | undefined;
-
-export function setPrivateStateReader(reader: PrivateStateReader | undefined): void {
-  privateReader = reader;
+/**
+ * What a key needs from outside the key module, passed in by each caller rather than installed
+ * at import time, so a key never depends on which modules happen to be loaded.
+ */
+export interface KeyContext {
+  /** Hex fingerprint of a function argument, of an instance's class. */
+  readonly hashFunction: FunctionHasher;
+  /** `#private` fields of instances; undefined: they are not read. */
+  readonly readPrivateState: PrivateStateReader | undefined;
 }
+
+/** The key module used alone: functions by their source text, `#private` fields not read. */
+export const SOURCE_KEYS: KeyContext = Object.freeze({ hashFunction: defaultFunctionHasher, readPrivateState: undefined });
 
 const declaresPrivate = new WeakMap<Function, boolean>();
 
@@ -96,9 +92,9 @@ function mayHavePrivate(ctor: Function): boolean {
 }
 
 /** `[name, value, name, value, …]` of an instance's private fields, sorted by name; [] when none. */
-export function privatePairs(o: object, ctor: Function): unknown[] {
-  if (privateReader === undefined || !mayHavePrivate(ctor)) return [];
-  const fields = [...privateReader(o)].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+export function privatePairs(o: object, ctor: Function, reader: PrivateStateReader | undefined): unknown[] {
+  if (reader === undefined || !mayHavePrivate(ctor)) return [];
+  const fields = [...reader(o)].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const pairs: unknown[] = [];
   for (const [name, value] of fields) pairs.push(name, value);
   return pairs;

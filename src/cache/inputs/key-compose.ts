@@ -1,5 +1,13 @@
+import { fingerprint, readPrivateState } from '../../fingerprint';
 import { sha256 } from '../../hash';
-import { createKeyHash, hashArguments, hashValue } from '../../key';
+import { createKeyHash, hashArguments, hashValue, type KeyContext } from '../../key';
+
+/**
+ * What every key of a cached call sees: function arguments (and instances' classes) hash by
+ * their fingerprint, not only their source text, and instances' `#private` fields are state too
+ * (only the inspector can read them).
+ */
+const KEYS: KeyContext = { hashFunction: fingerprint, readPrivateState };
 
 /** What a wrapper contributes to every key: constant for the life of the process. */
 export interface KeyIdentity {
@@ -37,9 +45,9 @@ export const NO_SELF: unique symbol = Symbol('smartcache.noSelf');
  * failure.
  */
 export function callInputs(plan: InputPlan, args: readonly unknown[], self: unknown): CallInputs {
-  const argsHash = plan.key === undefined ? hashArguments(args, plan.ignore) : hashValue(plan.key(...args), 'key()');
-  const depends = plan.dependsOn === undefined ? undefined : hashValue(plan.dependsOn(), 'dependsOn()');
-  return { args: argsHash, depends, self: self === NO_SELF ? undefined : hashValue(self, plan.selfLabel) };
+  const argsHash = plan.key === undefined ? hashArguments(args, plan.ignore, KEYS) : hashValue(plan.key(...args), 'key()', KEYS);
+  const depends = plan.dependsOn === undefined ? undefined : hashValue(plan.dependsOn(), 'dependsOn()', KEYS);
+  return { args: argsHash, depends, self: self === NO_SELF ? undefined : hashValue(self, plan.selfLabel, KEYS) };
 }
 
 /**
