@@ -1,8 +1,9 @@
 /**
  * `cache(fn, options)`: the programmatic API. The pieces live in cache/: build.ts makes the
  * function users call, wrapper.ts runs each call (fingerprint -> key -> memory -> disk -> compute
- * -> store), decorator.ts is `@cached`, and log/stats/session/live/exit handle what the
- * environment asks for.
+ * -> store), decorator.ts is `@cached`, accounting.ts counts, inputs/ turns a call into key parts
+ * (arguments, `this`, envelope), and process/ holds the per-process duties (session, exit, live
+ * view, log, env, stores).
  */
 import type { CacheOptions } from '../options';
 import { resolveOptions } from '../options';

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { sha256 } from '../hash';
 import { unwrap } from '../registry';
 
 /** Returns a hex fingerprint of a function (code + what it reaches, as far as the hasher sees). */
@@ -34,7 +34,7 @@ function sourceHash(fn: Function): string {
     parts.push(`${text.length}:${text}`);
     if (!text.startsWith('class')) break;
   }
-  return hash('sha256', parts.join(''), 'hex');
+  return sha256(parts.join(''));
 }
 
 const sourceHashes = new WeakMap<Function, string>();

@@ -46,7 +46,7 @@ class Encoded implements Snapshot {
     private readonly payload: Uint8Array,
     private readonly blobs: readonly OwnedBlob[],
     private readonly substituted: boolean,
-    /** The payload is the cache layer's envelope `[result, …]` (see envelope.ts). */
+    /** The payload is the cache layer's envelope `[result, …]` (see cache/inputs/envelope.ts). */
     private readonly enveloped: boolean,
   ) {
     this.bytes = payload.byteLength + blobs.reduce((sum, b) => sum + b.bytes.byteLength, 0) + 64;

@@ -21,6 +21,6 @@ export interface Builder {
   describeNow(fn: Function): FunctionDetails;
   /** Scopes of a function known to sit at the top level of CommonJS `file`: its module's. */
   noteModuleScopes(file: string, scopes: readonly ScopeSnapshot[]): void;
-  /** User code on JavaScript's built-in objects (patches.ts), scanned once per walk. */
+  /** User code on JavaScript's built-in objects (../runtime/patches.ts), scanned once per walk. */
   patches(): readonly Patch[];
 }

@@ -2,13 +2,12 @@
  * The dependency graph the walk builds: one entity per function, class, object or value reached,
  * edges labelled by how the parent refers to the child ('helper', 'CONFIG.factor', 'extends').
  * An entity's `own` string is its content without its children (normalized code hash, primitive
- * encoding, `lodash@4.17.21`); the fingerprint folds the children in (walk.ts).
+ * encoding, `lodash@4.17.21`); the fingerprint folds the children in (../digest.ts).
  *
  * Nothing in `own` or in a label may depend on the process or the machine: no script ids, no
  * absolute paths, no object identities. `site` and `file` are for display only.
  */
 import { sha256 } from '../../hash';
-import { createHash } from 'node:crypto';
 import { types } from 'node:util';
 import type { NodeKind } from '../../explanation';
 import type { FunctionSite } from '../runtime';
@@ -48,7 +47,7 @@ export interface Entity {
   dynamic?: string[];
   /** Removes the entity from the builder's memo (for unsettled ones). */
   forget?: () => void;
-  // Filled by walk.ts
+  // Filled by ../digest.ts
   fp?: string;
   volatile?: boolean;
 }
@@ -56,7 +55,7 @@ export interface Entity {
 export { sha256 };
 
 /** A per-process random salt: a fingerprint that contains it can never match another run's. */
-export const PROCESS_SALT: string = createHash('sha256').update(`${process.pid}:${Date.now()}:${Math.random()}`).digest('hex');
+export const PROCESS_SALT: string = sha256(`${process.pid}:${Date.now()}:${Math.random()}`);
 
 export function leaf(kind: NodeKind, name: string, own: string, preview?: string): Entity {
   const e: Entity = { kind, name, own, edges: [] };

@@ -1,6 +1,6 @@
 /**
  * Functions, arrows, methods and bound functions as graph entities. A function's own content is
- * its normalized code (analyze.ts); its edges are the values its free names resolve to, plus
+ * its normalized code (../source/analyze.ts); its edges are the values its free names resolve to, plus
  * anything hung on the function object itself (`fn.table = {...}`, `Ctor.prototype.method`).
  */
 import { types } from 'node:util';

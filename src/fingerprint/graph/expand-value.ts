@@ -4,7 +4,7 @@
  * too, since code may iterate it. No getter of user code is ever called: an accessor counts by
  * its getter's code.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../hash';
 import { types } from 'node:util';
 import { builtinName } from '../runtime';
 import { instanceEdges } from './expand-class';
@@ -139,7 +139,7 @@ function specialContent(b: Builder, e: Entity, value: object): boolean {
     e.own = `boxed:${keyText(b, boxedValue(value))}`;
   } else if (ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value)) {
     const bytes = bytesOf(value);
-    e.own = `bytes:${tagOf(value)}:${createHash('sha256').update(bytes).digest('hex')}`;
+    e.own = `bytes:${tagOf(value)}:${sha256(bytes)}`;
     e.preview = `${tagOf(value)}(${bytes.byteLength})`;
   } else if (types.isPromise(value)) {
     // A module-level promise (config loaded at start): what it settled with counts. Still

@@ -159,7 +159,7 @@ export class GraphBuilder implements Builder {
   }
 
   /**
-   * A top-level function of a CommonJS module whose scopes are known (toplevel.ts says when):
+   * A top-level function of a CommonJS module whose scopes are known (../source/toplevel.ts says when):
    * it shares them, so the inspector is not asked (most of a fingerprint's cost).
    */
   private fromModule(fn: Function): FunctionDetails | undefined {
@@ -186,7 +186,7 @@ export class GraphBuilder implements Builder {
     if (isRequireFunction(fn)) return this.builtin('require');
     const mod = this.moduleInfo(fn);
     if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
-    // analyze.ts recognizes native code itself (kind 'native'), from the same memoized text.
+    // ../source/analyze.ts recognizes native code itself (kind 'native'), from the same memoized text.
     const analyzed = analysisOf(fn);
     const analysis = !(analyzed instanceof Error) && analyzed.kind === 'native' ? undefined : analyzed;
     const readsThis = analysis !== undefined && !(analysis instanceof Error) && usesThis(analysis);

@@ -1,7 +1,7 @@
 /**
  * Where a function's code comes from (project, npm package, Node itself), from its script id,
  * and the side job that makes most inspector calls unnecessary: a top-level function of a project
- * CommonJS module records its scopes, the module's, for its siblings to borrow (graph.ts).
+ * CommonJS module records its scopes, the module's, for its siblings to borrow (graph-builder.ts).
  */
 import type { FunctionDetails, ScopeSnapshot } from '../runtime';
 import { nameOf } from './entity';

@@ -1,5 +1,5 @@
 /**
- * Resolves the names a function's code uses (from analyze.ts, never from `[[Scopes]]`, which
+ * Resolves the names a function's code uses (from ../source/analyze.ts, never from `[[Scopes]]`, which
  * over- and under-reports) to live values, innermost scope first: closure, block, module or
  * script scopes through the inspector, then the global object read directly.
  */
@@ -221,7 +221,7 @@ function receiverEdges(b: Builder, e: Entity, refs: readonly Reference[], holder
  * to be Node's or a package's code (then `e` is that identity and nothing else applies).
  */
 /**
- * Patched built-in members this code names (`arr.sum()` on an argument: see patches.ts). The
+ * Patched built-in members this code names (`arr.sum()` on an argument: see ../runtime/patches.ts). The
  * text is the source itself, not the normalized form, which a start-up served by the analysis
  * cache would have to parse for.
  */

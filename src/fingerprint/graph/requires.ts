@@ -1,6 +1,6 @@
 /**
  * `require('./x')` and `import('./x')` with a literal specifier inside a function's own code:
- * the module the call returns is a dependency of the function (analyze.ts lists the specifiers).
+ * the module the call returns is a dependency of the function (../source/analyze.ts lists the specifiers).
  */
 import * as fs from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';

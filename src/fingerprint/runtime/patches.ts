@@ -3,7 +3,7 @@
  * to `Array.prototype`. A function may reach those through its arguments (`arr.sum()`), where no
  * static reference can see them, so a function whose code names a patched member (`.sum`,
  * `['sum']`) counts that patch. (A patched member reached only through a computed name is not
- * seen: listed in the report as a known gap.)
+ * seen: a known gap.)
  *
  * JavaScript's built-ins are native code; a member whose function is not native was put there
  * by a program. (Node's own globals are JavaScript functions, so they cannot be told apart this
@@ -69,7 +69,7 @@ export function builtinPatches(): readonly Patch[] {
 }
 
 /**
- * True when `code` (analyze.ts's normalized text) has the member's name as a whole word: a
+ * True when `code` (source/analyze.ts's normalized text) has the member's name as a whole word: a
  * member access, a string key, or anything else spelled the same (then the patch counts too,
  * which at worst costs a miss).
  */

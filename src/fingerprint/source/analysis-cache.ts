@@ -3,8 +3,8 @@
  *
  * Why: in a fresh process acorn and the walks run unoptimized; measured on Node 20.20 the first
  * 200 small functions take ≈40 ms to analyze (≈200 µs each), against a start-up budget of 20 ms for
- * a whole fingerprint. Restoring an analysis costs a hash and a lookup (see bench notes in the
- * analyze report). An analysis is a pure function of (text, this analyzer, acorn), so the file is
+ * a whole fingerprint. Restoring an analysis costs a hash and a lookup
+ * (test/fixtures/analyze/measure.mjs measures both). An analysis is a pure function of (text, this analyzer, acorn), so the file is
  * stamped with both versions and ignored when either differs; a checksum guards the body, and a
  * bad or foreign file is simply not used (the next save replaces it).
  *

@@ -1,5 +1,5 @@
 /**
- * Turns the walk's raw name uses (scope-walk.ts) into the analysis's references: free names only,
+ * Turns the walk's raw name uses (scopes.ts) into the analysis's references: free names only,
  * merged per name, paths sorted and pruned, plus the reasons the set may be incomplete.
  */
 import type { ParsedFunction } from './parse-function';

@@ -1,6 +1,6 @@
 /**
  * Which fields of each ESTree node carry meaning, in a fixed order. The canonical printer
- * (normalize.ts) prints exactly these fields and the reference walker (scope-usage.ts) visits the
+ * (normalize.ts) prints exactly these fields and the scope walk (scopes.ts) visits the
  * child fields, so both agree on what a node is made of.
  *
  * A field is written as:

@@ -39,7 +39,7 @@ let lenient: typeof Acorn.Parser | undefined;
 /**
  * acorn reads its context checks as getters on the parser; the subclass answers "allowed".
  * Loaded on the first parse, not at require time: acorn takes ≈6 ms to load (Node 20.20), and a
- * start-up served by the cross-run analysis cache (normalize-cache.ts) may never parse at all.
+ * start-up served by the cross-run analysis cache (analysis-cache.ts) may never parse at all.
  */
 function lenientParser(): typeof Acorn.Parser {
   if (lenient === undefined) {
