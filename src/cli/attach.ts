@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { DIR_FLAG, openExistingStore, usageError, type DirOption } from './context';
 import { formatBytes, formatMs, percent, shortHash } from './format';
-import { takeInventory, type FunctionSummary } from './inventory';
+import { takeInventory, type FunctionSummary } from '../store/inventory';
 import type { Output } from './output';
 import { renderTable } from './table';
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { StatsDelta } from '../store';
 import { DIR_FLAG, DIR_HELP, openExistingStore, type DirOption } from './context';
 import { formatBytes, formatMs, isoTime, shortHash, timeAgo } from './format';
-import { takeInventory, type FunctionSummary } from './inventory';
+import { takeInventory, type FunctionSummary } from '../store/inventory';
 import type { Output } from './output';
 import { renderTable } from './table';
 

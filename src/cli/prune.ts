@@ -9,7 +9,7 @@ import type { EntryInfo, Store } from '../store';
 import { parseDuration, parseSize } from '../units';
 import { DIR_FLAG, DIR_HELP, openExistingStore, type DirOption } from './context';
 import { entries, formatBytes, formatMs } from './format';
-import { groupRecords, rankFingerprints } from './inventory';
+import { groupRecords, rankFingerprints } from '../store/inventory';
 import type { Output } from './output';
 import { createProgress } from './progress';
 

@@ -8,7 +8,7 @@ import { costsMoreThanSaves } from '../costs';
 import type { StatsDelta } from '../store';
 import { DIR_FLAG, DIR_HELP, openExistingStore, type DirOption } from './context';
 import { formatBytes, formatMs, percent } from './format';
-import { takeInventory } from './inventory';
+import { takeInventory } from '../store/inventory';
 import type { Output } from './output';
 import { renderTable } from './table';
 

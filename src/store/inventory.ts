@@ -3,7 +3,7 @@
  * "Current" is the fingerprint of the function's newest FunctionRecord (the code that last
  * stored a result); fingerprints without a record rank after recorded ones, newest entry first.
  */
-import type { EntryInfo, FunctionRecord, Store } from '../store';
+import type { EntryInfo, FunctionRecord, Store } from '.';
 
 export interface VersionSummary {
   readonly fingerprint: string;
