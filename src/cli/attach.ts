@@ -4,9 +4,9 @@
  * restart. Only `Runtime.evaluate` of one read-only expression is sent; nothing is changed.
  */
 import type { Command } from 'commander';
-import { DIR_FLAG, openExistingStore, usageError, type DirOption } from './context';
+import { DIR_FLAG, openExistingStore, storeLibrary, usageError, type DirOption } from './context';
 import { formatBytes, formatMs, percent, shortHash } from './format';
-import { takeInventory, type FunctionSummary } from '../store/inventory';
+import type { FunctionSummary } from '../store';
 import type { Output } from './output';
 import { renderTable } from './table';
 
@@ -111,7 +111,7 @@ function liveRow(f: LiveFunction, disk: ReadonlyMap<string, FunctionSummary> | u
 }
 
 export async function runAttach(spec: string, options: AttachOptions, out: Output): Promise<void> {
-  const disk = options.dir === undefined ? undefined : new Map(takeInventory(openExistingStore(options)).functions.map((f) => [f.name, f] as const));
+  const disk = options.dir === undefined ? undefined : new Map(storeLibrary().takeInventory(openExistingStore(options)).functions.map((f) => [f.name, f] as const));
   const snapshot = await readLiveSnapshot(spec);
   if (options.json === true) {
     out.line(JSON.stringify(snapshot, null, 2));

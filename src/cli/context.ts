@@ -31,9 +31,12 @@ export function openExistingStore(options: DirOption): Store {
     throw usageError(`cache root ${root} does not exist (nothing cached there yet; use --dir to pick another)`);
   }
   if (!stat.isDirectory()) throw usageError(`cache root ${root} is not a directory`);
-  // Loaded on use: `--help` and bad input need not pay for the store and its codec.
-  const { Store: StoreClass } = require('../store') as typeof import('../store');
-  return StoreClass.open(root);
+  return storeLibrary().Store.open(root);
+}
+
+/** The store and its policies (inventory, prune), loaded on use: `--help` and bad input need not pay for the store and its codec. */
+export function storeLibrary(): typeof import('../store') {
+  return require('../store') as typeof import('../store');
 }
 
 /** The `--dir` option every command takes. */

@@ -1,9 +1,8 @@
 /** `smartcache ls`: what the cache holds, one function per block, one line per fingerprint. */
 import type { Command } from 'commander';
-import type { StatsDelta } from '../store';
-import { DIR_FLAG, DIR_HELP, openExistingStore, type DirOption } from './context';
+import type { FunctionSummary, StatsDelta } from '../store';
+import { DIR_FLAG, DIR_HELP, openExistingStore, storeLibrary, type DirOption } from './context';
 import { formatBytes, formatMs, isoTime, shortHash, timeAgo } from './format';
-import { takeInventory, type FunctionSummary } from '../store/inventory';
 import type { Output } from './output';
 import { renderTable } from './table';
 
@@ -57,7 +56,7 @@ function rowsOf(f: FunctionSummary, stats: StatsDelta | undefined, out: Output):
 
 export function runLs(options: LsOptions, out: Output): void {
   const store = openExistingStore(options);
-  const inventory = takeInventory(store);
+  const inventory = storeLibrary().takeInventory(store);
   const stats = store.readStats();
   const functions = inventory.functions.filter((f) => f.entries > 0);
   if (options.json === true) {

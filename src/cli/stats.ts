@@ -6,9 +6,8 @@
 import type { Command } from 'commander';
 import { costsMoreThanSaves } from '../costs';
 import type { StatsDelta } from '../store';
-import { DIR_FLAG, DIR_HELP, openExistingStore, type DirOption } from './context';
+import { DIR_FLAG, DIR_HELP, openExistingStore, storeLibrary, type DirOption } from './context';
 import { formatBytes, formatMs, percent } from './format';
-import { takeInventory } from '../store/inventory';
 import type { Output } from './output';
 import { renderTable } from './table';
 
@@ -44,7 +43,7 @@ function sum(rows: readonly FunctionStats[]): StatsDelta & { entries: number; by
 
 export function collectStats(options: DirOption): { root: string; functions: FunctionStats[] } {
   const store = openExistingStore(options);
-  const inventory = takeInventory(store);
+  const inventory = storeLibrary().takeInventory(store);
   const stats = store.readStats();
   const sizes = new Map(inventory.functions.map((f) => [f.name, f] as const));
   const names = [...new Set([...stats.keys(), ...inventory.functions.filter((f) => f.entries > 0).map((f) => f.name)])].sort((a, b) => a.localeCompare(b));

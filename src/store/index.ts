@@ -29,6 +29,10 @@ export { STORE_FORMAT_VERSION };
 export type { EncodedEntry, EncodedResult, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta };
 export { snapshotOf, snapshotOfEntry } from './snapshot';
 export type { Snapshot } from './snapshot';
+export { takeInventory } from './inventory';
+export type { FunctionSummary, Inventory, InventorySource, VersionSummary } from './inventory';
+export { applyPrune, planPrune, tallyPrune } from './prune';
+export type { PrunePlan, PrunePolicy, PruneReason, PruneTarget } from './prune';
 
 /** Temp files older than this are a killed writer's leftovers; deleteWhere() removes them. */
 const STALE_TEMP_MS = 60 * 60 * 1000;

@@ -3,7 +3,14 @@
  * "Current" is the fingerprint of the function's newest FunctionRecord (the code that last
  * stored a result); fingerprints without a record rank after recorded ones, newest entry first.
  */
-import type { EntryInfo, FunctionRecord, Store } from '.';
+import type { EntryInfo, FunctionRecord } from './types';
+
+/** What an inventory reads of a store (a `Store` is one). */
+export interface InventorySource {
+  readonly root: string;
+  entries(): Iterable<EntryInfo>;
+  readFunctionRecords(): readonly FunctionRecord[];
+}
 
 export interface VersionSummary {
   readonly fingerprint: string;
@@ -121,7 +128,7 @@ function summarize(name: string, tallies: ReadonlyMap<string, Tally>, records: r
 }
 
 /** Scans every entry once. Functions known only from records (no entries left) are included. */
-export function takeInventory(store: Store): Inventory {
+export function takeInventory(store: InventorySource): Inventory {
   const tallies: Tallies = new Map();
   for (const e of store.entries()) tallyEntry(tallies, e);
   const records = groupRecords(store.readFunctionRecords());
