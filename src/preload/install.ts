@@ -83,6 +83,6 @@ export function installPreload(mode: PreloadMode): void {
     }
     if (!s.esm) s.esm = installEsmHooks(mode);
   } catch (error) {
-    warnOnce('smartcache/register', 'could not install its module hooks; annotated functions run uncached', error);
+    warnOnce('smartcache/register', 'could not install its module hooks; annotated functions run uncached', error, 'SMARTCACHE_PRELOAD');
   }
 }

@@ -194,7 +194,7 @@ export class Store {
 
   private warnCorrupt(key: string, error: CorruptFileError): void {
     const cause = new SmartCacheError('ERR_CORRUPT_ENTRY', error.message, { file: entryFile(this.layout, key) });
-    warnOnce(`result store ${this.root}`, `corrupt entry ${key} removed (treated as a miss)`, cause);
+    warnOnce(`result store ${this.root}`, `corrupt entry ${key} removed (treated as a miss)`, cause, 'ERR_CORRUPT_ENTRY');
   }
 }
 

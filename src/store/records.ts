@@ -63,7 +63,7 @@ function readRecord(file: string): FunctionRecord | undefined {
   } catch (error) {
     if (!(error instanceof CorruptFileError)) throw error;
     unlinkIfSame(file, error.ino);
-    warnOnce(`function record ${file}`, 'corrupt record removed', error);
+    warnOnce(`function record ${file}`, 'corrupt record removed', error, 'ERR_CORRUPT_ENTRY');
     return undefined;
   }
 }
