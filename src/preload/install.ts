@@ -9,6 +9,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findProjectRoot } from '../project';
+import { isSwitchedOff } from '../switch';
 import { warnOnce } from '../warn';
 import { installRequireHook } from './cjs-hook';
 import { enableCompileCache } from './compile-cache';
@@ -72,7 +73,7 @@ function installEsmHooks(mode: PreloadMode): boolean {
 
 export function installPreload(mode: PreloadMode): void {
   // SMARTCACHE=off: annotated functions run exactly as written; nothing is rewritten, read or stored.
-  if (process.env['SMARTCACHE'] === 'off') return;
+  if (isSwitchedOff(process.env['SMARTCACHE'])) return;
   const s = state();
   try {
     installRuntime();
