@@ -7,7 +7,7 @@
 import type { CacheOptions } from './options';
 import { resolveOptions } from './options';
 import { buildCached, checkCacheable, type Cached } from './cache/build';
-import { callerSite, defaultName } from './cache/site';
+import { callerSite, defaultName, siteIdentity } from './cache/site';
 
 export type { Cached, CachedMethods } from './cache/build';
 export { cached } from './cache/decorator';
@@ -24,7 +24,7 @@ export function cache<F extends (...args: never[]) => unknown>(fn: F, options?: 
   const resolved = resolveOptions(options);
   const site = callerSite(cache);
   const name = resolved.name ?? defaultName(fn.name, site);
-  return buildCached(fn, resolved, { name, file: site?.file, self: { kind: 'auto' } }) as Cached<F>;
+  return buildCached(fn, resolved, { name, file: site?.file, self: { kind: 'auto' }, site: siteIdentity(site) }) as Cached<F>;
 }
 
 /** Where the preload found an annotated function. */
@@ -44,5 +44,5 @@ export function cacheAnnotated(fn: Function, options: CacheOptions, site: Annota
   checkCacheable(fn);
   const resolved = resolveOptions(options);
   const name = resolved.name ?? `${site.file}#${site.qualifiedName}`;
-  return buildCached(fn, resolved, { name, file: site.file, self: { kind: 'auto' } });
+  return buildCached(fn, resolved, { name, file: site.file, self: { kind: 'auto' }, site: `${site.file}:${site.line}:${site.qualifiedName}` });
 }

@@ -5,6 +5,9 @@ import { setFunctionHasher, setPrivateStateReader } from '../key';
 import type { ResolvedOptions } from '../options';
 import { registerWrapper, unwrap } from '../registry';
 import { readEnv } from './env';
+import { cacheFailure, ioCause } from './failures';
+import { resolveRoot, storeFor } from './stores';
+import { claimName, definitionOf } from './names';
 import { CachedFunction, type SelfMode } from './wrapper';
 
 /** Per-entry control on every cached function. */
@@ -36,6 +39,8 @@ export interface BuildPlan {
   readonly name: string;
   readonly file: string | undefined;
   readonly self: SelfMode;
+  /** Where the function was wrapped (file:line:column...): the same definition wrapped again shares its name. */
+  readonly site: string;
 }
 
 const toSource = Function.prototype.toString;
@@ -104,6 +109,7 @@ export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildP
   const env = readEnv();
   let wrapper: Function;
   let methods: CachedMethods<unknown[]>;
+  let name = plan.name;
   if (env.off) {
     // SMARTCACHE=off: nothing is read or written, not even the root folder is resolved.
     wrapper = function (this: unknown, ...args: unknown[]): unknown {
@@ -120,7 +126,9 @@ export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildP
       },
     };
   } else {
-    const core = new CachedFunction({ fn, name: plan.name, file: plan.file, options, ignore, self: plan.self, log: env.log });
+    const claim = claimName(plan.name, definitionOf(plan.site, fn));
+    name = claim.name;
+    const core = new CachedFunction({ fn, name, file: plan.file, options, ignore, self: plan.self, log: env.log });
     wrapper = function (this: unknown, ...args: unknown[]): unknown {
       // `new` on a cached function constructs uncached: an instance is not a storable result.
       if (new.target !== undefined) return Reflect.construct(fn, args, new.target);
@@ -141,9 +149,20 @@ export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildP
         return core.refresh(selfOf(this), args);
       },
     };
+    claim.keep(wrapper);
   }
   defineIdentity(wrapper, fn);
   Object.assign(wrapper, methods);
-  registerWrapper(wrapper, { original: fn, name: plan.name });
+  registerWrapper(wrapper, { original: fn, name });
   return wrapper;
+}
+
+/** Removes the stored entries of every function whose name matches (a decorated method not yet resolved to its class). */
+export function clearMatching(dir: string | undefined, pattern: RegExp): void {
+  if (readEnv().off) return;
+  try {
+    storeFor(resolveRoot(dir)).deleteWhere((e) => pattern.test(e.meta.fn));
+  } catch (error) {
+    cacheFailure(pattern.source, false, ioCause(error), error);
+  }
 }
