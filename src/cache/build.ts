@@ -126,7 +126,7 @@ export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildP
       },
     };
   } else {
-    const claim = claimName(plan.name, definitionOf(plan.site, fn));
+    const claim = claimName(plan.name, definitionOf(plan.site, fn), fn);
     name = claim.name;
     const core = new CachedFunction({ fn, name, file: plan.file, options, ignore, self: plan.self, log: env.log });
     wrapper = function (this: unknown, ...args: unknown[]): unknown {

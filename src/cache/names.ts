@@ -5,9 +5,10 @@
  * functions under one name would replace each other's record on every run, and prune would
  * delete live entries. So the second one gets a warning and a suffixed name: `file#run(2)`.
  *
- * The same definition wrapped again is not a collision: a module evaluated twice (jest's and
- * vitest's module registries), or a factory wrapping closures at one call site. Those share the
- * name, as they share code (their fingerprints still differ when their closures do).
+ * The same function wrapped twice, or the same definition wrapped again, is not a collision: a
+ * module evaluated twice (jest's and vitest's module registries), or a factory wrapping closures
+ * at one call site. Those share the name, as they share code (their fingerprints still differ
+ * when their closures do).
  */
 import { sha256 } from '../hash';
 import { warnOnce } from '../warn';
@@ -16,6 +17,8 @@ interface Holder {
   readonly base: string;
   readonly name: string;
   readonly definition: string;
+  /** The functions wrapped under this name: one function wrapped twice is still one function. */
+  readonly originals: WeakSet<Function>;
   /** Wrappers of this definition still alive (a factory may wrap many at one site). */
   alive: number;
 }
@@ -50,9 +53,9 @@ export function definitionOf(site: string, fn: Function): string {
  * definition holds it, else `base(2)`, `base(3)`... (the first free one), with one warning.
  * `keep(wrapper)` then holds the name for as long as `wrapper` lives.
  */
-export function claimName(base: string, definition: string): { readonly name: string; keep(wrapper: object): void } {
+export function claimName(base: string, definition: string, fn: Function): { readonly name: string; keep(wrapper: object): void } {
   const list = holders.get(base) ?? [];
-  let holder = list.find((h) => h.definition === definition);
+  let holder = list.find((h) => h.definition === definition || h.originals.has(fn));
   if (holder === undefined) {
     const taken = new Set(list.map((h) => h.name));
     let name = base;
@@ -65,7 +68,7 @@ export function claimName(base: string, definition: string): { readonly name: st
         'SMARTCACHE_NAME_COLLISION',
       );
     }
-    holder = { base, name, definition, alive: 0 };
+    holder = { base, name, definition, originals: new WeakSet(), alive: 0 };
   }
   const chosen = holder;
   return {
@@ -73,6 +76,7 @@ export function claimName(base: string, definition: string): { readonly name: st
     keep(wrapper: object): void {
       if (chosen.alive === 0) holders.set(base, [...(holders.get(base) ?? []), chosen]);
       chosen.alive++;
+      chosen.originals.add(fn);
       collected.register(wrapper, chosen);
     },
   };

@@ -5,11 +5,12 @@ import { primitiveKey } from '../key';
 import type { ResolvedOptions } from '../options';
 import type { EncodedEntry, EntryMeta, ReadEntry, Store } from '../store';
 import type { LogMode } from './env';
-import { cacheFailure, ioCause } from './failures';
+import { cacheFailure, errnoOf, ioCause } from './failures';
 import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs, composeKey, identityDigest, memoryKey } from './key-compose';
 import { logHit, logMiss } from './log';
 import { MemoryLayer, type MemoryEntry } from './memory-layer';
-import { type CodeChange, recordFingerprint } from './records';
+import { MissReasons } from './reasons';
+import { recordFingerprint } from './records';
 import { judge, startSession } from './session';
 import { type Snapshot, snapshotOf, snapshotOfEntry } from './snapshot';
 import { type FunctionStats, statsFor } from './stats';
@@ -67,6 +68,11 @@ class Slot {
   get key(): string {
     return (this.storeKey ??= composeKey(this.digest, this.inputs));
   }
+
+  /** Set when reading the store failed: the miss reason. */
+  unavailable: string | undefined;
+  /** Set when this call's result could not be stored, with why. */
+  notStored: string | undefined;
 }
 
 /** An async computation shared by concurrent identical calls. */
@@ -111,6 +117,18 @@ function isFresh(expires: number | undefined): boolean {
 
 const settledValue = (s: Settled): unknown => s.value;
 
+/** A miss reason for the log, from a store failure: "cache unavailable (ENOSPC)". */
+function unavailable(error: unknown): string {
+  const errno = errnoOf(error);
+  return `cache unavailable${errno === undefined ? '' : ` (${errno})`}`;
+}
+
+/** The reason, plus whether this call's result went unstored. */
+function withStorage(reason: string | undefined, slot: Slot): string {
+  const why = reason ?? 'new arguments';
+  return slot.notStored === undefined || why.startsWith('not stored') || why === slot.notStored ? why : `${why}; not stored: ${slot.notStored}`;
+}
+
 /**
  * One cached function: fingerprint -> key -> memory -> disk -> compute -> store. The fast path
  * (all arguments primitive, no `key`/`dependsOn`/`ignore`, `this` not an input) finds warm
@@ -131,12 +149,13 @@ export class CachedFunction {
   private nextJudgement = FIRST_JUDGEMENT;
   private tick = 0;
   private readonly inflight = new Map<string, Promise<Settled>>();
-  private change: CodeChange | null = null;
+  private readonly reasons: MissReasons;
   /** The fingerprint whose FunctionRecord this wrapper has checked. */
   private recordedFor: string | undefined;
 
   constructor(private readonly wrap: WrapPlan) {
     this.name = wrap.name;
+    this.reasons = new MissReasons(wrap.name);
     this.fn = wrap.fn;
     this.options = wrap.options;
     this.self = wrap.self;
@@ -174,18 +193,24 @@ export class CachedFunction {
     if (memory !== undefined) {
       const entry = memory.get(slot.memKey);
       if (entry !== undefined) {
-        if (isFresh(entry.expires)) return this.memoryHit(ready, entry, t0, 1);
+        if (isFresh(entry.expires)) {
+          this.reasons.sawDepends(slot.inputs.depends);
+          return this.memoryHit(ready, entry, t0, 1);
+        }
         memory.delete(slot.memKey);
       }
     }
     const pending = this.inflight.get(slot.key);
     if (pending !== undefined) return this.join(ready, pending, slot, t0);
     let expired = false;
-    const read = this.readDisk(ready, slot.key);
+    const read = this.readDisk(ready, slot);
     if (read !== undefined) {
       if (isFresh(read.meta.expires)) {
         const opened = openEnvelope(read.value);
-        if (opened !== undefined) return this.diskHit(ready, read.meta, opened, slot, t0);
+        if (opened !== undefined) {
+          this.reasons.sawDepends(slot.inputs.depends);
+          return this.diskHit(ready, read.meta, opened, slot, t0);
+        }
       } else {
         expired = true;
       }
@@ -236,8 +261,11 @@ export class CachedFunction {
     return opened.promise ? Promise.resolve(opened.value) : opened.value;
   }
 
-  private miss(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number): unknown {
+  private miss(ready: Ready, self: unknown, args: unknown[], slot: Slot, given: string | undefined, t0: number): unknown {
     this.noteFingerprint(ready);
+    // Told before computing: what this call stores (or fails to) must not answer for it.
+    const reason = this.logCalls ? given ?? this.missReason(ready, slot) : given;
+    if (slot.inputs.depends !== undefined) this.reasons.rememberDepends(ready.store, slot.inputs.depends);
     const started = performance.now();
     let result: unknown;
     try {
@@ -254,7 +282,7 @@ export class CachedFunction {
     this.save(ready, slot, result, computeMs, false);
     const ended = performance.now();
     this.count(ready.stats, 'miss', started - t0 + (ended - saving), computeMs, 0);
-    if (this.logCalls) logMiss(this.name, slot.key, ended - t0, reason ?? this.missReason(ready, slot));
+    if (this.logCalls) logMiss(this.name, slot.key, ended - t0, withStorage(reason, slot));
     return result;
   }
 
@@ -266,7 +294,7 @@ export class CachedFunction {
       const snapshot = this.save(ready, slot, value, computeMs, true);
       const ended = performance.now();
       this.count(ready.stats, 'miss', before + (ended - saving), computeMs, 0);
-      if (this.logCalls) logMiss(this.name, slot.key, ended - t0, reason ?? this.missReason(ready, slot));
+      if (this.logCalls) logMiss(this.name, slot.key, ended - t0, withStorage(reason, slot));
       return { value, snapshot, computeMs };
     };
     const reject = (error: unknown): never => {
@@ -318,11 +346,12 @@ export class CachedFunction {
   // ---------------------------------------------------------------------------------------------
   // Store access: every failure is warned once (or thrown with `strict`), never fails the call
 
-  private readDisk(ready: Ready, key: string): ReadEntry | undefined {
+  private readDisk(ready: Ready, slot: Slot): ReadEntry | undefined {
     try {
-      return ready.store.read(key);
+      return ready.store.read(slot.key);
     } catch (error) {
       this.storeFailure(ready, error);
+      slot.unavailable = unavailable(error);
       return undefined;
     }
   }
@@ -345,12 +374,18 @@ export class CachedFunction {
       // A copy only where one is read: the memory layer, and callers joined to a running promise.
       if (kept || promise) snapshot = snapshotOfEntry(encoded, value);
     } catch (error) {
+      this.notSaved(slot, 'its result cannot be stored exactly');
       cacheFailure(this.name, this.options.strict, 'its result cannot be stored exactly, so it is returned uncached', error, 'ERR_UNSERIALIZABLE_RESULT');
       return undefined;
     }
     // While a background write is pending, only the memory layer can serve this key.
     const mode = this.options.strict ? 'inline' : kept ? 'auto' : 'large-only';
-    writeEntry(ready.store, slot.key, encoded, (error) => this.storeFailure(ready, error), mode);
+    this.reasons.saved(slot.key);
+    const failed = (error: unknown): void => {
+      this.notSaved(slot, unavailable(error));
+      this.storeFailure(ready, error);
+    };
+    writeEntry(ready.store, slot.key, encoded, failed, mode);
     if (snapshot !== undefined) this.remember(slot, snapshot, meta.expires, computeMs, promise);
     return snapshot;
   }
@@ -368,8 +403,14 @@ export class CachedFunction {
     this.memory?.set(slot.memKey, { key: slot.key, snapshot, expires, computeMs, promise, used: true, fastArgs: slot.fastArgs });
   }
 
+  private notSaved(slot: Slot, why: string): void {
+    slot.notStored = why;
+    this.reasons.notSaved(slot.key, why);
+  }
+
   private storeFailure(ready: Ready, error: unknown): void {
     ready.stats.storeFailed = true;
+    this.reasons.unavailable = unavailable(error);
     cacheFailure(this.name, this.options.strict, ioCause(error), error);
   }
 
@@ -378,23 +419,15 @@ export class CachedFunction {
     if (this.recordedFor === ready.identity.fingerprint) return;
     this.recordedFor = ready.identity.fingerprint;
     try {
-      this.change = recordFingerprint(ready.store, this.name, this.fn, ready.identity.fingerprint, this.wrap.file);
+      this.reasons.change = recordFingerprint(ready.store, this.name, this.fn, ready.identity.fingerprint, this.wrap.file);
     } catch (error) {
       this.storeFailure(ready, error);
     }
   }
 
-  /** Why a key is missing: an entry under the previous fingerprint means the code changed. */
+  /** Why a key is missing (see reasons.ts). */
   private missReason(ready: Ready, slot: Slot): string {
-    const change = this.change;
-    if (change === null) return 'new arguments';
-    try {
-      const before = composeKey(identityDigest({ ...ready.identity, fingerprint: change.previousFingerprint }), slot.inputs);
-      if (!ready.store.has(before)) return 'new arguments';
-    } catch {
-      return 'new arguments';
-    }
-    return change.lines.length > 0 ? change.lines.join('; ') : 'code changed';
+    return this.reasons.explain(ready.store, ready.identity, slot.inputs, slot.key, slot.inputs.self !== undefined, slot.unavailable);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -414,7 +447,7 @@ export class CachedFunction {
     if (fingerprint === undefined) return undefined;
     // The code's inputs changed within this process: nothing in memory may be served.
     this.memory?.clear();
-    this.change = null;
+    this.reasons.change = null;
     ready.stats.fingerprint = fingerprint;
     const identity = { ...ready.identity, fingerprint };
     this.ready = { ...ready, identity, digest: identityDigest(identity) };

@@ -174,6 +174,25 @@ export class Store {
     return this.readFunctionRecords(name)[0];
   }
 
+  /** A small string kept per (function, topic) across runs; undefined when absent or corrupt. */
+  readFunctionNote(name: string, topic: string): string | undefined {
+    try {
+      return records.readFunctionNote(this.layout, name, topic);
+    } catch (error) {
+      throw wrapIo('read a note in', this.layout.functions, error);
+    }
+  }
+
+  writeFunctionNote(name: string, topic: string, value: string): void {
+    records.writeFunctionNote(this.layout, name, topic, value);
+  }
+
+  /** Where the entry of `key` lives (it may not exist): claims of cross-process single flight sit beside it. */
+  entryPath(key: string): string {
+    assertKey(key);
+    return entryFile(this.layout, key);
+  }
+
   /** Safe for many processes appending at once. */
   appendStats(name: string, d: StatsDelta): void {
     stats.appendStats(this.layout, name, d);

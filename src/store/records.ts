@@ -4,7 +4,7 @@ import { SmartCacheTypeError } from '../errors';
 import { warnOnce } from '../warn';
 import { CorruptFileError, encodeEntry, readEntryFile, writeEntry } from './entry-file';
 import { listDir, unlinkQuiet } from './io';
-import { functionDir, functionRecordFile, type Layout } from './paths';
+import { functionDir, functionRecordFile, type Layout, safeSegment } from './paths';
 import { unlinkIfSame } from './scan';
 import type { FunctionRecord } from './types';
 
@@ -75,4 +75,32 @@ function trimOld(dir: string): void {
     .map((file) => ({ file, mtime: fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
     .sort((a, b) => b.mtime - a.mtime);
   for (const { file } of byAge.slice(KEEP_PER_FUNCTION)) unlinkQuiet(file);
+}
+
+/**
+ * Function notes: functions/<safe name>/<safe topic>.note, one small string per (name, topic) that
+ * the cache layer keeps across runs (the last `dependsOn()` digest, to tell why a call missed).
+ * Same format and atomic write as records; a corrupt note is removed and read as absent.
+ */
+const NOTE_EXTENSION = '.note';
+
+function noteFile(layout: Layout, name: string, topic: string): string {
+  return path.join(functionDir(layout, name), `${safeSegment(topic)}${NOTE_EXTENSION}`);
+}
+
+export function writeFunctionNote(layout: Layout, name: string, topic: string, value: string): void {
+  const meta = { fn: name, fingerprint: topic, created: Date.now(), computeMs: 0 };
+  writeEntry(noteFile(layout, name, topic), encodeEntry(meta, value, 'note'));
+}
+
+export function readFunctionNote(layout: Layout, name: string, topic: string): string | undefined {
+  const file = noteFile(layout, name, topic);
+  try {
+    const value = readEntryFile(file)?.value;
+    return typeof value === 'string' ? value : undefined;
+  } catch (error) {
+    if (!(error instanceof CorruptFileError)) throw error;
+    unlinkIfSame(file, error.ino);
+    return undefined;
+  }
 }
