@@ -38,11 +38,13 @@ export interface AnnotationSite {
 
 /**
  * The preload's entry: an annotated function, named `file#qualifiedName` (no line number, so
- * editing above the function keeps its entries). Not part of the public index.
+ * editing above the function keeps its entries). An argument it cannot hash runs that call
+ * uncached with a warning, never an error: the preload must not break a program that works
+ * without it. Not part of the public index.
  */
 export function cacheAnnotated(fn: Function, options: CacheOptions, site: AnnotationSite): Function {
   checkCacheable(fn);
   const resolved = resolveOptions(options);
   const name = resolved.name ?? `${site.file}#${site.qualifiedName}`;
-  return buildCached(fn, resolved, { name, file: site.file, self: { kind: 'auto' }, site: `${site.file}:${site.line}:${site.qualifiedName}` });
+  return buildCached(fn, resolved, { name, file: site.file, self: { kind: 'auto' }, site: `${site.file}:${site.line}:${site.qualifiedName}`, lenient: true });
 }

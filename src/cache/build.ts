@@ -41,6 +41,8 @@ export interface BuildPlan {
   readonly self: SelfMode;
   /** Where the function was wrapped (file:line:column...): the same definition wrapped again shares its name. */
   readonly site: string;
+  /** Annotated through the preload: see WrapPlan.lenient. */
+  readonly lenient?: boolean;
 }
 
 const toSource = Function.prototype.toString;
@@ -128,7 +130,7 @@ export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildP
   } else {
     const claim = claimName(plan.name, definitionOf(plan.site, fn), fn);
     name = claim.name;
-    const core = new CachedFunction({ fn, name, file: plan.file, options, ignore, self: plan.self, log: env.log });
+    const core = new CachedFunction({ fn, name, file: plan.file, options, ignore, self: plan.self, log: env.log, lenient: plan.lenient === true });
     wrapper = function (this: unknown, ...args: unknown[]): unknown {
       // `new` on a cached function constructs uncached: an instance is not a storable result.
       if (new.target !== undefined) return Reflect.construct(fn, args, new.target);

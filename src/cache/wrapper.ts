@@ -6,6 +6,8 @@ import type { ResolvedOptions } from '../options';
 import type { EncodedEntry, EntryMeta, ReadEntry, Store } from '../store';
 import type { LogMode } from './env';
 import { cacheFailure, errnoOf, ioCause } from './failures';
+import { SmartCacheError } from '../errors';
+import { warnOnce } from '../warn';
 import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs, composeKey, identityDigest, memoryKey } from './key-compose';
 import { logHit, logMiss } from './log';
 import { MemoryLayer, type MemoryEntry } from './memory-layer';
@@ -39,6 +41,8 @@ export interface WrapPlan {
   readonly ignore: ReadonlySet<number> | undefined;
   readonly self: SelfMode;
   readonly log: LogMode;
+  /** From an annotation: an unhashable argument runs the call uncached instead of throwing (unless `strict`). */
+  readonly lenient: boolean;
 }
 
 /** Everything a call needs once the function's fingerprint is known. */
@@ -189,6 +193,7 @@ export class CachedFunction {
 
   private lookup(ready: Ready, self: unknown, selfValue: unknown, args: unknown[], t0: number): unknown {
     const slot = this.slot(ready, args, selfValue);
+    if (slot === undefined) return Reflect.apply(this.fn, self, args);
     const memory = this.memory;
     if (memory !== undefined) {
       const entry = memory.get(slot.memKey);
@@ -218,8 +223,23 @@ export class CachedFunction {
     return this.miss(ready, self, args, slot, expired ? 'expired' : undefined, t0);
   }
 
-  private slot(ready: Ready, args: readonly unknown[], selfValue: unknown): Slot {
-    const inputs = callInputs(this.plan, args, selfValue);
+  /**
+   * Undefined when an argument cannot be hashed and the function came from an annotation: the
+   * preload must never break a call that works without it, so that call runs uncached (one
+   * warning per function and argument path). Otherwise ERR_UNHASHABLE_ARGUMENT, naming the function.
+   */
+  private slot(ready: Ready, args: readonly unknown[], selfValue: unknown): Slot | undefined {
+    let inputs: CallInputs;
+    try {
+      inputs = callInputs(this.plan, args, selfValue);
+    } catch (error) {
+      if (!(error instanceof SmartCacheError) || error.code !== 'ERR_UNHASHABLE_ARGUMENT') throw error;
+      if (this.wrap.lenient && !this.options.strict) {
+        warnOnce(this.name, `${error.path ?? 'an argument'} cannot be hashed, so calls with it run uncached`, error, 'ERR_UNHASHABLE_ARGUMENT');
+        return undefined;
+      }
+      throw new SmartCacheError('ERR_UNHASHABLE_ARGUMENT', `smartcache: ${this.name}: ${error.message}`, { path: error.path, functionName: this.name, cause: error });
+    }
     const fastKey = this.fast && selfValue === NO_SELF ? primitiveKey(args) : undefined;
     return new Slot(ready.digest, inputs, fastKey ?? memoryKey(inputs), fastKey === undefined ? undefined : args);
   }
@@ -491,6 +511,7 @@ export class CachedFunction {
     const ready = this.current();
     if (ready === undefined) return false;
     const slot = this.controlSlot(ready, self, args);
+    if (slot === undefined) return false;
     const entry = this.memory?.get(slot.memKey);
     if (entry !== undefined && isFresh(entry.expires)) return true;
     if (isPending(ready.store, slot.key)) return true;
@@ -508,6 +529,7 @@ export class CachedFunction {
     const ready = this.current();
     if (ready === undefined) return false;
     const slot = this.controlSlot(ready, self, args);
+    if (slot === undefined) return false;
     const inMemory = this.memory?.delete(slot.memKey) ?? false;
     const wasPending = isPending(ready.store, slot.key);
     cancelPending(ready.store, { key: slot.key });
@@ -521,8 +543,9 @@ export class CachedFunction {
 
   refresh(self: unknown, args: unknown[]): unknown {
     const ready = this.current();
-    if (ready === undefined) return Reflect.apply(this.fn, self, args);
-    return this.miss(ready, self, args, this.controlSlot(ready, self, args), 'refresh', performance.now());
+    const slot = ready === undefined ? undefined : this.controlSlot(ready, self, args);
+    if (ready === undefined || slot === undefined) return Reflect.apply(this.fn, self, args);
+    return this.miss(ready, self, args, slot, 'refresh', performance.now());
   }
 
   clear(): void {
@@ -538,7 +561,7 @@ export class CachedFunction {
   }
 
   /** The slot a call with this `this` and these arguments uses, fast-path memory key included. */
-  private controlSlot(ready: Ready, self: unknown, args: readonly unknown[]): Slot {
+  private controlSlot(ready: Ready, self: unknown, args: readonly unknown[]): Slot | undefined {
     return this.slot(ready, args, this.self.kind === 'none' ? NO_SELF : this.selfInput(self));
   }
 }
