@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { findProjectRoot } from '../project';
 import { isSwitchedOff } from '../switch';
 import { warnOnce } from '../warn';
+import { checkPreloadSetup } from './checks';
 import { installRequireHook } from './cjs-hook';
 import { enableCompileCache } from './compile-cache';
 import type { LoadResult } from './esm-load';
@@ -83,6 +84,7 @@ export function installPreload(mode: PreloadMode): void {
       s.cjs = true;
     }
     if (!s.esm) s.esm = installEsmHooks(mode);
+    checkPreloadSetup();
   } catch (error) {
     warnOnce('smartcache/register', 'could not install its module hooks; annotated functions run uncached', error, 'SMARTCACHE_PRELOAD');
   }
