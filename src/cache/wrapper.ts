@@ -7,6 +7,7 @@ import type { EncodedEntry, EntryMeta, ReadEntry, Store } from '../store';
 import type { LogMode } from './env';
 import { cacheFailure, errnoOf, ioCause } from './failures';
 import { SmartCacheError } from '../errors';
+import { holdsClaims, type Outcome, takeTurn, WAIT_LIMIT_MS, waitAsync, waitSync } from '../flight';
 import { warnOnce } from '../warn';
 import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs, composeKey, identityDigest, memoryKey } from './key-compose';
 import { logHit, logMiss } from './log';
@@ -77,6 +78,8 @@ class Slot {
   unavailable: string | undefined;
   /** Set when this call's result could not be stored, with why. */
   notStored: string | undefined;
+  /** Set while this process holds the cross-process claim on the key: called once the entry is written or will not be. */
+  release: ((stored: boolean) => void) | undefined;
 }
 
 /** An async computation shared by concurrent identical calls. */
@@ -85,6 +88,15 @@ interface Settled {
   readonly snapshot: Snapshot | undefined;
   readonly computeMs: number;
 }
+
+/**
+ * Functions whose computations in this process took less than this on average skip the
+ * cross-process claim (README: "Several processes"): a claim costs a file create and remove,
+ * ~0.1 ms, and waiting for a peer only pays when computing again would cost more.
+ */
+export const CLAIM_MIN_COMPUTE_MS = 50;
+/** A claim taken over from a dead owner can be lost again to another waiter; bounded retries. */
+const MAX_TURNS = 4;
 
 /** Memory hits are timed on one call in SAMPLE (a power of two): two clock reads cost ~80 ns. */
 const SAMPLE = 64;
@@ -154,6 +166,8 @@ export class CachedFunction {
   private tick = 0;
   private readonly inflight = new Map<string, Promise<Settled>>();
   private readonly reasons: MissReasons;
+  /** Calls return promises (an async function, or one seen returning a thenable or stored as a promise): wait for peers on timers. */
+  private promises: boolean;
   /** The fingerprint whose FunctionRecord this wrapper has checked. */
   private recordedFor: string | undefined;
 
@@ -161,6 +175,7 @@ export class CachedFunction {
     this.name = wrap.name;
     this.reasons = new MissReasons(wrap.name);
     this.fn = wrap.fn;
+    this.promises = types.isAsyncFunction(wrap.fn);
     this.options = wrap.options;
     this.self = wrap.self;
     this.ttl = wrap.options.ttlMs;
@@ -220,7 +235,54 @@ export class CachedFunction {
         expired = true;
       }
     }
-    return this.miss(ready, self, args, slot, expired ? 'expired' : undefined, t0);
+    return this.computeOnce(ready, self, args, slot, expired ? 'expired' : undefined, t0, 1);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Cross-process single flight (see src/flight/)
+
+  /** A miss: computed here, unless another process is computing this key; then its entry is read. */
+  private computeOnce(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number, turnNo: number): unknown {
+    const stats = ready.stats;
+    if (turnNo > MAX_TURNS || (stats.misses > 0 && stats.computeMs / stats.misses < CLAIM_MIN_COMPUTE_MS)) return this.miss(ready, self, args, slot, reason, t0);
+    const turn = takeTurn(() => ready.store.claimPath(slot.key));
+    if (turn.kind === 'alone') return this.miss(ready, self, args, slot, reason, t0);
+    if (turn.kind === 'owner') {
+      // Another process may have stored it between our read and our claim.
+      if (this.freshOnDisk(ready, slot.key)) {
+        turn.release(true);
+        return this.afterWait(ready, self, args, slot, reason, t0, 'entry', turnNo);
+      }
+      slot.release = (stored) => turn.release(stored);
+      return this.miss(ready, self, args, slot, reason, t0);
+    }
+    const hasEntry = (): boolean => this.freshOnDisk(ready, slot.key);
+    if (this.promises) return waitAsync(turn, hasEntry).then((outcome) => this.afterWait(ready, self, args, slot, reason, t0, outcome, turnNo));
+    // Blocking while holding a claim of our own could stall a peer waiting for it.
+    if (holdsClaims()) return this.miss(ready, self, args, slot, reason, t0);
+    return this.afterWait(ready, self, args, slot, reason, t0, waitSync(turn, hasEntry), turnNo);
+  }
+
+  private afterWait(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number, outcome: Outcome, turnNo: number): unknown {
+    if (outcome === 'entry') {
+      const read = this.readDisk(ready, slot);
+      const opened = read !== undefined && isFresh(read.meta.expires) ? openEnvelope(read.value) : undefined;
+      if (read !== undefined && opened !== undefined) return this.diskHit(ready, read.meta, opened, slot, t0, 'computed by another process');
+    }
+    if (outcome === 'retry' || outcome === 'entry') return this.computeOnce(ready, self, args, slot, reason, t0, turnNo + 1);
+    if (outcome === 'timeout') {
+      warnOnce(this.name, `waited ${WAIT_LIMIT_MS / 1000} s for another process computing the same call; computing it here`, undefined, 'SMARTCACHE_WAIT');
+    }
+    return this.miss(ready, self, args, slot, reason, t0);
+  }
+
+  private freshOnDisk(ready: Ready, key: string): boolean {
+    try {
+      const meta = ready.store.peekMeta(key);
+      return meta !== undefined && isFresh(meta.expires);
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -267,7 +329,8 @@ export class CachedFunction {
     return entry.promise ? Promise.resolve(value) : value;
   }
 
-  private diskHit(ready: Ready, meta: EntryMeta, opened: Opened, slot: Slot, t0: number): unknown {
+  private diskHit(ready: Ready, meta: EntryMeta, opened: Opened, slot: Slot, t0: number, note?: string): unknown {
+    if (opened.promise) this.promises = true;
     if (this.memory !== undefined && this.memory.admit(slot.memKey)) {
       // The value read is the caller's own; memory keeps an independent copy.
       const snapshot = this.trySnapshot(opened.value);
@@ -277,7 +340,7 @@ export class CachedFunction {
     stats.hitKeys.add(slot.key);
     const ms = performance.now() - t0;
     this.count(stats, 'hit', ms, 0, meta.computeMs);
-    if (this.logCalls) logHit(this.name, slot.key, ms);
+    if (this.logCalls) logHit(this.name, slot.key, ms, note);
     return opened.promise ? Promise.resolve(opened.value) : opened.value;
   }
 
@@ -291,12 +354,16 @@ export class CachedFunction {
     try {
       result = Reflect.apply(this.fn, self, args);
     } catch (error) {
+      slot.release?.(false);
       const ended = performance.now();
       this.count(ready.stats, 'miss', started - t0, ended - started, 0);
       if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'threw, nothing stored');
       throw error;
     }
-    if (isThenable(result)) return this.missAsync(ready, result, slot, reason, t0, started);
+    if (isThenable(result)) {
+      this.promises = true;
+      return this.missAsync(ready, result, slot, reason, t0, started);
+    }
     const saving = performance.now();
     const computeMs = saving - started;
     this.save(ready, slot, result, computeMs, false);
@@ -318,6 +385,7 @@ export class CachedFunction {
       return { value, snapshot, computeMs };
     };
     const reject = (error: unknown): never => {
+      slot.release?.(false);
       const ended = performance.now();
       this.count(ready.stats, 'miss', before, ended - started, 0);
       if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'rejected, nothing stored');
@@ -394,6 +462,7 @@ export class CachedFunction {
       // A copy only where one is read: the memory layer, and callers joined to a running promise.
       if (kept || promise) snapshot = snapshotOfEntry(encoded, value);
     } catch (error) {
+      slot.release?.(false);
       this.notSaved(slot, 'its result cannot be stored exactly');
       cacheFailure(this.name, this.options.strict, 'its result cannot be stored exactly, so it is returned uncached', error, 'ERR_UNSERIALIZABLE_RESULT');
       return undefined;
@@ -405,7 +474,7 @@ export class CachedFunction {
       this.notSaved(slot, unavailable(error));
       this.storeFailure(ready, error);
     };
-    writeEntry(ready.store, slot.key, encoded, failed, mode);
+    writeEntry(ready.store, slot.key, encoded, failed, mode, slot.release);
     if (snapshot !== undefined) this.remember(slot, snapshot, meta.expires, computeMs, promise);
     return snapshot;
   }

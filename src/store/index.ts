@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { isSmartCacheError, SmartCacheError } from '../errors';
 import { warnOnce } from '../warn';
 import { StackTooDeepError } from './codec';
 import { CorruptFileError, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './entry-file';
-import { ioError, isMissing, unlinkQuiet } from './io';
-import { assertKey, entryFile, layoutFor, STORE_FORMAT_VERSION, type Layout } from './paths';
+import { ensureDir, ioError, isMissing, unlinkQuiet } from './io';
+import { assertKey, claimFile, entryFile, layoutFor, STORE_FORMAT_VERSION, type Layout } from './paths';
 import * as records from './records';
 import { entriesBytes, scan, unlinkIfSame } from './scan';
 import * as stats from './stats';
@@ -78,6 +79,18 @@ export class Store {
     try {
       const head = readEntryHead(file);
       return head !== undefined && !(head instanceof Error);
+    } catch (error) {
+      throw wrapIo('read', file, error);
+    }
+  }
+
+  /** The meta of a valid entry from its verified head alone (the payload is not read), or undefined. */
+  peekMeta(key: string): EntryMeta | undefined {
+    assertKey(key);
+    const file = entryFile(this.layout, key);
+    try {
+      const head = readEntryHead(file);
+      return head === undefined || head instanceof Error ? undefined : head.meta;
     } catch (error) {
       throw wrapIo('read', file, error);
     }
@@ -187,10 +200,20 @@ export class Store {
     records.writeFunctionNote(this.layout, name, topic, value);
   }
 
-  /** Where the entry of `key` lives (it may not exist): claims of cross-process single flight sit beside it. */
-  entryPath(key: string): string {
+  /**
+   * The claim file of `key` (cross-process single flight: see src/flight/), beside where its entry
+   * goes; its folder is created, so the claim can be made at once. Never a key nor a temp name,
+   * so scans and eviction pass it by.
+   */
+  claimPath(key: string): string {
     assertKey(key);
-    return entryFile(this.layout, key);
+    const file = claimFile(this.layout, key);
+    try {
+      ensureDir(path.dirname(file));
+    } catch (error) {
+      throw wrapIo('create the folder of', file, error);
+    }
+    return file;
   }
 
   /** Safe for many processes appending at once. */
