@@ -168,6 +168,9 @@ export function cached(options?: CachedDecoratorOptions): CachedDecorator {
       if (contextOrKey.kind !== 'method') throw notAMethod(contextOrKey.kind);
       checkCacheable(value);
       if (resolved.name !== undefined) return build(value, memberName(undefined, contextOrKey.name, contextOrKey.static));
+      // A `#private` method is on no prototype to find its class by: named without it (two such
+      // methods of one name in one file are then kept apart by names.ts, with a warning).
+      if (contextOrKey.private) return build(value, methodName(contextOrKey.name));
       return lateNamed(value, contextOrKey, build, site?.file, resolved.dir);
     }
     if ((typeof contextOrKey === 'string' || typeof contextOrKey === 'symbol') && isDescriptor(descriptor)) {
