@@ -8,12 +8,11 @@
 import type { CacheOptions } from '../options';
 import { resolveOptions } from '../options';
 import { buildCached, checkCacheable, type Cached } from './build';
-import { callerSite, defaultName } from './site';
+import { callerSite, defaultName, siteIdentity } from './site';
 
 export type { Cached, CachedMethods } from './build';
 export { cached } from './decorator';
 export type { CachedDecorator, CachedDecoratorOptions } from './decorator';
-export type { LiveSnapshot, LiveFunction } from './process';
 
 /**
  * Caches `fn` across runs: same arguments and same code (down to everything it reaches) give the
@@ -25,7 +24,7 @@ export function cache<F extends (...args: never[]) => unknown>(fn: F, options?: 
   const resolved = resolveOptions(options);
   const site = callerSite(cache);
   const name = resolved.name ?? defaultName(fn.name, site);
-  return buildCached(fn, resolved, { name, file: site?.file, self: { kind: 'auto' } }) as Cached<F>;
+  return buildCached(fn, resolved, { name, file: site?.file, self: { kind: 'auto' }, site: siteIdentity(site) }) as Cached<F>;
 }
 
 /** Where the preload found an annotated function. */
@@ -39,11 +38,13 @@ export interface AnnotationSite {
 
 /**
  * The preload's entry: an annotated function, named `file#qualifiedName` (no line number, so
- * editing above the function keeps its entries). Not part of the public index.
+ * editing above the function keeps its entries). An argument it cannot hash runs that call
+ * uncached with a warning, never an error: the preload must not break a program that works
+ * without it. Not part of the public index.
  */
 export function cacheAnnotated(fn: Function, options: CacheOptions, site: AnnotationSite): Function {
   checkCacheable(fn);
   const resolved = resolveOptions(options);
   const name = resolved.name ?? `${site.file}#${site.qualifiedName}`;
-  return buildCached(fn, resolved, { name, file: site.file, self: { kind: 'auto' } });
+  return buildCached(fn, resolved, { name, file: site.file, self: { kind: 'auto' }, site: `${site.file}:${site.line}:${site.qualifiedName}`, lenient: true });
 }

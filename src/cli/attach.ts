@@ -11,7 +11,7 @@ import type { Output } from './output';
 import { renderTable } from './table';
 
 // The shape the running process publishes (src/cache/process/live.ts); a type-only import loads nothing.
-import type { LiveFunction, LiveSnapshot } from '../cache';
+import type { LiveFunction, LiveSnapshot } from '../live-types';
 export type { LiveFunction, LiveSnapshot };
 
 interface EvaluateResult {

@@ -82,7 +82,7 @@ function nameOf(fn: Function): string {
 function fallbackFingerprint(fn: Function, reason: string): Memo {
   if (fallback === undefined) {
     fallback = reason;
-    warnOnce('fingerprint', `${reason}; falling back to source-only fingerprints, so every cached call misses`);
+    warnOnce('fingerprint', `${reason}; falling back to source-only fingerprints, so every cached call misses`, undefined, 'ERR_FINGERPRINT');
   }
   let code: string;
   try {
@@ -95,7 +95,7 @@ function fallbackFingerprint(fn: Function, reason: string): Memo {
 
 /** One function that cannot be fingerprinted safely: a salted fingerprint (never a hit), warned once. */
 function alwaysMiss(fn: Function, reason: string): Memo {
-  warnOnce(nameOf(fn), `${reason}; it always misses`);
+  warnOnce(nameOf(fn), `${reason}; it always misses`, undefined, 'ERR_FINGERPRINT');
   const fp = sha256(`always-miss\n${PROCESS_SALT}\n${Function.prototype.toString.call(fn)}`);
   const root: Entity = { kind: 'function', name: nameOf(fn), own: `always-miss:${PROCESS_SALT}`, edges: [], fp, dynamic: [`${reason}; it always misses`] };
   return { fp, settled: true, missing: undefined, root, epoch };

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SmartCacheTypeError } from '../errors';
 import { warnOnce } from '../warn';
-import { CorruptFileError, encodeEntry, readEntryFile, writeEntry, listDir, unlinkQuiet, functionDir, functionRecordFile, type Layout, unlinkIfSame } from './entry';
+import { CorruptFileError, encodeEntry, readEntryFile, writeEntry, listDir, unlinkQuiet, functionDir, functionRecordFile, type Layout, unlinkIfSame, safeSegment } from './entry';
 import type { FunctionRecord } from './types';
 
 /**
@@ -60,7 +60,7 @@ function readRecord(file: string): FunctionRecord | undefined {
   } catch (error) {
     if (!(error instanceof CorruptFileError)) throw error;
     unlinkIfSame(file, error.ino);
-    warnOnce(`function record ${file}`, 'corrupt record removed', error);
+    warnOnce(`function record ${file}`, 'corrupt record removed', error, 'ERR_CORRUPT_ENTRY');
     return undefined;
   }
 }
@@ -72,4 +72,32 @@ function trimOld(dir: string): void {
     .map((file) => ({ file, mtime: fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
     .sort((a, b) => b.mtime - a.mtime);
   for (const { file } of byAge.slice(KEEP_PER_FUNCTION)) unlinkQuiet(file);
+}
+
+/**
+ * Function notes: functions/<safe name>/<safe topic>.note, one small string per (name, topic) that
+ * the cache layer keeps across runs (the last `dependsOn()` digest, to tell why a call missed).
+ * Same format and atomic write as records; a corrupt note is removed and read as absent.
+ */
+const NOTE_EXTENSION = '.note';
+
+function noteFile(layout: Layout, name: string, topic: string): string {
+  return path.join(functionDir(layout, name), `${safeSegment(topic)}${NOTE_EXTENSION}`);
+}
+
+export function writeFunctionNote(layout: Layout, name: string, topic: string, value: string): void {
+  const meta = { fn: name, fingerprint: topic, created: Date.now(), computeMs: 0 };
+  writeEntry(noteFile(layout, name, topic), encodeEntry(meta, value, 'note'));
+}
+
+export function readFunctionNote(layout: Layout, name: string, topic: string): string | undefined {
+  const file = noteFile(layout, name, topic);
+  try {
+    const value = readEntryFile(file)?.value;
+    return typeof value === 'string' ? value : undefined;
+  } catch (error) {
+    if (!(error instanceof CorruptFileError)) throw error;
+    unlinkIfSame(file, error.ino);
+    return undefined;
+  }
 }

@@ -1,11 +1,14 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { isSmartCacheError, SmartCacheError } from '../errors';
 import { warnOnce } from '../warn';
 import { StackTooDeepError } from './codec';
 import {
   assertKey,
+  claimFile,
   CorruptFileError,
   encodeEntry,
+  ensureDir,
   entriesBytes,
   entryFile,
   ioError,
@@ -104,6 +107,18 @@ export class Store {
     }
   }
 
+  /** The meta of a valid entry from its verified head alone (the payload is not read), or undefined. */
+  peekMeta(key: string): EntryMeta | undefined {
+    assertKey(key);
+    const file = entryFile(this.layout, key);
+    try {
+      const head = readEntryHead(file);
+      return head === undefined || head instanceof Error ? undefined : head.meta;
+    } catch (error) {
+      throw wrapIo('read', file, error);
+    }
+  }
+
   delete(key: string): boolean {
     assertKey(key);
     const file = entryFile(this.layout, key);
@@ -195,6 +210,35 @@ export class Store {
     return this.readFunctionRecords(name)[0];
   }
 
+  /** A small string kept per (function, topic) across runs; undefined when absent or corrupt. */
+  readFunctionNote(name: string, topic: string): string | undefined {
+    try {
+      return records.readFunctionNote(this.layout, name, topic);
+    } catch (error) {
+      throw wrapIo('read a note in', this.layout.functions, error);
+    }
+  }
+
+  writeFunctionNote(name: string, topic: string, value: string): void {
+    records.writeFunctionNote(this.layout, name, topic, value);
+  }
+
+  /**
+   * The claim file of `key` (cross-process single flight: see src/flight/), beside where its entry
+   * goes; its folder is created, so the claim can be made at once. Never a key nor a temp name,
+   * so scans and eviction pass it by.
+   */
+  claimPath(key: string): string {
+    assertKey(key);
+    const file = claimFile(this.layout, key);
+    try {
+      ensureDir(path.dirname(file));
+    } catch (error) {
+      throw wrapIo('create the folder of', file, error);
+    }
+    return file;
+  }
+
   /** Safe for many processes appending at once. */
   appendStats(name: string, d: StatsDelta): void {
     stats.appendStats(this.layout, name, d);
@@ -215,7 +259,7 @@ export class Store {
 
   private warnCorrupt(key: string, error: CorruptFileError): void {
     const cause = new SmartCacheError('ERR_CORRUPT_ENTRY', error.message, { file: entryFile(this.layout, key) });
-    warnOnce(`result store ${this.root}`, `corrupt entry ${key} removed (treated as a miss)`, cause);
+    warnOnce(`result store ${this.root}`, `corrupt entry ${key} removed (treated as a miss)`, cause, 'ERR_CORRUPT_ENTRY');
   }
 }
 

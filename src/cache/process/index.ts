@@ -1,6 +1,5 @@
 export { readEnv } from './env';
 export type { LogMode } from './env';
-export type { LiveFunction, LiveSnapshot } from './live';
 export { logHit, logMiss } from './log';
 export { judge, startSession } from './session';
 export { resolveRoot, storeFor } from './stores';

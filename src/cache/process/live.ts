@@ -1,25 +1,5 @@
 import { allStats } from '../accounting';
-
-/**
- * What `smartcache attach` reads from a running process through the inspector
- * (`Runtime.evaluate` of `globalThis[Symbol.for('smartcache.live')].snapshot()` with
- * `returnByValue`): plain JSON-able data only.
- */
-export interface LiveFunction {
-  readonly name: string;
-  readonly file?: string;
-  readonly fingerprint?: string;
-  readonly calls: number;
-  readonly hits: number;
-  readonly misses: number;
-  readonly savedMs: number;
-}
-
-export interface LiveSnapshot {
-  readonly pid: number;
-  readonly root: string;
-  readonly functions: LiveFunction[];
-}
+import type { LiveFunction, LiveSnapshot } from '../../live-types';
 
 export interface LiveRegistry {
   snapshot(): LiveSnapshot;

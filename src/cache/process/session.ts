@@ -3,7 +3,7 @@ import { ANALYSIS_FORMAT, openAnalysisCache, saveAnalysisCache } from '../../fin
 import { warnOnce } from '../../warn';
 import { EXIT_STATS, EXIT_SUMMARY, atExit } from './exit';
 import { installLive } from './live';
-import { logLine, logSummary } from './log';
+import { logSummary } from './log';
 import { costsMoreThanSaves } from '../../costs';
 import { type FunctionStats, allStats } from '../accounting';
 import { storeFor } from './stores';
@@ -34,14 +34,17 @@ export function startSession(root: string, log: LogMode): void {
   });
 }
 
-/** Says once per function, in the log, that its cache costs more than it saves. */
+/** Warns once per function, when SMARTCACHE_LOG asked for measurements, that its cache costs more than it saves. */
 export function judge(stats: FunctionStats): void {
   if (!judging || stats.judged || !costsMoreThanSaves(stats)) return;
   stats.judged = true;
   const perCall = (ms: number): string => formatMs(ms / stats.calls);
-  logLine(
-    `warning: ${stats.name}: caching costs more than it saves (${perCall(stats.overheadMs)} of cache work per call, ` +
+  warnOnce(
+    stats.name,
+    `caching costs more than it saves (${perCall(stats.overheadMs)} of cache work per call, ` +
       `${perCall(stats.computeMs + stats.savedMs)} of computation per call, over ${stats.calls} calls)`,
+    undefined,
+    'SMARTCACHE_COSTS_MORE',
   );
 }
 
@@ -55,7 +58,7 @@ function flushOne(stats: FunctionStats): void {
     stats.hitKeys.clear();
   } catch (error) {
     // Stats are a nicety: when the store already failed for this function, that was warned.
-    if (!stats.storeFailed) warnOnce(stats.name, 'cannot record stats', error);
+    if (!stats.storeFailed) warnOnce(stats.name, 'cannot record stats', error, 'ERR_STORE_IO');
   }
 }
 

@@ -7,6 +7,6 @@ export { crc32 } from './checksum';
 export { CorruptFileError, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './file';
 export type { EncodedResult } from './file';
 export { FILE_MODE, ensureDir, ioError, isMissing, listDir, unlinkQuiet } from './io';
-export { STORE_FORMAT_VERSION, assertKey, entryFile, functionDir, functionRecordFile, layoutFor, statsFile, tempFileFor } from './paths';
+export { STORE_FORMAT_VERSION, assertKey, claimFile, entryFile, safeSegment, functionDir, functionRecordFile, layoutFor, statsFile, tempFileFor } from './paths';
 export type { Layout } from './paths';
 export { entriesBytes, scan, unlinkIfSame } from './scan';

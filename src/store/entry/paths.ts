@@ -52,6 +52,11 @@ export function entryFile(layout: Layout, key: string): string {
   return `${entryDir(layout, key)}${path.sep}${key}`;
 }
 
+/** `entries/ab/cd/<key>.claim`: a process computing `key` holds it (src/flight/). */
+export function claimFile(layout: Layout, key: string): string {
+  return `${entryFile(layout, key)}.claim`;
+}
+
 /**
  * A user-supplied name as one safe path component: a readable, sanitized prefix plus a hash of
  * the exact name, so `../../x`, `a/b`, `CON`, '' or a 10 kB name all stay one harmless folder
