@@ -1,7 +1,7 @@
 import { SmartCacheError, SmartCacheTypeError } from '../errors';
-import { explain, fingerprint, readPrivateState, type Explanation } from '../fingerprint';
+import { explain, fingerprint, readNamedKeys, readPrivateState, type Explanation } from '../fingerprint';
 import { analyzeFunction } from '../fingerprint/analyze';
-import { setFunctionHasher, setPrivateStateReader } from '../key';
+import { setFunctionHasher, setNamedKeysReader, setPrivateStateReader } from '../key';
 import type { ResolvedOptions } from '../options';
 import { registerWrapper, unwrap } from '../registry';
 import { readEnv } from './env';
@@ -31,6 +31,8 @@ export type Cached<F extends (...args: never[]) => unknown> = F & CachedMethods<
 setFunctionHasher(fingerprint);
 /** Instances' `#private` fields are state too; only the inspector can read them. */
 setPrivateStateReader(readPrivateState);
+/** A huge typed array's expando properties, named without listing its elements. */
+setNamedKeysReader(readNamedKeys);
 
 export interface BuildPlan {
   readonly name: string;

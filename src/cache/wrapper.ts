@@ -13,7 +13,7 @@ import { type CodeChange, recordFingerprint } from './records';
 import { judge, startSession } from './session';
 import { type Snapshot, snapshotOf, snapshotOfEntry } from './snapshot';
 import { type FunctionStats, statsFor } from './stats';
-import { resolveRoot, storeFor } from './stores';
+import { resolveRoot, usableStore } from './stores';
 import { type Opened, envelope, openEnvelope } from './envelope';
 import { cancelPending, isPending, writeEntry } from './writer';
 import { selfModeOf } from './self-mode';
@@ -82,19 +82,14 @@ const SAMPLE = 64;
 const FIRST_JUDGEMENT = 20;
 
 /**
- * Never throws: a Proxy result (strict-config objects throw on unknown keys such as `then`) or an
- * object whose `then` getter throws is simply not a thenable; the store then refuses it and it is
- * returned uncached with one warning. The cache must never break a call that works without it.
+ * Only a real Promise (of any realm: `types.isPromise` reads the internal slot, runs no user code)
+ * takes the async path, as every `async` function's result is one. Any other thenable returned
+ * by a sync function (a lazy query builder, whose `then` would run the query) is that function's
+ * value: never awaited, never turned into a Promise. The store then stores it or, being no plain
+ * value, refuses it and returns it uncached with one warning (README, "Results").
  */
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
-  if (types.isPromise(value)) return true;
-  if (types.isProxy(value)) return false;
-  try {
-    return typeof (value as { then?: unknown }).then === 'function';
-  } catch {
-    return false;
-  }
+function isAsyncResult(value: unknown): value is Promise<unknown> {
+  return types.isPromise(value);
 }
 
 /** `this` worth hashing: not absent, not the global object, not an ES module namespace. */
@@ -105,8 +100,16 @@ function isSelfInput(self: unknown): boolean {
   return types.isProxy(self) || !types.isModuleNamespaceObject(self);
 }
 
-function isFresh(expires: number | undefined): boolean {
-  return expires === undefined || expires > Date.now();
+/**
+ * Whether an entry created at `created` is still fresh under the ttl the function declares NOW
+ * (not one stored with the entry: shortening `ttl` in the code applies to entries already
+ * written). An entry stamped in the future (written while the clock ran ahead) is expired: its
+ * age cannot be known. Without a ttl, entries never expire.
+ */
+function isFresh(created: number, ttl: number | undefined): boolean {
+  if (ttl === undefined) return true;
+  const now = Date.now();
+  return created <= now && now - created < ttl;
 }
 
 const settledValue = (s: Settled): unknown => s.value;
@@ -160,7 +163,7 @@ export class CachedFunction {
     if (this.fast && selfValue === NO_SELF) {
       // `fast` implies a memory layer.
       const entry = (this.memory as MemoryLayer).getFast(args);
-      if (entry !== undefined && (entry.expires === undefined || entry.expires > Date.now())) {
+      if (entry !== undefined && (entry.expires === undefined || this.memoryFresh(entry))) {
         entry.used = true;
         return this.memoryHit(ready, entry, t0, this.logCalls ? 1 : SAMPLE);
       }
@@ -174,7 +177,7 @@ export class CachedFunction {
     if (memory !== undefined) {
       const entry = memory.get(slot.memKey);
       if (entry !== undefined) {
-        if (isFresh(entry.expires)) return this.memoryHit(ready, entry, t0, 1);
+        if (this.memoryFresh(entry)) return this.memoryHit(ready, entry, t0, 1);
         memory.delete(slot.memKey);
       }
     }
@@ -183,7 +186,7 @@ export class CachedFunction {
     let expired = false;
     const read = this.readDisk(ready, slot.key);
     if (read !== undefined) {
-      if (isFresh(read.meta.expires)) {
+      if (isFresh(read.meta.created, this.ttl)) {
         const opened = openEnvelope(read.value);
         if (opened !== undefined) return this.diskHit(ready, read.meta, opened, slot, t0);
       } else {
@@ -191,6 +194,12 @@ export class CachedFunction {
       }
     }
     return this.miss(ready, self, args, slot, expired ? 'expired' : undefined, t0);
+  }
+
+  /** Memory entries hold `expires` = created + ttl (the ttl is fixed per wrapper). */
+  private memoryFresh(entry: MemoryEntry): boolean {
+    const ttl = this.ttl;
+    return entry.expires === undefined || ttl === undefined || isFresh(entry.expires - ttl, ttl);
   }
 
   private slot(ready: Ready, args: readonly unknown[], selfValue: unknown): Slot {
@@ -226,7 +235,7 @@ export class CachedFunction {
     if (this.memory !== undefined && this.memory.admit(slot.memKey)) {
       // The value read is the caller's own; memory keeps an independent copy.
       const snapshot = this.trySnapshot(opened.value);
-      if (snapshot !== undefined) this.remember(slot, snapshot, meta.expires, meta.computeMs, opened.promise);
+      if (snapshot !== undefined) this.remember(slot, snapshot, this.expiry(meta.created), meta.computeMs, opened.promise);
     }
     const stats = ready.stats;
     stats.hitKeys.add(slot.key);
@@ -248,7 +257,7 @@ export class CachedFunction {
       if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'threw, nothing stored');
       throw error;
     }
-    if (isThenable(result)) return this.missAsync(ready, result, slot, reason, t0, started);
+    if (isAsyncResult(result)) return this.missAsync(ready, result, slot, reason, t0, started);
     const saving = performance.now();
     const computeMs = saving - started;
     this.save(ready, slot, result, computeMs, false);
@@ -258,7 +267,7 @@ export class CachedFunction {
     return result;
   }
 
-  private missAsync(ready: Ready, result: PromiseLike<unknown>, slot: Slot, reason: string | undefined, t0: number, started: number): Promise<unknown> {
+  private missAsync(ready: Ready, result: Promise<unknown>, slot: Slot, reason: string | undefined, t0: number, started: number): Promise<unknown> {
     const before = started - t0;
     const settle = (value: unknown): Settled => {
       const saving = performance.now();
@@ -275,7 +284,7 @@ export class CachedFunction {
       if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'rejected, nothing stored');
       throw error;
     };
-    const shared = Promise.resolve(result).then(settle, reject);
+    const shared = result.then(settle, reject);
     this.inflight.set(slot.key, shared);
     const done = (): void => {
       if (this.inflight.get(slot.key) === shared) this.inflight.delete(slot.key);
@@ -320,7 +329,8 @@ export class CachedFunction {
 
   private readDisk(ready: Ready, key: string): ReadEntry | undefined {
     try {
-      return ready.store.read(key);
+      // The entry must name this key and this function (store/format.ts, checkIdentity).
+      return ready.store.read(key, this.name);
     } catch (error) {
       this.storeFailure(ready, error);
       return undefined;
@@ -333,6 +343,7 @@ export class CachedFunction {
    */
   private save(ready: Ready, slot: Slot, value: unknown, computeMs: number, promise: boolean): Snapshot | undefined {
     const created = Date.now();
+    // `expires` is kept for `smartcache prune`; reads judge `created` against the ttl declared then.
     const meta: EntryMeta = this.ttl === undefined
       ? { fn: this.name, fingerprint: ready.identity.fingerprint, created, computeMs }
       : { fn: this.name, fingerprint: ready.identity.fingerprint, created, computeMs, expires: created + this.ttl };
@@ -362,6 +373,10 @@ export class CachedFunction {
     } catch {
       return undefined;
     }
+  }
+
+  private expiry(created: number): number | undefined {
+    return this.ttl === undefined ? undefined : created + this.ttl;
   }
 
   private remember(slot: Slot, snapshot: Snapshot, expires: number | undefined, computeMs: number, promise: boolean): void {
@@ -425,14 +440,20 @@ export class CachedFunction {
   private prepare(): Ready | undefined {
     if (this.bypass) return undefined;
     const root = resolveRoot(this.options.dir);
-    startSession(root, this.wrap.log);
+    const store = usableStore(root, this.options.strict);
+    if (store === undefined) {
+      // Not the user's own root (warned once per root): uncached for the rest of the process.
+      this.bypass = true;
+      return undefined;
+    }
+    startSession(store, this.wrap.log);
     const stats = statsFor(root, this.name, this.wrap.file);
     const fingerprint = this.fingerprintNow();
     if (fingerprint === undefined) return undefined;
     stats.fingerprint = fingerprint;
     if (this.self.kind === 'auto') this.self = selfModeOf(this.fn);
     const identity: KeyIdentity = { name: this.name, fingerprint, version: this.options.version };
-    this.ready = { store: storeFor(root), stats, identity, digest: identityDigest(identity) };
+    this.ready = { store, stats, identity, digest: identityDigest(identity) };
     return this.ready;
   }
 
@@ -459,12 +480,12 @@ export class CachedFunction {
     if (ready === undefined) return false;
     const slot = this.controlSlot(ready, self, args);
     const entry = this.memory?.get(slot.memKey);
-    if (entry !== undefined && isFresh(entry.expires)) return true;
+    if (entry !== undefined && this.memoryFresh(entry)) return true;
     if (isPending(ready.store, slot.key)) return true;
     try {
       if (this.ttl === undefined) return ready.store.has(slot.key);
-      const read = ready.store.read(slot.key);
-      return read !== undefined && isFresh(read.meta.expires);
+      const read = ready.store.read(slot.key, this.name);
+      return read !== undefined && isFresh(read.meta.created, this.ttl);
     } catch (error) {
       this.storeFailure(ready, error);
       return false;
@@ -496,7 +517,8 @@ export class CachedFunction {
     this.memory?.clear();
     const root = resolveRoot(this.options.dir);
     try {
-      const store = storeFor(root);
+      const store = usableStore(root, this.options.strict);
+      if (store === undefined) return;
       cancelPending(store, { fn: this.name });
       store.clearFunction(this.name);
     } catch (error) {

@@ -7,7 +7,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import * as fs from 'node:fs';
 import type { EntryInfo, Store } from '../store';
 import { parseDuration, parseSize } from '../units';
-import { DIR_FLAG, DIR_HELP, openExistingStore, type DirOption } from './context';
+import { DIR_FLAG, DIR_HELP, openStoreForChanges, type DirOption } from './context';
 import { entries, formatBytes, formatMs } from './format';
 import { groupRecords, rankFingerprints } from './inventory';
 import type { Output } from './output';
@@ -92,7 +92,7 @@ export function planPrune(all: readonly EntryInfo[], store: Store, policy: Prune
  * a second scan of the whole store, keeps a 100,000-entry prune to one pass over the entries.
  */
 function deleteIfUnused(store: Store, entry: EntryInfo): boolean {
-  const stat = fs.statSync(entry.file, { throwIfNoEntry: false });
+  const stat = fs.lstatSync(entry.file, { throwIfNoEntry: false });
   if (stat === undefined || stat.mtimeMs !== entry.lastUsed) return false;
   return store.delete(entry.key);
 }
@@ -115,7 +115,7 @@ function tally(plan: PrunePlan): Record<PruneReason, { entries: number; bytes: n
 
 export function runPrune(options: PruneOptions, out: Output): void {
   const started = Date.now();
-  const store = openExistingStore(options);
+  const store = openStoreForChanges(options);
   const all = [...store.entries()];
   const plan = planPrune(all, store, {
     ...(options.maxSize === undefined ? {} : { maxBytes: options.maxSize }),

@@ -25,7 +25,7 @@ import { analyzeFunction } from './analyze';
 import { nameOf as nameOfFunction, PROCESS_SALT, sha256, type Entity } from './entity';
 import { diffExplanations, explainEntity, type DependencyNode, type Explanation } from './explain';
 import { GraphBuilder, GraphTooLarge, resetGraph } from './graph';
-import { privateFields, scopesProblem } from './describe';
+import { namedOwnKeys, privateFields, scopesProblem } from './describe';
 import { inspectorProblem, InspectorUnavailable, releaseObjects } from './inspector';
 import { resetModules } from './modules';
 import { setPackagePolicy } from './packages';
@@ -228,6 +228,26 @@ export function readPrivateState(object: object): ReadonlyArray<readonly [string
     return privateFields(object);
   } catch (error) {
     if (error instanceof InspectorUnavailable) return [['#<unreadable>', PROCESS_SALT]];
+    throw error;
+  } finally {
+    try {
+      releaseObjects();
+    } catch {
+      // Only memory: the next walk releases the group again.
+    }
+  }
+}
+
+/**
+ * A typed array's own non-index property names, for argument keys (the key layer cannot list
+ * them without listing every element). Undefined without a working inspector: the key layer then
+ * lists the keys itself (slow for huge arrays, never wrong). Frees its remote objects at once.
+ */
+export function readNamedKeys(object: object): readonly string[] | undefined {
+  try {
+    return namedOwnKeys(object);
+  } catch (error) {
+    if (error instanceof InspectorUnavailable) return undefined;
     throw error;
   } finally {
     try {

@@ -103,3 +103,21 @@ export function privatePairs(o: object, ctor: Function): unknown[] {
   for (const [name, value] of fields) pairs.push(name, value);
   return pairs;
 }
+
+/**
+ * Names of an object's own string-keyed properties that are not array indices, without listing
+ * the indices (JavaScript cannot: `Object.keys` of a typed array enumerates every element). The
+ * cache layer installs the inspector-backed reader of the fingerprint module; undefined means
+ * "no reader": the caller lists the keys itself.
+ */
+export type NamedKeysReader = (o: object) => readonly string[] | undefined;
+
+let namedKeysReader: NamedKeysReader | undefined;
+
+export function setNamedKeysReader(reader: NamedKeysReader | undefined): void {
+  namedKeysReader = reader;
+}
+
+export function namedKeysOf(o: object): readonly string[] | undefined {
+  return namedKeysReader?.(o);
+}

@@ -40,7 +40,7 @@
 import { SmartCacheError } from '../errors';
 import { Walker } from './walk';
 
-export { setFunctionHasher, defaultFunctionHasher, setPrivateStateReader } from './functions';
+export { setFunctionHasher, defaultFunctionHasher, setNamedKeysReader, setPrivateStateReader } from './functions';
 export type { PrivateStateReader } from './functions';
 export type { FunctionHasher } from './functions';
 export { primitiveKey } from './primitive';
