@@ -37,6 +37,6 @@ export function usableStore(root: string, strict: boolean): Store | undefined {
   if (store.trust.level !== 'refused') return store;
   const error = untrustedRootError(store);
   if (strict) throw error;
-  warnOnce(`cache root ${store.root}`, 'not used: it is not this user\'s own', error);
+  warnOnce(`cache root ${store.root}`, 'not used, so cached functions run uncached', error);
   return undefined;
 }

@@ -66,6 +66,8 @@ interface OpenCache {
   readonly rows: Map<string, unknown>;
   /** Packs read at open: folded away by a save that found FOLD_AT or more. */
   readonly packs: string[];
+  /** Packs found damaged or stale (another analyzer version) at open: removed by the next save. */
+  readonly damaged: string[];
   readonly fresh: Map<string, Row>;
   readonly used: Set<string>;
   hits: number;
@@ -77,11 +79,15 @@ let cache: OpenCache | undefined;
 export function openAnalysisCache(dir: string): void {
   const uid = currentUid();
   const rule: FileRule = uid === undefined ? ANY_OWNER : { owner: uid };
-  const open: OpenCache = { dir, rule, rows: new Map(), packs: [], fresh: new Map(), used: new Set(), hits: 0 };
+  const open: OpenCache = { dir, rule, rows: new Map(), packs: [], damaged: [], fresh: new Map(), used: new Set(), hits: 0 };
   if (folderIsOurs(dir, rule)) {
     for (const name of packNames(dir)) {
       const rows = readPack(path.join(dir, name), rule);
-      if (rows === undefined) continue;
+      if (rows === 'refused') continue;
+      if (rows === undefined) {
+        open.damaged.push(name);
+        continue;
+      }
       open.packs.push(name);
       for (const [key, row] of rows) if (!open.rows.has(key)) open.rows.set(key, row);
     }
@@ -132,7 +138,8 @@ export function saveAnalysisCache(): void {
     }
     writePack(open.dir, rows);
     // Published first, removed after: every row read from these packs is in the new one.
-    if (fold) for (const name of open.packs.splice(0)) fs.rmSync(path.join(open.dir, name), { force: true });
+    const gone = fold ? open.packs.splice(0) : [];
+    for (const name of [...gone, ...open.damaged.splice(0)]) fs.rmSync(path.join(open.dir, name), { force: true });
     for (const [key, row] of open.fresh) open.rows.set(key, row);
     open.fresh.clear();
   } catch {
@@ -170,13 +177,14 @@ function folderIsOurs(dir: string, rule: FileRule): boolean {
   return ownFolderFault(dir, stat, rule.owner) === undefined;
 }
 
-/** Creates the folder 0700 when missing; false when what is there is not ours alone. */
+/** Creates the folder (and missing parents) 0700; false when what is there is not ours alone. */
 function ensureFolder(dir: string, rule: FileRule): boolean {
-  try {
-    fs.mkdirSync(dir, { mode: 0o700 });
-    fs.chmodSync(dir, 0o700);
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+  const first = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (first !== undefined) {
+    for (let current = dir; ; current = path.dirname(current)) {
+      fs.chmodSync(current, 0o700);
+      if (current === path.resolve(first) || path.dirname(current) === current) break;
+    }
   }
   return folderIsOurs(dir, rule);
 }
@@ -189,9 +197,10 @@ function packNames(dir: string): string[] {
   }
 }
 
-function readPack(file: string, rule: FileRule): Map<string, unknown> | undefined {
+/** The rows of a pack; undefined when damaged or stale; 'refused' when not ours (a link, a FIFO, another owner's). */
+function readPack(file: string, rule: FileRule): Map<string, unknown> | undefined | 'refused' {
   const bytes = readSmallFile(file, rule, MAX_PACK_BYTES);
-  if (bytes === undefined) return undefined;
+  if (bytes === undefined) return 'refused';
   const text = bytes.toString('utf8');
   const first = text.indexOf('\n');
   const second = text.indexOf('\n', first + 1);

@@ -180,11 +180,13 @@ export function forgetVerdicts(): void {
   verdicts.clear();
 }
 
-/** The sentence of the one warning for a refused root: folder, owner, fix. */
+/** Why a root is refused and how to fix it: the folder at fault, its owner, the ways out. */
 export function refusalMessage(trust: RootTrust): string {
+  const folder = trust.folder ?? trust.root;
   return (
-    `cache root ${trust.root} is not used, so cached functions run uncached: ${trust.problem ?? 'it is not this user\'s'} ` +
-    `(owner ${trust.owner ?? 'unknown'}). Fix: make it yours and private (chown -R "$(id -u)" <folder> && chmod -R go-w <folder>), ` +
-    `point SMARTCACHE_DIR at a folder of your own, or, if the folder is shared on purpose, set ${SHARED_ROOT_ENV}=1 (README, "Security")`
+    `${trust.problem ?? `${folder} is not this user's own`} (owner ${trust.owner ?? 'unknown'}). ` +
+    `Fix: make it yours alone (chown "$(id -u)" ${folder} && chmod go-w ${folder}), ` +
+    `or point SMARTCACHE_DIR at a folder of your own, ` +
+    `or, if it is shared on purpose, set ${SHARED_ROOT_ENV}=1 (README, "Security")`
   );
 }
