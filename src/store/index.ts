@@ -64,6 +64,8 @@ export class Store {
    */
   read(key: string, fn?: string): ReadEntry | undefined {
     assertKey(key);
+    // Never through a linked fan-out folder: whatever it points at is not this store's.
+    if (!this.inRealFolders(key)) return undefined;
     const file = entryFile(this.layout, key);
     try {
       return readEntryFile(file, this.access, fn === undefined ? { key } : { key, fn });
@@ -115,6 +117,7 @@ export class Store {
   /** Stored and intact as far as its verified head and size tell (the body is not read). */
   has(key: string): boolean {
     assertKey(key);
+    if (!this.inRealFolders(key)) return false;
     const file = entryFile(this.layout, key);
     try {
       const head = readEntryHead(file, this.access, { key });
@@ -145,6 +148,7 @@ export class Store {
     let failure: unknown;
     for (const key of keys) {
       assertKey(key);
+      if (!this.inRealFolders(key)) continue;
       const file = entryFile(this.layout, key);
       try {
         // lutimes: a link in place of the entry is touched itself, never its target.
@@ -234,7 +238,12 @@ export class Store {
     return stats.readStats(this.layout, this.access);
   }
 
-  /** Leaf folders found real by this store (a prune deletes thousands of entries per folder). */
+  /**
+   * Leaf folders this store found to be real folders (not links) all the way from the root, so
+   * the hit path pays a set lookup, not four lstats. In the user's own root no one else can
+   * change them afterwards; in a shared root this is as good as a check can be without
+   * openat(2), which Node does not offer (README, "Security").
+   */
   private readonly realLeaves = new Set<string>();
 
   private inRealFolders(key: string): boolean {
