@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { othersMayWrite } from './trust/folders';
 
 const roots = new Map<string, string | undefined>();
 
@@ -41,15 +42,18 @@ export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env, cwd: stri
   const project = findProjectRoot(cwd);
   if (project !== undefined) return path.join(project, 'node_modules', '.cache', 'smartcache');
   const here = path.resolve(cwd);
-  if (othersMayWrite(here)) return userCacheRoot(env) ?? path.join(here, '.smartcache');
+  if (sharedFolder(here)) return userCacheRoot(env) ?? path.join(here, '.smartcache');
   return path.join(here, '.smartcache');
 }
 
-/** Group or other write permission, sticky or not (POSIX modes only: Windows has none to read). */
-function othersMayWrite(dir: string): boolean {
+/**
+ * Others may write it, sticky or not (group write of the user's private group aside: trust/).
+ * POSIX modes only: Windows has none to read.
+ */
+function sharedFolder(dir: string): boolean {
   if (process.platform === 'win32') return false;
   try {
-    return (fs.statSync(dir).mode & 0o022) !== 0;
+    return othersMayWrite(fs.statSync(dir));
   } catch {
     return false;
   }

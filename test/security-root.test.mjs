@@ -60,6 +60,21 @@ test('a root others may write is not used', (t) => {
   t.regex(r.warnings[0], /writable by anyone/);
 });
 
+rootTest("group write counts only for a group others are in, not for the user's private group", (t) => {
+  const dir = project({ 'main.js': twice });
+  const root = tempDir('sc-root-');
+  t.is(run(dir, { SMARTCACHE_DIR: root }).out.runs, 2);
+  fs.chmodSync(root, 0o770);
+  // gid 0 is root's own group here (no other member), as Debian and Ubuntu give each user theirs.
+  t.deepEqual(run(dir, { SMARTCACHE_DIR: root }).out, { values: [2, 4], runs: 0 });
+  // adm (gid 4) is not this user's private group: its members could write the root.
+  fs.chownSync(root, 0, 4);
+  const r = run(dir, { SMARTCACHE_DIR: root });
+  t.is(r.out.runs, 2);
+  t.is(r.warnings.length, 1, r.stderr);
+  t.regex(r.warnings[0], /writable by its group/);
+});
+
 test('a root inside a folder others may write (not sticky) is not used; inside a sticky one it is', (t) => {
   const dir = project({ 'main.js': twice });
   const open = tempDir('sc-open-');

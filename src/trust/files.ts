@@ -16,7 +16,7 @@
  * regular-file check applies.
  */
 import * as fs from 'node:fs';
-import { ownerLabel } from './identity';
+import { isPrivateGroup, ownerLabel } from './identity';
 
 const C = fs.constants;
 const NO_FOLLOW = C.O_NOFOLLOW ?? 0;
@@ -64,7 +64,8 @@ export function fileProblem(stat: fs.Stats, rule: FileRule): string | undefined 
   if (!stat.isFile()) return 'not a regular file';
   if (rule.owner === undefined) return undefined;
   if (stat.uid !== rule.owner) return `owned by ${ownerLabel(stat.uid)}, not by this user`;
-  if ((stat.mode & 0o022) !== 0) return `writable by ${(stat.mode & 0o002) !== 0 ? 'anyone' : 'its group'}`;
+  if ((stat.mode & 0o002) !== 0) return 'writable by anyone';
+  if ((stat.mode & 0o020) !== 0 && !isPrivateGroup(stat.gid)) return 'writable by its group';
   return undefined;
 }
 

@@ -4,7 +4,8 @@
  * library reads from.
  *
  * - The root, and every folder inside it the library uses, must be a real folder (not a link),
- *   owned by the current user and writable by no one else (no group or other write bit).
+ *   owned by the current user and writable by no one else (no other write bit, and no group write
+ *   bit unless the group is the user's private group: identity.ts).
  * - Every folder above it must belong to the user or to root (uid 0) and be writable by no one
  *   else, unless it has the sticky bit (`/tmp`): there others may create names but cannot rename
  *   or delete ours. A link on the way may belong only to the user or to root, and the folders it
@@ -21,7 +22,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { currentUid, ownerLabel } from './identity';
+import { currentUid, isPrivateGroup, ownerLabel } from './identity';
 
 export const SHARED_ROOT_ENV = 'SMARTCACHE_TRUST_SHARED_ROOT';
 
@@ -66,7 +67,11 @@ function components(abs: string): string[] {
   return out.reverse();
 }
 
-const othersMayWrite = (mode: number): boolean => (mode & 0o022) !== 0;
+/** Write access for anyone but the owner (group write of the user's private group does not count). */
+export function othersMayWrite(stat: { mode: number; gid: number }): boolean {
+  if ((stat.mode & 0o002) !== 0) return true;
+  return (stat.mode & 0o020) !== 0 && !isPrivateGroup(stat.gid);
+}
 const sticky = (mode: number): boolean => (mode & 0o1000) !== 0;
 
 function who(mode: number): string {
@@ -78,14 +83,14 @@ export function ownFolderFault(folder: string, stat: fs.Stats, uid: number): str
   if (stat.isSymbolicLink()) return 'is a symbolic link';
   if (!stat.isDirectory()) return 'is not a folder';
   if (stat.uid !== uid) return `belongs to ${ownerLabel(stat.uid)}, not to this user`;
-  if (othersMayWrite(stat.mode)) return `is writable by ${who(stat.mode)}`;
+  if (othersMayWrite(stat)) return `is writable by ${who(stat.mode)}`;
   return undefined;
 }
 
 /** A folder or link above the root. */
 function aboveFault(stat: fs.Stats, uid: number): string | undefined {
   if (stat.uid !== uid && stat.uid !== 0) return `belongs to ${ownerLabel(stat.uid)}, neither this user nor root`;
-  if (stat.isDirectory() && othersMayWrite(stat.mode) && !sticky(stat.mode)) return `is writable by ${who(stat.mode)} (and not sticky)`;
+  if (stat.isDirectory() && othersMayWrite(stat) && !sticky(stat.mode)) return `is writable by ${who(stat.mode)} (and not sticky)`;
   return undefined;
 }
 
