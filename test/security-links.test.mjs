@@ -82,7 +82,7 @@ test('ls, stats, prune and clear do not delete through a linked functions/<name>
     t.is(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
     intact(t, outside, names);
   }
-  t.truthy(only);
+  t.truthy(only, 'the real function folder was there beside the link');
 });
 
 test('the stats log is never appended to or chmod-ed through a link', (t) => {
@@ -158,7 +158,8 @@ test('ls and stats delete nothing, not even a record they cannot read', async (t
 test('clear <name> removes only that function\'s entries, and counts only those', async (t) => {
   const { root } = filled(t);
   const leaf = path.dirname(entryFiles(root)[0].file);
-  const damaged = path.join(leaf, `${path.basename(leaf).padStart(4, '0').slice(0, 0)}${entryFiles(root)[0].key.slice(0, 4)}${'d'.repeat(60)}`);
+  // Named like an entry of this folder (a valid key), but not one: someone else's damaged file.
+  const damaged = path.join(leaf, `${entryFiles(root)[0].key.slice(0, 4)}${'d'.repeat(60)}`);
   fs.writeFileSync(damaged, 'someone else\'s damaged entry');
   const r = await cli(['clear', 'twice', '--dir', root]);
   t.is(r.code, 0, r.stderr);
