@@ -89,7 +89,7 @@ function small({ quick }, kind) {
   try {
     const sampleKey = keyOf(-1, kind);
     const bytes = store.put(sampleKey, META, make(0));
-    const sample = fs.readFileSync(path.join(store.root, 'smartcache-v1', 'entries', sampleKey.slice(0, 2), sampleKey.slice(2, 4), sampleKey));
+    const sample = fs.readFileSync(path.join(store.root, 'smartcache-v2', 'entries', sampleKey.slice(0, 2), sampleKey.slice(2, 4), sampleKey));
     const total = runs * count;
     // Writes go to fresh names on both sides: ext4 flushes data on rename/truncate over an
     // existing file (auto_da_alloc), which would measure the disk, not the code.
@@ -205,7 +205,7 @@ function lookup({ quick }) {
     const hit = (store, key) => {
       if (store.read(key) === undefined) throw new Error('bench: unexpected miss');
     };
-    const fileOf = (store, key) => path.join(store.root, 'smartcache-v1', 'entries', key.slice(0, 2), key.slice(2, 4), key);
+    const fileOf = (store, key) => path.join(store.root, 'smartcache-v2', 'entries', key.slice(0, 2), key.slice(2, 4), key);
     const fewFiles = fewKeys.map((k) => fileOf(few.store, k));
     const manyFiles = manyKeys.map((k) => fileOf(many.store, k));
     // Both stores exist side by side and their reads alternate, so noise falls on both. Bare

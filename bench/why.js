@@ -17,7 +17,7 @@ module.exports = {
   'first fingerprint, 200 helpers / 10 modules, analysis cache warm':
     'About 15-20 ms of a fresh process is fixed cost before the walk starts: opening the inspector session, loading the fingerprint modules and a cold JIT; the walk itself takes ~9.5 ms when repeated in a warm process. Paid once per process, on the first call.',
   'first fingerprint, 200 helpers / 10 modules, cold (no analysis cache)':
-    'Cold means acorn is loaded and every one of the 200 functions parsed for the first time on this machine; later runs reuse <root>/analysis-v1.json (the "analysis cache warm" row).',
+    'Cold means acorn is loaded and every one of the 200 functions parsed for the first time on this machine; later runs reuse <root>/analysis-v2/ (the "analysis cache warm" row).',
   'warm hit, one 179-byte object argument (hashed by value)':
     'The argument is hashed by value on every call (so mutating it after a call can never give a stale hit): one canonical walk + sha256 of ~180 bytes. The cache helper measured 1.79 µs on a quiet machine; under load this swings to ~3-4 µs.',
   '  store / bare read':

@@ -18,8 +18,9 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
    */
   readonly name?: string;
   /**
-   * Cache root folder.
+   * Cache root folder. Used only if it is the user's alone (README, "Security").
    * @default SMARTCACHE_DIR, else node_modules/.cache/smartcache of the nearest package, else ./.smartcache
+   * (~/.cache/smartcache when others may write the working directory)
    */
   readonly dir?: string;
   /**
@@ -39,7 +40,9 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
    */
   readonly dependsOn?: () => unknown;
   /**
-   * How long an entry stays valid: milliseconds or `'90s' | '10m' | '1h' | '7d'`.
+   * How long an entry stays valid: milliseconds or `'90s' | '10m' | '1h' | '7d'`. Judged when an
+   * entry is read, by the ttl declared now, from when the entry was written; an entry stamped in
+   * the future counts as expired.
    * @default forever
    */
   readonly ttl?: number | string;

@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { othersMayWrite } from './trust';
 
 const roots = new Map<string, string | undefined>();
 
@@ -29,14 +31,45 @@ function searchProjectRoot(start: string): string | undefined {
 
 /**
  * The contract's default root: `SMARTCACHE_DIR`, else `node_modules/.cache/smartcache` in the
- * nearest folder with a package.json above the working directory, else `.smartcache` in it.
+ * nearest folder with a package.json above the working directory, else `.smartcache` in it —
+ * unless others may write the working directory (`/tmp`, a shared drop folder): a root there
+ * could be planted before the first run, so the user's own cache folder is used instead
+ * (`$XDG_CACHE_HOME/smartcache`, else `~/.cache/smartcache`; README, "Security").
  */
 export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
   const fromEnv = env['SMARTCACHE_DIR'];
   if (fromEnv !== undefined && fromEnv !== '') return path.resolve(cwd, fromEnv);
   const project = findProjectRoot(cwd);
   if (project !== undefined) return path.join(project, 'node_modules', '.cache', 'smartcache');
-  return path.join(path.resolve(cwd), '.smartcache');
+  const here = path.resolve(cwd);
+  if (sharedFolder(here)) return userCacheRoot(env) ?? path.join(here, '.smartcache');
+  return path.join(here, '.smartcache');
+}
+
+/**
+ * Others may write it, sticky or not (group write of the user's private group aside: trust/).
+ * POSIX modes only: Windows has none to read.
+ */
+function sharedFolder(dir: string): boolean {
+  if (process.platform === 'win32') return false;
+  try {
+    return othersMayWrite(fs.statSync(dir));
+  } catch {
+    return false;
+  }
+}
+
+/** The per-user cache folder, or undefined when the user has no home to put it in. */
+export function userCacheRoot(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const xdg = env['XDG_CACHE_HOME'];
+  if (xdg !== undefined && path.isAbsolute(xdg)) return path.join(xdg, 'smartcache');
+  let home = '';
+  try {
+    home = os.homedir();
+  } catch {
+    return undefined;
+  }
+  return home === '' ? undefined : path.join(home, '.cache', 'smartcache');
 }
 
 /**

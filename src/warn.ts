@@ -28,6 +28,8 @@ export type WarningCode =
   | 'SMARTCACHE_COSTS_MORE'
   /** Waiting for another process computing the same entry took too long; computed here. */
   | 'SMARTCACHE_WAIT'
+  /** The cache root is not the user's own (or others may write it); calls run uncached. */
+  | 'ERR_UNTRUSTED_ROOT'
   /** Anything else. */
   | 'SMARTCACHE_WARNING';
 

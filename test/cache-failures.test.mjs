@@ -66,7 +66,8 @@ function canMountTmpfs() {
 
 (canMountTmpfs() ? test : test.skip)('a really full disk (1 MiB tmpfs) still returns right values, one warning', (t) => {
   const mount = tempDir();
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount]);
+  // mode=0700: a tmpfs is world-writable (1777) by default, and such a root is refused as not private.
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'tmpfs', mount]);
   t.teardown(() => execFileSync('umount', ['-l', mount]));
   const dir = project({
     'main.js': (mod) => `

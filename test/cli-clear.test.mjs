@@ -7,7 +7,7 @@ test('clear <name> removes that function only', async (t) => {
   const { root, store, keys } = await twoFunctionStore();
   const r = await cli(['clear', 'fib', '--dir', root]);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /^cleared fib: 5 entries, \d+ B freed$/m);
+  t.regex(r.stdout, /^cleared fib: 5 entries, [\d.]+ (B|KiB) freed$/m);
   t.deepEqual(keysIn(store), [...keys.load].sort());
 });
 

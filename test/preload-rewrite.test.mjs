@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { REPO } from './fixtures/preload/harness.mjs';
+import { editRewrite } from './fixtures/security/helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const { transformSource } = require('../dist/preload/transform.js');
@@ -121,11 +122,12 @@ test('a parse failure is one warning and no rewrite, also when it comes from the
   t.is(first.lines.length, 1);
   t.regex(first.lines[0], /bad\.js: could not be parsed for @cache annotations; loaded unchanged: Unexpected token/);
   // Mark the stored entry: the second load must come from it, without parsing again.
-  const folder = path.join(process.env.SMARTCACHE_DIR, 'preload-v1');
+  const folder = path.join(process.env.SMARTCACHE_DIR, 'preload-v2');
   const entry = fs.readdirSync(folder).map((n) => path.join(folder, n)).find((p) => fs.readFileSync(p, 'utf8').includes('could not be parsed'));
-  const stored = JSON.parse(fs.readFileSync(entry, 'utf8'));
-  stored.warnings[0][1] += ' (from the transform cache)';
-  fs.writeFileSync(entry, JSON.stringify(stored));
+  editRewrite(entry, (stored) => {
+    stored.warnings[0][1] += ' (from the transform cache)';
+    return stored;
+  });
   const second = capture(() => transformSource('/** @cache */ function f( {', file, 'commonjs'));
   t.is(second.value, undefined);
   t.deepEqual(second.lines, [`${first.lines[0]} (from the transform cache)`]);

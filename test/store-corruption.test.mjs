@@ -66,13 +66,13 @@ test('a wrong format version (with valid checksums) is a miss, removed, one warn
   store.put(key, META, 'v');
   const file = fileOf(store.root, key);
   const bytes = fs.readFileSync(file);
-  bytes.writeUInt32LE(2, 8);
+  bytes.writeUInt32LE(3, 8);
   fs.writeFileSync(file, bytes);
   refreshChecksums(file);
   t.is(store.read(key), undefined);
   t.false(fs.existsSync(file));
   t.is(warnings.lines.length, 1);
-  t.regex(warnings.lines[0], /format version 2/);
+  t.regex(warnings.lines[0], /format version 3/);
 });
 
 test('has() rejects truncated and mangled heads without reading the body', (t) => {

@@ -9,13 +9,13 @@ import { META, FIXTURES, tempRoot, keyOf, fileOf, walk } from './fixtures/store/
 
 const STATS = { calls: 1, hits: 1, misses: 0, savedMs: 5, overheadMs: 0.1, computeMs: 0 };
 
-test('layout: <root>/smartcache-v1/entries/ab/cd/<64-hex key>', (t) => {
+test('layout: <root>/smartcache-v2/entries/ab/cd/<64-hex key>', (t) => {
   const root = tempRoot(t);
   const store = Store.open(root);
   const key = keyOf('layout');
   store.put(key, META, 1);
-  t.is(STORE_FORMAT_VERSION, 1);
-  t.true(fs.statSync(path.join(root, 'smartcache-v1', 'entries', key.slice(0, 2), key.slice(2, 4), key)).isFile());
+  t.is(STORE_FORMAT_VERSION, 2);
+  t.true(fs.statSync(path.join(root, 'smartcache-v2', 'entries', key.slice(0, 2), key.slice(2, 4), key)).isFile());
   t.is(store.root, path.resolve(root));
 });
 
@@ -55,7 +55,7 @@ test('an existing root folder keeps its own mode', (t) => {
   fs.chmodSync(root, 0o755);
   Store.open(root).put(keyOf('x'), META, 1);
   t.is(fs.statSync(root).mode & 0o777, 0o755);
-  t.is(fs.statSync(path.join(root, 'smartcache-v1')).mode & 0o777, 0o700);
+  t.is(fs.statSync(path.join(root, 'smartcache-v2')).mode & 0o777, 0o700);
 });
 
 test('user-supplied names never escape the root or become raw path components', (t) => {
@@ -70,7 +70,7 @@ test('user-supplied names never escape the root or become raw path components', 
   }
   const all = walk(parent);
   for (const p of all) {
-    t.true(p === root || p === path.join(root, 'smartcache-v1') || p.startsWith(path.join(root, 'smartcache-v1') + path.sep), p);
+    t.true(p === root || p === path.join(root, 'smartcache-v2') || p.startsWith(path.join(root, 'smartcache-v2') + path.sep), p);
     t.true(path.basename(p).length < 120, p);
   }
   for (const name of names) {
@@ -130,7 +130,7 @@ for (const [code, fn, size] of [
     const store = Store.open(tempRoot(t));
     const key = keyOf(code, fn);
     store.put(keyOf('warm'), META, 1); // folders exist, so only the write itself fails
-    const restore = failing(t, fn, code, { when: (target, flags) => fn !== 'openSync' || flags === 'wx' });
+    const restore = failing(t, fn, code, { when: (target, flags) => fn !== 'openSync' || (typeof flags === 'number' && (flags & fs.constants.O_EXCL) !== 0) });
     const error = t.throws(() => store.put(key, META, new Uint8Array(size)));
     restore();
     t.true(isSmartCacheError(error));
@@ -168,7 +168,7 @@ test('folders removed behind the store\'s back are created again', (t) => {
   const root = tempRoot(t);
   const store = Store.open(root);
   store.put(keyOf('a'), META, 1);
-  fs.rmSync(path.join(root, 'smartcache-v1'), { recursive: true });
+  fs.rmSync(path.join(root, 'smartcache-v2'), { recursive: true });
   store.put(keyOf('a'), META, 2);
   store.appendStats('f', STATS);
   t.is(store.read(keyOf('a')).value, 2);

@@ -125,7 +125,7 @@ test('every supported kind of value round-trips exactly', (t) => {
     const back = store.read(key);
     t.truthy(back, name);
     t.is(difference(value, back.value), undefined, name);
-    t.deepEqual(back.meta, META, name);
+    t.deepEqual(back.meta, { ...META, key }, name);
     t.is(back.bytes, bytes, name);
   }
   t.true(Object.keys(all).length >= 55, `only ${Object.keys(all).length} cases`);
@@ -281,7 +281,7 @@ test('values that cannot round-trip are refused with the path of the offending p
     t.is(store.read(keyOf('refused', name)), undefined, name);
   }
   // A refusal writes nothing at all.
-  t.false(fs.existsSync(`${root}/smartcache-v1`));
+  t.false(fs.existsSync(`${root}/smartcache-v2`));
 });
 
 test('a value read back shares no memory with the store: later reads and writes leave it alone', (t) => {

@@ -4,7 +4,7 @@ import { fingerprint as fingerprintOf } from '../fingerprint';
 import { primitiveKey } from '../key';
 import type { ResolvedOptions } from '../options';
 import { type EncodedResult, type EntryMeta, type ReadEntry, type Store, type Snapshot, snapshotOf, snapshotOfEntry } from '../store';
-import { type LogMode, logHit, logMiss, judge, startSession, resolveRoot, storeFor } from './process';
+import { type LogMode, logHit, logMiss, judge, startSession, resolveRoot, usableStore } from './process';
 import { cacheFailure, errnoOf, ioCause } from './failures';
 import { SmartCacheError } from '../errors';
 import { holdsClaims, type Outcome, takeTurn, WAIT_LIMIT_MS, waitAsync, waitSync } from '../flight';
@@ -90,19 +90,14 @@ const SAMPLE = 64;
 const FIRST_JUDGEMENT = 20;
 
 /**
- * Never throws: a Proxy result (strict-config objects throw on unknown keys such as `then`) or an
- * object whose `then` getter throws is simply not a thenable; the store then refuses it and it is
- * returned uncached with one warning. The cache must never break a call that works without it.
+ * Only a real Promise (of any realm: `types.isPromise` reads the internal slot, runs no user code)
+ * takes the async path, as every `async` function's result is one. Any other thenable returned
+ * by a sync function (a lazy query builder, whose `then` would run the query) is that function's
+ * value: never awaited, never turned into a Promise. The store then stores it or, being no plain
+ * value, refuses it and returns it uncached with one warning (README, "Results").
  */
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
-  if (types.isPromise(value)) return true;
-  if (types.isProxy(value)) return false;
-  try {
-    return typeof (value as { then?: unknown }).then === 'function';
-  } catch {
-    return false;
-  }
+function isAsyncResult(value: unknown): value is Promise<unknown> {
+  return types.isPromise(value);
 }
 
 /** `this` worth hashing: not absent, not the global object, not an ES module namespace. */
@@ -113,8 +108,16 @@ function isSelfInput(self: unknown): boolean {
   return types.isProxy(self) || !types.isModuleNamespaceObject(self);
 }
 
-function isFresh(expires: number | undefined): boolean {
-  return expires === undefined || expires > Date.now();
+/**
+ * Whether an entry created at `created` is still fresh under the ttl the function declares NOW
+ * (not one stored with the entry: shortening `ttl` in the code applies to entries already
+ * written). An entry stamped in the future (written while the clock ran ahead) is expired: its
+ * age cannot be known. Without a ttl, entries never expire.
+ */
+function isFresh(created: number, ttl: number | undefined): boolean {
+  if (ttl === undefined) return true;
+  const now = Date.now();
+  return created <= now && now - created < ttl;
 }
 
 const settledValue = (s: Settled): unknown => s.value;
@@ -184,7 +187,7 @@ export class CachedFunction {
     if (this.fast && selfValue === NO_SELF) {
       // `fast` implies a memory layer.
       const entry = (this.memory as MemoryLayer).getFast(args);
-      if (entry !== undefined && (entry.expires === undefined || entry.expires > Date.now())) {
+      if (entry !== undefined && (entry.expires === undefined || this.memoryFresh(entry))) {
         entry.used = true;
         return this.memoryHit(ready, entry, t0, this.logCalls ? 1 : SAMPLE);
       }
@@ -199,7 +202,7 @@ export class CachedFunction {
     if (memory !== undefined) {
       const entry = memory.get(slot.memKey);
       if (entry !== undefined) {
-        if (isFresh(entry.expires)) {
+        if (this.memoryFresh(entry)) {
           this.reasons.sawDepends(slot.inputs.depends);
           return this.memoryHit(ready, entry, t0, 1);
         }
@@ -211,7 +214,7 @@ export class CachedFunction {
     let expired = false;
     const read = this.readDisk(ready, slot);
     if (read !== undefined) {
-      if (isFresh(read.meta.expires)) {
+      if (isFresh(read.meta.created, this.ttl)) {
         const opened = openEnvelope(read.value);
         if (opened !== undefined) {
           this.reasons.sawDepends(slot.inputs.depends);
@@ -222,6 +225,12 @@ export class CachedFunction {
       }
     }
     return this.computeOnce(ready, self, args, slot, expired ? 'expired' : undefined, t0, 1);
+  }
+
+  /** Memory entries hold `expires` = created + ttl (the ttl is fixed per wrapper). */
+  private memoryFresh(entry: MemoryEntry): boolean {
+    const ttl = this.ttl;
+    return entry.expires === undefined || ttl === undefined || isFresh(entry.expires - ttl, ttl);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -252,7 +261,7 @@ export class CachedFunction {
   private afterWait(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number, outcome: Outcome, turnNo: number): unknown {
     if (outcome === 'entry') {
       const read = this.readDisk(ready, slot);
-      const opened = read !== undefined && isFresh(read.meta.expires) ? openEnvelope(read.value) : undefined;
+      const opened = read !== undefined && isFresh(read.meta.created, this.ttl) ? openEnvelope(read.value) : undefined;
       if (read !== undefined && opened !== undefined) return this.diskHit(ready, read.meta, opened, slot, t0, 'computed by another process');
     }
     if (outcome === 'retry' || outcome === 'entry') return this.computeOnce(ready, self, args, slot, reason, t0, turnNo + 1);
@@ -265,7 +274,7 @@ export class CachedFunction {
   private freshOnDisk(ready: Ready, key: string): boolean {
     try {
       const meta = ready.store.peekMeta(key);
-      return meta !== undefined && isFresh(meta.expires);
+      return meta !== undefined && isFresh(meta.created, this.ttl);
     } catch {
       return false;
     }
@@ -320,7 +329,7 @@ export class CachedFunction {
     if (this.memory !== undefined && this.memory.admit(slot.memKey)) {
       // The value read is the caller's own; memory keeps an independent copy.
       const snapshot = this.trySnapshot(opened.value);
-      if (snapshot !== undefined) this.remember(slot, snapshot, meta.expires, meta.computeMs, opened.promise);
+      if (snapshot !== undefined) this.remember(slot, snapshot, this.expiry(meta.created), meta.computeMs, opened.promise);
     }
     const stats = ready.stats;
     stats.hitKeys.add(slot.key);
@@ -346,7 +355,7 @@ export class CachedFunction {
       if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'threw, nothing stored');
       throw error;
     }
-    if (isThenable(result)) {
+    if (isAsyncResult(result)) {
       this.promises = true;
       return this.missAsync(ready, result, slot, reason, t0, started);
     }
@@ -359,7 +368,7 @@ export class CachedFunction {
     return result;
   }
 
-  private missAsync(ready: Ready, result: PromiseLike<unknown>, slot: Slot, reason: string | undefined, t0: number, started: number): Promise<unknown> {
+  private missAsync(ready: Ready, result: Promise<unknown>, slot: Slot, reason: string | undefined, t0: number, started: number): Promise<unknown> {
     const before = started - t0;
     const settle = (value: unknown): Settled => {
       const saving = performance.now();
@@ -377,7 +386,7 @@ export class CachedFunction {
       if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'rejected, nothing stored');
       throw error;
     };
-    const shared = Promise.resolve(result).then(settle, reject);
+    const shared = result.then(settle, reject);
     this.inflight.set(slot.key, shared);
     const done = (): void => {
       if (this.inflight.get(slot.key) === shared) this.inflight.delete(slot.key);
@@ -422,7 +431,8 @@ export class CachedFunction {
 
   private readDisk(ready: Ready, slot: Slot): ReadEntry | undefined {
     try {
-      return ready.store.read(slot.key);
+      // The entry must name this key and this function (store/format.ts, checkIdentity).
+      return ready.store.read(slot.key, this.name);
     } catch (error) {
       this.storeFailure(ready, error);
       slot.unavailable = unavailable(error);
@@ -436,6 +446,7 @@ export class CachedFunction {
    */
   private save(ready: Ready, slot: Slot, value: unknown, computeMs: number, promise: boolean): Snapshot | undefined {
     const created = Date.now();
+    // `expires` is kept for `smartcache prune`; reads judge `created` against the ttl declared then.
     const meta: EntryMeta = this.ttl === undefined
       ? { fn: this.name, fingerprint: ready.identity.fingerprint, created, computeMs }
       : { fn: this.name, fingerprint: ready.identity.fingerprint, created, computeMs, expires: created + this.ttl };
@@ -472,6 +483,10 @@ export class CachedFunction {
     } catch {
       return undefined;
     }
+  }
+
+  private expiry(created: number): number | undefined {
+    return this.ttl === undefined ? undefined : created + this.ttl;
   }
 
   private remember(slot: Slot, snapshot: Snapshot, expires: number | undefined, computeMs: number, promise: boolean): void {
@@ -533,14 +548,20 @@ export class CachedFunction {
   private prepare(): Ready | undefined {
     if (this.bypass) return undefined;
     const root = resolveRoot(this.options.dir);
-    startSession(root, this.wrap.log);
+    const store = usableStore(root, this.options.strict);
+    if (store === undefined) {
+      // Not the user's own root (warned once per root): uncached for the rest of the process.
+      this.bypass = true;
+      return undefined;
+    }
+    startSession(store, this.wrap.log);
     const stats = statsFor(root, this.name, this.wrap.file);
     const fingerprint = this.fingerprintNow();
     if (fingerprint === undefined) return undefined;
     stats.fingerprint = fingerprint;
     if (this.self.kind === 'auto') this.self = selfModeOf(this.fn);
     const identity: KeyIdentity = { name: this.name, fingerprint, version: this.options.version };
-    this.ready = { store: storeFor(root), stats, identity, digest: identityDigest(identity) };
+    this.ready = { store, stats, identity, digest: identityDigest(identity) };
     return this.ready;
   }
 
@@ -568,12 +589,12 @@ export class CachedFunction {
     const slot = this.controlSlot(ready, self, args);
     if (slot === undefined) return false;
     const entry = this.memory?.get(slot.memKey);
-    if (entry !== undefined && isFresh(entry.expires)) return true;
+    if (entry !== undefined && this.memoryFresh(entry)) return true;
     if (isPending(ready.store, slot.key)) return true;
     try {
       if (this.ttl === undefined) return ready.store.has(slot.key);
-      const read = ready.store.read(slot.key);
-      return read !== undefined && isFresh(read.meta.expires);
+      const read = ready.store.read(slot.key, this.name);
+      return read !== undefined && isFresh(read.meta.created, this.ttl);
     } catch (error) {
       this.storeFailure(ready, error);
       return false;
@@ -607,7 +628,8 @@ export class CachedFunction {
     this.memory?.clear();
     const root = resolveRoot(this.options.dir);
     try {
-      const store = storeFor(root);
+      const store = usableStore(root, this.options.strict);
+      if (store === undefined) return;
       cancelPending(store, { fn: this.name });
       store.clearFunction(this.name);
     } catch (error) {

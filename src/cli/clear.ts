@@ -1,12 +1,12 @@
 /** `smartcache clear [name]`: remove every entry, or one function's. */
 import type { Command } from 'commander';
-import { DIR_FLAG, DIR_HELP, openExistingStore, usageError, type DirOption } from './context';
+import { DIR_FLAG, DIR_HELP, openStoreForChanges, usageError, type DirOption } from './context';
 import { entries, formatBytes } from './format';
 import type { Output } from './output';
 import { createProgress } from './progress';
 
 export function runClear(name: string | undefined, options: DirOption, out: Output): void {
-  const store = openExistingStore(options);
+  const store = openStoreForChanges(options);
   if (name !== undefined) {
     const { removed, bytes } = store.clearFunction(name);
     // Clearing nothing for a name the store has never heard of is almost always a typo.

@@ -39,6 +39,21 @@ export function storeLibrary(): typeof import('../store') {
   return require('../store') as typeof import('../store');
 }
 
+/**
+ * The store of an existing root for a command that deletes (`clear`, `prune`). Not in a root that
+ * is not the user's own unless it is declared shared (SMARTCACHE_TRUST_SHARED_ROOT=1): whoever
+ * else can write it could swap a folder for a link between the check and the unlink, and turn the
+ * deletion against the user's own files.
+ */
+export function openStoreForChanges(options: DirOption): Store {
+  const store = openExistingStore(options);
+  if (store.trust.level === 'refused') {
+    const { refusalMessage } = require('../trust') as typeof import('../trust');
+    throw usageError(`refusing to change ${store.root}: ${refusalMessage(store.trust)}`);
+  }
+  return store;
+}
+
 /** The `--dir` option every command takes. */
 export const DIR_FLAG = '--dir <path>';
 export const DIR_HELP = 'cache root (default: SMARTCACHE_DIR, else node_modules/.cache/smartcache of the nearest package.json, else ./.smartcache)';

@@ -60,7 +60,8 @@ Examples:
   smartcache attach 127.0.0.1:9229
 
 Every command takes --dir <path>; the default root is SMARTCACHE_DIR, else
-node_modules/.cache/smartcache of the nearest package.json, else ./.smartcache.
+node_modules/.cache/smartcache of the nearest package.json, else ./.smartcache
+(~/.cache/smartcache when others may write the working directory).
 Output has no colours when it is not a terminal or when NO_COLOR is set.`,
   );
   return program;

@@ -6,7 +6,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { PruneReason } from '../store';
 import { parseDuration, parseSize } from '../units';
-import { DIR_FLAG, DIR_HELP, openExistingStore, storeLibrary, type DirOption } from './context';
+import { DIR_FLAG, DIR_HELP, openStoreForChanges, storeLibrary, type DirOption } from './context';
 import { entries, formatBytes, formatMs } from './format';
 import type { Output } from './output';
 import { createProgress } from './progress';
@@ -28,7 +28,7 @@ const REASON_TEXT: Readonly<Record<PruneReason, string>> = {
 
 export function runPrune(options: PruneOptions, out: Output): void {
   const started = Date.now();
-  const store = openExistingStore(options);
+  const store = openStoreForChanges(options);
   const { applyPrune, planPrune, tallyPrune } = storeLibrary();
   const all = [...store.entries()];
   const plan = planPrune(all, store, {

@@ -28,6 +28,7 @@ import {
   forgetScripts,
   inspectorProblem,
   InspectorUnavailable,
+  namedOwnKeys,
   privateFields,
   releaseObjects,
   resetModules,
@@ -236,6 +237,26 @@ export function readPrivateState(object: object): ReadonlyArray<readonly [string
     return privateFields(object);
   } catch (error) {
     if (error instanceof InspectorUnavailable) return [['#<unreadable>', PROCESS_SALT]];
+    throw error;
+  } finally {
+    try {
+      releaseObjects();
+    } catch {
+      // Only memory: the next walk releases the group again.
+    }
+  }
+}
+
+/**
+ * A typed array's own non-index property names, for argument keys (the key layer cannot list
+ * them without listing every element). Undefined without a working inspector: the key layer then
+ * lists the keys itself (slow for huge arrays, never wrong). Frees its remote objects at once.
+ */
+export function readNamedKeys(object: object): readonly string[] | undefined {
+  try {
+    return namedOwnKeys(object);
+  } catch (error) {
+    if (error instanceof InspectorUnavailable) return undefined;
     throw error;
   } finally {
     try {

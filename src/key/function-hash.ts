@@ -65,6 +65,8 @@ export interface KeyContext {
   readonly hashFunction: FunctionHasher;
   /** `#private` fields of instances; undefined: they are not read. */
   readonly readPrivateState: PrivateStateReader | undefined;
+  /** Named (non-index) own keys of huge typed arrays; undefined: listed with Object.keys. */
+  readonly readNamedKeys?: NamedKeysReader | undefined;
 }
 
 /** The key module used alone: functions by their source text, `#private` fields not read. */
@@ -99,3 +101,12 @@ export function privatePairs(o: object, ctor: Function, reader: PrivateStateRead
   for (const [name, value] of fields) pairs.push(name, value);
   return pairs;
 }
+
+/**
+ * Names of an object's own string-keyed properties that are not array indices, without listing
+ * the indices (JavaScript cannot: `Object.keys` of a typed array enumerates every element). The
+ * cache layer passes the inspector-backed reader of the fingerprint module; undefined means
+ * "no reader": the caller lists the keys itself.
+ */
+export type NamedKeysReader = (o: object) => readonly string[] | undefined;
+

@@ -47,7 +47,7 @@ import { Walker } from './canonical';
 import { SOURCE_KEYS, type KeyContext } from './function-hash';
 
 export { defaultFunctionHasher, SOURCE_KEYS } from './function-hash';
-export type { FunctionHasher, KeyContext, PrivateStateReader } from './function-hash';
+export type { FunctionHasher, KeyContext, NamedKeysReader, PrivateStateReader } from './function-hash';
 export { primitiveKey } from './primitive';
 
 /** Version of the token stream (first token of every key); changing the encoding changes it. */

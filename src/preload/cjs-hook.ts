@@ -21,7 +21,9 @@ function rewrite(code: string, filename: string): string {
   if (!hasMarker(code) && !isTypeScript(filename)) return code;
   try {
     transform ??= (require('./transform') as typeof import('./transform')).transformSource;
-    return transform(code, filename, 'commonjs') ?? code;
+    const out: unknown = transform(code, filename, 'commonjs');
+    // pirates throws on anything but a string ("A hook returned a non-string"): never hand it one.
+    return typeof out === 'string' ? out : code;
   } catch (error) {
     // Fail open: whatever went wrong here, the user's module loads as written.
     warnOnce('smartcache/register', 'the require hook failed; files load unchanged', error, 'SMARTCACHE_PRELOAD');

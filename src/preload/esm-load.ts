@@ -60,6 +60,6 @@ function rewrite(url: string, result: LoadResult): LoadResult {
   const js = asJavaScript(result.format, text);
   if (js === undefined) return result;
   transform ??= (require('./transform') as typeof import('./transform')).transformSource;
-  const out = transform(js.text, filename, js.format);
-  return out === undefined ? result : { ...result, format: js.format, source: out };
+  const out: unknown = transform(js.text, filename, js.format);
+  return typeof out !== 'string' ? result : { ...result, format: js.format, source: out };
 }

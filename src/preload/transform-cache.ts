@@ -1,21 +1,37 @@
 /**
  * Rewritten files are kept between runs, so a cached run does not load the parser or parse: one
- * small JSON file per source file and module format (overwritten when the source changes) under
- * `<cache root>/preload-v1/`. An entry is used only when its source text (and, for TypeScript, the
+ * small file per source file and module format (overwritten when the source changes) under
+ * `<cache root>/preload-v2/`. An entry is used only when its source text (and, for TypeScript, the
  * original file) and the rewriter's own build are exactly those of this load; its warnings are kept
  * with it and shown again. Any failure here only means parsing again.
  *
- * No hashing: entries compare the full text, and the file name only needs to spread paths, so
+ * A stored rewrite is code this process will run, so it is trusted only as far as its folder is:
+ * - it is read and written only in a root that is the user's own (trust/folders.ts): never in one
+ *   owned by another user, writable by others, or declared shared (SMARTCACHE_TRUST_SHARED_ROOT
+ *   covers results, never code);
+ * - the file itself is opened without following a link or blocking on a FIFO, and must be a
+ *   regular file of this user that no one else may write (trust/files.ts);
+ * - it must be whole (a checksum of its body on its first line), of the exact shape written here
+ *   (a string or null for the code, `[line|null, message]` pairs for the warnings), and for this
+ *   very source: the full source text, file name, format and rewriter build are compared, not a
+ *   digest of them. Anything else is discarded with one warning and the file is rewritten afresh
+ *   from its source: a bad stored rewrite never reaches the loader, never crashes start-up.
+ *
+ * No cryptographic hashing: the checksum only detects damage (trust comes from ownership), so
  * `node:crypto` (several ms to load on Node 20) stays out of the start-up.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultCacheRoot } from '../project';
+import { currentUid, judgeRoot, ownFolderFault, readSmallFile, writeFileAtomic, type FileRule } from '../trust';
 import { warnOnce } from '../warn';
 import { displayPath } from './filter';
 import type { ModuleFormat } from './parse';
 
-const FOLDER = 'preload-v1';
+const FOLDER = 'preload-v2';
+const HEADER = 'smartcache-preload 2';
+/** Rewrites are source files plus a few hundred bytes: anything far larger is not one of ours. */
+const MAX_BYTES = 64 * 1024 * 1024;
 
 export interface Transformed {
   /** The rewritten text, or undefined when the file is loaded unchanged. */
@@ -34,8 +50,6 @@ export interface TransformInput {
   readonly build: string;
 }
 
-interface Stored extends Transformed, TransformInput {}
-
 let builtFrom: string | undefined;
 
 /** Identity of the rewriter build: size and mtime of every file of this folder. */
@@ -50,8 +64,8 @@ function rewriterBuild(): string {
   return (builtFrom = parts.join('|'));
 }
 
-/** Two 32-bit FNV-1a hashes with different offsets: a file name, not a security boundary. */
-function fileId(text: string): string {
+/** Two 32-bit FNV-1a hashes with different offsets: file names and a damage check, not a security boundary. */
+function fnv(text: string): string {
   let a = 0x811c9dc5;
   let b = 0x050c5d1f;
   for (let i = 0; i < text.length; i++) {
@@ -62,39 +76,89 @@ function fileId(text: string): string {
   return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }
 
-function entryPath(input: TransformInput): string {
-  return path.join(defaultCacheRoot(), FOLDER, `${fileId(`${input.format}\0${input.filename}`)}.json`);
+interface Place {
+  readonly dir: string;
+  readonly file: string;
+  readonly rule: FileRule;
+}
+
+/** Where the rewrite of `input` lives, or undefined when the root is not the user's own. */
+function placeOf(input: TransformInput): Place | undefined {
+  const root = defaultCacheRoot();
+  if (judgeRoot(root, [FOLDER]).level !== 'own') return undefined;
+  const uid = currentUid();
+  const dir = path.join(root, FOLDER);
+  return { dir, file: path.join(dir, `${fnv(`${input.format}\0${input.filename}`)}.json`), rule: { owner: uid } };
 }
 
 export function transformInput(filename: string, format: ModuleFormat, source: string, original: string | undefined): TransformInput {
   return { filename, format, source, original: original ?? null, build: rewriterBuild() };
 }
 
-function sameInput(a: TransformInput, b: TransformInput): boolean {
-  return a.build === b.build && a.filename === b.filename && a.format === b.format && a.source === b.source && a.original === b.original;
+function isWarning(value: unknown): value is readonly [number | null, string] {
+  return Array.isArray(value) && value.length === 2 && (value[0] === null || Number.isSafeInteger(value[0])) && typeof value[1] === 'string';
+}
+
+/** The stored rewrite when it is exactly one of ours, for exactly this input; undefined otherwise. */
+function parseStored(text: string, input: TransformInput): Transformed | undefined | 'damaged' {
+  const nl = text.indexOf('\n');
+  const head = nl < 0 ? '' : text.slice(0, nl);
+  const body = text.slice(nl + 1);
+  if (head !== `${HEADER} ${fnv(body)}`) return 'damaged';
+  let stored: unknown;
+  try {
+    stored = JSON.parse(body);
+  } catch {
+    return 'damaged';
+  }
+  if (typeof stored !== 'object' || stored === null) return 'damaged';
+  const s = stored as Record<string, unknown>;
+  const code = s['code'];
+  const warnings = s['warnings'];
+  if (!(code === null || typeof code === 'string') || !Array.isArray(warnings) || !warnings.every(isWarning)) return 'damaged';
+  const same = s['build'] === input.build && s['filename'] === input.filename && s['format'] === input.format && s['source'] === input.source && s['original'] === input.original;
+  return same ? { code: code ?? undefined, warnings } : undefined;
 }
 
 export function readTransformed(input: TransformInput): Transformed | undefined {
   try {
-    const stored = JSON.parse(fs.readFileSync(entryPath(input), 'utf8')) as Stored;
-    const same = sameInput(stored, input);
-    return same ? { code: stored.code ?? undefined, warnings: stored.warnings } : undefined;
+    const place = placeOf(input);
+    if (place === undefined) return undefined;
+    const bytes = readSmallFile(place.file, place.rule, MAX_BYTES);
+    if (bytes === undefined) return undefined;
+    const stored = parseStored(bytes.toString('utf8'), input);
+    if (stored !== 'damaged') return stored;
+    warnOnce(displayPath(input.filename), `its stored rewrite (${place.file}) is damaged and was ignored; the file is rewritten from its source`, undefined, 'SMARTCACHE_PRELOAD');
+    return undefined;
   } catch {
     return undefined;
   }
 }
 
 export function writeTransformed(input: TransformInput, result: Transformed): void {
-  const target = entryPath(input);
-  const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    const stored: Stored = { ...input, code: result.code, warnings: result.warnings };
-    fs.writeFileSync(temp, JSON.stringify(stored), { mode: 0o600, flag: 'wx' });
-    fs.renameSync(temp, target);
+    const place = placeOf(input);
+    if (place === undefined) return;
+    if (!ensureFolder(place.dir, place.rule)) return;
+    const body = JSON.stringify({ ...input, code: result.code ?? null, warnings: result.warnings });
+    const temp = `${place.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileAtomic(place.file, temp, `${HEADER} ${fnv(body)}\n${body}`);
   } catch {
-    fs.rmSync(temp, { force: true });
+    // Only a speed-up: the next run parses again.
   }
+}
+
+/** The folder (and a missing root) made 0700; false when what is there is not the user's alone. */
+function ensureFolder(dir: string, rule: FileRule): boolean {
+  const first = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (first !== undefined) {
+    for (let current = dir; ; current = path.dirname(current)) {
+      fs.chmodSync(current, 0o700);
+      if (current === path.resolve(first) || path.dirname(current) === current) break;
+    }
+  }
+  if (rule.owner === undefined) return fs.lstatSync(dir).isDirectory();
+  return ownFolderFault(dir, fs.lstatSync(dir), rule.owner) === undefined;
 }
 
 export function replayWarnings(filename: string, result: Transformed): void {

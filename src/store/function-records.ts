@@ -1,26 +1,38 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SmartCacheTypeError } from '../errors';
+import { sha256 } from '../hash';
 import { warnOnce } from '../warn';
-import { CorruptFileError, encodeEntry, readEntryFile, writeEntry, listDir, unlinkQuiet, functionDir, functionRecordFile, type Layout, unlinkIfSame, safeSegment } from './entry';
+import { CorruptFileError, encodeEntry, readEntryFile, writeEntry, isRealFolder, listDir, unlinkQuiet, functionDir, functionRecordFile, type Layout, safeSegment, unlinkIfSame, type Access } from './entry';
 import type { FunctionRecord } from './types';
 
 /**
  * Function records: functions/<safe name>/<safe fingerprint>.rec, one per (name, fingerprint),
- * in the entry file format (so they are checksummed and written atomically too).
+ * in the entry file format (so they are checksummed and written atomically too). Each names its
+ * own identity (recordKey) in its checksummed head, and a read checks that the record is in the
+ * file its name and fingerprint lead to: a record copied or swapped elsewhere is not believed.
+ *
+ * Reading never deletes: `ls`, `stats` and `explain` are read-only, and a record that cannot be
+ * read is skipped (with one warning) whoever owns the root; the next write of that name and
+ * fingerprint replaces it.
  */
 
 /** Older fingerprints of one function beyond this many are dropped when a new one is written. */
 const KEEP_PER_FUNCTION = 32;
 const EXTENSION = '.rec';
 
-export function writeFunctionRecord(layout: Layout, record: FunctionRecord): void {
+/** The key a record names in its head: a digest of what it is the record of. */
+export function recordKey(name: string, fingerprint: string): string {
+  return sha256(`smartcache-record\u0000${name}\u0000${fingerprint}`);
+}
+
+export function writeFunctionRecord(layout: Layout, access: Access, record: FunctionRecord): void {
   checkRecord(record);
   const value: Record<string, unknown> = { name: record.name, fingerprint: record.fingerprint, tree: record.tree, written: record.written };
   if (record.file !== undefined) value['file'] = record.file;
   const meta = { fn: record.name, fingerprint: record.fingerprint, created: record.written, computeMs: 0 };
   const file = functionRecordFile(layout, record.name, record.fingerprint);
-  writeEntry(file, encodeEntry(meta, value, 'record'));
+  writeEntry(file, encodeEntry(meta, value, 'record'), recordKey(record.name, record.fingerprint), access);
   trimOld(path.dirname(file));
 }
 
@@ -32,12 +44,15 @@ function checkRecord(r: FunctionRecord): void {
 }
 
 /** Newest first. */
-export function readFunctionRecords(layout: Layout, name?: string): FunctionRecord[] {
-  const dirs = name === undefined ? listDir(layout.functions).map((d) => path.join(layout.functions, d)) : [functionDir(layout, name)];
+export function readFunctionRecords(layout: Layout, access: Access, name?: string): FunctionRecord[] {
+  if (!isRealFolder(layout.base) || !isRealFolder(layout.functions)) return [];
+  const dirs = name === undefined
+    ? listDir(layout.functions).filter((d) => d.isDirectory()).map((d) => path.join(layout.functions, d.name))
+    : isRealFolder(functionDir(layout, name)) ? [functionDir(layout, name)] : [];
   const records: FunctionRecord[] = [];
   for (const dir of dirs) {
     for (const file of recordFiles(dir)) {
-      const record = readRecord(file);
+      const record = readRecord(layout, access, file);
       if (record !== undefined && (name === undefined || record.name === name)) records.push(record);
     }
   }
@@ -45,22 +60,24 @@ export function readFunctionRecords(layout: Layout, name?: string): FunctionReco
 }
 
 function recordFiles(dir: string): string[] {
-  return listDir(dir).filter((n) => n.endsWith(EXTENSION)).map((n) => path.join(dir, n));
+  return listDir(dir).filter((d) => d.isFile() && d.name.endsWith(EXTENSION)).map((d) => path.join(dir, d.name));
 }
 
-function readRecord(file: string): FunctionRecord | undefined {
+function readRecord(layout: Layout, access: Access, file: string): FunctionRecord | undefined {
   try {
-    const entry = readEntryFile(file);
+    // The key is checked below, once the record says whose it is.
+    const entry = readEntryFile(file, access, { key: undefined });
     if (entry === undefined) return undefined;
     const v = entry.value as Partial<FunctionRecord> | null;
-    if (typeof v === 'object' && v !== null && typeof v.name === 'string' && typeof v.fingerprint === 'string' && typeof v.written === 'number') {
-      return v as FunctionRecord;
+    if (typeof v !== 'object' || v === null || typeof v.name !== 'string' || typeof v.fingerprint !== 'string' || typeof v.written !== 'number') {
+      throw new CorruptFileError('not a function record', -1);
     }
-    throw new CorruptFileError('not a function record', fs.statSync(file).ino);
+    const own = entry.meta.key === recordKey(v.name, v.fingerprint) && entry.meta.fn === v.name && entry.meta.fingerprint === v.fingerprint;
+    if (!own || functionRecordFile(layout, v.name, v.fingerprint) !== file) throw new CorruptFileError('a record stored under another name or fingerprint', -1);
+    return v as FunctionRecord;
   } catch (error) {
     if (!(error instanceof CorruptFileError)) throw error;
-    unlinkIfSame(file, error.ino);
-    warnOnce(`function record ${file}`, 'corrupt record removed', error, 'ERR_CORRUPT_ENTRY');
+    warnOnce(`function record ${file}`, 'unreadable record skipped', error, 'ERR_CORRUPT_ENTRY');
     return undefined;
   }
 }
@@ -69,7 +86,7 @@ function trimOld(dir: string): void {
   const files = recordFiles(dir);
   if (files.length <= KEEP_PER_FUNCTION) return;
   const byAge = files
-    .map((file) => ({ file, mtime: fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .map((file) => ({ file, mtime: fs.lstatSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
     .sort((a, b) => b.mtime - a.mtime);
   for (const { file } of byAge.slice(KEEP_PER_FUNCTION)) unlinkQuiet(file);
 }
@@ -85,19 +102,24 @@ function noteFile(layout: Layout, name: string, topic: string): string {
   return path.join(functionDir(layout, name), `${safeSegment(topic)}${NOTE_EXTENSION}`);
 }
 
-export function writeFunctionNote(layout: Layout, name: string, topic: string, value: string): void {
-  const meta = { fn: name, fingerprint: topic, created: Date.now(), computeMs: 0 };
-  writeEntry(noteFile(layout, name, topic), encodeEntry(meta, value, 'note'));
+/** Like records, a note names itself in its checksummed head, so a note copied elsewhere is refused. */
+function noteKey(name: string, topic: string): string {
+  return sha256(`smartcache-note\u0000${name}\u0000${topic}`);
 }
 
-export function readFunctionNote(layout: Layout, name: string, topic: string): string | undefined {
+export function writeFunctionNote(layout: Layout, access: Access, name: string, topic: string, value: string): void {
+  const meta = { fn: name, fingerprint: topic, created: Date.now(), computeMs: 0 };
+  writeEntry(noteFile(layout, name, topic), encodeEntry(meta, value, 'note'), noteKey(name, topic), access);
+}
+
+export function readFunctionNote(layout: Layout, access: Access, name: string, topic: string): string | undefined {
   const file = noteFile(layout, name, topic);
   try {
-    const value = readEntryFile(file)?.value;
+    const value = readEntryFile(file, access, { key: noteKey(name, topic) })?.value;
     return typeof value === 'string' ? value : undefined;
   } catch (error) {
     if (!(error instanceof CorruptFileError)) throw error;
-    unlinkIfSame(file, error.ino);
+    if (access.repair) unlinkIfSame(file, error.ino);
     return undefined;
   }
 }

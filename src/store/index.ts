@@ -3,16 +3,21 @@ import * as path from 'node:path';
 import { isSmartCacheError, SmartCacheError } from '../errors';
 import { warnOnce } from '../warn';
 import { StackTooDeepError } from './codec';
+import { ANY_OWNER, judgeRoot, type RootTrust } from '../trust';
 import {
   assertKey,
   claimFile,
+  CorruptError,
   CorruptFileError,
+  decodeEntryBytes,
   encodeEntry,
   ensureDir,
   entriesBytes,
+  entryDir,
   entryFile,
   ioError,
   isMissing,
+  isRealFolder,
   layoutFor,
   readEntryFile,
   readEntryHead,
@@ -21,6 +26,7 @@ import {
   unlinkIfSame,
   unlinkQuiet,
   writeEntry,
+  type Access,
   type EncodedResult,
   type Layout,
 } from './entry';
@@ -29,7 +35,7 @@ import * as stats from './stats-log';
 import type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta } from './types';
 
 export { STORE_FORMAT_VERSION };
-export type { EncodedEntry, EncodedResult, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta };
+export type { EncodedEntry, EncodedResult, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, RootTrust, StatsDelta };
 export { snapshotOf, snapshotOfEntry } from './snapshot';
 export type { Snapshot } from './snapshot';
 export { takeInventory } from './inventory';
@@ -37,17 +43,33 @@ export type { FunctionSummary, Inventory, InventorySource, VersionSummary } from
 export { applyPrune, planPrune, tallyPrune } from './prune';
 export type { PrunePlan, PrunePolicy, PruneReason, PruneTarget } from './prune';
 
+/** Folders inside a root that the store reads from (their owner and mode count for trust). */
+function storeFolders(layout: Layout): string[] {
+  const base = path.basename(layout.base);
+  return [base, path.join(base, 'entries'), path.join(base, 'functions'), path.join(base, 'stats')];
+}
+
 /** Temp files older than this are a killed writer's leftovers; deleteWhere() removes them. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
 /**
- * The content-addressed result store: <root>/smartcache-v1/entries/ab/cd/<64-hex key>, plus
+ * The content-addressed result store: <root>/smartcache-v2/entries/ab/cd/<64-hex key>, plus
  * function records and usage stats beside it. Safe for many processes on one root: entries are
- * published by atomic rename and never modified afterwards; every read verifies the checksum.
+ * published by atomic rename and never modified afterwards; every read verifies the checksum and
+ * that the entry names the key (and function) it is read for.
+ *
+ * What the store may do in its root follows the root's trust verdict (trust/folders.ts), taken
+ * when it is opened: in the user's own root every file and folder must be the user's alone and
+ * damaged files are removed when met; in any other root (shared on purpose, or merely read by the
+ * CLI) files of any owner are read, and nothing is removed by a read. Links and special files are
+ * refused everywhere. The cache layer does not use a `refused` root at all.
  */
 export class Store {
   readonly root: string;
+  /** The root's trust verdict, taken when the store was opened. */
+  readonly trust: RootTrust;
   private readonly layout: Layout;
+  private readonly access: Access;
 
   /** Creates nothing on disk until the first write. */
   static open(root: string): Store {
@@ -57,26 +79,50 @@ export class Store {
   private constructor(root: string) {
     this.layout = layoutFor(root);
     this.root = this.layout.root;
+    this.trust = judgeRoot(this.root, storeFolders(this.layout));
+    const own = this.trust.level === 'own';
+    const uid = process.getuid?.();
+    this.access = { root: this.root, rule: own && uid !== undefined ? { owner: uid } : ANY_OWNER, repair: own };
   }
 
-  /** Missing -> undefined. Corrupt -> removed, one warning, undefined. Other I/O errors throw ERR_STORE_IO. */
-  read(key: string): ReadEntry | undefined {
+  /**
+   * Missing -> undefined. Corrupt, or naming another key or function -> a miss with one warning
+   * (removed in the user's own root). Other I/O errors throw ERR_STORE_IO.
+   */
+  read(key: string, fn?: string): ReadEntry | undefined {
     assertKey(key);
+    // Never through a linked fan-out folder: whatever it points at is not this store's.
+    if (!this.inRealFolders(key)) return undefined;
     const file = entryFile(this.layout, key);
     try {
-      return readEntryFile(file);
+      return readEntryFile(file, this.access, fn === undefined ? { key } : { key, fn });
     } catch (error) {
       if (error instanceof CorruptFileError) {
-        unlinkIfSame(file, error.ino);
+        if (this.access.repair) unlinkIfSame(file, error.ino);
         this.warnCorrupt(key, error);
         return undefined;
       }
       if (error instanceof StackTooDeepError) {
         // The file is fine; this call is too deep in the stack to decode it. Keep it.
-        warnOnce(`result store ${this.root}`, `entry ${key} is too deeply nested to decode at this call depth (treated as a miss)`);
+        warnOnce(`result store ${this.root}`, `entry ${key} is too deeply nested to decode at this call depth (treated as a miss)`, undefined, 'ERR_CORRUPT_ENTRY');
         return undefined;
       }
       throw wrapIo('read', file, error);
+    }
+  }
+
+  /**
+   * Verifies and decodes an entry's bytes that did not come from this store's files (a remote
+   * tier) exactly as a file is verified: header, checksum, the key (and function) it names.
+   * Throws ERR_CORRUPT_ENTRY when they are not an intact entry for `key`.
+   */
+  verifyBytes(key: string, bytes: Uint8Array, fn?: string): ReadEntry {
+    assertKey(key);
+    try {
+      return decodeEntryBytes(bytes, fn === undefined ? { key } : { key, fn });
+    } catch (error) {
+      if (error instanceof CorruptError) throw new SmartCacheError('ERR_CORRUPT_ENTRY', `entry bytes for ${key}: ${error.message}`, { cause: error });
+      throw error;
     }
   }
 
@@ -85,10 +131,10 @@ export class Store {
     return encodeEntry(meta, value);
   }
 
-  /** Atomic; returns the bytes written. Throws ERR_STORE_IO with the cause kept. */
+  /** Atomic, stamped with `key`; returns the bytes written. Throws ERR_STORE_IO with the cause kept. */
   write(key: string, encoded: EncodedEntry): number {
     assertKey(key);
-    return writeEntry(entryFile(this.layout, key), encoded);
+    return writeEntry(entryFile(this.layout, key), encoded, key, this.access);
   }
 
   put(key: string, meta: EntryMeta, value: unknown): number {
@@ -98,9 +144,10 @@ export class Store {
   /** Stored and intact as far as its verified head and size tell (the body is not read). */
   has(key: string): boolean {
     assertKey(key);
+    if (!this.inRealFolders(key)) return false;
     const file = entryFile(this.layout, key);
     try {
-      const head = readEntryHead(file);
+      const head = readEntryHead(file, this.access, { key });
       return head !== undefined && !(head instanceof Error);
     } catch (error) {
       throw wrapIo('read', file, error);
@@ -112,7 +159,7 @@ export class Store {
     assertKey(key);
     const file = entryFile(this.layout, key);
     try {
-      const head = readEntryHead(file);
+      const head = readEntryHead(file, this.access, { key });
       return head === undefined || head instanceof Error ? undefined : head.meta;
     } catch (error) {
       throw wrapIo('read', file, error);
@@ -122,6 +169,9 @@ export class Store {
   delete(key: string): boolean {
     assertKey(key);
     const file = entryFile(this.layout, key);
+    // The fan-out folders must be real folders: unlink would otherwise resolve them, and delete a
+    // file of that name wherever a planted link points.
+    if (!this.inRealFolders(key)) return false;
     try {
       fs.unlinkSync(file);
       return true;
@@ -137,9 +187,11 @@ export class Store {
     let failure: unknown;
     for (const key of keys) {
       assertKey(key);
+      if (!this.inRealFolders(key)) continue;
       const file = entryFile(this.layout, key);
       try {
-        fs.utimesSync(file, now, now);
+        // lutimes: a link in place of the entry is touched itself, never its target.
+        fs.lutimesSync(file, now, now);
       } catch (error) {
         if (!isMissing(error)) failure ??= ioError('mark as used', file, error);
       }
@@ -162,10 +214,12 @@ export class Store {
   }
 
   /**
-   * Removes the entries `pred` selects, plus corrupt entry files and temp files left by killed
-   * writers more than an hour ago; returns what was removed.
+   * Removes the entries `pred` selects and, with `sweep` (clearing or pruning the whole store),
+   * corrupt entry files and temp files left by killed writers more than an hour ago; returns what
+   * was removed. Without `sweep` only entries `pred` chose are touched: clearing one function
+   * never removes (or counts) another's damaged files.
    */
-  deleteWhere(pred: (e: EntryInfo) => boolean): { removed: number; bytes: number } {
+  deleteWhere(pred: (e: EntryInfo) => boolean, sweep = true): { removed: number; bytes: number } {
     let removed = 0;
     let bytes = 0;
     const now = Date.now();
@@ -175,8 +229,10 @@ export class Store {
           removed++;
           bytes += item.info.bytes;
         }
+      } else if (!sweep) {
+        continue;
       } else if (item.type === 'corrupt') {
-        const size = fs.statSync(item.file, { throwIfNoEntry: false })?.size ?? 0;
+        const size = fs.lstatSync(item.file, { throwIfNoEntry: false })?.size ?? 0;
         if (unlinkIfSame(item.file, item.ino)) {
           removed++;
           bytes += size;
@@ -189,18 +245,19 @@ export class Store {
     return { removed, bytes };
   }
 
+  /** Removes this function's entries only. */
   clearFunction(name: string): { removed: number; bytes: number } {
-    return this.deleteWhere((e) => e.meta.fn === name);
+    return this.deleteWhere((e) => e.meta.fn === name, false);
   }
 
   writeFunctionRecord(r: FunctionRecord): void {
-    records.writeFunctionRecord(this.layout, r);
+    records.writeFunctionRecord(this.layout, this.access, r);
   }
 
-  /** Newest first. */
+  /** Newest first. Never deletes: a record that cannot be read is skipped. */
   readFunctionRecords(name?: string): FunctionRecord[] {
     try {
-      return records.readFunctionRecords(this.layout, name);
+      return records.readFunctionRecords(this.layout, this.access, name);
     } catch (error) {
       throw wrapIo('read function records in', this.layout.functions, error);
     }
@@ -213,14 +270,14 @@ export class Store {
   /** A small string kept per (function, topic) across runs; undefined when absent or corrupt. */
   readFunctionNote(name: string, topic: string): string | undefined {
     try {
-      return records.readFunctionNote(this.layout, name, topic);
+      return records.readFunctionNote(this.layout, this.access, name, topic);
     } catch (error) {
       throw wrapIo('read a note in', this.layout.functions, error);
     }
   }
 
   writeFunctionNote(name: string, topic: string, value: string): void {
-    records.writeFunctionNote(this.layout, name, topic, value);
+    records.writeFunctionNote(this.layout, this.access, name, topic, value);
   }
 
   /**
@@ -232,7 +289,7 @@ export class Store {
     assertKey(key);
     const file = claimFile(this.layout, key);
     try {
-      ensureDir(path.dirname(file));
+      ensureDir(path.dirname(file), this.access);
     } catch (error) {
       throw wrapIo('create the folder of', file, error);
     }
@@ -241,17 +298,38 @@ export class Store {
 
   /** Safe for many processes appending at once. */
   appendStats(name: string, d: StatsDelta): void {
-    stats.appendStats(this.layout, name, d);
+    stats.appendStats(this.layout, this.access, name, d);
   }
 
-  /** Totals by function name. */
+  /** Totals by function name. Read-only. */
   readStats(): Map<string, StatsDelta> {
-    return stats.readStats(this.layout);
+    return stats.readStats(this.layout, this.access);
+  }
+
+  /**
+   * Folders of the entry tree this store found to be real folders (not links), so the hit path
+   * pays a set lookup, not four lstats. In the user's own root no one else can
+   * change them afterwards; in a shared root this is as good as a check can be without
+   * openat(2), which Node does not offer (README, "Security").
+   */
+  private readonly realLeaves = new Set<string>();
+
+  private inRealFolders(key: string): boolean {
+    const leaf = entryDir(this.layout, key);
+    if (this.realLeaves.has(leaf)) return true;
+    // Each folder on the way is checked once (a prune of 100,000 entries meets ~65,000 leaves
+    // but only 256 folders above them).
+    for (const folder of [this.layout.base, this.layout.entries, path.dirname(leaf), leaf]) {
+      if (this.realLeaves.has(folder)) continue;
+      if (!isRealFolder(folder)) return false;
+      this.realLeaves.add(folder);
+    }
+    return true;
   }
 
   private *scanItems(): ReturnType<typeof scan> {
     try {
-      yield* scan(this.layout);
+      yield* scan(this.layout, this.access);
     } catch (error) {
       throw wrapIo('scan', this.layout.entries, error);
     }
@@ -259,7 +337,8 @@ export class Store {
 
   private warnCorrupt(key: string, error: CorruptFileError): void {
     const cause = new SmartCacheError('ERR_CORRUPT_ENTRY', error.message, { file: entryFile(this.layout, key) });
-    warnOnce(`result store ${this.root}`, `corrupt entry ${key} removed (treated as a miss)`, cause, 'ERR_CORRUPT_ENTRY');
+    const what = this.access.repair ? 'removed' : 'left in place (not this user\'s own root)';
+    warnOnce(`result store ${this.root}`, `corrupt entry ${key} ${what} (treated as a miss)`, cause, 'ERR_CORRUPT_ENTRY');
   }
 }
 

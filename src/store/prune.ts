@@ -88,7 +88,7 @@ export function planPrune(all: readonly EntryInfo[], store: PruneTarget, policy:
  * a second scan of the whole store, keeps a 100,000-entry prune to one pass over the entries.
  */
 function deleteIfUnused(store: PruneTarget, entry: EntryInfo): boolean {
-  const stat = fs.statSync(entry.file, { throwIfNoEntry: false });
+  const stat = fs.lstatSync(entry.file, { throwIfNoEntry: false });
   if (stat === undefined || stat.mtimeMs !== entry.lastUsed) return false;
   return store.delete(entry.key);
 }

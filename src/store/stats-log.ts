@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { SmartCacheTypeError } from '../errors';
-import { crc32, ensureDir, FILE_MODE, ioError, isMissing, unlinkQuiet, statsFile, tempFileFor, type Layout } from './entry';
+import { APPEND_FLAGS, checkOpened, isLinkRefusal, openForRead, UnsafeFileError } from '../trust';
+import { crc32, ensureDir, FILE_MODE, ioError, isRealFolder, unlinkQuiet, statsFile, tempFileFor, type Access, type Layout } from './entry';
 import type { StatsDelta } from './types';
 
 /**
@@ -9,17 +10,23 @@ import type { StatsDelta } from './types';
  * file system the kernel serializes O_APPEND writes per inode, so concurrent processes never
  * interleave inside a line; a line torn by a crash or a full disk fails its checksum and is
  * skipped by readStats().
+ *
+ * The log is opened with O_NOFOLLOW and checked to be a regular file (of this user, in the user's
+ * own root) before anything is written or chmod'ed: a link planted in its place (to /etc/passwd)
+ * is refused, never appended to. Reading never writes: the log is folded by the appender that
+ * finds it too large, so `ls` and `stats` stay read-only.
  */
 
 const FIELDS = ['calls', 'hits', 'misses', 'savedMs', 'overheadMs', 'computeMs'] as const;
-/** Past this size readStats() folds the log into one line per function. */
+/** Past this size the next append folds the log into one line per function. */
 const COMPACT_BYTES = 1 << 20;
 
-export function appendStats(layout: Layout, name: string, delta: StatsDelta): void {
+export function appendStats(layout: Layout, access: Access, name: string, delta: StatsDelta): void {
   if (typeof name !== 'string' || FIELDS.some((f) => !Number.isFinite(delta?.[f]))) {
     throw new SmartCacheTypeError('appendStats needs a string name and finite calls, hits, misses, savedMs, overheadMs, computeMs');
   }
-  appendLines(layout, [line(name, delta)]);
+  const size = appendLines(layout, access, [line(name, delta)]);
+  if (size > COMPACT_BYTES) compact(layout, access, statsFile(layout));
 }
 
 function line(name: string, d: StatsDelta): string {
@@ -28,17 +35,30 @@ function line(name: string, d: StatsDelta): string {
   return `\n${json}\t${crc32(Buffer.from(json, 'utf8')).toString(16)}\n`;
 }
 
-function appendLines(layout: Layout, lines: readonly string[]): void {
+/** Appends with one write; returns the log's size after it. */
+function appendLines(layout: Layout, access: Access, lines: readonly string[]): number {
   const file = statsFile(layout);
-  ensureDir(layout.stats);
+  ensureDir(layout.stats, access);
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file, 'a', FILE_MODE);
-    fs.fchmodSync(fd, FILE_MODE);
+    try {
+      fd = fs.openSync(file, APPEND_FLAGS, FILE_MODE);
+    } catch (error) {
+      if (isLinkRefusal(error)) throw new UnsafeFileError(`${file} is a symbolic link`, file, undefined);
+      throw error;
+    }
+    const opened = fd;
+    fd = undefined; // checkOpened closes it when it refuses
+    const stat = checkOpened(opened, file, access.rule);
+    fd = opened;
+    // Ours (always so in the user's own root): 0600 whatever the umask. Another user's log in a
+    // shared root keeps the mode its owner gave it.
+    if (stat.uid === process.getuid?.()) fs.fchmodSync(fd, FILE_MODE);
     const bytes = Buffer.from(lines.join(''), 'utf8');
     // One write per call keeps the append atomic with respect to other appenders.
     const written = fs.writeSync(fd, bytes);
     if (written !== bytes.length) throw Object.assign(new Error(`short append (${written} of ${bytes.length} bytes)`), { code: 'ENOSPC' });
+    return stat.size + written;
   } catch (error) {
     throw ioError('append to', file, error);
   } finally {
@@ -46,18 +66,30 @@ function appendLines(layout: Layout, lines: readonly string[]): void {
   }
 }
 
-export function readStats(layout: Layout): Map<string, StatsDelta> {
-  const file = statsFile(layout);
-  let text: string;
+/** Totals by function name. Reads only (never through a link, never a special file). */
+export function readStats(layout: Layout, access: Access): Map<string, StatsDelta> {
+  if (!isRealFolder(layout.base) || !isRealFolder(layout.stats)) return new Map();
+  const text = readLog(statsFile(layout), access);
+  return text === undefined ? new Map() : sumLines(text);
+}
+
+function readLog(file: string, access: Access): string | undefined {
+  let opened: ReturnType<typeof openForRead>;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    opened = openForRead(file, access.rule);
   } catch (error) {
-    if (isMissing(error)) return new Map();
+    // A link or special file in place of the log: no statistics, and nothing read through it.
+    if (error instanceof UnsafeFileError) return undefined;
     throw ioError('read', file, error);
   }
-  const totals = sumLines(text);
-  if (text.length > COMPACT_BYTES) compact(layout, file);
-  return totals;
+  if (opened === undefined) return undefined;
+  try {
+    return fs.readFileSync(opened.fd, 'utf8');
+  } catch (error) {
+    throw ioError('read', file, error);
+  } finally {
+    fs.closeSync(opened.fd);
+  }
 }
 
 function sumLines(text: string): Map<string, StatsDelta> {
@@ -98,7 +130,7 @@ function parseLine(raw: string): [string, number[]] | undefined {
  * into one line per function, and appends those. An appender that opened the old log just
  * before the rename and writes after it was read loses that one line: stats are advisory.
  */
-function compact(layout: Layout, file: string): void {
+function compact(layout: Layout, access: Access, file: string): void {
   const aside = tempFileFor(file);
   try {
     fs.renameSync(file, aside);
@@ -106,8 +138,8 @@ function compact(layout: Layout, file: string): void {
     return; // another process is compacting
   }
   try {
-    const totals = sumLines(fs.readFileSync(aside, 'utf8'));
-    appendLines(layout, [...totals].map(([name, d]) => line(name, d)));
+    const text = readLog(aside, access);
+    if (text !== undefined) appendLines(layout, access, [...sumLines(text)].map(([name, d]) => line(name, d)));
   } catch {
     // A full disk: the folded lines are lost, as every append would be now.
   }

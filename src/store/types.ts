@@ -1,6 +1,12 @@
 /** The shapes the store hands to the cache layer and the CLI. */
 
 export interface EntryMeta {
+  /**
+   * The key the entry is stored under, inside its checksummed head (format.ts). Read back on
+   * every read and compared with the key asked for; left out when encoding (the store's write
+   * stamps it).
+   */
+  readonly key?: string;
   /** Function name (display identity, as given by cache()). */
   readonly fn: string;
   /** Hex fingerprint of the function's code when stored. */

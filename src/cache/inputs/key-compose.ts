@@ -1,4 +1,4 @@
-import { fingerprint, readPrivateState } from '../../fingerprint';
+import { fingerprint, readNamedKeys, readPrivateState } from '../../fingerprint';
 import { sha256 } from '../../hash';
 import { createKeyHash, hashArguments, hashValue, type KeyContext } from '../../key';
 
@@ -7,7 +7,7 @@ import { createKeyHash, hashArguments, hashValue, type KeyContext } from '../../
  * their fingerprint, not only their source text, and instances' `#private` fields are state too
  * (only the inspector can read them).
  */
-const KEYS: KeyContext = { hashFunction: fingerprint, readPrivateState };
+const KEYS: KeyContext = { hashFunction: fingerprint, readPrivateState, readNamedKeys };
 
 /** What a wrapper contributes to every key: constant for the life of the process. */
 export interface KeyIdentity {

@@ -7,6 +7,7 @@ import { logSummary } from './log';
 import { costsMoreThanSaves } from '../../costs';
 import { type FunctionStats, allStats } from '../accounting';
 import { storeFor } from './stores';
+import type { Store } from '../../store';
 import type { LogMode } from './env';
 import { formatMs } from '../../units';
 
@@ -18,16 +19,19 @@ let started = false;
 let summary = false;
 let judging = false;
 
-export function startSession(root: string, log: LogMode): void {
+export function startSession(store: Store, log: LogMode): void {
   if (log === 'summary') summary = true;
   if (log !== 'off') judging = true;
   if (started) return;
   started = true;
-  installLive(root);
+  installLive(store.root);
+  atExit(EXIT_STATS, flushAll);
   // Parsing is most of a cold start's fingerprint cost; analyses keyed by the function text's hash
   // are kept across runs beside the store (measured in the analyze tests: 45-87 ms -> ~3 ms for 200 helpers).
-  openAnalysisCache(path.join(root, `analysis-v${ANALYSIS_FORMAT}.json`));
-  atExit(EXIT_STATS, flushAll);
+  // Only in the user's own root: an analysis decides what a fingerprint follows, so one planted
+  // by another user of a shared root could make a stale hit (README, "Security").
+  if (store.trust.level !== 'own') return;
+  openAnalysisCache(path.join(store.root, `analysis-v${ANALYSIS_FORMAT}`));
   atExit(EXIT_STATS, saveAnalysisCache);
   atExit(EXIT_SUMMARY, () => {
     if (summary) printSummary();

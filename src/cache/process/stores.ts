@@ -1,6 +1,9 @@
 import * as path from 'node:path';
+import { SmartCacheError } from '../../errors';
 import { Store } from '../../store';
 import { defaultCacheRoot } from '../../project';
+import { refusalMessage } from '../../trust';
+import { warnOnce } from '../../warn';
 
 /** One `Store` per root folder per process, shared by every wrapper using that root. */
 const stores = new Map<string, Store>();
@@ -16,4 +19,24 @@ export function storeFor(root: string): Store {
     stores.set(root, store);
   }
   return store;
+}
+
+/** The error behind a refused root, naming folder, owner and fix. */
+export function untrustedRootError(store: Store): SmartCacheError {
+  const trust = store.trust;
+  return new SmartCacheError('ERR_UNTRUSTED_ROOT', refusalMessage(trust), trust.folder === undefined ? {} : { file: trust.folder });
+}
+
+/**
+ * The store of `root` when the cache may use it; undefined for a root that is not the user's own
+ * and not declared shared (trust/folders.ts), after one warning per root per process (or a throw,
+ * with `strict`). Then every cached function using it runs uncached.
+ */
+export function usableStore(root: string, strict: boolean): Store | undefined {
+  const store = storeFor(root);
+  if (store.trust.level !== 'refused') return store;
+  const error = untrustedRootError(store);
+  if (strict) throw error;
+  warnOnce(`cache root ${store.root}`, 'not used, so cached functions run uncached', error, 'ERR_UNTRUSTED_ROOT');
+  return undefined;
 }

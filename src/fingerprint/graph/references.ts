@@ -6,7 +6,7 @@
 import type { FunctionAnalysis, Reference } from '../source';
 import { builtinName, GLOBAL_OBJECT_NAMES, isBuiltinGlobal } from '../runtime';
 import { types } from 'node:util';
-import { addDynamic, addEdge, isObjectLike, leaf, nameOf, ownData, type Entity } from './entity';
+import { addDynamic, addEdge, isObjectLike, leaf, nameOf, ownData, PROCESS_SALT, type Entity } from './entity';
 import type { Builder } from './builder';
 import type { FunctionDetails, ScopeSnapshot } from '../runtime';
 import { isNamespace } from '../runtime';
@@ -188,6 +188,61 @@ function globalEdges(b: Builder, e: Entity, label: string, ref: Reference): void
   if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, globalThis));
 }
 
+/**
+ * The global object of the function's own realm when that is not this one: a function made by
+ * `vm.runInNewContext` / `vm.Script#runInContext` resolves its free names against its context's
+ * global, which the inspector lists as the last scope of its `[[Scopes]]`.
+ */
+function foreignGlobal(scopes: readonly ScopeSnapshot[]): object | undefined {
+  for (const scope of scopes) if (scope.type === 'global') return scope.object === globalThis ? undefined : scope.object;
+  return undefined;
+}
+
+function realmDescriptor(realm: object, name: string): PropertyDescriptor | undefined {
+  for (let o: object | null = realm; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(o, name);
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
+
+/**
+ * A name no scope binds, in a function of another realm (a `vm` context): that realm's global
+ * decides, never this one's (where `K` of `vm.runInNewContext(code, { K })` is not defined, and
+ * `Math` is another object). Every value found there is followed by value, built-ins included:
+ * a context's own built-ins are native functions (counted by name and arity), while a sandbox
+ * may hand in anything under a built-in's name. Only descriptors are read, so no getter of the
+ * sandbox runs; an accessor counts as its getter. A name the realm does not define cannot be
+ * watched from here (a global created there later would go unseen): it is dynamic and never
+ * constant, salted per process so it never hits another run.
+ */
+function realmGlobalEdges(b: Builder, e: Entity, realm: object, label: string, ref: Reference): void {
+  const { name } = ref;
+  const d = realmDescriptor(realm, name);
+  if (GLOBAL_OBJECT_NAMES.has(name) && d !== undefined && 'value' in d && d.value === realm) {
+    if (ref.whole) {
+      addEdge(e, label, leaf('dynamic', label, `foreign-global-object ${PROCESS_SALT}`));
+      addDynamic(e, `\`${label}\` (the global object of a vm context) is used as a whole (any global may matter)`);
+    }
+    for (const p of ref.paths) {
+      const [head, ...rest] = p;
+      if (head === undefined) continue;
+      realmGlobalEdges(b, e, realm, `${label}.${head}`, { name: head, paths: rest.length > 0 ? [rest] : [], whole: rest.length === 0 });
+    }
+    return;
+  }
+  if (d === undefined) {
+    addDynamic(e, `\`${name}\` is not defined in the function's own realm (a vm context), so it is dynamic: a result that depends on it is never reused by another run`);
+    addEdge(e, label, leaf('dynamic', name, `undefined-foreign-global ${PROCESS_SALT}`));
+    return;
+  }
+  if ('value' in d) {
+    valueEdges(b, e, label, d.value, ref);
+    return;
+  }
+  if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, realm));
+}
+
 /** Every variable in reach, for code that calls `eval` (V8 keeps them all alive for it). */
 function evalEdges(b: Builder, e: Entity, scopes: readonly ScopeSnapshot[], already: ReadonlySet<string>): void {
   const seen = new Set(already);
@@ -259,10 +314,12 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     });
     return false;
   }
+  const realm = foreignGlobal(details.scopes);
   for (const ref of names) {
     const binding = findBinding(details.scopes, ref.name);
     if (!binding.found) {
-      globalEdges(b, e, ref.name, ref);
+      if (realm === undefined) globalEdges(b, e, ref.name, ref);
+      else realmGlobalEdges(b, e, realm, ref.name, ref);
       continue;
     }
     if (binding.value === undefined) e.unsettled = true;

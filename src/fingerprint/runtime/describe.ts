@@ -155,6 +155,21 @@ export function privateFields(object: object): Array<[string, unknown]> {
   return entries.map((p, i) => [p.name, values[i]]);
 }
 
+/**
+ * Names of an object's own string-keyed properties that are not array indices (the inspector's
+ * `nonIndexedPropertiesOnly`): a typed array's expando properties without listing its elements.
+ */
+export function namedOwnKeys(object: object): string[] {
+  const id = remoteIdOf(object);
+  const props = post<PropertiesAnswer>('Runtime.getProperties', { objectId: id, ownProperties: true, nonIndexedPropertiesOnly: true });
+  const names: string[] = [];
+  for (const p of props.result) {
+    const entry = p as PropertyEntry & { readonly isOwn?: boolean; readonly symbol?: unknown };
+    if (entry.isOwn === true && entry.symbol === undefined && Object.prototype.hasOwnProperty.call(object, entry.name)) names.push(entry.name);
+  }
+  return names;
+}
+
 /** A proxy's target and handler, read without running any trap. */
 export function proxyParts(proxy: object): { target: unknown; handler: unknown } {
   const id = remoteIdOf(proxy);

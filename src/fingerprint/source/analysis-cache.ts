@@ -4,20 +4,34 @@
  * Why: in a fresh process acorn and the walks run unoptimized; measured on Node 20.20 the first
  * 200 small functions take ≈40 ms to analyze (≈200 µs each), against a start-up budget of 20 ms for
  * a whole fingerprint. Restoring an analysis costs a hash and a lookup
- * (test/fixtures/analyze/measure.mjs measures both). An analysis is a pure function of (text, this analyzer, acorn), so the file is
+ * (test/fixtures/analyze/measure.mjs measures both). An analysis is a pure function of (text, this analyzer, acorn), so each file is
  * stamped with both versions and ignored when either differs; a checksum guards the body, and a
- * bad or foreign file is simply not used (the next save replaces it).
+ * bad or foreign file is simply not used.
  *
- * Opt-in: nothing is read, hashed or written until `openAnalysisCache(file)`. The caller owns
+ * Trust: a row decides which helpers a function's fingerprint follows, so a planted row (one that
+ * drops a helper) would give stale hits. The folder must be the user's alone (owner, no group or
+ * other write, not a link) and so must every file read from it; files are opened without
+ * following links or blocking on FIFOs (trust/files.ts). The cache layer opens this only in the
+ * user's own root, never in one shared with others.
+ *
+ * Concurrency: the folder holds "packs", files written once under a unique name and never
+ * rewritten. A save writes the rows this process computed as a new pack; when it found many packs
+ * it writes one pack holding everything it read plus its own rows, and only then removes the packs
+ * it read. Every row therefore stays in some pack until a pack holding it is published, whatever
+ * other processes save at the same time: concurrent saves never lose rows (a plain
+ * read-merge-rename of one file loses the rows of whichever process renamed first).
+ *
+ * Opt-in: nothing is read, hashed or written until `openAnalysisCache(folder)`. The caller owns
  * the location and the moment to save (e.g. at exit).
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ANY_OWNER, currentUid, ownFolderFault, readSmallFile, writeFileAtomic, type FileRule } from '../../trust';
 import { sha256 } from './normalize';
 
 /** Bump whenever normalized text, references or any analysis field can change for the same text. */
-export const ANALYSIS_FORMAT = 1;
+export const ANALYSIS_FORMAT = 2;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */
@@ -25,8 +39,13 @@ function stamp(): string {
   stampText ??= `smartcache-analysis ${ANALYSIS_FORMAT} acorn@${(require('acorn/package.json') as { version: string }).version}`;
   return stampText;
 }
-/** Rows kept in the file; beyond it, rows this process did not use are dropped first. */
+/** Rows kept; beyond it, rows this process did not use are dropped first (when packs are folded). */
 const MAX_ROWS = 20_000;
+/** Packs found at start-up from which a save folds them all into one. */
+const FOLD_AT = 4;
+/** A pack larger than this is not read (20,000 rows are ~6 MB). */
+const MAX_PACK_BYTES = 64 * 1024 * 1024;
+const PACK = /^rows-[0-9a-z]+-[0-9a-f]+\.json$/;
 
 /** The stored part of an analysis (normalized text is rebuilt on demand from the source). */
 export interface StoredAnalysis {
@@ -42,8 +61,13 @@ export interface StoredAnalysis {
 type Row = [kind: string, codeHash: string, refs: Array<[string, string[][], boolean]>, dynamic: string[], params: Array<string | null>, superClass: boolean, requires: string[]];
 
 interface OpenCache {
-  readonly file: string;
+  readonly dir: string;
+  readonly rule: FileRule;
   readonly rows: Map<string, unknown>;
+  /** Packs read at open: folded away by a save that found FOLD_AT or more. */
+  readonly packs: string[];
+  /** Packs found damaged or stale (another analyzer version) at open: removed by the next save. */
+  readonly damaged: string[];
   readonly fresh: Map<string, Row>;
   readonly used: Set<string>;
   hits: number;
@@ -51,9 +75,24 @@ interface OpenCache {
 
 let cache: OpenCache | undefined;
 
-/** Load `file` (if present and valid) and start recording new analyses for `saveAnalysisCache`. */
-export function openAnalysisCache(file: string): void {
-  cache = { file, rows: readRows(file) ?? new Map(), fresh: new Map(), used: new Set(), hits: 0 };
+/** Load the packs of `dir` (if it is a folder of this user's alone) and start recording new analyses. */
+export function openAnalysisCache(dir: string): void {
+  const uid = currentUid();
+  const rule: FileRule = uid === undefined ? ANY_OWNER : { owner: uid };
+  const open: OpenCache = { dir, rule, rows: new Map(), packs: [], damaged: [], fresh: new Map(), used: new Set(), hits: 0 };
+  if (folderIsOurs(dir, rule)) {
+    for (const name of packNames(dir)) {
+      const rows = readPack(path.join(dir, name), rule);
+      if (rows === 'refused') continue;
+      if (rows === undefined) {
+        open.damaged.push(name);
+        continue;
+      }
+      open.packs.push(name);
+      for (const [key, row] of rows) if (!open.rows.has(key)) open.rows.set(key, row);
+    }
+  }
+  cache = open;
 }
 
 /** How many analyses this process restored instead of computing. */
@@ -81,18 +120,26 @@ export function recordAnalysis(source: string, analysis: StoredAnalysis): void {
 }
 
 /**
- * Write the open cache if this process computed anything new, merged with what other processes
- * saved meanwhile. Atomic (temp file + rename), mode 0600 in a 0700 folder. Never throws: a cache
- * that cannot be written only warns once.
+ * Write what this process computed as a new pack (folding every pack it read into it when there
+ * were many). Atomic (temp file + rename), mode 0600 in a 0700 folder. Never throws: a cache
+ * that cannot be written changes nothing else.
  */
 export function saveAnalysisCache(): void {
   const open = cache;
   if (open === undefined || open.fresh.size === 0) return;
   try {
-    const merged = readRows(open.file) ?? new Map<string, unknown>();
-    for (const [key, row] of open.rows) if (!merged.has(key)) merged.set(key, row);
-    for (const [key, row] of open.fresh) merged.set(key, row);
-    writeRows(open.file, trim(merged, open.used));
+    if (!ensureFolder(open.dir, open.rule)) return;
+    const fold = open.packs.length >= FOLD_AT;
+    let rows: Map<string, unknown> = open.fresh;
+    if (fold) {
+      rows = new Map(open.rows);
+      for (const [key, row] of open.fresh) rows.set(key, row);
+      rows = trim(rows, open.used);
+    }
+    writePack(open.dir, rows);
+    // Published first, removed after: every row read from these packs is in the new one.
+    const gone = fold ? open.packs.splice(0) : [];
+    for (const name of [...gone, ...open.damaged.splice(0)]) fs.rmSync(path.join(open.dir, name), { force: true });
     for (const [key, row] of open.fresh) open.rows.set(key, row);
     open.fresh.clear();
   } catch {
@@ -117,15 +164,44 @@ function trim(rows: Map<string, unknown>, used: ReadonlySet<string>): Map<string
   return kept;
 }
 
-// ---- file format: stamp line, sha256 line, JSON object of rows --------------------------------
+// ---- the folder and its packs: stamp line, sha256 line, JSON object of rows --------------------
 
-function readRows(file: string): Map<string, unknown> | undefined {
-  let text: string;
+function folderIsOurs(dir: string, rule: FileRule): boolean {
+  let stat: fs.Stats;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    stat = fs.lstatSync(dir);
   } catch {
-    return undefined; // absent (or unreadable): start empty
+    return false;
   }
+  if (rule.owner === undefined) return stat.isDirectory();
+  return ownFolderFault(dir, stat, rule.owner) === undefined;
+}
+
+/** Creates the folder (and missing parents) 0700; false when what is there is not ours alone. */
+function ensureFolder(dir: string, rule: FileRule): boolean {
+  const first = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (first !== undefined) {
+    for (let current = dir; ; current = path.dirname(current)) {
+      fs.chmodSync(current, 0o700);
+      if (current === path.resolve(first) || path.dirname(current) === current) break;
+    }
+  }
+  return folderIsOurs(dir, rule);
+}
+
+function packNames(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isFile() && PACK.test(d.name)).map((d) => d.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The rows of a pack; undefined when damaged or stale; 'refused' when not ours (a link, a FIFO, another owner's). */
+function readPack(file: string, rule: FileRule): Map<string, unknown> | undefined | 'refused' {
+  const bytes = readSmallFile(file, rule, MAX_PACK_BYTES);
+  if (bytes === undefined) return 'refused';
+  const text = bytes.toString('utf8');
   const first = text.indexOf('\n');
   const second = text.indexOf('\n', first + 1);
   if (first < 0 || second < 0 || text.slice(0, first) !== stamp()) return undefined;
@@ -140,17 +216,12 @@ function readRows(file: string): Map<string, unknown> | undefined {
   }
 }
 
-function writeRows(file: string, rows: ReadonlyMap<string, unknown>): void {
+function writePack(dir: string, rows: ReadonlyMap<string, unknown>): void {
   const body = JSON.stringify(Object.fromEntries(rows));
   const text = `${stamp()}\n${sha256(body, 'hex')}\n${body}`;
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    fs.writeFileSync(temp, text, { mode: 0o600, flag: 'wx' });
-    fs.renameSync(temp, file);
-  } finally {
-    fs.rmSync(temp, { force: true });
-  }
+  const unique = `${process.pid.toString(36)}-${randomBytes(6).toString('hex')}`;
+  // The temp name never matches PACK, so no reader takes a half-written pack.
+  writeFileAtomic(path.join(dir, `rows-${unique}.json`), path.join(dir, `.rows-${unique}.tmp`), text);
 }
 
 // ---- rows <-> analyses, validated on the way in -------------------------------------------------

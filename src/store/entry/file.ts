@@ -3,8 +3,9 @@ import { SmartCacheTypeError } from '../../errors';
 import { writeAtomic } from './atomic';
 import { crc32 } from './checksum';
 import { BadPayloadError, decodeValue, encodeValue, isBinaryKind, makeBinary, tagBlob, type EncodedValue } from '../codec';
-import { BLOB_ENTRY_BYTES, buildHead, CorruptError, FLAG_SUBSTITUTED, HEADER_BYTES, parseHeader, parseMeta, TRAILER_BYTES, type Header } from './format';
-import { errnoCode, isMissing, readFully, writeFully, writevFully } from './io';
+import { openForRead, UnsafeFileError, type OpenedFile } from '../../trust';
+import { BLOB_ENTRY_BYTES, buildHead, checkIdentity, CorruptError, FLAG_SUBSTITUTED, HEADER_BYTES, parseHeader, parseMeta, stampKey, TRAILER_BYTES, type Expected, type Header } from './format';
+import { errnoCode, readFully, writeFully, writevFully, type Access } from './io';
 import type { EncodedEntry, EntryMeta } from '../types';
 
 /** Reading and writing whole entry files (format.ts has the layout). */
@@ -39,13 +40,20 @@ function checkMeta(meta: EntryMeta): void {
     typeof meta === 'object' && meta !== null &&
     typeof meta.fn === 'string' && typeof meta.fingerprint === 'string' &&
     Number.isFinite(meta.created) && Number.isFinite(meta.computeMs) &&
-    (meta.expires === undefined || Number.isFinite(meta.expires));
-  if (!ok) throw new SmartCacheTypeError('entry meta needs string fn and fingerprint and finite created, computeMs (and expires when given)');
+    (meta.expires === undefined || Number.isFinite(meta.expires)) &&
+    (meta.key === undefined || (typeof meta.key === 'string' && /^[0-9a-f]{64}$/.test(meta.key)));
+  if (!ok) throw new SmartCacheTypeError('entry meta needs string fn and fingerprint and finite created, computeMs (and expires, key when given)');
 }
 
-/** Writes atomically; returns the file's size. */
-export function writeEntry(file: string, encoded: EncodedEntry): number {
-  writeAtomic(file, (fd) => writeWithChecksum(fd, encoded.chunks, encoded.bytes));
+/**
+ * Writes atomically under `key`, which is stamped into the entry's checksummed head first (so the
+ * file names the key it is published under); returns the file's size.
+ */
+export function writeEntry(file: string, encoded: EncodedEntry, key: string, access: Access): number {
+  const [head, ...rest] = encoded.chunks;
+  if (head === undefined) throw new SmartCacheTypeError('an encoded entry starts with its head');
+  const chunks = [stampKey(head, key), ...rest];
+  writeAtomic(file, access, (fd) => writeWithChecksum(fd, chunks, encoded.bytes));
   return encoded.bytes;
 }
 
@@ -79,27 +87,69 @@ export interface FileEntry {
 }
 
 /**
- * Reads and verifies a whole entry. Missing -> undefined; not an intact entry we wrote ->
- * CorruptError (carrying the inode, so the caller removes only that file); a payload too deep
- * for the current stack -> StackTooDeepError; anything else is an I/O error for the caller.
+ * An fd for reading `file` (never through a link, never blocking on a FIFO, and a regular file of
+ * the right owner: trust/files.ts), or undefined when it does not exist (a miss, not an error).
+ * Anything else in its place is a CorruptFileError: a miss, removed only in the user's own root.
  */
-/** An fd for reading `file`, or undefined when it does not exist (a miss, not an error). */
-function openIfPresent(file: string): number | undefined {
+function openEntry(file: string, access: Access): OpenedFile | undefined {
   try {
-    return fs.openSync(file, 'r');
+    return openForRead(file, access.rule);
   } catch (error) {
-    if (isMissing(error)) return undefined;
+    if (error instanceof UnsafeFileError) throw new CorruptFileError(error.message, error.ino ?? linkIno(file));
     throw error;
   }
 }
 
-export function readEntryFile(file: string): FileEntry | undefined {
-  const fd = openIfPresent(file);
-  if (fd === undefined) return undefined;
+/** The inode of the link itself (lstat), so removing a refused link removes that link only. */
+function linkIno(file: string): number {
+  return fs.lstatSync(file, { throwIfNoEntry: false })?.ino ?? -1;
+}
+
+/**
+ * Reads and verifies a whole entry, including that it names the key (and function) it is read
+ * for. Missing -> undefined; not an intact entry we wrote for that key -> CorruptFileError
+ * (carrying the inode, so the caller removes only that file); a payload too deep for the current
+ * stack -> StackTooDeepError; anything else is an I/O error for the caller.
+ */
+export function readEntryFile(file: string, access: Access, expected: Expected): FileEntry | undefined {
+  const opened = openEntry(file, access);
+  if (opened === undefined) return undefined;
   try {
-    return readOpen(fd);
+    return readOpen(opened.fd, opened.stat, expected);
   } finally {
-    fs.closeSync(fd);
+    fs.closeSync(opened.fd);
+  }
+}
+
+/**
+ * Verifies and decodes an entry held in memory, exactly as a file is verified: header, lengths,
+ * checksum, the key and function it names, then the payload. For entries that arrive from
+ * elsewhere (a remote tier): bytes from anywhere pass the same checks. Throws CorruptError when
+ * they are not an intact entry for `expected`.
+ */
+export function decodeEntryBytes(bytes: Uint8Array, expected: Expected): FileEntry {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  try {
+    const header = parseHeader(buf, buf.length);
+    const end = buf.length - TRAILER_BYTES;
+    if (crc32(buf.subarray(0, end)) !== buf.readUInt32LE(end)) throw new CorruptError('checksum mismatch');
+    const meta = parseMeta(buf, header, true);
+    checkIdentity(meta, expected);
+    const blobs: Array<ArrayBuffer | ArrayBufferView> = [];
+    let at = header.headLength;
+    for (const info of header.blobs) {
+      if (!isBinaryKind(info.kind)) throw new CorruptError(`unknown binary kind ${info.kind}`);
+      // Own memory for each blob: the caller may reuse `bytes`.
+      const own = Buffer.allocUnsafeSlow(info.length);
+      buf.copy(own, 0, at, at + info.length);
+      blobs.push(tagBlob(makeBinary(info.kind, own.buffer as ArrayBuffer, 0, info.length), info.kind));
+      at += info.length;
+    }
+    const value = decodeValue(buf.subarray(header.payloadStart, header.headLength), blobs, (header.flags & FLAG_SUBSTITUTED) !== 0);
+    return { meta, value, bytes: buf.length };
+  } catch (error) {
+    if (isCorruption(error)) throw error instanceof CorruptError ? error : new CorruptError((error as Error).message);
+    throw error;
   }
 }
 
@@ -112,28 +162,29 @@ export class CorruptFileError extends CorruptError {
 
 /**
  * Reused for the first read of every entry, so a small entry is read, verified and decoded
- * without an fstat or an allocation (3 syscalls where readFileSync makes 4). Safe because reading
+ * without an allocation (open, fstat, read, close: the fstat is what refuses a FIFO, a device or
+ * a foreign file before any byte is read, trust/files.ts). Safe because reading
  * is synchronous and runs no user code, and decoded values never point into it (the decoder
  * copies binaries; strings are new).
  */
 const scratch = Buffer.allocUnsafeSlow(FIRST_READ);
 
-function readOpen(fd: number): FileEntry {
+function readOpen(fd: number, stat: fs.Stats, expected: Expected): FileEntry {
   let n: number;
   try {
     n = fs.readSync(fd, scratch, 0, FIRST_READ, 0);
   } catch (error) {
     // Linux lets open(2) succeed on a folder; the read says what it is.
-    if (errnoCode(error) === 'EISDIR') throw new CorruptFileError('a folder, not an entry file', fs.fstatSync(fd).ino);
+    if (errnoCode(error) === 'EISDIR') throw new CorruptFileError('a folder, not an entry file', stat.ino);
     throw error;
   }
   if (n < FIRST_READ) {
     const whole = scratch.subarray(0, n);
     const header = completeEntry(whole);
-    if (header !== undefined) return decodeWhole(fd, whole, header);
+    if (header !== undefined) return decodeWhole(stat, whole, header, expected);
   }
   // Large, holding blobs, short-read, or not intact: the careful path decides.
-  return readCareful(fd);
+  return readCareful(fd, stat, expected);
 }
 
 /** The header, when `bytes` is one whole, intact, blob-free entry; otherwise undefined. */
@@ -148,13 +199,14 @@ function completeEntry(bytes: Buffer): Header | undefined {
   }
 }
 
-function decodeWhole(fd: number, bytes: Buffer, header: Header): FileEntry {
+function decodeWhole(stat: fs.Stats, bytes: Buffer, header: Header, expected: Expected): FileEntry {
   try {
     const meta = parseMeta(bytes, header, true);
+    checkIdentity(meta, expected);
     const value = decodeValue(bytes.subarray(header.payloadStart, header.headLength), [], (header.flags & FLAG_SUBSTITUTED) !== 0);
     return { meta, value, bytes: bytes.length };
   } catch (error) {
-    if (isCorruption(error)) throw new CorruptFileError((error as Error).message, fs.fstatSync(fd).ino);
+    if (isCorruption(error)) throw new CorruptFileError((error as Error).message, stat.ino);
     throw error;
   }
 }
@@ -163,16 +215,16 @@ function isCorruption(error: unknown): boolean {
   return error instanceof CorruptError || error instanceof BadPayloadError || error instanceof RangeError;
 }
 
-function readCareful(fd: number): FileEntry {
+function readCareful(fd: number, stat: fs.Stats, expected: Expected): FileEntry {
   // Entry files are never modified after the rename that publishes them, so fstat on the open
-  // descriptor and the bytes read through it always describe the same, complete file.
-  const stat = fs.fstatSync(fd);
+  // descriptor (taken when it was opened) and the bytes read through it always describe the same,
+  // complete file.
   try {
-    if (!stat.isFile()) throw new CorruptError('not a regular file');
     const size = stat.size;
     const { bytes: first, header } = readHeader(fd, size, FIRST_READ);
     const head = readHead(fd, first, header);
     const meta = parseMeta(head, header);
+    checkIdentity(meta, expected);
     let crc = crc32(head);
     const blobs: Array<ArrayBuffer | ArrayBufferView> = [];
     let at = header.headLength;
@@ -225,22 +277,30 @@ export interface HeadInfo {
   readonly ino: number;
 }
 
-/** Reads only header + meta (for scans and has()): checks magic, sizes and the head checksum. */
-export function readEntryHead(file: string): HeadInfo | CorruptFileError | undefined {
-  const fd = openIfPresent(file);
-  if (fd === undefined) return undefined;
+/**
+ * Reads only header + meta (for scans and has()): checks magic, sizes, the head checksum and that
+ * the entry names the key it is stored under.
+ */
+export function readEntryHead(file: string, access: Access, expected: Expected): HeadInfo | CorruptFileError | undefined {
+  let opened: OpenedFile | undefined;
   try {
-    const stat = fs.fstatSync(fd);
-    try {
-      if (!stat.isFile()) throw new CorruptError('not a regular file');
-      const size = stat.size;
-      const { bytes: prefix, header } = readHeader(fd, size, 4096);
-      const bytes = header.payloadStart > prefix.length ? readPrefix(fd, header.payloadStart) : prefix;
-      return { meta: parseMeta(bytes, header), bytes: size, mtimeMs: stat.mtimeMs, ino: stat.ino };
-    } catch (error) {
-      if (error instanceof CorruptError || error instanceof RangeError) return new CorruptFileError(error.message, stat.ino);
-      throw error;
-    }
+    opened = openEntry(file, access);
+  } catch (error) {
+    if (error instanceof CorruptFileError) return error;
+    throw error;
+  }
+  if (opened === undefined) return undefined;
+  const { fd, stat } = opened;
+  try {
+    const size = stat.size;
+    const { bytes: prefix, header } = readHeader(fd, size, 4096);
+    const bytes = header.payloadStart > prefix.length ? readPrefix(fd, header.payloadStart) : prefix;
+    const meta = parseMeta(bytes, header);
+    checkIdentity(meta, expected);
+    return { meta, bytes: size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+  } catch (error) {
+    if (error instanceof CorruptError || error instanceof RangeError) return new CorruptFileError(error.message, stat.ino);
+    throw error;
   } finally {
     fs.closeSync(fd);
   }

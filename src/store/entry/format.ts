@@ -2,6 +2,14 @@ import { STORE_FORMAT_VERSION } from './paths';
 import { crc32 } from './checksum';
 import type { EntryMeta } from '../types';
 
+/** What a read expects an entry to name: the key it was looked up by, and its function. */
+export interface Expected {
+  /** Undefined only where the caller checks the key itself, once it knows it (function records). */
+  readonly key: string | undefined;
+  /** The function asking; undefined for scans, which learn it from the entry. */
+  readonly fn?: string;
+}
+
 /**
  * The entry file layout (all integers little-endian):
  *
@@ -13,12 +21,18 @@ import type { EntryMeta } from '../types';
  *  36  u32 reserved (0)
  *  40  blob table: per blob u32 kind, u32 reserved, u64 byte length
  *      meta: f64 created, f64 computeMs, f64 expires (NaN = none), u32 fn bytes, u32 fingerprint
- *            bytes, fn UTF-8, fingerprint UTF-8
+ *            bytes, key (64 ASCII hex digits), fn UTF-8, fingerprint UTF-8
  *      payload: CBOR (cbor-x)
  *      blobs: raw bytes of large typed arrays / ArrayBuffers, each read back into its own buffer
  *  end-4  u32 crc32 of everything before it
  *
  * Every declared length is checked against the file's real size before anything is allocated.
+ *
+ * The key field names the entry itself, inside the checksummed head: a file copied or swapped to
+ * another key's name (by another user of a shared root, by a remote tier, by a bad restore) names
+ * a key it is not stored under, and every read compares the two (checkIdentity). Encoding leaves
+ * the field blank; the store stamps the key into the head when it writes the entry under it
+ * (stampKey), so one encoding can be written under its key only, by construction.
  */
 
 export const MAGIC = Buffer.from([0x89, 0x53, 0x43, 0x45, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -30,7 +44,11 @@ export const TRAILER_BYTES = 4;
 export const FLAG_SUBSTITUTED = 1;
 export const FLAG_LITTLE_ENDIAN = 2;
 
-const META_FIXED_BYTES = 32;
+const KEY_BYTES = 64;
+/** Offset of the key inside the meta section. */
+const KEY_AT = 32;
+const META_FIXED_BYTES = KEY_AT + KEY_BYTES;
+const NO_KEY = '0'.repeat(KEY_BYTES);
 const MAX_META_BYTES = 1 << 20;
 const MAX_BLOBS = 1 << 16;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -80,10 +98,31 @@ export function buildHead(meta: EntryMeta, payloadLength: number, blobs: readonl
   head.writeDoubleLE(meta.expires ?? Number.NaN, at + 16);
   head.writeUInt32LE(fn.length, at + 24);
   head.writeUInt32LE(fp.length, at + 28);
+  head.write(meta.key ?? NO_KEY, at + KEY_AT, KEY_BYTES, 'latin1');
   fn.copy(head, at + META_FIXED_BYTES);
   fp.copy(head, at + META_FIXED_BYTES + fn.length);
   head.writeUInt32LE(headCrc(head, HEADER_BYTES + tableLength + metaLength), 32);
   return head;
+}
+
+/**
+ * A copy of an encoded head naming `key`, with its head checksum updated. `head` is the first
+ * chunk encodeEntry made (header, blob table, meta): exactly up to the payload.
+ */
+export function stampKey(head: Uint8Array, key: string): Buffer {
+  if (key.length !== KEY_BYTES || !/^[0-9a-f]+$/.test(key)) throw new RangeError('an entry key is 64 lowercase hex digits');
+  const out = Buffer.allocUnsafe(head.byteLength);
+  out.set(head);
+  const metaStart = HEADER_BYTES + out.readUInt32LE(24) * BLOB_ENTRY_BYTES;
+  out.write(key, metaStart + KEY_AT, KEY_BYTES, 'latin1');
+  out.writeUInt32LE(headCrc(out, out.length), 32);
+  return out;
+}
+
+/** A CorruptError unless the entry names what the read expects. */
+export function checkIdentity(meta: EntryMeta, expected: Expected): void {
+  if (expected.key !== undefined && meta.key !== expected.key) throw new CorruptError(`the entry names key ${String(meta.key).slice(0, 16)}…, not the key it is stored under`);
+  if (expected.fn !== undefined && meta.fn !== expected.fn) throw new CorruptError(`the entry belongs to function ${JSON.stringify(meta.fn)}, not ${JSON.stringify(expected.fn)}`);
 }
 
 function headCrc(bytes: Uint8Array, end: number): number {
@@ -138,8 +177,9 @@ export function parseMeta(bytes: Buffer, header: Header, verified = false): Entr
   const fnLength = bytes.readUInt32LE(at + 24);
   const fpLength = bytes.readUInt32LE(at + 28);
   if (META_FIXED_BYTES + fnLength + fpLength !== header.metaLength) throw new CorruptError('bad meta lengths');
+  const key = bytes.toString('latin1', at + KEY_AT, at + KEY_AT + KEY_BYTES);
   const fnStart = at + META_FIXED_BYTES;
   const fn = bytes.toString('utf8', fnStart, fnStart + fnLength);
   const fingerprint = bytes.toString('utf8', fnStart + fnLength, end);
-  return Number.isNaN(expires) ? { fn, fingerprint, created, computeMs } : { fn, fingerprint, created, computeMs, expires };
+  return Number.isNaN(expires) ? { key, fn, fingerprint, created, computeMs } : { key, fn, fingerprint, created, computeMs, expires };
 }

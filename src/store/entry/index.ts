@@ -4,9 +4,11 @@
  * io.ts) and listing them (scan.ts).
  */
 export { crc32 } from './checksum';
-export { CorruptFileError, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './file';
+export { CorruptFileError, decodeEntryBytes, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './file';
+export { CorruptError } from './format';
 export type { EncodedResult } from './file';
-export { FILE_MODE, ensureDir, ioError, isMissing, listDir, unlinkQuiet } from './io';
-export { STORE_FORMAT_VERSION, assertKey, claimFile, entryFile, safeSegment, functionDir, functionRecordFile, layoutFor, statsFile, tempFileFor } from './paths';
+export { FILE_MODE, ensureDir, ioError, isMissing, isRealFolder, listDir, unlinkQuiet } from './io';
+export type { Access } from './io';
+export { STORE_FORMAT_VERSION, assertKey, claimFile, entryDir, entryFile, safeSegment, functionDir, functionRecordFile, layoutFor, statsFile, tempFileFor } from './paths';
 export type { Layout } from './paths';
 export { entriesBytes, scan, unlinkIfSame } from './scan';

@@ -1,8 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SmartCacheError } from '../../errors';
+import { isSmartCacheError, SmartCacheError } from '../../errors';
+import { ownFolderFault, type FileRule } from '../../trust';
 
 /** File-system helpers shared by the store's modules: error wrapping, folders, whole reads. */
+
+/**
+ * How the store may touch its root, decided once from the root's trust verdict (trust/folders.ts).
+ */
+export interface Access {
+  /** The root folder: folders from here down are created and entered one at a time, each checked. */
+  readonly root: string;
+  /** What every file and folder in the root must be: in the user's own root, the user's alone. */
+  readonly rule: FileRule;
+  /** Damaged files may be removed when read: only in the user's own root, never in a shared one. */
+  readonly repair: boolean;
+}
 
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
@@ -24,23 +37,76 @@ export function ioError(action: string, file: string, cause: unknown): SmartCach
   return new SmartCacheError('ERR_STORE_IO', `cannot ${action} ${file}${code === undefined ? `: ${reason}` : ` (${code})`}`, { cause, file });
 }
 
-/** Folders known to exist, so the write path does not call mkdir every time. */
+/** Folders created or checked already, so the write path does not check them on every write. */
 const knownDirs = new Set<string>();
 
 /**
- * Creates `dir` and any missing parents, each mode 0700. mkdir's mode is filtered by the umask,
- * so the folders this call created are chmod'ed explicitly; folders that already existed
- * (the user's own root, for one) are left as they are.
+ * Creates `dir` (inside `access.root`) and any missing parents, each mode 0700, checking every
+ * folder from the root down before anything is created in it: a link (to /etc, to another user's
+ * folder) or, in the user's own root, a folder of another owner or writable by others is refused
+ * with ERR_UNTRUSTED_ROOT and nothing is written (a recursive mkdir would follow such a link and
+ * create folders wherever it points). mkdir's mode is filtered by the umask, so the folders this
+ * call created are chmod'ed explicitly; folders that already existed (the user's own root, for
+ * one) keep their mode.
  */
-export function ensureDir(dir: string): void {
+export function ensureDir(dir: string, access: Access): void {
   if (knownDirs.has(dir)) return;
+  const root = access.root;
+  if (dir !== root && !dir.startsWith(root + path.sep)) throw new Error(`internal: ${dir} is outside the store root ${root}`);
   try {
-    const first = fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
-    if (first !== undefined) chmodCreated(path.resolve(first), dir);
+    try {
+      walkDown(dir, access);
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT') throw error;
+      // A folder remembered as existing was removed (another process cleared the cache): again, from the root.
+      forgetDirs(root);
+      walkDown(dir, access);
+    }
   } catch (error) {
+    if (isSmartCacheError(error)) throw error;
     throw ioError('create folder', dir, error);
   }
-  knownDirs.add(dir);
+}
+
+function walkDown(dir: string, access: Access): void {
+  const root = access.root;
+  if (!knownDirs.has(root)) {
+    ensureRoot(root, access);
+    knownDirs.add(root);
+  }
+  let current = root;
+  for (const part of dir.slice(root.length).split(path.sep)) {
+    if (part === '') continue;
+    current = `${current}${path.sep}${part}`;
+    if (knownDirs.has(current)) continue;
+    ensureOne(current, access);
+    knownDirs.add(current);
+  }
+}
+
+/** The root may be reached through a link the user made (SMARTCACHE_DIR): its target is judged. */
+function ensureRoot(root: string, access: Access): void {
+  const first = fs.mkdirSync(root, { recursive: true, mode: DIR_MODE });
+  if (first !== undefined) chmodCreated(path.resolve(first), root);
+  checkFolder(root, fs.statSync(root), access);
+}
+
+function ensureOne(dir: string, access: Access): void {
+  let created = false;
+  try {
+    fs.mkdirSync(dir, { mode: DIR_MODE });
+    created = true;
+  } catch (error) {
+    if (errnoCode(error) !== 'EEXIST') throw error;
+  }
+  checkFolder(dir, fs.lstatSync(dir), access);
+  if (created) fs.chmodSync(dir, DIR_MODE);
+}
+
+function checkFolder(dir: string, stat: fs.Stats, access: Access): void {
+  const owner = access.rule.owner;
+  const why = owner !== undefined ? ownFolderFault(dir, stat, owner) : stat.isSymbolicLink() ? 'is a symbolic link' : stat.isDirectory() ? undefined : 'is not a folder';
+  if (why !== undefined) throw new SmartCacheError('ERR_UNTRUSTED_ROOT', `${dir} ${why}; nothing is written there`, { file: dir });
 }
 
 function chmodCreated(first: string, dir: string): void {
@@ -96,12 +162,26 @@ export function writevFully(fd: number, chunks: readonly Uint8Array[]): void {
   }
 }
 
-/** Lists a folder, or [] when it does not exist. */
-export function listDir(dir: string): string[] {
+/**
+ * Lists a folder with each name's type (from readdir, no stat per name), or [] when it does not
+ * exist or is not a folder any more (a link loop, a file: nothing of ours is inside). The caller
+ * decides what a link or a special file means; nothing here follows one.
+ */
+export function listDir(dir: string): fs.Dirent[] {
   try {
-    return fs.readdirSync(dir);
+    return fs.readdirSync(dir, { withFileTypes: true });
   } catch (error) {
-    if (isMissing(error)) return [];
+    const code = errnoCode(error);
+    if (isMissing(error) || code === 'ELOOP') return [];
     throw ioError('list', dir, error);
+  }
+}
+
+/** A real folder (lstat: a link to one is not), for the folders a listing descends into. */
+export function isRealFolder(dir: string): boolean {
+  try {
+    return fs.lstatSync(dir).isDirectory();
+  } catch {
+    return false;
   }
 }

@@ -5,14 +5,15 @@ import { SmartCacheTypeError } from '../../errors';
 /**
  * Every path the store touches is built here. The format version lives in this one constant and
  * in the folder name, so a future format never reads (or evicts) an older one's files.
+ * Version 2: every entry names its own key inside its checksummed head (format.ts).
  */
-export const STORE_FORMAT_VERSION = 1;
+export const STORE_FORMAT_VERSION = 2;
 
 const KEY = /^[0-9a-f]{64}$/;
 
 export interface Layout {
   readonly root: string;
-  /** `<root>/smartcache-v1` */
+  /** `<root>/smartcache-v2` */
   readonly base: string;
   readonly entries: string;
   readonly functions: string;

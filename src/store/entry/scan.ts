@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readEntryHead } from './file';
-import { listDir } from './io';
+import { isRealFolder, listDir, type Access } from './io';
 import { isKey, isTempName, type Layout } from './paths';
 import type { EntryInfo } from '../types';
 
@@ -9,6 +9,10 @@ import type { EntryInfo } from '../types';
  * Streaming walk of entries/ab/cd/<key>: one leaf folder is listed at a time, so a scan of
  * 100,000 entries never holds them all. Yields entries (meta from the verified head only),
  * corrupt files, and temp files (left by killed writers) for the eviction primitives.
+ *
+ * Nothing is followed: a fan-out folder that is a link (to /etc, to a loop) is skipped, never
+ * entered, so no scan, clear or prune can read or delete outside the root through one; a link or
+ * special file where an entry belongs is reported as corrupt (removing it removes the link).
  */
 
 export type ScanItem =
@@ -18,44 +22,58 @@ export type ScanItem =
 
 const FAN = /^[0-9a-f]{2}$/;
 
-/** Every file under entries/, as [name, full path, leaf folder's key prefix]. */
-export function* entryFiles(layout: Layout): Generator<{ readonly name: string; readonly file: string; readonly prefix: string }> {
+interface Listed {
+  readonly name: string;
+  readonly file: string;
+  /** The leaf folder's key prefix. */
+  readonly prefix: string;
+  /** A regular file (from readdir's type, no stat); links and special files are not. */
+  readonly regular: boolean;
+}
+
+/** Every name under entries/ab/cd/, through real folders only. */
+export function* entryFiles(layout: Layout): Generator<Listed> {
+  if (!isRealFolder(layout.base) || !isRealFolder(layout.entries)) return;
   for (const a of listDir(layout.entries)) {
-    if (!FAN.test(a)) continue;
-    const dirA = path.join(layout.entries, a);
+    if (!a.isDirectory() || !FAN.test(a.name)) continue;
+    const dirA = path.join(layout.entries, a.name);
     for (const b of listDir(dirA)) {
-      if (!FAN.test(b)) continue;
-      const dirB = path.join(dirA, b);
-      for (const name of listDir(dirB)) yield { name, file: path.join(dirB, name), prefix: a + b };
+      if (!b.isDirectory() || !FAN.test(b.name)) continue;
+      const dirB = path.join(dirA, b.name);
+      for (const f of listDir(dirB)) yield { name: f.name, file: path.join(dirB, f.name), prefix: a.name + b.name, regular: f.isFile() };
     }
   }
 }
 
-export function* scan(layout: Layout): Generator<ScanItem> {
-  for (const { name, file, prefix } of entryFiles(layout)) {
+export function* scan(layout: Layout, access: Access): Generator<ScanItem> {
+  for (const { name, file, prefix, regular } of entryFiles(layout)) {
     if (isKey(name) && name.startsWith(prefix)) {
-      const head = readEntryHead(file);
+      // The open refuses links and special files itself; readdir's type only saves a syscall.
+      const head = readEntryHead(file, access, { key: name });
       if (head === undefined) continue; // removed since the folder was listed
       if (head instanceof Error) yield { type: 'corrupt', file, reason: head.message, ino: head.ino };
       else yield { type: 'entry', ino: head.ino, info: { key: name, file, meta: head.meta, bytes: head.bytes, lastUsed: head.mtimeMs } };
     } else if (isTempName(name)) {
-      const stat = fs.statSync(file, { throwIfNoEntry: false });
-      if (stat !== undefined) yield { type: 'temp', file, bytes: stat.size, mtimeMs: stat.mtimeMs };
+      const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+      if (stat !== undefined && regular) yield { type: 'temp', file, bytes: stat.size, mtimeMs: stat.mtimeMs };
     }
   }
 }
 
-/** Sum of the sizes of every file under entries/ (entries, and any temp or stray file). */
+/** Sum of the sizes of every regular file under entries/ (entries, and any temp or stray file). */
 export function entriesBytes(layout: Layout): number {
   let total = 0;
-  for (const { file } of entryFiles(layout)) total += fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  for (const { file, regular } of entryFiles(layout)) if (regular) total += fs.lstatSync(file, { throwIfNoEntry: false })?.size ?? 0;
   return total;
 }
 
-/** Unlinks `file` only if it is still the inode we judged (a writer may have replaced it). */
+/**
+ * Unlinks `file` only if it is still the inode we judged (a writer may have replaced it). lstat,
+ * not stat: the judged name may be a link, and it is the link that goes, never its target.
+ */
 export function unlinkIfSame(file: string, ino: number): boolean {
   try {
-    if (fs.statSync(file).ino !== ino) return false;
+    if (fs.lstatSync(file).ino !== ino) return false;
     fs.unlinkSync(file);
     return true;
   } catch {
