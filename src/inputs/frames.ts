@@ -111,7 +111,9 @@ export function aside<T>(outer: Frame, fn: () => T): T {
   if (storage === undefined) return fn();
   asideStack.push(outer);
   try {
-    return storage.exit(fn);
+    // `run(undefined)`, not `exit()`: on Node 20 `exit` only disables the storage, and a `run`
+    // nested inside it (the inner call's own frame) re-enables it with the outer frame current.
+    return storage.run(undefined, fn);
   } finally {
     asideStack.pop();
   }
