@@ -36,13 +36,31 @@ function currentHash(abs: string, now: Snap): string | undefined {
 }
 
 function checkFile(f: FileInput, abs: string): string | undefined {
-  const now = snap(abs);
-  if (f.hash === ABSENT) return now === undefined ? undefined : `file ${f.path} appeared`;
   if (f.hash === UNKNOWN) return `file ${f.path} changed while it was read`;
-  if (now === undefined) return `file ${f.path} was removed`;
-  if (f.racy !== true && sameSnap(now, f)) return undefined;
-  if (!now.isFile) return `file ${f.path} changed`;
+  // The common case first, on the raw Stats: one stat, four comparisons.
+  let raw: import('node:fs').Stats | undefined;
+  try {
+    raw = real.statSync(abs, { throwIfNoEntry: false });
+  } catch {
+    raw = undefined;
+  }
+  if (f.hash === ABSENT) return raw === undefined ? undefined : `file ${f.path} appeared`;
+  if (raw === undefined) return `file ${f.path} was removed`;
+  if (f.racy !== true && raw.size === f.size && raw.mtimeMs === f.mtimeMs && raw.ctimeMs === f.ctimeMs && raw.ino === f.ino) return undefined;
+  if (!raw.isFile()) return `file ${f.path} changed`;
+  const now: Snap = { size: raw.size, mtimeMs: raw.mtimeMs, ctimeMs: raw.ctimeMs, ino: raw.ino, isFile: true, isDirectory: false };
   return currentHash(abs, now) === f.hash ? undefined : `file ${f.path} changed`;
+}
+
+/** Absolute paths of a manifest's files, per project root: a memory entry resolves them once. */
+const resolvedFiles = new WeakMap<readonly FileInput[], { readonly root: string | undefined; readonly paths: ReadonlyArray<string | undefined> }>();
+
+function filePaths(files: readonly FileInput[], root: string | undefined): ReadonlyArray<string | undefined> {
+  const known = resolvedFiles.get(files);
+  if (known !== undefined && known.root === root) return known.paths;
+  const paths = files.map((f) => absolutePath(f.path, root));
+  resolvedFiles.set(files, { root, paths });
+  return paths;
 }
 
 function checkListing(l: ListingInput, abs: string): string | undefined {
@@ -78,15 +96,28 @@ function statNow(abs: string, link: boolean): string {
 }
 
 /** Undefined when every input of `m` still holds; else the reason, naming the first that does not. */
+let rootFor: { readonly cwd: string; readonly root: string | undefined } | undefined;
+
+/** The project root for the working directory now (process.cwd() is cached by Node; resolving is not). */
+function projectRoot(): string | undefined {
+  const cwd = process.cwd();
+  if (rootFor?.cwd !== cwd) rootFor = { cwd, root: findProjectRoot(cwd) };
+  return rootFor.root;
+}
+
 export function checkManifest(m: Manifest): string | undefined {
   if (m.opaque !== undefined && m.opaque.length > 0) return `read ${m.opaque[0]}, which cannot be checked`;
-  const root = findProjectRoot();
+  const root = projectRoot();
   if (m.cwd !== undefined && storedPath(process.cwd(), root) !== m.cwd) return `working directory changed (relative paths)`;
   const abs = (p: string): string | undefined => absolutePath(p, root);
-  for (const f of m.files ?? []) {
-    const a = abs(f.path);
-    const why = a === undefined ? `file ${f.path} is outside any project` : checkFile(f, a);
-    if (why !== undefined) return why;
+  if (m.files !== undefined) {
+    const paths = filePaths(m.files, root);
+    for (let i = 0; i < m.files.length; i++) {
+      const f = m.files[i] as FileInput;
+      const a = paths[i];
+      const why = a === undefined ? `file ${f.path} is outside any project` : checkFile(f, a);
+      if (why !== undefined) return why;
+    }
   }
   for (const l of m.lists ?? []) {
     const a = abs(l.path);
