@@ -52,6 +52,22 @@ export function patchCounterpart(fn: Function): Function | undefined {
 }
 
 /**
+ * Symbol keys Node adds to objects for async context bookkeeping once smartcache's
+ * AsyncLocalStorage is in use (Node 20: `async_id_symbol`, `trigger_async_id_symbol` on every
+ * promise, `kResourceStore` on the resource running a tracked call). Not content: fingerprints skip
+ * them, or a module-level promise would fingerprint differently before and after the first call.
+ */
+const hiddenKeys = new Set<symbol>();
+
+export function registerHiddenKey(key: symbol): void {
+  hiddenKeys.add(key);
+}
+
+export function isHiddenKey(key: string | symbol): boolean {
+  return typeof key === 'symbol' && hiddenKeys.has(key);
+}
+
+/**
  * Observers of wrapper creation. `smartcache explain` loads a file in a child process and needs
  * the wrappers that loading created (the WeakMap above cannot be enumerated, on purpose: it must
  * not keep wrappers alive in the user's process). Nothing listens outside that child.

@@ -8,6 +8,7 @@
  * created on the first tracked call (Node 20 enables its promise hooks only then).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { registerHiddenKey } from '../registry';
 import { ManifestBuilder, UNKNOWN, type Manifest } from './manifest';
 import { inInternal } from './guard';
 import { sameSnap, snap } from './originals';
@@ -82,8 +83,24 @@ export function enclosingFrame(): Frame | undefined {
 }
 
 /** Opens a frame for a call of `name` nested in whatever call encloses it. */
+/** A frame no call ever runs in: only the probe below sees it. */
+const PROBE = new Frame('(probe)', undefined, '');
+PROBE.closed = true;
+
+function createStorage(): AsyncLocalStorage<Frame | undefined> {
+  const created = new AsyncLocalStorage<Frame | undefined>();
+  // Node 20 keeps async context in symbol-keyed properties of promises and resources (Node 24's
+  // AsyncContextFrame adds none): learn them, so fingerprints can skip them (registry.ts).
+  const own = (created as unknown as { kResourceStore?: unknown }).kResourceStore;
+  if (typeof own === 'symbol') registerHiddenKey(own);
+  // A store must be set for Node 20 to tag the promise (with `undefined` it skips the hooks).
+  const probe = created.run(PROBE, () => Promise.resolve());
+  for (const key of Object.getOwnPropertySymbols(probe)) registerHiddenKey(key);
+  return created;
+}
+
 export function openFrame(name: string): Frame {
-  storage ??= new AsyncLocalStorage<Frame | undefined>();
+  storage ??= createStorage();
   const frame = new Frame(name, enclosingFrame(), process.cwd());
   if (active++ === 0) onActivity?.(true);
   return frame;
