@@ -73,3 +73,23 @@ console.log('OUT ' + JSON.stringify(names));
   t.true(r.out.includes('(env) APP_MODE'), r.stdout);
   t.true(r.out.includes('(file) data.txt'), r.stdout);
 });
+
+test('smartcache explain lists the files the latest stored entry read and the variables read', async (t) => {
+  const { cli } = await import('./fixtures/cli/helpers.mjs');
+  const dir = project({
+    'data.txt': 'd',
+    'app.js': `const fs = require('node:fs');
+/** @cache */
+function load(p) { return fs.readFileSync(p, 'utf8') + (process.env.APP_MODE ?? '') + fs.existsSync('flag'); }
+if (process.env.RUN === '1') console.log(load('data.txt'));
+`,
+  });
+  const root = tempDir();
+  const preload = new URL('../dist/preload/register.js', import.meta.url).pathname;
+  const ran = node(['--require', preload, 'app.js'], { cwd: dir, env: { SMARTCACHE_DIR: root, RUN: '1' } });
+  t.is(ran.status, 0, ran.stderr);
+  const r = await cli(['explain', 'app.js', '--dir', root], { cwd: dir });
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /\(env\) APP_MODE/);
+  t.regex(r.stdout, /inputs read by the latest entry:\n\s+file data\.txt\n\s+exists flag \(false\)/);
+});

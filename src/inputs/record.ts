@@ -13,6 +13,20 @@ import { ABSENT, UNKNOWN, type FileInput } from './manifest';
 import { hashBytes, hashFile, isRacy, real, snap, type Snap } from './originals';
 import { isIgnored, resolveArg, type Resolved } from './paths';
 
+/**
+ * Recording must never break the user's file access: a failure here (a bug, an exotic argument)
+ * marks the running calls' entries as unverifiable (they never hit) instead of throwing.
+ */
+function guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+  return (...args: A): void => {
+    try {
+      fn(...args);
+    } catch {
+      opaque('an input that could not be recorded');
+    }
+  };
+}
+
 /** A target worth recording for the current call: its frame and resolved path. */
 export interface Target {
   readonly frame: Frame;
@@ -21,6 +35,15 @@ export interface Target {
 
 /** The frame and resolved path of a path argument, or undefined (untracked, a descriptor, the cache's own files). */
 export function target(arg: unknown): Target | undefined {
+  try {
+    return targetUnguarded(arg);
+  } catch {
+    opaque('an input that could not be recorded');
+    return undefined;
+  }
+}
+
+function targetUnguarded(arg: unknown): Target | undefined {
   const frame = currentFrame();
   if (frame === undefined) return undefined;
   const resolved: Resolved | undefined = resolveArg(arg);
@@ -45,7 +68,7 @@ function fileInput(abs: string, s: Snap | undefined, hash: string): FileInput {
 }
 
 /** The call read `data` (all of the file's bytes) from `t`, whose state was `s` before the read. */
-export function fileRead(t: Target, s: Snap | undefined, data: Buffer | string | undefined): void {
+function fileReadUnguarded(t: Target, s: Snap | undefined, data: Buffer | string | undefined): void {
   let hash: string | undefined;
   for (const f of readers(t)) {
     if (f.builder.files.has(t.abs)) continue;
@@ -55,7 +78,7 @@ export function fileRead(t: Target, s: Snap | undefined, data: Buffer | string |
 }
 
 /** A read that failed: a missing file is an input (creating it must miss); other errors are not recorded. */
-export function readFailed(t: Target, error: unknown): void {
+function readFailedUnguarded(t: Target, error: unknown): void {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') fileRead(t, undefined, undefined);
   else if (code === 'EISDIR') stat(t, snap(t.abs) === undefined ? undefined : real.statSync(t.abs));
@@ -66,7 +89,7 @@ export function readFailed(t: Target, error: unknown): void {
  * before the call reads any of it, and re-checked when the call ends (a change in between makes
  * the record unknown: the call may have read either version).
  */
-export function fileOpened(t: Target): void {
+function fileOpenedUnguarded(t: Target): void {
   const frames = [...readers(t)].filter((f) => !f.builder.files.has(t.abs));
   if (frames.length === 0) return;
   const s = snap(t.abs);
@@ -79,14 +102,14 @@ export function fileOpened(t: Target): void {
 }
 
 /** The call wrote `t` from scratch (writeFile, open 'w'): later reads of it read its own output. */
-export function fileProduced(t: Target): void {
+function fileProducedUnguarded(t: Target): void {
   for (const f of t.frame.chain()) {
     if (!f.builder.files.has(t.abs)) f.builder.produced.add(t.abs);
   }
 }
 
 /** The call appended to `t`: if it reads it later, what it reads depends on the earlier content. */
-export function fileAppended(t: Target): void {
+function fileAppendedUnguarded(t: Target): void {
   for (const f of readers(t)) f.builder.appended.add(t.abs);
 }
 
@@ -95,7 +118,7 @@ function namesHash(names: readonly string[]): string {
 }
 
 /** A directory listing the call got (`names`, undefined when the directory was missing). */
-export function listed(t: Target, recursive: boolean, dirBefore: Snap | undefined, names: readonly string[] | undefined): void {
+function listedUnguarded(t: Target, recursive: boolean, dirBefore: Snap | undefined, names: readonly string[] | undefined): void {
   let hash: string | undefined;
   for (const f of readers(t)) {
     hash ??= names === undefined ? ABSENT : namesHash(names);
@@ -135,11 +158,11 @@ export function namesOf(result: unknown): string[] | undefined {
   return out;
 }
 
-export function existed(t: Target, exists: boolean): void {
+function existedUnguarded(t: Target, exists: boolean): void {
   for (const f of readers(t)) f.builder.exist(t.abs, exists);
 }
 
-export function accessed(t: Target, mode: number, result: string): void {
+function accessedUnguarded(t: Target, mode: number, result: string): void {
   for (const f of readers(t)) f.builder.accessed(t.abs, mode, result);
 }
 
@@ -159,12 +182,12 @@ export function statState(s: StatLike | undefined): string {
   return `${type}:${String(s.size)}:${String(s.mode)}:${String(s.mtimeMs)}`;
 }
 
-export function stat(t: Target, s: StatLike | undefined, kind: 'stat' | 'lstat' = 'stat'): void {
+function statUnguarded(t: Target, s: StatLike | undefined, kind: 'stat' | 'lstat' = 'stat'): void {
   const state = statState(s);
   for (const f of readers(t)) f.builder.stat(t.abs, state, kind === 'lstat');
 }
 
-export function statFailed(t: Target, error: unknown, kind: 'stat' | 'lstat' = 'stat'): void {
+function statFailedUnguarded(t: Target, error: unknown, kind: 'stat' | 'lstat' = 'stat'): void {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') stat(t, undefined, kind);
 }
@@ -175,3 +198,14 @@ export function opaque(what: string): void {
   if (frame === undefined) return;
   for (const f of frame.chain()) f.builder.opaque.add(what);
 }
+
+export const fileRead = guarded(fileReadUnguarded);
+export const readFailed = guarded(readFailedUnguarded);
+export const fileOpened = guarded(fileOpenedUnguarded);
+export const fileProduced = guarded(fileProducedUnguarded);
+export const fileAppended = guarded(fileAppendedUnguarded);
+export const listed = guarded(listedUnguarded);
+export const existed = guarded(existedUnguarded);
+export const accessed = guarded(accessedUnguarded);
+export const stat = guarded(statUnguarded);
+export const statFailed = guarded(statFailedUnguarded);

@@ -4,7 +4,7 @@
  * and the function's own reads still count for an enclosing tracked call (whose result they
  * shape).
  */
-import { explain, reachedBuiltins, type DependencyNode, type Explanation } from '../fingerprint';
+import { explain, fingerprint, reachedBuiltins, type DependencyNode, type Explanation } from '../fingerprint';
 import { setClockHooks } from './clock';
 import { envReads, envValueHash, envValues, withEnv, type EnvReads } from './env';
 import { aside, currentFrame, enclosingFrame, openFrame, resumeAside, runInFrame, setActivityListener, type Frame } from './frames';
@@ -156,6 +156,7 @@ export class InputTracker {
   explain(): Explanation & { readonly inputs?: Manifest } {
     const base = explain(this.fn);
     if (!this.enabled) return base;
+    this.fingerprint(fingerprint(this.fn)); // the variables read, even before the first call
     const root = this.decorate(base.root);
     const files = this.latest === undefined ? [] : inputNodes(this.latest);
     const out = { ...base, root: files.length === 0 ? root : { ...root, children: [...root.children, ...files] } };
