@@ -50,6 +50,8 @@ async function run({ quick } = {}) {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const rows = [];
     let statUs;
+    /** The 0-file hit of each kind: the cost of a hit without tracking. */
+    const base = {};
     for (const memory of [true, false]) {
       for (const count of COUNTS) {
         const iterations = quick ? 200 : count >= 100 ? 500 : 5000;
@@ -59,12 +61,14 @@ async function run({ quick } = {}) {
         const out = JSON.parse(runProcess(process.execPath, [script], { env: benchEnv({ SMARTCACHE_DIR: root }), cwd: dir }).stdout.trim());
         fs.rmSync(root, { recursive: true, force: true });
         statUs ??= out.stat;
-        rows.push({
-          figure: `${memory ? 'memory' : 'disk'} hit, function that read ${count} file${count === 1 ? '' : 's'}`,
-          command: COMMAND,
-          value: Number(out.hit.toPrecision(4)),
-          unit: 'µs',
-        });
+        base[String(memory)] ??= out.hit;
+        const kind = memory ? 'memory' : 'disk';
+        rows.push({ figure: `${kind} hit, function that read ${count} file${count === 1 ? '' : 's'}`, command: COMMAND, value: Number(out.hit.toPrecision(4)), unit: 'µs' });
+        if (count > 0) {
+          // What each recorded file adds to a hit, in statSyncs measured in the same child.
+          const perFile = (out.hit - base[String(memory)]) / count / out.stat;
+          rows.push({ figure: `${kind} hit, cost per file in statSyncs (${count} files)`, command: COMMAND, value: Number(perFile.toPrecision(3)), unit: '×' });
+        }
       }
     }
     rows.push({ figure: 'one fs.statSync (the per-file floor of a hit)', command: COMMAND, value: Number(statUs.toPrecision(4)), unit: 'µs' });
