@@ -177,3 +177,21 @@ test('a call that reads then rewrites its input records what it read: the next r
   fs.writeFileSync(path.join(dir, 'count.txt'), '2');
   t.like(run(dir, env), { value: 2, runs: 0 }, 'back to the content the last entry read: a hit');
 });
+
+test('ES modules: named imports of node:fs and node:fs/promises are seen', (t) => {
+  const dir = project({
+    'data.txt': 'v1',
+    'app.mjs': (mod) => `import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+const { cache } = createRequire(import.meta.url)(${mod});
+const f = cache(function f(p) { return readFileSync(p, 'utf8'); }, { name: 'f' });
+const g = cache(async function g(p) { return readFile(p, 'utf8'); }, { name: 'g' });
+console.log('OUT ' + JSON.stringify([f('data.txt'), await g('data.txt')]));
+`,
+  });
+  const env = { SMARTCACHE_DIR: tempDir() };
+  t.deepEqual(node(['app.mjs'], { cwd: dir, env }).out, ['v1', 'v1']);
+  writeFile(dir, 'data.txt', 'v2');
+  t.deepEqual(node(['app.mjs'], { cwd: dir, env }).out, ['v2', 'v2']);
+});
