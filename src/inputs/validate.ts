@@ -12,7 +12,7 @@ import { absolutePath, storedPath } from './paths';
 import { listNow, statState } from './record';
 
 /** Content hashes computed in this process, by path and state: a file touched once is hashed once. */
-const verified = new Map<string, { readonly snap: Snap; readonly hash: string }>();
+const verified = new Map<string, { readonly snap: Snap; readonly hash: string; readonly racy: boolean }>();
 const MAX_VERIFIED = 10_000;
 /** A check hashed a file whose cheap state had moved: the caller may refresh a memory entry. */
 let hashedSinceReset = false;
@@ -25,13 +25,14 @@ export function takeHashed(): boolean {
 
 function currentHash(abs: string, now: Snap): string | undefined {
   const known = verified.get(abs);
-  if (known !== undefined && sameSnap(now, known.snap) && !isRacy(known.snap)) return known.hash;
+  // Racy when hashed (judged then, not now): a write in the same clock tick would not show.
+  if (known !== undefined && !known.racy && sameSnap(now, known.snap)) return known.hash;
   const hash = hashFile(abs);
   if (hash === undefined) return undefined;
   hashedSinceReset = true;
   // `now` was taken before the bytes were read: the pair is sound to reuse while it holds.
   if (verified.size >= MAX_VERIFIED) verified.clear();
-  verified.set(abs, { snap: now, hash });
+  verified.set(abs, { snap: now, hash, racy: isRacy(now) });
   return hash;
 }
 
@@ -153,7 +154,7 @@ export function refreshed(m: Manifest): Manifest {
     const now = snap(a);
     if (now === undefined || isRacy(now) || (f.racy !== true && sameSnap(now, f))) return f;
     const known = verified.get(a);
-    if (known === undefined || !sameSnap(now, known.snap) || known.hash !== f.hash) return f;
+    if (known === undefined || known.racy || !sameSnap(now, known.snap) || known.hash !== f.hash) return f;
     changed = true;
     return { path: f.path, hash: f.hash, size: now.size, mtimeMs: now.mtimeMs, ctimeMs: now.ctimeMs, ino: now.ino };
   });
