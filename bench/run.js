@@ -24,6 +24,7 @@ const FILES = [
   { file: 'store.js', title: 'Result store (bench/store.js)' },
   { file: 'fingerprint.js', title: 'Fingerprints (bench/fingerprint.js)' },
   { file: 'cache.js', title: 'The cache wrapper (bench/cache.js)' },
+  { file: 'inputs.js', title: 'File tracking on the hit path (bench/inputs.js)' },
   { file: 'preload.js', title: 'The preload (bench/preload.js)' },
   { file: 'peers.js', title: 'Side by side with other tools (bench/peers.js)' },
   { file: 'peers/scale.js', title: 'Store and memory-layer scale (bench/peers/scale.js)' },

@@ -59,6 +59,13 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
    * @default false
    */
   readonly strict?: boolean;
+  /**
+   * Record what each call reads from outside its code as inputs: files read through `node:fs`
+   * (checked before every hit) and environment variables read by name (part of the
+   * fingerprint); warn when a call uses the clock or randomness. `false` turns all of it off.
+   * @default true
+   */
+  readonly track?: boolean;
 }
 
 export interface ResolvedMemoryOptions {
@@ -78,9 +85,10 @@ export interface ResolvedOptions {
   readonly version: string | undefined;
   readonly memory: ResolvedMemoryOptions;
   readonly strict: boolean;
+  readonly track: boolean;
 }
 
-const KNOWN = new Set(['name', 'dir', 'ignore', 'key', 'dependsOn', 'ttl', 'version', 'memory', 'strict']);
+const KNOWN = new Set(['name', 'dir', 'ignore', 'key', 'dependsOn', 'ttl', 'version', 'memory', 'strict', 'track']);
 export const DEFAULT_MEMORY_MAX_ENTRIES = 10_000;
 export const DEFAULT_MEMORY_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -116,7 +124,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   for (const k of Object.keys(o)) {
     if (!KNOWN.has(k)) throw new SmartCacheTypeError(`smartcache: unknown option "${k}"`, { option: k });
   }
-  const { name, dir, ignore, key, dependsOn, ttl, version, strict } = o;
+  const { name, dir, ignore, key, dependsOn, ttl, version, strict, track } = o;
   if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) invalid('name', 'a non-empty string', name);
   if (dir !== undefined && (typeof dir !== 'string' || dir === '')) invalid('dir', 'a non-empty string', dir);
   if (ignore !== undefined) {
@@ -132,6 +140,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   }
   if (version !== undefined && typeof version !== 'string' && typeof version !== 'number') invalid('version', 'a string or a number', version);
   if (strict !== undefined && typeof strict !== 'boolean') invalid('strict', 'a boolean', strict);
+  if (track !== undefined && typeof track !== 'boolean') invalid('track', 'a boolean', track);
   return {
     name: name as string | undefined,
     dir: dir as string | undefined,
@@ -142,5 +151,6 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     version: version === undefined ? undefined : String(version),
     memory: resolveMemory(o['memory']),
     strict: strict === true,
+    track: track !== false,
   };
 }

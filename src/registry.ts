@@ -29,6 +29,45 @@ export function unwrap(fn: Function): Function {
 }
 
 /**
+ * smartcache's own patches of built-ins (`node:fs.readFileSync`, `Math.random`...) that record
+ * what a call reads: the fingerprint must count them as the built-in they stand for, whichever
+ * of the two a program holds.
+ */
+const patchedToOriginal = new WeakMap<Function, Function>();
+const originalToPatched = new WeakMap<Function, Function>();
+
+export function registerPatch(patched: Function, original: Function): void {
+  patchedToOriginal.set(patched, original);
+  originalToPatched.set(original, patched);
+}
+
+/** The built-in a smartcache patch stands for, if `fn` is one. */
+export function patchOriginal(fn: Function): Function | undefined {
+  return patchedToOriginal.get(fn);
+}
+
+/** The other side of a patch: the original of a patch, or the patch of an original. */
+export function patchCounterpart(fn: Function): Function | undefined {
+  return patchedToOriginal.get(fn) ?? originalToPatched.get(fn);
+}
+
+/**
+ * Symbol keys Node adds to objects for async context bookkeeping once smartcache's
+ * AsyncLocalStorage is in use (Node 20: `async_id_symbol`, `trigger_async_id_symbol` on every
+ * promise, `kResourceStore` on the resource running a tracked call). Not content: fingerprints skip
+ * them, or a module-level promise would fingerprint differently before and after the first call.
+ */
+const hiddenKeys = new Set<symbol>();
+
+export function registerHiddenKey(key: symbol): void {
+  hiddenKeys.add(key);
+}
+
+export function isHiddenKey(key: string | symbol): boolean {
+  return typeof key === 'symbol' && hiddenKeys.has(key);
+}
+
+/**
  * Observers of wrapper creation. `smartcache explain` loads a file in a child process and needs
  * the wrappers that loading created (the WeakMap above cannot be enumerated, on purpose: it must
  * not keep wrappers alive in the user's process). Nothing listens outside that child.

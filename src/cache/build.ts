@@ -132,8 +132,8 @@ export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildP
     const selfOf = (self: unknown): unknown => (self === wrapper ? undefined : self);
     methods = {
       clear: () => core.clear(),
-      fingerprint: () => fingerprint(fn),
-      explain: () => explain(fn),
+      fingerprint: () => core.fingerprint(),
+      explain: () => core.explain(),
       has(this: unknown, ...args: unknown[]): boolean {
         return core.has(selfOf(this), args);
       },

@@ -32,14 +32,22 @@ function describeChange(previousTree: unknown, currentTree: DependencyNode): str
  * FunctionRecord (name, fingerprint, file, explain tree) so that later runs and the CLI can say
  * which dependency changed; once per process per fingerprint. Throws what the store throws.
  */
-export function recordFingerprint(store: Store, name: string, fn: Function, fingerprint: string, file: string | undefined): CodeChange | null {
+export function recordFingerprint(
+  store: Store,
+  name: string,
+  fn: Function,
+  fingerprint: string,
+  file: string | undefined,
+  decorate: (tree: DependencyNode) => DependencyNode = (tree) => tree,
+): CodeChange | null {
   const id = `${store.root}\u0000${name}\u0000${fingerprint}`;
   const known = checked.get(id);
   if (known !== undefined) return known;
   checked.set(id, null);
   const previous = store.latestFunctionRecord(name);
   if (previous !== undefined && previous.fingerprint === fingerprint) return null;
-  const tree = explain(fn).root;
+  // `decorate` adds what the fingerprint folds in beyond the code (environment variables).
+  const tree = decorate(explain(fn).root);
   const record = file === undefined
     ? { name, fingerprint, tree, written: Date.now() }
     : { name, fingerprint, file, tree, written: Date.now() };

@@ -48,3 +48,4 @@ export function cacheAnnotated(fn: Function, options: CacheOptions, site: Annota
   const name = resolved.name ?? `${site.file}#${site.qualifiedName}`;
   return buildCached(fn, resolved, { name, file: site.file, self: { kind: 'auto' }, site: `${site.file}:${site.line}:${site.qualifiedName}`, lenient: true });
 }
+export { openEnvelope } from './inputs';

@@ -1,3 +1,4 @@
+import type { Manifest } from '../tracking';
 import { FastIndex } from './fast-index';
 import type { Snapshot } from '../store';
 
@@ -16,6 +17,8 @@ export interface MemoryEntry {
   used: boolean;
   /** The all-primitive arguments it is also indexed by (see FastIndex), if any. */
   readonly fastArgs: readonly unknown[] | undefined;
+  /** Files the call read (src/inputs), checked before each hit; refreshed after a touch. */
+  manifest: Manifest | undefined;
 }
 
 /**

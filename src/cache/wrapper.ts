@@ -15,6 +15,8 @@ import { MissReasons } from './reasons';
 import { recordFingerprint } from './code-change';
 import { type FunctionStats, statsFor } from './accounting';
 import { cancelPending, isPending, writeEntry } from './writer';
+import type { Manifest } from '../tracking';
+import { InputTracker } from './input-tracker';
 
 export type { SelfMode };
 
@@ -38,6 +40,8 @@ interface Ready {
   readonly identity: KeyIdentity;
   /** `identityDigest(identity)`: hashed once per fingerprint, not per call. */
   readonly digest: string;
+  /** The code's fingerprint; `identity.fingerprint` also folds in environment variables (src/inputs). */
+  readonly code: string;
 }
 
 /**
@@ -72,6 +76,7 @@ interface Settled {
   readonly value: unknown;
   readonly snapshot: Snapshot | undefined;
   readonly computeMs: number;
+  readonly manifest: Manifest | undefined;
 }
 
 /**
@@ -145,6 +150,7 @@ export class CachedFunction {
   private readonly options: ResolvedOptions;
   private readonly plan: InputPlan;
   private readonly memory: MemoryLayer | undefined;
+  private readonly inputs: InputTracker;
   private readonly fast: boolean;
   private readonly logCalls: boolean;
   private readonly ttl: number | undefined;
@@ -170,7 +176,15 @@ export class CachedFunction {
     this.ttl = wrap.options.ttlMs;
     this.logCalls = wrap.log === 'calls';
     const selfLabel = wrap.self.kind === 'watch' ? 'watch()' : 'this';
-    this.plan = { key: wrap.options.key, ignore: wrap.ignore, dependsOn: wrap.options.dependsOn, selfLabel };
+    this.inputs = new InputTracker(wrap.name, wrap.options.track, wrap.fn);
+    // `key` and `dependsOn` are the user's code: inside a tracked call, what they read counts for it.
+    const { key, dependsOn } = wrap.options;
+    this.plan = {
+      key: key === undefined ? undefined : (...a: readonly unknown[]) => this.inputs.resume(() => key(...a)),
+      ignore: wrap.ignore,
+      dependsOn: dependsOn === undefined ? undefined : () => this.inputs.resume(dependsOn),
+      selfLabel,
+    };
     const memory = wrap.options.memory;
     this.memory = memory.enabled && memory.maxEntries > 0 ? new MemoryLayer(memory.maxEntries, memory.maxBytes) : undefined;
     this.fast = this.memory !== undefined && this.plan.key === undefined && this.plan.dependsOn === undefined && this.plan.ignore === undefined;
@@ -180,6 +194,13 @@ export class CachedFunction {
   // The call path
 
   call(self: unknown, args: unknown[]): unknown {
+    // Inside another tracked call, this wrapper's own work (store, clock, fingerprint) is not its input.
+    const outer = this.inputs.outer();
+    if (outer !== undefined) return this.inputs.aside(outer, () => this.callHere(self, args));
+    return this.callHere(self, args);
+  }
+
+  private callHere(self: unknown, args: unknown[]): unknown {
     const ready = this.current();
     if (ready === undefined) return Reflect.apply(this.fn, self, args);
     const t0 = this.logCalls || (++this.tick & (SAMPLE - 1)) === 0 ? performance.now() : 0;
@@ -187,7 +208,7 @@ export class CachedFunction {
     if (this.fast && selfValue === NO_SELF) {
       // `fast` implies a memory layer.
       const entry = (this.memory as MemoryLayer).getFast(args);
-      if (entry !== undefined && (entry.expires === undefined || this.memoryFresh(entry))) {
+      if (entry !== undefined && (entry.expires === undefined || this.memoryFresh(entry)) && (entry.manifest === undefined || this.inputs.checkMemory(entry) === undefined)) {
         entry.used = true;
         return this.memoryHit(ready, entry, t0, this.logCalls ? 1 : SAMPLE);
       }
@@ -199,10 +220,13 @@ export class CachedFunction {
     const slot = this.slot(ready, args, selfValue);
     if (slot === undefined) return Reflect.apply(this.fn, self, args);
     const memory = this.memory;
+    /** Why a stored result was not served: expired, or an input (a file) changed. */
+    let stale: string | undefined;
     if (memory !== undefined) {
       const entry = memory.get(slot.memKey);
       if (entry !== undefined) {
-        if (this.memoryFresh(entry)) {
+        stale = this.memoryFresh(entry) ? this.inputs.checkMemory(entry) : 'expired';
+        if (stale === undefined) {
           this.reasons.sawDepends(slot.inputs.depends);
           return this.memoryHit(ready, entry, t0, 1);
         }
@@ -211,20 +235,22 @@ export class CachedFunction {
     }
     const pending = this.inflight.get(slot.key);
     if (pending !== undefined) return this.join(ready, pending, slot, t0);
-    let expired = false;
     const read = this.readDisk(ready, slot);
     if (read !== undefined) {
       if (isFresh(read.meta.created, this.ttl)) {
         const opened = openEnvelope(read.value);
         if (opened !== undefined) {
-          this.reasons.sawDepends(slot.inputs.depends);
-          return this.diskHit(ready, read.meta, opened, slot, t0);
+          stale = this.inputs.check(opened.manifest);
+          if (stale === undefined) {
+            this.reasons.sawDepends(slot.inputs.depends);
+            return this.diskHit(ready, read.meta, opened, slot, t0);
+          }
         }
       } else {
-        expired = true;
+        stale = 'expired';
       }
     }
-    return this.computeOnce(ready, self, args, slot, expired ? 'expired' : undefined, t0, 1);
+    return this.computeOnce(ready, self, args, slot, stale, t0, 1);
   }
 
   /** Memory entries hold `expires` = created + ttl (the ttl is fixed per wrapper). */
@@ -262,7 +288,8 @@ export class CachedFunction {
     if (outcome === 'entry') {
       const read = this.readDisk(ready, slot);
       const opened = read !== undefined && isFresh(read.meta.created, this.ttl) ? openEnvelope(read.value) : undefined;
-      if (read !== undefined && opened !== undefined) return this.diskHit(ready, read.meta, opened, slot, t0, 'computed by another process');
+      // Its recorded inputs (files) are checked as for any disk hit.
+      if (read !== undefined && opened !== undefined && this.inputs.check(opened.manifest) === undefined) return this.diskHit(ready, read.meta, opened, slot, t0, 'computed by another process');
     }
     if (outcome === 'retry' || outcome === 'entry') return this.computeOnce(ready, self, args, slot, reason, t0, turnNo + 1);
     if (outcome === 'timeout') {
@@ -314,6 +341,7 @@ export class CachedFunction {
     stats.calls++;
     stats.hits++;
     stats.savedMs += entry.computeMs;
+    if (entry.manifest !== undefined) this.inputs.served(entry.manifest);
     const value = entry.snapshot.read();
     if (t0 !== 0) {
       const ms = performance.now() - t0;
@@ -329,8 +357,9 @@ export class CachedFunction {
     if (this.memory !== undefined && this.memory.admit(slot.memKey)) {
       // The value read is the caller's own; memory keeps an independent copy.
       const snapshot = this.trySnapshot(opened.value);
-      if (snapshot !== undefined) this.remember(slot, snapshot, this.expiry(meta.created), meta.computeMs, opened.promise);
+      if (snapshot !== undefined) this.remember(slot, snapshot, this.expiry(meta.created), meta.computeMs, opened.promise, opened.manifest);
     }
+    this.inputs.served(opened.manifest);
     const stats = ready.stats;
     stats.hitKeys.add(slot.key);
     const ms = performance.now() - t0;
@@ -345,11 +374,13 @@ export class CachedFunction {
     const reason = this.logCalls ? given ?? this.missReason(ready, slot) : given;
     if (slot.inputs.depends !== undefined) this.reasons.rememberDepends(ready.store, slot.inputs.depends);
     const started = performance.now();
+    const frame = this.inputs.begin();
     let result: unknown;
     try {
-      result = Reflect.apply(this.fn, self, args);
+      result = this.inputs.run(frame, () => Reflect.apply(this.fn, self, args));
     } catch (error) {
       slot.release?.(false);
+      frame?.close();
       const ended = performance.now();
       this.count(ready.stats, 'miss', started - t0, ended - started, 0);
       if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'threw, nothing stored');
@@ -357,30 +388,40 @@ export class CachedFunction {
     }
     if (isAsyncResult(result)) {
       this.promises = true;
-      return this.missAsync(ready, result, slot, reason, t0, started);
+      return this.missAsync(ready, result, slot, reason, t0, started, frame);
     }
     const saving = performance.now();
     const computeMs = saving - started;
-    this.save(ready, slot, result, computeMs, false);
+    this.save(ready, slot, result, computeMs, false, this.inputs.finish(frame));
     const ended = performance.now();
     this.count(ready.stats, 'miss', started - t0 + (ended - saving), computeMs, 0);
     if (this.logCalls) logMiss(this.name, slot.key, ended - t0, withStorage(reason, slot));
     return result;
   }
 
-  private missAsync(ready: Ready, result: Promise<unknown>, slot: Slot, reason: string | undefined, t0: number, started: number): Promise<unknown> {
+  private missAsync(
+    ready: Ready,
+    result: Promise<unknown>,
+    slot: Slot,
+    reason: string | undefined,
+    t0: number,
+    started: number,
+    frame: ReturnType<InputTracker['begin']>,
+  ): Promise<unknown> {
     const before = started - t0;
     const settle = (value: unknown): Settled => {
       const saving = performance.now();
       const computeMs = saving - started;
-      const snapshot = this.save(ready, slot, value, computeMs, true);
+      const manifest = this.inputs.finish(frame);
+      const snapshot = this.save(ready, slot, value, computeMs, true, manifest);
       const ended = performance.now();
       this.count(ready.stats, 'miss', before + (ended - saving), computeMs, 0);
       if (this.logCalls) logMiss(this.name, slot.key, ended - t0, withStorage(reason, slot));
-      return { value, snapshot, computeMs };
+      return { value, snapshot, computeMs, manifest };
     };
     const reject = (error: unknown): never => {
       slot.release?.(false);
+      frame?.close();
       const ended = performance.now();
       this.count(ready.stats, 'miss', before, ended - started, 0);
       if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'rejected, nothing stored');
@@ -397,8 +438,10 @@ export class CachedFunction {
 
   /** A concurrent identical call: waits for the running one; gets its own copy of the value. */
   private join(ready: Ready, pending: Promise<Settled>, slot: Slot, t0: number): Promise<unknown> {
+    const into = this.inputs.enclosing();
     return pending.then(
       (s) => {
+        this.inputs.served(s.manifest, into);
         const ms = performance.now() - t0;
         this.count(ready.stats, 'hit', 0, 0, s.computeMs);
         if (this.logCalls) logHit(this.name, slot.key, ms, 'shared a running call');
@@ -444,7 +487,7 @@ export class CachedFunction {
    * Encodes and stores a computed value; returns the independent copy that the memory layer and
    * joined concurrent callers read from (undefined when the value cannot be stored).
    */
-  private save(ready: Ready, slot: Slot, value: unknown, computeMs: number, promise: boolean): Snapshot | undefined {
+  private save(ready: Ready, slot: Slot, value: unknown, computeMs: number, promise: boolean, manifest: Manifest | undefined): Snapshot | undefined {
     const created = Date.now();
     // `expires` is kept for `smartcache prune`; reads judge `created` against the ttl declared then.
     const meta: EntryMeta = this.ttl === undefined
@@ -454,7 +497,7 @@ export class CachedFunction {
     let snapshot: Snapshot | undefined;
     let kept = false;
     try {
-      encoded = ready.store.encode(meta, envelope(value, promise));
+      encoded = ready.store.encode(meta, envelope(value, promise, manifest));
       kept = this.memory !== undefined && encoded.bytes <= this.options.memory.maxBytes;
       // A copy only where one is read: the memory layer, and callers joined to a running promise.
       if (kept || promise) snapshot = snapshotOfEntry(encoded, value);
@@ -472,7 +515,7 @@ export class CachedFunction {
       this.storeFailure(ready, error);
     };
     writeEntry(ready.store, slot.key, encoded, failed, mode, slot.release);
-    if (snapshot !== undefined) this.remember(slot, snapshot, meta.expires, computeMs, promise);
+    if (snapshot !== undefined) this.remember(slot, snapshot, meta.expires, computeMs, promise, manifest);
     return snapshot;
   }
 
@@ -489,8 +532,8 @@ export class CachedFunction {
     return this.ttl === undefined ? undefined : created + this.ttl;
   }
 
-  private remember(slot: Slot, snapshot: Snapshot, expires: number | undefined, computeMs: number, promise: boolean): void {
-    this.memory?.set(slot.memKey, { key: slot.key, snapshot, expires, computeMs, promise, used: true, fastArgs: slot.fastArgs });
+  private remember(slot: Slot, snapshot: Snapshot, expires: number | undefined, computeMs: number, promise: boolean, manifest: Manifest | undefined): void {
+    this.memory?.set(slot.memKey, { key: slot.key, snapshot, expires, computeMs, promise, used: true, fastArgs: slot.fastArgs, manifest });
   }
 
   private notSaved(slot: Slot, why: string): void {
@@ -509,7 +552,7 @@ export class CachedFunction {
     if (this.recordedFor === ready.identity.fingerprint) return;
     this.recordedFor = ready.identity.fingerprint;
     try {
-      this.reasons.change = recordFingerprint(ready.store, this.name, this.fn, ready.identity.fingerprint, this.wrap.file);
+      this.reasons.change = recordFingerprint(ready.store, this.name, this.fn, ready.identity.fingerprint, this.wrap.file, (tree) => this.inputs.decorate(tree));
     } catch (error) {
       this.storeFailure(ready, error);
     }
@@ -532,15 +575,16 @@ export class CachedFunction {
   private current(): Ready | undefined {
     const ready = this.ready;
     if (ready === undefined) return this.prepare();
-    const fingerprint = this.fingerprintNow();
-    if (fingerprint === ready.identity.fingerprint) return ready;
-    if (fingerprint === undefined) return undefined;
+    const code = this.fingerprintNow();
+    if (code === ready.code) return ready;
+    if (code === undefined) return undefined;
     // The code's inputs changed within this process: nothing in memory may be served.
     this.memory?.clear();
     this.reasons.change = null;
+    const fingerprint = this.inputs.fingerprint(code);
     ready.stats.fingerprint = fingerprint;
     const identity = { ...ready.identity, fingerprint };
-    this.ready = { ...ready, identity, digest: identityDigest(identity) };
+    this.ready = { ...ready, identity, digest: identityDigest(identity), code };
     return this.ready;
   }
 
@@ -554,14 +598,16 @@ export class CachedFunction {
       this.bypass = true;
       return undefined;
     }
+    InputTracker.ignoreRoot(root);
     startSession(store, this.wrap.log);
     const stats = statsFor(root, this.name, this.wrap.file);
-    const fingerprint = this.fingerprintNow();
-    if (fingerprint === undefined) return undefined;
+    const code = this.fingerprintNow();
+    if (code === undefined) return undefined;
+    const fingerprint = this.inputs.fingerprint(code);
     stats.fingerprint = fingerprint;
     if (this.self.kind === 'auto') this.self = selfModeOf(this.fn);
     const identity: KeyIdentity = { name: this.name, fingerprint, version: this.options.version };
-    this.ready = { store, stats, identity, digest: identityDigest(identity) };
+    this.ready = { store, stats, identity, digest: identityDigest(identity), code };
     return this.ready;
   }
 
@@ -589,12 +635,14 @@ export class CachedFunction {
     const slot = this.controlSlot(ready, self, args);
     if (slot === undefined) return false;
     const entry = this.memory?.get(slot.memKey);
-    if (entry !== undefined && this.memoryFresh(entry)) return true;
+    if (entry !== undefined && this.memoryFresh(entry) && this.inputs.checkMemory(entry) === undefined) return true;
     if (isPending(ready.store, slot.key)) return true;
     try {
-      if (this.ttl === undefined) return ready.store.has(slot.key);
+      if (this.ttl === undefined && !this.inputs.enabled) return ready.store.has(slot.key);
       const read = ready.store.read(slot.key, this.name);
-      return read !== undefined && isFresh(read.meta.created, this.ttl);
+      if (read === undefined || !isFresh(read.meta.created, this.ttl)) return false;
+      // An entry whose recorded files changed would not be served: it is not there.
+      return this.inputs.check(openEnvelope(read.value)?.manifest) === undefined;
     } catch (error) {
       this.storeFailure(ready, error);
       return false;
@@ -635,6 +683,16 @@ export class CachedFunction {
     } catch (error) {
       cacheFailure(this.name, this.options.strict, ioCause(error), error);
     }
+  }
+
+  /** `.fingerprint()`: the code's, with the environment variables it reads folded in. */
+  fingerprint(): string {
+    return this.inputs.fingerprint(fingerprintOf(this.fn));
+  }
+
+  /** `.explain()`: the code's tree, plus the variables read and the latest entry's files. */
+  explain(): ReturnType<InputTracker['explain']> {
+    return this.inputs.explain();
   }
 
   /** The slot a call with this `this` and these arguments uses, fast-path memory key included. */

@@ -13,6 +13,7 @@ import { isoTime, shortHash } from './format';
 import type { ExplainedFunction } from './explain-types';
 import { runExplainChild } from './explain-run';
 import { renderTree } from './explain-tree';
+import { inputLines, latestInputs } from './explain-inputs';
 import { renderDot } from './graph-dot';
 import { renderHtml } from './graph-html';
 import type { Output } from './output';
@@ -141,11 +142,26 @@ export function runExplain(spec: string, options: ExplainOptions, out: Output): 
   } else if (diffs !== undefined) {
     for (const d of diffs) printDiff(d, out);
   } else if (options.html === undefined) {
+    const stored = store ?? storeIfAny(options);
     functions.forEach((f, i) => {
       if (i > 0) out.line();
       out.line(`${out.style.bold(f.name)}  ${f.file}  fingerprint ${f.fingerprint}`);
       for (const line of renderTree(f.explanation, out.style)) out.line(`  ${line}`);
+      const inputs = stored === undefined ? undefined : latestInputs(stored, f.name);
+      if (inputs !== undefined) {
+        out.line('  inputs read by the latest entry:');
+        for (const line of inputLines(inputs)) out.line(`    ${line}`);
+      }
     });
+  }
+}
+
+/** The store, when the cache root exists (explain never creates it). */
+function storeIfAny(options: DirOption): Store | undefined {
+  try {
+    return openExistingStore(options);
+  } catch {
+    return undefined;
   }
 }
 

@@ -203,6 +203,31 @@ export function explain(fn: Function): Explanation {
   }
 }
 
+const reached = new WeakMap<Entity, readonly string[]>();
+
+/**
+ * Names of the built-ins `fn`'s code reaches (`process.env.HOME`, `Math.random`), sorted: what
+ * it may read from outside its code. Walked once per fingerprint.
+ */
+export function reachedBuiltins(fn: Function): readonly string[] {
+  const root = lookup(fn).root;
+  if (root === undefined) return [];
+  let names = reached.get(root);
+  if (names !== undefined) return names;
+  const found = new Set<string>();
+  const seen = new Set<Entity>();
+  const stack: Entity[] = [root];
+  for (let e = stack.pop(); e !== undefined; e = stack.pop()) {
+    if (seen.has(e)) continue;
+    seen.add(e);
+    if (e.kind === 'builtin') found.add(e.name);
+    for (const edge of e.edges) stack.push(edge.target);
+  }
+  names = [...found].sort();
+  reached.set(root, names);
+  return names;
+}
+
 /** Tests and benchmarks: forget every memoized fingerprint and entity. */
 export function resetFingerprints(): void {
   memo = new WeakMap();

@@ -16,6 +16,7 @@ import { installRequireHook } from './cjs-hook';
 import { enableCompileCache } from './compile-cache';
 import type { LoadResult } from './esm-load';
 import { installRuntime } from './runtime';
+import { installFsHooks } from '../tracking';
 
 export type PreloadMode = 'require' | 'import';
 
@@ -78,6 +79,9 @@ export function installPreload(mode: PreloadMode): void {
   const s = state();
   try {
     installRuntime();
+    // Before any user module copies `readFileSync` out of node:fs: file reads of annotated
+    // functions are recorded whichever way the code reaches them (src/inputs).
+    installFsHooks();
     if (!s.cjs) {
       enableCompileCache();
       installRequireHook();

@@ -14,11 +14,12 @@ import { promiseParts, proxyParts } from '../runtime';
 import type { ModuleInfo } from '../runtime';
 import { isClassPrototype } from './member-path';
 import { pathEdges } from './references';
+import { isHiddenKey } from '../../registry';
 
 /** Own members as edges; `skip` leaves out keys the caller encoded itself. */
 function memberEdges(b: Builder, e: Entity, value: object, skip?: (key: string | symbol) => boolean): void {
   for (const key of Reflect.ownKeys(value)) {
-    if (skip?.(key) === true) continue;
+    if (skip?.(key) === true || isHiddenKey(key)) continue;
     let d: PropertyDescriptor | undefined;
     try {
       d = Reflect.getOwnPropertyDescriptor(value, key);

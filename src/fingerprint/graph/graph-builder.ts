@@ -32,6 +32,9 @@ import { types } from 'node:util';
  */
 export const MAX_ENTITIES = 200_000;
 
+/** How `explain` lists `process.env` read by computed name (or used whole). */
+export const ENV_DYNAMIC = 'read by computed name or used whole: which environment variables matter cannot be known, so none of them is an input';
+
 export class GraphTooLarge extends Error {
   constructor() {
     super(`the code reaches more than ${MAX_ENTITIES} values (program state rather than code and constants)`);
@@ -108,6 +111,9 @@ export class GraphBuilder implements Builder {
     let e = builtins.get(name);
     if (e === undefined) {
       e = leaf('builtin', name, `builtin:${name}`);
+      // `process.env.NAME` is an input by name (src/inputs/env.ts); `process.env[k]` or the whole
+      // object cannot say which variables matter.
+      if (name === 'process.env') addDynamic(e, ENV_DYNAMIC);
       builtins.set(name, e);
     }
     return e;

@@ -7,6 +7,7 @@
  * may be loaded after user code has added its own globals, and those must be followed by value.
  */
 import { builtinModules } from 'node:module';
+import { patchCounterpart } from '../../registry';
 
 const ECMASCRIPT_GLOBALS = [
   'AggregateError', 'Array', 'ArrayBuffer', 'Atomics', 'BigInt', 'BigInt64Array', 'BigUint64Array', 'Boolean',
@@ -146,7 +147,14 @@ function buildNames(): WeakMap<object, string> {
 /** The stable name of a built-in object or function (`Math.max`, `node:fs`), if it is one. */
 export function builtinName(value: object): string | undefined {
   names ??= buildNames();
-  return names.get(value) ?? lazyGlobalName(names, value);
+  return names.get(value) ?? patchedName(names, value) ?? lazyGlobalName(names, value);
+}
+
+/** A built-in smartcache patched (src/inputs): the same name as before, whichever side was named. */
+function patchedName(map: WeakMap<object, string>, value: object): string | undefined {
+  if (typeof value !== 'function') return undefined;
+  const other = patchCounterpart(value);
+  return other === undefined ? undefined : map.get(other);
 }
 
 /** A lazy web global (see LAZY_HOST_GLOBALS) already in the program's hands, or a member of one. */

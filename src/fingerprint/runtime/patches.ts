@@ -10,6 +10,8 @@
  * way and are not scanned.) Scanned again by every walk (~0.2 ms): a patch applied after a
  * function's fingerprint was memoized is not seen by that function.
  */
+import { patchOriginal } from '../../registry';
+
 const NAMESPACES = ['Math', 'JSON', 'Reflect', 'Atomics', 'Intl'];
 const CONSTRUCTORS = [
   'Object', 'Function', 'Array', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Date', 'RegExp', 'Error',
@@ -19,7 +21,10 @@ const CONSTRUCTORS = [
 ];
 
 function isNative(fn: unknown): boolean {
-  return typeof fn === 'function' && Function.prototype.toString.call(fn).endsWith('{ [native code] }');
+  if (typeof fn !== 'function') return false;
+  // smartcache's own patches (src/inputs: the clock and randomness while a call is tracked).
+  const real = patchOriginal(fn) ?? fn;
+  return Function.prototype.toString.call(real).endsWith('{ [native code] }');
 }
 
 export interface Patch {

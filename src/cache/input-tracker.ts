@@ -1,0 +1,201 @@
+/**
+ * One cached function's view of its inputs from outside the code: what the wrapper (cache/
+ * wrapper.ts) asks at each step of a call. With `track: false` it records nothing of its own,
+ * and the function's own reads still count for an enclosing tracked call (whose result they
+ * shape).
+ */
+import { explain, fingerprint, reachedBuiltins, type DependencyNode, type Explanation } from '../fingerprint';
+import {
+  ABSENT,
+  aside,
+  checkManifest,
+  currentFrame,
+  enclosingFrame,
+  envReads,
+  envValueHash,
+  envValues,
+  ignoreTree,
+  INPUT_WARNING_CODES as CODES,
+  installFsHooks,
+  openFrame,
+  refreshed,
+  resumeAside,
+  runInFrame,
+  setActivityListener,
+  setClockHooks,
+  takeHashed,
+  UNKNOWN,
+  warnInputOnce,
+  withEnv,
+  type EnvReads,
+  type Frame,
+  type Manifest,
+} from '../tracking';
+
+setActivityListener(setClockHooks);
+
+/** What the environment contributes to a fingerprint, computed once per code fingerprint. */
+interface EnvState {
+  readonly code: string;
+  readonly reads: EnvReads;
+  readonly values: Array<[string, string | null]>;
+  readonly fingerprint: string;
+}
+
+/** A memory entry's manifest, refreshed in place after a touched file hashed equal. */
+export interface HasManifest {
+  manifest: Manifest | undefined;
+}
+
+export class InputTracker {
+  private env: EnvState | undefined;
+  /** The inputs of the latest entry this process computed or served, for `explain`. */
+  private latest: Manifest | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly enabled: boolean,
+    private readonly fn: Function,
+  ) {
+    if (enabled) installFsHooks();
+  }
+
+  /** The cache's own files are never inputs. */
+  static ignoreRoot(root: string): void {
+    ignoreTree(root);
+  }
+
+  // ---- around a call ---------------------------------------------------------------------------
+
+  /** The tracked call this one runs inside, if any (nothing tracked: one counter check). */
+  outer(): Frame | undefined {
+    return currentFrame();
+  }
+
+  /** The wrapper's own work inside a tracked call: not recorded, not warned about. */
+  aside<T>(outer: Frame, fn: () => T): T {
+    return aside(outer, fn);
+  }
+
+  /** The user's `key`/`dependsOn`: run in the enclosing call's frame, their reads are its inputs. */
+  resume<T>(fn: () => T): T {
+    return resumeAside(fn);
+  }
+
+  /** A frame for a computing call (undefined with `track: false`). */
+  begin(): Frame | undefined {
+    return this.enabled ? openFrame(this.name) : undefined;
+  }
+
+  /** Runs the user's function: in its frame, or (untracked) in the enclosing call's frame. */
+  run<T>(frame: Frame | undefined, fn: () => T): T {
+    return runInFrame(frame ?? enclosingFrame(), fn);
+  }
+
+  /** The call returned or settled: its manifest (undefined when it read nothing). */
+  finish(frame: Frame | undefined): Manifest | undefined {
+    if (frame === undefined) return undefined;
+    const m = frame.finish();
+    if (m?.opaque !== undefined && m.opaque.length > 0) {
+      warnInputOnce(this.name, 'opaque', CODES.opaque, `${this.name} read ${m.opaque[0]}, which cannot be checked later: its entries never hit`);
+    }
+    this.latest = m;
+    return m;
+  }
+
+  // ---- before a hit ----------------------------------------------------------------------------
+
+  /** Undefined when the entry's inputs still hold, else why not (naming the file). */
+  check(m: Manifest | undefined): string | undefined {
+    if (m === undefined) return undefined;
+    return checkManifest(m);
+  }
+
+  /** `check` for a memory entry; a touched file that hashed equal is refreshed in the entry. */
+  checkMemory(entry: HasManifest): string | undefined {
+    const m = entry.manifest;
+    if (m === undefined) return undefined;
+    const why = checkManifest(m);
+    if (why === undefined && takeHashed()) entry.manifest = refreshed(m);
+    return why;
+  }
+
+  /** A hit's inputs are the enclosing tracked call's inputs too. */
+  served(m: Manifest | undefined, into: Frame | undefined = enclosingFrame()): void {
+    if (m === undefined) return;
+    this.latest = m;
+    if (into === undefined) return;
+    for (const f of into.chain()) f.builder.merge(m);
+  }
+
+  /** Where a joined concurrent call's inputs go once it settles. */
+  enclosing(): Frame | undefined {
+    return enclosingFrame();
+  }
+
+  // ---- fingerprint -----------------------------------------------------------------------------
+
+  /** The fingerprint with the environment folded in (the code fingerprint when untracked). */
+  fingerprint(code: string): string {
+    if (!this.enabled) return code;
+    const known = this.env;
+    if (known !== undefined && known.code === code) return known.fingerprint;
+    let reads: EnvReads;
+    try {
+      reads = envReads(reachedBuiltins(this.fn));
+    } catch {
+      reads = { names: [], dynamic: false };
+    }
+    if (reads.dynamic) {
+      warnInputOnce(
+        this.name,
+        'dynamic-env',
+        CODES.dynamicEnv,
+        `${this.name} reads process.env by computed name (or uses it whole): those variables are not inputs, so changing them does not recompute (read them by name, or pass them as arguments)`,
+      );
+    }
+    const values = envValues(reads.names);
+    this.env = { code, reads, values, fingerprint: withEnv(code, values) };
+    return this.env.fingerprint;
+  }
+
+  /** The tree stored with the fingerprint: the code's, plus one node per variable read by name. */
+  decorate(tree: DependencyNode): DependencyNode {
+    const env = this.env;
+    if (!this.enabled || env === undefined || env.values.length === 0) return tree;
+    const nodes: DependencyNode[] = env.values.map(([name, value]) => {
+      const hash = envValueHash(name, value);
+      return { kind: 'value', name: `(env) ${name}`, hash, fingerprint: hash, preview: value === null ? 'unset' : 'set', children: [] };
+    });
+    return { ...tree, fingerprint: env.fingerprint, children: [...tree.children, ...nodes] };
+  }
+
+  /** `explain()`: the code's tree with the variables read and the files of the latest entry. */
+  explain(): Explanation & { readonly inputs?: Manifest } {
+    const base = explain(this.fn);
+    if (!this.enabled) return base;
+    this.fingerprint(fingerprint(this.fn)); // the variables read, even before the first call
+    const root = this.decorate(base.root);
+    const files = this.latest === undefined ? [] : inputNodes(this.latest);
+    const out = { ...base, root: files.length === 0 ? root : { ...root, children: [...root.children, ...files] } };
+    return this.latest === undefined ? out : { ...out, inputs: this.latest };
+  }
+}
+
+function shortHash(hash: string): string {
+  return hash === ABSENT || hash === UNKNOWN ? hash : hash.slice(0, 12);
+}
+
+/** Tree nodes for a manifest's records (display only: they never enter a fingerprint). */
+function inputNodes(m: Manifest): DependencyNode[] {
+  const node = (name: string, hash: string, preview: string): DependencyNode => ({ kind: 'value', name, hash, fingerprint: hash, preview, children: [] });
+  const out: DependencyNode[] = [];
+  for (const f of m.files ?? []) out.push(node(`(file) ${f.path}`, f.hash, f.hash === ABSENT ? 'absent' : `sha256 ${shortHash(f.hash)}`));
+  for (const l of m.lists ?? []) out.push(node(`(${l.recursive ? 'tree' : 'listing'}) ${l.path}`, l.names, l.names === ABSENT ? 'absent' : `${l.count} names`));
+  for (const e of m.exists ?? []) out.push(node(`(exists) ${e.path}`, String(e.exists), String(e.exists)));
+  for (const a of m.access ?? []) out.push(node(`(access) ${a.path}`, a.result, a.result));
+  for (const s of m.stats ?? []) out.push(node(`(${s.link === true ? 'lstat' : 'stat'}) ${s.path}`, s.state, s.state.split(':')[0] ?? s.state));
+  for (const o of m.opaque ?? []) out.push(node(`(unchecked) ${o}`, UNKNOWN, 'cannot be checked'));
+  if (m.cwd !== undefined) out.push(node('(cwd)', m.cwd, m.cwd === '.' ? 'project root' : m.cwd));
+  return out;
+}

@@ -1,0 +1,119 @@
+/**
+ * The clock and randomness used during a tracked call make its result depend on the moment:
+ * one warning per function and source (the result is still cached). The hooks are installed only
+ * while at least one tracked call runs, and removed when the last one ends, so a program's own
+ * `Date.now()` between cached calls costs what it always did.
+ *
+ * `new Date()` can only be seen by standing in for the `Date` constructor: while a call is
+ * tracked the global `Date` is a Proxy of the real one (`instanceof Date`, `Date.prototype` and
+ * every static behave the same; `d.constructor === Date` is false for dates made meanwhile).
+ * Functions copied before the hooks (`const { randomUUID } = require('crypto')`, ES named imports
+ * of node:crypto) are not seen.
+ */
+import { registerPatch } from '../registry';
+import { currentFrame } from './frames';
+import { CODES, warnInputOnce } from './warnings';
+
+type Source = 'clock' | 'performance' | 'math' | 'crypto';
+
+const LABEL: Record<Source, string> = {
+  clock: 'the clock (Date.now / new Date)',
+  performance: 'the clock (performance.now)',
+  math: 'randomness (Math.random)',
+  crypto: 'randomness (crypto)',
+};
+
+function used(source: Source, what: string): void {
+  const frame = currentFrame();
+  if (frame === undefined) return;
+  const code = source === 'clock' || source === 'performance' ? CODES.clock : CODES.random;
+  warnInputOnce(
+    frame.name,
+    `source:${source}`,
+    code,
+    `${frame.name} uses ${LABEL[source]} (${what}): its cached result depends on the moment it was computed, and later hits return that moment's result`,
+  );
+}
+
+interface Hook {
+  readonly holder: object;
+  readonly key: string;
+  readonly original: unknown;
+  readonly patched: unknown;
+  /** The holder's own descriptor (undefined: inherited, so the stand-in is deleted again). */
+  readonly descriptor: PropertyDescriptor | undefined;
+}
+
+let hooks: Hook[] | undefined;
+let on = false;
+
+function method(holder: object, key: string, source: Source, label: string): Hook | undefined {
+  const descriptor = Object.getOwnPropertyDescriptor(holder, key);
+  if (descriptor !== undefined && !('value' in descriptor)) return undefined;
+  const original = (holder as Record<string, unknown>)[key];
+  if (typeof original !== 'function') return undefined;
+  const fn = original as (...args: unknown[]) => unknown;
+  const patched = function (this: unknown, ...args: unknown[]): unknown {
+    used(source, label);
+    return Reflect.apply(fn, this, args);
+  };
+  Object.defineProperty(patched, 'name', { value: fn.name, configurable: true });
+  Object.defineProperty(patched, 'length', { value: fn.length, configurable: true });
+  registerPatch(patched, fn);
+  return { holder, key, original, patched, descriptor };
+}
+
+function dateHook(): Hook {
+  const RealDate = Date;
+  const proxy: DateConstructor = new Proxy(RealDate, {
+    construct(target, args, newTarget) {
+      if (args.length === 0) used('clock', 'new Date()');
+      return Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as object;
+    },
+    apply(target, self, args) {
+      used('clock', 'Date()');
+      return Reflect.apply(target, self, args) as unknown;
+    },
+  });
+  return { holder: globalThis, key: 'Date', original: RealDate, patched: proxy, descriptor: Object.getOwnPropertyDescriptor(globalThis, 'Date') };
+}
+
+function buildHooks(): Hook[] {
+  const out: Array<Hook | undefined> = [method(Date, 'now', 'clock', 'Date.now()'), dateHook(), method(Math, 'random', 'math', 'Math.random()')];
+  // The instance shared by `globalThis.performance` and `perf_hooks` (its `now` is inherited).
+  const perf = (require('node:perf_hooks') as typeof import('node:perf_hooks')).performance;
+  out.push(method(perf, 'now', 'performance', 'performance.now()'));
+  const crypto = require('node:crypto') as Record<string, unknown>;
+  for (const key of ['randomUUID', 'randomBytes', 'randomInt', 'randomFill', 'randomFillSync', 'getRandomValues', 'pseudoRandomBytes']) {
+    out.push(method(crypto, key, 'crypto', `crypto.${key}()`));
+  }
+  // Web Crypto (`globalThis.crypto`), whose methods live on its prototype.
+  const web = (crypto['webcrypto'] ?? undefined) as object | undefined;
+  const proto = web === undefined ? undefined : (Object.getPrototypeOf(web) as object | null);
+  if (proto !== undefined && proto !== null) {
+    out.push(method(proto, 'getRandomValues', 'crypto', 'crypto.getRandomValues()'));
+    out.push(method(proto, 'randomUUID', 'crypto', 'crypto.randomUUID()'));
+  }
+  return out.filter((h): h is Hook => h !== undefined);
+}
+
+/** Called when the first tracked call starts (true) and when the last one ends (false). */
+export function setClockHooks(enable: boolean): void {
+  if (enable === on) return;
+  on = enable;
+  try {
+    hooks ??= buildHooks();
+    for (const h of hooks) {
+      const holder = h.holder as Record<string, unknown>;
+      const d = h.descriptor;
+      if (enable) {
+        Object.defineProperty(holder, h.key, d === undefined ? { value: h.patched, writable: true, configurable: true, enumerable: false } : { ...d, value: h.patched });
+      } else if (holder[h.key] === h.patched) {
+        if (d !== undefined) Object.defineProperty(holder, h.key, d);
+        else delete holder[h.key];
+      }
+    }
+  } catch {
+    // Warnings are advice: a built-in that cannot be hooked is simply not watched.
+  }
+}

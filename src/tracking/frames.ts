@@ -1,0 +1,144 @@
+/**
+ * Which cached call is running: one Frame per tracked call that computes (a miss), found through
+ * AsyncLocalStorage so that reads in callbacks, promise continuations and streams count for the
+ * call that started them, even when several calls run concurrently.
+ *
+ * Cost when nothing is tracked: `active` counts open frames; every hook checks it first (one
+ * module-level load) and never touches AsyncLocalStorage while it is 0. The storage itself is
+ * created on the first tracked call (Node 20 enables its promise hooks only then).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { registerHiddenKey } from '../registry';
+import { ManifestBuilder, UNKNOWN, type Manifest } from './manifest';
+import { inInternal } from './guard';
+import { sameSnap, snap } from './originals';
+
+export class Frame {
+  readonly builder = new ManifestBuilder();
+  /** Set once the call has returned or settled: later reads (detached work) no longer count. */
+  closed = false;
+  constructor(
+    /** The cached function's name, for warnings. */
+    readonly name: string,
+    /** The enclosing tracked call: what this call reads, that call's result depends on too. */
+    readonly parent: Frame | undefined,
+    /** Working directory when the call began: relative paths make it an input. */
+    readonly cwd: string,
+  ) {}
+
+  /** This frame and every open enclosing one, innermost first. */
+  *chain(): Generator<Frame> {
+    for (let f: Frame | undefined = this; f !== undefined; f = f.parent) if (!f.closed) yield f;
+  }
+
+  /** Ends the frame without a manifest (the call threw or rejected: nothing is stored). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (--active === 0) onActivity?.(false);
+  }
+
+  /** Ends the frame; the manifest of what it read (undefined when it read nothing). */
+  finish(): Manifest | undefined {
+    this.close();
+    // Files read through a descriptor were hashed at open: if they changed before the call
+    // ended, the call may have read either version, and no later state proves which.
+    for (const [abs, before] of this.builder.watched) {
+      const now = snap(abs);
+      const rec = this.builder.files.get(abs);
+      if (rec !== undefined && (now === undefined || !sameSnap(now, before))) this.builder.files.set(abs, { ...rec, hash: UNKNOWN });
+    }
+    return this.builder.build(this.cwd);
+  }
+}
+
+let storage: AsyncLocalStorage<Frame | undefined> | undefined;
+/** Open frames in the process. Hooks do nothing more than read this while it is 0. */
+let active = 0;
+/** Frames set aside while a cache wrapper does its own work (see `aside`), innermost last. */
+const asideStack: Frame[] = [];
+
+let onActivity: ((on: boolean) => void) | undefined;
+
+/** Told when the first frame opens and when the last one closes (the clock hooks follow it). */
+export function setActivityListener(listener: (on: boolean) => void): void {
+  onActivity = listener;
+}
+
+export function trackingActive(): boolean {
+  return active > 0 && !inInternal();
+}
+
+/** The frame of the tracked call running here, if any (an open one). */
+export function currentFrame(): Frame | undefined {
+  if (active === 0 || storage === undefined || inInternal()) return undefined;
+  const frame = storage.getStore();
+  return frame === undefined || frame.closed ? undefined : frame;
+}
+
+/** The frame a wrapper working aside belongs to, else the current one. */
+export function enclosingFrame(): Frame | undefined {
+  const top = asideStack[asideStack.length - 1];
+  return top !== undefined && !top.closed ? top : currentFrame();
+}
+
+/** Opens a frame for a call of `name` nested in whatever call encloses it. */
+/** A frame no call ever runs in: only the probe below sees it. */
+const PROBE = new Frame('(probe)', undefined, '');
+PROBE.closed = true;
+
+function createStorage(): AsyncLocalStorage<Frame | undefined> {
+  const created = new AsyncLocalStorage<Frame | undefined>();
+  // Node 20 keeps async context in symbol-keyed properties of promises and resources (Node 24's
+  // AsyncContextFrame adds none): learn them, so fingerprints can skip them (registry.ts).
+  const own = (created as unknown as { kResourceStore?: unknown }).kResourceStore;
+  if (typeof own === 'symbol') registerHiddenKey(own);
+  // A store must be set for Node 20 to tag the promise (with `undefined` it skips the hooks).
+  const probe = created.run(PROBE, () => Promise.resolve());
+  for (const key of Object.getOwnPropertySymbols(probe)) registerHiddenKey(key);
+  return created;
+}
+
+export function openFrame(name: string): Frame {
+  storage ??= createStorage();
+  const frame = new Frame(name, enclosingFrame(), process.cwd());
+  if (active++ === 0) onActivity?.(true);
+  return frame;
+}
+
+/** Runs `fn` (the user's code) inside `frame`: what it reads, sync or async, is recorded there. */
+export function runInFrame<T>(frame: Frame | undefined, fn: () => T): T {
+  if (frame === undefined || storage === undefined) return fn();
+  // The aside stack belongs to the wrapper's own work; user code below sees only its frame.
+  const saved = asideStack.length;
+  const kept = saved === 0 ? undefined : asideStack.splice(0, saved);
+  try {
+    return storage.run(frame, fn);
+  } finally {
+    if (kept !== undefined) asideStack.unshift(...kept);
+  }
+}
+
+/**
+ * A cache wrapper's own work (store reads and writes, timing, fingerprints) while a tracked call
+ * encloses it: not recorded, not warned about. Continuations it schedules (a background write,
+ * the settling of a shared promise) run outside every frame too.
+ */
+export function aside<T>(outer: Frame, fn: () => T): T {
+  if (storage === undefined) return fn();
+  asideStack.push(outer);
+  try {
+    // `run(undefined)`, not `exit()`: on Node 20 `exit` only disables the storage, and a `run`
+    // nested inside it (the inner call's own frame) re-enables it with the outer frame current.
+    return storage.run(undefined, fn);
+  } finally {
+    asideStack.pop();
+  }
+}
+
+/** Runs the user's `fn` (a `key` or `dependsOn` option) in the frame set aside, so its reads count. */
+export function resumeAside<T>(fn: () => T): T {
+  const top = asideStack[asideStack.length - 1];
+  if (top === undefined || top.closed || storage === undefined) return fn();
+  return runInFrame(top, fn);
+}

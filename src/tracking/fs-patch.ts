@@ -1,0 +1,549 @@
+/**
+ * Hooks on `node:fs` (and `fs/promises`, the same object as `fs.promises`) that record what a
+ * tracked call reads. Installed once, for good: a patch removed and re-applied would leave a
+ * program holding whichever function it copied in between. When no call is tracked each hook
+ * costs one check of a module-level counter before calling the original (frames.ts).
+ *
+ * What a call reads through a function it copied before the patch (`const { readFileSync } =
+ * require('fs')` in a CommonJS module loaded before smartcache) is not seen: the preload installs
+ * the hooks before any user module loads, and ES modules see them through
+ * `syncBuiltinESMExports`. Reads by child processes and native addons are not seen either.
+ */
+import fs = require('node:fs');
+import { syncBuiltinESMExports } from 'node:module';
+import { registerPatch } from '../registry';
+import { trackingActive } from './frames';
+import { untracked } from './guard';
+import { real, snap } from './originals';
+import {
+  accessed,
+  before,
+  existed,
+  fileAppended,
+  fileOpened,
+  fileProduced,
+  fileRead,
+  listed,
+  listNow,
+  namesOf,
+  opaque,
+  readFailed,
+  stat,
+  statFailed,
+  target,
+  type Target,
+} from './record';
+
+type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let installed = false;
+
+function replace(holder: Record<string, unknown>, key: string, make: (original: AnyFn) => AnyFn): void {
+  const original = holder[key];
+  if (typeof original !== 'function') return;
+  const patched = make(original as AnyFn);
+  // Keep what hangs on the original (`util.promisify.custom` on `fs.exists`), and its name.
+  for (const k of Reflect.ownKeys(original)) {
+    if (k === 'length' || k === 'name' || k === 'prototype') continue;
+    const d = Reflect.getOwnPropertyDescriptor(original, k);
+    if (d !== undefined) Reflect.defineProperty(patched, k, d);
+  }
+  Object.defineProperty(patched, 'name', { value: original.name, configurable: true });
+  registerPatch(patched, original);
+  holder[key] = patched;
+}
+
+// ---- option helpers -------------------------------------------------------------------------
+
+type Encoding = BufferEncoding | undefined;
+
+/** The encoding a read was asked for, and the options without it (so the bytes come back). */
+function splitEncoding(options: unknown): { encoding: Encoding; raw: unknown } {
+  if (typeof options === 'string') return options === 'buffer' ? { encoding: undefined, raw: undefined } : { encoding: options as BufferEncoding, raw: undefined };
+  if (typeof options === 'object' && options !== null) {
+    const e = (options as { encoding?: unknown }).encoding;
+    if (typeof e === 'string' && e !== 'buffer') return { encoding: e as BufferEncoding, raw: { ...(options as object), encoding: null } };
+  }
+  return { encoding: undefined, raw: options };
+}
+
+function decode(data: unknown, encoding: Encoding): unknown {
+  return encoding !== undefined && Buffer.isBuffer(data) ? data.toString(encoding) : data;
+}
+
+const { O_WRONLY, O_RDWR, O_TRUNC, O_APPEND } = fs.constants;
+
+type OpenKind = 'read' | 'readwrite' | 'truncate' | 'append';
+
+function openKind(flags: unknown): OpenKind {
+  if (flags === undefined || flags === null) return 'read';
+  if (typeof flags === 'number') {
+    if ((flags & O_APPEND) !== 0) return 'append';
+    if ((flags & O_TRUNC) !== 0) return 'truncate';
+    if ((flags & O_RDWR) !== 0) return 'readwrite';
+    return (flags & O_WRONLY) !== 0 ? 'truncate' : 'read';
+  }
+  const f = String(flags);
+  if (f.includes('a')) return 'append';
+  if (f.includes('w')) return 'truncate';
+  return f.includes('+') ? 'readwrite' : 'read';
+}
+
+function flagOf(options: unknown, fallback: string): unknown {
+  if (typeof options === 'object' && options !== null) return (options as { flag?: unknown; flags?: unknown }).flag ?? (options as { flags?: unknown }).flags ?? fallback;
+  return fallback;
+}
+
+/** What opening `t` with `kind` means for the call: a read, its own output, or an append. */
+function opened(t: Target, kind: OpenKind): void {
+  if (kind === 'truncate') fileProduced(t);
+  else if (kind === 'append') fileAppended(t);
+  else fileOpened(t);
+}
+
+function isDescriptor(arg: unknown): arg is number {
+  return typeof arg === 'number';
+}
+
+/**
+ * A read through a descriptor: the file it names, when it is a regular file we can name
+ * (Linux: /proc/self/fd), else an input that can never be checked.
+ */
+function descriptorTarget(fd: number): Target | undefined {
+  if (!trackingActive()) return undefined;
+  let link: string | undefined;
+  try {
+    link = real.readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    link = undefined;
+  }
+  const t = link === undefined ? undefined : target(link);
+  if (t !== undefined && snap(t.abs)?.isFile === true) {
+    try {
+      if (real.fstatSync(fd).ino === snap(t.abs)?.ino) return t;
+    } catch {
+      // fall through: opaque
+    }
+  }
+  opaque(`descriptor ${fd}${link === undefined ? '' : ` (${link})`}`);
+  return undefined;
+}
+
+function fileHandleFd(arg: unknown): number | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const fd = (arg as { fd?: unknown }).fd;
+  return typeof fd === 'number' && typeof (arg as { readFile?: unknown }).readFile === 'function' ? fd : undefined;
+}
+
+function lastCallback(args: unknown[]): number {
+  for (let i = args.length - 1; i >= 0; i--) if (typeof args[i] === 'function') return i;
+  return -1;
+}
+
+// ---- reads ----------------------------------------------------------------------------------
+
+function patchReadFile(fsm: Record<string, unknown>, promises: Record<string, unknown>): void {
+  replace(fsm, 'readFileSync', (original) =>
+    function readFileSync(this: unknown, file: unknown, options?: unknown): unknown {
+      if (!trackingActive()) return original.call(this, file, options);
+      const t = isDescriptor(file) ? descriptorTarget(file) : target(file);
+      if (t === undefined) return original.call(this, file, options);
+      const { encoding, raw } = splitEncoding(options);
+      const s = before(t);
+      let data: unknown;
+      try {
+        // Node's readFileSync opens through `fs.openSync`: this read is recorded here, once.
+        data = untracked(() => original.call(this, file, raw));
+      } catch (error) {
+        readFailed(t, error);
+        throw error;
+      }
+      fileRead(t, s, data as Buffer);
+      return decode(data, encoding);
+    },
+  );
+
+  replace(fsm, 'readFile', (original) =>
+    function readFile(this: unknown, ...args: unknown[]): unknown {
+      if (!trackingActive()) return original.apply(this, args);
+      const at = lastCallback(args);
+      const file = args[0];
+      const t = at < 1 ? undefined : isDescriptor(file) ? descriptorTarget(file) : target(file);
+      if (t === undefined) return original.apply(this, args);
+      const callback = args[at] as (error: unknown, data?: unknown) => void;
+      const { encoding, raw } = splitEncoding(at > 1 ? args[1] : undefined);
+      const s = before(t);
+      return original.call(this, file, raw, (error: unknown, data: unknown) => {
+        if (error !== null && error !== undefined) {
+          readFailed(t, error);
+          callback(error);
+          return;
+        }
+        fileRead(t, s, data as Buffer);
+        callback(null, decode(data, encoding));
+      });
+    },
+  );
+
+  replace(promises, 'readFile', (original) =>
+    async function readFile(this: unknown, file: unknown, options?: unknown): Promise<unknown> {
+      if (!trackingActive()) return original.call(this, file, options);
+      const handleFd = fileHandleFd(file);
+      const t = handleFd !== undefined ? descriptorTarget(handleFd) : target(file);
+      if (t === undefined) return original.call(this, file, options);
+      const { encoding, raw } = splitEncoding(options);
+      const s = before(t);
+      let data: unknown;
+      try {
+        data = await original.call(this, file, raw);
+      } catch (error) {
+        readFailed(t, error);
+        throw error;
+      }
+      fileRead(t, s, data as Buffer);
+      return decode(data, encoding);
+    },
+  );
+}
+
+function patchOpen(fsm: Record<string, unknown>, promises: Record<string, unknown>): void {
+  replace(fsm, 'openSync', (original) =>
+    function openSync(this: unknown, ...args: unknown[]): unknown {
+      if (!trackingActive()) return original.apply(this, args);
+      const t = target(args[0]);
+      if (t === undefined) return original.apply(this, args);
+      const kind = openKind(args[1]);
+      // A read is recorded before the descriptor exists: nothing can have been read through it yet.
+      if (kind !== 'truncate') opened(t, kind);
+      const fd: unknown = original.apply(this, args);
+      if (kind === 'truncate') opened(t, kind);
+      return fd;
+    },
+  );
+  replace(fsm, 'open', (original) =>
+    function open(this: unknown, ...args: unknown[]): unknown {
+      if (!trackingActive()) return original.apply(this, args);
+      const at = lastCallback(args);
+      const t = at < 1 ? undefined : target(args[0]);
+      if (t === undefined) return original.apply(this, args);
+      const kind = openKind(at > 1 ? args[1] : undefined);
+      if (kind !== 'truncate') opened(t, kind);
+      const callback = args[at] as (error: unknown, fd?: number) => void;
+      const rest = args.slice(0, at);
+      return original.call(this, ...rest, (error: unknown, fd: number) => {
+        if ((error === null || error === undefined) && kind === 'truncate') opened(t, kind);
+        callback(error, fd);
+      });
+    },
+  );
+  replace(promises, 'open', (original) =>
+    async function open(this: unknown, ...args: unknown[]): Promise<unknown> {
+      if (!trackingActive()) return original.apply(this, args);
+      const t = target(args[0]);
+      if (t === undefined) return original.apply(this, args);
+      const kind = openKind(args[1]);
+      if (kind !== 'truncate') opened(t, kind);
+      const handle: unknown = await original.apply(this, args);
+      if (kind === 'truncate') opened(t, kind);
+      return handle;
+    },
+  );
+  replace(fsm, 'createReadStream', (original) =>
+    function createReadStream(this: unknown, ...args: unknown[]): unknown {
+      if (trackingActive()) {
+        const options = args[1];
+        const hasFd = typeof options === 'object' && options !== null && (options as { fd?: unknown }).fd !== undefined;
+        if (hasFd) {
+          const fd = (options as { fd?: unknown }).fd;
+          const n = typeof fd === 'number' ? fd : fileHandleFd(fd);
+          if (n !== undefined) {
+            const t = descriptorTarget(n);
+            if (t !== undefined) fileOpened(t);
+          }
+        } else {
+          const t = target(args[0]);
+          if (t !== undefined) opened(t, openKind(flagOf(options, 'r')));
+        }
+      }
+      return original.apply(this, args);
+    },
+  );
+  replace(fsm, 'createWriteStream', (original) =>
+    function createWriteStream(this: unknown, ...args: unknown[]): unknown {
+      const t = trackingActive() ? target(args[0]) : undefined;
+      const stream: unknown = original.apply(this, args);
+      if (t !== undefined) opened(t, openKind(flagOf(args[1], 'w')));
+      return stream;
+    },
+  );
+}
+
+// ---- writes: outputs of the call, and appends --------------------------------------------------
+
+function patchWrites(fsm: Record<string, unknown>, promises: Record<string, unknown>): void {
+  const after = (t: Target | undefined, kind: OpenKind): void => {
+    if (t !== undefined) opened(t, kind === 'read' || kind === 'readwrite' ? 'append' : kind);
+  };
+  for (const [name, fallback] of [['writeFileSync', 'w'], ['appendFileSync', 'a']] as const) {
+    replace(fsm, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (!trackingActive() || isDescriptor(args[0])) return original.apply(this, args);
+        const t = target(args[0]);
+        const kind = openKind(flagOf(args[2], fallback));
+        if (kind === 'append') after(t, kind);
+        const out: unknown = original.apply(this, args);
+        if (kind !== 'append') after(t, kind);
+        return out;
+      },
+    );
+  }
+  for (const [name, fallback] of [['writeFile', 'w'], ['appendFile', 'a']] as const) {
+    replace(fsm, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (!trackingActive() || isDescriptor(args[0])) return original.apply(this, args);
+        const at = lastCallback(args);
+        const t = at < 2 ? undefined : target(args[0]);
+        if (t === undefined) return original.apply(this, args);
+        const kind = openKind(flagOf(at > 2 ? args[2] : undefined, fallback));
+        if (kind === 'append') after(t, kind);
+        const callback = args[at] as (error: unknown) => void;
+        return original.call(this, ...args.slice(0, at), (error: unknown) => {
+          if ((error === null || error === undefined) && kind !== 'append') after(t, kind);
+          callback(error);
+        });
+      },
+    );
+    replace(promises, name, (original) =>
+      async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+        if (!trackingActive() || fileHandleFd(args[0]) !== undefined) return original.apply(this, args);
+        const t = target(args[0]);
+        const kind = openKind(flagOf(args[2], fallback));
+        if (kind === 'append') after(t, kind);
+        const out: unknown = await original.apply(this, args);
+        if (kind !== 'append') after(t, kind);
+        return out;
+      },
+    );
+  }
+}
+
+// ---- listings, existence, access, stat --------------------------------------------------------
+
+function isRecursive(options: unknown): boolean {
+  return typeof options === 'object' && options !== null && (options as { recursive?: unknown }).recursive === true;
+}
+
+function patchListings(fsm: Record<string, unknown>, promises: Record<string, unknown>): void {
+  replace(fsm, 'readdirSync', (original) =>
+    function readdirSync(this: unknown, ...args: unknown[]): unknown {
+      const t = trackingActive() ? target(args[0]) : undefined;
+      if (t === undefined) return original.apply(this, args);
+      const s = snap(t.abs);
+      let result: unknown;
+      try {
+        result = original.apply(this, args);
+      } catch (error) {
+        listed(t, isRecursive(args[1]), undefined, undefined);
+        throw error;
+      }
+      listed(t, isRecursive(args[1]), s, namesOf(result) ?? listNow(t.abs, isRecursive(args[1])));
+      return result;
+    },
+  );
+  replace(fsm, 'readdir', (original) =>
+    function readdir(this: unknown, ...args: unknown[]): unknown {
+      if (!trackingActive()) return original.apply(this, args);
+      const at = lastCallback(args);
+      const t = at < 1 ? undefined : target(args[0]);
+      if (t === undefined) return original.apply(this, args);
+      const recursive = isRecursive(at > 1 ? args[1] : undefined);
+      const s = snap(t.abs);
+      const callback = args[at] as (error: unknown, result?: unknown) => void;
+      return original.call(this, ...args.slice(0, at), (error: unknown, result: unknown) => {
+        if (error !== null && error !== undefined) listed(t, recursive, undefined, undefined);
+        else listed(t, recursive, s, namesOf(result) ?? listNow(t.abs, recursive));
+        callback(error, result);
+      });
+    },
+  );
+  replace(promises, 'readdir', (original) =>
+    async function readdir(this: unknown, ...args: unknown[]): Promise<unknown> {
+      const t = trackingActive() ? target(args[0]) : undefined;
+      if (t === undefined) return original.apply(this, args);
+      const recursive = isRecursive(args[1]);
+      const s = snap(t.abs);
+      let result: unknown;
+      try {
+        result = await original.apply(this, args);
+      } catch (error) {
+        listed(t, recursive, undefined, undefined);
+        throw error;
+      }
+      listed(t, recursive, s, namesOf(result) ?? listNow(t.abs, recursive));
+      return result;
+    },
+  );
+  // A Dir is read entry by entry later: the listing is taken now, before the call sees any.
+  const listAtOpen = (arg: unknown, options: unknown): void => {
+    const t = target(arg);
+    if (t === undefined) return;
+    const recursive = isRecursive(options);
+    listed(t, recursive, snap(t.abs), listNow(t.abs, recursive));
+  };
+  replace(fsm, 'opendirSync', (original) =>
+    function opendirSync(this: unknown, ...args: unknown[]): unknown {
+      if (trackingActive()) listAtOpen(args[0], args[1]);
+      return original.apply(this, args);
+    },
+  );
+  replace(fsm, 'opendir', (original) =>
+    function opendir(this: unknown, ...args: unknown[]): unknown {
+      if (trackingActive()) listAtOpen(args[0], typeof args[1] === 'function' ? undefined : args[1]);
+      return original.apply(this, args);
+    },
+  );
+  replace(promises, 'opendir', (original) =>
+    function opendir(this: unknown, ...args: unknown[]): unknown {
+      if (trackingActive()) listAtOpen(args[0], args[1]);
+      return original.apply(this, args);
+    },
+  );
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'error';
+}
+
+function patchChecks(fsm: Record<string, unknown>, promises: Record<string, unknown>): void {
+  replace(fsm, 'existsSync', (original) =>
+    function existsSync(this: unknown, file: unknown): unknown {
+      const result: unknown = original.call(this, file);
+      if (trackingActive()) {
+        const t = target(file);
+        if (t !== undefined) existed(t, result === true);
+      }
+      return result;
+    },
+  );
+  replace(fsm, 'exists', (original) =>
+    function exists(this: unknown, ...args: unknown[]): unknown {
+      if (!trackingActive() || typeof args[1] !== 'function') return original.apply(this, args);
+      const t = target(args[0]);
+      const callback = args[1] as (exists: boolean) => void;
+      return original.call(this, args[0], (result: boolean) => {
+        if (t !== undefined) existed(t, result);
+        callback(result);
+      });
+    },
+  );
+  const modeOf = (mode: unknown): number => (typeof mode === 'number' ? mode : fs.constants.F_OK);
+  replace(fsm, 'accessSync', (original) =>
+    function accessSync(this: unknown, ...args: unknown[]): unknown {
+      const t = trackingActive() ? target(args[0]) : undefined;
+      if (t === undefined) return original.apply(this, args);
+      try {
+        const out: unknown = original.apply(this, args);
+        accessed(t, modeOf(args[1]), 'ok');
+        return out;
+      } catch (error) {
+        accessed(t, modeOf(args[1]), errorCode(error));
+        throw error;
+      }
+    },
+  );
+  replace(fsm, 'access', (original) =>
+    function access(this: unknown, ...args: unknown[]): unknown {
+      if (!trackingActive()) return original.apply(this, args);
+      const at = lastCallback(args);
+      const t = at < 1 ? undefined : target(args[0]);
+      if (t === undefined) return original.apply(this, args);
+      const mode = modeOf(at > 1 ? args[1] : undefined);
+      const callback = args[at] as (error: unknown) => void;
+      return original.call(this, ...args.slice(0, at), (error: unknown) => {
+        accessed(t, mode, error === null || error === undefined ? 'ok' : errorCode(error));
+        callback(error);
+      });
+    },
+  );
+  replace(promises, 'access', (original) =>
+    async function access(this: unknown, ...args: unknown[]): Promise<unknown> {
+      const t = trackingActive() ? target(args[0]) : undefined;
+      if (t === undefined) return original.apply(this, args);
+      try {
+        const out: unknown = await original.apply(this, args);
+        accessed(t, modeOf(args[1]), 'ok');
+        return out;
+      } catch (error) {
+        accessed(t, modeOf(args[1]), errorCode(error));
+        throw error;
+      }
+    },
+  );
+
+  for (const kind of ['stat', 'lstat'] as const) {
+    replace(fsm, `${kind}Sync`, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        const t = trackingActive() ? target(args[0]) : undefined;
+        if (t === undefined) return original.apply(this, args);
+        let s: unknown;
+        try {
+          s = original.apply(this, args);
+        } catch (error) {
+          statFailed(t, error, kind);
+          throw error;
+        }
+        stat(t, s as fs.Stats | undefined, kind);
+        return s;
+      },
+    );
+    replace(fsm, kind, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (!trackingActive()) return original.apply(this, args);
+        const at = lastCallback(args);
+        const t = at < 1 ? undefined : target(args[0]);
+        if (t === undefined) return original.apply(this, args);
+        const callback = args[at] as (error: unknown, s?: unknown) => void;
+        return original.call(this, ...args.slice(0, at), (error: unknown, s: unknown) => {
+          if (error !== null && error !== undefined) statFailed(t, error, kind);
+          else stat(t, s as fs.Stats, kind);
+          callback(error, s);
+        });
+      },
+    );
+    replace(promises, kind, (original) =>
+      async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+        const t = trackingActive() ? target(args[0]) : undefined;
+        if (t === undefined) return original.apply(this, args);
+        let s: unknown;
+        try {
+          s = await original.apply(this, args);
+        } catch (error) {
+          statFailed(t, error, kind);
+          throw error;
+        }
+        stat(t, s as fs.Stats, kind);
+        return s;
+      },
+    );
+  }
+}
+
+/** Installs the hooks (once per process). */
+export function installFsHooks(): void {
+  if (installed) return;
+  installed = true;
+  const fsm = fs as unknown as Record<string, unknown>;
+  const promises = fs.promises as unknown as Record<string, unknown>;
+  patchReadFile(fsm, promises);
+  patchOpen(fsm, promises);
+  patchWrites(fsm, promises);
+  patchListings(fsm, promises);
+  patchChecks(fsm, promises);
+  try {
+    // ES modules that imported named bindings from node:fs see the hooks too.
+    syncBuiltinESMExports();
+  } catch {
+    // Only ES modules' named imports are left unhooked; CommonJS and `fs.x` calls are not affected.
+  }
+}

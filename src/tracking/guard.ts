@@ -1,0 +1,19 @@
+/**
+ * The hooks' own synchronous file access (hashing a file, Node's `readFileSync` calling
+ * `fs.openSync` inside) must not be recorded as the call's: a depth counter, checked by every hook.
+ */
+let internal = 0;
+
+export function inInternal(): boolean {
+  return internal !== 0;
+}
+
+/** Runs `fn` without recording anything it does through `node:fs`. */
+export function untracked<T>(fn: () => T): T {
+  internal++;
+  try {
+    return fn();
+  } finally {
+    internal--;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * What a call read from outside its code, stored inside the entry's envelope (plain data, CBOR).
+ * Paths are stored project-relative where possible (paths.ts). While a call runs they are kept
+ * absolute, first observation wins: the state the call saw first is the one its result used.
+ */
+import { absolutePath, storedPath } from './paths';
+import { findProjectRoot } from '../project';
+
+/** A file whose content was read. */
+export interface FileInput {
+  readonly path: string;
+  /** sha256 of the bytes, or ABSENT when the read found no file. */
+  readonly hash: string;
+  /** Cheap state taken before the read: equal now means unchanged since. */
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+  /** Changed too shortly before the read for its timestamps to prove anything (see originals.ts). */
+  readonly racy?: boolean;
+}
+
+/** A directory listing: the sorted names, hashed. */
+export interface ListingInput {
+  readonly path: string;
+  readonly recursive: boolean;
+  /** sha256 of the sorted names, or ABSENT. */
+  readonly names: string;
+  readonly count: number;
+  /** The directory's own cheap state (non-recursive listings only: an entry added or removed changes it). */
+  readonly dir?: { readonly mtimeMs: number; readonly ctimeMs: number; readonly ino: number; readonly size: number } | undefined;
+  readonly racy?: boolean;
+}
+
+export interface ExistsInput {
+  readonly path: string;
+  readonly exists: boolean;
+}
+
+export interface AccessInput {
+  readonly path: string;
+  readonly mode: number;
+  /** 'ok' or the error code (`ENOENT`, `EACCES`...). */
+  readonly result: string;
+}
+
+/** A stat: type, size, mode and modification time (the contract's terms), or ABSENT. */
+export interface StatInput {
+  readonly path: string;
+  readonly state: string;
+  /** `lstat`: a symbolic link itself, not its target. */
+  readonly link?: boolean;
+}
+
+export interface Manifest {
+  /** Working directory at the call, when a relative path was resolved against it. */
+  readonly cwd?: string;
+  readonly files?: readonly FileInput[];
+  readonly lists?: readonly ListingInput[];
+  readonly exists?: readonly ExistsInput[];
+  readonly access?: readonly AccessInput[];
+  readonly stats?: readonly StatInput[];
+  /** Inputs that can never be checked (a pipe, a descriptor of unknown origin): the entry never hits. */
+  readonly opaque?: readonly string[];
+}
+
+export const ABSENT = 'absent';
+/** A hash no file has: the file changed while the call ran, or was read after the call appended to it. */
+export const UNKNOWN = 'unknown';
+
+type Keyed<T extends { path: string }> = Map<string, T>;
+
+function add<T extends { path: string }>(map: Keyed<T>, key: string, value: T): void {
+  if (!map.has(key)) map.set(key, value);
+}
+
+/** Accumulates one call's inputs, keyed by absolute path. */
+export class ManifestBuilder {
+  readonly files: Keyed<FileInput> = new Map();
+  readonly lists: Keyed<ListingInput> = new Map();
+  readonly exists: Keyed<ExistsInput> = new Map();
+  readonly access: Keyed<AccessInput> = new Map();
+  readonly stats: Keyed<StatInput> = new Map();
+  readonly opaque = new Set<string>();
+  /** Paths the call created by a truncating write before reading them: its own outputs. */
+  readonly produced = new Set<string>();
+  /** Paths the call appended to before reading them: abs -> nothing known of the prior content. */
+  readonly appended = new Set<string>();
+  /** Files read through a descriptor or stream: re-checked when the call ends. */
+  readonly watched = new Map<string, { size: number; mtimeMs: number; ctimeMs: number; ino: number }>();
+  usedCwd = false;
+
+  file(abs: string, input: FileInput): void {
+    add(this.files, abs, input);
+  }
+
+  listing(abs: string, input: ListingInput): void {
+    add(this.lists, `${input.recursive ? 'r' : 'd'}${abs}`, input);
+  }
+
+  exist(abs: string, exists: boolean): void {
+    add(this.exists, abs, { path: abs, exists });
+  }
+
+  accessed(abs: string, mode: number, result: string): void {
+    add(this.access, `${mode}:${abs}`, { path: abs, mode, result });
+  }
+
+  stat(abs: string, state: string, link: boolean): void {
+    add(this.stats, `${link ? 'l' : 's'}${abs}`, link ? { path: abs, state, link } : { path: abs, state });
+  }
+
+  /** Merges a stored manifest (an inner cached call that hit): its inputs are this call's too. */
+  merge(m: Manifest): void {
+    const root = findProjectRoot();
+    const abs = (p: string): string => absolutePath(p, root) ?? p;
+    if (m.cwd !== undefined) this.usedCwd = true;
+    for (const f of m.files ?? []) add(this.files, abs(f.path), { ...f, path: abs(f.path) });
+    for (const l of m.lists ?? []) add(this.lists, `${l.recursive ? 'r' : 'd'}${abs(l.path)}`, { ...l, path: abs(l.path) });
+    for (const e of m.exists ?? []) add(this.exists, abs(e.path), { ...e, path: abs(e.path) });
+    for (const a of m.access ?? []) add(this.access, `${a.mode}:${abs(a.path)}`, { ...a, path: abs(a.path) });
+    for (const s of m.stats ?? []) add(this.stats, `${s.link === true ? 'l' : 's'}${abs(s.path)}`, { ...s, path: abs(s.path) });
+    for (const o of m.opaque ?? []) this.opaque.add(o);
+  }
+
+  isEmpty(): boolean {
+    return this.files.size + this.lists.size + this.exists.size + this.access.size + this.stats.size + this.opaque.size === 0;
+  }
+
+  /** The stored form, paths made project-relative; undefined when nothing was read. */
+  build(cwd: string): Manifest | undefined {
+    if (this.isEmpty()) return undefined;
+    const root = findProjectRoot(cwd);
+    const rel = <T extends { path: string }>(items: Iterable<T>): T[] =>
+      [...items].map((item) => ({ ...item, path: storedPath(item.path, root) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const out: { -readonly [K in keyof Manifest]: Manifest[K] } = {};
+    if (this.usedCwd) out.cwd = storedPath(cwd, root);
+    if (this.files.size > 0) out.files = rel(this.files.values());
+    if (this.lists.size > 0) out.lists = rel(this.lists.values());
+    if (this.exists.size > 0) out.exists = rel(this.exists.values());
+    if (this.access.size > 0) out.access = rel(this.access.values());
+    if (this.stats.size > 0) out.stats = rel(this.stats.values());
+    if (this.opaque.size > 0) out.opaque = [...this.opaque].sort();
+    return out;
+  }
+}
+
+/** A stored value that is a manifest this layer wrote (defensive: entries come from disk). */
+export function isManifest(value: unknown): value is Manifest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const m = value as Record<string, unknown>;
+  const arrays = ['files', 'lists', 'exists', 'access', 'stats', 'opaque'];
+  for (const k of arrays) if (m[k] !== undefined && !Array.isArray(m[k])) return false;
+  return m['cwd'] === undefined || typeof m['cwd'] === 'string';
+}

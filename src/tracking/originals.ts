@@ -1,0 +1,70 @@
+/**
+ * `node:fs` and clock functions as they were before smartcache patched them. Recording and
+ * validation use these: the cache's own stats and hashes must never be recorded as inputs of a
+ * call, nor counted as a use of the clock.
+ */
+import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
+import { untracked } from './guard';
+
+export const real = {
+  statSync: fs.statSync,
+  lstatSync: fs.lstatSync,
+  fstatSync: fs.fstatSync,
+  readFileSync: fs.readFileSync,
+  readdirSync: fs.readdirSync,
+  readlinkSync: fs.readlinkSync,
+  existsSync: fs.existsSync,
+  accessSync: fs.accessSync,
+  now: Date.now,
+};
+
+/** The cheap part of a file's state: equal means unchanged since (ctime cannot be set back). */
+export interface Snap {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+  readonly isFile: boolean;
+  readonly isDirectory: boolean;
+}
+
+export function snap(abs: string): Snap | undefined {
+  let s: fs.Stats | undefined;
+  try {
+    s = real.statSync(abs, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+  if (s === undefined) return undefined;
+  return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, isFile: s.isFile(), isDirectory: s.isDirectory() };
+}
+
+export function sameSnap(a: Snap, b: { size: number; mtimeMs: number; ctimeMs: number; ino: number }): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+}
+
+/**
+ * File timestamps come from the kernel's coarse clock (a few ms on Linux; 1-2 s on ext3, HFS+,
+ * FAT): a second write within the same tick keeps ctime and mtime. A file changed this recently
+ * when it was read is "racy" (git's term): its cheap state proves nothing, and every validation
+ * hashes it instead.
+ */
+export const RACY_MS = 2000;
+
+export function isRacy(s: Snap): boolean {
+  return s.ctimeMs + RACY_MS >= real.now() || s.mtimeMs + RACY_MS >= real.now();
+}
+
+export function hashBytes(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** sha256 of a file's bytes now, or undefined when it cannot be read. */
+export function hashFile(abs: string): string | undefined {
+  try {
+    return hashBytes(untracked(() => real.readFileSync(abs)));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * Recording one observation into every open frame of the call chain (a read inside a nested
+ * cached call is an input of the enclosing calls too). Hooks in fs-patch.ts call these after
+ * deciding the call is tracked; the states are taken with the unpatched functions.
+ *
+ * Order matters for soundness: the cheap state (stat) is taken BEFORE the bytes are read. If the
+ * state is unchanged at validation time, nothing was written since the stat, so the bytes read
+ * are the bytes there now; if something was written between stat and read, ctime moved and
+ * validation falls back to the content hash of the bytes actually read.
+ */
+import { currentFrame, type Frame } from './frames';
+import { ABSENT, UNKNOWN, type FileInput } from './manifest';
+import { hashBytes, hashFile, isRacy, real, snap, type Snap } from './originals';
+import { isIgnored, resolveArg, type Resolved } from './paths';
+
+/**
+ * Recording must never break the user's file access: a failure here (a bug, an exotic argument)
+ * marks the running calls' entries as unverifiable (they never hit) instead of throwing.
+ */
+function guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+  return (...args: A): void => {
+    try {
+      fn(...args);
+    } catch {
+      opaque('an input that could not be recorded');
+    }
+  };
+}
+
+/** A target worth recording for the current call: its frame and resolved path. */
+export interface Target {
+  readonly frame: Frame;
+  readonly abs: string;
+}
+
+/** The frame and resolved path of a path argument, or undefined (untracked, a descriptor, the cache's own files). */
+export function target(arg: unknown): Target | undefined {
+  try {
+    return targetUnguarded(arg);
+  } catch {
+    opaque('an input that could not be recorded');
+    return undefined;
+  }
+}
+
+function targetUnguarded(arg: unknown): Target | undefined {
+  const frame = currentFrame();
+  if (frame === undefined) return undefined;
+  const resolved: Resolved | undefined = resolveArg(arg);
+  if (resolved === undefined || isIgnored(resolved.abs)) return undefined;
+  if (resolved.relative) for (const f of frame.chain()) f.builder.usedCwd = true;
+  return { frame, abs: resolved.abs };
+}
+
+/** Frames that still treat `abs` as an input (not a file they wrote themselves). */
+function* readers(t: Target): Generator<Frame> {
+  for (const f of t.frame.chain()) if (!f.builder.produced.has(t.abs)) yield f;
+}
+
+export function before(t: Target): Snap | undefined {
+  return snap(t.abs);
+}
+
+function fileInput(abs: string, s: Snap | undefined, hash: string): FileInput {
+  const base = s ?? { size: -1, mtimeMs: -1, ctimeMs: -1, ino: -1 };
+  const input: FileInput = { path: abs, hash, size: base.size, mtimeMs: base.mtimeMs, ctimeMs: base.ctimeMs, ino: base.ino };
+  return s !== undefined && isRacy(s) ? { ...input, racy: true } : input;
+}
+
+/** The call read `data` (all of the file's bytes) from `t`, whose state was `s` before the read. */
+function fileReadUnguarded(t: Target, s: Snap | undefined, data: Buffer | string | undefined): void {
+  let hash: string | undefined;
+  for (const f of readers(t)) {
+    if (f.builder.files.has(t.abs)) continue;
+    hash ??= data === undefined ? ABSENT : hashBytes(data);
+    f.builder.file(t.abs, fileInput(t.abs, s, f.builder.appended.has(t.abs) ? UNKNOWN : hash));
+  }
+}
+
+/** A read that failed: a missing file is an input (creating it must miss); other errors are not recorded. */
+function readFailedUnguarded(t: Target, error: unknown): void {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') fileRead(t, undefined, undefined);
+  else if (code === 'EISDIR') stat(t, snap(t.abs) === undefined ? undefined : real.statSync(t.abs));
+}
+
+/**
+ * The call opened `t` to read through a descriptor or a stream: the whole file is hashed now,
+ * before the call reads any of it, and re-checked when the call ends (a change in between makes
+ * the record unknown: the call may have read either version).
+ */
+function fileOpenedUnguarded(t: Target): void {
+  const frames = [...readers(t)].filter((f) => !f.builder.files.has(t.abs));
+  if (frames.length === 0) return;
+  const s = snap(t.abs);
+  if (s !== undefined && !s.isFile) return; // a FIFO or a device: reads through it are opaque
+  const hash = s === undefined ? ABSENT : hashFile(t.abs) ?? UNKNOWN;
+  for (const f of frames) {
+    f.builder.file(t.abs, fileInput(t.abs, s, f.builder.appended.has(t.abs) ? UNKNOWN : hash));
+    if (s !== undefined) f.builder.watched.set(t.abs, s);
+  }
+}
+
+/** The call wrote `t` from scratch (writeFile, open 'w'): later reads of it read its own output. */
+function fileProducedUnguarded(t: Target): void {
+  for (const f of t.frame.chain()) {
+    if (!f.builder.files.has(t.abs)) f.builder.produced.add(t.abs);
+  }
+}
+
+/** The call appended to `t`: if it reads it later, what it reads depends on the earlier content. */
+function fileAppendedUnguarded(t: Target): void {
+  for (const f of readers(t)) f.builder.appended.add(t.abs);
+}
+
+function namesHash(names: readonly string[]): string {
+  return hashBytes(JSON.stringify([...names].sort()));
+}
+
+/** A directory listing the call got (`names`, undefined when the directory was missing). */
+function listedUnguarded(t: Target, recursive: boolean, dirBefore: Snap | undefined, names: readonly string[] | undefined): void {
+  let hash: string | undefined;
+  for (const f of readers(t)) {
+    hash ??= names === undefined ? ABSENT : namesHash(names);
+    const dir = !recursive && dirBefore !== undefined ? { mtimeMs: dirBefore.mtimeMs, ctimeMs: dirBefore.ctimeMs, ino: dirBefore.ino, size: dirBefore.size } : undefined;
+    f.builder.listing(t.abs, {
+      path: t.abs,
+      recursive,
+      names: hash,
+      count: names?.length ?? 0,
+      ...(dir === undefined ? {} : { dir }),
+      ...(dirBefore !== undefined && isRacy(dirBefore) ? { racy: true } : {}),
+    });
+  }
+}
+
+/** Names of a directory now, as `readdir` gives them (recursive: relative paths). */
+export function listNow(abs: string, recursive: boolean): string[] | undefined {
+  try {
+    const names = real.readdirSync(abs, recursive ? { recursive: true } : undefined) as Array<string | Buffer>;
+    return names.map((n) => (typeof n === 'string' ? n : n.toString('utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
+export function namesOf(result: unknown): string[] | undefined {
+  if (!Array.isArray(result)) return undefined;
+  const out: string[] = [];
+  for (const item of result as unknown[]) {
+    if (typeof item === 'string') out.push(item);
+    else if (Buffer.isBuffer(item)) out.push(item.toString('utf8'));
+    else if (typeof item === 'object' && item !== null && 'name' in item) {
+      const d = item as { name: string | Buffer; parentPath?: string; path?: string };
+      out.push(typeof d.name === 'string' ? d.name : d.name.toString('utf8'));
+    } else return undefined;
+  }
+  return out;
+}
+
+function existedUnguarded(t: Target, exists: boolean): void {
+  for (const f of readers(t)) f.builder.exist(t.abs, exists);
+}
+
+function accessedUnguarded(t: Target, mode: number, result: string): void {
+  for (const f of readers(t)) f.builder.accessed(t.abs, mode, result);
+}
+
+interface StatLike {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+  size: number | bigint;
+  mode: number | bigint;
+  mtimeMs: number | bigint;
+}
+
+/** The contract's stat terms: type, size, mode, modification time. */
+export function statState(s: StatLike | undefined): string {
+  if (s === undefined) return ABSENT;
+  const type = s.isFile() ? 'file' : s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'link' : 'other';
+  return `${type}:${String(s.size)}:${String(s.mode)}:${String(s.mtimeMs)}`;
+}
+
+function statUnguarded(t: Target, s: StatLike | undefined, kind: 'stat' | 'lstat' = 'stat'): void {
+  const state = statState(s);
+  for (const f of readers(t)) f.builder.stat(t.abs, state, kind === 'lstat');
+}
+
+function statFailedUnguarded(t: Target, error: unknown, kind: 'stat' | 'lstat' = 'stat'): void {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') stat(t, undefined, kind);
+}
+
+/** An input that cannot be checked later (a descriptor of unknown origin, a pipe): the entry never hits. */
+export function opaque(what: string): void {
+  const frame = currentFrame();
+  if (frame === undefined) return;
+  for (const f of frame.chain()) f.builder.opaque.add(what);
+}
+
+export const fileRead = guarded(fileReadUnguarded);
+export const readFailed = guarded(readFailedUnguarded);
+export const fileOpened = guarded(fileOpenedUnguarded);
+export const fileProduced = guarded(fileProducedUnguarded);
+export const fileAppended = guarded(fileAppendedUnguarded);
+export const listed = guarded(listedUnguarded);
+export const existed = guarded(existedUnguarded);
+export const accessed = guarded(accessedUnguarded);
+export const stat = guarded(statUnguarded);
+export const statFailed = guarded(statFailedUnguarded);

@@ -1,0 +1,31 @@
+/**
+ * Warnings about what a cached function reads from outside its code, through
+ * `process.emitWarning` (so `--no-warnings`, `process.on('warning')` and `--trace-warnings`
+ * apply), at most once per function and cause.
+ */
+export const WARNING_TYPE = 'SmartCacheWarning';
+
+/** Stable codes. */
+export const CODES = {
+  /** `Date.now()`, `new Date()`, `performance.now()` during a call. */
+  clock: 'SMARTCACHE_CLOCK',
+  /** `Math.random()`, `crypto.random*` during a call. */
+  random: 'SMARTCACHE_RANDOM',
+  /** `process.env[name]` with a computed name in the reached code. */
+  dynamicEnv: 'SMARTCACHE_DYNAMIC_ENV',
+  /** A read that can never be checked (a pipe, stdin, a descriptor opened elsewhere). */
+  opaque: 'SMARTCACHE_OPAQUE_INPUT',
+} as const;
+
+const seen = new Set<string>();
+
+export function warnInputOnce(fnName: string, cause: string, code: string, message: string): void {
+  const id = `${fnName}\u0000${cause}`;
+  if (seen.has(id)) return;
+  seen.add(id);
+  try {
+    process.emitWarning(message, { type: WARNING_TYPE, code });
+  } catch {
+    // A warning must never break the call it is about.
+  }
+}

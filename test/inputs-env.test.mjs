@@ -1,0 +1,95 @@
+// Environment variables read by name are part of the fingerprint; a computed name is dynamic.
+import test from 'ava';
+import { node, project, smartcacheLines, tempDir } from './fixtures/cache/helpers.mjs';
+
+const app = (mod) => `const { cache } = require(${mod});
+let runs = 0;
+function mode() { return process.env.APP_MODE ?? 'dev'; }
+const f = cache(function f(x) { runs++; return mode() + ':' + x; }, { name: 'f' });
+const value = f(1);
+console.log('OUT ' + JSON.stringify({ value, runs, fp: f.fingerprint() }));
+`;
+
+test('a variable read by name: a changed value misses, an unrelated one hits, switching back hits', (t) => {
+  const dir = project({ 'app.js': app });
+  const root = tempDir();
+  const run = (env) => {
+    const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: root, SMARTCACHE_LOG: '1', ...env } });
+    t.is(r.status, 0, r.stderr);
+    return { ...r.out, lines: smartcacheLines(r.stderr) };
+  };
+  const dev = run({});
+  t.like(dev, { value: 'dev:1', runs: 1 });
+  t.like(run({ UNRELATED_VAR: 'x' }), { value: 'dev:1', runs: 0 });
+  const prod = run({ APP_MODE: 'prod' });
+  t.like(prod, { value: 'prod:1', runs: 1 });
+  t.not(prod.fp, dev.fp, '.fingerprint() includes the value');
+  t.regex(prod.lines[0], /^\[smartcache\] miss f .*APP_MODE/, 'the reason names the variable');
+  t.like(run({ APP_MODE: 'prod', OTHER: 'y' }), { value: 'prod:1', runs: 0 });
+  t.like(run({}), { value: 'dev:1', runs: 0 }, 'the entry made without it is still there');
+});
+
+test('track: false: environment variables are not inputs', (t) => {
+  const dir = project({ 'app.js': (mod) => app(mod).replace("{ name: 'f' }", "{ name: 'f', track: false }") });
+  const root = tempDir();
+  t.like(node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: root } }).out, { value: 'dev:1', runs: 1 });
+  t.like(node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: root, APP_MODE: 'prod' } }).out, { value: 'dev:1', runs: 0 });
+});
+
+test('a computed name: one warning, listed by explain as dynamic, not an input', (t) => {
+  const dir = project({
+    'app.js': (mod) => `const { cache } = require(${mod});
+const warnings = [];
+process.on('warning', (w) => warnings.push([w.name, w.code, w.message]));
+const f = cache(function f(name) { return process.env[name] ?? 'none'; }, { name: 'f' });
+const values = [f('A_VAR'), f('B_VAR'), f('A_VAR')];
+const explained = f.explain();
+setImmediate(() => console.log('OUT ' + JSON.stringify({ values, warnings, dynamic: explained.dynamic })));
+`,
+  });
+  const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir(), A_VAR: 'a' } });
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.out.values, ['a', 'none', 'a']);
+  t.is(r.out.warnings.length, 1, JSON.stringify(r.out.warnings));
+  const [name, code, message] = r.out.warnings[0];
+  t.is(name, 'SmartCacheWarning');
+  t.is(code, 'SMARTCACHE_DYNAMIC_ENV');
+  t.regex(message, /^f reads process\.env by computed name/);
+  t.true(r.out.dynamic.some((d) => /process\.env/.test(d) && /computed name/.test(d)), JSON.stringify(r.out.dynamic));
+});
+
+test('explain lists the variables read and the files of the latest entry', (t) => {
+  const dir = project({
+    'data.txt': 'd',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+const f = cache(function f() { return fs.readFileSync('data.txt', 'utf8') + (process.env.APP_MODE ?? ''); }, { name: 'f' });
+f();
+const names = f.explain().root.children.map((c) => c.name);
+console.log('OUT ' + JSON.stringify(names));
+`,
+  });
+  const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.true(r.out.includes('(env) APP_MODE'), r.stdout);
+  t.true(r.out.includes('(file) data.txt'), r.stdout);
+});
+
+test('smartcache explain lists the files the latest stored entry read and the variables read', async (t) => {
+  const { cli } = await import('./fixtures/cli/helpers.mjs');
+  const dir = project({
+    'data.txt': 'd',
+    'app.js': `const fs = require('node:fs');
+/** @cache */
+function load(p) { return fs.readFileSync(p, 'utf8') + (process.env.APP_MODE ?? '') + fs.existsSync('flag'); }
+if (process.env.RUN === '1') console.log(load('data.txt'));
+`,
+  });
+  const root = tempDir();
+  const preload = new URL('../dist/preload/register.js', import.meta.url).pathname;
+  const ran = node(['--require', preload, 'app.js'], { cwd: dir, env: { SMARTCACHE_DIR: root, RUN: '1' } });
+  t.is(ran.status, 0, ran.stderr);
+  const r = await cli(['explain', 'app.js', '--dir', root], { cwd: dir });
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /\(env\) APP_MODE/);
+  t.regex(r.stdout, /inputs read by the latest entry:\n\s+file data\.txt\n\s+exists flag \(false\)/);
+});

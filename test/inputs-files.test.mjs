@@ -1,0 +1,197 @@
+// Files read during a call are inputs: a later hit is served only while they still hold.
+import test from 'ava';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { node, project, smartcacheLines, tempDir, writeFile } from './fixtures/cache/helpers.mjs';
+
+/** A script with one cached function `body` (a function expression using `fs`, `path`); prints OUT {value, runs}. */
+const app = (body, args = "'data.csv'", options = '') => (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+const path = require('node:path');
+let runs = 0;
+const f = cache(function f(...a) { runs++; return (${body})(...a); }, { name: 'f'${options} });
+const value = f(${args});
+console.log('OUT ' + JSON.stringify({ value, runs }));
+`;
+
+function run(dir, env, script = 'app.js') {
+  const r = node([script], { cwd: dir, env });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return { ...r.out, lines: smartcacheLines(r.stderr) };
+}
+
+const setup = (files) => {
+  const dir = project(files);
+  return { dir, env: { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' } };
+};
+
+test('a changed file misses and the reason names it; a touch with the same content hits', (t) => {
+  const { dir, env } = setup({ 'data.csv': 'a,b\n1,2\n', 'app.js': app((p) => fs.readFileSync(p, 'utf8').trim().split('\n').length) });
+  t.like(run(dir, env), { value: 2, runs: 1 });
+  t.like(run(dir, env), { value: 2, runs: 0 });
+  writeFile(dir, 'data.csv', 'a,b\n1,2\n3,4\n');
+  const changed = run(dir, env);
+  t.like(changed, { value: 3, runs: 1 });
+  t.regex(changed.lines[0], /^\[smartcache\] miss f .*\(file data\.csv changed\)$/);
+  const later = new Date(Date.now() + 60_000);
+  fs.utimesSync(path.join(dir, 'data.csv'), later, later);
+  t.like(run(dir, env), { value: 3, runs: 0 }, 'same bytes, new mtime: still a hit');
+});
+
+test('an edit whose mtime is restored still misses (content decides)', (t) => {
+  const { dir, env } = setup({ 'data.csv': 'value=1\n', 'app.js': app((p) => fs.readFileSync(p, 'utf8')) });
+  const file = path.join(dir, 'data.csv');
+  const old = new Date('2020-01-01T00:00:00Z');
+  fs.utimesSync(file, old, old);
+  t.like(run(dir, env), { value: 'value=1\n', runs: 1 });
+  const before = fs.statSync(file);
+  fs.writeFileSync(file, 'value=2\n'); // same size
+  fs.utimesSync(file, before.atime, before.mtime);
+  t.is(fs.statSync(file).mtimeMs, before.mtimeMs);
+  t.is(fs.statSync(file).size, before.size);
+  const r = run(dir, env);
+  t.like(r, { value: 'value=2\n', runs: 1 });
+  t.regex(r.lines[0], /file data\.csv changed/);
+});
+
+test('a read that found no file is an input: creating the file misses', (t) => {
+  const body = (p) => { try { return fs.readFileSync(p, 'utf8'); } catch { return 'default'; } };
+  const { dir, env } = setup({ 'app.js': app(body, "'config.txt'") });
+  t.like(run(dir, env), { value: 'default', runs: 1 });
+  t.like(run(dir, env), { value: 'default', runs: 0 });
+  writeFile(dir, 'config.txt', 'custom');
+  const r = run(dir, env);
+  t.like(r, { value: 'custom', runs: 1 });
+  t.regex(r.lines[0], /config\.txt/);
+});
+
+test('a directory listing is an input: a file added misses', (t) => {
+  const { dir, env } = setup({ 'in/a.txt': 'a', 'in/b.txt': 'b', 'app.js': app((d) => fs.readdirSync(d).join(','), "'in'") });
+  t.like(run(dir, env), { value: 'a.txt,b.txt', runs: 1 });
+  t.like(run(dir, env), { runs: 0 });
+  writeFile(dir, 'in/c.txt', 'c');
+  const r = run(dir, env);
+  t.like(r, { value: 'a.txt,b.txt,c.txt', runs: 1 });
+  t.regex(r.lines[0], /listing of in changed/);
+  // Editing a file inside does not change the listing.
+  writeFile(dir, 'in/a.txt', 'changed');
+  t.like(run(dir, env), { runs: 0 });
+});
+
+test('an existence check is an input: its answer flipping misses', (t) => {
+  const { dir, env } = setup({ 'app.js': app((p) => (fs.existsSync(p) ? 'on' : 'off'), "'flag'") });
+  t.like(run(dir, env), { value: 'off', runs: 1 });
+  t.like(run(dir, env), { runs: 0 });
+  writeFile(dir, 'flag', '');
+  const r = run(dir, env);
+  t.like(r, { value: 'on', runs: 1 });
+  t.regex(r.lines[0], /flag now exists/);
+  t.like(run(dir, env), { runs: 0 });
+  fs.rmSync(path.join(dir, 'flag'));
+  t.like(run(dir, env), { value: 'off', runs: 1 });
+});
+
+test('a stat-only use: size and mode are inputs, content is not read', (t) => {
+  const { dir, env } = setup({ 'big.bin': 'xxxx', 'app.js': app((p) => { const s = fs.statSync(p); return [s.size, s.mode & 0o777]; }, "'big.bin'") });
+  const file = path.join(dir, 'big.bin');
+  fs.chmodSync(file, 0o644);
+  t.like(run(dir, env), { value: [4, 0o644], runs: 1 });
+  t.like(run(dir, env), { runs: 0 });
+  fs.chmodSync(file, 0o600);
+  const r = run(dir, env);
+  t.like(r, { value: [4, 0o600], runs: 1 });
+  t.regex(r.lines[0], /stat of big\.bin changed/);
+  fs.appendFileSync(file, 'yy');
+  t.like(run(dir, env), { value: [6, 0o600], runs: 1 });
+});
+
+test('relative paths are resolved at the call: another working directory is another input', (t) => {
+  const { dir, env } = setup({ 'one/data.txt': '1', 'two/data.txt': '2', 'app.js': app((p) => fs.readFileSync(p, 'utf8'), "'data.txt'") });
+  const script = path.join(dir, 'app.js');
+  const inOne = node([script], { cwd: path.join(dir, 'one'), env });
+  t.is(inOne.out.value, '1', inOne.stderr);
+  t.is(node([script], { cwd: path.join(dir, 'one'), env }).out.runs, 0);
+  const inTwo = node([script], { cwd: path.join(dir, 'two'), env });
+  t.deepEqual(inTwo.out, { value: '2', runs: 1 }, 'not the result read in one/');
+  t.regex(smartcacheLines(inTwo.stderr)[0], /working directory changed/);
+});
+
+test('a long-running process recomputes when a file changes between two calls (memory hit revalidated)', (t) => {
+  const dir = project({
+    'data.txt': 'v1',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+let runs = 0;
+const read = cache(function read(p) { runs++; return fs.readFileSync(p, 'utf8'); }, { name: 'read' });
+const out = [read('data.txt'), read('data.txt')];
+fs.writeFileSync('data.txt', 'v2');
+out.push(read('data.txt'), read('data.txt'));
+console.log('OUT ' + JSON.stringify({ out, runs }));
+`,
+  });
+  const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.deepEqual(r.out, { out: ['v1', 'v1', 'v2', 'v2'], runs: 2 }, r.stderr);
+});
+
+test('track: false ignores file changes', (t) => {
+  const { dir, env } = setup({ 'data.txt': 'v1', 'app.js': app((p) => fs.readFileSync(p, 'utf8'), "'data.txt'", ', track: false') });
+  t.like(run(dir, env), { value: 'v1', runs: 1 });
+  writeFile(dir, 'data.txt', 'v2');
+  t.like(run(dir, env), { value: 'v1', runs: 0 }, 'the stale value, as asked');
+});
+
+test('@cache track=false in the preload turns tracking off for that function', (t) => {
+  const dir = project({
+    'data.txt': 'v1',
+    'app.js': `const fs = require('node:fs');
+let runs = 0;
+/** @cache track=false */
+function untracked(p) { runs++; return fs.readFileSync(p, 'utf8'); }
+/** @cache */
+function tracked(p) { runs++; return fs.readFileSync(p, 'utf8'); }
+const out = [untracked('data.txt'), tracked('data.txt')];
+console.log('OUT ' + JSON.stringify({ out, runs }));
+`,
+  });
+  const env = { SMARTCACHE_DIR: tempDir() };
+  const preload = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'preload', 'register.js');
+  const first = node(['--require', preload, 'app.js'], { cwd: dir, env });
+  t.deepEqual(first.out, { out: ['v1', 'v1'], runs: 2 }, first.stderr);
+  writeFile(dir, 'data.txt', 'v2');
+  const second = node(['--require', preload, 'app.js'], { cwd: dir, env });
+  t.deepEqual(second.out, { out: ['v1', 'v2'], runs: 1 }, second.stderr);
+});
+
+test('a file the call writes before reading it is its own output, not an input', (t) => {
+  const body = (p) => { fs.writeFileSync(p, 'made'); const s = fs.readFileSync(p, 'utf8'); fs.rmSync(p); return s; };
+  const { dir, env } = setup({ 'app.js': app(body, "'tmp.txt'") });
+  t.like(run(dir, env), { value: 'made', runs: 1 });
+  t.like(run(dir, env), { value: 'made', runs: 0 }, 'the removed temp file does not make every run miss');
+});
+
+test('a call that reads then rewrites its input records what it read: the next run recomputes', (t) => {
+  const body = (p) => { const n = Number(fs.readFileSync(p, 'utf8')); fs.writeFileSync(p, String(n + 1)); return n; };
+  const { dir, env } = setup({ 'count.txt': '1', 'app.js': app(body, "'count.txt'") });
+  t.like(run(dir, env), { value: 1, runs: 1 });
+  t.like(run(dir, env), { value: 2, runs: 1 }, 'not the result computed from 1');
+  fs.writeFileSync(path.join(dir, 'count.txt'), '2');
+  t.like(run(dir, env), { value: 2, runs: 0 }, 'back to the content the last entry read: a hit');
+});
+
+test('ES modules: named imports of node:fs and node:fs/promises are seen', (t) => {
+  const dir = project({
+    'data.txt': 'v1',
+    'app.mjs': (mod) => `import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+const { cache } = createRequire(import.meta.url)(${mod});
+const f = cache(function f(p) { return readFileSync(p, 'utf8'); }, { name: 'f' });
+const g = cache(async function g(p) { return readFile(p, 'utf8'); }, { name: 'g' });
+console.log('OUT ' + JSON.stringify([f('data.txt'), await g('data.txt')]));
+`,
+  });
+  const env = { SMARTCACHE_DIR: tempDir() };
+  t.deepEqual(node(['app.mjs'], { cwd: dir, env }).out, ['v1', 'v1']);
+  writeFile(dir, 'data.txt', 'v2');
+  t.deepEqual(node(['app.mjs'], { cwd: dir, env }).out, ['v2', 'v2']);
+});
