@@ -56,6 +56,12 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
    * @default false
    */
   readonly strict?: boolean;
+  /**
+   * Use the team cache (SMARTCACHE_REMOTE) when one is configured: `false` keeps this function's
+   * results on this machine (never uploaded, never looked up remotely).
+   * @default true
+   */
+  readonly remote?: boolean;
 }
 
 export interface ResolvedMemoryOptions {
@@ -75,9 +81,10 @@ export interface ResolvedOptions {
   readonly version: string | undefined;
   readonly memory: ResolvedMemoryOptions;
   readonly strict: boolean;
+  readonly remote: boolean;
 }
 
-const KNOWN = new Set(['name', 'dir', 'ignore', 'key', 'dependsOn', 'ttl', 'version', 'memory', 'strict']);
+const KNOWN = new Set(['name', 'dir', 'ignore', 'key', 'dependsOn', 'ttl', 'version', 'memory', 'strict', 'remote']);
 export const DEFAULT_MEMORY_MAX_ENTRIES = 10_000;
 export const DEFAULT_MEMORY_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -113,7 +120,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   for (const k of Object.keys(o)) {
     if (!KNOWN.has(k)) throw new SmartCacheTypeError(`smartcache: unknown option "${k}"`, { option: k });
   }
-  const { name, dir, ignore, key, dependsOn, ttl, version, strict } = o;
+  const { name, dir, ignore, key, dependsOn, ttl, version, strict, remote } = o;
   if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) invalid('name', 'a non-empty string', name);
   if (dir !== undefined && (typeof dir !== 'string' || dir === '')) invalid('dir', 'a non-empty string', dir);
   if (ignore !== undefined) {
@@ -129,6 +136,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   }
   if (version !== undefined && typeof version !== 'string' && typeof version !== 'number') invalid('version', 'a string or a number', version);
   if (strict !== undefined && typeof strict !== 'boolean') invalid('strict', 'a boolean', strict);
+  if (remote !== undefined && typeof remote !== 'boolean') invalid('remote', 'a boolean', remote);
   return {
     name: name as string | undefined,
     dir: dir as string | undefined,
@@ -139,5 +147,6 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     version: version === undefined ? undefined : String(version),
     memory: resolveMemory(o['memory']),
     strict: strict === true,
+    remote: remote !== false,
   };
 }

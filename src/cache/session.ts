@@ -7,6 +7,7 @@ import { logLine, logSummary } from './log';
 import { costsMoreThanSaves } from '../costs';
 import { type FunctionStats, allStats } from './stats';
 import { storeFor } from './stores';
+import { remoteCounters } from './remote';
 import type { LogMode } from './env';
 import { formatMs } from '../units';
 
@@ -75,5 +76,5 @@ function printSummary(): void {
     t.savedMs += s.savedMs;
     t.overheadMs += s.overheadMs;
   }
-  logSummary({ functions, ...t });
+  logSummary({ functions, ...t }, remoteCounters());
 }

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { fingerprint as fingerprintOf } from '../fingerprint';
 import { primitiveKey } from '../key';
 import type { ResolvedOptions } from '../options';
+import type { Expect, RemoteTier } from '../remote';
 import type { EncodedEntry, EntryMeta, ReadEntry, Store } from '../store';
 import type { LogMode } from './env';
 import { cacheFailure, ioCause } from './failures';
@@ -17,6 +18,7 @@ import { resolveRoot, storeFor } from './stores';
 import { type Opened, envelope, openEnvelope } from './envelope';
 import { cancelPending, isPending, writeEntry } from './writer';
 import { selfModeOf } from './self-mode';
+import { noteRemoteRoot, remoteTier } from './remote';
 
 /** Which `this` is an input of the key. */
 export type SelfMode =
@@ -134,6 +136,13 @@ export class CachedFunction {
   private change: CodeChange | null = null;
   /** The fingerprint whose FunctionRecord this wrapper has checked. */
   private recordedFor: string | undefined;
+  /** The team cache, when one is configured and the `remote` option allows it. */
+  private readonly remote: RemoteTier | undefined;
+  /**
+   * An `async function` always returns a promise, so a local miss can await the team cache
+   * instead of blocking; any other function is looked up through the synchronous bridge.
+   */
+  private readonly isAsync: boolean;
 
   constructor(private readonly wrap: WrapPlan) {
     this.name = wrap.name;
@@ -147,6 +156,9 @@ export class CachedFunction {
     const memory = wrap.options.memory;
     this.memory = memory.enabled && memory.maxEntries > 0 ? new MemoryLayer(memory.maxEntries, memory.maxBytes) : undefined;
     this.fast = this.memory !== undefined && this.plan.key === undefined && this.plan.dependsOn === undefined && this.plan.ignore === undefined;
+    // Created now, not on the first call: the worker loads the client meanwhile.
+    this.remote = wrap.options.remote ? remoteTier() : undefined;
+    this.isAsync = types.isAsyncFunction(wrap.fn);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -189,8 +201,50 @@ export class CachedFunction {
       } else {
         expired = true;
       }
+    } else if (this.remote !== undefined) {
+      // A local miss asks the team cache: awaited by async functions, blocking for the others.
+      if (this.isAsync) return this.remoteThenMiss(ready, this.remote, self, args, slot, t0);
+      const fetched = this.readRemote(ready, this.remote, slot.key);
+      const opened = fetched !== undefined && isFresh(fetched.meta.expires) ? openEnvelope(fetched.value) : undefined;
+      if (fetched !== undefined && opened !== undefined) return this.diskHit(ready, fetched.meta, opened, slot, t0, 'team cache');
     }
     return this.miss(ready, self, args, slot, expired ? 'expired' : undefined, t0);
+  }
+
+  /**
+   * An async function's local miss: the team cache is awaited, then either its entry is served or
+   * the function runs; concurrent identical calls share both steps.
+   */
+  private remoteThenMiss(ready: Ready, remote: RemoteTier, self: unknown, args: unknown[], slot: Slot, t0: number): Promise<unknown> {
+    const shared = this.readRemoteAsync(ready, remote, slot.key).then((fetched): Settled | Promise<Settled> => {
+      const opened = fetched !== undefined && isFresh(fetched.meta.expires) ? openEnvelope(fetched.value) : undefined;
+      if (fetched === undefined || opened === undefined) return this.compute(ready, self, args, slot, undefined, t0);
+      this.diskHit(ready, fetched.meta, opened, slot, t0, 'team cache');
+      // Callers joined meanwhile each read their own copy.
+      return { value: opened.value, snapshot: this.trySnapshot(opened.value), computeMs: fetched.meta.computeMs };
+    });
+    return this.share(slot, shared);
+  }
+
+  private readRemote(ready: Ready, remote: RemoteTier, key: string): ReadEntry | undefined {
+    try {
+      return remote.fetchSync(ready.store, key, this.expect(ready));
+    } catch (error) {
+      // Only the local store throws here (writing the downloaded entry): a store failure.
+      this.storeFailure(ready, error);
+      return undefined;
+    }
+  }
+
+  private readRemoteAsync(ready: Ready, remote: RemoteTier, key: string): Promise<ReadEntry | undefined> {
+    return remote.fetch(ready.store, key, this.expect(ready)).catch((error: unknown) => {
+      this.storeFailure(ready, error);
+      return undefined;
+    });
+  }
+
+  private expect(ready: Ready): Expect {
+    return { fn: this.name, fingerprint: ready.identity.fingerprint };
   }
 
   private slot(ready: Ready, args: readonly unknown[], selfValue: unknown): Slot {
@@ -222,7 +276,7 @@ export class CachedFunction {
     return entry.promise ? Promise.resolve(value) : value;
   }
 
-  private diskHit(ready: Ready, meta: EntryMeta, opened: Opened, slot: Slot, t0: number): unknown {
+  private diskHit(ready: Ready, meta: EntryMeta, opened: Opened, slot: Slot, t0: number, note?: string): unknown {
     if (this.memory !== undefined && this.memory.admit(slot.memKey)) {
       // The value read is the caller's own; memory keeps an independent copy.
       const snapshot = this.trySnapshot(opened.value);
@@ -232,22 +286,26 @@ export class CachedFunction {
     stats.hitKeys.add(slot.key);
     const ms = performance.now() - t0;
     this.count(stats, 'hit', ms, 0, meta.computeMs);
-    if (this.logCalls) logHit(this.name, slot.key, ms);
+    if (this.logCalls) logHit(this.name, slot.key, ms, note);
     return opened.promise ? Promise.resolve(opened.value) : opened.value;
   }
 
-  private miss(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number): unknown {
+  /** Runs the function (a throw is counted and rethrown); returns its result and when it started. */
+  private invoke(ready: Ready, self: unknown, args: unknown[], slot: Slot, t0: number): { result: unknown; started: number } {
     this.noteFingerprint(ready);
     const started = performance.now();
-    let result: unknown;
     try {
-      result = Reflect.apply(this.fn, self, args);
+      return { result: Reflect.apply(this.fn, self, args), started };
     } catch (error) {
       const ended = performance.now();
       this.count(ready.stats, 'miss', started - t0, ended - started, 0);
       if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'threw, nothing stored');
       throw error;
     }
+  }
+
+  private miss(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number): unknown {
+    const { result, started } = this.invoke(ready, self, args, slot, t0);
     if (isThenable(result)) return this.missAsync(ready, result, slot, reason, t0, started);
     const saving = performance.now();
     const computeMs = saving - started;
@@ -259,6 +317,16 @@ export class CachedFunction {
   }
 
   private missAsync(ready: Ready, result: PromiseLike<unknown>, slot: Slot, reason: string | undefined, t0: number, started: number): Promise<unknown> {
+    return this.share(slot, this.settleAsync(ready, result, slot, reason, t0, started));
+  }
+
+  /** Runs an async function whose lookup missed everywhere; the Settled result to share. */
+  private compute(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number): Promise<Settled> {
+    const { result, started } = this.invoke(ready, self, args, slot, t0);
+    return this.settleAsync(ready, isThenable(result) ? result : Promise.resolve(result), slot, reason, t0, started);
+  }
+
+  private settleAsync(ready: Ready, result: PromiseLike<unknown>, slot: Slot, reason: string | undefined, t0: number, started: number): Promise<Settled> {
     const before = started - t0;
     const settle = (value: unknown): Settled => {
       const saving = performance.now();
@@ -275,7 +343,11 @@ export class CachedFunction {
       if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'rejected, nothing stored');
       throw error;
     };
-    const shared = Promise.resolve(result).then(settle, reject);
+    return Promise.resolve(result).then(settle, reject);
+  }
+
+  /** Lets concurrent identical calls join `shared` until it settles; the first caller's value. */
+  private share(slot: Slot, shared: Promise<Settled>): Promise<unknown> {
     this.inflight.set(slot.key, shared);
     const done = (): void => {
       if (this.inflight.get(slot.key) === shared) this.inflight.delete(slot.key);
@@ -350,7 +422,10 @@ export class CachedFunction {
     }
     // While a background write is pending, only the memory layer can serve this key.
     const mode = this.options.strict ? 'inline' : kept ? 'auto' : 'large-only';
-    writeEntry(ready.store, slot.key, encoded, (error) => this.storeFailure(ready, error), mode);
+    const remote = this.remote;
+    // Uploaded once written: the worker reads the entry file itself, so the caller never waits.
+    const written = remote === undefined ? undefined : (): void => remote.put(ready.store, slot.key, meta);
+    writeEntry(ready.store, slot.key, encoded, (error) => this.storeFailure(ready, error), mode, written);
     if (snapshot !== undefined) this.remember(slot, snapshot, meta.expires, computeMs, promise);
     return snapshot;
   }
@@ -427,6 +502,7 @@ export class CachedFunction {
     const root = resolveRoot(this.options.dir);
     startSession(root, this.wrap.log);
     const stats = statsFor(root, this.name, this.wrap.file);
+    if (this.remote !== undefined) noteRemoteRoot(root);
     const fingerprint = this.fingerprintNow();
     if (fingerprint === undefined) return undefined;
     stats.fingerprint = fingerprint;

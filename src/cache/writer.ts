@@ -56,6 +56,7 @@ interface Pending {
   readonly fn: string;
   readonly bytes: number;
   readonly onError: (error: unknown) => void;
+  readonly onWritten: (() => void) | undefined;
   cancelled: boolean;
 }
 
@@ -95,6 +96,7 @@ function settle(done: WriteDone): void {
   }
   // deleted or cleared while it was being written: take it back out.
   if (job.cancelled) deleteQuiet(job.store, job.key);
+  else job.onWritten?.();
 }
 
 function abandon(error: unknown): void {
@@ -131,9 +133,9 @@ export type WriteMode = 'inline' | 'large-only' | 'auto';
 
 /**
  * Writes an encoded entry; a failure goes to `onError` (now or, for a background write, later),
- * never to the caller.
+ * never to the caller. `onWritten` runs once the entry is on disk (the team cache uploads it).
  */
-export function writeEntry(store: Store, key: string, encoded: EncodedEntry, onError: (error: unknown) => void, mode: WriteMode): void {
+export function writeEntry(store: Store, key: string, encoded: EncodedEntry, onError: (error: unknown) => void, mode: WriteMode, onWritten?: () => void): void {
   const background =
     mode !== 'inline' &&
     pendingBytes + encoded.bytes <= MAX_PENDING_BYTES &&
@@ -141,18 +143,21 @@ export function writeEntry(store: Store, key: string, encoded: EncodedEntry, onE
   const w = background ? startWorker() : undefined;
   if (w === undefined) {
     const started = performance.now();
+    let ok = false;
     try {
       store.write(key, encoded);
+      ok = true;
     } catch (error) {
       onError(error);
     }
     syncWriteMs += performance.now() - started;
+    if (ok) onWritten?.();
     return;
   }
   const id = nextId++;
   const chunks = ownedChunks(encoded.chunks);
   const job: WriteJob = { id, root: store.root, key, meta: encoded.meta, chunks, bytes: encoded.bytes };
-  pending.set(id, { store, key, fn: encoded.meta.fn, bytes: encoded.bytes, onError, cancelled: false });
+  pending.set(id, { store, key, fn: encoded.meta.fn, bytes: encoded.bytes, onError, onWritten, cancelled: false });
   pendingBytes += encoded.bytes;
   w.ref();
   w.postMessage(job, chunks.map((c) => c.buffer as ArrayBuffer));

@@ -2,16 +2,18 @@ import * as fs from 'node:fs';
 import { isSmartCacheError, SmartCacheError } from '../errors';
 import { warnOnce } from '../warn';
 import { StackTooDeepError } from './codec';
+import { readEntryBytes, writeEntryBytes, type TooLarge } from './entry-bytes';
 import { CorruptFileError, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './entry-file';
 import { ioError, isMissing, unlinkQuiet } from './io';
 import { assertKey, entryFile, layoutFor, STORE_FORMAT_VERSION, type Layout } from './paths';
 import * as records from './records';
+import { appendRemoteStats, readRemoteStats } from './remote-stats';
 import { entriesBytes, scan, unlinkIfSame } from './scan';
 import * as stats from './stats';
-import type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta } from './types';
+import type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, RemoteStatsDelta, StatsDelta } from './types';
 
 export { STORE_FORMAT_VERSION };
-export type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta };
+export type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, RemoteStatsDelta, StatsDelta, TooLarge };
 
 /** Temp files older than this are a killed writer's leftovers; deleteWhere() removes them. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
@@ -65,6 +67,29 @@ export class Store {
   write(key: string, encoded: EncodedEntry): number {
     assertKey(key);
     return writeEntry(entryFile(this.layout, key), encoded);
+  }
+
+  /**
+   * The entry file's exact bytes, checksum verified, nothing decoded (the team cache uploads
+   * them). Undefined when missing or damaged; `{ tooLarge }` when over `maxBytes` (not read).
+   */
+  readBytes(key: string, maxBytes: number): Buffer | TooLarge | undefined {
+    assertKey(key);
+    const file = entryFile(this.layout, key);
+    try {
+      return readEntryBytes(file, maxBytes);
+    } catch (error) {
+      throw wrapIo('read', file, error);
+    }
+  }
+
+  /**
+   * Publishes bytes received from elsewhere as the entry of `key`, atomically. Nothing is
+   * checked here: `read(key)` verifies them like any file, and removes them if they fail.
+   */
+  writeBytes(key: string, bytes: Uint8Array): number {
+    assertKey(key);
+    return writeEntryBytes(entryFile(this.layout, key), bytes);
   }
 
   put(key: string, meta: EntryMeta, value: unknown): number {
@@ -182,6 +207,16 @@ export class Store {
   /** Totals by function name. */
   readStats(): Map<string, StatsDelta> {
     return stats.readStats(this.layout);
+  }
+
+  /** The team cache's counters of one process (stats/remote.log). */
+  appendRemoteStats(d: RemoteStatsDelta): void {
+    appendRemoteStats(this.layout, d);
+  }
+
+  /** Totals of the team cache's counters; undefined when no remote was used with this root. */
+  readRemoteStats(): RemoteStatsDelta | undefined {
+    return readRemoteStats(this.layout);
   }
 
   private *scanItems(): ReturnType<typeof scan> {
