@@ -5,6 +5,8 @@ import { REGISTER, CLI, bodies, machine, namespace, node, warnings } from './fix
 import { allKeys, commandCounts, haveRedis, startRedis } from './fixtures/remote/server.mjs';
 
 const maybe = haveRedis() ? test : test.skip;
+// Server-wide command counts are compared: nothing else may run meanwhile.
+const serial = haveRedis() ? test.serial : test.skip;
 let server;
 
 test.before(async () => {
@@ -62,7 +64,7 @@ maybe('the preload (node --require smartcache/register): annotated functions hit
   t.deepEqual(two.out, { value: 610, label: 'fib(15)' });
 });
 
-maybe('a read-only client never writes to the server', async (t) => {
+serial('a read-only client never writes to the server', async (t) => {
   const { a, b } = pair('readonly');
   t.is(a.run(['main.cjs', '2']).status, 0);
   const keys = await allKeys(server);
