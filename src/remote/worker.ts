@@ -5,7 +5,7 @@
  * of signatures happens here, so unverified bytes never reach the thread that decodes entries.
  */
 import { parentPort, workerData as data, type MessagePort } from 'node:worker_threads';
-import { Connection, describeFailure, isDenied, RemoteTimeoutError } from './connection';
+import { Connection, describeFailure, isDenied, RemoteTimeoutError, transferAllowanceMs } from './connection';
 import type { GetResult, PutOutcome, Reply, Request, WorkerData } from './protocol';
 import { isOff, recordFailure, SLOT } from './shared';
 
@@ -19,11 +19,16 @@ const MAX_QUEUED = 10_000;
 type PutRequest = Extract<Request, { t: 'put' }>;
 
 let syncRequest = 0;
-const connection = new Connection(config, storeFormat, {
+/**
+ * Lookups and uploads use separate connections: the server answers one connection's commands in
+ * order, so a lookup queued behind a large or stalled upload would wait for it (and time out).
+ */
+const reader = new Connection(config, storeFormat, {
   onSize: (bytes) => {
-    if (syncRequest !== 0) Atomics.store(state, SLOT.EXTEND_MS, Math.ceil((bytes / (8 * 1024 * 1024)) * 1000));
+    if (syncRequest !== 0) Atomics.store(state, SLOT.EXTEND_MS, transferAllowanceMs(bytes));
   },
 });
+let writer: Connection | undefined;
 const queue: PutRequest[] = [];
 let uploading = 0;
 const flushes: number[] = [];
@@ -43,7 +48,8 @@ function fail(error: unknown): { timeout: boolean; message: string } {
 
 function stop(reason: string): void {
   post({ t: 'off', reason });
-  connection.destroy();
+  reader.destroy();
+  writer?.destroy();
   for (const job of queue.splice(0)) post({ t: 'put', root: job.root, outcome: 'dropped', bytes: 0 });
   settleFlushes();
 }
@@ -54,7 +60,7 @@ async function get(id: number, key: string, sync: boolean): Promise<void> {
     result = { kind: 'off' };
   } else {
     try {
-      const outcome = await connection.fetch(key);
+      const outcome = await reader.fetch(key);
       if (outcome.kind === 'hit') {
         // Its own buffer: the reply transfers it, and a view of node-redis's socket chunk must not be detached.
         const entry = new Uint8Array(outcome.entry.byteLength);
@@ -113,11 +119,12 @@ async function upload(job: PutRequest): Promise<Reply> {
   if (bytes === undefined) return done('missing');
   if (!Buffer.isBuffer(bytes)) return done('too-large');
   try {
+    writer ??= new Connection(config, storeFormat);
     if (!checkWritten) {
       checkWritten = true;
-      await connection.writeCheck();
+      await writer.writeCheck();
     }
-    const outcome = await connection.put(job.key, bytes, job.expires, job.fn, job.fingerprint);
+    const outcome = await writer.put(job.key, bytes, job.expires, job.fn, job.fingerprint);
     return done(outcome, outcome === 'stored' ? bytes.length : 0);
   } catch (error) {
     if (isDenied(error)) {
@@ -165,6 +172,6 @@ parentPort?.on('message', (request: Request) => {
 Atomics.store(state, SLOT.READY, 1);
 Atomics.notify(state, SLOT.READY);
 // Connect now: the first lookup usually follows soon, and its caller should not pay the handshake.
-connection.ping().catch((error: unknown) => {
+reader.ping().catch((error: unknown) => {
   if (!isOff(state)) post({ t: 'error', ...fail(error) });
 });
