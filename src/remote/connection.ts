@@ -138,14 +138,31 @@ export class Connection {
     return [...new Set(lists.flat().filter((k) => /^[0-9a-f]{64}$/.test(k)))];
   }
 
-  /** Writes the namespace's signed probe if absent; true when this call wrote it. */
+  /**
+   * Writes the namespace's signed probe if absent (SET … NX), and touches the probe's set (SADD),
+   * exercising both write commands uploads use. True when this call wrote the probe.
+   */
   async writeCheck(): Promise<boolean> {
     const { config } = this;
     const client = await this.open();
     const ns = config.namespace;
     const probe = Buffer.from('smartcache remote check', 'utf8');
     const record = Buffer.concat([recordHeader(config, ns, 'check', probe), probe]);
-    return (await this.within(client.sendCommand<string | null>(['SET', checkKey(ns, this.space), record, 'NX']), config.timeoutMs, 'SET')) !== null;
+    const name = checkKey(ns, this.space);
+    const wrote = await this.within(client.sendCommand<string | null>(['SET', name, record, 'NX']), config.timeoutMs, 'SET');
+    await this.within(client.sendCommand<number>(['SADD', `${name}:writers`, config.keyId]), config.timeoutMs, 'SADD');
+    return wrote !== null;
+  }
+
+  /** Runs every read command lookups use (STRLEN, GETRANGE, SMEMBERS) once per read namespace. */
+  async probeRead(): Promise<void> {
+    const { config } = this;
+    const client = await this.open();
+    const probes = config.read.flatMap((ns) => {
+      const name = checkKey(ns, this.space);
+      return [['STRLEN', name], ['GETRANGE', name, '0', '0'], ['SMEMBERS', `${name}:writers`]];
+    });
+    await this.within(Promise.all(probes.map((args) => client.sendCommand(args))), config.timeoutMs, 'read');
   }
 
   /** Per read namespace: the probe verifies, does not, or is absent (no writer used this key id yet). */

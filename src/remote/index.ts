@@ -20,7 +20,7 @@ import { isConfigProblem, readRemoteConfig, type RemoteConfig } from './config';
 import { RemoteTier } from './tier';
 import { remoteWarning } from './warnings';
 
-export { RemoteTier, EXIT_FLUSH_MS, zeroCounters } from './tier';
+export { RemoteTier, EXIT_FLUSH_MS, adoptEntry, zeroCounters } from './tier';
 export type { Expect, RemoteCounters } from './tier';
 export { readRemoteConfig, isConfigProblem, remoteRequested, redact, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES } from './config';
 export type { RemoteConfig, ConfigProblem, Endpoint } from './config';

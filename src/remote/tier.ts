@@ -17,6 +17,21 @@ export function zeroCounters(): RemoteCounters {
   return { hits: 0, misses: 0, errors: 0, timeouts: 0, rejected: 0, tooLarge: 0, uploads: 0, bytesIn: 0, bytesOut: 0 };
 }
 
+/**
+ * Writes a verified entry into the local store and reads it back through the store's checks.
+ * Undefined (and the file removed) when the store rejects it or it belongs to another function.
+ * Errors of the local store itself (an unwritable root) are thrown.
+ */
+export function adoptEntry(store: Store, key: string, entry: Uint8Array, expect: Expect): ReadEntry | undefined {
+  store.writeBytes(key, entry);
+  const read = store.read(key);
+  if (read === undefined) return undefined;
+  if (read.meta.fn === expect.fn && read.meta.fingerprint === expect.fingerprint) return read;
+  store.delete(key);
+  remoteWarning('ERR_CORRUPT_ENTRY', `a signed entry for key ${key.slice(0, 12)}… belongs to ${JSON.stringify(read.meta.fn)}, not ${JSON.stringify(expect.fn)} (treated as a miss)`, 'mismatch');
+  return undefined;
+}
+
 /** How long a process that ends normally waits for its uploads (CONTRACT.md, "Team cache"). */
 export const EXIT_FLUSH_MS = 2000;
 
@@ -84,20 +99,6 @@ export class RemoteTier {
     return delta;
   }
 
-  /**
-   * Writes a verified entry into the local store and reads it back through the store's checks.
-   * Undefined (and the file removed) when the store rejects it or it belongs to another function.
-   */
-  adopt(store: Store, key: string, entry: Uint8Array, expect: Expect): ReadEntry | undefined {
-    store.writeBytes(key, entry);
-    const read = store.read(key);
-    if (read === undefined) return undefined;
-    if (read.meta.fn === expect.fn && read.meta.fingerprint === expect.fingerprint) return read;
-    store.delete(key);
-    remoteWarning('ERR_CORRUPT_ENTRY', `a signed entry for key ${key.slice(0, 12)}… belongs to ${JSON.stringify(read.meta.fn)}, not ${JSON.stringify(expect.fn)} (treated as a miss)`, 'mismatch');
-    return undefined;
-  }
-
   private finish(store: Store, key: string, expect: Expect, result: GetResult): ReadEntry | undefined {
     const t = this.tally;
     switch (result.kind) {
@@ -117,7 +118,7 @@ export class RemoteTier {
         t.bytesIn += result.recordBytes;
         // Counted a miss until the store has accepted it (a store error then propagates as a miss).
         t.misses++;
-        const read = this.adopt(store, key, result.entry, expect);
+        const read = adoptEntry(store, key, result.entry, expect);
         if (read === undefined) {
           t.rejected++;
           return undefined;
