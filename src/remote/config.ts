@@ -224,7 +224,7 @@ function databaseOf(text: string): number {
  * any `user:password@` part of a URL a library may have echoed.
  */
 export function redact(message: string, config: Pick<RemoteConfig, 'password' | 'secret'> | undefined): string {
-  let out = message.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
+  let out = message.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s]*@/gi, '$1***@');
   for (const secret of [config?.password, config?.secret]) {
     if (secret !== undefined && secret.length >= 4) out = out.split(secret).join('***');
   }
