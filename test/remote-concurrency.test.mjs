@@ -3,9 +3,9 @@
 // every reader gets that one value.
 import test from 'ava';
 import { bodies, machine, namespace, stepwise } from './fixtures/remote/helpers.mjs';
-import { haveRedis, startRedis } from './fixtures/remote/server.mjs';
+import { redisTest, startRedis } from './fixtures/remote/server.mjs';
 
-const maybe = haveRedis() ? test : test.skip;
+const maybe = redisTest(test);
 
 async function together(machines, args) {
   const children = machines.map((m) => stepwise(m, args));

@@ -4,9 +4,9 @@
 // Time is asserted only as generous upper bounds; call counts and counters carry the test.
 import test from 'ava';
 import { bodies, machine, namespace, stepwise, warnings } from './fixtures/remote/helpers.mjs';
-import { freePort, haveRedis, startRedis } from './fixtures/remote/server.mjs';
+import { freePort, redisTest, startRedis } from './fixtures/remote/server.mjs';
 
-const maybe = haveRedis() ? test : test.skip;
+const maybe = redisTest(test);
 const TIMEOUT = { SMARTCACHE_REMOTE_TIMEOUT: '300', SMARTCACHE_LOG: 'summary' };
 const EXPECTED = { first: [1, 3], after: [4, 6, 9, 9, 16, 12, 25, 15, 36, 18] };
 

@@ -2,15 +2,15 @@
 // redis-server): a result computed on A is a hit on B, and B never runs the function's body.
 import test from 'ava';
 import { REGISTER, CLI, bodies, machine, namespace, node, warnings } from './fixtures/remote/helpers.mjs';
-import { allKeys, commandCounts, haveRedis, startRedis } from './fixtures/remote/server.mjs';
+import { allKeys, commandCounts, haveRedis, redisTest, startRedis } from './fixtures/remote/server.mjs';
 
-const maybe = haveRedis() ? test : test.skip;
+const maybe = redisTest(test);
 // Server-wide command counts are compared: nothing else may run meanwhile.
-const serial = haveRedis() ? test.serial : test.skip;
+const serial = redisTest(test.serial);
 let server;
 
 test.before(async () => {
-  if (haveRedis()) server = await startRedis();
+  if (haveRedis() || process.env.CI) server = await startRedis();
 });
 test.after.always(async () => {
   await server?.stop();
