@@ -2,8 +2,11 @@
 // server, and the one-line error (non-zero exit) for each bad configuration.
 import test from 'ava';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { CLI, SECRET, bodies, machine, namespace, node } from './fixtures/remote/helpers.mjs';
+import { CLI, SECRET, bodies, machine, namespace, node, repo } from './fixtures/remote/helpers.mjs';
+
+const require = createRequire(import.meta.url);
 import { freePort, haveRedis, redisTest, startRedis } from './fixtures/remote/server.mjs';
 
 const maybe = redisTest(test);
@@ -33,8 +36,27 @@ function oneLineError(t, r, status, pattern) {
   t.regex(r.errLines[0], pattern);
 }
 
-test('remote check: each bad configuration is one line and exit 2', (t) => {
-  const m = machine({ url: 'redis://127.0.0.1:1' });
+/** Runs the CLI in this process (no child: 13 configurations) with `env` as the only SMARTCACHE_* variables. */
+async function cliHere(args, env) {
+  const { runCli } = require(path.join(repo, 'dist', 'cli', 'program.js'));
+  const saved = { ...process.env };
+  for (const k of Object.keys(process.env)) if (k.startsWith('SMARTCACHE')) delete process.env[k];
+  Object.assign(process.env, env);
+  const stdout = [];
+  const stderr = [];
+  const plain = (x) => x;
+  const out = { style: { bold: plain, dim: plain, red: plain, yellow: plain, green: plain, cyan: plain }, interactive: false, line: (l = '') => stdout.push(l), warn: (l) => stderr.push(l) };
+  try {
+    const status = await runCli(args, out);
+    return { status, stdout: stdout.join('\n'), stderr: stderr.join('\n'), errLines: stderr };
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
+test.serial('remote check: each bad configuration is one line and exit 2', async (t) => {
+  const good = { SMARTCACHE_REMOTE: 'redis://127.0.0.1:1', SMARTCACHE_REMOTE_KEY: SECRET };
   const cases = [
     [{ SMARTCACHE_REMOTE: '' }, /SMARTCACHE_REMOTE is not set/],
     [{ SMARTCACHE_REMOTE_KEY: '' }, /SMARTCACHE_REMOTE_KEY is not set/],
@@ -51,9 +73,11 @@ test('remote check: each bad configuration is one line and exit 2', (t) => {
     [{ SMARTCACHE_REMOTE_KEY_ID: 'id with spaces' }, /SMARTCACHE_REMOTE_KEY_ID must be/],
   ];
   for (const [env, pattern] of cases) {
-    const r = cli(m, ['remote', 'check'], env);
-    oneLineError(t, r, 2, pattern);
-    t.false(r.stderr.includes('secretpw'), 'a URL is never echoed with its password');
+    for (const command of [['remote', 'check'], ['push'], ['pull', 'main.cjs']]) {
+      const r = await cliHere(command, { ...good, ...env });
+      oneLineError(t, r, 2, pattern);
+      t.false(r.stderr.includes('secretpw'), 'a URL is never echoed with its password');
+    }
   }
 });
 

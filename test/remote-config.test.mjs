@@ -84,6 +84,12 @@ test('records: the signature binds the key id, namespace, key, length and every 
   t.regex(verifyRecord(signer, 'team', key, entry).why, /no signature/);
 });
 
+test('the @cache tag takes remote=false', (t) => {
+  const { parseTagOptions } = require(path.join(repo, 'dist', 'preload', 'tag-options.js'));
+  t.deepEqual(parseTagOptions('remote=false ttl=1h'), { options: { remote: false, ttl: '1h' }, warnings: [], invalid: false });
+  t.true(parseTagOptions('remote=maybe').invalid);
+});
+
 /** Modules a script loaded on its main thread, reported by the script itself. */
 const LOADED = `
 const loaded = Object.keys(require.cache);

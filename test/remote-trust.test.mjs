@@ -9,7 +9,8 @@ import { SECRET, bodies, machine, namespace, repo, tempDir, warnings } from './f
 import { commandCounts, haveRedis, redisTest, startRedis } from './fixtures/remote/server.mjs';
 
 const require = createRequire(import.meta.url);
-const { Store } = require(path.join(repo, 'dist', 'store', 'index.js'));
+const { Store, STORE_FORMAT_VERSION } = require(path.join(repo, 'dist', 'store', 'index.js'));
+const { entryKey } = require(path.join(repo, 'dist', 'remote', 'keys.js'));
 const { recordHeader } = require(path.join(repo, 'dist', 'remote', 'record.js'));
 const { keyIdOf } = require(path.join(repo, 'dist', 'remote', 'config.js'));
 
@@ -24,21 +25,32 @@ test.after.always(async () => {
   await server?.stop();
 });
 
-/** A writer computes one.cjs's square(7) into a fresh namespace; returns its record's name and parts. */
+/** Entries computed once by a writer machine, by argument list: { key, meta, entry }. */
+const computed = new Map();
+function computedEntry(args) {
+  const id = args.join(' ');
+  if (!computed.has(id)) {
+    const a = machine(server, { SMARTCACHE_REMOTE: '' });
+    const run = a.run(args);
+    if (run.status !== 0) throw new Error(run.stderr);
+    const store = Store.open(a.root);
+    const [info] = [...store.entries()];
+    computed.set(id, { key: info.key, meta: info.meta, entry: store.readBytes(info.key, Infinity) });
+  }
+  return computed.get(id);
+}
+
+/**
+ * A fresh namespace holding the correctly signed record of `args`' entry, as a writer would have
+ * uploaded it; returns its parts.
+ */
 async function seeded(label, args = ['one.cjs', '7']) {
   const ns = namespace(label);
-  const a = machine(server, { SMARTCACHE_REMOTE_NAMESPACE: ns, SMARTCACHE_REMOTE_WRITE: '1' });
-  const run = a.run(args);
-  if (run.status !== 0) throw new Error(run.stderr);
-  const c = await server.client({ buffers: true });
-  const names = (await c.keys(`smartcache:${ns}:*:e:*`)).map(String);
-  if (names.length !== 1) throw new Error(`expected one entry record, got ${names.length}`);
-  const redisKey = names[0];
-  const key = redisKey.split(':').pop();
-  const record = await c.get(redisKey);
-  await c.close();
-  const store = Store.open(a.root);
-  return { ns, a, redisKey, key, record, meta: store.read(key).meta, entry: store.readBytes(key, Infinity) };
+  const { key, meta, entry } = computedEntry(args);
+  const redisKey = entryKey(ns, { keyId: signer.keyId, storeFormat: STORE_FORMAT_VERSION }, key);
+  const record = Buffer.concat([recordHeader(signer, ns, key, entry), entry]);
+  await put(redisKey, record);
+  return { ns, redisKey, key, record, meta, entry };
 }
 
 /** Entry file bytes holding `value` under `meta` (what the store itself would write). */
@@ -101,14 +113,19 @@ maybe('a tampered record (one byte of the entry changed) is a miss with one warn
 
 maybe('a valid record copied to another key does not verify (the key is signed)', async (t) => {
   const s = await seeded('copied');
-  // A second entry, twice(7), signed for its own key; copied over square(7)'s record.
-  const a = machine(server, { SMARTCACHE_REMOTE_NAMESPACE: s.ns, SMARTCACHE_REMOTE_WRITE: '1' });
-  t.is(a.run(['one.cjs', '7', 'twice']).status, 0);
-  const c = await server.client({ buffers: true });
-  const other = (await c.keys(`smartcache:${s.ns}:*:e:*`)).map(String).find((k) => k !== s.redisKey);
-  await c.set(s.redisKey, await c.get(other));
-  await c.close();
+  // twice(7)'s record, signed for its own key, copied over square(7)'s.
+  const other = computedEntry(['one.cjs', '7', 'twice']);
+  await put(s.redisKey, Buffer.concat([recordHeader(signer, s.ns, other.key, other.entry), other.entry]));
   assertRefused(t, readerRun(s.ns), 'ERR_REMOTE_SIGNATURE');
+});
+
+maybe('the correctly signed record itself is a hit (the baseline of the tests above)', async (t) => {
+  const s = await seeded('baseline');
+  const run = readerRun(s.ns);
+  t.is(run.status, 0, run.stderr);
+  t.deepEqual(bodies(run.stdout), []);
+  t.deepEqual(run.out, { n: 7, sq: 49 });
+  t.regex(run.stderr, /team cache: 1 hit, 0 misses, 0 errors, 0 timeouts, 0 rejected/);
 });
 
 maybe('a correctly signed entry that names another function is a miss', async (t) => {
@@ -138,7 +155,7 @@ maybe('a correctly signed record whose entry is damaged fails the local store ch
 maybe.failing = redisTest(test.failing);
 maybe.failing('a signed entry of another call of the same function is a miss (needs entries that name their key)', async (t) => {
   const s = await seeded('swapped-args');
-  const eight = await seeded('swapped-args-8', ['one.cjs', '8']);
+  const eight = computedEntry(['one.cjs', '8']);
   await put(s.redisKey, Buffer.concat([recordHeader(signer, s.ns, s.key, eight.entry), eight.entry]));
   const run = readerRun(s.ns);
   t.deepEqual(run.out, { n: 7, sq: 49 }, 'never the result of square(8)');

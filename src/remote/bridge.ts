@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { RemoteConfig } from './config';
+import { transferAllowanceMs } from './transfer';
 import type { GetResult, Reply, Request, WorkerData } from './protocol';
 import { isOff, recordFailure, sharedState, SLOT } from './shared';
 
@@ -102,8 +103,8 @@ export class Bridge {
     if (this.off || this.worker === undefined) return Promise.resolve({ kind: 'off' });
     const id = this.nextId++;
     return new Promise<GetResult>((resolve) => {
-      // Backstop for a stuck worker; the worker's own timeouts normally answer first.
-      const budget = Math.max(STARTUP_MIN_MS, 4 * this.config.timeoutMs) + 4 * this.config.timeoutMs;
+      // Backstop for a stuck worker; the worker's own timeouts (transfer allowance included) answer first.
+      const budget = Math.max(STARTUP_MIN_MS, 4 * this.config.timeoutMs) + 4 * this.config.timeoutMs + transferAllowanceMs(this.config.maxBytes);
       const timer = setTimeout(() => {
         if (this.settle(id, { kind: 'failed', timeout: true, message: `no answer from the remote worker within ${budget} ms` })) this.tripTimeout(budget);
       }, budget);

@@ -1,8 +1,10 @@
+import { isIP } from 'node:net';
 import { createClient, RESP_TYPES, type RedisClientType } from 'redis';
 import type { RemoteConfig } from './config';
 import { redact } from './config';
 import { checkKey, entryKey, indexKey, type Space } from './keys';
 import { MAX_HEADER_BYTES, recordHeader, verifyRecord } from './record';
+import { transferAllowanceMs } from './transfer';
 
 /**
  * One connection to the server, used by the worker thread (for the library) and by the CLI.
@@ -13,16 +15,6 @@ import { MAX_HEADER_BYTES, recordHeader, verifyRecord } from './record';
  * Only these commands are sent: STRLEN, GETRANGE, SMEMBERS (read); SET … NX, SADD (write); PING.
  * A reader's ACL needs nothing else (see README "Team cache").
  */
-
-/**
- * A transfer gets the timeout plus one second per 8 MiB: a 100 MB record may take seconds on a
- * slow link, and a stalled server still costs a bounded time.
- */
-const BYTES_PER_SECOND = 8 * 1024 * 1024;
-
-export function transferAllowanceMs(bytes: number): number {
-  return Math.ceil((bytes / BYTES_PER_SECOND) * 1000);
-}
 
 export class RemoteTimeoutError extends Error {
   override readonly name = 'RemoteTimeoutError';
@@ -230,7 +222,8 @@ export class Connection {
       e.kind === 'unix'
         ? { ...common, path: e.path, tls: false as const }
         : e.tls
-          ? { ...common, host: e.host, port: e.port, tls: true as const, servername: e.host }
+          ? // SNI takes host names only (RFC 6066); Node warns when given an IP address.
+            { ...common, host: e.host, port: e.port, tls: true as const, ...(isIP(e.host) === 0 ? { servername: e.host } : {}) }
           : { ...common, host: e.host, port: e.port };
     return {
       socket,

@@ -5,7 +5,8 @@
  * of signatures happens here, so unverified bytes never reach the thread that decodes entries.
  */
 import { parentPort, workerData as data, type MessagePort } from 'node:worker_threads';
-import { Connection, describeFailure, isDenied, RemoteTimeoutError, transferAllowanceMs } from './connection';
+import { Connection, describeFailure, isDenied, RemoteTimeoutError } from './connection';
+import { transferAllowanceMs } from './transfer';
 import type { GetResult, PutOutcome, Reply, Request, WorkerData } from './protocol';
 import { isOff, recordFailure, SLOT } from './shared';
 
