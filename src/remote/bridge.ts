@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { RemoteConfig } from './config';
-import { transferAllowanceMs } from './transfer';
+import { transferAllowanceMs } from './limits';
 import type { GetResult, Reply, Request, WorkerData } from './protocol';
 import { isOff, recordFailure, sharedState, SLOT } from './shared';
 

@@ -1,10 +1,9 @@
 import { isIP } from 'node:net';
 import { createClient, RESP_TYPES, type RedisClientType } from 'redis';
 import type { RemoteConfig } from './config';
-import { redact } from './config';
 import { checkKey, entryKey, indexKey, type Space } from './keys';
 import { MAX_HEADER_BYTES, recordHeader, verifyRecord } from './record';
-import { transferAllowanceMs } from './transfer';
+import { RemoteTimeoutError, transferAllowanceMs } from './limits';
 
 /**
  * One connection to the server, used by the worker thread (for the library) and by the CLI.
@@ -16,20 +15,11 @@ import { transferAllowanceMs } from './transfer';
  * A reader's ACL needs nothing else (see README "Team cache").
  */
 
-export class RemoteTimeoutError extends Error {
-  override readonly name = 'RemoteTimeoutError';
-}
-
-/** The server refused a command for this user (ACL `NOPERM`, `WRONGPASS`, `NOAUTH`). */
-export function isDenied(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : '';
-  return /^(NOPERM|WRONGPASS|NOAUTH)\b/.test(message);
-}
-
 export type Rejection = { readonly namespace: string; readonly why: string };
 
 export type FetchOutcome =
-  | { readonly kind: 'hit'; readonly namespace: string; readonly entry: Buffer; readonly recordBytes: number; readonly rejected: readonly Rejection[] }
+  /** `entry` is a view into `record`. */
+  | { readonly kind: 'hit'; readonly namespace: string; readonly record: Buffer; readonly entry: Buffer; readonly recordBytes: number; readonly rejected: readonly Rejection[] }
   | { readonly kind: 'miss'; readonly rejected: readonly Rejection[]; readonly tooLarge: number };
 
 export type PutOutcome = 'stored' | 'exists';
@@ -92,7 +82,7 @@ export class Connection {
         tooLarge++;
         continue;
       }
-      return { kind: 'hit', namespace, entry: verified.entry, recordBytes: record.length, rejected };
+      return { kind: 'hit', namespace, record, entry: verified.entry, recordBytes: record.length, rejected };
     }
     return { kind: 'miss', rejected, tooLarge };
   }
@@ -268,12 +258,4 @@ function destroyQuiet(client: Client): void {
   } catch {
     // already closed
   }
-}
-
-/** A one-line description of a failure, safe to print. */
-export function describeFailure(error: unknown, config: RemoteConfig): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  const text = typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
-  return redact(text.split('\n')[0] ?? '', config);
 }

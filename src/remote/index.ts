@@ -9,10 +9,14 @@
  *   record.ts      signed record format (HMAC-SHA256), verified before anything decodes
  *   keys.ts        key names on the server (namespace, formats, key id)
  *   connection.ts  one client connection with per-request deadlines (worker and CLI)
+ *   limits.ts      timeouts, transfer allowance, the plain-socket probe (no client needed)
+ *   failures.ts    denied or not, and one safe line per failure
  *   shared.ts      state shared with the worker: the circuit breaker, sync-wait slots
+ *   protocol.ts    messages between the bridge and the worker
  *   bridge.ts      main-thread side of the worker: blocking and async lookups, upload queue
  *   worker.ts      the worker thread
  *   tier.ts        what the call path uses: fetchSync / fetch / put / flush / counters
+ *   warnings.ts    SmartCacheWarning, once per cause
  */
 import { STORE_FORMAT_VERSION } from '../store';
 import type { Connection, ConnectionHooks } from './connection';
@@ -53,13 +57,4 @@ export function openConnection(config: RemoteConfig, hooks?: ConnectionHooks): C
   return new ConnectionClass(config, STORE_FORMAT_VERSION, hooks);
 }
 
-/** Names the CLI prints failures with (safe: no secrets). */
-export function describeRemoteFailure(error: unknown, config: RemoteConfig): string {
-  const { describeFailure } = require('./connection') as typeof import('./connection');
-  return describeFailure(error, config);
-}
-
-export function isRemoteDenied(error: unknown): boolean {
-  const { isDenied } = require('./connection') as typeof import('./connection');
-  return isDenied(error);
-}
+export { describeFailure as describeRemoteFailure, isDenied as isRemoteDenied } from './failures';

@@ -1,12 +1,17 @@
 /**
- * The remote worker thread: it holds the one connection to the server, answers lookups (the
- * main thread may be blocked in `Atomics.wait` for a synchronous function), and uploads entries
- * from a queue, reading each entry file itself so the caller never copies or waits. Verification
- * of signatures happens here, so unverified bytes never reach the thread that decodes entries.
+ * The remote worker thread: it holds the connections to the server, answers lookups (the main
+ * thread may be blocked in `Atomics.wait` for a synchronous function), and uploads entries from a
+ * queue, reading each entry file itself so the caller never copies or waits. Signatures are
+ * verified here, so unverified bytes never reach the thread that decodes entries.
+ *
+ * Start-up: a plain socket probes the server first; the Redis client is loaded only once the
+ * server accepted a connection, so a server that is down costs a refused connect, not the
+ * client's load (see limits.ts).
  */
 import { parentPort, workerData as data, type MessagePort } from 'node:worker_threads';
-import { Connection, describeFailure, isDenied, RemoteTimeoutError } from './connection';
-import { transferAllowanceMs } from './transfer';
+import type { Connection } from './connection';
+import { describeFailure, isDenied } from './failures';
+import { probe, RemoteTimeoutError, transferAllowanceMs } from './limits';
 import type { GetResult, PutOutcome, Reply, Request, WorkerData } from './protocol';
 import { isOff, recordFailure, SLOT } from './shared';
 
@@ -16,6 +21,8 @@ const replies: MessagePort = (data as WorkerData).replies;
 const UPLOAD_CONCURRENCY = 2;
 /** Queued uploads beyond this are dropped (counted): a burst of misses cannot grow memory unbounded. */
 const MAX_QUEUED = 10_000;
+/** Records at least this large are handed to the main thread without a copy when they own their memory. */
+const TRANSFER_MIN_BYTES = 64 * 1024;
 
 type PutRequest = Extract<Request, { t: 'put' }>;
 
@@ -24,12 +31,33 @@ let syncRequest = 0;
  * Lookups and uploads use separate connections: the server answers one connection's commands in
  * order, so a lookup queued behind a large or stalled upload would wait for it (and time out).
  */
-const reader = new Connection(config, storeFormat, {
-  onSize: (bytes) => {
-    if (syncRequest !== 0) Atomics.store(state, SLOT.EXTEND_MS, transferAllowanceMs(bytes));
-  },
-});
-let writer: Connection | undefined;
+let reader: Promise<Connection> | undefined;
+let writer: Promise<Connection> | undefined;
+let probed = false;
+
+/** A connection, after a successful probe of the server (retried by the next request on failure). */
+function connection(kind: 'reader' | 'writer'): Promise<Connection> {
+  const existing = kind === 'reader' ? reader : writer;
+  if (existing !== undefined) return existing;
+  const made = (probed ? Promise.resolve() : probe(config.endpoint, config.shown, config.timeoutMs)).then(() => {
+    probed = true;
+    const { Connection: ConnectionClass } = require('./connection') as typeof import('./connection');
+    Atomics.store(state, SLOT.READY, 1);
+    Atomics.notify(state, SLOT.READY);
+    const onSize = (bytes: number): void => {
+      if (syncRequest !== 0) Atomics.store(state, SLOT.EXTEND_MS, transferAllowanceMs(bytes));
+    };
+    return new ConnectionClass(config, storeFormat, kind === 'reader' ? { onSize } : {});
+  });
+  made.catch(() => {
+    if (reader === made) reader = undefined;
+    if (writer === made) writer = undefined;
+  });
+  if (kind === 'reader') reader = made;
+  else writer = made;
+  return made;
+}
+
 const queue: PutRequest[] = [];
 let uploading = 0;
 const flushes: number[] = [];
@@ -49,24 +77,36 @@ function fail(error: unknown): { timeout: boolean; message: string } {
 
 function stop(reason: string): void {
   post({ t: 'off', reason });
-  reader.destroy();
-  writer?.destroy();
+  for (const made of [reader, writer]) made?.then((c) => c.destroy(), () => undefined);
   for (const job of queue.splice(0)) post({ t: 'put', root: job.root, outcome: 'dropped', bytes: 0 });
   settleFlushes();
 }
 
+/**
+ * The entry bytes as a buffer of their own, for transfer: a large record that owns its memory is
+ * passed as it is (a view of the entry inside it); anything else is copied, since a small reply
+ * may be a view of node-redis's socket chunk, which must not be detached.
+ */
+function ownBuffer(record: Buffer, entry: Buffer): { buffer: ArrayBuffer; offset: number } {
+  const whole = record.byteOffset === 0 && record.byteLength === record.buffer.byteLength && record.byteLength >= TRANSFER_MIN_BYTES;
+  if (whole) return { buffer: record.buffer as ArrayBuffer, offset: entry.byteOffset };
+  const copy = new Uint8Array(entry.byteLength);
+  copy.set(entry);
+  return { buffer: copy.buffer, offset: 0 };
+}
+
 async function get(id: number, key: string, sync: boolean): Promise<void> {
   let result: GetResult;
+  let transfer: ArrayBuffer[] = [];
   if (isOff(state)) {
     result = { kind: 'off' };
   } else {
     try {
-      const outcome = await reader.fetch(key);
+      const outcome = await (await connection('reader')).fetch(key);
       if (outcome.kind === 'hit') {
-        // Its own buffer: the reply transfers it, and a view of node-redis's socket chunk must not be detached.
-        const entry = new Uint8Array(outcome.entry.byteLength);
-        entry.set(outcome.entry);
-        result = { kind: 'hit', namespace: outcome.namespace, entry, recordBytes: outcome.recordBytes, rejected: outcome.rejected };
+        const { buffer, offset } = ownBuffer(outcome.record, outcome.entry);
+        transfer = [buffer];
+        result = { kind: 'hit', namespace: outcome.namespace, entry: new Uint8Array(buffer, offset, outcome.entry.byteLength), recordBytes: outcome.recordBytes, rejected: outcome.rejected };
       } else {
         result = outcome;
       }
@@ -74,7 +114,7 @@ async function get(id: number, key: string, sync: boolean): Promise<void> {
       result = { kind: 'failed', ...fail(error) };
     }
   }
-  post({ t: 'got', id, sync, result }, result.kind === 'hit' ? [result.entry.buffer as ArrayBuffer] : []);
+  post({ t: 'got', id, sync, result }, transfer);
   if (sync) {
     syncRequest = 0;
     Atomics.store(state, SLOT.DONE, id);
@@ -95,16 +135,18 @@ function pump(): void {
   while (uploading < UPLOAD_CONCURRENCY && queue.length > 0) {
     const job = queue.shift() as PutRequest;
     uploading++;
-    upload(job).then(
-      (reply) => post(reply),
-      () => undefined,
-    ).finally(() => {
-      uploading--;
-      pump();
-      settleFlushes();
-    });
+    void upload(job)
+      .then((reply) => post(reply))
+      .finally(() => {
+        uploading--;
+        pump();
+        settleFlushes();
+      });
   }
 }
+
+/** Loaded on the first upload: lookups, the latency that matters, do not wait for the store's codec. */
+let storeModule: typeof import('../store') | undefined;
 
 async function upload(job: PutRequest): Promise<Reply> {
   const done = (outcome: PutOutcome, bytes = 0, message?: string): Reply =>
@@ -112,20 +154,21 @@ async function upload(job: PutRequest): Promise<Reply> {
   if (isOff(state) || Atomics.load(state, SLOT.UPLOADS_OFF) === 1) return done('dropped');
   let bytes: Buffer | { tooLarge: number } | undefined;
   try {
-    // The exact bytes of the local entry file, checksum verified (a corrupt local file is not shared).
-    bytes = storeModule().Store.open(job.root).readBytes(job.key, config.maxBytes);
+    storeModule ??= require('../store') as typeof import('../store');
+    // The exact bytes of the local entry file, checksum verified (a damaged local file is not shared).
+    bytes = storeModule.Store.open(job.root).readBytes(job.key, config.maxBytes);
   } catch {
     return done('missing');
   }
   if (bytes === undefined) return done('missing');
   if (!Buffer.isBuffer(bytes)) return done('too-large');
   try {
-    writer ??= new Connection(config, storeFormat);
+    const c = await connection('writer');
     if (!checkWritten) {
       checkWritten = true;
-      await writer.writeCheck();
+      await c.writeCheck();
     }
-    const outcome = await writer.put(job.key, bytes, job.expires, job.fn, job.fingerprint);
+    const outcome = await c.put(job.key, bytes, job.expires, job.fn, job.fingerprint);
     return done(outcome, outcome === 'stored' ? bytes.length : 0);
   } catch (error) {
     if (isDenied(error)) {
@@ -137,12 +180,6 @@ async function upload(job: PutRequest): Promise<Reply> {
     const failure = fail(error);
     return done(failure.timeout ? 'timeout' : 'failed', 0, failure.message);
   }
-}
-
-/** Loaded on the first upload: lookups, the latency that matters, do not wait for the store's codec. */
-let store: typeof import('../store') | undefined;
-function storeModule(): typeof import('../store') {
-  return (store ??= require('../store') as typeof import('../store'));
 }
 
 function settleFlushes(): void {
@@ -170,9 +207,9 @@ parentPort?.on('message', (request: Request) => {
   }
 });
 
-Atomics.store(state, SLOT.READY, 1);
-Atomics.notify(state, SLOT.READY);
 // Connect now: the first lookup usually follows soon, and its caller should not pay the handshake.
-reader.ping().catch((error: unknown) => {
-  if (!isOff(state)) post({ t: 'error', ...fail(error) });
-});
+connection('reader')
+  .then((c) => c.ping())
+  .catch((error: unknown) => {
+    if (!isOff(state)) post({ t: 'error', ...fail(error) });
+  });
