@@ -38,7 +38,7 @@ async function startRedis() {
   const dir = tempDir('redis');
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', path.join(dir, 'log')], { stdio: 'ignore' });
-  const { createClient } = require('redis');
+  const { createClient } = require('@redis/client');
   for (let i = 0; i < 400; i++) {
     const c = createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: false }, disableClientInfo: true });
     c.on('error', () => {});

@@ -27,8 +27,9 @@ export interface BridgeEvents {
 
 /**
  * How long a synchronous lookup may wait for the worker to load the client, on top of the
- * request's own budget. It covers a thread start and `require('redis')` (30-250 ms measured
- * on the team machine while other jobs ran), not the server: only the first lookup can pay it.
+ * request's own budget. It covers a thread start and loading the Redis client (150-190 ms of
+ * CPU measured on the team machine while other jobs ran), not the server: only the first lookup
+ * can pay it.
  */
 const STARTUP_MIN_MS = 2000;
 
