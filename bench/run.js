@@ -25,6 +25,7 @@ const FILES = [
   { file: 'fingerprint.js', title: 'Fingerprints (bench/fingerprint.js)' },
   { file: 'cache.js', title: 'The cache wrapper (bench/cache.js)' },
   { file: 'preload.js', title: 'The preload (bench/preload.js)' },
+  { file: 'remote.js', title: 'Team cache on a loopback Redis (bench/remote.js)' },
   { file: 'peers.js', title: 'Side by side with other tools (bench/peers.js)' },
   { file: 'peers/scale.js', title: 'Store and memory-layer scale (bench/peers/scale.js)' },
   { file: 'headline.js', title: 'Headline: whole programs, cached vs uncached (bench/headline.js)' },
