@@ -81,6 +81,18 @@ serial('a read-only client never writes to the server', async (t) => {
   t.true((after.getrange ?? 0) > (before.getrange ?? 0), 'B did read');
 });
 
+maybe('concurrent identical async calls share one remote lookup, each with its own copy', (t) => {
+  const { a, b } = pair('joined');
+  const one = a.run(['joined.cjs']);
+  t.is(one.status, 0, one.stderr);
+  t.deepEqual(bodies(one.stdout), ['BODY load 4'], 'one execution on A');
+  const two = b.run(['joined.cjs'], { SMARTCACHE_LOG: 'summary' });
+  t.is(two.status, 0, two.stderr);
+  t.deepEqual(bodies(two.stdout), []);
+  t.deepEqual(two.out, { x: { n: 4, rows: [4, 5, 'mutated'] }, y: { n: 4, rows: [4, 5] }, same: false });
+  t.regex(two.stderr, /team cache: 1 hit, 0 misses/, 'one lookup for both calls');
+});
+
 maybe('option remote: false keeps a result on its machine', (t) => {
   const { a, b } = pair('private');
   t.is(a.run(['private.cjs']).status, 0);
