@@ -26,6 +26,7 @@ const FILES = [
   { file: 'cache.js', title: 'The cache wrapper (bench/cache.js)' },
   { file: 'inputs.js', title: 'File tracking on the hit path (bench/inputs.js)' },
   { file: 'preload.js', title: 'The preload (bench/preload.js)' },
+  { file: 'remote.js', title: 'Team cache on a loopback Redis (bench/remote.js)' },
   { file: 'peers.js', title: 'Side by side with other tools (bench/peers.js)' },
   { file: 'peers/scale.js', title: 'Store and memory-layer scale (bench/peers/scale.js)' },
   { file: 'headline.js', title: 'Headline: whole programs, cached vs uncached (bench/headline.js)' },

@@ -13,7 +13,13 @@ export type SmartCacheErrorCode =
   | 'ERR_INVALID_OPTION'
   | 'ERR_UNSUPPORTED_FUNCTION'
   | 'ERR_FINGERPRINT'
-  | 'ERR_USAGE';
+  | 'ERR_USAGE'
+  /** The team cache cannot be reached, or answered with an error (`smartcache push/pull/remote check`). */
+  | 'ERR_REMOTE_UNAVAILABLE'
+  /** The team cache refused this user a command it needs (ACL). */
+  | 'ERR_REMOTE_DENIED'
+  /** The team cache holds entries signed with another secret under this key id. */
+  | 'ERR_REMOTE_SIGNATURE';
 
 const BRAND = Symbol.for('smartcache.error');
 

@@ -66,6 +66,12 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
    * @default true
    */
   readonly track?: boolean;
+  /**
+   * Use the team cache (SMARTCACHE_REMOTE) when one is configured: `false` keeps this function's
+   * results on this machine (never uploaded, never looked up remotely).
+   * @default true
+   */
+  readonly remote?: boolean;
 }
 
 export interface ResolvedMemoryOptions {
@@ -86,9 +92,10 @@ export interface ResolvedOptions {
   readonly memory: ResolvedMemoryOptions;
   readonly strict: boolean;
   readonly track: boolean;
+  readonly remote: boolean;
 }
 
-const KNOWN = new Set(['name', 'dir', 'ignore', 'key', 'dependsOn', 'ttl', 'version', 'memory', 'strict', 'track']);
+const KNOWN = new Set(['name', 'dir', 'ignore', 'key', 'dependsOn', 'ttl', 'version', 'memory', 'strict', 'track', 'remote']);
 export const DEFAULT_MEMORY_MAX_ENTRIES = 10_000;
 export const DEFAULT_MEMORY_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -124,7 +131,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   for (const k of Object.keys(o)) {
     if (!KNOWN.has(k)) throw new SmartCacheTypeError(`smartcache: unknown option "${k}"`, { option: k });
   }
-  const { name, dir, ignore, key, dependsOn, ttl, version, strict, track } = o;
+  const { name, dir, ignore, key, dependsOn, ttl, version, strict, track, remote } = o;
   if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) invalid('name', 'a non-empty string', name);
   if (dir !== undefined && (typeof dir !== 'string' || dir === '')) invalid('dir', 'a non-empty string', dir);
   if (ignore !== undefined) {
@@ -141,6 +148,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (version !== undefined && typeof version !== 'string' && typeof version !== 'number') invalid('version', 'a string or a number', version);
   if (strict !== undefined && typeof strict !== 'boolean') invalid('strict', 'a boolean', strict);
   if (track !== undefined && typeof track !== 'boolean') invalid('track', 'a boolean', track);
+  if (remote !== undefined && typeof remote !== 'boolean') invalid('remote', 'a boolean', remote);
   return {
     name: name as string | undefined,
     dir: dir as string | undefined,
@@ -152,5 +160,6 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     memory: resolveMemory(o['memory']),
     strict: strict === true,
     track: track !== false,
+    remote: remote !== false,
   };
 }

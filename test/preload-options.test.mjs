@@ -47,7 +47,7 @@ test('unknown and unusable settings warn with file:line', async (t) => {
   const lineOf = (text) => source.findIndex((l) => l.includes(text)) + 1;
   const run = await runNode(dir, ARGS);
   const lines = warnings(run.stderr);
-  t.true(lines.includes(`[smartcache] warning: tagged.js:${lineOf('colour=blue')}: unknown @cache option "colour" ignored (known: ttl, ignore, version, name, memory, strict, track, dir)`), lines.join('\n'));
+  t.true(lines.includes(`[smartcache] warning: tagged.js:${lineOf('colour=blue')}: unknown @cache option "colour" ignored (known: ttl, ignore, version, name, memory, strict, track, dir, remote)`), lines.join('\n'));
   t.true(lines.some((l) => l.startsWith(`[smartcache] warning: tagged.js:${lineOf('ttl=soon')}: @cache ttl=soon is not valid`)), lines.join('\n'));
   t.is(lines.length, 3, 'and one for the unstorable result of lenient()');
 });

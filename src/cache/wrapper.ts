@@ -17,6 +17,8 @@ import { type FunctionStats, statsFor } from './accounting';
 import { cancelPending, isPending, writeEntry } from './writer';
 import type { Manifest } from '../tracking';
 import { InputTracker } from './input-tracker';
+import type { Expect, RemoteTier } from '../remote';
+import { noteRemoteRoot, remoteTier } from './process';
 
 export type { SelfMode };
 
@@ -166,6 +168,14 @@ export class CachedFunction {
   /** The fingerprint whose FunctionRecord this wrapper has checked. */
   private recordedFor: string | undefined;
 
+  /** The team cache, when one is configured and the `remote` option allows it. */
+  private readonly remote: RemoteTier | undefined;
+  /**
+   * An `async function` always returns a promise, so a local miss can await the team cache
+   * instead of blocking; any other function is looked up through the synchronous bridge.
+   */
+  private readonly isAsync: boolean;
+
   constructor(private readonly wrap: WrapPlan) {
     this.name = wrap.name;
     this.reasons = new MissReasons(wrap.name);
@@ -188,6 +198,9 @@ export class CachedFunction {
     const memory = wrap.options.memory;
     this.memory = memory.enabled && memory.maxEntries > 0 ? new MemoryLayer(memory.maxEntries, memory.maxBytes) : undefined;
     this.fast = this.memory !== undefined && this.plan.key === undefined && this.plan.dependsOn === undefined && this.plan.ignore === undefined;
+    // Created now, not on the first call: the worker loads the client meanwhile.
+    this.remote = wrap.options.remote ? remoteTier() : undefined;
+    this.isAsync = types.isAsyncFunction(wrap.fn);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -249,8 +262,70 @@ export class CachedFunction {
       } else {
         stale = 'expired';
       }
+    } else if (this.remote !== undefined) {
+      // A local miss asks the team cache: awaited by async functions, blocking for the others.
+      if (this.isAsync) return this.remoteThenMiss(ready, this.remote, self, args, slot, t0);
+      const fetched = this.readRemote(ready, this.remote, slot.key);
+      const opened = this.servable(fetched);
+      if (fetched !== undefined && opened !== undefined) return this.diskHit(ready, fetched.meta, opened, slot, t0, 'team cache');
     }
     return this.computeOnce(ready, self, args, slot, stale, t0, 1);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The team cache (see src/remote/): asked after a local miss, before computing
+
+  /** The opened envelope of a downloaded entry, when it may be served (fresh, inputs unchanged). */
+  private servable(fetched: ReadEntry | undefined): Opened | undefined {
+    if (fetched === undefined || !isFresh(fetched.meta.created, this.ttl)) return undefined;
+    const opened = openEnvelope(fetched.value);
+    return opened !== undefined && this.inputs.check(opened.manifest) === undefined ? opened : undefined;
+  }
+
+  /**
+   * An async function's local miss: the team cache is awaited, then either its entry is served or
+   * the function runs. Concurrent identical calls join the lookup (and so the computation).
+   */
+  private remoteThenMiss(ready: Ready, remote: RemoteTier, self: unknown, args: unknown[], slot: Slot, t0: number): Promise<unknown> {
+    const shared = this.readRemoteAsync(ready, remote, slot.key).then(async (fetched): Promise<Settled> => {
+      const opened = this.servable(fetched);
+      if (fetched !== undefined && opened !== undefined) {
+        this.diskHit(ready, fetched.meta, opened, slot, t0, 'team cache');
+        // Callers joined meanwhile each read their own copy.
+        return { value: opened.value, snapshot: this.trySnapshot(opened.value), computeMs: fetched.meta.computeMs, manifest: opened.manifest };
+      }
+      // The computation registers its own shared promise for callers that come from now on.
+      if (this.inflight.get(slot.key) === shared) this.inflight.delete(slot.key);
+      const value = await this.computeOnce(ready, self, args, slot, undefined, t0, 1);
+      return { value, snapshot: this.trySnapshot(value), computeMs: 0, manifest: undefined };
+    });
+    this.inflight.set(slot.key, shared);
+    const done = (): void => {
+      if (this.inflight.get(slot.key) === shared) this.inflight.delete(slot.key);
+    };
+    shared.then(done, done);
+    return shared.then(settledValue);
+  }
+
+  private readRemote(ready: Ready, remote: RemoteTier, key: string): ReadEntry | undefined {
+    try {
+      return remote.fetchSync(ready.store, key, this.expect(ready));
+    } catch (error) {
+      // Only the local store throws here (writing the downloaded entry): a store failure.
+      this.storeFailure(ready, error);
+      return undefined;
+    }
+  }
+
+  private readRemoteAsync(ready: Ready, remote: RemoteTier, key: string): Promise<ReadEntry | undefined> {
+    return remote.fetch(ready.store, key, this.expect(ready)).catch((error: unknown) => {
+      this.storeFailure(ready, error);
+      return undefined;
+    });
+  }
+
+  private expect(ready: Ready): Expect {
+    return { fn: this.name, fingerprint: ready.identity.fingerprint };
   }
 
   /** Memory entries hold `expires` = created + ttl (the ttl is fixed per wrapper). */
@@ -514,7 +589,10 @@ export class CachedFunction {
       this.notSaved(slot, unavailable(error));
       this.storeFailure(ready, error);
     };
-    writeEntry(ready.store, slot.key, encoded, failed, mode, slot.release);
+    const remote = this.remote;
+    // Uploaded once written: the worker reads the entry file itself, so the caller never waits.
+    const written = remote === undefined ? undefined : (): void => remote.put(ready.store, slot.key, meta);
+    writeEntry(ready.store, slot.key, encoded, failed, mode, slot.release, written);
     if (snapshot !== undefined) this.remember(slot, snapshot, meta.expires, computeMs, promise, manifest);
     return snapshot;
   }
@@ -599,6 +677,7 @@ export class CachedFunction {
       return undefined;
     }
     InputTracker.ignoreRoot(root);
+    if (this.remote !== undefined) noteRemoteRoot(root);
     startSession(store, this.wrap.log);
     const stats = statsFor(root, this.name, this.wrap.file);
     const code = this.fingerprintNow();

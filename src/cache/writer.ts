@@ -57,6 +57,7 @@ interface Pending {
   readonly bytes: number;
   readonly onError: (error: unknown) => void;
   readonly onSettled: ((ok: boolean) => void) | undefined;
+  readonly onWritten: (() => void) | undefined;
   cancelled: boolean;
 }
 
@@ -98,6 +99,7 @@ function settle(done: WriteDone): void {
   // deleted or cleared while it was being written: take it back out.
   if (job.cancelled) deleteQuiet(job.store, job.key);
   job.onSettled?.(true);
+  if (!job.cancelled) job.onWritten?.();
 }
 
 function abandon(error: unknown): void {
@@ -138,9 +140,18 @@ export type WriteMode = 'inline' | 'large-only' | 'auto';
 /**
  * Writes an encoded entry; a failure goes to `onError` (now or, for a background write, later),
  * never to the caller. `onSettled`, when given, is told once the entry is on disk (true) or will
- * not be (false): a cross-process claim on the key is released then.
+ * not be (false): a cross-process claim on the key is released then. `onWritten` runs once the
+ * entry is on disk (the team cache uploads it).
  */
-export function writeEntry(store: Store, key: string, encoded: EncodedEntry, onError: (error: unknown) => void, mode: WriteMode, onSettled?: (ok: boolean) => void): void {
+export function writeEntry(
+  store: Store,
+  key: string,
+  encoded: EncodedEntry,
+  onError: (error: unknown) => void,
+  mode: WriteMode,
+  onSettled?: (ok: boolean) => void,
+  onWritten?: () => void,
+): void {
   const background =
     mode !== 'inline' &&
     pendingBytes + encoded.bytes <= MAX_PENDING_BYTES &&
@@ -149,8 +160,10 @@ export function writeEntry(store: Store, key: string, encoded: EncodedEntry, onE
   if (w === undefined) {
     const started = performance.now();
     let failure: { readonly error: unknown } | undefined;
+    let ok = false;
     try {
       store.write(key, encoded);
+      ok = true;
     } catch (error) {
       failure = { error };
     }
@@ -158,12 +171,13 @@ export function writeEntry(store: Store, key: string, encoded: EncodedEntry, onE
     // Settled first: under `strict`, onError throws.
     onSettled?.(failure === undefined);
     if (failure !== undefined) onError(failure.error);
+    if (ok) onWritten?.();
     return;
   }
   const id = nextId++;
   const chunks = ownedChunks(encoded.chunks);
   const job: WriteJob = { id, root: store.root, key, meta: encoded.meta, chunks, bytes: encoded.bytes };
-  pending.set(id, { store, key, fn: encoded.meta.fn, bytes: encoded.bytes, onError, onSettled, cancelled: false });
+  pending.set(id, { store, key, fn: encoded.meta.fn, bytes: encoded.bytes, onError, onSettled, onWritten, cancelled: false });
   pendingBytes += encoded.bytes;
   w.ref();
   w.postMessage(job, chunks.map((c) => c.buffer as ArrayBuffer));

@@ -41,7 +41,8 @@ export function runExplainChild(target: string, filter: string | undefined, warn
       cwd: findProjectRoot(path.dirname(target)) ?? path.dirname(target),
       // Loading the file may call its cached functions: their results go to a scratch root so
       // that explaining never adds to, or reorders, the user's cache.
-      env: { ...process.env, SMARTCACHE_DIR: path.join(scratch, 'cache'), SMARTCACHE_LOG: '' },
+      // The team cache stays out of it too: nothing computed while explaining is uploaded.
+      env: { ...process.env, SMARTCACHE_DIR: path.join(scratch, 'cache'), SMARTCACHE_LOG: '', SMARTCACHE_REMOTE: '' },
       stdio: ['ignore', 'ignore', 'pipe'],
       encoding: 'utf8',
       timeout: CHILD_TIMEOUT_MS,

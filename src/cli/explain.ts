@@ -53,7 +53,7 @@ function split(spec: string, at: number): { file: string; name?: string } {
   return name === '' ? { file: spec.slice(0, at) } : { file: spec.slice(0, at), name };
 }
 
-function checkFile(file: string): string {
+export function checkFile(file: string): string {
   const abs = path.resolve(file);
   let stat: fs.Stats;
   try {

@@ -11,6 +11,7 @@ import { registerExplain } from './explain';
 import { registerLs } from './ls';
 import { createOutput, type Output } from './output';
 import { registerPrune } from './prune';
+import { registerRemote } from './remote';
 import { registerStats } from './stats';
 
 export const EXIT_USAGE = 2;
@@ -49,6 +50,7 @@ export function buildProgram(out: Output): Command {
   registerPrune(program, out);
   registerStats(program, out);
   registerAttach(program, out);
+  registerRemote(program, out);
   program.addHelpText(
     'after',
     `
@@ -58,6 +60,9 @@ Examples:
   smartcache explain src/report.js --html graph.html
   smartcache prune --max-size 1G --older-than 30d
   smartcache attach 127.0.0.1:9229
+  smartcache remote check
+  smartcache push
+  smartcache pull src/report.js#build
 
 Every command takes --dir <path>; the default root is SMARTCACHE_DIR, else
 node_modules/.cache/smartcache of the nearest package.json, else ./.smartcache

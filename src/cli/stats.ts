@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { costsMoreThanSaves } from '../costs';
-import type { StatsDelta } from '../store';
+import type { RemoteStatsDelta, StatsDelta } from '../store';
+import { describeTeamCounters } from '../team-counters';
 import { DIR_FLAG, DIR_HELP, openExistingStore, storeLibrary, type DirOption } from './context';
 import { formatBytes, formatMs, percent } from './format';
 import type { Output } from './output';
@@ -41,7 +42,7 @@ function sum(rows: readonly FunctionStats[]): StatsDelta & { entries: number; by
   return total;
 }
 
-export function collectStats(options: DirOption): { root: string; functions: FunctionStats[] } {
+export function collectStats(options: DirOption): { root: string; functions: FunctionStats[]; remote: RemoteStatsDelta | undefined } {
   const store = openExistingStore(options);
   const inventory = storeLibrary().takeInventory(store);
   const stats = store.readStats();
@@ -52,7 +53,7 @@ export function collectStats(options: DirOption): { root: string; functions: Fun
     const size = sizes.get(name);
     return { name, ...s, entries: size?.entries ?? 0, bytes: size?.bytes ?? 0, costsMoreThanSaves: costsMoreThanSaves(s) };
   });
-  return { root: inventory.root, functions };
+  return { root: inventory.root, functions, remote: store.readRemoteStats() };
 }
 
 const COLUMNS = [
@@ -73,19 +74,25 @@ function row(name: string, s: StatsDelta & { entries: number; bytes: number }, n
 }
 
 export function runStats(options: StatsOptions, out: Output): void {
-  const { root, functions } = collectStats(options);
+  const { root, functions, remote } = collectStats(options);
   const total = sum(functions);
   if (options.json === true) {
-    out.line(JSON.stringify({ root, total, functions }, null, 2));
+    out.line(JSON.stringify(remote === undefined ? { root, total, functions } : { root, total, functions, remote }, null, 2));
     return;
   }
+  // Counters of every process that used a team cache with this root (stats/remote.log).
+  const teamLine = (): void => {
+    if (remote !== undefined) out.line(describeTeamCounters(remote));
+  };
   if (functions.length === 0) {
     out.line(`no statistics yet in ${root}`);
+    teamLine();
     return;
   }
   const rows = functions.map((f) => row(f.name, f, f.costsMoreThanSaves ? out.style.yellow('caching costs more than it saves') : ''));
   rows.push(row(out.style.bold('total'), total, ''));
   for (const line of renderTable(COLUMNS, rows, out.style.bold)) out.line(line);
+  teamLine();
   const losers = functions.filter((f) => f.costsMoreThanSaves);
   if (losers.length > 0) {
     out.line(out.style.yellow(`${losers.map((f) => f.name).join(', ')}: cache overhead exceeds time saved; consider removing @cache there`));

@@ -1,6 +1,6 @@
 /**
  * Reading the `@cache` JSDoc tag: whether a comment holds it, and the `key=value` settings that may
- * follow it (`@cache ttl=1h ignore=log,2 version=2 name=x memory=false strict=true track=false dir=.cache`).
+ * follow it (`@cache ttl=1h ignore=log,2 version=2 name=x memory=false strict=true track=false remote=false dir=.cache`).
  * Only plain data can be said in a comment; `key` and `dependsOn` need the programmatic API.
  */
 import { parseDuration } from '../units';
@@ -15,6 +15,7 @@ export interface TagOptions {
   memory?: boolean;
   strict?: boolean;
   track?: boolean;
+  remote?: boolean;
 }
 
 export interface TagParse {
@@ -28,7 +29,7 @@ export interface TagParse {
 /** A block tag `@cache` at the start of a comment line (after the usual `*`), not `@cached`. */
 const TAG = /^[ \t]*\*?[ \t]*@cache(?![\w$-])([^\n]*)/m;
 
-export const KNOWN_TAG_OPTIONS = ['ttl', 'ignore', 'version', 'name', 'memory', 'strict', 'track', 'dir'] as const;
+export const KNOWN_TAG_OPTIONS = ['ttl', 'ignore', 'version', 'name', 'memory', 'strict', 'track', 'dir', 'remote'] as const;
 
 /** The text after `@cache` on its line, or undefined when `commentValue` (without the delimiters) holds no tag. */
 export function cacheTagText(commentValue: string): string | undefined {
@@ -86,7 +87,8 @@ export function parseTagOptions(text: string): TagParse {
         break;
       case 'memory':
       case 'strict':
-      case 'track': {
+      case 'track':
+      case 'remote': {
         const flag = value === undefined ? undefined : parseBoolean(value);
         if (flag === undefined) bad(key, value, 'true or false');
         else options[key] = flag;

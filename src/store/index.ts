@@ -26,16 +26,20 @@ import {
   unlinkIfSame,
   unlinkQuiet,
   writeEntry,
+  readEntryBytes,
+  writeEntryBytes,
   type Access,
   type EncodedResult,
+  type TooLarge,
   type Layout,
 } from './entry';
 import * as records from './function-records';
+import { appendRemoteStats, readRemoteStats } from './remote-stats';
 import * as stats from './stats-log';
-import type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta } from './types';
+import type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, RemoteStatsDelta, StatsDelta } from './types';
 
 export { STORE_FORMAT_VERSION };
-export type { EncodedEntry, EncodedResult, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, RootTrust, StatsDelta };
+export type { EncodedEntry, EncodedResult, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, RemoteStatsDelta, RootTrust, StatsDelta, TooLarge };
 export { snapshotOf, snapshotOfEntry } from './snapshot';
 export type { Snapshot } from './snapshot';
 export { takeInventory } from './inventory';
@@ -135,6 +139,35 @@ export class Store {
   write(key: string, encoded: EncodedEntry): number {
     assertKey(key);
     return writeEntry(entryFile(this.layout, key), encoded, key, this.access);
+  }
+
+  /**
+   * The entry file's exact bytes, checksum verified, nothing decoded (the team cache uploads
+   * them). Undefined when missing or damaged; `{ tooLarge }` when over `maxBytes` (not read).
+   */
+  readBytes(key: string, maxBytes: number): Buffer | TooLarge | undefined {
+    assertKey(key);
+    const file = entryFile(this.layout, key);
+    try {
+      return readEntryBytes(file, this.access, maxBytes);
+    } catch (error) {
+      throw wrapIo('read', file, error);
+    }
+  }
+
+  /**
+   * Publishes bytes received from elsewhere as the entry of `key`, atomically. Nothing is
+   * checked here: `read(key)` verifies them like any file, and removes them if they fail.
+   */
+  writeBytes(key: string, bytes: Uint8Array): number {
+    assertKey(key);
+    const file = entryFile(this.layout, key);
+    try {
+      ensureDir(path.dirname(file), this.access);
+    } catch (error) {
+      throw wrapIo('create the folder of', file, error);
+    }
+    return writeEntryBytes(file, this.access, bytes);
   }
 
   put(key: string, meta: EntryMeta, value: unknown): number {
@@ -325,6 +358,16 @@ export class Store {
       this.realLeaves.add(folder);
     }
     return true;
+  }
+
+  /** The team cache's counters of one process (stats/remote.log). */
+  appendRemoteStats(d: RemoteStatsDelta): void {
+    appendRemoteStats(this.layout, this.access, d);
+  }
+
+  /** Totals of the team cache's counters; undefined when no remote was used with this root. */
+  readRemoteStats(): RemoteStatsDelta | undefined {
+    return readRemoteStats(this.layout, this.access);
   }
 
   private *scanItems(): ReturnType<typeof scan> {

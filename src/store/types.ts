@@ -66,3 +66,21 @@ export interface EncodedEntry {
   /** Size of the file once written (chunks + checksum trailer). */
   readonly bytes: number;
 }
+
+/** The team cache's counters of one process (or their totals), as `smartcache stats` shows them. */
+export interface RemoteStatsDelta {
+  /** Lookups answered by a verified remote entry. */
+  readonly hits: number;
+  readonly misses: number;
+  /** Failed requests (refused, reset, denied...). */
+  readonly errors: number;
+  readonly timeouts: number;
+  /** Records whose signature did not verify, or whose entry failed the store's checks. */
+  readonly rejected: number;
+  /** Entries over SMARTCACHE_REMOTE_MAX_BYTES, neither fetched nor uploaded. */
+  readonly tooLarge: number;
+  /** Entries this process stored on the server. */
+  readonly uploads: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+}

@@ -3,3 +3,5 @@ export type { LogMode } from './env';
 export { logHit, logMiss } from './log';
 export { judge, startSession } from './session';
 export { resolveRoot, storeFor, usableStore } from './stores';
+export { EXIT_STATS, EXIT_WRITES, atExit } from './exit';
+export { noteRemoteRoot, remoteCounters, remoteTier } from './remote';

@@ -1,3 +1,5 @@
+import type { RemoteStatsDelta } from '../../store';
+import { describeTeamCounters } from '../../team-counters';
 import { formatMs } from '../../units';
 
 /**
@@ -41,10 +43,13 @@ export interface SummaryTotals {
   readonly overheadMs: number;
 }
 
-export function logSummary(t: SummaryTotals): void {
-  const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** `remote`: the team cache's counters, when one is configured. */
+export function logSummary(t: SummaryTotals, remote?: RemoteStatsDelta): void {
   logLine(
     `summary: ${plural(t.calls, 'call', 'calls')}, ${plural(t.hits, 'hit', 'hits')}, ${plural(t.misses, 'miss', 'misses')}, ` +
-      `${formatMs(t.savedMs)} saved, ${formatMs(t.overheadMs)} overhead (${plural(t.functions, 'function', 'functions')})`,
+      `${formatMs(t.savedMs)} saved, ${formatMs(t.overheadMs)} overhead (${plural(t.functions, 'function', 'functions')})` +
+      (remote === undefined ? '' : `; ${describeTeamCounters(remote)}`),
   );
 }

@@ -8,6 +8,7 @@ import { costsMoreThanSaves } from '../../costs';
 import { type FunctionStats, allStats } from '../accounting';
 import { storeFor } from './stores';
 import type { Store } from '../../store';
+import { remoteCounters } from './remote';
 import type { LogMode } from './env';
 import { formatMs } from '../../units';
 
@@ -82,5 +83,5 @@ function printSummary(): void {
     t.savedMs += s.savedMs;
     t.overheadMs += s.overheadMs;
   }
-  logSummary({ functions, ...t });
+  logSummary({ functions, ...t }, remoteCounters());
 }
