@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SmartCacheTypeError } from '../errors';
-import { APPEND_FLAGS, checkOpened, isLinkRefusal, readSmallFile, UnsafeFileError } from '../trust';
+import { openForAppend, readSmallFile, UnsafeFileError } from '../trust';
 import { crc32, ensureDir, FILE_MODE, ioError, type Access, type Layout } from './entry';
 import type { RemoteStatsDelta } from './types';
 
@@ -27,16 +27,7 @@ export function appendRemoteStats(layout: Layout, access: Access, delta: RemoteS
   let fd: number | undefined;
   try {
     // No link, no special file (as the stats log: store/stats-log.ts).
-    try {
-      fd = fs.openSync(file, APPEND_FLAGS, FILE_MODE);
-    } catch (error) {
-      if (isLinkRefusal(error)) throw new UnsafeFileError(`${file} is a symbolic link`, file, undefined);
-      throw error;
-    }
-    const opened = fd;
-    fd = undefined; // checkOpened closes it when it refuses
-    checkOpened(opened, file, access.rule);
-    fd = opened;
+    fd = openForAppend(file, access.rule, FILE_MODE).fd;
     fs.writeSync(fd, bytes);
   } catch (error) {
     throw ioError('append to', file, error);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { SmartCacheTypeError } from '../errors';
-import { APPEND_FLAGS, checkOpened, isLinkRefusal, openForRead, UnsafeFileError } from '../trust';
+import { openForAppend, openForRead, UnsafeFileError } from '../trust';
 import { crc32, ensureDir, FILE_MODE, ioError, isRealFolder, unlinkQuiet, statsFile, tempFileFor, type Access, type Layout } from './entry';
 import type { StatsDelta } from './types';
 
@@ -41,16 +41,9 @@ function appendLines(layout: Layout, access: Access, lines: readonly string[]): 
   ensureDir(layout.stats, access);
   let fd: number | undefined;
   try {
-    try {
-      fd = fs.openSync(file, APPEND_FLAGS, FILE_MODE);
-    } catch (error) {
-      if (isLinkRefusal(error)) throw new UnsafeFileError(`${file} is a symbolic link`, file, undefined);
-      throw error;
-    }
-    const opened = fd;
-    fd = undefined; // checkOpened closes it when it refuses
-    const stat = checkOpened(opened, file, access.rule);
-    fd = opened;
+    const opened = openForAppend(file, access.rule, FILE_MODE);
+    fd = opened.fd;
+    const stat = opened.stat;
     // Ours (always so in the user's own root): 0600 whatever the umask. Another user's log in a
     // shared root keeps the mode its owner gave it.
     if (stat.uid === process.getuid?.()) fs.fchmodSync(fd, FILE_MODE);

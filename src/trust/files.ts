@@ -92,6 +92,22 @@ export interface OpenedFile {
 }
 
 /**
+ * Opens `file` for appending (created with `mode` if absent): never through a link, never a
+ * special file, and (under `rule`) only the user's own. The caller closes the descriptor.
+ */
+export function openForAppend(file: string, rule: FileRule, mode: number): OpenedFile {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, APPEND_FLAGS, mode);
+  } catch (error) {
+    if (isLinkRefusal(error)) throw new UnsafeFileError(`${file} is a symbolic link`, file, undefined);
+    throw error;
+  }
+  // checkOpened closes the descriptor when it refuses it.
+  return { fd, stat: checkOpened(fd, file, rule) };
+}
+
+/**
  * Opens `file` for reading: undefined when it does not exist, UnsafeFileError for a link, a
  * special file or (under `rule`) a foreign one; other errors are thrown as they are.
  */

@@ -12,6 +12,7 @@ export {
   checkOpened,
   fileProblem,
   isLinkRefusal,
+  openForAppend,
   openForRead,
   readSmallFile,
   writeFileAtomic,
