@@ -64,7 +64,7 @@ function distinctColours(png) {
 test('--html writes a self-contained page with one SVG graph per function', async (t) => {
   const project = copyFixture('basic');
   const out = path.join(tempDir(), 'graph.html');
-  const r = await cli(['explain', 'math.js', '--html', out], { cwd: project });
+  const r = await cli(['explain', 'math.js', '--live', '--html', out], { cwd: project });
   t.is(r.code, 0, r.stderr);
   const html = fs.readFileSync(out, 'utf8');
   t.regex(html, /^<!doctype html>/);
@@ -91,7 +91,7 @@ test('the HTML graph renders in headless Chromium', async (t) => {
   const html = path.join(OUT, 'cli-explain-graph.html');
   const png = path.join(OUT, 'cli-explain-graph.png');
   fs.rmSync(png, { force: true });
-  const r = await cli(['explain', 'math.js', '--html', html], { cwd: project });
+  const r = await cli(['explain', 'math.js', '--live', '--html', html], { cwd: project });
   t.is(r.code, 0, r.stderr);
   const profile = tempDir('smartcache-chromium-');
   const shot = spawnSync(

@@ -1,5 +1,6 @@
 import { diffExplanations, explain, type DependencyNode } from '../fingerprint';
 import type { Store } from '../store';
+import { recordTree } from './record-tree';
 
 /** What changed in a function's code since the fingerprint stored by an earlier run. */
 export interface CodeChange {
@@ -17,7 +18,9 @@ function isNode(value: unknown): value is DependencyNode {
   return typeof node['fingerprint'] === 'string' && typeof node['name'] === 'string' && Array.isArray(node['children']);
 }
 
-function describeChange(previousTree: unknown, currentTree: DependencyNode): string[] {
+function describeChange(stored: unknown, currentTree: DependencyNode): string[] {
+  // Records of this version hold the Explanation, earlier ones its root.
+  const previousTree = isNode(stored) ? stored : (stored as { root?: unknown } | null | undefined)?.root;
   if (!isNode(previousTree)) return [];
   try {
     return diffExplanations(previousTree, currentTree);
@@ -39,13 +42,12 @@ export function recordFingerprint(store: Store, name: string, fn: Function, fing
   checked.set(id, null);
   const previous = store.latestFunctionRecord(name);
   if (previous !== undefined && previous.fingerprint === fingerprint) return null;
-  const tree = explain(fn).root;
-  const record = file === undefined
-    ? { name, fingerprint, tree, written: Date.now() }
-    : { name, fingerprint, file, tree, written: Date.now() };
+  const explanation = explain(fn);
+  const { tree, code, files, project } = recordTree(explanation);
+  const record = { name, fingerprint, tree, written: Date.now(), project, code, files, ...(file === undefined ? {} : { file }) };
   store.writeFunctionRecord(record);
   if (previous === undefined) return null;
-  const change: CodeChange = { previousFingerprint: previous.fingerprint, lines: describeChange(previous.tree, tree) };
+  const change: CodeChange = { previousFingerprint: previous.fingerprint, lines: describeChange(previous.tree, explanation.root) };
   checked.set(id, change);
   return change;
 }

@@ -4,6 +4,12 @@
  * stored a result); fingerprints without a record rank after recorded ones, newest entry first.
  */
 import type { EntryInfo, FunctionRecord, Store } from '../store';
+import { recordSource } from './record-source';
+
+function sourceOf(record: FunctionRecord | undefined): { source?: string; project?: string } {
+  const source = record === undefined ? undefined : recordSource(record);
+  return source === undefined || record?.project === undefined ? {} : { source, project: record.project };
+}
 
 export interface VersionSummary {
   readonly fingerprint: string;
@@ -19,6 +25,9 @@ export interface VersionSummary {
 export interface FunctionSummary {
   readonly name: string;
   readonly file?: string;
+  /** Absolute path of the source file and its project, when the newest record tells them. */
+  readonly source?: string;
+  readonly project?: string;
   readonly currentFingerprint?: string;
   /** Current first, then older ones, newest to oldest. */
   readonly versions: readonly VersionSummary[];
@@ -50,7 +59,7 @@ export function tallyEntry(tallies: Tallies, e: EntryInfo): void {
   let t = byFingerprint.get(e.meta.fingerprint);
   if (t === undefined) byFingerprint.set(e.meta.fingerprint, (t = { entries: 0, bytes: 0, lastUsed: 0, created: 0 }));
   t.entries++;
-  t.bytes += e.bytes;
+  t.bytes += e.disk; // on disk, as du counts it: what the user's quota and `du` see
   t.lastUsed = Math.max(t.lastUsed, e.lastUsed);
   t.created = Math.max(t.created, e.meta.created);
 }
@@ -108,10 +117,12 @@ function summarize(name: string, tallies: ReadonlyMap<string, Tally>, records: r
       ...(recorded === undefined ? {} : { recorded }),
     });
   });
-  const file = records.find((r) => r.file !== undefined)?.file ?? fileFromName(name);
+  const recorded = records.find((r) => r.file !== undefined);
+  const file = recorded?.file ?? fileFromName(name);
   return {
     name,
     ...(file === undefined ? {} : { file }),
+    ...sourceOf(records[0]),
     ...(ranked[0] === undefined ? {} : { currentFingerprint: ranked[0] }),
     versions,
     entries: versions.reduce((n, v) => n + v.entries, 0),

@@ -5,12 +5,13 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import * as fs from 'node:fs';
-import type { EntryInfo, Store } from '../store';
+import { UsageAccount, type EntryInfo, type Store } from '../store';
 import { parseDuration, parseSize } from '../units';
-import { DIR_FLAG, DIR_HELP, openExistingStore, type DirOption } from './context';
+import { DIR_FLAG, DIR_HELP, openStoreIfPresent, type DirOption } from './context';
 import { entries, formatBytes, formatMs } from './format';
 import { groupRecords, rankFingerprints } from './inventory';
 import type { Output } from './output';
+import { orphanedFunctions } from './prune-orphans';
 import { createProgress } from './progress';
 
 export interface PrunePolicy {
@@ -19,6 +20,8 @@ export interface PrunePolicy {
   /** How many fingerprints per function survive (the current one and N-1 older). @default 1 */
   readonly keepVersions: number;
   readonly now: number;
+  /** The root's disk use as entries go, folders included, so --max-size bounds what `du` says. */
+  readonly account?: UsageAccount;
 }
 
 export type PruneReason = 'stale' | 'expired' | 'unused' | 'size';
@@ -66,16 +69,19 @@ export function planPrune(all: readonly EntryInfo[], store: Store, policy: Prune
   for (const e of all) {
     const reason = reasonFor(e, surviving, policy);
     if (reason === undefined) rest.push(e);
-    else victims.push({ entry: e, reason });
+    else {
+      victims.push({ entry: e, reason });
+      policy.account?.remove(e);
+    }
   }
-  let keptBytes = rest.reduce((n, e) => n + e.bytes, 0);
+  let keptBytes = policy.account?.total ?? rest.reduce((n, e) => n + e.disk, 0);
   let kept = rest.length;
   if (policy.maxBytes !== undefined && keptBytes > policy.maxBytes) {
     rest.sort((a, b) => a.lastUsed - b.lastUsed || a.meta.created - b.meta.created);
     for (const e of rest) {
       if (keptBytes <= policy.maxBytes) break;
       victims.push({ entry: e, reason: 'size' });
-      keptBytes -= e.bytes;
+      keptBytes = policy.account?.remove(e) ?? keptBytes - e.disk;
       kept--;
     }
   }
@@ -108,44 +114,57 @@ function tally(plan: PrunePlan): Record<PruneReason, { entries: number; bytes: n
   const t = { stale: { entries: 0, bytes: 0 }, expired: { entries: 0, bytes: 0 }, unused: { entries: 0, bytes: 0 }, size: { entries: 0, bytes: 0 } };
   for (const v of plan.victims) {
     t[v.reason].entries++;
-    t[v.reason].bytes += v.entry.bytes;
+    t[v.reason].bytes += v.entry.disk;
   }
   return t;
 }
 
 export function runPrune(options: PruneOptions, out: Output): void {
   const started = Date.now();
-  const store = openExistingStore(options);
-  const all = [...store.entries()];
+  const store = openStoreIfPresent(options, out, options.json === true ? { dryRun: options.dryRun === true, scanned: 0, removed: 0, bytes: 0, kept: 0, keptBytes: 0 } : undefined);
+  if (store === undefined) return;
+  const scanned = [...store.entries()];
+  // Functions whose file is gone first: none of their entries can be hit again.
+  const gone = orphanedFunctions(store, scanned);
+  const orphans = scanned.filter((e) => gone.has(e.meta.fn));
+  const all = gone.size === 0 ? scanned : scanned.filter((e) => !gone.has(e.meta.fn));
+  const account = new UsageAccount(store.diskUsage());
+  for (const e of orphans) account.remove(e);
   const plan = planPrune(all, store, {
     ...(options.maxSize === undefined ? {} : { maxBytes: options.maxSize }),
     ...(options.olderThan === undefined ? {} : { olderThanMs: options.olderThan }),
     keepVersions: options.keepVersions ?? 1,
     now: Date.now(),
+    account,
   });
+  const doomed = [...orphans.map((entry) => ({ entry })), ...plan.victims];
   let removed = 0;
   let freed = 0;
   if (options.dryRun !== true) {
-    const progress = createProgress('pruning', plan.victims.length, out.interactive);
-    for (const { entry } of plan.victims) {
+    const progress = createProgress('pruning', doomed.length, out.interactive);
+    for (const { entry } of doomed) {
       if (deleteIfUnused(store, entry)) {
         removed++;
-        freed += entry.bytes;
+        freed += entry.disk;
       }
       progress.tick();
     }
     progress.done();
+    store.removeEmptyFolders(doomed.map((v) => v.entry.key));
+    for (const name of gone) store.deleteFunctionRecords(name);
   }
   const reasons = tally(plan);
+  const missing = { functions: [...gone].sort(), entries: orphans.length, bytes: orphans.reduce((n, e) => n + e.disk, 0) };
   const elapsedMs = Date.now() - started;
   if (options.json === true) {
-    out.line(JSON.stringify({ root: store.root, dryRun: options.dryRun === true, scanned: all.length, removed, bytes: freed, reasons, kept: plan.kept, keptBytes: plan.keptBytes, elapsedMs }, null, 2));
+    out.line(JSON.stringify({ root: store.root, dryRun: options.dryRun === true, scanned: scanned.length, removed, bytes: freed, reasons, missing, kept: plan.kept, keptBytes: plan.keptBytes, elapsedMs }, null, 2));
     return;
   }
   const verb = options.dryRun === true ? 'would remove' : 'removed';
-  const count = options.dryRun === true ? plan.victims.length : removed;
-  const bytes = options.dryRun === true ? plan.victims.reduce((n, v) => n + v.entry.bytes, 0) : freed;
-  out.line(`${verb} ${entries(count)}, ${formatBytes(bytes)} freed; kept ${entries(plan.kept)} (${formatBytes(plan.keptBytes)}) in ${formatMs(elapsedMs)}`);
+  const count = options.dryRun === true ? doomed.length : removed;
+  const bytes = options.dryRun === true ? doomed.reduce((n, v) => n + v.entry.disk, 0) : freed;
+  out.line(`${verb} ${entries(count)}, ${formatBytes(bytes)} freed; kept ${entries(plan.kept)} (${formatBytes(plan.keptBytes)} on disk) in ${formatMs(elapsedMs)}`);
+  if (gone.size > 0) out.line(`  ${entries(missing.entries)} (${formatBytes(missing.bytes)}) of functions whose file no longer exists: ${missing.functions.join(', ')}`);
   for (const [reason, t] of Object.entries(reasons) as Array<[PruneReason, { entries: number; bytes: number }]>) {
     if (t.entries > 0) out.line(`  ${entries(t.entries)} (${formatBytes(t.bytes)}) ${REASON_TEXT[reason]}`);
   }
@@ -173,9 +192,9 @@ export function registerPrune(program: Command, out: Output): void {
   program
     .command('prune')
     .summary('evict stale, expired and least recently used entries')
-    .description('evict entries of fingerprints no longer current and expired entries, then entries unused for --older-than, then the least recently used until the cache fits --max-size')
+    .description('evict entries of functions whose file no longer exists, of fingerprints no longer current and expired entries, then entries unused for --older-than, then the least recently used until the cache fits --max-size; emptied folders are removed')
     .option(DIR_FLAG, DIR_HELP)
-    .option('--max-size <size>', 'keep at most this much, evicting least recently used first (e.g. 500M, 1G)', sizeArg)
+    .option('--max-size <size>', 'keep the root within this much disk space, as du counts it (folders included), evicting least recently used first (e.g. 500M, 1G)', sizeArg)
     .option('--older-than <age>', 'evict entries not used for this long (e.g. 12h, 30d)', ageArg)
     .option('--keep-versions <n>', 'fingerprints kept per function: the current one and n-1 older (default 1)', versionsArg)
     .option('--dry-run', 'say what would be removed, remove nothing')

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { costsMoreThanSaves } from '../costs';
 import type { StatsDelta } from '../store';
-import { DIR_FLAG, DIR_HELP, openExistingStore, type DirOption } from './context';
+import { DIR_FLAG, DIR_HELP, openStoreIfPresent, type DirOption } from './context';
 import { formatBytes, formatMs, percent } from './format';
 import { takeInventory } from './inventory';
 import type { Output } from './output';
@@ -42,8 +42,9 @@ function sum(rows: readonly FunctionStats[]): StatsDelta & { entries: number; by
   return total;
 }
 
-export function collectStats(options: DirOption): { root: string; functions: FunctionStats[] } {
-  const store = openExistingStore(options);
+export function collectStats(options: DirOption, out: Output, json: boolean): { root: string; functions: FunctionStats[]; disk: number } | undefined {
+  const store = openStoreIfPresent(options, out, json ? { total: { ...ZERO, entries: 0, bytes: 0 }, functions: [] } : undefined);
+  if (store === undefined) return undefined;
   const inventory = takeInventory(store);
   const stats = store.readStats();
   const sizes = new Map(inventory.functions.map((f) => [f.name, f] as const));
@@ -53,7 +54,7 @@ export function collectStats(options: DirOption): { root: string; functions: Fun
     const size = sizes.get(name);
     return { name, ...s, entries: size?.entries ?? 0, bytes: size?.bytes ?? 0, costsMoreThanSaves: costsMoreThanSaves(s) };
   });
-  return { root: inventory.root, functions };
+  return { root: inventory.root, functions, disk: store.diskUsage().total };
 }
 
 const COLUMNS = [
@@ -74,8 +75,12 @@ function row(name: string, s: StatsDelta & { entries: number; bytes: number }, n
 }
 
 export function runStats(options: StatsOptions, out: Output): void {
-  const { root, functions } = collectStats(options);
-  const total = sum(functions);
+  const collected = collectStats(options, out, options.json === true);
+  if (collected === undefined) return;
+  const { root, functions, disk } = collected;
+  // Functions count their entry files; the total is the whole root as `du -s` counts it
+  // (fan-out folders, records and stats included).
+  const total = { ...sum(functions), bytes: disk };
   if (options.json === true) {
     out.line(JSON.stringify({ root, total, functions }, null, 2));
     return;

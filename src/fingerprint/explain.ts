@@ -25,6 +25,12 @@ export interface DependencyNode {
   readonly fingerprint: string;
   /** Short value preview for constants ('3', '"abc"', '{…}'). */
   readonly preview?: string;
+  /**
+   * Source text of a function or class (`Function.prototype.toString`: what was hashed, before
+   * normalization), so a diff can show the lines that changed. Absent for other kinds, native
+   * code, and text over CODE_LIMIT.
+   */
+  readonly code?: string;
   readonly children: readonly DependencyNode[];
 }
 
@@ -36,6 +42,20 @@ export interface Explanation {
 /** Beyond this many children a data node shows a summary (the fingerprint still covers all). */
 const MAX_CHILDREN = 100;
 const MAX_DEPTH = 64;
+/** Longer source (a generated class, a bundle) is not kept: a diff of it would not be read. */
+const CODE_LIMIT = 64 * 1024;
+/** `own` prefixes of code that was parsed and hashed (not native, bound or unanalyzable). */
+const CODE_OWN = /^(?:function|arrow|method|class):/;
+
+function codeOf(e: Entity): string | undefined {
+  if (e.fn === undefined || !CODE_OWN.test(e.own)) return undefined;
+  try {
+    const text = Function.prototype.toString.call(e.fn);
+    return text.length <= CODE_LIMIT ? text : undefined;
+  } catch {
+    return undefined; // display only
+  }
+}
 
 function ownHash(e: Entity): string {
   return e.kind === 'package' || e.kind === 'builtin' ? e.name : sha256(e.own);
@@ -66,6 +86,10 @@ function node(e: Entity, name: string, children: DependencyNode[], kind: NodeKin
   const location = locationOf(e);
   if (location !== undefined) out.location = location;
   if (e.preview !== undefined) out.preview = e.preview;
+  if (kind === 'function' || kind === 'class') {
+    const code = codeOf(e);
+    if (code !== undefined) out.code = code;
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { isSmartCacheError, SmartCacheError } from '../errors';
 import { warnOnce } from '../warn';
 import { StackTooDeepError } from './codec';
@@ -9,9 +10,10 @@ import * as records from './records';
 import { entriesBytes, scan, unlinkIfSame } from './scan';
 import * as stats from './stats';
 import type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta } from './types';
+import { measureUsage, removeEmptyFolders, UsageAccount, type DiskUsage } from './usage';
 
-export { STORE_FORMAT_VERSION };
-export type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta };
+export { STORE_FORMAT_VERSION, UsageAccount };
+export type { DiskUsage, EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta };
 
 /** Temp files older than this are a killed writer's leftovers; deleteWhere() removes them. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
@@ -133,24 +135,43 @@ export class Store {
     let removed = 0;
     let bytes = 0;
     const now = Date.now();
+    // Leaf folders something was removed from (as `abcd`), to remove the ones left empty.
+    const touched = new Set<string>();
     for (const item of this.scanItems()) {
       if (item.type === 'entry') {
-        if (pred(item.info) && unlinkIfSame(item.info.file, item.ino)) {
+        if (pred(item.info) && unlinkIfSame(item.info.file, item.ino, true)) {
           removed++;
           bytes += item.info.bytes;
+          touched.add(item.info.key.slice(0, 4));
         }
       } else if (item.type === 'corrupt') {
         const size = fs.statSync(item.file, { throwIfNoEntry: false })?.size ?? 0;
         if (unlinkIfSame(item.file, item.ino)) {
           removed++;
           bytes += size;
+          touched.add(leafOf(item.file));
         }
       } else if (now - item.mtimeMs > STALE_TEMP_MS && unlinkQuiet(item.file)) {
         removed++;
         bytes += item.bytes;
+        touched.add(leafOf(item.file));
       }
     }
+    this.removeEmptyFolders(touched);
     return { removed, bytes };
+  }
+
+  /**
+   * Removes the fan-out folders left empty (those of `keys`, or all): `clear` and `prune` must
+   * not leave thousands of empty folders behind, each taking a block on disk.
+   */
+  removeEmptyFolders(keys?: Iterable<string>): number {
+    return removeEmptyFolders(this.layout, keys);
+  }
+
+  /** What `du -s` says of the root, with the fan-out folders' share (see usage.ts). */
+  diskUsage(): DiskUsage {
+    return measureUsage(this.layout);
   }
 
   clearFunction(name: string): { removed: number; bytes: number } {
@@ -172,6 +193,11 @@ export class Store {
 
   latestFunctionRecord(name: string): FunctionRecord | undefined {
     return this.readFunctionRecords(name)[0];
+  }
+
+  /** Removes every record of `name` and its folder; returns how many records went. */
+  deleteFunctionRecords(name: string): number {
+    return records.deleteFunctionRecords(this.layout, name);
   }
 
   /** Safe for many processes appending at once. */
@@ -196,6 +222,11 @@ export class Store {
     const cause = new SmartCacheError('ERR_CORRUPT_ENTRY', error.message, { file: entryFile(this.layout, key) });
     warnOnce(`result store ${this.root}`, `corrupt entry ${key} removed (treated as a miss)`, cause);
   }
+}
+
+/** `entries/ab/cd/<file>` → `abcd`, the leaf folder's prefix. */
+function leafOf(file: string): string {
+  return `${path.basename(path.dirname(path.dirname(file)))}${path.basename(path.dirname(file))}`;
 }
 
 function wrapIo(action: string, file: string, error: unknown): unknown {

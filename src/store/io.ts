@@ -21,7 +21,10 @@ export function isMissing(error: unknown): boolean {
 export function ioError(action: string, file: string, cause: unknown): SmartCacheError {
   const code = errnoCode(cause);
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new SmartCacheError('ERR_STORE_IO', `cannot ${action} ${file}${code === undefined ? `: ${reason}` : ` (${code})`}`, { cause, file });
+  // Node's message starts `EROFS: read-only file system, mkdir '…'`: keep the words, drop the path.
+  const words = code === undefined ? undefined : new RegExp(`^${code}: ([^,]+)`).exec(reason)?.[1];
+  const detail = code === undefined ? `: ${reason}` : ` (${code}${words === undefined ? '' : `: ${words}`})`;
+  return new SmartCacheError('ERR_STORE_IO', `cannot ${action} ${file}${detail}`, { cause, file });
 }
 
 /** Folders known to exist, so the write path does not call mkdir every time. */
@@ -38,9 +41,32 @@ export function ensureDir(dir: string): void {
     const first = fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
     if (first !== undefined) chmodCreated(path.resolve(first), dir);
   } catch (error) {
-    throw ioError('create folder', dir, error);
+    if (errnoCode(error) !== 'ENOENT') throw ioError('create folder', dir, error);
+    mkdirEach(dir);
   }
   knownDirs.add(dir);
+}
+
+/**
+ * Node 20's recursive mkdir answers ENOENT when a missing folder cannot be created on a
+ * read-only file system (measured on v20.20: `mkdirSync('/ro/a/b', { recursive: true })` on a
+ * `mount -o ro` tmpfs throws ENOENT, the plain `mkdirSync('/ro/a')` EROFS). Creating the missing
+ * folders one by one either succeeds (a parent was removed meanwhile) or throws the true cause.
+ */
+function mkdirEach(dir: string): void {
+  const missing: string[] = [];
+  for (let current = path.resolve(dir); !fs.existsSync(current); current = path.dirname(current)) {
+    missing.unshift(current);
+    if (path.dirname(current) === current) break;
+  }
+  for (const folder of missing) {
+    try {
+      fs.mkdirSync(folder, { mode: DIR_MODE });
+      fs.chmodSync(folder, DIR_MODE);
+    } catch (error) {
+      if (errnoCode(error) !== 'EEXIST') throw ioError('create folder', dir, error);
+    }
+  }
 }
 
 function chmodCreated(first: string, dir: string): void {

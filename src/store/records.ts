@@ -21,6 +21,9 @@ export function writeFunctionRecord(layout: Layout, record: FunctionRecord): voi
   checkRecord(record);
   const value: Record<string, unknown> = { name: record.name, fingerprint: record.fingerprint, tree: record.tree, written: record.written };
   if (record.file !== undefined) value['file'] = record.file;
+  if (record.project !== undefined) value['project'] = record.project;
+  if (record.code !== undefined) value['code'] = record.code;
+  if (record.files !== undefined) value['files'] = record.files;
   const meta = { fn: record.name, fingerprint: record.fingerprint, created: record.written, computeMs: 0 };
   const file = functionRecordFile(layout, record.name, record.fingerprint);
   writeEntry(file, encodeEntry(meta, value, 'record'));
@@ -30,8 +33,15 @@ export function writeFunctionRecord(layout: Layout, record: FunctionRecord): voi
 function checkRecord(r: FunctionRecord): void {
   const ok =
     typeof r === 'object' && r !== null && typeof r.name === 'string' && typeof r.fingerprint === 'string' &&
-    Number.isFinite(r.written) && (r.file === undefined || typeof r.file === 'string');
-  if (!ok) throw new SmartCacheTypeError('a function record needs string name and fingerprint, finite written and an optional string file');
+    Number.isFinite(r.written) && (r.file === undefined || typeof r.file === 'string') && (r.project === undefined || typeof r.project === 'string') &&
+    isStringMap(r.code) && isStringMap(r.files);
+  if (!ok) throw new SmartCacheTypeError('a function record needs string name and fingerprint, finite written, and optional string file and project, and string maps code and files');
+}
+
+function isStringMap(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every((v) => typeof v === 'string');
 }
 
 /** Newest first. */
@@ -45,6 +55,18 @@ export function readFunctionRecords(layout: Layout, name?: string): FunctionReco
     }
   }
   return records.sort((a, b) => b.written - a.written);
+}
+
+export function deleteFunctionRecords(layout: Layout, name: string): number {
+  const dir = functionDir(layout, name);
+  let removed = 0;
+  for (const file of recordFiles(dir)) if (unlinkQuiet(file)) removed++;
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // not empty (a record written meanwhile) or already gone
+  }
+  return removed;
 }
 
 function recordFiles(dir: string): string[] {
