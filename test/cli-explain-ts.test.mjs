@@ -34,7 +34,9 @@ test('explain app.ts shows the stored tree without parsing or running TypeScript
   t.is(r.code, 0, r.stderr);
   t.notRegex(r.stderr, /Unexpected identifier/);
   t.regex(r.stdout, /^app\.ts#total\s+app\.ts\s+fingerprint [0-9a-f]{64}/m);
-  t.regex(r.stdout, /function\s+scale\s+app\.ts/);
+  // Locations are lines of app.ts itself (through tsx's source map), not of the transpiled text.
+  t.regex(r.stdout, /function\s+total\s+app\.ts:17:\d+/);
+  t.regex(r.stdout, /function\s+scale\s+app\.ts:12:\d+/);
   t.regex(r.stdout, /value\s+RATES\.factor\s+= 2/);
   t.false(fs.existsSync(marker));
 });

@@ -11,6 +11,7 @@
 import { sha256, type Entity, type NodeKind } from './entity';
 import { functionSite, type FunctionSite } from './describe';
 import { scriptInfo } from './scripts';
+import { pathToFileURL } from 'node:url';
 import { findProjectRoot, projectRelative } from '../project';
 
 export interface DependencyNode {
@@ -64,10 +65,31 @@ function ownHash(e: Entity): string {
 /** The project root of the current `explain` call (looked up once per call, not per node). */
 let root: string | undefined;
 
+/**
+ * The position in the file the user wrote: through the script's source map when Node holds one
+ * (tsx turns source maps on; its output puts a whole TypeScript file on a line or two), else as
+ * compiled. Display only.
+ */
+function originalPosition(file: string, line: number, column: number): { line: number; column: number } {
+  try {
+    const { findSourceMap } = require('node:module') as typeof import('node:module');
+    const map = findSourceMap(file) ?? (file.startsWith('/') ? findSourceMap(pathToFileURL(file).href) : undefined);
+    const entry = map?.findEntry(line, column) as { originalLine?: number; originalColumn?: number; originalSource?: string } | undefined;
+    if (entry?.originalLine === undefined || entry.originalColumn === undefined) return { line, column };
+    const source = entry.originalSource === undefined ? undefined : entry.originalSource.replace(/^file:\/\//, '');
+    // A map into another file (a bundle) would put the position in the wrong file: keep it.
+    if (source !== undefined && source !== file.replace(/^file:\/\//, '')) return { line, column };
+    return { line: entry.originalLine, column: entry.originalColumn };
+  } catch {
+    return { line, column };
+  }
+}
+
 function siteText(site: FunctionSite): string | undefined {
   const info = scriptInfo(site.scriptId);
   if (info.file === undefined) return info.builtin ?? undefined;
-  return `${projectRelative(info.file, root)}:${site.line + 1}:${site.column + 1}`;
+  const at = originalPosition(info.file, site.line, site.column);
+  return `${projectRelative(info.file, root)}:${at.line + 1}:${at.column + 1}`;
 }
 
 function locationOf(e: Entity): string | undefined {
