@@ -78,3 +78,29 @@ test('a cache root that does not exist: exit 0, not created, nothing run', async
   t.false(fs.existsSync(root), 'explain created the cache root');
   t.false(fs.existsSync(path.join(project, 'marker.txt')));
 });
+
+test('an edit reverted: the run that hits the older fingerprint makes it current again', async (t) => {
+  const { project, root } = await ranOnce(t);
+  const fingerprint = async () => JSON.parse((await cli(['explain', 'app.js', '--json', '--dir', root], { cwd: project })).stdout).functions[0].fingerprint;
+  const first = await fingerprint();
+  const file = path.join(project, 'app.js');
+  const original = fs.readFileSync(file, 'utf8');
+  const runApp = async (expected) => {
+    const r = await runNode(['--require', REGISTER, 'app.js'], { cwd: project, env: { SMARTCACHE_DIR: root } });
+    t.is(r.code, 0, r.stderr);
+    t.is(r.stdout.trim(), expected);
+  };
+  fs.writeFileSync(file, original.replace('const RATE = 3;', 'const RATE = 4;'));
+  await runApp('{"total":17}');
+  const second = await fingerprint();
+  t.not(second, first);
+  fs.writeFileSync(file, original);
+  await runApp('{"total":13}');
+  t.is(await fingerprint(), first, 'explain shows the code as it runs now');
+  // prune keeps the entries the reverted code uses, and drops the edited version's.
+  const prune = await cli(['prune', '--json', '--dir', root], { cwd: project });
+  t.is(prune.code, 0, prune.stderr);
+  t.is(JSON.parse(prune.stdout).reasons.stale.entries, 1);
+  const ls = JSON.parse((await cli(['ls', '--json', '--dir', root], { cwd: project })).stdout);
+  t.deepEqual(ls.functions.map((f) => [f.name, f.fingerprint, f.entries]), [['app.js#invoice', first, 1]]);
+});

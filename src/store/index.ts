@@ -195,6 +195,11 @@ export class Store {
     return this.readFunctionRecords(name)[0];
   }
 
+  /** Makes the record of (name, fingerprint), if any, the newest one of its function. */
+  markCurrentRecord(name: string, fingerprint: string): void {
+    records.markCurrentRecord(this.layout, name, fingerprint);
+  }
+
   /** Removes every record of `name` and its folder; returns how many records went. */
   deleteFunctionRecords(name: string): number {
     return records.deleteFunctionRecords(this.layout, name);

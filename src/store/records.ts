@@ -57,6 +57,28 @@ export function readFunctionRecords(layout: Layout, name?: string): FunctionReco
   return records.sort((a, b) => b.written - a.written);
 }
 
+/**
+ * Makes the record of (name, fingerprint) the newest, if it exists and is not already: a run
+ * that reverted an edit hits the older fingerprint's entries and writes no record, yet that
+ * fingerprint is the current one for `explain` and `prune`. Records are written once, so their
+ * mtimes order them; only when another one is newer is this one written again (written: now).
+ * Costs a listing and a stat per record of the function.
+ */
+export function markCurrentRecord(layout: Layout, name: string, fingerprint: string): void {
+  const mine = functionRecordFile(layout, name, fingerprint);
+  let mineMs: number | undefined;
+  let newestOther = 0;
+  for (const file of recordFiles(path.dirname(mine))) {
+    const ms = fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+    if (ms === undefined) continue;
+    if (file === mine) mineMs = ms;
+    else newestOther = Math.max(newestOther, ms);
+  }
+  if (mineMs === undefined || mineMs >= newestOther) return;
+  const record = readRecord(mine);
+  if (record !== undefined && record.name === name) writeFunctionRecord(layout, { ...record, written: Math.max(Date.now(), Math.ceil(newestOther) + 1) });
+}
+
 export function deleteFunctionRecords(layout: Layout, name: string): number {
   const dir = functionDir(layout, name);
   let removed = 0;
