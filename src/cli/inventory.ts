@@ -132,9 +132,9 @@ function summarize(name: string, tallies: ReadonlyMap<string, Tally>, records: r
 }
 
 /** Scans every entry once. Functions known only from records (no entries left) are included. */
-export function takeInventory(store: Store): Inventory {
+export function takeInventory(store: Store, scanned?: Iterable<EntryInfo>): Inventory {
   const tallies: Tallies = new Map();
-  for (const e of store.entries()) tallyEntry(tallies, e);
+  for (const e of scanned ?? store.entries()) tallyEntry(tallies, e);
   const records = groupRecords(store.readFunctionRecords());
   const names = new Set([...tallies.keys(), ...records.keys()]);
   const functions = [...names]

@@ -60,10 +60,12 @@ function rowsOf(f: FunctionSummary, stats: StatsDelta | undefined, missing: bool
 export function runLs(options: LsOptions, out: Output): void {
   const store = openStoreIfPresent(options, out, options.json === true ? { entries: 0, bytes: 0, functions: [] } : undefined);
   if (store === undefined) return;
-  const inventory = takeInventory(store);
+  // One walk: the entries, and the whole root as `du -s` counts it (fan-out folders, records,
+  // stats and analyses included).
+  const { entries: scanned, usage } = store.entriesWithUsage();
+  const inventory = takeInventory(store, scanned);
   const stats = store.readStats();
-  // The whole root as `du -s` counts it: entries, fan-out folders, records, stats, analyses.
-  const disk = store.diskUsage().total;
+  const disk = usage.total;
   const functions = inventory.functions.filter((f) => f.entries > 0);
   const missing = missingFiles(functions, projectBase(store.root));
   if (options.json === true) {

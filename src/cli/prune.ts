@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import * as fs from 'node:fs';
-import { UsageAccount, type EntryInfo, type Store } from '../store';
+import type { EntryInfo, Store, UsageAccount } from '../store';
 import { parseDuration, parseSize } from '../units';
 import { DIR_FLAG, DIR_HELP, openStoreIfPresent, type DirOption } from './context';
 import { entries, formatBytes, formatMs } from './format';
@@ -123,12 +123,14 @@ export function runPrune(options: PruneOptions, out: Output): void {
   const started = Date.now();
   const store = openStoreIfPresent(options, out, options.json === true ? { dryRun: options.dryRun === true, scanned: 0, removed: 0, bytes: 0, kept: 0, keptBytes: 0 } : undefined);
   if (store === undefined) return;
-  const scanned = [...store.entries()];
+  const { entries: scanned, usage } = store.entriesWithUsage();
   // Functions whose file is gone first: none of their entries can be hit again.
   const gone = orphanedFunctions(store, scanned);
   const orphans = scanned.filter((e) => gone.has(e.meta.fn));
   const all = gone.size === 0 ? scanned : scanned.filter((e) => !gone.has(e.meta.fn));
-  const account = new UsageAccount(store.diskUsage());
+  // Loaded on use, like the store itself (context.ts): --help need not load the codec.
+  const { UsageAccount: Account } = require('../store') as typeof import('../store');
+  const account = new Account(usage);
   for (const e of orphans) account.remove(e);
   const plan = planPrune(all, store, {
     ...(options.maxSize === undefined ? {} : { maxBytes: options.maxSize }),

@@ -45,7 +45,8 @@ function sum(rows: readonly FunctionStats[]): StatsDelta & { entries: number; by
 export function collectStats(options: DirOption, out: Output, json: boolean): { root: string; functions: FunctionStats[]; disk: number } | undefined {
   const store = openStoreIfPresent(options, out, json ? { total: { ...ZERO, entries: 0, bytes: 0 }, functions: [] } : undefined);
   if (store === undefined) return undefined;
-  const inventory = takeInventory(store);
+  const { entries: scanned, usage } = store.entriesWithUsage();
+  const inventory = takeInventory(store, scanned);
   const stats = store.readStats();
   const sizes = new Map(inventory.functions.map((f) => [f.name, f] as const));
   const names = [...new Set([...stats.keys(), ...inventory.functions.filter((f) => f.entries > 0).map((f) => f.name)])].sort((a, b) => a.localeCompare(b));
@@ -54,7 +55,7 @@ export function collectStats(options: DirOption, out: Output, json: boolean): { 
     const size = sizes.get(name);
     return { name, ...s, entries: size?.entries ?? 0, bytes: size?.bytes ?? 0, costsMoreThanSaves: costsMoreThanSaves(s) };
   });
-  return { root: inventory.root, functions, disk: store.diskUsage().total };
+  return { root: inventory.root, functions, disk: usage.total };
 }
 
 const COLUMNS = [

@@ -171,7 +171,22 @@ export class Store {
 
   /** What `du -s` says of the root, with the fan-out folders' share (see usage.ts). */
   diskUsage(): DiskUsage {
-    return measureUsage(this.layout);
+    return this.measure();
+  }
+
+  /** Every intact entry and the disk usage, from one walk of the root (see usage.ts). */
+  entriesWithUsage(): { entries: EntryInfo[]; usage: DiskUsage } {
+    const entries: EntryInfo[] = [];
+    const usage = this.measure((e) => entries.push(e));
+    return { entries, usage };
+  }
+
+  private measure(collect?: (e: EntryInfo) => void): DiskUsage {
+    try {
+      return measureUsage(this.layout, collect);
+    } catch (error) {
+      throw wrapIo('measure', this.layout.root, error);
+    }
   }
 
   clearFunction(name: string): { removed: number; bytes: number } {
