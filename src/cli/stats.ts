@@ -103,7 +103,7 @@ export function registerStats(program: Command, out: Output): void {
   program
     .command('stats')
     .summary('hits, misses, time saved and size, by function')
-    .description('hits, misses, time saved, overhead and size, by function; flags functions where caching costs more than it saves')
+    .description('hits, misses, time saved, overhead and size on disk (allocated blocks, as du counts them; the total is the whole root, folders included), by function; flags functions where caching costs more than it saves')
     .option(DIR_FLAG, DIR_HELP)
     .option('--json', 'machine-readable output')
     .action((options: StatsOptions) => runStats(options, out));
