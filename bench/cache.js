@@ -85,7 +85,7 @@ function objectArg(i) {
 // Warm hits
 
 function warmFigures(quick) {
-  const { cache } = require(path.join(DIST, 'cache.js'));
+  const { cache } = require(path.join(DIST, 'cache', 'index.js'));
   const memoizee = require('memoizee');
   const stringify = require('fast-json-stable-stringify');
   const dir = tempDir('warm');
@@ -137,7 +137,7 @@ function warmFigures(quick) {
 // Mutation safety: what the memory layer pays per hit for an independent copy
 
 function copyFigures(quick) {
-  const { snapshotOf } = require(path.join(DIST, 'cache', 'snapshot.js'));
+  const { snapshotOf } = require(path.join(DIST, 'store', 'snapshot.js'));
   const rows = [];
   const small = objectArg(3);
   const medium = { rows: Array.from({ length: 100 }, (_, i) => objectArg(i)) };
@@ -163,7 +163,7 @@ function coldSource() {
 }
 
 function childColdPopulate(dir) {
-  const { cache } = require(path.join(DIST, 'cache.js'));
+  const { cache } = require(path.join(DIST, 'cache', 'index.js'));
   const record = cache(coldSource(), { dir, name: 'bench-cold' });
   for (let i = 0; i < COLD_KEYS; i++) record(i);
   return { ok: true };
@@ -171,7 +171,7 @@ function childColdPopulate(dir) {
 
 function childColdRead(dir, floorDir) {
   const t0 = process.hrtime.bigint();
-  const { cache } = require(path.join(DIST, 'cache.js'));
+  const { cache } = require(path.join(DIST, 'cache', 'index.js'));
   const record = cache(coldSource(), { dir, name: 'bench-cold' });
   const t1 = process.hrtime.bigint();
   let sum = record(0).id;
@@ -229,7 +229,7 @@ function coldFigures(quick) {
 // Miss overhead
 
 function missFigures(quick) {
-  const { cache } = require(path.join(DIST, 'cache.js'));
+  const { cache } = require(path.join(DIST, 'cache', 'index.js'));
   const n = quick ? 300 : 1000;
   const rounds = quick ? 3 : 7;
   const work = function work(i, label) { return { i, label, square: i * i }; };

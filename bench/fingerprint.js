@@ -31,8 +31,8 @@ function row(figure, value, unit, target, extra = {}) {
 function child(projectDir, cacheFile, save) {
   const t0 = process.hrtime.bigint();
   const fp = require(path.join(DIST, 'index.js'));
-  const { inspectorCalls } = require(path.join(DIST, 'inspector.js'));
-  if (cacheFile) require(path.join(DIST, 'normalize-cache.js')).openAnalysisCache(cacheFile);
+  const { inspectorCalls } = require(path.join(DIST, 'runtime', 'inspector.js'));
+  if (cacheFile) require(path.join(DIST, 'source', 'analysis-cache.js')).openAnalysisCache(cacheFile);
   const { entry } = require(path.join(projectDir, 'entry.js'));
   const t1 = process.hrtime.bigint();
   fp.fingerprint(entry);
@@ -42,7 +42,7 @@ function child(projectDir, cacheFile, save) {
   const t3 = process.hrtime.bigint();
   fp.fingerprint(entry);
   const t4 = process.hrtime.bigint();
-  if (cacheFile && save) require(path.join(DIST, 'normalize-cache.js')).saveAnalysisCache();
+  if (cacheFile && save) require(path.join(DIST, 'source', 'analysis-cache.js')).saveAnalysisCache();
   const ms = (a, b) => Number(b - a) / 1e6;
   process.stdout.write(JSON.stringify({ loadMs: ms(t0, t1), firstMs: ms(t1, t2), warmMs: ms(t3, t4), calls: inspectorCalls() }));
 }

@@ -1,7 +1,7 @@
 'use strict';
 // Does caching compiled code shorten a cached run's start-up? Measures, on this Node:
 //   A. in-process time to load what a cached run loads on its first annotated call (the cache
-//      layer, dist/cache.js) and on a transform-cache miss (dist/preload/rewrite.js, with acorn):
+//      layer, dist/cache/index.js) and on a transform-cache miss (dist/preload/rewrite.js, with acorn):
 //        none          plain require
 //        v8cc-scoped   v8-compile-cache-lib installed around those requires only, then uninstalled
 //        v8cc-global   v8-compile-cache-lib installed for the whole process (its README usage)
@@ -43,7 +43,7 @@ if (mode === 'v8cc-scoped' || mode === 'v8cc-global') {
   handle = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'v8-compile-cache-lib'))}).install({ cacheDir: ${JSON.stringify(path.join(tmp, 'v8cc'))}, prefix: mode });
 }
 if (mode === 'builtin') require('node:module').enableCompileCache(${JSON.stringify(path.join(tmp, 'builtin'))});
-require(${JSON.stringify(path.join(ROOT, 'dist', 'cache.js'))});
+require(${JSON.stringify(path.join(ROOT, 'dist', 'cache', 'index.js'))});
 require(${JSON.stringify(path.join(ROOT, 'dist', 'preload', 'rewrite.js'))});
 if (mode === 'v8cc-scoped') handle.uninstall();
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -96,7 +96,7 @@ const whole = interleave([
 
 const f = (m) => `wall ${m.wall.toFixed(1).padStart(6)} ms   cpu ${m.cpu.toFixed(1).padStart(6)} ms`;
 console.log(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, medians of ${RUNS} interleaved runs\n`);
-console.log('A. loading dist/cache.js + dist/preload/rewrite.js (in-process)');
+console.log('A. loading dist/cache/index.js + dist/preload/rewrite.js (in-process)');
 for (const [k, v] of Object.entries(load)) console.log(`   ${k.padEnd(14)} ${f(v)}`);
 if (!hasBuiltin) console.log('   builtin        (module.enableCompileCache does not exist on this Node)');
 console.log('B. second cached run of fib(40), whole process');

@@ -1,6 +1,6 @@
 // Dynamic reasons (what static analysis cannot follow) and module specifiers.
 import test from 'ava';
-import { analyzeSource } from '../dist/fingerprint/analyze.js';
+import { analyzeSource } from '../dist/fingerprint/source/analyze.js';
 import { refStrings } from './fixtures/analyze/refs.mjs';
 
 // [label, source, expected dynamic reasons, expected requires?]

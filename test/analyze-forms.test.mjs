@@ -1,7 +1,7 @@
 // Every form Function.prototype.toString produces parses, with the right kind and params.
 import test from 'ava';
 import { createRequire } from 'node:module';
-import { analyzeFunction, analyzeSource } from '../dist/fingerprint/analyze.js';
+import { analyzeFunction, analyzeSource } from '../dist/fingerprint/source/analyze.js';
 import { refStrings } from './fixtures/analyze/refs.mjs';
 
 const require = createRequire(import.meta.url);

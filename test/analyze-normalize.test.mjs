@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { analyzeFunction, analyzeSource } from '../dist/fingerprint/analyze.js';
+import { analyzeFunction, analyzeSource } from '../dist/fingerprint/source/analyze.js';
 
 const hash = (src) => analyzeSource(src).codeHash;
 

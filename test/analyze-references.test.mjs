@@ -1,6 +1,6 @@
 // References: free names with static member paths, for every function form.
 import test from 'ava';
-import { analyzeSource } from '../dist/fingerprint/analyze.js';
+import { analyzeSource } from '../dist/fingerprint/source/analyze.js';
 import { refStrings } from './fixtures/analyze/refs.mjs';
 
 // [label, source, expected refStrings ('name*' whole, 'name.path' static path), kind?]

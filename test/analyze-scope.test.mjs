@@ -3,7 +3,7 @@ import test from 'ava';
 import { createRequire } from 'node:module';
 import * as acorn from 'acorn';
 import { analyze } from 'eslint-scope';
-import { analyzeFunction, analyzeSource } from '../dist/fingerprint/analyze.js';
+import { analyzeFunction, analyzeSource } from '../dist/fingerprint/source/analyze.js';
 import { CORPUS } from './fixtures/analyze/scope-corpus.mjs';
 
 const require = createRequire(import.meta.url);

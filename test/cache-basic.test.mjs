@@ -1,6 +1,7 @@
 import test from 'ava';
 import { createRequire } from 'node:module';
 import { cacheModule, node, project, tempDir } from './fixtures/cache/helpers.mjs';
+import { parseWarnings } from './fixtures/warnings.mjs';
 
 const require = createRequire(import.meta.url);
 const { cache } = require(cacheModule);
@@ -123,7 +124,8 @@ console.log('OUT ' + JSON.stringify({ runs, a: a.get(), b: b.get() }));
   const r = node(['main.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
   t.is(r.status, 0, r.stderr);
   t.deepEqual(r.out, { runs: 2, a: 1, b: 1 });
-  const warnings = r.stderr.split('\n').filter((l) => l.includes('warning'));
+  const warnings = parseWarnings(r.stderr);
   t.is(warnings.length, 1, r.stderr);
-  t.regex(warnings[0], /make.*stored/);
+  t.regex(warnings[0].message, /make.*stored/);
+  t.is(warnings[0].code, 'ERR_UNSERIALIZABLE_RESULT');
 });

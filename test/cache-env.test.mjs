@@ -61,12 +61,12 @@ test('SMARTCACHE_LOG=summary: one line at exit', (t) => {
 test('caching that costs more than it saves is said once, and recorded for stats', (t) => {
   const dir = project({
     'main.js': (mod) => `const { cache } = require(${mod});
-const { Store } = require(${mod}.replace(/cache\\.js$/, 'store/index.js'));
+const { Store } = require(${mod}.replace(/cache.index.js$/, 'store/index.js'));
 const add = cache(function add(a, b) { return a + b; }, { name: 'add', memory: false });
 for (let i = 0; i < 200; i++) add(i % 50, 1);
 process.on('exit', () => {});
 `,
-    'stats.js': (mod) => `const { Store } = require(${mod}.replace(/cache\\.js$/, 'store/index.js'));
+    'stats.js': (mod) => `const { Store } = require(${mod}.replace(/cache.index.js$/, 'store/index.js'));
 const s = Store.open(process.env.SMARTCACHE_DIR).readStats().get('add');
 console.log('OUT ' + JSON.stringify(s));
 `,
@@ -87,8 +87,8 @@ console.log('OUT ' + JSON.stringify(s));
 test('SMARTCACHE_LOG=1 in process: refresh, expired, shared and rejected calls say so', async (t) => {
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
-  const { cache } = require('../dist/cache.js');
-  const { setLogSink } = require('../dist/cache/log.js');
+  const { cache } = require('../dist/cache/index.js');
+  const { setLogSink } = require('../dist/cache/process/log.js');
   const lines = [];
   const previous = setLogSink((line) => lines.push(line));
   process.env.SMARTCACHE_LOG = '1';

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { node, project, tempDir } from './fixtures/cache/helpers.mjs';
+import { warningLines } from './fixtures/warnings.mjs';
 
 // Tests run as root on CI machines, where chmod does not stop writes: the failures below are
 // made real another way (a path below a regular file fails with ENOTDIR for everyone; a 1 MiB
@@ -18,7 +19,7 @@ console.log('OUT ' + JSON.stringify({ ok, runs }));
 `;
 
 function warnings(stderr) {
-  return stderr.split('\n').filter((l) => l.startsWith('[smartcache] warning'));
+  return warningLines(stderr);
 }
 
 test('an unwritable root (below a regular file: ENOTDIR) still returns right values, one warning', (t) => {
@@ -115,7 +116,7 @@ test('a function that cannot be fingerprinted runs uncached with one warning', (
   const dir = project({
     'main.js': (mod) => `
 // Fingerprinting fails (as it would on an internal error of the inspector walk).
-require(${mod}.replace(/cache\.js$/, 'fingerprint/index.js')).fingerprint = () => { throw new Error('simulated walk failure'); };
+require(${mod}.replace(/cache.index.js$/, 'fingerprint/index.js')).fingerprint = () => { throw new Error('simulated walk failure'); };
 const { cache } = require(${mod});
 let runs = 0;
 const f = cache(function target(x) { runs++; return x + 1; });

@@ -69,7 +69,7 @@ test('warm hits with -0 and 0 arguments are different entries end to end', (t) =
 
 test('memory copies are cut from the entry encoded for the store (no second encode), exactly', (t) => {
   const { Store } = require('../dist/store/index.js');
-  const { snapshotOfEntry } = require('../dist/cache/snapshot.js');
+  const { snapshotOfEntry } = require('../dist/store/snapshot.js');
   const store = Store.open(tempDir());
   const values = [
     { a: 1, list: [1, 2, 3] },

@@ -21,9 +21,10 @@ test('name: two wrappers with one name share entries, different names do not', (
   const dir = tempDir();
   let runs = 0;
   const body = function same(x) { runs++; return x * 2; };
-  const a = cache(body, { dir, name: 'shared' });
-  const b = cache(body, { dir, name: 'shared' });
-  const c = cache(body, { dir, name: 'other' });
+  // strict: entries written in line (see 'version salts the key' below).
+  const a = cache(body, { dir, name: 'shared', strict: true });
+  const b = cache(body, { dir, name: 'shared', strict: true });
+  const c = cache(body, { dir, name: 'other', strict: true });
   a(4);
   t.is(b(4), 8);
   t.is(runs, 1, 'same name, same code: shared entry');
@@ -137,16 +138,19 @@ console.log('OUT ' + JSON.stringify({ runs }));
   t.false(fn.has(2));
 });
 
+// `strict: true` below writes entries in line. Otherwise, once this process has spent 25 ms in
+// synchronous writes (early, on a busy machine), entries are written by a background thread, and a
+// second wrapper's disk read, or an rmSync of the root, would race that write.
 test('version salts the key', (t) => {
   const dir = tempDir();
   let runs = 0;
   const body = function versioned(x) { runs++; return x; };
-  cache(body, { dir, name: 'v', version: 1 })(1);
-  cache(body, { dir, name: 'v', version: 1 })(1);
+  cache(body, { dir, name: 'v', version: 1, strict: true })(1);
+  cache(body, { dir, name: 'v', version: 1, strict: true })(1);
   t.is(runs, 1);
-  cache(body, { dir, name: 'v', version: 2 })(1);
+  cache(body, { dir, name: 'v', version: 2, strict: true })(1);
   t.is(runs, 2);
-  cache(body, { dir, name: 'v', version: '1' })(1);
+  cache(body, { dir, name: 'v', version: '1', strict: true })(1);
   t.is(runs, 2, "version 1 and '1' are the same salt (versions are strings)");
 });
 
@@ -165,7 +169,7 @@ test('memory: off reads the disk each call, still one computation', (t) => {
 
 test('memory: on serves hits after the disk entry is gone', (t) => {
   const root = tempDir();
-  const { fn, counter } = counted({ dir: root });
+  const { fn, counter } = counted({ dir: root, strict: true });
   fn(1, 2);
   fs.rmSync(root, { recursive: true, force: true });
   fn(1, 2);
@@ -174,7 +178,7 @@ test('memory: on serves hits after the disk entry is gone', (t) => {
 
 test('memory bounds: maxEntries and maxBytes evict', (t) => {
   const root = tempDir();
-  const { fn, counter } = counted({ dir: root, memory: { maxEntries: 2 } });
+  const { fn, counter } = counted({ dir: root, memory: { maxEntries: 2 }, strict: true });
   fn(1);
   fn(2);
   fn(3);
@@ -185,7 +189,7 @@ test('memory bounds: maxEntries and maxBytes evict', (t) => {
   t.is(counter.runs, 4, 'the oldest was evicted');
 
   const root2 = tempDir();
-  const big = counted({ dir: root2, memory: { maxBytes: 1000 } }, (n) => 'x'.repeat(n));
+  const big = counted({ dir: root2, memory: { maxBytes: 1000 }, strict: true }, (n) => 'x'.repeat(n));
   big.fn(2000);
   big.fn(10);
   fs.rmSync(root2, { recursive: true, force: true });

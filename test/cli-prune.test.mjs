@@ -1,6 +1,7 @@
 // `smartcache prune`: superseded fingerprints and expired entries always go; --older-than and
 // --max-size (least recently used first) bound the rest; --keep-versions keeps older versions.
 import test from 'ava';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cli, duBytes, fingerprintOf, keyOf, keysIn, loadStore, sleep, tempDir } from './fixtures/cli/helpers.mjs';
 import { meta, twoFunctionStore } from './fixtures/cli/stores.mjs';
@@ -81,9 +82,11 @@ test('--max-size accepts units', async (t) => {
 
 test('--older-than evicts entries not used for that long', async (t) => {
   const { root, store, keys } = await flatStore(4);
-  await sleep(1100);
+  // Last used two hours ago, set explicitly: a sleep would race the CLI's start on a busy machine.
+  const longAgo = new Date(Date.now() - 2 * 3600 * 1000);
+  for (const entry of store.entries()) fs.utimesSync(entry.file, longAgo, longAgo);
   store.markUsed([keys[1], keys[3]]);
-  const r = await cli(['prune', '--older-than', '1s', '--dir', root]);
+  const r = await cli(['prune', '--older-than', '1h', '--dir', root]);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /2 entries \(\d+(?:\.\d+)? (?:B|KiB|MiB)\) unused for longer than --older-than/);
   t.deepEqual(keysIn(store), [keys[1], keys[3]].sort());

@@ -1,7 +1,7 @@
 // Recursion through the cache: a cached fib calls itself through its wrapper, so the walk must
 // see the wrapper as the function it wraps (a cycle to itself). First run: the body runs n+1
 // times; next run: a hit; a comment edit: still a hit; a body edit: n+1 runs again.
-// Uses `cache` from the cache helper's dist/index.js (src/cache.ts).
+// Uses `cache` from the cache helper's dist/index.js (src/cache/index.ts).
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

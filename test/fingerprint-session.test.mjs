@@ -5,6 +5,7 @@ import test from 'ava';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseWarnings } from './fixtures/warnings.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '..', 'dist');
@@ -42,8 +43,10 @@ for (const mode of ['async', 'unavailable']) {
     t.is(first.again, first.fp, 'stable within the process');
     t.not(second.fp, first.fp, 'a per-process salt: every run misses');
     t.is(first.result, 7, 'the program still runs');
-    t.regex(a.stderr, /\[smartcache\] warning: fingerprint: .*every cached call misses/);
-    t.is(a.stderr.match(/warning/g).length, 1, 'warned once');
+    const warnings = parseWarnings(a.stderr);
+    t.is(warnings.length, 1, 'warned once');
+    t.regex(warnings[0].message, /^fingerprint: .*every cached call misses/);
+    t.is(warnings[0].code, 'ERR_FINGERPRINT');
     t.is(first.explain.dynamic.length, 1);
   });
 }

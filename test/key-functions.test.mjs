@@ -1,19 +1,11 @@
 import test from 'ava';
-import { hashArguments, hashValue, setFunctionHasher, defaultFunctionHasher } from '../dist/key/index.js';
+import { hashArguments, hashValue } from '../dist/key/index.js';
 import { registerWrapper } from '../dist/registry.js';
 
 const key = (...args) => hashArguments(args);
 
-// ava runs each test file in its own process: installing a hasher here affects only this file.
-// Tests that install one run serially and put the default back.
-const withHasher = (h, fn) => {
-  setFunctionHasher(h);
-  try {
-    return fn();
-  } finally {
-    setFunctionHasher(defaultFunctionHasher);
-  }
-};
+// A key context with this function hasher: what the cache layer passes (its fingerprint).
+const keyWith = (hashFunction) => (...args) => hashArguments(args, undefined, { hashFunction, readPrivateState: undefined });
 
 test('default hasher: functions key by their source text', (t) => {
   const make = () => function scale(x) { return x * 2; };
@@ -50,7 +42,7 @@ test('methods put on a prototype outside a class body are part of an instance ke
   t.not(key(new Widget()), plain, 'mixin added');
 });
 
-test('#private fields are invisible to the key (documented limitation)', (t) => {
+test('without a private-state reader in the context, #private fields are not read', (t) => {
   class Secret {
     #value;
     constructor(v) { this.#value = v; }
@@ -86,39 +78,33 @@ test('a cache wrapper counts as the function it wraps', (t) => {
   t.is(hashValue(wrapper, 'fn'), hashValue(original, 'fn'));
 });
 
-test.serial('setFunctionHasher: functions, classes and instances key through the installed hasher', (t) => {
+test('a key context\'s hasher: functions, classes and instances key through it', (t) => {
   const fingerprints = new Map();
   class Model { constructor() { this.k = 1; } }
   const f = () => 1;
   const g = () => 1;
   fingerprints.set(f, 'aa').set(g, 'bb').set(Model, 'cc');
-  withHasher((fn) => fingerprints.get(fn) ?? 'ff', () => {
-    t.not(key(f), key(g), 'same source, different fingerprints');
-    const before = key(new Model(), f);
-    fingerprints.set(Model, 'cd');
-    t.not(key(new Model(), f), before, 'the class fingerprint is part of an instance key');
-  });
-  t.is(key(f), key(g), 'default restored: same source, same key');
+  const keyFp = keyWith((fn) => fingerprints.get(fn) ?? 'ff');
+  t.not(keyFp(f), keyFp(g), 'same source, different fingerprints');
+  const before = keyFp(new Model(), f);
+  fingerprints.set(Model, 'cd');
+  t.not(keyFp(new Model(), f), before, 'the class fingerprint is part of an instance key');
+  t.is(key(f), key(g), 'without a context: source text, same source, same key');
 });
 
-test.serial('a throwing or misbehaving hasher gives ERR_UNHASHABLE_ARGUMENT with the path', (t) => {
+test('a throwing or misbehaving hasher gives ERR_UNHASHABLE_ARGUMENT with the path', (t) => {
   const cause = new Error('no inspector');
-  withHasher(() => { throw cause; }, () => {
-    const error = t.throws(() => key(1, { handler: () => 0 }), { code: 'ERR_UNHASHABLE_ARGUMENT' });
-    t.is(error.path, 'args[1].handler');
-    t.is(error.cause, cause);
-  });
-  withHasher(() => 42, () => {
-    const error = t.throws(() => key([() => 0]), { code: 'ERR_UNHASHABLE_ARGUMENT' });
-    t.is(error.path, 'args[0][0]');
-  });
+  const throwing = t.throws(() => keyWith(() => { throw cause; })(1, { handler: () => 0 }), { code: 'ERR_UNHASHABLE_ARGUMENT' });
+  t.is(throwing.path, 'args[1].handler');
+  t.is(throwing.cause, cause);
+  const notString = t.throws(() => keyWith(() => 42)([() => 0]), { code: 'ERR_UNHASHABLE_ARGUMENT' });
+  t.is(notString.path, 'args[0][0]');
 });
 
-test.serial('a hasher may itself hash values (re-entrant)', (t) => {
+test('a hasher may itself hash values (re-entrant)', (t) => {
   const constant = { factor: 3 };
-  withHasher((fn) => hashValue({ src: String(fn), constant }, 'closure'), () => {
-    const before = key(() => constant.factor, 'x');
-    constant.factor = 4;
-    t.not(key(() => constant.factor, 'x'), before);
-  });
+  const keyRe = keyWith((fn) => hashValue({ src: String(fn), constant }, 'closure'));
+  const before = keyRe(() => constant.factor, 'x');
+  constant.factor = 4;
+  t.not(keyRe(() => constant.factor, 'x'), before);
 });

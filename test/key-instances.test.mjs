@@ -9,7 +9,7 @@ import * as path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const key = require('../dist/key/index.js');
-const { privateFields } = require('../dist/fingerprint/describe.js');
+const { privateFields } = require('../dist/fingerprint/runtime/describe.js');
 
 class Hidden {
   constructor(m) {
@@ -33,29 +33,21 @@ test.serial('non-enumerable own properties of an instance are part of its key', 
   t.is(key.hashArguments([new Hidden(2)]), key.hashArguments([new Hidden(2)]));
 });
 
-test.serial('#private fields count once the inspector reader is installed, superclass fields too', (t) => {
-  key.setPrivateStateReader(privateFields);
-  try {
-    t.not(key.hashArguments([new Private(2)]), key.hashArguments([new Private(3)]));
-    t.is(key.hashArguments([new Private(2)]), key.hashArguments([new Private(2)]));
-    t.not(key.hashArguments([new Sub(2)]), key.hashArguments([new Sub(3)]));
-    t.is(key.hashValue(new Private(4), 'this'), key.hashValue(new Private(4), 'this'));
-  } finally {
-    key.setPrivateStateReader(undefined);
-  }
+test('#private fields count when the key context has the inspector reader, superclass fields too', (t) => {
+  const context = { ...key.SOURCE_KEYS, readPrivateState: privateFields };
+  const args = (...values) => key.hashArguments(values, undefined, context);
+  t.not(args(new Private(2)), args(new Private(3)));
+  t.is(args(new Private(2)), args(new Private(2)));
+  t.not(args(new Sub(2)), args(new Sub(3)));
+  t.is(key.hashValue(new Private(4), 'this', context), key.hashValue(new Private(4), 'this', context));
+  t.is(key.hashArguments([new Private(2)]), key.hashArguments([new Private(3)]), 'the key module alone does not read them');
 });
 
-test.serial('a reader that fails makes the argument unhashable, naming it', (t) => {
-  key.setPrivateStateReader(() => {
-    throw new Error('no inspector');
-  });
-  try {
-    const error = t.throws(() => key.hashArguments([1, new Private(2)]));
-    t.is(error.code, 'ERR_UNHASHABLE_ARGUMENT');
-    t.regex(error.message, /args\[1\]/);
-  } finally {
-    key.setPrivateStateReader(undefined);
-  }
+test('a reader that fails makes the argument unhashable, naming it', (t) => {
+  const context = { ...key.SOURCE_KEYS, readPrivateState: () => { throw new Error('no inspector'); } };
+  const error = t.throws(() => key.hashArguments([1, new Private(2)], undefined, context));
+  t.is(error.code, 'ERR_UNHASHABLE_ARGUMENT');
+  t.regex(error.message, /args\[1\]/);
 });
 
 test('an instance whose #private fields were hashed stays collectable (the inspector keeps nothing)', (t) => {

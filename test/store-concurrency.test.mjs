@@ -2,13 +2,14 @@ import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Store } from '../dist/store/index.js';
 import { FIXTURES, tempRoot, keyOf, difference, captureWarnings, walk } from './fixtures/store/helpers.mjs';
 import { valueFor } from './fixtures/store/values.mjs';
 
-function runWorker(root, ms, seed) {
+function runWorker(root, operations, seed, barrier) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(FIXTURES, 'concurrent-worker.mjs'), root, String(ms), String(seed)]);
+    const child = spawn(process.execPath, [path.join(FIXTURES, 'concurrent-worker.mjs'), root, String(operations), String(seed), barrier]);
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -18,9 +19,18 @@ function runWorker(root, ms, seed) {
   });
 }
 
+/** Resolves once `count` workers wait at the barrier (polled on timers; no clock is judged). */
+async function allReady(barrier, count) {
+  while (fs.readdirSync(barrier).filter((n) => n.startsWith('ready-')).length < count) await delay(10);
+}
+
 test('8 processes writing, reading and deleting the same keys: every read is the right value or a miss', async (t) => {
   const root = tempRoot(t);
-  const results = await Promise.all(Array.from({ length: 8 }, (_, i) => runWorker(root, 2500, i + 1)));
+  const barrier = tempRoot(t);
+  const running = Array.from({ length: 8 }, (_, i) => runWorker(root, 400, i + 1, barrier));
+  await Promise.race([allReady(barrier, 8), Promise.all(running)]);
+  fs.writeFileSync(path.join(barrier, 'go'), '');
+  const results = await Promise.all(running);
   for (const [i, r] of results.entries()) {
     t.deepEqual(r.bad, [], `worker ${i}`);
     t.deepEqual(r.warnings, [], `worker ${i}: no corrupt entry ever seen`);

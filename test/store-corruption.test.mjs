@@ -1,7 +1,7 @@
 import test from 'ava';
 import fs from 'node:fs';
 import { Store } from '../dist/store/index.js';
-import { BLOB_MIN_BYTES } from '../dist/store/plan.js';
+import { BLOB_MIN_BYTES } from '../dist/store/codec/encode-plan.js';
 import { META, tempRoot, keyOf, fileOf, captureWarnings, refreshChecksums } from './fixtures/store/helpers.mjs';
 
 // Each way a file can be damaged, applied to a small entry and to one with an out-of-band blob.

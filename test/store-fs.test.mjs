@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Store, STORE_FORMAT_VERSION } from '../dist/store/index.js';
-import { BLOB_MIN_BYTES } from '../dist/store/plan.js';
+import { BLOB_MIN_BYTES } from '../dist/store/codec/encode-plan.js';
 import { isSmartCacheError } from '../dist/errors.js';
 import { META, FIXTURES, tempRoot, keyOf, fileOf, walk } from './fixtures/store/helpers.mjs';
 

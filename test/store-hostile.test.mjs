@@ -1,7 +1,7 @@
 import test from 'ava';
 import fs from 'node:fs';
 import { Store } from '../dist/store/index.js';
-import { BLOB_MIN_BYTES } from '../dist/store/plan.js';
+import { BLOB_MIN_BYTES } from '../dist/store/codec/encode-plan.js';
 import { META, tempRoot, keyOf, fileOf, captureWarnings, craftEntry } from './fixtures/store/helpers.mjs';
 
 // Hand-made files whose checksums are VALID, so the decoder really sees the hostile bytes.

@@ -4,23 +4,38 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Store } from '../dist/store/index.js';
-import { isKey } from '../dist/store/paths.js';
+import { isKey } from '../dist/store/entry/paths.js';
 import { FIXTURES, tempRoot, keyOf, captureWarnings, walk } from './fixtures/store/helpers.mjs';
 import { bigValueFor } from './fixtures/store/values.mjs';
 
 const ROUNDS = 20;
 const KEYS = 3;
 
-/** Starts the writer, waits until it is writing, SIGKILLs it after a random delay. */
+/** Resolves once a temp file of process `pid` exists under `root`: its write is under way (polled on timers). */
+async function tempAppears(root, pid, exited) {
+  for (;;) {
+    if (walk(root).some((p) => p.endsWith('.tmp') && path.basename(p).includes(`.${pid}.`))) return true;
+    if (await Promise.race([exited.then(() => true), delay(1).then(() => false)])) return false;
+  }
+}
+
+/**
+ * Starts the writer and SIGKILLs it at a point chosen by events, not by clocks: on even rounds
+ * right after a write completed (so some entries surely exist), on odd rounds as soon as a temp
+ * file shows a write in progress (so some kills land mid-write, whatever the machine's speed).
+ */
 async function killDuringWrites(root, round) {
   const child = spawn(process.execPath, [path.join(FIXTURES, 'kill-writer.mjs'), root, String(round)]);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
-  const started = new Promise((resolve) => child.stdout.once('data', resolve));
-  const early = await Promise.race([started.then(() => undefined), exited]);
-  if (early !== undefined) throw new Error(`writer ended before it started writing: ${JSON.stringify(early)}`);
-  await delay(5 + ((round * 37) % 60));
+  let stdout = '';
+  const wrote = new Promise((resolve) => child.stdout.on('data', (d) => {
+    stdout += d;
+    if (stdout.includes('wrote')) resolve(undefined);
+  }));
+  const early = round % 2 === 0 ? await Promise.race([wrote, exited]) : (await tempAppears(root, child.pid, exited)) ? undefined : await exited;
+  if (early !== undefined) throw new Error(`writer ended before it was killed: ${JSON.stringify(early)}`);
   child.kill('SIGKILL');
   const end = await exited;
   if (end.signal !== 'SIGKILL') throw new Error(`writer ended on its own: ${JSON.stringify(end)}`);

@@ -2,7 +2,7 @@ import test from 'ava';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { Store } from '../dist/store/index.js';
-import { BLOB_MIN_BYTES, MAX_DEPTH, MAX_SHARED } from '../dist/store/plan.js';
+import { BLOB_MIN_BYTES, MAX_DEPTH, MAX_SHARED } from '../dist/store/codec/encode-plan.js';
 import { isSmartCacheError } from '../dist/errors.js';
 import { META, tempRoot, keyOf, difference, fileOf, captureWarnings } from './fixtures/store/helpers.mjs';
 

@@ -1,11 +1,12 @@
 import { SmartCacheError, SmartCacheTypeError } from '../errors';
-import { explain, fingerprint, readPrivateState, type Explanation } from '../fingerprint';
-import { analyzeFunction } from '../fingerprint/analyze';
-import { setFunctionHasher, setPrivateStateReader } from '../key';
+import { analyzeFunction, explain, fingerprint, type Explanation } from '../fingerprint';
 import type { ResolvedOptions } from '../options';
 import { registerWrapper, unwrap } from '../registry';
-import { readEnv } from './env';
-import { CachedFunction, type SelfMode } from './wrapper';
+import { readEnv, resolveRoot, storeFor } from './process';
+import { cacheFailure, ioCause } from './failures';
+import { claimName, definitionOf } from './names';
+import { CachedFunction } from './wrapper';
+import type { SelfMode } from './inputs';
 
 /** Per-entry control on every cached function. */
 export interface CachedMethods<A extends readonly unknown[], R = unknown> {
@@ -27,15 +28,14 @@ export interface CachedMethods<A extends readonly unknown[], R = unknown> {
 /** What `cache(fn)` returns: `fn`'s own signature plus the control methods. */
 export type Cached<F extends (...args: never[]) => unknown> = F & CachedMethods<Parameters<F>, ReturnType<F>>;
 
-/** Function arguments hash by their fingerprint (the key module's default only sees source text). */
-setFunctionHasher(fingerprint);
-/** Instances' `#private` fields are state too; only the inspector can read them. */
-setPrivateStateReader(readPrivateState);
-
 export interface BuildPlan {
   readonly name: string;
   readonly file: string | undefined;
   readonly self: SelfMode;
+  /** Where the function was wrapped (file:line:column...): the same definition wrapped again shares its name. */
+  readonly site: string;
+  /** Annotated through the preload: see WrapPlan.lenient. */
+  readonly lenient?: boolean;
 }
 
 const toSource = Function.prototype.toString;
@@ -104,6 +104,7 @@ export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildP
   const env = readEnv();
   let wrapper: Function;
   let methods: CachedMethods<unknown[]>;
+  let name = plan.name;
   if (env.off) {
     // SMARTCACHE=off: nothing is read or written, not even the root folder is resolved.
     wrapper = function (this: unknown, ...args: unknown[]): unknown {
@@ -120,7 +121,9 @@ export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildP
       },
     };
   } else {
-    const core = new CachedFunction({ fn, name: plan.name, file: plan.file, options, ignore, self: plan.self, log: env.log });
+    const claim = claimName(plan.name, definitionOf(plan.site, fn), fn);
+    name = claim.name;
+    const core = new CachedFunction({ fn, name, file: plan.file, options, ignore, self: plan.self, log: env.log, lenient: plan.lenient === true });
     wrapper = function (this: unknown, ...args: unknown[]): unknown {
       // `new` on a cached function constructs uncached: an instance is not a storable result.
       if (new.target !== undefined) return Reflect.construct(fn, args, new.target);
@@ -141,9 +144,20 @@ export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildP
         return core.refresh(selfOf(this), args);
       },
     };
+    claim.keep(wrapper);
   }
   defineIdentity(wrapper, fn);
   Object.assign(wrapper, methods);
-  registerWrapper(wrapper, { original: fn, name: plan.name });
+  registerWrapper(wrapper, { original: fn, name });
   return wrapper;
+}
+
+/** Removes the stored entries of every function whose name matches (a decorated method not yet resolved to its class). */
+export function clearMatching(dir: string | undefined, pattern: RegExp): void {
+  if (readEnv().off) return;
+  try {
+    storeFor(resolveRoot(dir)).deleteWhere((e) => pattern.test(e.meta.fn));
+  } catch (error) {
+    cacheFailure(pattern.source, false, ioCause(error), error);
+  }
 }

@@ -1,14 +1,17 @@
 import { SmartCacheError, type SmartCacheErrorCode } from '../errors';
-import { warnOnce } from '../warn';
+import { type WarningCode, warnOnce } from '../warn';
 
 /**
  * Failures of the cache itself never fail the user's call: one warning per function and cause,
  * and the call goes on uncached. With `strict: true` they are thrown instead.
  */
-export function cacheFailure(name: string, strict: boolean, cause: string, error: unknown, code: SmartCacheErrorCode = 'ERR_STORE_IO'): void {
+export function cacheFailure(name: string, strict: boolean, cause: string, error: unknown, code: FailureCode = 'ERR_STORE_IO'): void {
   if (strict) throw asSmartCacheError(error, code, `${name}: ${cause}`);
-  warnOnce(name, cause, error);
+  warnOnce(name, cause, error, code);
 }
+
+/** A failure has one code, thrown under `strict` and carried by the warning otherwise. */
+export type FailureCode = Extract<SmartCacheErrorCode, WarningCode>;
 
 /** The errno behind a store error (`ENOSPC`, `EACCES`, `ENOTDIR`...), for one warning per cause. */
 export function errnoOf(error: unknown): string | undefined {

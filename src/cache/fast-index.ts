@@ -1,9 +1,8 @@
-import type { MemoryEntry } from './memory-layer';
-
 /** -0 as a Map key: Maps compare keys by SameValueZero, which confuses 0 and -0. */
 const NEGATIVE_ZERO = Symbol('-0');
 
-type Node = Map<unknown, Node | MemoryEntry>;
+/** A level of the tree; `E` is the memory layer's entry (generic so this file imports nothing back). */
+type Node<E> = Map<unknown, Node<E> | E>;
 
 function keyOf(value: unknown): unknown {
   return value === 0 && 1 / (value as number) < 0 ? NEGATIVE_ZERO : value;
@@ -18,23 +17,23 @@ function keyOf(value: unknown): unknown {
  * equal to itself; only -0 needs its own key. Objects are never inserted, so a call with an
  * object argument simply finds nothing here.
  */
-export class FastIndex {
-  private roots: Array<Node | undefined> = [];
-  private zero: MemoryEntry | undefined;
+export class FastIndex<E> {
+  private roots: Array<Node<E> | undefined> = [];
+  private zero: E | undefined;
 
-  get(args: readonly unknown[]): MemoryEntry | undefined {
+  get(args: readonly unknown[]): E | undefined {
     const n = args.length;
     if (n === 0) return this.zero;
-    let node: Node | MemoryEntry | undefined = this.roots[n];
+    let node: Node<E> | E | undefined = this.roots[n];
     for (let i = 0; i < n && node !== undefined; i++) {
       const a = args[i];
-      node = (node as Node).get(a === 0 && 1 / (a as number) < 0 ? NEGATIVE_ZERO : a);
+      node = (node as Node<E>).get(a === 0 && 1 / (a as number) < 0 ? NEGATIVE_ZERO : a);
     }
-    return node as MemoryEntry | undefined;
+    return node as E | undefined;
   }
 
   /** `args` must all be primitives (the caller checked them with `primitiveKey`). */
-  set(args: readonly unknown[], entry: MemoryEntry): void {
+  set(args: readonly unknown[], entry: E): void {
     const n = args.length;
     if (n === 0) {
       this.zero = entry;
@@ -43,7 +42,7 @@ export class FastIndex {
     let node = (this.roots[n] ??= new Map());
     for (let i = 0; i < n - 1; i++) {
       const k = keyOf(args[i]);
-      let next = node.get(k) as Node | undefined;
+      let next = node.get(k) as Node<E> | undefined;
       if (next === undefined) {
         next = new Map();
         node.set(k, next);
@@ -54,7 +53,7 @@ export class FastIndex {
   }
 
   /** Removes the entry at `args` (if it is still `entry`) and the branches left empty. */
-  delete(args: readonly unknown[], entry: MemoryEntry): void {
+  delete(args: readonly unknown[], entry: E): void {
     const n = args.length;
     if (n === 0) {
       if (this.zero === entry) this.zero = undefined;
@@ -62,9 +61,9 @@ export class FastIndex {
     }
     const root = this.roots[n];
     if (root === undefined) return;
-    const path: Node[] = [root];
+    const path: Node<E>[] = [root];
     for (let i = 0; i < n - 1; i++) {
-      const next = path[i]!.get(keyOf(args[i])) as Node | undefined;
+      const next = path[i]!.get(keyOf(args[i])) as Node<E> | undefined;
       if (next === undefined) return;
       path.push(next);
     }

@@ -1,5 +1,5 @@
 import { FastIndex } from './fast-index';
-import type { Snapshot } from './snapshot';
+import type { Snapshot } from '../store';
 
 /** One result kept in process, in front of the disk store. */
 export interface MemoryEntry {
@@ -25,7 +25,7 @@ export interface MemoryEntry {
  */
 export class MemoryLayer {
   private readonly map = new Map<string, MemoryEntry>();
-  private readonly fast = new FastIndex();
+  private readonly fast = new FastIndex<MemoryEntry>();
   private bytes = 0;
   /** Keys read once from disk and not kept yet (insertion-ordered, bounded like the layer). */
   private readonly seenOnce = new Set<string>();

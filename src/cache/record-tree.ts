@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DependencyNode, Explanation } from '../fingerprint';
+import type { DependencyNode, Explanation } from '../explanation';
 import { sha256 } from '../hash';
 import { findProjectRoot } from '../project';
 

@@ -1,11 +1,15 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectRelative } from '../project';
+import { bindingAt } from './binding';
 
-/** Where a function was wrapped: the project-relative file and line of the `cache()` call. */
+/** Where a function was wrapped: the project-relative file, line and column of the `cache()` call. */
 export interface CallSite {
   readonly file: string;
   readonly line: number;
+  readonly column: number;
+  /** The file as the stack names it (absolute), to read the call's source text. */
+  readonly path: string;
 }
 
 /** dist/ of this package: frames inside it are our own (cache.js, index.js, index.mjs...). */
@@ -44,19 +48,25 @@ export function callerSite(skip: Function): CallSite | undefined {
   for (const frame of frames) {
     const file = frameFile(frame);
     if (file === undefined || isOwn(file)) continue;
-    return { file: projectRelative(file), line: frame.getLineNumber() ?? 0 };
+    return { file: projectRelative(file), line: frame.getLineNumber() ?? 0, column: frame.getColumnNumber() ?? 0, path: file };
   }
   return undefined;
 }
 
 /**
- * The default display identity: `src/math.js#slow`. The file tells two `slow` functions of
- * different files apart (their entries must never mix). The line is NOT part of it: the name is
- * part of the key, and a comment added above the `cache()` call must not turn every entry into a
- * miss. Two same-named functions in one file share a name; their entries still never mix unless
- * their code and dependencies are identical (the fingerprint is in the key), when sharing is right.
+ * The default display identity: `src/math.js#slow`, the function's own name, else the name the
+ * call is bound to (`const getUser = cache(async (id) => …)` → `getUser`), else `anonymous`. The
+ * file tells two `slow` functions of different files apart (their entries must never mix). The
+ * line is NOT part of it: the name is part of the key, and a comment added above the `cache()`
+ * call must not turn every entry into a miss. Two live functions that still end up with one name
+ * are kept apart by names.ts.
  */
 export function defaultName(fnName: string, site: CallSite | undefined): string {
-  const shown = fnName === '' ? 'anonymous' : fnName;
+  const shown = fnName !== '' ? fnName : (site === undefined ? undefined : bindingAt(site.path, site.line, site.column)) ?? 'anonymous';
   return site === undefined ? shown : `${site.file}#${shown}`;
+}
+
+/** What identifies one definition across re-evaluations of its module: where it was wrapped. */
+export function siteIdentity(site: CallSite | undefined): string {
+  return site === undefined ? '' : `${site.file}:${site.line}:${site.column}`;
 }

@@ -3,31 +3,20 @@ import { performance } from 'node:perf_hooks';
 import { fingerprint as fingerprintOf } from '../fingerprint';
 import { primitiveKey } from '../key';
 import type { ResolvedOptions } from '../options';
-import type { EncodedEntry, EntryMeta, ReadEntry, Store } from '../store';
-import type { LogMode } from './env';
-import { cacheFailure, ioCause } from './failures';
-import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs, composeKey, identityDigest, memoryKey } from './key-compose';
-import { logHit, logMiss } from './log';
+import { type EncodedResult, type EntryMeta, type ReadEntry, type Store, type Snapshot, snapshotOf, snapshotOfEntry } from '../store';
+import { type LogMode, logHit, logMiss, judge, startSession, resolveRoot, storeFor } from './process';
+import { cacheFailure, errnoOf, ioCause } from './failures';
+import { SmartCacheError } from '../errors';
+import { holdsClaims, type Outcome, takeTurn, WAIT_LIMIT_MS, waitAsync, waitSync } from '../flight';
+import { warnOnce } from '../warn';
+import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs, composeKey, identityDigest, memoryKey, type Opened, envelope, openEnvelope, selfModeOf, type SelfMode } from './inputs';
 import { MemoryLayer, type MemoryEntry } from './memory-layer';
-import { type CodeChange, recordFingerprint } from './records';
-import { judge, startSession } from './session';
-import { type Snapshot, snapshotOf, snapshotOfEntry } from './snapshot';
-import { type FunctionStats, statsFor } from './stats';
-import { resolveRoot, storeFor } from './stores';
-import { type Opened, envelope, openEnvelope } from './envelope';
+import { MissReasons } from './reasons';
+import { recordFingerprint } from './code-change';
+import { type FunctionStats, statsFor } from './accounting';
 import { cancelPending, isPending, writeEntry } from './writer';
-import { selfModeOf } from './self-mode';
 
-/** Which `this` is an input of the key. */
-export type SelfMode =
-  /** Decided on the first call from the code: `call` if it mentions `this` or `super`, else `none`. */
-  | { readonly kind: 'auto' }
-  /** Never: arrow functions, and code that does not mention `this` or `super`. */
-  | { readonly kind: 'none' }
-  /** The call's `this` (class fingerprint + own state), unless it is absent or the global object. */
-  | { readonly kind: 'call' }
-  /** The decorator's `watch(self)` parts, plus the class (so edits to its methods invalidate). */
-  | { readonly kind: 'watch'; readonly watch: (self: never) => readonly unknown[] };
+export type { SelfMode };
 
 export interface WrapPlan {
   readonly fn: Function;
@@ -38,6 +27,8 @@ export interface WrapPlan {
   readonly ignore: ReadonlySet<number> | undefined;
   readonly self: SelfMode;
   readonly log: LogMode;
+  /** From an annotation: an unhashable argument runs the call uncached instead of throwing (unless `strict`). */
+  readonly lenient: boolean;
 }
 
 /** Everything a call needs once the function's fingerprint is known. */
@@ -67,6 +58,13 @@ class Slot {
   get key(): string {
     return (this.storeKey ??= composeKey(this.digest, this.inputs));
   }
+
+  /** Set when reading the store failed: the miss reason. */
+  unavailable: string | undefined;
+  /** Set when this call's result could not be stored, with why. */
+  notStored: string | undefined;
+  /** Set while this process holds the cross-process claim on the key: called once the entry is written or will not be. */
+  release: ((stored: boolean) => void) | undefined;
 }
 
 /** An async computation shared by concurrent identical calls. */
@@ -75,6 +73,16 @@ interface Settled {
   readonly snapshot: Snapshot | undefined;
   readonly computeMs: number;
 }
+
+/**
+ * Functions whose computations in this process took less than this on average skip the
+ * cross-process claim (README: "Several processes"): a claim costs a file create and remove
+ * (0.13-0.26 ms per key measured on the busy 2-core team machine, Node 20, ext4), and waiting for
+ * a peer only pays when computing again would cost more.
+ */
+export const CLAIM_MIN_COMPUTE_MS = 50;
+/** A claim taken over from a dead owner can be lost again to another waiter; bounded retries. */
+const MAX_TURNS = 4;
 
 /** Memory hits are timed on one call in SAMPLE (a power of two): two clock reads cost ~80 ns. */
 const SAMPLE = 64;
@@ -111,6 +119,18 @@ function isFresh(expires: number | undefined): boolean {
 
 const settledValue = (s: Settled): unknown => s.value;
 
+/** A miss reason for the log, from a store failure: "cache unavailable (ENOSPC)". */
+function unavailable(error: unknown): string {
+  const errno = errnoOf(error);
+  return `cache unavailable${errno === undefined ? '' : ` (${errno})`}`;
+}
+
+/** The reason, plus whether this call's result went unstored. */
+function withStorage(reason: string | undefined, slot: Slot): string {
+  const why = reason ?? 'new arguments';
+  return slot.notStored === undefined || why.startsWith('not stored') || why === slot.notStored ? why : `${why}; not stored: ${slot.notStored}`;
+}
+
 /**
  * One cached function: fingerprint -> key -> memory -> disk -> compute -> store. The fast path
  * (all arguments primitive, no `key`/`dependsOn`/`ignore`, `this` not an input) finds warm
@@ -131,13 +151,17 @@ export class CachedFunction {
   private nextJudgement = FIRST_JUDGEMENT;
   private tick = 0;
   private readonly inflight = new Map<string, Promise<Settled>>();
-  private change: CodeChange | null = null;
+  private readonly reasons: MissReasons;
+  /** Calls return promises (an async function, or one seen returning a thenable or stored as a promise): wait for peers on timers. */
+  private promises: boolean;
   /** The fingerprint whose FunctionRecord this wrapper has checked. */
   private recordedFor: string | undefined;
 
   constructor(private readonly wrap: WrapPlan) {
     this.name = wrap.name;
+    this.reasons = new MissReasons(wrap.name);
     this.fn = wrap.fn;
+    this.promises = types.isAsyncFunction(wrap.fn);
     this.options = wrap.options;
     this.self = wrap.self;
     this.ttl = wrap.options.ttlMs;
@@ -170,31 +194,100 @@ export class CachedFunction {
 
   private lookup(ready: Ready, self: unknown, selfValue: unknown, args: unknown[], t0: number): unknown {
     const slot = this.slot(ready, args, selfValue);
+    if (slot === undefined) return Reflect.apply(this.fn, self, args);
     const memory = this.memory;
     if (memory !== undefined) {
       const entry = memory.get(slot.memKey);
       if (entry !== undefined) {
-        if (isFresh(entry.expires)) return this.memoryHit(ready, entry, t0, 1);
+        if (isFresh(entry.expires)) {
+          this.reasons.sawDepends(slot.inputs.depends);
+          return this.memoryHit(ready, entry, t0, 1);
+        }
         memory.delete(slot.memKey);
       }
     }
     const pending = this.inflight.get(slot.key);
     if (pending !== undefined) return this.join(ready, pending, slot, t0);
     let expired = false;
-    const read = this.readDisk(ready, slot.key);
+    const read = this.readDisk(ready, slot);
     if (read !== undefined) {
       if (isFresh(read.meta.expires)) {
         const opened = openEnvelope(read.value);
-        if (opened !== undefined) return this.diskHit(ready, read.meta, opened, slot, t0);
+        if (opened !== undefined) {
+          this.reasons.sawDepends(slot.inputs.depends);
+          return this.diskHit(ready, read.meta, opened, slot, t0);
+        }
       } else {
         expired = true;
       }
     }
-    return this.miss(ready, self, args, slot, expired ? 'expired' : undefined, t0);
+    return this.computeOnce(ready, self, args, slot, expired ? 'expired' : undefined, t0, 1);
   }
 
-  private slot(ready: Ready, args: readonly unknown[], selfValue: unknown): Slot {
-    const inputs = callInputs(this.plan, args, selfValue);
+  // ---------------------------------------------------------------------------------------------
+  // Cross-process single flight (see src/flight/)
+
+  /** A miss: computed here, unless another process is computing this key; then its entry is read. */
+  private computeOnce(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number, turnNo: number): unknown {
+    const stats = ready.stats;
+    if (turnNo > MAX_TURNS || (stats.misses > 0 && stats.computeMs / stats.misses < CLAIM_MIN_COMPUTE_MS)) return this.miss(ready, self, args, slot, reason, t0);
+    const turn = takeTurn(() => ready.store.claimPath(slot.key));
+    if (turn.kind === 'alone') return this.miss(ready, self, args, slot, reason, t0);
+    if (turn.kind === 'owner') {
+      // Another process may have stored it between our read and our claim.
+      if (this.freshOnDisk(ready, slot.key)) {
+        turn.release(true);
+        return this.afterWait(ready, self, args, slot, reason, t0, 'entry', turnNo);
+      }
+      slot.release = (stored) => turn.release(stored);
+      return this.miss(ready, self, args, slot, reason, t0);
+    }
+    const hasEntry = (): boolean => this.freshOnDisk(ready, slot.key);
+    if (this.promises) return waitAsync(turn, hasEntry).then((outcome) => this.afterWait(ready, self, args, slot, reason, t0, outcome, turnNo));
+    // Blocking while holding a claim of our own could stall a peer waiting for it.
+    if (holdsClaims()) return this.miss(ready, self, args, slot, reason, t0);
+    return this.afterWait(ready, self, args, slot, reason, t0, waitSync(turn, hasEntry), turnNo);
+  }
+
+  private afterWait(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number, outcome: Outcome, turnNo: number): unknown {
+    if (outcome === 'entry') {
+      const read = this.readDisk(ready, slot);
+      const opened = read !== undefined && isFresh(read.meta.expires) ? openEnvelope(read.value) : undefined;
+      if (read !== undefined && opened !== undefined) return this.diskHit(ready, read.meta, opened, slot, t0, 'computed by another process');
+    }
+    if (outcome === 'retry' || outcome === 'entry') return this.computeOnce(ready, self, args, slot, reason, t0, turnNo + 1);
+    if (outcome === 'timeout') {
+      warnOnce(this.name, `waited ${WAIT_LIMIT_MS / 1000} s for another process computing the same call; computing it here`, undefined, 'SMARTCACHE_WAIT');
+    }
+    return this.miss(ready, self, args, slot, reason, t0);
+  }
+
+  private freshOnDisk(ready: Ready, key: string): boolean {
+    try {
+      const meta = ready.store.peekMeta(key);
+      return meta !== undefined && isFresh(meta.expires);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Undefined when an argument cannot be hashed and the function came from an annotation: the
+   * preload must never break a call that works without it, so that call runs uncached (one
+   * warning per function and argument path). Otherwise ERR_UNHASHABLE_ARGUMENT, naming the function.
+   */
+  private slot(ready: Ready, args: readonly unknown[], selfValue: unknown): Slot | undefined {
+    let inputs: CallInputs;
+    try {
+      inputs = callInputs(this.plan, args, selfValue);
+    } catch (error) {
+      if (!(error instanceof SmartCacheError) || error.code !== 'ERR_UNHASHABLE_ARGUMENT') throw error;
+      if (this.wrap.lenient && !this.options.strict) {
+        warnOnce(this.name, `${error.path ?? 'an argument'} cannot be hashed, so calls with it run uncached`, error, 'ERR_UNHASHABLE_ARGUMENT');
+        return undefined;
+      }
+      throw new SmartCacheError('ERR_UNHASHABLE_ARGUMENT', `smartcache: ${this.name}: ${error.message}`, { path: error.path, functionName: this.name, cause: error });
+    }
     const fastKey = this.fast && selfValue === NO_SELF ? primitiveKey(args) : undefined;
     return new Slot(ready.digest, inputs, fastKey ?? memoryKey(inputs), fastKey === undefined ? undefined : args);
   }
@@ -222,7 +315,8 @@ export class CachedFunction {
     return entry.promise ? Promise.resolve(value) : value;
   }
 
-  private diskHit(ready: Ready, meta: EntryMeta, opened: Opened, slot: Slot, t0: number): unknown {
+  private diskHit(ready: Ready, meta: EntryMeta, opened: Opened, slot: Slot, t0: number, note?: string): unknown {
+    if (opened.promise) this.promises = true;
     if (this.memory !== undefined && this.memory.admit(slot.memKey)) {
       // The value read is the caller's own; memory keeps an independent copy.
       const snapshot = this.trySnapshot(opened.value);
@@ -232,29 +326,36 @@ export class CachedFunction {
     stats.hitKeys.add(slot.key);
     const ms = performance.now() - t0;
     this.count(stats, 'hit', ms, 0, meta.computeMs);
-    if (this.logCalls) logHit(this.name, slot.key, ms);
+    if (this.logCalls) logHit(this.name, slot.key, ms, note);
     return opened.promise ? Promise.resolve(opened.value) : opened.value;
   }
 
-  private miss(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number): unknown {
+  private miss(ready: Ready, self: unknown, args: unknown[], slot: Slot, given: string | undefined, t0: number): unknown {
     this.noteFingerprint(ready);
+    // Told before computing: what this call stores (or fails to) must not answer for it.
+    const reason = this.logCalls ? given ?? this.missReason(ready, slot) : given;
+    if (slot.inputs.depends !== undefined) this.reasons.rememberDepends(ready.store, slot.inputs.depends);
     const started = performance.now();
     let result: unknown;
     try {
       result = Reflect.apply(this.fn, self, args);
     } catch (error) {
+      slot.release?.(false);
       const ended = performance.now();
       this.count(ready.stats, 'miss', started - t0, ended - started, 0);
       if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'threw, nothing stored');
       throw error;
     }
-    if (isThenable(result)) return this.missAsync(ready, result, slot, reason, t0, started);
+    if (isThenable(result)) {
+      this.promises = true;
+      return this.missAsync(ready, result, slot, reason, t0, started);
+    }
     const saving = performance.now();
     const computeMs = saving - started;
     this.save(ready, slot, result, computeMs, false);
     const ended = performance.now();
     this.count(ready.stats, 'miss', started - t0 + (ended - saving), computeMs, 0);
-    if (this.logCalls) logMiss(this.name, slot.key, ended - t0, reason ?? this.missReason(ready, slot));
+    if (this.logCalls) logMiss(this.name, slot.key, ended - t0, withStorage(reason, slot));
     return result;
   }
 
@@ -266,10 +367,11 @@ export class CachedFunction {
       const snapshot = this.save(ready, slot, value, computeMs, true);
       const ended = performance.now();
       this.count(ready.stats, 'miss', before + (ended - saving), computeMs, 0);
-      if (this.logCalls) logMiss(this.name, slot.key, ended - t0, reason ?? this.missReason(ready, slot));
+      if (this.logCalls) logMiss(this.name, slot.key, ended - t0, withStorage(reason, slot));
       return { value, snapshot, computeMs };
     };
     const reject = (error: unknown): never => {
+      slot.release?.(false);
       const ended = performance.now();
       this.count(ready.stats, 'miss', before, ended - started, 0);
       if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'rejected, nothing stored');
@@ -318,11 +420,12 @@ export class CachedFunction {
   // ---------------------------------------------------------------------------------------------
   // Store access: every failure is warned once (or thrown with `strict`), never fails the call
 
-  private readDisk(ready: Ready, key: string): ReadEntry | undefined {
+  private readDisk(ready: Ready, slot: Slot): ReadEntry | undefined {
     try {
-      return ready.store.read(key);
+      return ready.store.read(slot.key);
     } catch (error) {
       this.storeFailure(ready, error);
+      slot.unavailable = unavailable(error);
       return undefined;
     }
   }
@@ -336,7 +439,7 @@ export class CachedFunction {
     const meta: EntryMeta = this.ttl === undefined
       ? { fn: this.name, fingerprint: ready.identity.fingerprint, created, computeMs }
       : { fn: this.name, fingerprint: ready.identity.fingerprint, created, computeMs, expires: created + this.ttl };
-    let encoded: EncodedEntry;
+    let encoded: EncodedResult;
     let snapshot: Snapshot | undefined;
     let kept = false;
     try {
@@ -345,12 +448,19 @@ export class CachedFunction {
       // A copy only where one is read: the memory layer, and callers joined to a running promise.
       if (kept || promise) snapshot = snapshotOfEntry(encoded, value);
     } catch (error) {
+      slot.release?.(false);
+      this.notSaved(slot, 'its result cannot be stored exactly');
       cacheFailure(this.name, this.options.strict, 'its result cannot be stored exactly, so it is returned uncached', error, 'ERR_UNSERIALIZABLE_RESULT');
       return undefined;
     }
     // While a background write is pending, only the memory layer can serve this key.
     const mode = this.options.strict ? 'inline' : kept ? 'auto' : 'large-only';
-    writeEntry(ready.store, slot.key, encoded, (error) => this.storeFailure(ready, error), mode);
+    this.reasons.saved(slot.key);
+    const failed = (error: unknown): void => {
+      this.notSaved(slot, unavailable(error));
+      this.storeFailure(ready, error);
+    };
+    writeEntry(ready.store, slot.key, encoded, failed, mode, slot.release);
     if (snapshot !== undefined) this.remember(slot, snapshot, meta.expires, computeMs, promise);
     return snapshot;
   }
@@ -368,8 +478,14 @@ export class CachedFunction {
     this.memory?.set(slot.memKey, { key: slot.key, snapshot, expires, computeMs, promise, used: true, fastArgs: slot.fastArgs });
   }
 
+  private notSaved(slot: Slot, why: string): void {
+    slot.notStored = why;
+    this.reasons.notSaved(slot.key, why);
+  }
+
   private storeFailure(ready: Ready, error: unknown): void {
     ready.stats.storeFailed = true;
+    this.reasons.unavailable = unavailable(error);
     cacheFailure(this.name, this.options.strict, ioCause(error), error);
   }
 
@@ -378,23 +494,15 @@ export class CachedFunction {
     if (this.recordedFor === ready.identity.fingerprint) return;
     this.recordedFor = ready.identity.fingerprint;
     try {
-      this.change = recordFingerprint(ready.store, this.name, this.fn, ready.identity.fingerprint, this.wrap.file);
+      this.reasons.change = recordFingerprint(ready.store, this.name, this.fn, ready.identity.fingerprint, this.wrap.file);
     } catch (error) {
       this.storeFailure(ready, error);
     }
   }
 
-  /** Why a key is missing: an entry under the previous fingerprint means the code changed. */
+  /** Why a key is missing (see reasons.ts). */
   private missReason(ready: Ready, slot: Slot): string {
-    const change = this.change;
-    if (change === null) return 'new arguments';
-    try {
-      const before = composeKey(identityDigest({ ...ready.identity, fingerprint: change.previousFingerprint }), slot.inputs);
-      if (!ready.store.has(before)) return 'new arguments';
-    } catch {
-      return 'new arguments';
-    }
-    return change.lines.length > 0 ? change.lines.join('; ') : 'code changed';
+    return this.reasons.explain(ready.store, ready.identity, slot.inputs, slot.key, slot.inputs.self !== undefined, slot.unavailable);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -414,7 +522,7 @@ export class CachedFunction {
     if (fingerprint === undefined) return undefined;
     // The code's inputs changed within this process: nothing in memory may be served.
     this.memory?.clear();
-    this.change = null;
+    this.reasons.change = null;
     ready.stats.fingerprint = fingerprint;
     const identity = { ...ready.identity, fingerprint };
     this.ready = { ...ready, identity, digest: identityDigest(identity) };
@@ -458,6 +566,7 @@ export class CachedFunction {
     const ready = this.current();
     if (ready === undefined) return false;
     const slot = this.controlSlot(ready, self, args);
+    if (slot === undefined) return false;
     const entry = this.memory?.get(slot.memKey);
     if (entry !== undefined && isFresh(entry.expires)) return true;
     if (isPending(ready.store, slot.key)) return true;
@@ -475,6 +584,7 @@ export class CachedFunction {
     const ready = this.current();
     if (ready === undefined) return false;
     const slot = this.controlSlot(ready, self, args);
+    if (slot === undefined) return false;
     const inMemory = this.memory?.delete(slot.memKey) ?? false;
     const wasPending = isPending(ready.store, slot.key);
     cancelPending(ready.store, { key: slot.key });
@@ -488,8 +598,9 @@ export class CachedFunction {
 
   refresh(self: unknown, args: unknown[]): unknown {
     const ready = this.current();
-    if (ready === undefined) return Reflect.apply(this.fn, self, args);
-    return this.miss(ready, self, args, this.controlSlot(ready, self, args), 'refresh', performance.now());
+    const slot = ready === undefined ? undefined : this.controlSlot(ready, self, args);
+    if (ready === undefined || slot === undefined) return Reflect.apply(this.fn, self, args);
+    return this.miss(ready, self, args, slot, 'refresh', performance.now());
   }
 
   clear(): void {
@@ -505,7 +616,7 @@ export class CachedFunction {
   }
 
   /** The slot a call with this `this` and these arguments uses, fast-path memory key included. */
-  private controlSlot(ready: Ready, self: unknown, args: readonly unknown[]): Slot {
+  private controlSlot(ready: Ready, self: unknown, args: readonly unknown[]): Slot | undefined {
     return this.slot(ready, args, this.self.kind === 'none' ? NO_SELF : this.selfInput(self));
   }
 }

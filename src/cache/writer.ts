@@ -56,6 +56,7 @@ interface Pending {
   readonly fn: string;
   readonly bytes: number;
   readonly onError: (error: unknown) => void;
+  readonly onSettled: ((ok: boolean) => void) | undefined;
   cancelled: boolean;
 }
 
@@ -90,17 +91,22 @@ function settle(done: WriteDone): void {
   if (pending.size === 0) worker?.unref();
   if (!done.ok) {
     const cause = Object.assign(new Error(done.message), { code: done.errno });
+    job.onSettled?.(false);
     job.onError(new SmartCacheError('ERR_STORE_IO', done.message, { cause }));
     return;
   }
   // deleted or cleared while it was being written: take it back out.
   if (job.cancelled) deleteQuiet(job.store, job.key);
+  job.onSettled?.(true);
 }
 
 function abandon(error: unknown): void {
   worker = undefined;
   workerBroken = true;
-  for (const job of pending.values()) job.onError(new SmartCacheError('ERR_STORE_IO', 'background write lost', { cause: error }));
+  for (const job of pending.values()) {
+    job.onSettled?.(false);
+    job.onError(new SmartCacheError('ERR_STORE_IO', 'background write lost', { cause: error }));
+  }
   pending.clear();
   pendingBytes = 0;
 }
@@ -131,9 +137,10 @@ export type WriteMode = 'inline' | 'large-only' | 'auto';
 
 /**
  * Writes an encoded entry; a failure goes to `onError` (now or, for a background write, later),
- * never to the caller.
+ * never to the caller. `onSettled`, when given, is told once the entry is on disk (true) or will
+ * not be (false): a cross-process claim on the key is released then.
  */
-export function writeEntry(store: Store, key: string, encoded: EncodedEntry, onError: (error: unknown) => void, mode: WriteMode): void {
+export function writeEntry(store: Store, key: string, encoded: EncodedEntry, onError: (error: unknown) => void, mode: WriteMode, onSettled?: (ok: boolean) => void): void {
   const background =
     mode !== 'inline' &&
     pendingBytes + encoded.bytes <= MAX_PENDING_BYTES &&
@@ -141,18 +148,22 @@ export function writeEntry(store: Store, key: string, encoded: EncodedEntry, onE
   const w = background ? startWorker() : undefined;
   if (w === undefined) {
     const started = performance.now();
+    let failure: { readonly error: unknown } | undefined;
     try {
       store.write(key, encoded);
     } catch (error) {
-      onError(error);
+      failure = { error };
     }
     syncWriteMs += performance.now() - started;
+    // Settled first: under `strict`, onError throws.
+    onSettled?.(failure === undefined);
+    if (failure !== undefined) onError(failure.error);
     return;
   }
   const id = nextId++;
   const chunks = ownedChunks(encoded.chunks);
   const job: WriteJob = { id, root: store.root, key, meta: encoded.meta, chunks, bytes: encoded.bytes };
-  pending.set(id, { store, key, fn: encoded.meta.fn, bytes: encoded.bytes, onError, cancelled: false });
+  pending.set(id, { store, key, fn: encoded.meta.fn, bytes: encoded.bytes, onError, onSettled, cancelled: false });
   pendingBytes += encoded.bytes;
   w.ref();
   w.postMessage(job, chunks.map((c) => c.buffer as ArrayBuffer));

@@ -4,14 +4,14 @@
  * restart. Only `Runtime.evaluate` of one read-only expression is sent; nothing is changed.
  */
 import type { Command } from 'commander';
-import { DIR_FLAG, openExistingStore, usageError, type DirOption } from './context';
+import { DIR_FLAG, openExistingStore, storeLibrary, usageError, type DirOption } from './context';
 import { formatBytes, formatMs, percent, shortHash } from './format';
-import { takeInventory, type FunctionSummary } from './inventory';
+import type { FunctionSummary } from '../store';
 import type { Output } from './output';
 import { renderTable } from './table';
 
-// The shape the running process publishes (src/cache/live.ts); a type-only import loads nothing.
-import type { LiveFunction, LiveSnapshot } from '../cache/live';
+// The shape the running process publishes (src/cache/process/live.ts); a type-only import loads nothing.
+import type { LiveFunction, LiveSnapshot } from '../live-types';
 export type { LiveFunction, LiveSnapshot };
 
 interface EvaluateResult {
@@ -111,7 +111,7 @@ function liveRow(f: LiveFunction, disk: ReadonlyMap<string, FunctionSummary> | u
 }
 
 export async function runAttach(spec: string, options: AttachOptions, out: Output): Promise<void> {
-  const disk = options.dir === undefined ? undefined : new Map(takeInventory(openExistingStore(options)).functions.map((f) => [f.name, f] as const));
+  const disk = options.dir === undefined ? undefined : new Map(storeLibrary().takeInventory(openExistingStore(options)).functions.map((f) => [f.name, f] as const));
   const snapshot = await readLiveSnapshot(spec);
   if (options.json === true) {
     out.line(JSON.stringify(snapshot, null, 2));

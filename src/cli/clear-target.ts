@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import type { Store } from '../store';
 import { projectBase } from './function-files';
-import { fileFromName, groupRecords } from './inventory';
+import { storeLibrary } from './context';
 import { recordSource } from './record-source';
 
 export interface ClearTarget {
@@ -47,6 +47,7 @@ function shortName(name: string): string {
 }
 
 export function resolveClearTarget(text: string, store: Store, cwd: string = process.cwd()): ClearTarget {
+  const { fileFromName, groupRecords } = storeLibrary();
   const records = groupRecords(store.readFunctionRecords());
   if (records.has(text) || store.readStats().has(text)) return { kind: 'name', text, matches: (name) => name === text };
   if (GLOB_CHARS.test(text)) {

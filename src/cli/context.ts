@@ -42,9 +42,7 @@ function rootState(root: string): 'missing' | 'present' {
 }
 
 function load(root: string): Store {
-  // Loaded on use: `--help` and bad input need not pay for the store and its codec.
-  const { Store: StoreClass } = require('../store') as typeof import('../store');
-  return StoreClass.open(root);
+  return storeLibrary().Store.open(root);
 }
 
 /**
@@ -68,6 +66,11 @@ export function openStoreIfPresent(options: DirOption, out: Output, whenMissing?
   if (whenMissing !== undefined) out.line(JSON.stringify({ root, ...whenMissing }, null, 2));
   else out.warn(`smartcache: no cache at ${root} yet (nothing stored there)`);
   return undefined;
+}
+
+/** The store and its policies (inventory, prune), loaded on use: `--help` and bad input need not pay for the store and its codec. */
+export function storeLibrary(): typeof import('../store') {
+  return require('../store') as typeof import('../store');
 }
 
 /** The `--dir` option every command takes. */

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import type { Explanation } from '../fingerprint';
+import type { Explanation } from '../explanation';
 import { onWrapperRegistered, unwrap, type WrappedInfo } from '../registry';
 import { projectRelative } from '../project';
 import type { ChildResult, ExplainedFunction } from './explain-types';

@@ -15,7 +15,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DependencyNode } from '../fingerprint';
+import { diffExplanations as diffTrees, type DependencyNode } from '../explanation';
 import { sha256 } from '../hash';
 import type { FunctionRecord } from '../store';
 import type { ExplainedFunction } from './explain-types';
@@ -100,10 +100,8 @@ function codeChange(name: string, location: string | undefined, before: string |
 }
 
 function diffLines(before: DependencyNode, after: DependencyNode): string[] {
-  // Loaded here: the rest of the CLI does not need the fingerprint package.
-  const { diffExplanations } = require('../fingerprint') as typeof import('../fingerprint');
   try {
-    return diffExplanations(before, after);
+    return diffTrees(before, after);
   } catch {
     return [];
   }
@@ -167,9 +165,9 @@ function lineOf(location: string | undefined): number {
 /** The fingerprint's own hash of a function's text: sha256(`<kind>:<normalized code hash>`). */
 function codeHash(text: string): string | undefined {
   try {
-    const { analyzeSource } = require('../fingerprint/analyze') as typeof import('../fingerprint/analyze');
-    const a = analyzeSource(text);
-    return sha256(`${a.kind}:${a.codeHash}`);
+    // Loaded here: only an edited JavaScript file needs the parser and normalizer.
+    const { codeHashOf } = require('../fingerprint') as typeof import('../fingerprint');
+    return codeHashOf(text);
   } catch {
     return undefined;
   }

@@ -6,11 +6,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DependencyNode } from '../fingerprint';
+import type { DependencyNode } from '../explanation';
 import { findProjectRoot, projectRelative } from '../project';
 import type { FunctionRecord, Store } from '../store';
 import type { ExplainedFunction } from './explain-types';
-import { fileFromName, groupRecords } from './inventory';
+import { storeLibrary } from './context';
 import { recordSource, storedExplanation } from './record-source';
 
 export interface StoredFunction extends ExplainedFunction {
@@ -34,6 +34,7 @@ function relativeForms(abs: string): Set<string> {
 }
 
 function belongsTo(records: readonly FunctionRecord[], name: string, abs: string, forms: ReadonlySet<string>): boolean {
+  const { fileFromName } = storeLibrary();
   const newest = records[0];
   if (newest !== undefined) {
     const source = recordSource(newest);
@@ -78,7 +79,7 @@ export function storedFunctions(store: Store, file: string, filter: string | und
   const shown = projectRelative(abs, findProjectRoot(path.dirname(abs)));
   const available: string[] = [];
   const functions: StoredFunction[] = [];
-  for (const [name, records] of groupRecords(store.readFunctionRecords())) {
+  for (const [name, records] of storeLibrary().groupRecords(store.readFunctionRecords())) {
     if (!belongsTo(records, name, abs, forms)) continue;
     available.push(name);
     const newest = records[0];

@@ -1,5 +1,5 @@
 /** The dependency tree as indented text: kind, name, location and hash of every node. */
-import type { DependencyNode, Explanation } from '../fingerprint';
+import type { DependencyNode, Explanation } from '../explanation';
 import { shortHash } from './format';
 import type { Style } from './output';
 

@@ -1,5 +1,5 @@
 /** What the explain child process hands back to the CLI (JSON in a temp file). */
-import type { Explanation } from '../fingerprint';
+import type { Explanation } from '../explanation';
 
 export interface ExplainedFunction {
   /** The cache identity, as stored in entries and FunctionRecords. */

@@ -1,5 +1,5 @@
 /** `explain --dot`: Graphviz source of the same tree, one cluster per cached function. */
-import type { DependencyNode } from '../fingerprint';
+import type { DependencyNode } from '../explanation';
 import type { ExplainedFunction } from './explain-types';
 import { nodeLines } from './graph-layout';
 

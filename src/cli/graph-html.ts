@@ -2,7 +2,7 @@
  * `explain --html`: one self-contained page (inline CSS and SVG, no script, no font, no URL) so it
  * opens offline, from a CI artifact or an e-mail attachment, exactly as it was written.
  */
-import type { DependencyNode } from '../fingerprint';
+import type { DependencyNode } from '../explanation';
 import type { CodeChange, FunctionDiff } from './explain-diff';
 import { renderTree } from './explain-tree';
 import type { ExplainedFunction } from './explain-types';

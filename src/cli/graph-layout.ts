@@ -9,7 +9,7 @@
  * constants of a config object, the built-ins a parser calls) is drawn as its first few and one
  * summary box naming the rest; changed nodes are never folded into a summary.
  */
-import type { DependencyNode } from '../fingerprint';
+import type { DependencyNode } from '../explanation';
 
 export interface PlacedNode {
   readonly id: number;

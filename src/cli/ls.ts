@@ -1,10 +1,9 @@
 /** `smartcache ls`: what the cache holds, one function per block, one line per fingerprint. */
 import type { Command } from 'commander';
-import type { StatsDelta } from '../store';
-import { DIR_FLAG, DIR_HELP, openStoreIfPresent, type DirOption } from './context';
+import type { FunctionSummary, StatsDelta } from '../store';
+import { DIR_FLAG, DIR_HELP, openStoreIfPresent, storeLibrary, type DirOption } from './context';
 import { formatBytes, formatMs, isoTime, shortHash, timeAgo } from './format';
-import { missingFiles, projectBase } from './function-files';
-import { takeInventory, type FunctionSummary } from './inventory';
+import { orphanedFunctions } from './prune-orphans';
 import type { Output } from './output';
 import { renderTable } from './table';
 
@@ -63,11 +62,11 @@ export function runLs(options: LsOptions, out: Output): void {
   // One walk: the entries, and the whole root as `du -s` counts it (fan-out folders, records,
   // stats and analyses included).
   const { entries: scanned, usage } = store.entriesWithUsage();
-  const inventory = takeInventory(store, scanned);
+  const inventory = storeLibrary().takeInventory(store, scanned);
   const stats = store.readStats();
   const disk = usage.total;
   const functions = inventory.functions.filter((f) => f.entries > 0);
-  const missing = missingFiles(functions, projectBase(store.root));
+  const missing = orphanedFunctions(store, scanned);
   if (options.json === true) {
     out.line(JSON.stringify({ root: inventory.root, entries: inventory.entries, bytes: disk, entriesBytes: inventory.bytes, functions: functions.map((f) => jsonOf(f, stats.get(f.name), missing.has(f.name))) }, null, 2));
     return;

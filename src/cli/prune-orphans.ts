@@ -4,11 +4,12 @@
  */
 import type { EntryInfo, Store } from '../store';
 import { missingFiles, projectBase, type FunctionFile } from './function-files';
-import { fileFromName, groupRecords } from './inventory';
+import { storeLibrary } from './context';
 import { recordSource } from './record-source';
 
 /** Each function named by an entry or a record, with the file it came from. */
 export function functionFiles(store: Store, entries: readonly EntryInfo[]): FunctionFile[] {
+  const { fileFromName, groupRecords } = storeLibrary();
   const records = groupRecords(store.readFunctionRecords());
   const names = new Set<string>([...records.keys()]);
   for (const e of entries) names.add(e.meta.fn);

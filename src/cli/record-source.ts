@@ -5,7 +5,7 @@
  * is used instead: it is relative to `project`, the folder the run stored with it.
  */
 import * as path from 'node:path';
-import type { DependencyNode, Explanation } from '../fingerprint';
+import type { DependencyNode, Explanation } from '../explanation';
 import type { FunctionRecord } from '../store';
 
 function isNode(value: unknown): value is DependencyNode {

@@ -6,9 +6,8 @@
 import type { Command } from 'commander';
 import { costsMoreThanSaves } from '../costs';
 import type { StatsDelta } from '../store';
-import { DIR_FLAG, DIR_HELP, openStoreIfPresent, type DirOption } from './context';
+import { DIR_FLAG, DIR_HELP, openStoreIfPresent, storeLibrary, type DirOption } from './context';
 import { formatBytes, formatMs, percent } from './format';
-import { takeInventory } from './inventory';
 import type { Output } from './output';
 import { renderTable } from './table';
 
@@ -46,7 +45,7 @@ export function collectStats(options: DirOption, out: Output, json: boolean): { 
   const store = openStoreIfPresent(options, out, json ? { total: { ...ZERO, entries: 0, bytes: 0 }, functions: [] } : undefined);
   if (store === undefined) return undefined;
   const { entries: scanned, usage } = store.entriesWithUsage();
-  const inventory = takeInventory(store, scanned);
+  const inventory = storeLibrary().takeInventory(store, scanned);
   const stats = store.readStats();
   const sizes = new Map(inventory.functions.map((f) => [f.name, f] as const));
   const names = [...new Set([...stats.keys(), ...inventory.functions.filter((f) => f.entries > 0).map((f) => f.name)])].sort((a, b) => a.localeCompare(b));

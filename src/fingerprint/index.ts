@@ -19,21 +19,40 @@
  *   function's own source plus a per-process random salt: every call misses, never a wrong hit.
  */
 import { SmartCacheError } from '../errors';
+import { diffExplanations, type DependencyNode, type Explanation } from '../explanation';
 import { unwrap } from '../registry';
 import { warnOnce } from '../warn';
-import { analyzeFunction } from './analyze';
-import { nameOf as nameOfFunction, PROCESS_SALT, sha256, type Entity } from './entity';
-import { diffExplanations, explainEntity, type DependencyNode, type Explanation } from './explain';
-import { GraphBuilder, GraphTooLarge, resetGraph } from './graph';
-import { privateFields, scopesProblem } from './describe';
-import { inspectorProblem, InspectorUnavailable, releaseObjects } from './inspector';
-import { resetModules } from './modules';
-import { setPackagePolicy } from './packages';
-import { forgetScripts } from './scripts';
-import { computeFingerprints } from './walk';
+import { explainEntity } from './explain-tree';
+import { GraphBuilder, GraphTooLarge, nameOf as nameOfFunction, PROCESS_SALT, resetGraph, sha256, type Entity } from './graph';
+import {
+  forgetScripts,
+  inspectorProblem,
+  InspectorUnavailable,
+  privateFields,
+  releaseObjects,
+  resetModules,
+  scopesProblem,
+  setPackagePolicy,
+} from './runtime';
+import { analyzeFunction, analyzeSource } from './source';
+import { computeFingerprints } from './digest';
 
-export type { DependencyNode, Explanation } from './explain';
+export type { DependencyNode, Explanation } from '../explanation';
 export { diffExplanations };
+/** What the cache layer needs of the text analysis: parameter names, `this` use, the on-disk analysis cache. */
+export { ANALYSIS_FORMAT, analyzeFunction, openAnalysisCache, saveAnalysisCache } from './source';
+export type { FunctionAnalysis } from './source';
+
+/**
+ * The own `hash` an explain tree gives a function or class with this source text (as
+ * `Function.prototype.toString` prints it): sha256 of its kind and normalized code, the `own` of
+ * graph/expand-function.ts and expand-class.ts. Pure text, nothing is run; `explain --diff` finds
+ * a stored function in an edited file with it. Throws ERR_FINGERPRINT when the text does not parse.
+ */
+export function codeHashOf(text: string): string {
+  const analysis = analyzeSource(text);
+  return sha256(`${analysis.kind}:${analysis.codeHash}`);
+}
 
 interface Memo {
   readonly fp: string;
@@ -74,7 +93,7 @@ function nameOf(fn: Function): string {
 function fallbackFingerprint(fn: Function, reason: string): Memo {
   if (fallback === undefined) {
     fallback = reason;
-    warnOnce('fingerprint', `${reason}; falling back to source-only fingerprints, so every cached call misses`);
+    warnOnce('fingerprint', `${reason}; falling back to source-only fingerprints, so every cached call misses`, undefined, 'ERR_FINGERPRINT');
   }
   let code: string;
   try {
@@ -87,7 +106,7 @@ function fallbackFingerprint(fn: Function, reason: string): Memo {
 
 /** One function that cannot be fingerprinted safely: a salted fingerprint (never a hit), warned once. */
 function alwaysMiss(fn: Function, reason: string): Memo {
-  warnOnce(nameOf(fn), `${reason}; it always misses`);
+  warnOnce(nameOf(fn), `${reason}; it always misses`, undefined, 'ERR_FINGERPRINT');
   const fp = sha256(`always-miss\n${PROCESS_SALT}\n${Function.prototype.toString.call(fn)}`);
   const root: Entity = { kind: 'function', name: nameOf(fn), own: `always-miss:${PROCESS_SALT}`, edges: [], fp, dynamic: [`${reason}; it always misses`] };
   return { fp, settled: true, missing: undefined, root, epoch };

@@ -1,6 +1,6 @@
 /**
  * Argument keys: a canonical, deterministic sha256 of argument lists (encoding: sink.ts for
- * primitives, walk.ts for containers). The same value graph gives the same hex in every process
+ * primitives, canonical.ts for containers). The same value graph gives the same hex in every process
  * and on every machine of the same endianness: no object identity, no insertion order of plain
  * objects, no locale, no addresses. Typed arrays hash by their bytes as laid out in memory (all
  * platforms Node supports in practice are little-endian; a big-endian machine would get other
@@ -19,16 +19,20 @@
  *   text, `u8.toString()` prints numbers); the kind of every typed array is part of its key, the
  *   offset of a view in its buffer is not. Expando properties on typed arrays are not read.
  * - Class instances: the class (via the FunctionHasher), the own enumerable properties of its
- *   prototypes (methods added outside a class body: ES5 constructors, mixins, patches) and the
- *   instance's own enumerable properties. `#private`
- *   fields cannot be read from outside the class and are NOT part of the key; neither is state
- *   kept in closures or WeakMaps. Use `key` or the decorator's `watch` for such classes.
+ *   prototypes (methods added outside a class body: ES5 constructors, mixins, patches), the
+ *   instance's own properties, and its `#private` fields (superclasses' too) when the context has
+ *   a PrivateStateReader: JavaScript cannot read them from outside the class, the inspector can,
+ *   and the cache layer always passes its reader. State kept in closures or WeakMaps is not part
+ *   of the key: use `key` or the decorator's `watch` for such classes.
  * - Errors: class, name, message, own `cause`/`errors` and own enumerable properties; not the
  *   stack (file paths and line numbers differ between machines).
  * - Proxies are hashed through their traps, i.e. as the function would see them when reading
  *   (util.types.isProxy could spot them, but the traps are what the function observes).
- * - Functions are keyed by the installed FunctionHasher (their fingerprint); their own
+ * - Functions are keyed by the context's FunctionHasher (their fingerprint); their own
  *   properties (including static class fields) are not read.
+ * - The context (KeyContext: function hasher, private-state reader) is an argument of every
+ *   call, never installed at import time; without one, SOURCE_KEYS (source text, no private
+ *   state) is used.
  * - Refused (ERR_UNHASHABLE_ARGUMENT, with the path of the value, e.g. `args[1].conn`, see
  *   path.ts): symbols without a registry key (as values or property keys), WeakMap, WeakSet,
  *   WeakRef, FinalizationRegistry, Promise, generator objects and engine iterators,
@@ -38,11 +42,12 @@
  *   under the default FunctionHasher.
  */
 import { SmartCacheError } from '../errors';
-import { Walker } from './walk';
+import { Walker } from './canonical';
 
-export { setFunctionHasher, defaultFunctionHasher, setPrivateStateReader } from './functions';
-export type { PrivateStateReader } from './functions';
-export type { FunctionHasher } from './functions';
+import { SOURCE_KEYS, type KeyContext } from './function-hash';
+
+export { defaultFunctionHasher, SOURCE_KEYS } from './function-hash';
+export type { FunctionHasher, KeyContext, PrivateStateReader } from './function-hash';
 export { primitiveKey } from './primitive';
 
 /** Version of the token stream (first token of every key); changing the encoding changes it. */
@@ -66,8 +71,10 @@ export interface KeyHash {
 const idle: Walker[] = [];
 const MAX_IDLE = 4;
 
-function acquire(): Walker {
-  return idle.pop() ?? new Walker();
+function acquire(context: KeyContext): Walker {
+  const w = idle.pop() ?? new Walker();
+  w.context = context;
+  return w;
 }
 
 function release(w: Walker): void {
@@ -76,8 +83,8 @@ function release(w: Walker): void {
 }
 
 /** sha256 hex of an argument list; positions in `ignore` are left out (their slot is kept). */
-export function hashArguments(args: readonly unknown[], ignore?: ReadonlySet<number>): string {
-  const w = acquire();
+export function hashArguments(args: readonly unknown[], ignore?: ReadonlySet<number>, context: KeyContext = SOURCE_KEYS): string {
+  const w = acquire(context);
   try {
     w.sink.string(PREFIX);
     w.sink.tagU32(ARGS, args.length);
@@ -93,8 +100,8 @@ export function hashArguments(args: readonly unknown[], ignore?: ReadonlySet<num
 }
 
 /** sha256 hex of one value; `label` names it in errors ('this', 'dependsOn()'). */
-export function hashValue(value: unknown, label: string): string {
-  const w = acquire();
+export function hashValue(value: unknown, label: string, context: KeyContext = SOURCE_KEYS): string {
+  const w = acquire(context);
   try {
     w.sink.string(PREFIX);
     w.sink.tag(VALUE);
@@ -107,9 +114,10 @@ export function hashValue(value: unknown, label: string): string {
 }
 
 class IncrementalKeyHash implements KeyHash {
-  private walker: Walker | undefined = acquire();
+  private walker: Walker | undefined;
 
-  constructor() {
+  constructor(context: KeyContext) {
+    this.walker = acquire(context);
     this.walker!.sink.string(PREFIX);
     this.walker!.sink.tag(LIST);
   }
@@ -146,6 +154,6 @@ class IncrementalKeyHash implements KeyHash {
 }
 
 /** Incremental: `.add(label, value)` any number of times, then `.digest()`. */
-export function createKeyHash(): KeyHash {
-  return new IncrementalKeyHash();
+export function createKeyHash(context: KeyContext = SOURCE_KEYS): KeyHash {
+  return new IncrementalKeyHash(context);
 }

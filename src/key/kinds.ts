@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { EventEmitter } from 'node:events';
-import { isNativeFunction } from './functions';
+import { isNativeFunction } from './function-hash';
 
 /**
  * What an object's prototype says about how to hash it. Decided once per prototype and memoized,

@@ -1,6 +1,6 @@
 /**
  * In-memory key for the memory layer's fast path: a short string, unique per sequence of
- * (type, value), built only when every argument is a primitive. Tags as in encode.ts: `s<len>:`
+ * (type, value), built only when every argument is a primitive. Tags as in sink.ts: `s<len>:`
  * length-prefixes strings, numbers and bigints end with `;`, so no two different argument lists
  * give the same string (`1`/`'1'`/`1n`/`true`, `0`/`-0`, NaN, `undefined`/missing/`null`).
  * Process-local: the string is a Map key, never written anywhere, so lone surrogates need no

@@ -1,11 +1,11 @@
-import * as crypto from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
+import { sha256 } from '../hash';
 
 /**
  * The byte stream a key is the sha256 of. Tokens are written into one reusable 64 KiB buffer and
  * handed to the hash in chunks: no string is built per token (a JSON-like walk produces millions
  * of tokens; building strings made the garbage collector the top cost), and an input that fits in
- * the buffer is hashed with the one-shot `crypto.hash` (Node 20.12+ / 21.7+), ~3x cheaper than
+ * the buffer is hashed in one shot (../hash.ts: `crypto.hash` where Node has it), ~3x cheaper than
  * createHash().update().digest() for small inputs.
  *
  * Every token starts with a one-byte ASCII tag and is self-delimiting (fixed width or a u32
@@ -23,12 +23,6 @@ const CAPACITY = 1 << 16;
 const SLACK = 64;
 /** Strings up to this length are copied by a JS loop when ASCII (a native write costs ~50 ns). */
 const SHORT_STRING = 64;
-
-/** crypto.hash exists from Node 21.7 / 20.12; older Node 20 releases take the createHash path. */
-const oneShotHash: (algorithm: string, data: Uint8Array, encoding: 'hex') => string =
-  typeof crypto.hash === 'function'
-    ? crypto.hash
-    : (algorithm, data) => createHash(algorithm).update(data).digest('hex');
 
 interface WellFormed { isWellFormed(): boolean }
 
@@ -162,7 +156,7 @@ export class Sink {
 
   digest(): string {
     const h = this.hash;
-    if (h === undefined) return oneShotHash('sha256', this.buf.subarray(0, this.pos), 'hex');
+    if (h === undefined) return sha256(this.buf.subarray(0, this.pos));
     if (this.pos > 0) h.update(this.buf.subarray(0, this.pos));
     this.pos = 0;
     return h.digest('hex');

@@ -24,7 +24,7 @@ function rewrite(code: string, filename: string): string {
     return transform(code, filename, 'commonjs') ?? code;
   } catch (error) {
     // Fail open: whatever went wrong here, the user's module loads as written.
-    warnOnce('smartcache/register', 'the require hook failed; files load unchanged', error);
+    warnOnce('smartcache/register', 'the require hook failed; files load unchanged', error, 'SMARTCACHE_PRELOAD');
     return code;
   }
 }

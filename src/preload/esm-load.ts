@@ -46,7 +46,7 @@ export function rewriteLoaded(url: string, result: LoadResult): LoadResult {
   try {
     return rewrite(url, result);
   } catch (error) {
-    warnOnce('smartcache/register', 'the import hook failed; files load unchanged', error);
+    warnOnce('smartcache/register', 'the import hook failed; files load unchanged', error, 'SMARTCACHE_PRELOAD');
     return result;
   }
 }

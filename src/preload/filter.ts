@@ -23,12 +23,15 @@ export function isTypeScript(filename: string): boolean {
   return TYPESCRIPT.test(filename);
 }
 
-/** `@cache` or `use cache` somewhere: one scan for "cache", then a look at what precedes it. */
+/**
+ * `@cache` or `use cache` somewhere: one scan for "cache", then a look at what precedes it. `@Cache`
+ * and `@CACHE` count too, so that the rewriter can say they are not the annotation.
+ */
 export function hasMarker(code: string): boolean {
   for (let at = code.indexOf('cache', 1); at !== -1; at = code.indexOf('cache', at + 5)) {
     if (code[at - 1] === '@' || (code[at - 1] === ' ' && code.startsWith('use', at - 4))) return true;
   }
-  return false;
+  return code.includes('@Cache') || code.includes('@CACHE');
 }
 
 /** How a path is shown in warnings: relative to the working directory when inside it. */

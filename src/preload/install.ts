@@ -9,7 +9,9 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findProjectRoot } from '../project';
+import { isSwitchedOff } from '../switch';
 import { warnOnce } from '../warn';
+import { checkPreloadSetup } from './checks';
 import { installRequireHook } from './cjs-hook';
 import { enableCompileCache } from './compile-cache';
 import type { LoadResult } from './esm-load';
@@ -72,7 +74,7 @@ function installEsmHooks(mode: PreloadMode): boolean {
 
 export function installPreload(mode: PreloadMode): void {
   // SMARTCACHE=off: annotated functions run exactly as written; nothing is rewritten, read or stored.
-  if (process.env['SMARTCACHE'] === 'off') return;
+  if (isSwitchedOff(process.env['SMARTCACHE'])) return;
   const s = state();
   try {
     installRuntime();
@@ -82,7 +84,8 @@ export function installPreload(mode: PreloadMode): void {
       s.cjs = true;
     }
     if (!s.esm) s.esm = installEsmHooks(mode);
+    checkPreloadSetup();
   } catch (error) {
-    warnOnce('smartcache/register', 'could not install its module hooks; annotated functions run uncached', error);
+    warnOnce('smartcache/register', 'could not install its module hooks; annotated functions run uncached', error, 'SMARTCACHE_PRELOAD');
   }
 }

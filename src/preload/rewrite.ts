@@ -6,6 +6,7 @@
 import { describeError } from '../errors';
 import { selectAnnotated, type OriginalSource } from './annotations';
 import { applyEdits } from './apply';
+import { misspelledAnnotations } from './misspelled';
 import { collectCandidates } from './candidates';
 import { parseSource, type ModuleFormat, type Parsed } from './parse';
 import { planEdits } from './plan';
@@ -39,7 +40,7 @@ export function rewriteSource(code: string, filename: string, format: ModuleForm
   }
   try {
     const { annotated, warnings } = selectAnnotated(parsed, collectCandidates(parsed), originalSource(parsed, original));
-    const notes = warnings.map((w) => [w.line, w.message] as const);
+    const notes = [...warnings, ...misspelledAnnotations(original ?? code)].map((w) => [w.line, w.message] as const);
     if (annotated.length === 0) return { code: undefined, warnings: notes };
     return { code: applyEdits(parsed, planEdits(parsed, annotated, filename), filename), warnings: notes };
   } catch (error) {

@@ -73,14 +73,14 @@ function lazyCached(fn: Function, info: WrappedInfo, build: () => Function): Fun
 function wrapFunction(fn: unknown, file: string, relFile: string, spec: SiteSpec): unknown {
   const [line, qualifiedName, options] = spec;
   if (typeof fn !== 'function') {
-    warnOnce(`${displayPath(file)}:${line}`, `${qualifiedName} is not a function at run time; not cached`);
+    warnOnce(`${displayPath(file)}:${line}`, `${qualifiedName} is not a function at run time; not cached`, undefined, 'SMARTCACHE_ANNOTATION');
     return fn;
   }
   const build = (): Function => {
     try {
       return loadCacheLayer()(fn, options, { file: relFile, line, qualifiedName });
     } catch (error) {
-      warnOnce(`${displayPath(file)}:${line}`, `${qualifiedName} could not be cached; it runs uncached`, error);
+      warnOnce(`${displayPath(file)}:${line}`, `${qualifiedName} could not be cached; it runs uncached`, error, 'SMARTCACHE_PRELOAD');
       return fn;
     }
   };
@@ -92,7 +92,7 @@ function replaceMethod(holder: unknown, key: string, file: string, relFile: stri
   if ((typeof holder !== 'object' && typeof holder !== 'function') || holder === null) return;
   const descriptor = Object.getOwnPropertyDescriptor(holder, key);
   if (descriptor === undefined || typeof descriptor.value !== 'function') {
-    warnOnce(`${displayPath(file)}:${spec[0]}`, `${spec[1]} is not a method at run time; not cached`);
+    warnOnce(`${displayPath(file)}:${spec[0]}`, `${spec[1]} is not a method at run time; not cached`, undefined, 'SMARTCACHE_ANNOTATION');
     return;
   }
   // Same attributes as before: class methods stay non-enumerable.

@@ -99,5 +99,5 @@ export function writeTransformed(input: TransformInput, result: Transformed): vo
 
 export function replayWarnings(filename: string, result: Transformed): void {
   const shown = displayPath(filename);
-  for (const [line, message] of result.warnings) warnOnce(line === null ? shown : `${shown}:${line}`, message);
+  for (const [line, message] of result.warnings) warnOnce(line === null ? shown : `${shown}:${line}`, message, undefined, line === null ? 'SMARTCACHE_PRELOAD' : 'SMARTCACHE_ANNOTATION');
 }

@@ -3,17 +3,43 @@ import * as path from 'node:path';
 import { isSmartCacheError, SmartCacheError } from '../errors';
 import { warnOnce } from '../warn';
 import { StackTooDeepError } from './codec';
-import { CorruptFileError, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './entry-file';
-import { ioError, isMissing, unlinkQuiet } from './io';
-import { assertKey, entryFile, layoutFor, STORE_FORMAT_VERSION, type Layout } from './paths';
-import * as records from './records';
-import { entriesBytes, scan, unlinkIfSame } from './scan';
-import * as stats from './stats';
+import {
+  assertKey,
+  claimFile,
+  CorruptFileError,
+  encodeEntry,
+  ensureDir,
+  entriesBytes,
+  entryFile,
+  ioError,
+  isMissing,
+  layoutFor,
+  measureUsage,
+  removeEmptyFolders,
+  UsageAccount,
+  type DiskUsage,
+  readEntryFile,
+  readEntryHead,
+  scan,
+  STORE_FORMAT_VERSION,
+  unlinkIfSame,
+  unlinkQuiet,
+  writeEntry,
+  type EncodedResult,
+  type Layout,
+} from './entry';
+import * as records from './function-records';
+import * as stats from './stats-log';
 import type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta } from './types';
-import { measureUsage, removeEmptyFolders, UsageAccount, type DiskUsage } from './usage';
 
 export { STORE_FORMAT_VERSION, UsageAccount };
-export type { DiskUsage, EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta };
+export type { DiskUsage, EncodedEntry, EncodedResult, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, StatsDelta };
+export { snapshotOf, snapshotOfEntry } from './snapshot';
+export type { Snapshot } from './snapshot';
+export { fileFromName, groupRecords, takeInventory } from './inventory';
+export type { FunctionSummary, Inventory, InventorySource, VersionSummary } from './inventory';
+export { applyPrune, planPrune, tallyPrune } from './prune';
+export type { PrunePlan, PrunePolicy, PruneReason, PruneTarget } from './prune';
 
 /** Temp files older than this are a killed writer's leftovers; deleteWhere() removes them. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
@@ -59,7 +85,7 @@ export class Store {
   }
 
   /** Throws ERR_UNSERIALIZABLE_RESULT (with the offending path) if the value cannot round-trip exactly. */
-  encode(meta: EntryMeta, value: unknown): EncodedEntry {
+  encode(meta: EntryMeta, value: unknown): EncodedResult {
     return encodeEntry(meta, value);
   }
 
@@ -80,6 +106,18 @@ export class Store {
     try {
       const head = readEntryHead(file);
       return head !== undefined && !(head instanceof Error);
+    } catch (error) {
+      throw wrapIo('read', file, error);
+    }
+  }
+
+  /** The meta of a valid entry from its verified head alone (the payload is not read), or undefined. */
+  peekMeta(key: string): EntryMeta | undefined {
+    assertKey(key);
+    const file = entryFile(this.layout, key);
+    try {
+      const head = readEntryHead(file);
+      return head === undefined || head instanceof Error ? undefined : head.meta;
     } catch (error) {
       throw wrapIo('read', file, error);
     }
@@ -220,6 +258,35 @@ export class Store {
     return records.deleteFunctionRecords(this.layout, name);
   }
 
+  /** A small string kept per (function, topic) across runs; undefined when absent or corrupt. */
+  readFunctionNote(name: string, topic: string): string | undefined {
+    try {
+      return records.readFunctionNote(this.layout, name, topic);
+    } catch (error) {
+      throw wrapIo('read a note in', this.layout.functions, error);
+    }
+  }
+
+  writeFunctionNote(name: string, topic: string, value: string): void {
+    records.writeFunctionNote(this.layout, name, topic, value);
+  }
+
+  /**
+   * The claim file of `key` (cross-process single flight: see src/flight/), beside where its entry
+   * goes; its folder is created, so the claim can be made at once. Never a key nor a temp name,
+   * so scans and eviction pass it by.
+   */
+  claimPath(key: string): string {
+    assertKey(key);
+    const file = claimFile(this.layout, key);
+    try {
+      ensureDir(path.dirname(file));
+    } catch (error) {
+      throw wrapIo('create the folder of', file, error);
+    }
+    return file;
+  }
+
   /** Safe for many processes appending at once. */
   appendStats(name: string, d: StatsDelta): void {
     stats.appendStats(this.layout, name, d);
@@ -240,7 +307,7 @@ export class Store {
 
   private warnCorrupt(key: string, error: CorruptFileError): void {
     const cause = new SmartCacheError('ERR_CORRUPT_ENTRY', error.message, { file: entryFile(this.layout, key) });
-    warnOnce(`result store ${this.root}`, `corrupt entry ${key} removed (treated as a miss)`, cause);
+    warnOnce(`result store ${this.root}`, `corrupt entry ${key} removed (treated as a miss)`, cause, 'ERR_CORRUPT_ENTRY');
   }
 }
 

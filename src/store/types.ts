@@ -1,4 +1,4 @@
-/** The shapes the store hands to the cache layer and the CLI (see the brief's store interface). */
+/** The shapes the store hands to the cache layer and the CLI. */
 
 export interface EntryMeta {
   /** Function name (display identity, as given by cache()). */

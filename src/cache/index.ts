@@ -1,0 +1,50 @@
+/**
+ * `cache(fn, options)`: the programmatic API. The pieces live in cache/: build.ts makes the
+ * function users call, wrapper.ts runs each call (fingerprint -> key -> memory -> disk -> compute
+ * -> store), decorator.ts is `@cached`, accounting.ts counts, inputs/ turns a call into key parts
+ * (arguments, `this`, envelope), and process/ holds the per-process duties (session, exit, live
+ * view, log, env, stores).
+ */
+import type { CacheOptions } from '../options';
+import { resolveOptions } from '../options';
+import { buildCached, checkCacheable, type Cached } from './build';
+import { callerSite, defaultName, siteIdentity } from './site';
+
+export type { Cached, CachedMethods } from './build';
+export { cached } from './decorator';
+export type { CachedDecorator, CachedDecoratorOptions } from './decorator';
+
+/**
+ * Caches `fn` across runs: same arguments and same code (down to everything it reaches) give the
+ * stored result. Options are checked now: a bad one throws a `TypeError` naming it.
+ * @example const slow = cache(function slow(n: number) { ... }, { ttl: '1h' });
+ */
+export function cache<F extends (...args: never[]) => unknown>(fn: F, options?: CacheOptions<Parameters<F>>): Cached<F> {
+  checkCacheable(fn);
+  const resolved = resolveOptions(options);
+  const site = callerSite(cache);
+  const name = resolved.name ?? defaultName(fn.name, site);
+  return buildCached(fn, resolved, { name, file: site?.file, self: { kind: 'auto' }, site: siteIdentity(site) }) as Cached<F>;
+}
+
+/** Where the preload found an annotated function. */
+export interface AnnotationSite {
+  /** Project-relative file. */
+  readonly file: string;
+  readonly line: number;
+  /** `fib`, `Graph.shortest`, `default`... */
+  readonly qualifiedName: string;
+}
+
+/**
+ * The preload's entry: an annotated function, named `file#qualifiedName` (no line number, so
+ * editing above the function keeps its entries). An argument it cannot hash runs that call
+ * uncached with a warning, never an error: the preload must not break a program that works
+ * without it. Not part of the public index.
+ */
+export function cacheAnnotated(fn: Function, options: CacheOptions, site: AnnotationSite): Function {
+  checkCacheable(fn);
+  const resolved = resolveOptions(options);
+  const name = resolved.name ?? `${site.file}#${site.qualifiedName}`;
+  return buildCached(fn, resolved, { name, file: site.file, self: { kind: 'auto' }, site: `${site.file}:${site.line}:${site.qualifiedName}`, lenient: true });
+}

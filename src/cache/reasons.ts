@@ -1,0 +1,107 @@
+/**
+ * Why a call missed, for SMARTCACHE_LOG=1 lines. Each cause is checked, not guessed:
+ * - the cache could not be read or written (an unavailable root, a full disk) in this process, or
+ *   this key's result could not be stored last time;
+ * - the code changed since the fingerprint last recorded, and an entry under the previous
+ *   fingerprint exists for these inputs (see records.ts); for methods, whose `this` digest holds
+ *   the class fingerprint and so changes with it, the check cannot be made, and a detected code
+ *   change is the reason;
+ * - `dependsOn()` returned something else than the last time (kept across runs as a function
+ *   note) and an entry exists for these arguments under that previous value;
+ * - otherwise: new arguments.
+ */
+import type { Store } from '../store';
+import { type CallInputs, composeKey, identityDigest, type KeyIdentity } from './inputs';
+import type { CodeChange } from './code-change';
+
+/** Keys whose result was not stored, with why; bounded so a long run of unstorable calls cannot grow it. */
+const NOT_STORED_MAX = 1024;
+const DEPENDS_NOTE = 'dependsOn';
+
+export class MissReasons {
+  /** What changed since the fingerprint last recorded (set on the first miss of a fingerprint). */
+  change: CodeChange | null = null;
+  /** The last store failure of this function ("cache unavailable (ENOSPC)"): every later miss is told it. */
+  unavailable: string | undefined;
+  private readonly notStored = new Map<string, string>();
+  /** The last `dependsOn()` digest seen: in this process, else the note of an earlier run. */
+  private lastDepends: string | undefined;
+  private noted: string | undefined;
+  private noteRead = false;
+
+  constructor(private readonly name: string) {}
+
+  /** A key whose result could not be stored (`why`: "it cannot be stored exactly", "the cache is unavailable (ENOSPC)"). */
+  notSaved(key: string, why: string): void {
+    if (this.notStored.size >= NOT_STORED_MAX) this.notStored.delete(this.notStored.keys().next().value as string);
+    this.notStored.set(key, why);
+  }
+
+  saved(key: string): void {
+    if (this.notStored.size > 0) this.notStored.delete(key);
+  }
+
+  /** A call's `dependsOn()` digest (hits included): the latest value is what a later change is told against. */
+  sawDepends(digest: string | undefined): void {
+    if (digest !== undefined) this.lastDepends = digest;
+  }
+
+  /**
+   * The reason of a miss of `key`, checked before the call computes (so that what this call
+   * stores or fails to store does not answer for it). `unavailable` is set when the read failed.
+   */
+  explain(store: Store, identity: KeyIdentity, inputs: CallInputs, key: string, hasSelf: boolean, unavailable: string | undefined): string {
+    if (unavailable !== undefined || this.unavailable !== undefined) return unavailable ?? (this.unavailable as string);
+    const lost = this.notStored.get(key);
+    if (lost !== undefined) return `not stored last time: ${lost}`;
+    const change = this.change;
+    if (change !== null) {
+      const before = composeKey(identityDigest({ ...identity, fingerprint: change.previousFingerprint }), inputs);
+      if (hasSelf || this.exists(store, before)) return change.lines.length > 0 ? change.lines.join('; ') : 'code changed';
+    }
+    const previous = this.previousDepends(store);
+    if (inputs.depends !== undefined && previous !== undefined && previous !== inputs.depends) {
+      const digest = identityDigest(identity);
+      if (this.exists(store, composeKey(digest, { ...inputs, depends: previous }))) return 'dependsOn() changed';
+    }
+    return 'new arguments';
+  }
+
+  /**
+   * After a miss of a function with `dependsOn`: keeps the digest as a note for later runs, written
+   * only when it differs from the note (a config that changes rarely costs one small write per change).
+   */
+  rememberDepends(store: Store, digest: string | undefined): void {
+    if (digest === undefined) return;
+    this.previousDepends(store);
+    this.lastDepends = digest;
+    if (this.noted === digest) return;
+    this.noted = digest;
+    try {
+      store.writeFunctionNote(this.name, DEPENDS_NOTE, digest);
+    } catch {
+      // Only a log reason depends on it; the store's failure is reported where it matters.
+    }
+  }
+
+  private previousDepends(store: Store): string | undefined {
+    if (!this.noteRead) {
+      this.noteRead = true;
+      try {
+        this.noted = store.readFunctionNote(this.name, DEPENDS_NOTE);
+      } catch {
+        this.noted = undefined;
+      }
+      this.lastDepends ??= this.noted;
+    }
+    return this.lastDepends;
+  }
+
+  private exists(store: Store, key: string): boolean {
+    try {
+      return store.has(key);
+    } catch {
+      return false;
+    }
+  }
+}

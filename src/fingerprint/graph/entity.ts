@@ -1,0 +1,168 @@
+/**
+ * The dependency graph the walk builds: one entity per function, class, object or value reached,
+ * edges labelled by how the parent refers to the child ('helper', 'CONFIG.factor', 'extends').
+ * An entity's `own` string is its content without its children (normalized code hash, primitive
+ * encoding, `lodash@4.17.21`); the fingerprint folds the children in (../digest.ts).
+ *
+ * Nothing in `own` or in a label may depend on the process or the machine: no script ids, no
+ * absolute paths, no object identities. `site` and `file` are for display only.
+ */
+import { sha256 } from '../../hash';
+import { types } from 'node:util';
+import type { NodeKind } from '../../explanation';
+import type { FunctionSite } from '../runtime';
+
+export type { NodeKind };
+
+export interface Edge {
+  readonly label: string;
+  readonly target: Entity;
+}
+
+export interface Entity {
+  kind: NodeKind;
+  /** Display name of the thing itself (function name, type, module file). */
+  name: string;
+  own: string;
+  preview?: string;
+  /** Where a function was compiled (display only; resolved to a file lazily). */
+  site?: FunctionSite;
+  /** Display-only file for modules. */
+  file?: string;
+  /** The live function, for `explain` to find a location the walk did not need. */
+  fn?: Function;
+  /** Its code reads `this` or `super` (then a memo per holder applies). */
+  usesThis?: boolean;
+  edges: Edge[];
+  /** Set until the builder has filled `own` and `edges`. */
+  pending?: () => void;
+  /** Read a binding that was `undefined` (maybe still in its temporal dead zone): recheck later. */
+  unsettled?: boolean;
+  /** Waits on something that settles later (a pending promise): unsettled until it settles,
+   * even after the synchronous run that read it. */
+  waiting?: boolean;
+  /** Free names no scope nor the global object had: recheck when one appears. */
+  missingGlobals?: string[];
+  /** Why this entity's dependencies may be incomplete (eval, with, globalThis[x], ...). */
+  dynamic?: string[];
+  /** Removes the entity from the builder's memo (for unsettled ones). */
+  forget?: () => void;
+  // Filled by ../digest.ts
+  fp?: string;
+  volatile?: boolean;
+}
+
+export { sha256 };
+
+/** A per-process random salt: a fingerprint that contains it can never match another run's. */
+export const PROCESS_SALT: string = sha256(`${process.pid}:${Date.now()}:${Math.random()}`);
+
+export function leaf(kind: NodeKind, name: string, own: string, preview?: string): Entity {
+  const e: Entity = { kind, name, own, edges: [] };
+  if (preview !== undefined) e.preview = preview;
+  return e;
+}
+
+export function addEdge(parent: Entity, label: string, target: Entity): void {
+  parent.edges.push({ label, target });
+}
+
+export function addDynamic(e: Entity, reason: string): void {
+  (e.dynamic ??= []).includes(reason) || e.dynamic.push(reason);
+}
+
+const MAX_PREVIEW = 40;
+
+function clip(text: string): string {
+  return text.length <= MAX_PREVIEW ? text : `${text.slice(0, MAX_PREVIEW - 1)}…`;
+}
+
+function symbolText(s: symbol): string {
+  const key = Symbol.keyFor(s);
+  if (key !== undefined) return `Symbol.for(${JSON.stringify(key)})`;
+  const d = s.description ?? '';
+  // Well-known symbols: `Symbol.iterator` has description 'Symbol.iterator'.
+  if (d.startsWith('Symbol.') && (Symbol as unknown as Record<string, unknown>)[d.slice(7)] === s) return d;
+  return `Symbol(${JSON.stringify(d)})`;
+}
+
+/**
+ * Canonical text of a primitive: type-tagged and exact (`-0`, `NaN`, `1n`, `'1'` all differ).
+ * `relativize` keeps absolute paths under the project out (`path.join(__dirname, 'x')`).
+ */
+export function encodePrimitive(value: unknown, relativize: (s: string) => string): string {
+  switch (typeof value) {
+    case 'string':
+      return `s:${JSON.stringify(relativize(value))}`;
+    case 'number':
+      return Object.is(value, -0) ? 'n:-0' : `n:${String(value)}`;
+    case 'bigint':
+      return `b:${value.toString()}`;
+    case 'boolean':
+      return `t:${String(value)}`;
+    case 'undefined':
+      return 'u';
+    case 'symbol':
+      return `y:${symbolText(value)}`;
+    default:
+      return value === null ? 'null' : 'u';
+  }
+}
+
+/** Exact, readable, unambiguous text of a primitive (Map keys in labels): `"a"`, `1`, `1n`. */
+export function exactText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'bigint':
+      return `${value.toString()}n`;
+    case 'symbol':
+      return symbolText(value);
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    default:
+      return String(value);
+  }
+}
+
+export function previewPrimitive(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return clip(JSON.stringify(value));
+    case 'bigint':
+      return `${value.toString()}n`;
+    case 'symbol':
+      return clip(symbolText(value));
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    default:
+      return String(value);
+  }
+}
+
+/**
+ * An own data property, read without running user code: a getter (`static get name()`), or a
+ * proxy trap, is never triggered; undefined for accessors, proxies and missing keys.
+ */
+export function ownData(target: object, key: string | symbol): unknown {
+  if (types.isProxy(target)) return undefined;
+  const d = Reflect.getOwnPropertyDescriptor(target, key);
+  return d !== undefined && 'value' in d ? d.value : undefined;
+}
+
+/** A function's own `name`, safely (see ownData). */
+export function nameOf(fn: Function): string {
+  const name = ownData(fn, 'name');
+  return typeof name === 'string' ? name : '';
+}
+
+export function isObjectLike(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
+
+/** How a member key shows in labels: `factor`, `[0]`, `["a b"]`, `[Symbol(x)]`. */
+export function keyLabel(key: string | symbol): string {
+  if (typeof key === 'symbol') return `[${symbolText(key)}]`;
+  if (/^(0|[1-9]\d*)$/.test(key)) return `[${key}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
+}

@@ -1,0 +1,66 @@
+/**
+ * Functions, arrows, methods and bound functions as graph entities. A function's own content is
+ * its normalized code (../source/analyze.ts); its edges are the values its free names resolve to, plus
+ * anything hung on the function object itself (`fn.table = {...}`, `Ctor.prototype.method`).
+ */
+import { types } from 'node:util';
+import type { FunctionAnalysis } from '../source';
+import { expandClass } from './expand-class';
+import { addEdge, keyLabel, nameOf, ownData, type Entity } from './entity';
+import type { Builder } from './builder';
+import { describeFunction } from '../runtime';
+import { patchEdges, resolveReferences } from './references';
+
+const STANDARD_FUNCTION_KEYS = new Set<string | symbol>(['length', 'name', 'prototype', 'arguments', 'caller']);
+
+/** A C++ function: a bound function counts as its target, `this` and arguments. */
+function expandNative(b: Builder, e: Entity, fn: Function): void {
+  const { bound } = describeFunction(fn);
+  if (bound === undefined) {
+    e.kind = 'builtin';
+    e.name = `native ${nameOf(fn)}`;
+    e.own = `native:${nameOf(fn)}/${String(ownData(fn, 'length'))}`;
+    return;
+  }
+  e.name = nameOf(fn);
+  e.own = 'bound';
+  addEdge(e, 'target', b.functionEntity(bound.target));
+  addEdge(e, 'this', b.entityOf(bound.thisArg));
+  bound.args.forEach((arg, i) => addEdge(e, `args[${i}]`, b.entityOf(arg)));
+}
+
+/** Members user code put on the function object, and on its prototype (pre-class "classes"). */
+function functionExtras(b: Builder, e: Entity, fn: Function): void {
+  for (const key of Reflect.ownKeys(fn)) {
+    if (STANDARD_FUNCTION_KEYS.has(key)) continue;
+    const d = Reflect.getOwnPropertyDescriptor(fn, key);
+    if (d === undefined || !d.enumerable) continue;
+    const label = `.${keyLabel(key)}`;
+    if ('value' in d) addEdge(e, label, b.entityOf(d.value, fn));
+    else {
+      if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, fn));
+      if (d.set !== undefined) addEdge(e, `${label} (set)`, b.functionEntity(d.set, fn));
+    }
+  }
+  const proto = ownData(fn, 'prototype');
+  if (typeof proto === 'object' && proto !== null && !types.isProxy(proto) && Reflect.ownKeys(proto).some((k) => k !== 'constructor')) {
+    addEdge(e, '.prototype', b.entityOf(proto));
+  }
+}
+
+export function expandFunction(b: Builder, e: Entity, fn: Function, holder: object | undefined, analysis: FunctionAnalysis | undefined): void {
+  if (analysis === undefined || analysis.kind === 'native') {
+    expandNative(b, e, fn);
+    return;
+  }
+  if (analysis.kind === 'class') {
+    expandClass(b, e, fn, analysis);
+    return;
+  }
+  e.kind = 'function';
+  e.name = nameOf(fn);
+  e.own = `${analysis.kind}:${analysis.codeHash}`;
+  if (!resolveReferences(b, e, fn, analysis, holder, false)) return;
+  functionExtras(b, e, fn);
+  patchEdges(b, e, fn);
+}

@@ -1,0 +1,245 @@
+/**
+ * Data reached by reference: plain objects, arrays, Map, Set, dates, bytes, instances, module
+ * objects. Content counts deeply (functions inside by their own fingerprint); key order counts
+ * too, since code may iterate it. No getter of user code is ever called: an accessor counts by
+ * its getter's code.
+ */
+import { sha256 } from '../../hash';
+import { types } from 'node:util';
+import { builtinName } from '../runtime';
+import { instanceEdges } from './expand-class';
+import { addDynamic, addEdge, exactText, isObjectLike, keyLabel, leaf, ownData, type Entity } from './entity';
+import type { Builder } from './builder';
+import { promiseParts, proxyParts } from '../runtime';
+import type { ModuleInfo } from '../runtime';
+import { isClassPrototype } from './member-path';
+import { pathEdges } from './references';
+
+/** Own members as edges; `skip` leaves out keys the caller encoded itself. */
+function memberEdges(b: Builder, e: Entity, value: object, skip?: (key: string | symbol) => boolean): void {
+  for (const key of Reflect.ownKeys(value)) {
+    if (skip?.(key) === true) continue;
+    let d: PropertyDescriptor | undefined;
+    try {
+      d = Reflect.getOwnPropertyDescriptor(value, key);
+    } catch {
+      // An ES module binding still in its temporal dead zone.
+      e.unsettled = true;
+      addEdge(e, keyLabel(key), leaf('dynamic', keyLabel(key), 'unsettled'));
+      continue;
+    }
+    if (d === undefined) continue;
+    // Keys can be paths too (a table keyed by file): never an absolute path in a label.
+    const label = keyLabel(typeof key === 'string' ? b.relativize(key) : key);
+    if ('value' in d) {
+      const v: unknown = d.value;
+      // The prototype's back-pointer to its own constructor is not content.
+      if (key === 'constructor' && typeof v === 'function' && ownData(v, 'prototype') === value) continue;
+      addEdge(e, label, b.entityOf(v, value));
+    } else {
+      if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, value));
+      if (d.set !== undefined) addEdge(e, `${label} (set)`, b.functionEntity(d.set, value));
+    }
+  }
+}
+
+function isStackTrace(value: unknown): boolean {
+  return typeof value === 'string' && /\n\s+at /.test(value);
+}
+
+function isIndex(key: string | symbol): boolean {
+  return typeof key === 'string' && /^(0|[1-9]\d*)$/.test(key);
+}
+
+/** An intrinsic getter, called directly so a subclass's override (user code) never runs. */
+function intrinsic(proto: object, key: string): (this: unknown) => unknown {
+  const get = Object.getOwnPropertyDescriptor(proto, key)?.get;
+  if (get === undefined) throw new Error(`no intrinsic getter ${key}`);
+  return get as (this: unknown) => unknown;
+}
+
+const TYPED_ARRAY_PROTO = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const typedBuffer = intrinsic(TYPED_ARRAY_PROTO, 'buffer');
+const typedOffset = intrinsic(TYPED_ARRAY_PROTO, 'byteOffset');
+const typedLength = intrinsic(TYPED_ARRAY_PROTO, 'byteLength');
+const viewBuffer = intrinsic(DataView.prototype, 'buffer');
+const viewOffset = intrinsic(DataView.prototype, 'byteOffset');
+const viewLength = intrinsic(DataView.prototype, 'byteLength');
+const mapSize = intrinsic(Map.prototype, 'size');
+const setSize = intrinsic(Set.prototype, 'size');
+const regexpSource = intrinsic(RegExp.prototype, 'source');
+const regexpFlags = intrinsic(RegExp.prototype, 'flags');
+
+function bytesOf(value: object): Uint8Array {
+  if (types.isTypedArray(value)) {
+    return new Uint8Array(typedBuffer.call(value) as ArrayBuffer, typedOffset.call(value) as number, typedLength.call(value) as number);
+  }
+  if (types.isDataView(value)) {
+    return new Uint8Array(viewBuffer.call(value) as ArrayBuffer, viewOffset.call(value) as number, viewLength.call(value) as number);
+  }
+  return new Uint8Array(value as ArrayBuffer);
+}
+
+/** Exact, unambiguous text of a primitive Map key or boxed value: `"a"`, `1`, `1n`. */
+function keyText(b: Builder, key: unknown): string {
+  return typeof key === 'string' ? JSON.stringify(b.relativize(key)) : exactText(key);
+}
+
+function mapEdges(b: Builder, e: Entity, map: Map<unknown, unknown>): void {
+  let i = 0;
+  for (const [k, v] of Map.prototype.entries.call(map) as IterableIterator<[unknown, unknown]>) {
+    if (isObjectLike(k)) {
+      addEdge(e, `key#${i}`, b.entityOf(k));
+      addEdge(e, `value#${i}`, b.entityOf(v));
+    } else addEdge(e, `get(${keyText(b, k)})`, b.entityOf(v));
+    i++;
+  }
+}
+
+function setEdges(b: Builder, e: Entity, set: Set<unknown>): void {
+  let i = 0;
+  for (const v of Set.prototype.values.call(set) as IterableIterator<unknown>) addEdge(e, `#${i++}`, b.entityOf(v));
+}
+
+function tagOf(value: object): string {
+  return Object.prototype.toString.call(value).slice(8, -1);
+}
+
+function boxedValue(value: object): unknown {
+  if (types.isNumberObject(value)) return Number.prototype.valueOf.call(value);
+  if (types.isStringObject(value)) return String.prototype.valueOf.call(value);
+  if (types.isBooleanObject(value)) return Boolean.prototype.valueOf.call(value);
+  if (types.isBigIntObject(value)) return BigInt.prototype.valueOf.call(value);
+  if (types.isSymbolObject(value)) return Symbol.prototype.valueOf.call(value);
+  return undefined;
+}
+
+/** Built-in types whose content is not in own properties. Returns false for ordinary objects. */
+function specialContent(b: Builder, e: Entity, value: object): boolean {
+  if (types.isMap(value)) {
+    const size = mapSize.call(value) as number;
+    e.own = `map:${size}`;
+    e.preview = `Map(${size})`;
+    mapEdges(b, e, value as Map<unknown, unknown>);
+  } else if (types.isSet(value)) {
+    const size = setSize.call(value) as number;
+    e.own = `set:${size}`;
+    e.preview = `Set(${size})`;
+    setEdges(b, e, value as Set<unknown>);
+  } else if (types.isDate(value)) {
+    const time = Date.prototype.getTime.call(value);
+    e.own = `date:${time}`;
+    e.preview = Number.isNaN(time) ? 'Invalid Date' : new Date(time).toISOString();
+  } else if (types.isRegExp(value)) {
+    const source = String(regexpSource.call(value));
+    const flags = String(regexpFlags.call(value));
+    e.own = `regexp:${JSON.stringify(source)}/${flags}`;
+    e.preview = `/${source}/${flags}`;
+  } else if (types.isBoxedPrimitive(value)) {
+    e.own = `boxed:${keyText(b, boxedValue(value))}`;
+  } else if (ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value)) {
+    const bytes = bytesOf(value);
+    e.own = `bytes:${tagOf(value)}:${sha256(bytes)}`;
+    e.preview = `${tagOf(value)}(${bytes.byteLength})`;
+  } else if (types.isPromise(value)) {
+    // A module-level promise (config loaded at start): what it settled with counts. Still
+    // pending: the fingerprint is rebuilt on each request until it settles.
+    const { state, result } = promiseParts(value);
+    e.own = `promise:${state}`;
+    e.preview = `Promise {${state}}`;
+    if (state === 'fulfilled' || state === 'rejected') addEdge(e, state === 'fulfilled' ? '(value)' : '(reason)', b.entityOf(result));
+    else e.unsettled = e.waiting = true;
+  } else if (types.isWeakMap(value) || types.isWeakSet(value) || types.isGeneratorObject(value) || tagOf(value) === 'WeakRef' || tagOf(value) === 'FinalizationRegistry') {
+    // State nobody can enumerate without running it or depending on the garbage collector:
+    // counts by type only, and says so.
+    e.own = `opaque:${tagOf(value)}`;
+    e.preview = tagOf(value);
+    addDynamic(e, `a ${tagOf(value)} is opaque: a change to what it holds is not seen`);
+  } else {
+    return false;
+  }
+  e.name = tagOf(value);
+  return true;
+}
+
+function expandProxy(b: Builder, e: Entity, value: object): void {
+  e.name = 'Proxy';
+  e.own = 'proxy';
+  e.preview = 'Proxy';
+  const { target, handler } = proxyParts(value);
+  addEdge(e, '[[Target]]', b.entityOf(target));
+  addEdge(e, '[[Handler]]', b.entityOf(handler));
+}
+
+/** An object reached as a value (not a module): its content, deeply. */
+export function expandObject(b: Builder, e: Entity, value: object): void {
+  e.kind = 'value';
+  if (types.isProxy(value)) {
+    expandProxy(b, e, value);
+    return;
+  }
+  const proto = Object.getPrototypeOf(value) as object | null;
+  const ctor: unknown = proto === null ? undefined : ownData(proto, 'constructor');
+  const userSubclass = proto !== null && !types.isProxy(proto) && builtinName(proto) === undefined && typeof ctor === 'function' && isClassPrototype(proto);
+  if (specialContent(b, e, value)) {
+    if (userSubclass) addEdge(e, 'constructor', b.entityOf(ctor));
+    memberEdges(b, e, value, isIndex);
+    return;
+  }
+  if (Array.isArray(value)) {
+    e.name = 'Array';
+    e.own = `array:${value.length}`;
+    e.preview = `[…${value.length}]`;
+    if (userSubclass) addEdge(e, 'constructor', b.entityOf(ctor));
+    memberEdges(b, e, value, (k) => k === 'length');
+    return;
+  }
+  // A stack trace holds absolute paths and line numbers of the call that made the error.
+  const skip = (k: string | symbol): boolean => k === 'stack' && isStackTrace(ownData(value, 'stack'));
+  if (proto === Object.prototype || proto === null) {
+    e.name = 'Object';
+    e.own = proto === null ? 'object:null' : 'object';
+    e.preview = '{…}';
+  } else if (typeof ctor === 'function' && proto !== null && !types.isProxy(proto) && isClassPrototype(proto)) {
+    instanceEdges(b, e, value, ctor);
+  } else {
+    e.name = 'Object';
+    e.own = 'object:proto';
+    e.preview = '{…}';
+    addEdge(e, '[[Prototype]]', b.entityOf(proto));
+  }
+  memberEdges(b, e, value, skip);
+}
+
+/** Display only: `explain` turns `file` into a project-relative location when asked. */
+function describeModule(e: Entity, info: ModuleInfo | undefined): void {
+  e.kind = info?.kind === 'json' ? 'json' : 'module';
+  e.name = info === undefined ? 'ES module' : 'module';
+  if (info !== undefined) e.file = info.file;
+}
+
+/** A module object used as a whole: every member counts (JSON modules: their content). */
+export function expandModule(b: Builder, e: Entity, value: object, info: ModuleInfo | undefined): void {
+  if (info?.kind === 'json') {
+    expandObject(b, e, value);
+    describeModule(e, info);
+    e.own = `json:${e.own}`;
+    return;
+  }
+  describeModule(e, info);
+  if (typeof value === 'function') {
+    // `module.exports = function ...`: the function is the module.
+    e.own = 'module:function';
+    addEdge(e, 'module.exports', b.functionEntity(value));
+    return;
+  }
+  e.own = 'module';
+  memberEdges(b, e, value);
+}
+
+/** A module object of which only some members are used (`utils.inner`): those members count. */
+export function moduleView(b: Builder, e: Entity, value: object, paths: ReadonlyArray<ReadonlyArray<string>>, info: ModuleInfo | undefined): void {
+  describeModule(e, info);
+  e.own = 'module:members';
+  pathEdges(b, e, value, paths, (p, depth) => (depth === 0 ? '(whole)' : p.slice(0, depth).join('.')));
+}

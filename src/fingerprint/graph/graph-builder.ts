@@ -1,0 +1,289 @@
+/**
+ * Builds the dependency graph from live values: one memoized entity per function (per `this`
+ * holder when its code uses `this`), per object, per built-in name. Entities are created empty
+ * and expanded from a work queue, so deep chains never recurse on the JavaScript stack.
+ *
+ * Memoization is per process and by identity: a value is read the first time any fingerprint
+ * reaches it. Module-level `let` bindings and mutable objects therefore count as they were at
+ * that moment (documented in index.ts). A binding read as `undefined` may be a `let`/`const`
+ * still in its temporal dead zone; such entities are marked `unsettled`, and index.ts rebuilds
+ * them until the synchronous run that read them has ended.
+ */
+import { analyzeFunction, type FunctionAnalysis } from '../source';
+import { builtinName } from '../runtime';
+import { addDynamic, encodePrimitive, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
+import type { Builder } from './builder';
+import { expandFunction } from './expand-function';
+import { describeFunction, describeFunctions, type FunctionDetails, type ScopeSnapshot } from '../runtime';
+import { prefetchRemoteIds } from '../runtime';
+import { moduleOf, isNamespace, type ModuleInfo } from '../runtime';
+import { builtinPatches, type Patch } from '../runtime';
+import { isTopLevelFunction } from '../source';
+import { isRequireFunction, needsScopes } from './references';
+import { expandObject, expandModule, moduleView } from './expand-value';
+import { unwrap } from '../../registry';
+import { findProjectRoot } from '../../project';
+import * as path from 'node:path';
+import { types } from 'node:util';
+
+/**
+ * A walk that reaches more than this many entities is reaching program state (a server, a
+ * database client), not code and constants: it stops, and the function always misses.
+ */
+export const MAX_ENTITIES = 200_000;
+
+export class GraphTooLarge extends Error {
+  constructor() {
+    super(`the code reaches more than ${MAX_ENTITIES} values (program state rather than code and constants)`);
+    this.name = 'GraphTooLarge';
+  }
+}
+
+let plainFunctions = new WeakMap<Function, Entity>();
+let heldFunctions = new WeakMap<Function, WeakMap<object, Entity>>();
+let objects = new WeakMap<object, Entity>();
+let views = new WeakMap<object, Map<string, Entity>>();
+const builtins = new Map<string, Entity>();
+
+/** Drops every memoized entity (a missing global appeared, or tests). */
+export function resetGraph(): void {
+  plainFunctions = new WeakMap();
+  heldFunctions = new WeakMap();
+  objects = new WeakMap();
+  views = new WeakMap();
+}
+
+let projectRoot: string | undefined | null = null;
+
+function relativize(text: string): string {
+  if (projectRoot === null) projectRoot = findProjectRoot();
+  const root = projectRoot;
+  if (root === undefined || text.length < root.length || !text.startsWith(root)) return text;
+  const rest = text.slice(root.length);
+  if (rest !== '' && !rest.startsWith(path.sep)) return text;
+  return `<project>${rest.split(path.sep).join('/')}`;
+}
+
+function usesThis(analysis: FunctionAnalysis): boolean {
+  return analysis.references.some((r) => r.name === 'this' || r.name === 'super');
+}
+
+function analysisOf(fn: Function): FunctionAnalysis | Error {
+  try {
+    return analyzeFunction(fn);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** A function whose source cannot be analyzed counts as always changed: never a wrong hit. */
+function unanalyzable(e: Entity, fn: Function, error: Error): void {
+  e.own = `unanalyzable:${PROCESS_SALT}`;
+  e.name = nameOf(fn) || '(anonymous)';
+  addDynamic(e, `source cannot be analyzed (${error.message}); every call misses`);
+}
+
+export class GraphBuilder implements Builder {
+  private readonly queue: Entity[] = [];
+  private wantIds: Function[] = [];
+  private readonly described = new Map<Function, FunctionDetails>();
+  /** CommonJS file -> the scopes of its top-level functions (module scope, then global). */
+  private readonly moduleScopes = new Map<string, readonly ScopeSnapshot[]>();
+  private modulesChecked = false;
+  private patchList: readonly Patch[] | undefined;
+  readonly created: Entity[] = [];
+
+  entityOf(value: unknown, holder?: object): Entity {
+    if (typeof value === 'function') return this.functionEntity(value, holder);
+    if (typeof value === 'object' && value !== null) return this.objectEntity(value);
+    return this.primitive(value);
+  }
+
+  primitive(value: unknown): Entity {
+    const shown = typeof value === 'string' ? relativize(value) : value;
+    return leaf('value', typeof value, encodePrimitive(value, relativize), previewPrimitive(shown));
+  }
+
+  builtin(name: string): Entity {
+    let e = builtins.get(name);
+    if (e === undefined) {
+      e = leaf('builtin', name, `builtin:${name}`);
+      builtins.set(name, e);
+    }
+    return e;
+  }
+
+  relativize(text: string): string {
+    return relativize(text);
+  }
+
+  details(fn: Function): FunctionDetails {
+    let found = this.described.get(fn) ?? this.fromModule(fn);
+    if (found === undefined) {
+      // One function at a time: once it is inspected, its top-level siblings borrow its scopes
+      // and need no inspector call at all. Remote ids are still taken in one batch for the
+      // queued functions no known module binds (breadth-first keeps that batch wide).
+      prefetchRemoteIds(this.wantIds.filter((f) => !this.described.has(f) && this.moduleOfBinding(f) === undefined));
+      this.wantIds = [];
+      found = describeFunctions([fn]).get(fn) as FunctionDetails;
+    }
+    this.described.set(fn, found);
+    return found;
+  }
+
+  describeNow(fn: Function): FunctionDetails {
+    const found = describeFunction(fn);
+    this.described.set(fn, found);
+    return found;
+  }
+
+  patches(): readonly Patch[] {
+    // Once per walk: a module loaded since the last walk may have patched a built-in.
+    this.patchList ??= builtinPatches();
+    return this.patchList;
+  }
+
+  noteModuleScopes(file: string, scopes: readonly ScopeSnapshot[]): void {
+    if (!this.moduleScopes.has(file)) this.moduleScopes.set(file, scopes);
+  }
+
+  /** The file whose module scope binds `fn` under its own name, if any is known. */
+  private moduleOfBinding(fn: Function): string | undefined {
+    const name = nameOf(fn);
+    if (name === '') return undefined;
+    for (const [file, scopes] of this.moduleScopes) {
+      const object = (scopes[0] as ScopeSnapshot).object;
+      if (Object.prototype.hasOwnProperty.call(object, name) && object[name] === fn) return file;
+    }
+    return undefined;
+  }
+
+  /**
+   * A top-level function of a CommonJS module whose scopes are known (../source/toplevel.ts says when):
+   * it shares them, so the inspector is not asked (most of a fingerprint's cost).
+   */
+  private fromModule(fn: Function): FunctionDetails | undefined {
+    const file = this.moduleOfBinding(fn);
+    if (file === undefined || !isTopLevelFunction(file, nameOf(fn), Function.prototype.toString.call(fn))) return undefined;
+    return { site: undefined, scopes: this.moduleScopes.get(file) as readonly ScopeSnapshot[], bound: undefined, moduleFile: file };
+  }
+
+  moduleInfo(value: object): ModuleInfo | undefined {
+    const fresh = !this.modulesChecked;
+    this.modulesChecked = true;
+    return moduleOf(value, fresh);
+  }
+
+  functionEntity(input: Function, holder?: object): Entity {
+    // A proxy of a function is walked as a proxy (target and handler), never called or read.
+    if (types.isProxy(input)) return this.objectEntity(input);
+    const fn = unwrap(input);
+    const memo = plainFunctions.get(fn);
+    if (memo !== undefined && !this.needsHolder(memo, holder)) return memo;
+    const named = builtinName(fn);
+    if (named !== undefined) return this.builtin(named);
+    // A module's `require`, passed around as a value: Node's loader, by identity.
+    if (isRequireFunction(fn)) return this.builtin('require');
+    const mod = this.moduleInfo(fn);
+    if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
+    // ../source/analyze.ts recognizes native code itself (kind 'native'), from the same memoized text.
+    const analyzed = analysisOf(fn);
+    const analysis = !(analyzed instanceof Error) && analyzed.kind === 'native' ? undefined : analyzed;
+    const readsThis = analysis !== undefined && !(analysis instanceof Error) && usesThis(analysis);
+    const held = holder !== undefined && readsThis;
+    if (held) {
+      const byHolder = heldFunctions.get(fn);
+      const e = byHolder?.get(holder);
+      if (e !== undefined) return e;
+    }
+    const e: Entity = { kind: 'function', name: nameOf(fn), own: '', edges: [], fn, usesThis: readsThis };
+    if (held) {
+      let byHolder = heldFunctions.get(fn);
+      if (byHolder === undefined) heldFunctions.set(fn, (byHolder = new WeakMap()));
+      byHolder.set(holder, e);
+      e.forget = () => heldFunctions.get(fn)?.delete(holder);
+    } else {
+      plainFunctions.set(fn, e);
+      e.forget = () => plainFunctions.delete(fn);
+    }
+    if (analysis !== undefined && !(analysis instanceof Error) && needsScopes(analysis)) this.wantIds.push(fn);
+    this.enqueue(e, () => {
+      if (analysis instanceof Error) unanalyzable(e, fn, analysis);
+      else expandFunction(this, e, fn, held ? holder : undefined, analysis);
+    });
+    return e;
+  }
+
+  /** A memoized plain entity serves any holder unless its code uses `this`. */
+  private needsHolder(memo: Entity, holder: object | undefined): boolean {
+    if (holder === undefined || memo.fn === undefined) return false;
+    if (memo.usesThis === undefined) {
+      const analysis = analysisOf(memo.fn);
+      memo.usesThis = !(analysis instanceof Error) && usesThis(analysis);
+    }
+    return memo.usesThis;
+  }
+
+  packageLeaf(pkg: string): Entity {
+    return this.builtinLike('package', pkg, `package:${pkg}`);
+  }
+
+  private builtinLike(kind: 'package', name: string, own: string): Entity {
+    const key = `${kind}\u0000${name}`;
+    let e = builtins.get(key);
+    if (e === undefined) {
+      e = leaf(kind, name, own);
+      builtins.set(key, e);
+    }
+    return e;
+  }
+
+  objectEntity(value: object): Entity {
+    const memo = objects.get(value);
+    if (memo !== undefined) return memo;
+    const named = builtinName(value);
+    if (named !== undefined) return this.builtin(named);
+    const mod = isNamespace(value) ? undefined : this.moduleInfo(value);
+    if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
+    const e: Entity = { kind: 'value', name: '', own: '', edges: [] };
+    objects.set(value, e);
+    e.forget = () => objects.delete(value);
+    this.enqueue(e, () => {
+      if (isNamespace(value) || mod !== undefined) expandModule(this, e, value, mod);
+      else expandObject(this, e, value);
+    });
+    return e;
+  }
+
+  moduleView(value: object, paths: ReadonlyArray<ReadonlyArray<string>>, info: ModuleInfo | undefined): Entity {
+    const key = paths.map((p) => p.join('.')).sort().join('\u0000');
+    let byPaths = views.get(value);
+    if (byPaths === undefined) views.set(value, (byPaths = new Map()));
+    const memo = byPaths.get(key);
+    if (memo !== undefined) return memo;
+    const e: Entity = { kind: 'module', name: '', own: '', edges: [] };
+    byPaths.set(key, e);
+    e.forget = () => views.get(value)?.delete(key);
+    this.enqueue(e, () => moduleView(this, e, value, paths, info));
+    return e;
+  }
+
+  private enqueue(e: Entity, expand: () => void): void {
+    e.pending = expand;
+    this.queue.push(e);
+    this.created.push(e);
+    if (this.created.length > MAX_ENTITIES) throw new GraphTooLarge();
+  }
+
+  /** Expands every queued entity (expansion may queue more). */
+  drain(): void {
+    // Breadth-first: the wider the frontier, the more remote ids one prefetch takes.
+    for (let i = 0; i < this.queue.length; i++) {
+      const e = this.queue[i] as Entity;
+      const expand = e.pending;
+      e.pending = undefined;
+      if (expand !== undefined) expand();
+    }
+    this.queue.length = 0;
+  }
+}

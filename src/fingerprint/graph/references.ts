@@ -1,0 +1,276 @@
+/**
+ * Resolves the names a function's code uses (from ../source/analyze.ts, never from `[[Scopes]]`, which
+ * over- and under-reports) to live values, innermost scope first: closure, block, module or
+ * script scopes through the inspector, then the global object read directly.
+ */
+import type { FunctionAnalysis, Reference } from '../source';
+import { builtinName, GLOBAL_OBJECT_NAMES, isBuiltinGlobal } from '../runtime';
+import { types } from 'node:util';
+import { addDynamic, addEdge, isObjectLike, leaf, nameOf, ownData, type Entity } from './entity';
+import type { Builder } from './builder';
+import type { FunctionDetails, ScopeSnapshot } from '../runtime';
+import { isNamespace } from '../runtime';
+import { followPath, pathLabel } from './member-path';
+import { foreignEdges } from './foreign';
+import { originOf } from './origin';
+import { namesMember } from '../runtime';
+import { requireEdges } from './requires';
+
+const NOT_NAMES = new Set(['this', 'super', 'new.target']);
+
+type Binding = { readonly found: true; readonly value: unknown } | { readonly found: false };
+
+function findBinding(scopes: readonly ScopeSnapshot[], name: string): Binding {
+  for (const scope of scopes) {
+    if (scope.type === 'global') break;
+    // A `with` object's names are dynamic by nature (analyze reports 'with'); its object is
+    // the value of the `with` expression, which the code references anyway.
+    if (scope.type === 'with') continue;
+    if (Object.prototype.hasOwnProperty.call(scope.object, name)) return { found: true, value: readBinding(scope.object, name) };
+  }
+  return { found: false };
+}
+
+/**
+ * A `let`/`const`/`class` binding still in its temporal dead zone reads as `undefined` through a
+ * scope object on Node 20 (V8 11.3), but throws `ReferenceError: Cannot access 'X' from debugger`
+ * on Node 24 (V8 13.6). Both mean "not initialized yet": the value is treated as `undefined`, which
+ * the walk already handles (an undefined binding is re-read until the program's first
+ * synchronous run is over, then kept).
+ */
+function readBinding(object: Record<string, unknown>, name: string): unknown {
+  try {
+    return object[name];
+  } catch (error) {
+    if (error instanceof ReferenceError) return undefined;
+    throw error;
+  }
+}
+
+export function isRequireFunction(value: unknown): boolean {
+  return typeof value === 'function' && typeof ownData(value, 'resolve') === 'function' && ownData(value, 'cache') !== undefined;
+}
+
+let ModuleClass: Function | undefined;
+
+function isModuleRecord(value: unknown): value is { exports: unknown } {
+  ModuleClass ??= require('node:module') as Function;
+  if (typeof value !== 'object' || value === null || types.isProxy(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === (ModuleClass as { prototype?: unknown }).prototype;
+}
+
+/** Edges for each member path of `base` (`CONFIG.factor`), labelled by `label(depth)`. */
+export function pathEdges(
+  b: Builder,
+  e: Entity,
+  base: unknown,
+  paths: ReadonlyArray<ReadonlyArray<string>>,
+  label: (path: readonly string[], depth: number) => string,
+): void {
+  const seen = new Set<string>();
+  const add = (name: string, target: () => Entity): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    addEdge(e, name, target());
+  };
+  for (const path of paths) {
+    const end = followPath(base, path);
+    const name = label(path, end.depth);
+    switch (end.kind) {
+      case 'value':
+        add(name, () => b.entityOf(end.value, end.holder));
+        break;
+      case 'whole':
+        add(name, () => b.entityOf(end.value));
+        break;
+      case 'accessor':
+        if (end.get !== undefined) add(`${name} (get)`, () => b.functionEntity(end.get as Function, end.holder));
+        if (end.set !== undefined) add(`${name} (set)`, () => b.functionEntity(end.set as Function, end.holder));
+        break;
+      case 'missing':
+        add(name, () => b.primitive(undefined));
+        break;
+      case 'unsettled':
+        e.unsettled = true;
+        add(name, () => leaf('dynamic', name, 'unsettled'));
+        break;
+    }
+  }
+}
+
+/** `module.exports.x` counts as member `x` of the module; `module.id` and such by identity. */
+function moduleRecordEdges(b: Builder, e: Entity, label: string, record: { exports: unknown }, ref: Reference): void {
+  if (ref.whole || ref.paths.length === 0) {
+    addEdge(e, `${label}.exports`, b.entityOf(record.exports));
+    return;
+  }
+  const exportPaths: string[][] = [];
+  for (const p of ref.paths) {
+    if (p[0] === 'exports') {
+      if (p.length === 1) addEdge(e, `${label}.exports`, b.entityOf(record.exports));
+      else exportPaths.push(p.slice(1));
+    } else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`module.${p.join('.')}`));
+  }
+  if (exportPaths.length > 0) valueEdges(b, e, `${label}.exports`, record.exports, { name: label, paths: exportPaths, whole: false });
+}
+
+/** Edges for one resolved name: the whole value, or only the member paths the code reads. */
+export function valueEdges(b: Builder, e: Entity, label: string, value: unknown, ref: Reference): void {
+  if (isModuleRecord(value)) {
+    moduleRecordEdges(b, e, label, value, ref);
+    return;
+  }
+  if (ref.whole || ref.paths.length === 0 || !isObjectLike(value)) {
+    addEdge(e, label, b.entityOf(value));
+    return;
+  }
+  const named = builtinName(value);
+  if (named !== undefined) {
+    for (const p of ref.paths) addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${named}.${p.join('.')}`));
+    return;
+  }
+  const namespace = isNamespace(value);
+  const info = namespace ? undefined : b.moduleInfo(value);
+  if (info?.kind === 'package') {
+    addEdge(e, label, b.entityOf(value));
+    return;
+  }
+  // A JSON module counts like a module: only the members read (`data.factor`) when all reads
+  // are static, its whole content otherwise.
+  if (info !== undefined || namespace) {
+    addEdge(e, label, b.moduleView(value, ref.paths, info));
+    return;
+  }
+  pathEdges(b, e, value, ref.paths, (p, depth) => pathLabel(label, p, depth));
+}
+
+export function globalDescriptor(name: string): PropertyDescriptor | undefined {
+  for (let o: object | null = globalThis; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(o, name);
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
+
+/** A name no scope binds: the global object decides (built-ins by identity, the rest by value). */
+function globalEdges(b: Builder, e: Entity, label: string, ref: Reference): void {
+  const { name } = ref;
+  const d = globalDescriptor(name);
+  if (GLOBAL_OBJECT_NAMES.has(name) && d !== undefined && 'value' in d && d.value === globalThis) {
+    if (ref.whole) {
+      addEdge(e, label, b.builtin('globalThis'));
+      addDynamic(e, `\`${label}\` is used as a whole (any global may matter)`);
+    }
+    for (const p of ref.paths) {
+      const [head, ...rest] = p;
+      if (head === undefined) continue;
+      const sub: Reference = { name: head, paths: rest.length > 0 ? [rest] : [], whole: rest.length === 0 };
+      globalEdges(b, e, `${label}.${head}`, sub);
+    }
+    return;
+  }
+  if (d === undefined) {
+    (e.missingGlobals ??= []).push(name);
+    addDynamic(e, `\`${name}\` is not defined anywhere (a global created later is checked on each call)`);
+    addEdge(e, label, leaf('dynamic', name, 'undefined-global'));
+    return;
+  }
+  if (isBuiltinGlobal(name)) {
+    if (ref.whole || ref.paths.length === 0) addEdge(e, label, b.builtin(name));
+    else for (const p of ref.paths) addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${name}.${p.join('.')}`));
+    return;
+  }
+  if ('value' in d) {
+    valueEdges(b, e, label, d.value, ref);
+    return;
+  }
+  if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, globalThis));
+}
+
+/** Every variable in reach, for code that calls `eval` (V8 keeps them all alive for it). */
+function evalEdges(b: Builder, e: Entity, scopes: readonly ScopeSnapshot[], already: ReadonlySet<string>): void {
+  const seen = new Set(already);
+  for (const scope of scopes) {
+    if (scope.type === 'global') break;
+    for (const key of Object.keys(scope.object)) {
+      // `arguments` of an enclosing function is call-time input, and for the CommonJS wrapper
+      // its `callee` would be the whole module: not a dependency of this function's code.
+      if (seen.has(key) || key === 'arguments') continue;
+      seen.add(key);
+      const value = scope.object[key];
+      if (key === 'require' && isRequireFunction(value)) addEdge(e, key, b.builtin('require'));
+      else valueEdges(b, e, key, value, { name: key, paths: [], whole: true });
+    }
+  }
+}
+
+/** Edges for `this.x` / `super.x` when the code is reached as a member of `holder`. */
+function receiverEdges(b: Builder, e: Entity, refs: readonly Reference[], holder: object | undefined): void {
+  if (holder === undefined) return;
+  for (const ref of refs) {
+    if (ref.name !== 'this' && ref.name !== 'super') continue;
+    const base: unknown = ref.name === 'this' ? holder : Object.getPrototypeOf(holder);
+    if (ref.whole) addEdge(e, ref.name, b.entityOf(base));
+    else pathEdges(b, e, base, ref.paths, (p, depth) => pathLabel(ref.name, p, depth));
+  }
+}
+
+/**
+ * Resolves `analysis.references` of `fn` into edges of `e`. Returns false when `fn` turned out
+ * to be Node's or a package's code (then `e` is that identity and nothing else applies).
+ */
+/**
+ * Patched built-in members this code names (`arr.sum()` on an argument: see ../runtime/patches.ts). The
+ * text is the source itself, not the normalized form, which a start-up served by the analysis
+ * cache would have to parse for.
+ */
+export function patchEdges(b: Builder, e: Entity, fn: Function): void {
+  const patches = b.patches();
+  if (patches.length === 0) return;
+  const code = Function.prototype.toString.call(fn);
+  for (const patch of patches) if (namesMember(code, patch)) addEdge(e, `(patched) ${patch.label}`, b.entityOf(patch.value));
+}
+
+/** True when resolving the code's names needs its scopes (the inspector). */
+export function needsScopes(analysis: FunctionAnalysis): boolean {
+  return analysis.references.some((r) => !NOT_NAMES.has(r.name)) || analysis.dynamic.includes('eval') || analysis.requires.length > 0;
+}
+
+export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis: FunctionAnalysis, holder: object | undefined, isClass: boolean): boolean {
+  for (const reason of analysis.dynamic) addDynamic(e, reason);
+  const names = analysis.references.filter((r) => !NOT_NAMES.has(r.name));
+  const usesEval = analysis.dynamic.includes('eval');
+  if (!needsScopes(analysis)) {
+    if (!isClass) receiverEdges(b, e, analysis.references, holder);
+    return true;
+  }
+  let details = b.details(fn);
+  // Scopes borrowed from the module must explain every name; if one is found nowhere, the
+  // inspector decides after all.
+  if (details.moduleFile !== undefined && !names.every((r) => findBinding(details.scopes, r.name).found || globalDescriptor(r.name) !== undefined)) {
+    details = b.describeNow(fn);
+  }
+  e.site = details.site;
+  const info = originOf(b, fn, details);
+  if (info !== undefined && (info.origin === 'node' || info.origin === 'package')) {
+    foreignEdges(e, info, details, (scope) => {
+      for (const key of Object.keys(scope.object)) valueEdges(b, e, key, scope.object[key], { name: key, paths: [], whole: true });
+    });
+    return false;
+  }
+  for (const ref of names) {
+    const binding = findBinding(details.scopes, ref.name);
+    if (!binding.found) {
+      globalEdges(b, e, ref.name, ref);
+      continue;
+    }
+    if (binding.value === undefined) e.unsettled = true;
+    if (ref.name === 'require' && isRequireFunction(binding.value)) addEdge(e, 'require', b.builtin('require'));
+    else valueEdges(b, e, ref.name, binding.value, ref);
+  }
+  if (!isClass) receiverEdges(b, e, analysis.references, holder);
+  if (usesEval) evalEdges(b, e, details.scopes, new Set(names.map((r) => r.name)));
+  if (analysis.requires.length > 0) requireEdges(b, e, analysis.requires, info?.file);
+  return true;
+}

@@ -1,0 +1,17 @@
+/**
+ * Phase 2, the live process: the only code that talks to `node:inspector` (a function's location
+ * and `[[Scopes]]`, bound and proxy parts, private fields), plus what else is read from the
+ * running program: script origins, npm package identities, built-in names, user patches on
+ * built-ins, module objects in `require.cache`.
+ */
+export { GLOBAL_OBJECT_NAMES, builtinName, isBuiltinGlobal } from './builtin-names';
+export { describeFunction, describeFunctions, functionSite, privateFields, promiseParts, proxyParts, scopesProblem } from './describe';
+export type { FunctionDetails, FunctionSite, ScopeSnapshot } from './describe';
+export { InspectorUnavailable, inspectorProblem, prefetchRemoteIds, releaseObjects } from './inspector';
+export { isNamespace, moduleOf, resetModules } from './modules';
+export type { ModuleInfo } from './modules';
+export { isPackageFile, packageIdentity, setPackagePolicy } from './packages';
+export { builtinPatches, namesMember } from './patches';
+export type { Patch } from './patches';
+export { forgetScripts, scriptInfo } from './scripts';
+export type { ScriptInfo } from './scripts';

@@ -1,0 +1,69 @@
+/**
+ * Which npm package a file belongs to, as `name@version`: code in node_modules counts by its
+ * package's identity, not by its source (the contract's "packages count by name and version").
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const byDir = new Map<string, string | null>();
+
+/** smartcache's own package folder: its code is a package even when run from a checkout. */
+export const OWN_PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+function readIdentity(dir: string): string | null | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const json = JSON.parse(text) as { name?: unknown; version?: unknown };
+    // A package.json without a name only sets "type" for a subfolder: keep looking upward.
+    if (typeof json.name !== 'string') return undefined;
+    return `${json.name}@${typeof json.version === 'string' ? json.version : '0.0.0'}`;
+  } catch {
+    return null;
+  }
+}
+
+/** `name@version` of the package holding `file`, looking upward; undefined when none. */
+export function packageIdentity(file: string): string | undefined {
+  let dir = path.dirname(file);
+  const visited: string[] = [];
+  let found: string | null = null;
+  for (;;) {
+    const cached = byDir.get(dir);
+    if (cached !== undefined) {
+      found = cached;
+      break;
+    }
+    visited.push(dir);
+    const identity = readIdentity(dir);
+    if (identity !== undefined) {
+      found = identity;
+      break;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir || path.basename(dir) === 'node_modules') break;
+    dir = parent;
+  }
+  for (const d of visited) byDir.set(d, found);
+  return found ?? undefined;
+}
+
+let countByVersion = true;
+
+/**
+ * `'version'` (default): code in node_modules counts as `name@version`. `'source'`: it is walked
+ * like project code (slower; catches patched packages and `npm link` setups without a bump).
+ */
+export function setPackagePolicy(policy: 'version' | 'source'): void {
+  countByVersion = policy === 'version';
+}
+
+/** True for files npm installed (under a node_modules folder) and for smartcache itself. */
+export function isPackageFile(file: string): boolean {
+  if (file.startsWith(OWN_PACKAGE_ROOT + path.sep + 'dist' + path.sep)) return true;
+  return countByVersion && file.split(path.sep).includes('node_modules');
+}

@@ -1,0 +1,87 @@
+/**
+ * User code hung on JavaScript's own objects: a polyfill replacing `Math.sign`, a method added
+ * to `Array.prototype`. A function may reach those through its arguments (`arr.sum()`), where no
+ * static reference can see them, so a function whose code names a patched member (`.sum`,
+ * `['sum']`) counts that patch. (A patched member reached only through a computed name is not
+ * seen: a known gap.)
+ *
+ * JavaScript's built-ins are native code; a member whose function is not native was put there
+ * by a program. (Node's own globals are JavaScript functions, so they cannot be told apart this
+ * way and are not scanned.) Scanned again by every walk (~0.2 ms): a patch applied after a
+ * function's fingerprint was memoized is not seen by that function.
+ */
+const NAMESPACES = ['Math', 'JSON', 'Reflect', 'Atomics', 'Intl'];
+const CONSTRUCTORS = [
+  'Object', 'Function', 'Array', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Date', 'RegExp', 'Error',
+  'Map', 'Set', 'WeakMap', 'WeakSet', 'Promise', 'ArrayBuffer', 'DataView', 'Uint8Array', 'Int8Array',
+  'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array', 'Float64Array', 'BigInt64Array',
+  'BigUint64Array', 'Uint8ClampedArray',
+];
+
+function isNative(fn: unknown): boolean {
+  return typeof fn === 'function' && Function.prototype.toString.call(fn).endsWith('{ [native code] }');
+}
+
+export interface Patch {
+  readonly label: string;
+  /** The member's key, as code names it. */
+  readonly key: string;
+  readonly value: unknown;
+}
+
+function scan(out: Patch[], target: unknown, name: string): void {
+  if ((typeof target !== 'object' && typeof target !== 'function') || target === null) return;
+  for (const key of Reflect.ownKeys(target)) {
+    const d = Reflect.getOwnPropertyDescriptor(target, key);
+    if (d === undefined) continue;
+    const label = `${name}.${String(key)}`;
+    // A stack formatter (source-map-support, tsx) changes how errors print, not what code
+    // computes, and carries caches that differ between runs.
+    if (label === 'Error.prepareStackTrace') continue;
+    const k = typeof key === 'string' ? key : String(key.description);
+    if ('value' in d) {
+      if (typeof d.value === 'function' && !isNative(d.value)) out.push({ label, key: k, value: d.value });
+      continue;
+    }
+    if (d.get !== undefined && !isNative(d.get)) out.push({ label: `${label} (get)`, key: k, value: d.get });
+    if (d.set !== undefined && !isNative(d.set)) out.push({ label: `${label} (set)`, key: k, value: d.set });
+  }
+}
+
+/** Every non-native member of JavaScript's built-in objects, now. */
+export function builtinPatches(): readonly Patch[] {
+  {
+    const out: Patch[] = [];
+    const g = globalThis as unknown as Record<string, unknown>;
+    const own = (name: string): unknown => {
+      const d = Object.getOwnPropertyDescriptor(g, name);
+      return d !== undefined && 'value' in d ? d.value : undefined;
+    };
+    for (const name of NAMESPACES) scan(out, own(name), name);
+    for (const name of CONSTRUCTORS) {
+      const ctor = own(name);
+      scan(out, ctor, name);
+      if (typeof ctor === 'function') scan(out, (ctor as { prototype?: unknown }).prototype, `${name}.prototype`);
+    }
+    scan(out, Object.getPrototypeOf(Uint8Array.prototype), '%TypedArray%.prototype');
+    return out;
+  }
+}
+
+/**
+ * True when `code` (source/analyze.ts's normalized text) has the member's name as a whole word: a
+ * member access, a string key, or anything else spelled the same (then the patch counts too,
+ * which at worst costs a miss).
+ */
+export function namesMember(code: string, patch: Patch): boolean {
+  if (!code.includes(patch.key)) return false;
+  let word = words.get(patch.key);
+  if (word === undefined) {
+    const key = patch.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    word = new RegExp(`(^|[^\\w$])${key}($|[^\\w$])`);
+    words.set(patch.key, word);
+  }
+  return word.test(code);
+}
+
+const words = new Map<string, RegExp>();

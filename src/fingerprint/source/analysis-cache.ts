@@ -1,0 +1,203 @@
+/**
+ * Analyses kept across runs, keyed by the sha256 of the function's text.
+ *
+ * Why: in a fresh process acorn and the walks run unoptimized; measured on Node 20.20 the first
+ * 200 small functions take ≈40 ms to analyze (≈200 µs each), against a start-up budget of 20 ms for
+ * a whole fingerprint. Restoring an analysis costs a hash and a lookup
+ * (test/fixtures/analyze/measure.mjs measures both). An analysis is a pure function of (text, this analyzer, acorn), so the file is
+ * stamped with both versions and ignored when either differs; a checksum guards the body, and a
+ * bad or foreign file is simply not used (the next save replaces it).
+ *
+ * Opt-in: nothing is read, hashed or written until `openAnalysisCache(file)`. The caller owns
+ * the location and the moment to save (e.g. at exit).
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { sha256 } from './normalize';
+
+/** Bump whenever normalized text, references or any analysis field can change for the same text. */
+export const ANALYSIS_FORMAT = 1;
+let stampText: string | undefined;
+
+/** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */
+function stamp(): string {
+  stampText ??= `smartcache-analysis ${ANALYSIS_FORMAT} acorn@${(require('acorn/package.json') as { version: string }).version}`;
+  return stampText;
+}
+/** Rows kept in the file; beyond it, rows this process did not use are dropped first. */
+const MAX_ROWS = 20_000;
+
+/** The stored part of an analysis (normalized text is rebuilt on demand from the source). */
+export interface StoredAnalysis {
+  readonly kind: 'function' | 'arrow' | 'method' | 'class';
+  readonly codeHash: string;
+  readonly references: ReadonlyArray<{ readonly name: string; readonly paths: ReadonlyArray<ReadonlyArray<string>>; readonly whole: boolean }>;
+  readonly dynamic: readonly string[];
+  readonly params: ReadonlyArray<string | undefined>;
+  readonly superClass: boolean;
+  readonly requires: readonly string[];
+}
+
+type Row = [kind: string, codeHash: string, refs: Array<[string, string[][], boolean]>, dynamic: string[], params: Array<string | null>, superClass: boolean, requires: string[]];
+
+interface OpenCache {
+  readonly file: string;
+  readonly rows: Map<string, unknown>;
+  readonly fresh: Map<string, Row>;
+  readonly used: Set<string>;
+  hits: number;
+}
+
+let cache: OpenCache | undefined;
+
+/** Load `file` (if present and valid) and start recording new analyses for `saveAnalysisCache`. */
+export function openAnalysisCache(file: string): void {
+  cache = { file, rows: readRows(file) ?? new Map(), fresh: new Map(), used: new Set(), hits: 0 };
+}
+
+/** How many analyses this process restored instead of computing. */
+export function analysisCacheHits(): number {
+  return cache?.hits ?? 0;
+}
+
+/** The stored analysis of `source`, if the open cache has a valid one. */
+export function restoreAnalysis(source: string): StoredAnalysis | undefined {
+  if (cache === undefined) return undefined;
+  const key = keyOf(source);
+  const stored = fromRow(cache.rows.get(key));
+  if (stored === undefined) return undefined;
+  cache.used.add(key);
+  cache.hits++;
+  return stored;
+}
+
+/** Record a freshly computed analysis for the next save. */
+export function recordAnalysis(source: string, analysis: StoredAnalysis): void {
+  if (cache === undefined) return;
+  const key = keyOf(source);
+  cache.used.add(key);
+  cache.fresh.set(key, toRow(analysis));
+}
+
+/**
+ * Write the open cache if this process computed anything new, merged with what other processes
+ * saved meanwhile. Atomic (temp file + rename), mode 0600 in a 0700 folder. Never throws: a cache
+ * that cannot be written only warns once.
+ */
+export function saveAnalysisCache(): void {
+  const open = cache;
+  if (open === undefined || open.fresh.size === 0) return;
+  try {
+    const merged = readRows(open.file) ?? new Map<string, unknown>();
+    for (const [key, row] of open.rows) if (!merged.has(key)) merged.set(key, row);
+    for (const [key, row] of open.fresh) merged.set(key, row);
+    writeRows(open.file, trim(merged, open.used));
+    for (const [key, row] of open.fresh) open.rows.set(key, row);
+    open.fresh.clear();
+  } catch {
+    // Silent on purpose: this file only speeds up start-up, and a root that cannot be written has
+    // already been reported once by the store for the function that needed it (one warning per
+    // cause, never two for the same full disk).
+  }
+}
+
+function keyOf(source: string): string {
+  return sha256(source, 'base64url');
+}
+
+function trim(rows: Map<string, unknown>, used: ReadonlySet<string>): Map<string, unknown> {
+  if (rows.size <= MAX_ROWS) return rows;
+  const kept = new Map<string, unknown>();
+  for (const key of used) if (rows.has(key) && kept.size < MAX_ROWS) kept.set(key, rows.get(key));
+  for (const [key, row] of rows) {
+    if (kept.size >= MAX_ROWS) break;
+    if (!kept.has(key)) kept.set(key, row);
+  }
+  return kept;
+}
+
+// ---- file format: stamp line, sha256 line, JSON object of rows --------------------------------
+
+function readRows(file: string): Map<string, unknown> | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // absent (or unreadable): start empty
+  }
+  const first = text.indexOf('\n');
+  const second = text.indexOf('\n', first + 1);
+  if (first < 0 || second < 0 || text.slice(0, first) !== stamp()) return undefined;
+  const body = text.slice(second + 1);
+  if (sha256(body, 'hex') !== text.slice(first + 1, second)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+    return new Map(Object.entries(parsed));
+  } catch {
+    return undefined;
+  }
+}
+
+function writeRows(file: string, rows: ReadonlyMap<string, unknown>): void {
+  const body = JSON.stringify(Object.fromEntries(rows));
+  const text = `${stamp()}\n${sha256(body, 'hex')}\n${body}`;
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    fs.writeFileSync(temp, text, { mode: 0o600, flag: 'wx' });
+    fs.renameSync(temp, file);
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
+
+// ---- rows <-> analyses, validated on the way in -------------------------------------------------
+
+function toRow(a: StoredAnalysis): Row {
+  return [
+    a.kind,
+    a.codeHash,
+    a.references.map((r) => [r.name, r.paths.map((p) => [...p]), r.whole]),
+    [...a.dynamic],
+    a.params.map((p) => p ?? null),
+    a.superClass,
+    [...a.requires],
+  ];
+}
+
+const KINDS: ReadonlySet<string> = new Set(['function', 'arrow', 'method', 'class']);
+
+function fromRow(row: unknown): StoredAnalysis | undefined {
+  if (!Array.isArray(row) || row.length !== 7) return undefined;
+  const [kind, codeHash, refs, dynamic, params, superClass, requires] = row as unknown[];
+  if (typeof kind !== 'string' || !KINDS.has(kind)) return undefined;
+  if (typeof codeHash !== 'string' || !/^[0-9a-f]{64}$/.test(codeHash)) return undefined;
+  if (!Array.isArray(refs) || !refs.every(isRefRow)) return undefined;
+  if (!isStrings(dynamic) || !isStrings(requires) || typeof superClass !== 'boolean') return undefined;
+  if (!Array.isArray(params) || !params.every((p) => p === null || typeof p === 'string')) return undefined;
+  return Object.freeze({
+    kind: kind as StoredAnalysis['kind'],
+    codeHash,
+    references: Object.freeze(
+      (refs as Array<[string, string[][], boolean]>).map(([name, paths, whole]) =>
+        Object.freeze({ name, paths: Object.freeze(paths.map((p) => Object.freeze(p))), whole }),
+      ),
+    ),
+    dynamic: Object.freeze(dynamic),
+    params: Object.freeze((params as Array<string | null>).map((p) => p ?? undefined)),
+    superClass,
+    requires: Object.freeze(requires),
+  });
+}
+
+function isRefRow(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length !== 3) return false;
+  const [name, paths, whole] = value as unknown[];
+  return typeof name === 'string' && typeof whole === 'boolean' && Array.isArray(paths) && paths.every(isStrings);
+}
+
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}

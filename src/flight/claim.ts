@@ -1,0 +1,96 @@
+/**
+ * The claim file beside an entry: `<key>.claim`, created with O_EXCL (exactly one process wins),
+ * holding JSON `{ pid, start, host, state }`. The owner removes it once the entry is written; when
+ * its computation fails it rewrites it as `released` (temp file + rename), which tells the
+ * processes waiting on it to compute for themselves rather than queue one after another. Every
+ * removal first checks that the file is still the one judged, by inode and content: inodes are
+ * reused at once on ext4 and tmpfs, so a new claim made meanwhile by another process (which
+ * names that process) could otherwise be taken for the stale one and removed.
+ */
+import * as fs from 'node:fs';
+import { type Owner, parseOwner } from './owner';
+
+/** What identifies one claim file: its inode and its exact content. */
+export interface ClaimIdentity {
+  readonly ino: number;
+  readonly text: string;
+}
+
+export interface SeenClaim extends ClaimIdentity {
+  /** Undefined while the creator has not written its content yet (or it is damaged). */
+  readonly owner: Owner | undefined;
+  readonly released: boolean;
+  readonly mtimeMs: number;
+}
+
+export interface HeldClaim extends ClaimIdentity {
+  readonly file: string;
+}
+
+function content(owner: Owner, state: 'computing' | 'released'): string {
+  return JSON.stringify({ pid: owner.pid, start: owner.start, host: owner.host, state });
+}
+
+/** The claim, or undefined when another process holds it (EEXIST). Other errors are thrown. */
+export function create(file: string, owner: Owner): HeldClaim | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'wx', 0o600);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'EEXIST') return undefined;
+    throw error;
+  }
+  try {
+    const text = content(owner, 'computing');
+    fs.writeSync(fd, text);
+    return { file, ino: fs.fstatSync(fd).ino, text };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** What the claim file says now, or undefined when there is none. */
+export function inspect(file: string): SeenClaim | undefined {
+  let text: string;
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const released = typeof parsed === 'object' && parsed !== null && (parsed as { state?: unknown }).state === 'released';
+  return { ino: stat.ino, text, owner: parseOwner(parsed), released, mtimeMs: stat.mtimeMs };
+}
+
+function isSame(file: string, claim: ClaimIdentity): boolean {
+  return fs.statSync(file).ino === claim.ino && fs.readFileSync(file, 'utf8') === claim.text;
+}
+
+/** Removes the claim if it is still the one judged (same inode and content). */
+export function removeIfSame(file: string, claim: ClaimIdentity): void {
+  try {
+    if (isSame(file, claim)) fs.unlinkSync(file);
+  } catch {
+    // Gone already: someone else broke or released it.
+  }
+}
+
+/** The owner's computation failed: rewrite its own claim as released (atomically), if still its own. */
+export function markReleased(claim: HeldClaim, owner: Owner): void {
+  const temp = `${claim.file}.${process.pid}.released.tmp`;
+  try {
+    if (!isSame(claim.file, claim)) return;
+    fs.writeFileSync(temp, content(owner, 'released'), { mode: 0o600 });
+    fs.renameSync(temp, claim.file);
+  } catch {
+    fs.rmSync(temp, { force: true });
+    removeIfSame(claim.file, claim);
+  }
+}

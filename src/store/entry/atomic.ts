@@ -1,0 +1,60 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isSmartCacheError } from '../../errors';
+import { ensureDir, errnoCode, FILE_MODE, forgetDirs, ioError, unlinkQuiet } from './io';
+import { tempFileFor } from './paths';
+
+/**
+ * Atomic publication of a file: write a temporary file opened exclusively ('wx', 0600) in the
+ * same folder, then rename it over the final name. rename(2) within one file system replaces
+ * the name atomically, so a concurrent reader opens either the old or the new file, never a
+ * partial one; a writer killed midway leaves only its temp file. The temp is removed in
+ * `finally` on any failure. No fsync: after a power loss a file may be empty or torn, which
+ * the entry checksum turns into a miss — the cost of fsync on every miss is not worth it here.
+ */
+export function writeAtomic(file: string, write: (fd: number) => void): void {
+  const dir = path.dirname(file);
+  const temp = tempFileFor(file);
+  let fd = openTemp(dir, temp, file);
+  let published = false;
+  try {
+    // open's mode is filtered by the umask; fchmod makes 0600 exact whatever the umask.
+    fs.fchmodSync(fd, FILE_MODE);
+    write(fd);
+    fs.closeSync(fd);
+    fd = -1;
+    fs.renameSync(temp, file);
+    published = true;
+  } catch (error) {
+    if (isSmartCacheError(error)) throw error;
+    throw ioError('write', file, error);
+  } finally {
+    if (fd >= 0) closeQuiet(fd);
+    if (!published) unlinkQuiet(temp);
+  }
+}
+
+function openTemp(dir: string, temp: string, file: string): number {
+  ensureDir(dir);
+  try {
+    return fs.openSync(temp, 'wx', FILE_MODE);
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw ioError('write', file, error);
+  }
+  // The folder was known but is gone (another process cleared the cache): create it again.
+  forgetDirs(dir);
+  ensureDir(dir);
+  try {
+    return fs.openSync(temp, 'wx', FILE_MODE);
+  } catch (error) {
+    throw ioError('write', file, error);
+  }
+}
+
+function closeQuiet(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // already failing; the original error is the one to report
+  }
+}

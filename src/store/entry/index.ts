@@ -1,0 +1,14 @@
+/**
+ * Entry files on disk: where they live (paths.ts, one module builds every path), their layout
+ * (format.ts: magic, version, checksummed head), reading and atomic writing (file.ts, atomic.ts,
+ * io.ts), listing them (scan.ts), and what they take on disk, folders included (usage.ts).
+ */
+export { crc32 } from './checksum';
+export { CorruptFileError, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './file';
+export type { EncodedResult } from './file';
+export { FILE_MODE, ensureDir, ioError, isMissing, listDir, unlinkQuiet } from './io';
+export { STORE_FORMAT_VERSION, assertKey, claimFile, entryFile, safeSegment, functionDir, functionRecordFile, layoutFor, statsFile, tempFileFor } from './paths';
+export type { Layout } from './paths';
+export { entriesBytes, scan, unlinkIfSame } from './scan';
+export { measureUsage, removeEmptyFolders, UsageAccount } from './usage';
+export type { DiskUsage } from './usage';
