@@ -52,7 +52,8 @@ export function runPrune(options: PruneOptions, out: Output): void {
   let freed = 0;
   if (options.dryRun !== true) {
     const progress = createProgress('pruning', doomed.length, out.interactive);
-    ({ removed, freed } = applyPrune(store, { victims: doomed.map((v) => ({ entry: v.entry, reason: 'stale' as const })) }, () => progress.tick()));
+    const victims = doomed.map((v) => ({ entry: v.entry, reason: 'stale' as const }));
+    ({ removed, freed } = applyPrune(store, { victims }, () => progress.tick(), account.emptiedFolders()));
     progress.done();
     for (const name of gone) store.deleteFunctionRecords(name);
   }

@@ -106,10 +106,11 @@ function deleteIfUnused(store: PruneTarget, entry: EntryInfo): boolean {
 }
 
 /**
- * Deletes the plan's victims (see deleteIfUnused), then the fan-out folders that left empty;
- * `onEach` runs after each, for progress. `freed` counts allocated blocks (as `du` does).
+ * Deletes the plan's victims (see deleteIfUnused), then the fan-out folders that left empty
+ * (`folders`: the key prefixes to try, e.g. UsageAccount.emptiedFolders(); default: every
+ * victim's); `onEach` runs after each, for progress. `freed` counts allocated blocks (as `du`).
  */
-export function applyPrune(store: PruneTarget, plan: Pick<PrunePlan, 'victims'>, onEach?: () => void): { readonly removed: number; readonly freed: number } {
+export function applyPrune(store: PruneTarget, plan: Pick<PrunePlan, 'victims'>, onEach?: () => void, folders?: Iterable<string>): { readonly removed: number; readonly freed: number } {
   let removed = 0;
   let freed = 0;
   for (const { entry } of plan.victims) {
@@ -119,7 +120,7 @@ export function applyPrune(store: PruneTarget, plan: Pick<PrunePlan, 'victims'>,
     }
     onEach?.();
   }
-  store.removeEmptyFolders(plan.victims.map((v) => v.entry.key));
+  store.removeEmptyFolders(folders ?? plan.victims.map((v) => v.entry.key));
   return { removed, freed };
 }
 
