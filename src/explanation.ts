@@ -21,6 +21,12 @@ export interface DependencyNode {
   readonly fingerprint: string;
   /** Short value preview for constants ('3', '"abc"', '{…}'). */
   readonly preview?: string;
+  /**
+   * Source text of a function or class (`Function.prototype.toString`: what was hashed, before
+   * normalization), so a diff can show the lines that changed. Absent for other kinds, native
+   * code, and very long text.
+   */
+  readonly code?: string;
   readonly children: readonly DependencyNode[];
 }
 

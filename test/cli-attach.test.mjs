@@ -51,7 +51,7 @@ test('lists the cached functions of a live process with fingerprints and hit/mis
   const withDisk = await cli(['attach', `127.0.0.1:${port}`, '--dir', snapshot.root]);
   t.is(withDisk.code, 0, withDisk.stderr);
   t.regex(withDisk.stdout, /^FUNCTION\s+FILE\s+FINGERPRINT\s+CALLS\s+HITS\s+MISSES\s+HIT RATE\s+SAVED\s+ENTRIES\s+SIZE$/m);
-  t.regex(withDisk.stdout, /square.*\s25%\s+\S+ \S+\s+3\s+\d+ B$/m);
+  t.regex(withDisk.stdout, /square.*\s25%\s+\S+ \S+\s+3\s+\d+(?:\.\d+)? (?:B|KiB)$/m);
 });
 
 test('a process without smartcache is reported in one line', async (t) => {

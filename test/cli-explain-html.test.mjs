@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
-import { cli, copyFixture, OUT, tempDir } from './fixtures/cli/helpers.mjs';
+import { cli, copyFixture, OUT, REGISTER, runNode, tempDir } from './fixtures/cli/helpers.mjs';
 
 function findChromium() {
   for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
@@ -64,7 +64,7 @@ function distinctColours(png) {
 test('--html writes a self-contained page with one SVG graph per function', async (t) => {
   const project = copyFixture('basic');
   const out = path.join(tempDir(), 'graph.html');
-  const r = await cli(['explain', 'math.js', '--html', out], { cwd: project });
+  const r = await cli(['explain', 'math.js', '--live', '--html', out], { cwd: project });
   t.is(r.code, 0, r.stderr);
   const html = fs.readFileSync(out, 'utf8');
   t.regex(html, /^<!doctype html>/);
@@ -75,6 +75,25 @@ test('--html writes a self-contained page with one SVG graph per function', asyn
   // Self-contained: nothing to fetch. (The SVG namespace URI is an identifier, not a request.)
   const withoutNamespace = html.replaceAll('xmlns="http://www.w3.org/2000/svg"', '');
   t.notRegex(withoutNamespace, /\b(?:src|href)\s*=|url\(|@import|https?:\/\//i);
+});
+
+test('--diff --html: the changed helper is highlighted and its code diff is in the page (nothing run)', async (t) => {
+  const project = copyFixture('basic');
+  const root = path.join(project, 'cache');
+  const run = await runNode(['--require', REGISTER, 'math.js'], { cwd: project, env: { SMARTCACHE_DIR: root } });
+  t.is(run.code, 0, run.stderr);
+  const file = path.join(project, 'math.js');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('return x * CONFIG.factor;', 'return x * CONFIG.factor + 1;'));
+  const out = path.join(tempDir(), 'diff.html');
+  const r = await cli(['explain', 'math.js', '--diff', '--html', out, '--dir', root], { cwd: project });
+  t.is(r.code, 0, r.stderr);
+  const html = fs.readFileSync(out, 'utf8');
+  const changed = [...html.matchAll(/<g class="node kind-function changed"><title>([^<]*)</g)].map((m) => m[1]);
+  t.is(changed.length, 1, 'exactly one node highlighted');
+  t.regex(changed[0], /^function scale\n/);
+  t.regex(html, /<span class="del">- {3}return x \* CONFIG\.factor;<\/span>/);
+  t.regex(html, /<span class="ins">\+ {3}return x \* CONFIG\.factor \+ 1;<\/span>/);
+  t.regex(html, /changed since .*found by reading the source/);
 });
 
 test('the HTML graph renders in headless Chromium', async (t) => {
@@ -91,7 +110,7 @@ test('the HTML graph renders in headless Chromium', async (t) => {
   const html = path.join(OUT, 'cli-explain-graph.html');
   const png = path.join(OUT, 'cli-explain-graph.png');
   fs.rmSync(png, { force: true });
-  const r = await cli(['explain', 'math.js', '--html', html], { cwd: project });
+  const r = await cli(['explain', 'math.js', '--live', '--html', html], { cwd: project });
   t.is(r.code, 0, r.stderr);
   const profile = tempDir('smartcache-chromium-');
   const shot = spawnSync(

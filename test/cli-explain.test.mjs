@@ -1,5 +1,6 @@
-// `smartcache explain`: the annotated functions of a file, loaded in a child with the preload,
-// their trees (kind, name, location, hash) and dynamic dependencies; --json, --dot, #name.
+// `smartcache explain --live`: the annotated functions of a file, loaded in a child with the
+// preload, their trees (kind, name, location, hash) and dynamic dependencies; --json, --dot, #name.
+// (Without --live, explain reads what earlier runs stored: test/cli-explain-stored.test.mjs.)
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,7 +8,7 @@ import { cli, copyFixture } from './fixtures/cli/helpers.mjs';
 
 test('prints each annotated function with its dependency tree', async (t) => {
   const project = copyFixture('basic');
-  const r = await cli(['explain', 'math.js'], { cwd: project });
+  const r = await cli(['explain', 'math.js', '--live'], { cwd: project });
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /total\s+math\.js\s+fingerprint [0-9a-f]{16,}/);
   t.regex(r.stdout, /function\s+scale\s+math\.js:5:\d+\s+[0-9a-f]{12}/, 'helper with kind, location and hash');
@@ -21,7 +22,7 @@ test('prints each annotated function with its dependency tree', async (t) => {
 
 test('#name picks one function; --json is machine readable', async (t) => {
   const project = copyFixture('basic');
-  const r = await cli(['explain', 'math.js#total', '--json'], { cwd: project });
+  const r = await cli(['explain', 'math.js#total', '--live', '--json'], { cwd: project });
   t.is(r.code, 0, r.stderr);
   const json = JSON.parse(r.stdout);
   t.is(json.functions.length, 1);
@@ -41,7 +42,7 @@ test('#name picks one function; --json is machine readable', async (t) => {
 
 test('#name of a dynamic function shows its dynamic dependency in JSON', async (t) => {
   const project = copyFixture('basic');
-  const r = await cli(['explain', path.join(project, 'math.js#pick'), '--json']);
+  const r = await cli(['explain', path.join(project, 'math.js#pick'), '--live', '--json']);
   t.is(r.code, 0, r.stderr);
   const [pick] = JSON.parse(r.stdout).functions;
   t.true(pick.explanation.dynamic.length > 0, JSON.stringify(pick.explanation));
@@ -49,7 +50,7 @@ test('#name of a dynamic function shows its dynamic dependency in JSON', async (
 
 test('--dot prints a Graphviz digraph of the tree', async (t) => {
   const project = copyFixture('basic');
-  const r = await cli(['explain', 'math.js#total', '--dot'], { cwd: project });
+  const r = await cli(['explain', 'math.js#total', '--live', '--dot'], { cwd: project });
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /^digraph smartcache \{/);
   t.regex(r.stdout, /n0 -> n1;/);
@@ -59,17 +60,17 @@ test('--dot prints a Graphviz digraph of the tree', async (t) => {
 
 test('an ES module: loaded with the --import preload; methods are found by Class.method', async (t) => {
   const project = copyFixture('esm');
-  const all = await cli(['explain', 'app.js', '--json'], { cwd: project });
+  const all = await cli(['explain', 'app.js', '--live', '--json'], { cwd: project });
   t.is(all.code, 0, all.stderr);
   const names = JSON.parse(all.stdout).functions.map((f) => f.name);
   t.is(names.length, 2, `each function once, even after a call at load: ${names}`);
   t.true(names.some((n) => /work$/.test(n)));
   t.true(names.some((n) => /area$/.test(n)));
-  const one = await cli(['explain', 'app.js#Shape.area'], { cwd: project });
+  const one = await cli(['explain', 'app.js#Shape.area', '--live'], { cwd: project });
   t.is(one.code, 0, one.stderr);
   t.regex(one.stdout, /area\s+app\.js:6:\d+/);
   t.notRegex(one.stdout, /work/);
-  const work = await cli(['explain', 'app.js#work'], { cwd: project });
+  const work = await cli(['explain', 'app.js#work', '--live'], { cwd: project });
   t.regex(work.stdout, /function\s+helper\s+util\.js:2:\d+/);
   t.regex(work.stdout, /value\s+RATE\s+= 4/);
 });

@@ -34,12 +34,57 @@ test('no two boxes overlap, all fit in the canvas, children sit right of their p
 });
 
 test('a huge tree is capped and says how much was left out', (t) => {
-  const wide = node('module', 'big', Array.from({ length: MAX_NODES + 200 }, (_, i) => node('function', `f${i}`)));
+  // Each child has a child of its own, so nothing is folded: the cap alone limits the drawing.
+  const wide = node('module', 'big', Array.from({ length: MAX_NODES }, (_, i) => node('function', `f${i}`, [node('value', `v${i}`)])));
   const layout = layoutTree(wide);
   t.is(layout.nodes.length, MAX_NODES);
-  t.is(layout.omitted, 201);
+  t.is(layout.omitted, 2 * MAX_NODES + 1 - MAX_NODES);
   const html = renderHtml('big.js', [{ name: 'big', aliases: [], file: 'big.js', fingerprint: hex(1), explanation: { root: wide, dynamic: [] } }]);
-  t.regex(html, /201 more nodes not drawn/);
+  t.regex(html, new RegExp(`${MAX_NODES + 1} more nodes not drawn`));
+  t.regex(html, /the whole tree as text \(3001 nodes\)/, 'the full tree is still in the page, as text');
+});
+
+test('a long run of leaves is folded into one box naming them; the root is drawn first, at the top', (t) => {
+  const leaves = Array.from({ length: 40 }, (_, i) => node('value', `CONFIG.k${i}`, [], { preview: String(i) }));
+  const root = node('function', 'f', [node('function', 'helper', [node('value', 'x')]), ...leaves]);
+  const layout = layoutTree(root);
+  t.true(layout.nodes.length < 12, `${layout.nodes.length} boxes for 43 nodes`);
+  const group = layout.nodes.find((n) => n.roles.includes('group'));
+  t.truthy(group);
+  t.is(group.members.length, 35);
+  t.regex(group.lines[0], /… 35 more value/);
+  const top = Math.min(...layout.nodes.map((n) => n.y));
+  t.is(layout.nodes[0].node, root);
+  t.is(layout.nodes[0].y, top, 'the root is level with the top of the drawing');
+  const html = renderHtml('f.js', [{ name: 'f', aliases: [], file: 'f.js', fingerprint: hex(1), explanation: { root, dynamic: [] } }]);
+  t.regex(html, /<title>value CONFIG\.k5 = 5\nvalue CONFIG\.k6 = 6/, 'the group names what it folds');
+});
+
+test('a changed node is never folded away, and is highlighted', (t) => {
+  const leaves = Array.from({ length: 30 }, (_, i) => node('value', `k${i}`));
+  const root = node('function', 'f', leaves);
+  const changed = new Set([leaves[20]]);
+  const layout = layoutTree(root, { changed });
+  const drawn = layout.nodes.find((n) => n.node === leaves[20]);
+  t.truthy(drawn, 'the changed leaf has its own box');
+  t.true(drawn.roles.includes('changed'));
+  const fn = { name: 'f', aliases: [], file: 'f.js', fingerprint: hex(1), explanation: { root, dynamic: [] } };
+  const diff = { name: 'f', status: 'changed', mode: 'live', stored: hex(1), current: hex(2), storedAt: 1, changes: ['`k20` 1 → 2'], code: [{ name: 'f', before: 'function f() {\n  return 1;\n}', after: 'function f() {\n  return 2;\n}' }], edited: [], changedNodes: changed };
+  const html = renderHtml('f.js', [fn], [diff]);
+  t.regex(html, /<g class="node kind-value changed"><title>value k20/);
+  t.regex(html, /<span class="del">- {3}return 1;<\/span>/);
+  t.regex(html, /<span class="ins">\+ {3}return 2;<\/span>/);
+});
+
+test('a subtree reached twice is drawn once; the second occurrence is marked as a reference', (t) => {
+  const shared = node('function', 'shared', [node('value', 'deep')]);
+  const again = { ...shared, children: [] };
+  const root = node('function', 'f', [node('function', 'a', [shared]), node('function', 'b', [again])]);
+  const layout = layoutTree(root);
+  t.is(layout.nodes.filter((n) => n.node.name === 'deep').length, 1);
+  const ref = layout.nodes.find((n) => n.node === again);
+  t.true(ref.roles.includes('repeat'));
+  t.true(ref.lines.includes('↑ drawn where first reached'));
 });
 
 test('labels are escaped in HTML and DOT', (t) => {

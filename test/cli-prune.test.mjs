@@ -3,15 +3,15 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, fingerprintOf, keyOf, keysIn, loadStore, sleep, tempDir } from './fixtures/cli/helpers.mjs';
+import { cli, duBytes, fingerprintOf, keyOf, keysIn, loadStore, sleep, tempDir } from './fixtures/cli/helpers.mjs';
 import { meta, twoFunctionStore } from './fixtures/cli/stores.mjs';
 
 test('no options: entries of fingerprints no longer current go, the rest stay', async (t) => {
   const { root, store, keys } = await twoFunctionStore();
   const r = await cli(['prune', '--dir', root]);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /^removed 2 entries, \d+ B freed; kept 4 entries/);
-  t.regex(r.stdout, /2 entries \(\d+ B\) of fingerprints no longer current/);
+  t.regex(r.stdout, /^removed 2 entries, \d+(?:\.\d+)? (?:B|KiB|MiB) freed; kept 4 entries/);
+  t.regex(r.stdout, /2 entries \(\d+(?:\.\d+)? (?:B|KiB|MiB)\) of fingerprints no longer current/);
   t.deepEqual(keysIn(store), [...keys.fibNew, ...keys.load].sort());
 });
 
@@ -47,23 +47,29 @@ async function flatStore(count) {
   return { root, store, keys, size };
 }
 
-test('--max-size evicts least recently used first', async (t) => {
-  const { root, store, keys, size } = await flatStore(6);
+// Serial: six CLI runs in a row; run apart from the clock-based --older-than test below.
+test.serial('--max-size evicts least recently used first and bounds what du says', async (t) => {
+  const { root, store, keys } = await flatStore(6);
   await sleep(30);
   // Use order, oldest first: 0, 1, 2, 3 untouched since written; then 4, then 5.
   store.markUsed([keys[4]]);
   await sleep(30);
   store.markUsed([keys[5]]);
-  const r = await cli(['prune', '--max-size', String(2 * size), '--dir', root]);
-  t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /^removed 4 entries/);
-  t.regex(r.stdout, /4 entries \(\d+ B\) least recently used, to fit --max-size/);
-  t.deepEqual(keysIn(store), [keys[4], keys[5]].sort());
-  t.true(store.totalBytes() <= 2 * size);
-
-  const again = await cli(['prune', '--max-size', String(size), '--dir', root]);
-  t.is(again.code, 0, again.stderr);
-  t.deepEqual(keysIn(store), [keys[5]], 'of the two, the one used last stays');
+  // One byte under what the root takes now: exactly the least recently used entry must go
+  // (any entry frees at least a block), and the rest must fit.
+  const order = [];
+  for (let round = 0; round < 6; round++) {
+    const before = new Set(keysIn(store));
+    const max = duBytes(root) - 1;
+    const r = await cli(['prune', '--max-size', String(max), '--dir', root]);
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stdout, /^removed 1 entry/);
+    if (round === 0) t.regex(r.stdout, /1 entry \(\d+(?:\.\d+)? (?:B|KiB|MiB)\) least recently used, to fit --max-size/);
+    t.true(duBytes(root) <= max, `du says ${duBytes(root)} > --max-size ${max}`);
+    order.push(...[...before].filter((k) => !keysIn(store).includes(k)));
+  }
+  t.deepEqual(order.slice(4), [keys[4], keys[5]], 'the entries used last go last, in use order');
+  t.deepEqual(order.slice(0, 4).sort(), keys.slice(0, 4).sort());
 });
 
 test('--max-size accepts units', async (t) => {
@@ -82,7 +88,7 @@ test('--older-than evicts entries not used for that long', async (t) => {
   store.markUsed([keys[1], keys[3]]);
   const r = await cli(['prune', '--older-than', '1h', '--dir', root]);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /2 entries \(\d+ B\) unused for longer than --older-than/);
+  t.regex(r.stdout, /2 entries \(\d+(?:\.\d+)? (?:B|KiB|MiB)\) unused for longer than --older-than/);
   t.deepEqual(keysIn(store), [keys[1], keys[3]].sort());
 });
 
@@ -95,6 +101,6 @@ test('expired entries go', async (t) => {
   store.put(keyOf('fresh'), meta('ttl', fp, { expires: Date.now() + 3_600_000 }), 2);
   const r = await cli(['prune', '--dir', root]);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /1 entry \(\d+ B\) expired/);
+  t.regex(r.stdout, /1 entry \(\d+(?:\.\d+)? (?:B|KiB|MiB)\) expired/);
   t.deepEqual(keysIn(store), [keyOf('fresh')]);
 });

@@ -1,5 +1,6 @@
 import { diffExplanations, explain, type DependencyNode } from '../fingerprint';
 import type { Store } from '../store';
+import { recordTree } from './record-tree';
 
 /** What changed in a function's code since the fingerprint stored by an earlier run. */
 export interface CodeChange {
@@ -17,7 +18,9 @@ function isNode(value: unknown): value is DependencyNode {
   return typeof node['fingerprint'] === 'string' && typeof node['name'] === 'string' && Array.isArray(node['children']);
 }
 
-function describeChange(previousTree: unknown, currentTree: DependencyNode): string[] {
+function describeChange(stored: unknown, currentTree: DependencyNode): string[] {
+  // Records of this version hold the Explanation, earlier ones its root.
+  const previousTree = isNode(stored) ? stored : (stored as { root?: unknown } | null | undefined)?.root;
   if (!isNode(previousTree)) return [];
   try {
     return diffExplanations(previousTree, currentTree);
@@ -46,14 +49,15 @@ export function recordFingerprint(
   checked.set(id, null);
   const previous = store.latestFunctionRecord(name);
   if (previous !== undefined && previous.fingerprint === fingerprint) return null;
+  const explanation = explain(fn);
+  const recorded = recordTree(explanation);
   // `decorate` adds what the fingerprint folds in beyond the code (environment variables).
-  const tree = decorate(explain(fn).root);
-  const record = file === undefined
-    ? { name, fingerprint, tree, written: Date.now() }
-    : { name, fingerprint, file, tree, written: Date.now() };
+  const tree = { ...recorded.tree, root: decorate(recorded.tree.root) };
+  const { code, files, project } = recorded;
+  const record = { name, fingerprint, tree, written: Date.now(), project, code, files, ...(file === undefined ? {} : { file }) };
   store.writeFunctionRecord(record);
   if (previous === undefined) return null;
-  const change: CodeChange = { previousFingerprint: previous.fingerprint, lines: describeChange(previous.tree, tree) };
+  const change: CodeChange = { previousFingerprint: previous.fingerprint, lines: describeChange(previous.tree, explanation.root) };
   checked.set(id, change);
   return change;
 }

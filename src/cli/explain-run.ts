@@ -1,26 +1,19 @@
 /**
- * Starts the explain child: `node --require <dist/preload/register.js> explain-child.js <file>`
- * (or `--import register.mjs` for an ES module), in the file's project folder, and reads back
- * what it found. User code runs only there, never in the CLI process.
+ * Starts the explain child (`explain --live`): `node --require <dist/preload/register.js>
+ * explain-child.js <file>` (or `--import register.mjs` for an ES module, and `--import tsx`
+ * first for TypeScript: see explain-loader.ts), in the file's project folder, and reads back what
+ * it found. User code runs only there, never in the CLI process.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { findProjectRoot } from '../project';
 import { usageError } from './context';
+import { childLaunch } from './explain-loader';
 import type { ChildResult } from './explain-types';
-import { isEsmFile } from './module-kind';
 
-const DIST = path.resolve(__dirname, '..');
 const CHILD_TIMEOUT_MS = 120_000;
-
-function preloadFlags(target: string): string[] {
-  return isEsmFile(target)
-    ? ['--import', pathToFileURL(path.join(DIST, 'preload', 'register.mjs')).href]
-    : ['--require', path.join(DIST, 'preload', 'register.js')];
-}
 
 /** The last line of the child's stderr that looks like an error, for a one-line report. */
 function lastErrorLine(stderr: string): string | undefined {
@@ -33,16 +26,21 @@ function relayWarnings(stderr: string, warn: (line: string) => void): void {
 }
 
 export function runExplainChild(target: string, filter: string | undefined, warn: (line: string) => void): ChildResult {
+  const cwd = findProjectRoot(path.dirname(target)) ?? path.dirname(target);
+  const launch = childLaunch(target, cwd);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'smartcache-explain-'));
   const resultFile = path.join(scratch, 'result.json');
   try {
-    const args = [...preloadFlags(target), path.join(__dirname, 'explain-child.js'), target, resultFile, ...(filter === undefined ? [] : [filter])];
+    const args = [...launch.flags, path.join(__dirname, 'explain-child.js'), target, resultFile, ...(filter === undefined ? [] : [filter])];
+    const env: NodeJS.ProcessEnv = { ...process.env, SMARTCACHE_DIR: path.join(scratch, 'cache'), SMARTCACHE_LOG: '', SMARTCACHE_REMOTE: '' };
+    // The team cache stays out of it too: nothing computed while explaining is uploaded.
+    if (launch.nodeOptions === undefined) delete env['NODE_OPTIONS'];
+    else env['NODE_OPTIONS'] = launch.nodeOptions;
     const child = spawnSync(process.execPath, args, {
-      cwd: findProjectRoot(path.dirname(target)) ?? path.dirname(target),
+      cwd,
       // Loading the file may call its cached functions: their results go to a scratch root so
       // that explaining never adds to, or reorders, the user's cache.
-      // The team cache stays out of it too: nothing computed while explaining is uploaded.
-      env: { ...process.env, SMARTCACHE_DIR: path.join(scratch, 'cache'), SMARTCACHE_LOG: '', SMARTCACHE_REMOTE: '' },
+      env,
       stdio: ['ignore', 'ignore', 'pipe'],
       encoding: 'utf8',
       timeout: CHILD_TIMEOUT_MS,

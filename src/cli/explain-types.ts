@@ -10,6 +10,8 @@ export interface ExplainedFunction {
   readonly file: string;
   readonly fingerprint: string;
   readonly explanation: Explanation;
+  /** When the record shown was written (stored mode); absent for a live fingerprint. */
+  readonly stored?: number;
 }
 
 export type ChildResult =

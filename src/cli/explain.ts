@@ -1,37 +1,32 @@
 /**
- * `smartcache explain <file>[#name]`: the dependency tree and fingerprint of each annotated
- * function in a file; `--diff` names what changed since the tree stored with the last entries;
- * `--dot` and `--html` draw it.
+ * `smartcache explain <file>[#name]`: the dependency tree and fingerprint of each cached function
+ * of a file. By default from what earlier runs stored (nothing of the user's program runs);
+ * `--live` loads the file in a child process to fingerprint the code as it is now; `--diff` says
+ * what changed since the fingerprint last stored, down to the code; `--dot` and `--html` draw it.
  */
 import type { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { diffExplanations, type DependencyNode } from '../explanation';
 import type { FunctionRecord, Store } from '../store';
-import { DIR_FLAG, DIR_HELP, openExistingStore, usageError, type DirOption } from './context';
-import { isoTime, shortHash } from './format';
-import type { ExplainedFunction } from './explain-types';
+import { DIR_FLAG, DIR_HELP, openExistingStore, openStoreIfPresent, resolveRoot, usageError, type DirOption } from './context';
+import { diffLive, diffSource, type FunctionDiff } from './explain-diff';
+import { printDiff } from './explain-print';
 import { runExplainChild } from './explain-run';
+import { storedFunctions } from './explain-stored';
 import { renderTree } from './explain-tree';
 import { inputLines, latestInputs } from './explain-inputs';
+import type { ExplainedFunction } from './explain-types';
+import { isoTime } from './format';
 import { renderDot } from './graph-dot';
 import { renderHtml } from './graph-html';
 import type { Output } from './output';
 
 interface ExplainOptions extends DirOption {
+  readonly live?: boolean;
   readonly diff?: boolean;
   readonly dot?: boolean;
   readonly html?: string;
   readonly json?: boolean;
-}
-
-export interface DiffResult {
-  readonly name: string;
-  readonly status: 'unchanged' | 'changed' | 'never-stored';
-  readonly stored?: string;
-  readonly current: string;
-  readonly storedAt?: number;
-  readonly changes: readonly string[];
 }
 
 /**
@@ -65,58 +60,39 @@ export function checkFile(file: string): string {
   return abs;
 }
 
-/** A stored tree may be the whole Explanation or just its root node. */
-function storedRoot(record: FunctionRecord): DependencyNode | undefined {
-  const tree = record.tree as { root?: unknown; kind?: unknown } | null | undefined;
-  if (tree === null || typeof tree !== 'object') return undefined;
-  if (typeof tree.kind === 'string') return tree as DependencyNode;
-  const root = tree.root as { kind?: unknown } | undefined;
-  return root !== undefined && typeof root === 'object' && typeof root.kind === 'string' ? (root as DependencyNode) : undefined;
-}
-
 /**
- * The record stored under the function's name; failing that, the newest record of a function of
- * the same file and short name. Default names carry the line of the definition
- * (`src/math.js:12#total`), so an edit above the function renames it without making it another.
+ * The records of a live function: those under its name; failing that, those of a function of the
+ * same file and short name (names of older versions carried the line: `src/math.js:12#total`).
  */
-function storedRecord(store: Store, f: ExplainedFunction): FunctionRecord | undefined {
-  const exact = store.latestFunctionRecord(f.name);
-  if (exact !== undefined) return exact;
+function recordsOf(store: Store | undefined, f: ExplainedFunction): FunctionRecord[] {
+  if (store === undefined) return [];
+  const exact = store.readFunctionRecords(f.name);
+  if (exact.length > 0) return exact;
   const hash = f.name.lastIndexOf('#');
-  if (hash < 0) return undefined;
+  if (hash < 0) return [];
   const short = f.name.slice(hash);
   const file = f.name.slice(0, hash).replace(/:\d+$/, '');
-  return store
+  const sibling = store
     .readFunctionRecords()
-    .filter((r) => r.name.endsWith(short) && r.name.slice(0, r.name.length - short.length).replace(/:\d+$/, '') === file)
-    .sort((a, b) => b.written - a.written)[0];
+    .filter((r) => r.name.endsWith(short) && r.name.slice(0, r.name.length - short.length).replace(/:\d+$/, '') === file)[0];
+  return sibling === undefined ? [] : store.readFunctionRecords(sibling.name);
 }
 
-export function diffAgainstStore(store: Store, f: ExplainedFunction): DiffResult {
-  const record = storedRecord(store, f);
-  if (record === undefined) return { name: f.name, status: 'never-stored', current: f.fingerprint, changes: [] };
-  const base = { name: f.name, stored: record.fingerprint, current: f.fingerprint, storedAt: record.written };
-  if (record.fingerprint === f.fingerprint) return { ...base, status: 'unchanged', changes: [] };
-  const before = storedRoot(record);
-  const changes = before === undefined ? [] : diffExplanations(before, f.explanation.root);
-  return { ...base, status: 'changed', changes: changes.length > 0 ? changes : ['the code changed in a way the stored tree cannot pin down (it may come from another smartcache version)'] };
+/** The store if its root exists, else undefined (then nothing is stored: every diff says so). */
+function storeIfPresent(options: DirOption): Store | undefined {
+  if (!fs.existsSync(resolveRoot(options))) return undefined;
+  const { Store: StoreClass } = require('../store') as typeof import('../store');
+  return StoreClass.open(resolveRoot(options));
 }
 
-function printDiff(d: DiffResult, out: Output): void {
-  const { style } = out;
-  if (d.status === 'never-stored') {
-    out.line(`${style.bold(d.name)}: nothing stored yet (fingerprint ${shortHash(d.current)})`);
-  } else if (d.status === 'unchanged') {
-    out.line(`${style.bold(d.name)}: ${style.green('unchanged')} since ${isoTime(d.storedAt)} (fingerprint ${shortHash(d.current)})`);
-  } else {
-    out.line(`${style.bold(d.name)}: ${style.yellow('changed')} since ${isoTime(d.storedAt)} (fingerprint ${shortHash(d.stored)} → ${shortHash(d.current)})`);
-    for (const change of d.changes) out.line(`  - ${change}`);
-  }
+interface Explained {
+  readonly file: string;
+  readonly functions: readonly ExplainedFunction[];
+  readonly diffs?: readonly FunctionDiff[];
+  readonly source: 'stored' | 'live';
 }
 
-function explainFile(spec: string, out: Output): { file: string; functions: readonly ExplainedFunction[] } {
-  const { file, name } = parseTarget(spec);
-  const abs = checkFile(file);
+function explainLive(file: string, abs: string, name: string | undefined, options: ExplainOptions, out: Output): Explained {
   const result = runExplainChild(abs, name, out.warn);
   if (!result.ok) throw usageError(result.error);
   if (result.available.length === 0) throw usageError(`no annotated functions in ${file} (mark one with /** @cache */ or 'use cache')`);
@@ -124,36 +100,65 @@ function explainFile(spec: string, out: Output): { file: string; functions: read
     const known = result.available.map((a) => a.name).join(', ');
     throw usageError(`no annotated function "${name ?? ''}" in ${file} (annotated: ${known})`);
   }
-  return { file, functions: result.functions };
+  if (options.diff !== true) return { file, functions: result.functions, source: 'live' };
+  const store = storeIfPresent(options);
+  return { file, functions: result.functions, diffs: result.functions.map((f) => diffLive(f, recordsOf(store, f))), source: 'live' };
+}
+
+function explainStored(file: string, abs: string, name: string | undefined, options: ExplainOptions, out: Output): Explained | undefined {
+  const store = openStoreIfPresent(options, out, options.json === true ? { file, functions: [] } : undefined);
+  if (store === undefined) return undefined;
+  const found = storedFunctions(store, abs, name);
+  if (found.available.length === 0) {
+    if (options.json === true) out.line(JSON.stringify({ root: store.root, file, functions: [] }, null, 2));
+    else out.warn(`smartcache: nothing stored for ${file} in ${store.root} yet (run the program with smartcache first, or use --live to load the file now: its top-level code runs)`);
+    return undefined;
+  }
+  if (found.functions.length === 0) throw usageError(`no cached function "${name ?? ''}" stored for ${file} (stored: ${found.available.join(', ')})`);
+  const functions = found.functions;
+  if (options.diff !== true) return { file, functions, source: 'stored' };
+  return { file, functions, diffs: functions.map((f) => diffSource(f, f.records)), source: 'stored' };
+}
+
+function jsonOf(e: Explained): string {
+  const functions = e.functions.map((f) => {
+    const { records: _records, ...rest } = f as ExplainedFunction & { records?: unknown };
+    return rest;
+  });
+  const diff = e.diffs?.map((d) => {
+    const { changedNodes: _nodes, ...rest } = d;
+    return rest;
+  });
+  return JSON.stringify({ file: e.file, source: e.source, functions, ...(diff === undefined ? {} : { diff }) }, null, 2);
+}
+
+function printTrees(e: Explained, out: Output, store: Store | undefined): void {
+  e.functions.forEach((f, i) => {
+    if (i > 0) out.line();
+    const when = f.stored === undefined ? '' : `  ${out.style.dim(`stored ${isoTime(f.stored)}`)}`;
+    out.line(`${out.style.bold(f.name)}  ${f.file}  fingerprint ${f.fingerprint}${when}`);
+    for (const line of renderTree(f.explanation, out.style)) out.line(`  ${line}`);
+    const inputs = store === undefined ? undefined : latestInputs(store, f.name);
+    if (inputs !== undefined) {
+      out.line('  inputs read by the latest entry:');
+      for (const line of inputLines(inputs)) out.line(`    ${line}`);
+    }
+  });
 }
 
 export function runExplain(spec: string, options: ExplainOptions, out: Output): void {
-  const store = options.diff === true ? openExistingStore(options) : undefined;
-  const { file, functions } = explainFile(spec, out);
+  const { file, name } = parseTarget(spec);
+  const abs = checkFile(file);
+  const explained = options.live === true ? explainLive(file, abs, name, options, out) : explainStored(file, abs, name, options, out);
+  if (explained === undefined) return;
   if (options.html !== undefined) {
-    fs.writeFileSync(options.html, renderHtml(file, functions));
+    fs.writeFileSync(options.html, renderHtml(file, explained.functions, explained.diffs));
     out.warn(`wrote ${options.html}`);
   }
-  const diffs = store === undefined ? undefined : functions.map((f) => diffAgainstStore(store, f));
-  if (options.json === true) {
-    out.line(JSON.stringify({ file, functions, ...(diffs === undefined ? {} : { diff: diffs }) }, null, 2));
-  } else if (options.dot === true) {
-    out.line(renderDot(functions).trimEnd());
-  } else if (diffs !== undefined) {
-    for (const d of diffs) printDiff(d, out);
-  } else if (options.html === undefined) {
-    const stored = store ?? storeIfAny(options);
-    functions.forEach((f, i) => {
-      if (i > 0) out.line();
-      out.line(`${out.style.bold(f.name)}  ${f.file}  fingerprint ${f.fingerprint}`);
-      for (const line of renderTree(f.explanation, out.style)) out.line(`  ${line}`);
-      const inputs = stored === undefined ? undefined : latestInputs(stored, f.name);
-      if (inputs !== undefined) {
-        out.line('  inputs read by the latest entry:');
-        for (const line of inputLines(inputs)) out.line(`    ${line}`);
-      }
-    });
-  }
+  if (options.json === true) out.line(jsonOf(explained));
+  else if (options.dot === true) out.line(renderDot(explained.functions).trimEnd());
+  else if (explained.diffs !== undefined) for (const d of explained.diffs) printDiff(d, out);
+  else if (options.html === undefined) printTrees(explained, out, storeIfAny(options));
 }
 
 /** The store, when the cache root exists (explain never creates it). */
@@ -169,12 +174,24 @@ export function registerExplain(program: Command, out: Output): void {
   program
     .command('explain')
     .argument('<file>', 'a source file, optionally with #name to pick one function (src/math.js#scale)')
-    .summary("dependency tree and fingerprint of a file's annotated functions")
-    .description("show the dependency tree and fingerprint of a file's annotated functions (loaded in a child process with the preload)")
+    .summary("dependency tree and fingerprint of a file's cached functions, as stored by earlier runs")
+    .description(
+      "show the dependency tree and fingerprint of a file's cached functions as stored by earlier runs: nothing of your program runs, and any language your loader understands (TypeScript through tsx) works. With --live the file is loaded in a child process with the preload (and tsx for TypeScript): its top-level code RUNS, so a script that calls a paid API calls it again.",
+    )
     .option(DIR_FLAG, DIR_HELP)
-    .option('--diff', 'name what changed since the fingerprint last stored in the cache')
+    .option('--live', 'load the file now (its top-level code runs) and fingerprint the code as it is, instead of reading what was stored')
+    .option('--diff', 'say what changed since the fingerprint last stored, down to the code of a changed function (without --live: by reading the source files, nothing runs)')
     .option('--dot', 'print the graph as Graphviz DOT')
-    .option('--html <out>', 'write the graph as a self-contained HTML page with an SVG drawing')
+    .option('--html <out>', 'write the graph as a self-contained HTML page (with --diff: changed nodes highlighted, code diffs shown)')
     .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  smartcache explain src/report.js            what earlier runs stored
+  smartcache explain src/report.ts#build --diff
+  smartcache explain src/report.js --live     runs the file's top-level code
+  smartcache explain src/report.js --diff --html graph.html`,
+    )
     .action((spec: string, options: ExplainOptions) => runExplain(spec, options, out));
 }

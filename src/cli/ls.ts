@@ -1,8 +1,9 @@
 /** `smartcache ls`: what the cache holds, one function per block, one line per fingerprint. */
 import type { Command } from 'commander';
 import type { FunctionSummary, StatsDelta } from '../store';
-import { DIR_FLAG, DIR_HELP, openExistingStore, storeLibrary, type DirOption } from './context';
+import { DIR_FLAG, DIR_HELP, openStoreIfPresent, storeLibrary, type DirOption } from './context';
 import { formatBytes, formatMs, isoTime, shortHash, timeAgo } from './format';
+import { orphanedFunctions } from './prune-orphans';
 import type { Output } from './output';
 import { renderTable } from './table';
 
@@ -22,10 +23,11 @@ const COLUMNS = [
   { header: 'SAVED', align: 'right' },
 ] as const;
 
-function jsonOf(f: FunctionSummary, stats: StatsDelta | undefined): object {
+function jsonOf(f: FunctionSummary, stats: StatsDelta | undefined, missing: boolean): object {
   return {
     name: f.name,
     file: f.file ?? null,
+    fileMissing: missing,
     fingerprint: f.currentFingerprint ?? null,
     entries: f.entries,
     bytes: f.bytes,
@@ -37,12 +39,12 @@ function jsonOf(f: FunctionSummary, stats: StatsDelta | undefined): object {
   };
 }
 
-function rowsOf(f: FunctionSummary, stats: StatsDelta | undefined, out: Output): string[][] {
+function rowsOf(f: FunctionSummary, stats: StatsDelta | undefined, missing: boolean, out: Output): string[][] {
   return f.versions.map((v, i) => {
     const first = i === 0;
     return [
       first ? out.style.bold(f.name) : '',
-      first ? (f.file ?? '-') : '',
+      first ? (missing ? `${f.file ?? '-'} ${out.style.red('(file missing)')}` : (f.file ?? '-')) : '',
       v.current ? v.fingerprint.slice(0, 12) : out.style.dim(shortHash(v.fingerprint)),
       v.current ? 'current' : out.style.dim('older'),
       String(v.entries),
@@ -55,29 +57,36 @@ function rowsOf(f: FunctionSummary, stats: StatsDelta | undefined, out: Output):
 }
 
 export function runLs(options: LsOptions, out: Output): void {
-  const store = openExistingStore(options);
-  const inventory = storeLibrary().takeInventory(store);
+  const store = openStoreIfPresent(options, out, options.json === true ? { entries: 0, bytes: 0, functions: [] } : undefined);
+  if (store === undefined) return;
+  // One walk: the entries, and the whole root as `du -s` counts it (fan-out folders, records,
+  // stats and analyses included).
+  const { entries: scanned, usage } = store.entriesWithUsage();
+  const inventory = storeLibrary().takeInventory(store, scanned);
   const stats = store.readStats();
+  const disk = usage.total;
   const functions = inventory.functions.filter((f) => f.entries > 0);
+  const missing = orphanedFunctions(store, scanned);
   if (options.json === true) {
-    out.line(JSON.stringify({ root: inventory.root, entries: inventory.entries, bytes: inventory.bytes, functions: functions.map((f) => jsonOf(f, stats.get(f.name))) }, null, 2));
+    out.line(JSON.stringify({ root: inventory.root, entries: inventory.entries, bytes: disk, entriesBytes: inventory.bytes, functions: functions.map((f) => jsonOf(f, stats.get(f.name), missing.has(f.name))) }, null, 2));
     return;
   }
   if (functions.length === 0) {
-    out.line(`nothing cached in ${inventory.root}`);
+    out.line(`nothing cached in ${inventory.root} (${formatBytes(disk)} on disk)`);
     return;
   }
-  const rows = functions.flatMap((f) => rowsOf(f, stats.get(f.name), out));
+  const rows = functions.flatMap((f) => rowsOf(f, stats.get(f.name), missing.has(f.name), out));
   for (const line of renderTable(COLUMNS, rows, out.style.bold)) out.line(line);
   const newest = Math.max(...functions.map((f) => f.lastUsed));
-  out.line(out.style.dim(`${functions.length} functions, ${inventory.entries} entries, ${formatBytes(inventory.bytes)} in ${inventory.root} (last used ${isoTime(newest)})`));
+  out.line(out.style.dim(`${functions.length} functions, ${inventory.entries} entries, ${formatBytes(disk)} on disk in ${inventory.root} (last used ${isoTime(newest)})`));
+  if (missing.size > 0) out.line(out.style.yellow(`${missing.size === 1 ? '1 function whose file no longer exists' : `${missing.size} functions whose files no longer exist`}: smartcache prune removes ${missing.size === 1 ? 'it' : 'them'}`));
 }
 
 export function registerLs(program: Command, out: Output): void {
   program
     .command('ls')
     .summary('list cached functions with versions, entries and size')
-    .description('list cached functions: fingerprints (current and older), entries, size, last use, hits, time saved')
+    .description('list cached functions: fingerprints (current and older), entries, size on disk (allocated blocks, as du counts them), last use, hits, time saved; functions whose file no longer exists are marked')
     .option(DIR_FLAG, DIR_HELP)
     .option('--json', 'machine-readable output')
     .action((options: LsOptions) => runLs(options, out));

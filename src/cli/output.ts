@@ -25,7 +25,7 @@ interface TtyLike {
   write(chunk: string): boolean;
 }
 
-const plain: Style = {
+export const plainStyle: Style = {
   bold: (t) => t,
   dim: (t) => t,
   red: (t) => t,
@@ -56,7 +56,7 @@ export function colorAllowed(stream: TtyLike, env: NodeJS.ProcessEnv = process.e
 
 export function createOutput(stdout: TtyLike = process.stdout, stderr: TtyLike = process.stderr): Output {
   return {
-    style: colorAllowed(stdout) ? ansi : plain,
+    style: colorAllowed(stdout) ? ansi : plainStyle,
     interactive: stderr.isTTY === true && process.env['TERM'] !== 'dumb',
     line: (text = '') => void stdout.write(`${text}\n`),
     warn: (text) => void stderr.write(`${text}\n`),

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { costsMoreThanSaves } from '../costs';
 import type { RemoteStatsDelta, StatsDelta } from '../store';
 import { describeTeamCounters } from '../team-counters';
-import { DIR_FLAG, DIR_HELP, openExistingStore, storeLibrary, type DirOption } from './context';
+import { DIR_FLAG, DIR_HELP, openStoreIfPresent, storeLibrary, type DirOption } from './context';
 import { formatBytes, formatMs, percent } from './format';
 import type { Output } from './output';
 import { renderTable } from './table';
@@ -42,9 +42,11 @@ function sum(rows: readonly FunctionStats[]): StatsDelta & { entries: number; by
   return total;
 }
 
-export function collectStats(options: DirOption): { root: string; functions: FunctionStats[]; remote: RemoteStatsDelta | undefined } {
-  const store = openExistingStore(options);
-  const inventory = storeLibrary().takeInventory(store);
+export function collectStats(options: DirOption, out: Output, json: boolean): { root: string; functions: FunctionStats[]; disk: number; remote: RemoteStatsDelta | undefined } | undefined {
+  const store = openStoreIfPresent(options, out, json ? { total: { ...ZERO, entries: 0, bytes: 0 }, functions: [] } : undefined);
+  if (store === undefined) return undefined;
+  const { entries: scanned, usage } = store.entriesWithUsage();
+  const inventory = storeLibrary().takeInventory(store, scanned);
   const stats = store.readStats();
   const sizes = new Map(inventory.functions.map((f) => [f.name, f] as const));
   const names = [...new Set([...stats.keys(), ...inventory.functions.filter((f) => f.entries > 0).map((f) => f.name)])].sort((a, b) => a.localeCompare(b));
@@ -53,7 +55,7 @@ export function collectStats(options: DirOption): { root: string; functions: Fun
     const size = sizes.get(name);
     return { name, ...s, entries: size?.entries ?? 0, bytes: size?.bytes ?? 0, costsMoreThanSaves: costsMoreThanSaves(s) };
   });
-  return { root: inventory.root, functions, remote: store.readRemoteStats() };
+  return { root: inventory.root, functions, disk: usage.total, remote: store.readRemoteStats() };
 }
 
 const COLUMNS = [
@@ -74,8 +76,12 @@ function row(name: string, s: StatsDelta & { entries: number; bytes: number }, n
 }
 
 export function runStats(options: StatsOptions, out: Output): void {
-  const { root, functions, remote } = collectStats(options);
-  const total = sum(functions);
+  const collected = collectStats(options, out, options.json === true);
+  if (collected === undefined) return;
+  const { root, functions, disk, remote } = collected;
+  // Functions count their entry files; the total is the whole root as `du -s` counts it
+  // (fan-out folders, records and stats included).
+  const total = { ...sum(functions), bytes: disk };
   if (options.json === true) {
     out.line(JSON.stringify(remote === undefined ? { root, total, functions } : { root, total, functions, remote }, null, 2));
     return;
@@ -103,7 +109,7 @@ export function registerStats(program: Command, out: Output): void {
   program
     .command('stats')
     .summary('hits, misses, time saved and size, by function')
-    .description('hits, misses, time saved, overhead and size, by function; flags functions where caching costs more than it saves')
+    .description('hits, misses, time saved, overhead and size on disk (allocated blocks, as du counts them; the total is the whole root, folders included), by function; flags functions where caching costs more than it saves')
     .option(DIR_FLAG, DIR_HELP)
     .option('--json', 'machine-readable output')
     .action((options: StatsOptions) => runStats(options, out));

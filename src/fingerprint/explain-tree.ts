@@ -10,11 +10,26 @@ import type { DependencyNode, Explanation, NodeKind } from '../explanation';
 import { sha256, type Entity } from './graph';
 import { functionSite, type FunctionSite } from './runtime';
 import { scriptInfo } from './runtime';
+import { pathToFileURL } from 'node:url';
 import { findProjectRoot, projectRelative } from '../project';
 
 /** Beyond this many children a data node shows a summary (the fingerprint still covers all). */
 const MAX_CHILDREN = 100;
 const MAX_DEPTH = 64;
+/** Longer source (a generated class, a bundle) is not kept: a diff of it would not be read. */
+const CODE_LIMIT = 64 * 1024;
+/** `own` prefixes of code that was parsed and hashed (not native, bound or unanalyzable). */
+const CODE_OWN = /^(?:function|arrow|method|class):/;
+
+function codeOf(e: Entity): string | undefined {
+  if (e.fn === undefined || !CODE_OWN.test(e.own)) return undefined;
+  try {
+    const text = Function.prototype.toString.call(e.fn);
+    return text.length <= CODE_LIMIT ? text : undefined;
+  } catch {
+    return undefined; // display only
+  }
+}
 
 function ownHash(e: Entity): string {
   return e.kind === 'package' || e.kind === 'builtin' ? e.name : sha256(e.own);
@@ -23,10 +38,31 @@ function ownHash(e: Entity): string {
 /** The project root of the current `explain` call (looked up once per call, not per node). */
 let root: string | undefined;
 
+/**
+ * The position in the file the user wrote: through the script's source map when Node holds one
+ * (tsx turns source maps on; its output puts a whole TypeScript file on a line or two), else as
+ * compiled. Display only.
+ */
+function originalPosition(file: string, line: number, column: number): { line: number; column: number } {
+  try {
+    const { findSourceMap } = require('node:module') as typeof import('node:module');
+    const map = findSourceMap(file) ?? (file.startsWith('/') ? findSourceMap(pathToFileURL(file).href) : undefined);
+    const entry = map?.findEntry(line, column) as { originalLine?: number; originalColumn?: number; originalSource?: string } | undefined;
+    if (entry?.originalLine === undefined || entry.originalColumn === undefined) return { line, column };
+    const source = entry.originalSource === undefined ? undefined : entry.originalSource.replace(/^file:\/\//, '');
+    // A map into another file (a bundle) would put the position in the wrong file: keep it.
+    if (source !== undefined && source !== file.replace(/^file:\/\//, '')) return { line, column };
+    return { line: entry.originalLine, column: entry.originalColumn };
+  } catch {
+    return { line, column };
+  }
+}
+
 function siteText(site: FunctionSite): string | undefined {
   const info = scriptInfo(site.scriptId);
   if (info.file === undefined) return info.builtin ?? undefined;
-  return `${projectRelative(info.file, root)}:${site.line + 1}:${site.column + 1}`;
+  const at = originalPosition(info.file, site.line, site.column);
+  return `${projectRelative(info.file, root)}:${at.line + 1}:${at.column + 1}`;
 }
 
 function locationOf(e: Entity): string | undefined {
@@ -45,6 +81,10 @@ function node(e: Entity, name: string, children: DependencyNode[], kind: NodeKin
   const location = locationOf(e);
   if (location !== undefined) out.location = location;
   if (e.preview !== undefined) out.preview = e.preview;
+  if (kind === 'function' || kind === 'class') {
+    const code = codeOf(e);
+    if (code !== undefined) out.code = code;
+  }
   return out;
 }
 

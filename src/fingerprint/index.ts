@@ -35,7 +35,7 @@ import {
   scopesProblem,
   setPackagePolicy,
 } from './runtime';
-import { analyzeFunction } from './source';
+import { analyzeFunction, analyzeSource } from './source';
 import { computeFingerprints } from './digest';
 
 export type { DependencyNode, Explanation } from '../explanation';
@@ -43,6 +43,17 @@ export { diffExplanations };
 /** What the cache layer needs of the text analysis: parameter names, `this` use, the on-disk analysis cache. */
 export { ANALYSIS_FORMAT, analyzeFunction, openAnalysisCache, saveAnalysisCache } from './source';
 export type { FunctionAnalysis } from './source';
+
+/**
+ * The own `hash` an explain tree gives a function or class with this source text (as
+ * `Function.prototype.toString` prints it): sha256 of its kind and normalized code, the `own` of
+ * graph/expand-function.ts and expand-class.ts. Pure text, nothing is run; `explain --diff` finds
+ * a stored function in an edited file with it. Throws ERR_FINGERPRINT when the text does not parse.
+ */
+export function codeHashOf(text: string): string {
+  const analysis = analyzeSource(text);
+  return sha256(`${analysis.kind}:${analysis.codeHash}`);
+}
 
 interface Memo {
   readonly fp: string;

@@ -30,6 +30,9 @@ export function writeFunctionRecord(layout: Layout, access: Access, record: Func
   checkRecord(record);
   const value: Record<string, unknown> = { name: record.name, fingerprint: record.fingerprint, tree: record.tree, written: record.written };
   if (record.file !== undefined) value['file'] = record.file;
+  if (record.project !== undefined) value['project'] = record.project;
+  if (record.code !== undefined) value['code'] = record.code;
+  if (record.files !== undefined) value['files'] = record.files;
   const meta = { fn: record.name, fingerprint: record.fingerprint, created: record.written, computeMs: 0 };
   const file = functionRecordFile(layout, record.name, record.fingerprint);
   writeEntry(file, encodeEntry(meta, value, 'record'), recordKey(record.name, record.fingerprint), access);
@@ -39,8 +42,15 @@ export function writeFunctionRecord(layout: Layout, access: Access, record: Func
 function checkRecord(r: FunctionRecord): void {
   const ok =
     typeof r === 'object' && r !== null && typeof r.name === 'string' && typeof r.fingerprint === 'string' &&
-    Number.isFinite(r.written) && (r.file === undefined || typeof r.file === 'string');
-  if (!ok) throw new SmartCacheTypeError('a function record needs string name and fingerprint, finite written and an optional string file');
+    Number.isFinite(r.written) && (r.file === undefined || typeof r.file === 'string') && (r.project === undefined || typeof r.project === 'string') &&
+    isStringMap(r.code) && isStringMap(r.files);
+  if (!ok) throw new SmartCacheTypeError('a function record needs string name and fingerprint, finite written, and optional string file and project, and string maps code and files');
+}
+
+function isStringMap(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every((v) => typeof v === 'string');
 }
 
 /** Newest first. */
@@ -57,6 +67,40 @@ export function readFunctionRecords(layout: Layout, access: Access, name?: strin
     }
   }
   return records.sort((a, b) => b.written - a.written);
+}
+
+/**
+ * Makes the record of (name, fingerprint) the newest, if it exists and is not already: a run
+ * that reverted an edit hits the older fingerprint's entries and writes no record, yet that
+ * fingerprint is the current one for `explain` and `prune`. Records are written once, so their
+ * mtimes order them; only when another one is newer is this one written again (written: now).
+ * Costs a listing and a stat per record of the function.
+ */
+export function markCurrentRecord(layout: Layout, access: Access, name: string, fingerprint: string): void {
+  const mine = functionRecordFile(layout, name, fingerprint);
+  let mineMs: number | undefined;
+  let newestOther = 0;
+  for (const file of recordFiles(path.dirname(mine))) {
+    const ms = fs.lstatSync(file, { throwIfNoEntry: false })?.mtimeMs;
+    if (ms === undefined) continue;
+    if (file === mine) mineMs = ms;
+    else newestOther = Math.max(newestOther, ms);
+  }
+  if (mineMs === undefined || mineMs >= newestOther) return;
+  const record = readRecord(layout, access, mine);
+  if (record !== undefined && record.name === name) writeFunctionRecord(layout, access, { ...record, written: Math.max(Date.now(), Math.ceil(newestOther) + 1) });
+}
+
+export function deleteFunctionRecords(layout: Layout, name: string): number {
+  const dir = functionDir(layout, name);
+  let removed = 0;
+  for (const file of recordFiles(dir)) if (unlinkQuiet(file)) removed++;
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // not empty (a record written meanwhile) or already gone
+  }
+  return removed;
 }
 
 function recordFiles(dir: string): string[] {

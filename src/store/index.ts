@@ -19,6 +19,10 @@ import {
   isMissing,
   isRealFolder,
   layoutFor,
+  measureUsage,
+  removeEmptyFolders,
+  UsageAccount,
+  type DiskUsage,
   readEntryFile,
   readEntryHead,
   scan,
@@ -38,11 +42,11 @@ import { appendRemoteStats, readRemoteStats } from './remote-stats';
 import * as stats from './stats-log';
 import type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, RemoteStatsDelta, StatsDelta } from './types';
 
-export { STORE_FORMAT_VERSION };
-export type { EncodedEntry, EncodedResult, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, RemoteStatsDelta, RootTrust, StatsDelta, TooLarge };
+export { STORE_FORMAT_VERSION, UsageAccount };
+export type { DiskUsage, EncodedEntry, EncodedResult, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, RemoteStatsDelta, RootTrust, StatsDelta, TooLarge };
 export { snapshotOf, snapshotOfEntry } from './snapshot';
 export type { Snapshot } from './snapshot';
-export { takeInventory } from './inventory';
+export { fileFromName, groupRecords, takeInventory } from './inventory';
 export type { FunctionSummary, Inventory, InventorySource, VersionSummary } from './inventory';
 export { applyPrune, planPrune, tallyPrune } from './prune';
 export type { PrunePlan, PrunePolicy, PruneReason, PruneTarget } from './prune';
@@ -256,11 +260,14 @@ export class Store {
     let removed = 0;
     let bytes = 0;
     const now = Date.now();
+    // Leaf folders something was removed from (as `abcd`), to remove the ones left empty.
+    const touched = new Set<string>();
     for (const item of this.scanItems()) {
       if (item.type === 'entry') {
-        if (pred(item.info) && unlinkIfSame(item.info.file, item.ino)) {
+        if (pred(item.info) && unlinkIfSame(item.info.file, item.ino, true)) {
           removed++;
           bytes += item.info.bytes;
+          touched.add(item.info.key.slice(0, 4));
         }
       } else if (!sweep) {
         continue;
@@ -269,13 +276,44 @@ export class Store {
         if (unlinkIfSame(item.file, item.ino)) {
           removed++;
           bytes += size;
+          touched.add(leafOf(item.file));
         }
       } else if (now - item.mtimeMs > STALE_TEMP_MS && unlinkQuiet(item.file)) {
         removed++;
         bytes += item.bytes;
+        touched.add(leafOf(item.file));
       }
     }
+    this.removeEmptyFolders(touched);
     return { removed, bytes };
+  }
+
+  /**
+   * Removes the fan-out folders left empty (those of `keys`, or all): `clear` and `prune` must
+   * not leave thousands of empty folders behind, each taking a block on disk.
+   */
+  removeEmptyFolders(keys?: Iterable<string>): number {
+    return removeEmptyFolders(this.layout, keys);
+  }
+
+  /** What `du -s` says of the root, with the fan-out folders' share (see usage.ts). */
+  diskUsage(): DiskUsage {
+    return this.measure();
+  }
+
+  /** Every intact entry and the disk usage, from one walk of the root (see usage.ts). */
+  entriesWithUsage(): { entries: EntryInfo[]; usage: DiskUsage } {
+    const entries: EntryInfo[] = [];
+    const usage = this.measure((e) => entries.push(e));
+    return { entries, usage };
+  }
+
+  private measure(collect?: (e: EntryInfo) => void): DiskUsage {
+    try {
+      return measureUsage(this.layout, this.access, collect);
+    } catch (error) {
+      throw wrapIo('measure', this.layout.root, error);
+    }
   }
 
   /** Removes this function's entries only. */
@@ -298,6 +336,16 @@ export class Store {
 
   latestFunctionRecord(name: string): FunctionRecord | undefined {
     return this.readFunctionRecords(name)[0];
+  }
+
+  /** Makes the record of (name, fingerprint), if any, the newest one of its function. */
+  markCurrentRecord(name: string, fingerprint: string): void {
+    records.markCurrentRecord(this.layout, this.access, name, fingerprint);
+  }
+
+  /** Removes every record of `name` and its folder; returns how many records went. */
+  deleteFunctionRecords(name: string): number {
+    return records.deleteFunctionRecords(this.layout, name);
   }
 
   /** A small string kept per (function, topic) across runs; undefined when absent or corrupt. */
@@ -383,6 +431,11 @@ export class Store {
     const what = this.access.repair ? 'removed' : 'left in place (not this user\'s own root)';
     warnOnce(`result store ${this.root}`, `corrupt entry ${key} ${what} (treated as a miss)`, cause, 'ERR_CORRUPT_ENTRY');
   }
+}
+
+/** `entries/ab/cd/<file>` → `abcd`, the leaf folder's prefix. */
+function leafOf(file: string): string {
+  return `${path.basename(path.dirname(path.dirname(file)))}${path.basename(path.dirname(file))}`;
 }
 
 function wrapIo(action: string, file: string, error: unknown): unknown {

@@ -57,7 +57,7 @@ export function tallyEntry(tallies: Tallies, e: EntryInfo): void {
   let t = byFingerprint.get(e.meta.fingerprint);
   if (t === undefined) byFingerprint.set(e.meta.fingerprint, (t = { entries: 0, bytes: 0, lastUsed: 0, created: 0 }));
   t.entries++;
-  t.bytes += e.bytes;
+  t.bytes += e.disk; // on disk, as du counts it: what the user's quota and `du` see
   t.lastUsed = Math.max(t.lastUsed, e.lastUsed);
   t.created = Math.max(t.created, e.meta.created);
 }
@@ -127,10 +127,13 @@ function summarize(name: string, tallies: ReadonlyMap<string, Tally>, records: r
   };
 }
 
-/** Scans every entry once. Functions known only from records (no entries left) are included. */
-export function takeInventory(store: InventorySource): Inventory {
+/**
+ * Scans every entry once (or takes `scanned`, entries the caller has just listed: one walk for
+ * entries and disk usage). Functions known only from records (no entries left) are included.
+ */
+export function takeInventory(store: InventorySource, scanned?: Iterable<EntryInfo>): Inventory {
   const tallies: Tallies = new Map();
-  for (const e of store.entries()) tallyEntry(tallies, e);
+  for (const e of scanned ?? store.entries()) tallyEntry(tallies, e);
   const records = groupRecords(store.readFunctionRecords());
   const names = new Set([...tallies.keys(), ...records.keys()]);
   const functions = [...names]

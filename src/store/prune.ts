@@ -4,10 +4,12 @@
  * go; an age bound and a size bound (least recently used first) limit the rest.
  *
  *   planPrune    decide, deleting nothing (so a dry run and the real run agree by construction)
- *   applyPrune   delete the plan's victims, skipping any another process used meanwhile
+ *   applyPrune   delete the plan's victims, skipping any another process used meanwhile, and
+ *                remove the fan-out folders that leaves empty
  *   tallyPrune   the plan's victims counted by reason
  */
 import * as fs from 'node:fs';
+import type { UsageAccount } from './entry';
 import { groupRecords, rankFingerprints } from './inventory';
 import type { EntryInfo, FunctionRecord } from './types';
 
@@ -15,6 +17,8 @@ import type { EntryInfo, FunctionRecord } from './types';
 export interface PruneTarget {
   readFunctionRecords(): readonly FunctionRecord[];
   delete(key: string): boolean;
+  /** Removes the fan-out folders of `keys` left empty. */
+  removeEmptyFolders(keys: Iterable<string>): number;
 }
 
 export interface PrunePolicy {
@@ -23,6 +27,11 @@ export interface PrunePolicy {
   /** How many fingerprints per function survive (the current one and N-1 older). @default 1 */
   readonly keepVersions: number;
   readonly now: number;
+  /**
+   * The root's disk use as entries go, folders included (entry/usage.ts), so maxBytes bounds what
+   * `du` says; without it, the entries' own allocated blocks are counted.
+   */
+  readonly account?: UsageAccount;
 }
 
 export type PruneReason = 'stale' | 'expired' | 'unused' | 'size';
@@ -62,16 +71,19 @@ export function planPrune(all: readonly EntryInfo[], store: PruneTarget, policy:
   for (const e of all) {
     const reason = reasonFor(e, surviving, policy);
     if (reason === undefined) rest.push(e);
-    else victims.push({ entry: e, reason });
+    else {
+      victims.push({ entry: e, reason });
+      policy.account?.remove(e);
+    }
   }
-  let keptBytes = rest.reduce((n, e) => n + e.bytes, 0);
+  let keptBytes = policy.account?.total ?? rest.reduce((n, e) => n + e.disk, 0);
   let kept = rest.length;
   if (policy.maxBytes !== undefined && keptBytes > policy.maxBytes) {
     rest.sort((a, b) => a.lastUsed - b.lastUsed || a.meta.created - b.meta.created);
     for (const e of rest) {
       if (keptBytes <= policy.maxBytes) break;
       victims.push({ entry: e, reason: 'size' });
-      keptBytes -= e.bytes;
+      keptBytes = policy.account?.remove(e) ?? keptBytes - e.disk;
       kept--;
     }
   }
@@ -93,17 +105,22 @@ function deleteIfUnused(store: PruneTarget, entry: EntryInfo): boolean {
   return store.delete(entry.key);
 }
 
-/** Deletes the plan's victims (see deleteIfUnused); `onEach` runs after each, for progress. */
-export function applyPrune(store: PruneTarget, plan: PrunePlan, onEach?: () => void): { readonly removed: number; readonly freed: number } {
+/**
+ * Deletes the plan's victims (see deleteIfUnused), then the fan-out folders that left empty
+ * (`folders`: the key prefixes to try, e.g. UsageAccount.emptiedFolders(); default: every
+ * victim's); `onEach` runs after each, for progress. `freed` counts allocated blocks (as `du`).
+ */
+export function applyPrune(store: PruneTarget, plan: Pick<PrunePlan, 'victims'>, onEach?: () => void, folders?: Iterable<string>): { readonly removed: number; readonly freed: number } {
   let removed = 0;
   let freed = 0;
   for (const { entry } of plan.victims) {
     if (deleteIfUnused(store, entry)) {
       removed++;
-      freed += entry.bytes;
+      freed += entry.disk;
     }
     onEach?.();
   }
+  store.removeEmptyFolders(folders ?? plan.victims.map((v) => v.entry.key));
   return { removed, freed };
 }
 
@@ -111,7 +128,7 @@ export function tallyPrune(plan: PrunePlan): Record<PruneReason, { entries: numb
   const t = { stale: { entries: 0, bytes: 0 }, expired: { entries: 0, bytes: 0 }, unused: { entries: 0, bytes: 0 }, size: { entries: 0, bytes: 0 } };
   for (const v of plan.victims) {
     t[v.reason].entries++;
-    t[v.reason].bytes += v.entry.bytes;
+    t[v.reason].bytes += v.entry.disk;
   }
   return t;
 }

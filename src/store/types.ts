@@ -31,6 +31,8 @@ export interface EntryInfo {
   readonly file: string;
   readonly meta: EntryMeta;
   readonly bytes: number;
+  /** Space the file takes on disk (allocated blocks, as `du` counts them). */
+  readonly disk: number;
   /** ms since epoch: the file's mtime, bumped by markUsed(). */
   readonly lastUsed: number;
 }
@@ -44,6 +46,12 @@ export interface FunctionRecord {
   /** explain() tree, CBOR-able plain data. */
   readonly tree: unknown;
   readonly written: number;
+  /** Absolute project folder of the run that wrote it, to find `file` again (local only). */
+  readonly project?: string;
+  /** Source text of the tree's functions and classes by node hash, each text once. */
+  readonly code?: Readonly<Record<string, string>>;
+  /** sha256 of each project file (project-relative) the tree's code came from, when written. */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 export interface StatsDelta {

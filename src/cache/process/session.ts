@@ -59,7 +59,12 @@ function flushOne(stats: FunctionStats): void {
   const store = storeFor(stats.root);
   try {
     if (delta.calls > 0) store.appendStats(stats.name, delta);
-    if (stats.hitKeys.size > 0) store.markUsed(stats.hitKeys);
+    if (stats.hitKeys.size > 0) {
+      store.markUsed(stats.hitKeys);
+      // This run used this fingerprint: its record becomes the newest again (an edit reverted
+      // hits the older entries and writes no record), so `explain` and `prune` see it as current.
+      if (stats.fingerprint !== undefined) store.markCurrentRecord(stats.name, stats.fingerprint);
+    }
     stats.hitKeys.clear();
   } catch (error) {
     // Stats are a nicety: when the store already failed for this function, that was warned.

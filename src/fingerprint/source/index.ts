@@ -4,6 +4,6 @@
  * walk, and the results kept in a per-project analysis cache. Nothing here reads a live value.
  */
 export { ANALYSIS_FORMAT, openAnalysisCache, saveAnalysisCache } from './analysis-cache';
-export { analyzeFunction } from './analyze';
+export { analyzeFunction, analyzeSource } from './analyze';
 export type { FunctionAnalysis, Reference } from './analyze';
 export { isTopLevelFunction } from './toplevel';

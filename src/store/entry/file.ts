@@ -273,6 +273,8 @@ function readTrailer(fd: number, position: number): number {
 export interface HeadInfo {
   readonly meta: EntryMeta;
   readonly bytes: number;
+  /** Allocated on disk (st_blocks × 512, what `du` counts). */
+  readonly disk: number;
   readonly mtimeMs: number;
   readonly ino: number;
 }
@@ -297,13 +299,18 @@ export function readEntryHead(file: string, access: Access, expected: Expected):
     const bytes = header.payloadStart > prefix.length ? readPrefix(fd, header.payloadStart) : prefix;
     const meta = parseMeta(bytes, header);
     checkIdentity(meta, expected);
-    return { meta, bytes: size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+    return { meta, bytes: size, disk: allocated(stat), mtimeMs: stat.mtimeMs, ino: stat.ino };
   } catch (error) {
     if (error instanceof CorruptError || error instanceof RangeError) return new CorruptFileError(error.message, stat.ino);
     throw error;
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** st_blocks counts 512-byte units on Linux and macOS whatever the block size; where a file system reports none, the size. */
+export function allocated(stat: fs.Stats): number {
+  return Number.isFinite(stat.blocks) && stat.blocks >= 0 ? stat.blocks * 512 : stat.size;
 }
 
 /**

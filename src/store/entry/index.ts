@@ -1,7 +1,7 @@
 /**
  * Entry files on disk: where they live (paths.ts, one module builds every path), their layout
  * (format.ts: magic, version, checksummed head), reading and atomic writing (file.ts, atomic.ts,
- * io.ts) and listing them (scan.ts).
+ * io.ts), listing them (scan.ts), and what they take on disk, folders included (usage.ts).
  */
 export { crc32 } from './checksum';
 export { CorruptFileError, decodeEntryBytes, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './file';
@@ -14,3 +14,5 @@ export type { Layout } from './paths';
 export { entriesBytes, scan, unlinkIfSame } from './scan';
 export { readEntryBytes, writeEntryBytes } from './bytes';
 export type { TooLarge } from './bytes';
+export { measureUsage, removeEmptyFolders, UsageAccount } from './usage';
+export type { DiskUsage } from './usage';

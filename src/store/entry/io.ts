@@ -34,7 +34,10 @@ export function isMissing(error: unknown): boolean {
 export function ioError(action: string, file: string, cause: unknown): SmartCacheError {
   const code = errnoCode(cause);
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new SmartCacheError('ERR_STORE_IO', `cannot ${action} ${file}${code === undefined ? `: ${reason}` : ` (${code})`}`, { cause, file });
+  // Node's message starts `EROFS: read-only file system, mkdir '…'`: keep the words, drop the path.
+  const words = code === undefined ? undefined : new RegExp(`^${code}: ([^,]+)`).exec(reason)?.[1];
+  const detail = code === undefined ? `: ${reason}` : ` (${code}${words === undefined ? '' : `: ${words}`})`;
+  return new SmartCacheError('ERR_STORE_IO', `cannot ${action} ${file}${detail}`, { cause, file });
 }
 
 /** Folders created or checked already, so the write path does not check them on every write. */
@@ -64,8 +67,26 @@ export function ensureDir(dir: string, access: Access): void {
     }
   } catch (error) {
     if (isSmartCacheError(error)) throw error;
-    throw ioError('create folder', dir, error);
+    throw ioError('create folder', dir, trueCause(dir, error));
   }
+}
+
+/**
+ * Node 20's recursive mkdir answers ENOENT when a missing folder cannot be created on a
+ * read-only file system (measured on v20.20 on a `mount -o ro` tmpfs; the plain mkdir says
+ * EROFS). Creating the topmost missing folder alone tells the true cause.
+ */
+function trueCause(dir: string, error: unknown): unknown {
+  if (errnoCode(error) !== 'ENOENT') return error;
+  let missing = path.resolve(dir);
+  while (path.dirname(missing) !== missing && !fs.existsSync(path.dirname(missing))) missing = path.dirname(missing);
+  try {
+    fs.mkdirSync(missing, { mode: DIR_MODE });
+    fs.rmdirSync(missing);
+  } catch (probe) {
+    if (errnoCode(probe) !== 'EEXIST') return probe;
+  }
+  return error;
 }
 
 function walkDown(dir: string, access: Access): void {

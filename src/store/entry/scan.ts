@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readEntryHead } from './file';
-import { isRealFolder, listDir, type Access } from './io';
+import { ioError, isMissing, isRealFolder, listDir, type Access } from './io';
 import { isKey, isTempName, type Layout } from './paths';
 import type { EntryInfo } from '../types';
 
@@ -52,7 +52,7 @@ export function* scan(layout: Layout, access: Access): Generator<ScanItem> {
       const head = readEntryHead(file, access, { key: name });
       if (head === undefined) continue; // removed since the folder was listed
       if (head instanceof Error) yield { type: 'corrupt', file, reason: head.message, ino: head.ino };
-      else yield { type: 'entry', ino: head.ino, info: { key: name, file, meta: head.meta, bytes: head.bytes, lastUsed: head.mtimeMs } };
+      else yield { type: 'entry', ino: head.ino, info: { key: name, file, meta: head.meta, bytes: head.bytes, disk: head.disk, lastUsed: head.mtimeMs } };
     } else if (isTempName(name)) {
       const stat = fs.lstatSync(file, { throwIfNoEntry: false });
       if (stat !== undefined && regular) yield { type: 'temp', file, bytes: stat.size, mtimeMs: stat.mtimeMs };
@@ -69,14 +69,17 @@ export function entriesBytes(layout: Layout): number {
 
 /**
  * Unlinks `file` only if it is still the inode we judged (a writer may have replaced it). lstat,
- * not stat: the judged name may be a link, and it is the link that goes, never its target.
+ * not stat: the judged name may be a link, and it is the link that goes, never its target. A file
+ * already gone is `false`; with `strict`, any other failure (EROFS, EACCES) throws ERR_STORE_IO,
+ * so a clear on a read-only root says why instead of reporting nothing removed.
  */
-export function unlinkIfSame(file: string, ino: number): boolean {
+export function unlinkIfSame(file: string, ino: number, strict = false): boolean {
   try {
     if (fs.lstatSync(file).ino !== ino) return false;
     fs.unlinkSync(file);
     return true;
-  } catch {
+  } catch (error) {
+    if (strict && !isMissing(error)) throw ioError('delete', file, error);
     return false;
   }
 }

@@ -1,0 +1,82 @@
+/**
+ * What `smartcache clear <target>` means: an exact function name; else, with glob characters, a
+ * glob over names (`'report*'` matches the whole name or the part after its last `#`, so
+ * `report*` finds `src/report.js#reportTotals`); else a file, relative to the working directory,
+ * standing for every cached function defined in it (found by the file its records name, or by
+ * the file in its default name), whether or not the file still exists.
+ */
+import * as path from 'node:path';
+import type { Store } from '../store';
+import { projectBase } from './function-files';
+import { storeLibrary } from './context';
+import { recordSource } from './record-source';
+
+export interface ClearTarget {
+  readonly kind: 'name' | 'glob' | 'file';
+  readonly text: string;
+  /** Whether an entry of the function named `name` is to go. */
+  matches(name: string): boolean;
+}
+
+const GLOB_CHARS = /[*?[]/;
+
+/** `*` any run of characters, `?` one, `[abc]`/`[!abc]` a class; everything else literal. */
+export function globToRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] ?? '';
+    if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) out += '\\[';
+      else {
+        let body = glob.slice(i + 1, end);
+        if (body.startsWith('!')) body = `^${body.slice(1)}`;
+        out += `[${body.replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else out += c.replace(/[.+^${}()|\\/\]]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`, 's');
+}
+
+function shortName(name: string): string {
+  const at = name.lastIndexOf('#');
+  return at < 0 ? name : name.slice(at + 1);
+}
+
+export function resolveClearTarget(text: string, store: Store, cwd: string = process.cwd()): ClearTarget {
+  const { fileFromName, groupRecords } = storeLibrary();
+  const records = groupRecords(store.readFunctionRecords());
+  if (records.has(text) || store.readStats().has(text)) return { kind: 'name', text, matches: (name) => name === text };
+  if (GLOB_CHARS.test(text)) {
+    const re = globToRegExp(text);
+    return { kind: 'glob', text, matches: (name) => re.test(name) || re.test(shortName(name)) };
+  }
+  const wanted = path.resolve(cwd, text);
+  const base = projectBase(store.root, cwd);
+  const fileOf = new Map<string, readonly string[]>();
+  // Both readings of where a function lives: the record's own (project + tree location) and the
+  // project-relative file resolved against the base; either naming the file is a match.
+  const filesOf = (name: string): readonly string[] => {
+    let known = fileOf.get(name);
+    if (known !== undefined) return known;
+    const list = records.get(name) ?? [];
+    const newest = list[0];
+    const source = newest === undefined ? undefined : recordSource(newest);
+    const file = list.find((r) => r.file !== undefined)?.file ?? fileFromName(name);
+    known = [source, file === undefined ? undefined : path.resolve(base, file)].filter((f): f is string => f !== undefined);
+    fileOf.set(name, known);
+    return known;
+  };
+  const inFile = (name: string): boolean => filesOf(name).includes(wanted);
+  const byFile = [...records.keys()].some(inFile) || looksLikeFile(text);
+  if (byFile) return { kind: 'file', text, matches: (name) => name === text || inFile(name) };
+  return { kind: 'name', text, matches: (name) => name === text };
+}
+
+/** A path the user typed: a separator or a source-file extension. */
+function looksLikeFile(text: string): boolean {
+  return text.includes('/') || text.includes(path.sep) || /\.(?:[cm]?[jt]sx?)$/.test(text);
+}
