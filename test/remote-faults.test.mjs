@@ -50,7 +50,9 @@ maybe('a server killed mid-run, then restarted: correct results, then the breake
     await again.stop();
     allComputed(t, run);
     const c = counters(run.stderr);
-    t.true(c.errors >= 1 && c.errors <= 5, `a few errors, not one per request (${c.errors})`);
+    // Whether a request saw the dead server depends on when the client reconnects (a busy
+    // machine may restart the server first): none is fine, one per request is not.
+    t.true(c.errors <= 5, `a few errors, not one per request (${c.errors})`);
     // The restarted server answers, but nothing more is asked once the breaker tripped; before
     // it, a lookup may reconnect and miss. Either way at most one warning.
     t.true(warnings(run.stderr, 'ERR_REMOTE_UNAVAILABLE').length <= 1, run.stderr);
