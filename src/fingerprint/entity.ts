@@ -45,8 +45,6 @@ export interface Entity {
   missingGlobals?: string[];
   /** Why this entity's dependencies may be incomplete (eval, with, globalThis[x], ...). */
   dynamic?: string[];
-  /** Removes the entity from the builder's memo (for unsettled ones). */
-  forget?: () => void;
   // Filled by walk.ts
   fp?: string;
   volatile?: boolean;

@@ -259,16 +259,22 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     });
     return false;
   }
+  const reads = new Map<string, unknown>();
   for (const ref of names) {
     const binding = findBinding(details.scopes, ref.name);
     if (!binding.found) {
       globalEdges(b, e, ref.name, ref);
       continue;
     }
-    if (binding.value === undefined) e.unsettled = true;
-    if (ref.name === 'require' && isRequireFunction(binding.value)) addEdge(e, 'require', b.builtin('require'));
-    else valueEdges(b, e, ref.name, binding.value, ref);
+    // Expanded again because some binding was unsettled: the others keep their first reading
+    // (one snapshot per process, graph.ts).
+    const value = b.earlierBinding(e, ref.name)?.value ?? binding.value;
+    reads.set(ref.name, value);
+    if (value === undefined) e.unsettled = true;
+    if (ref.name === 'require' && isRequireFunction(value)) addEdge(e, 'require', b.builtin('require'));
+    else valueEdges(b, e, ref.name, value, ref);
   }
+  if (e.unsettled === true) b.keepBindings(e, reads);
   if (!isClass) receiverEdges(b, e, analysis.references, holder);
   if (usesEval) evalEdges(b, e, details.scopes, new Set(names.map((r) => r.name)));
   if (analysis.requires.length > 0) requireEdges(b, e, analysis.requires, info?.file);
