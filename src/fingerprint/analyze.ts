@@ -20,6 +20,7 @@ import { recordAnalysis, restoreAnalysis, type StoredAnalysis } from './normaliz
 import { functionNodeOf, isNativeSource, parseFunctionSource, type ParsedFunction } from './parse';
 import { paramNames } from './parse-params';
 import { collectReferences } from './scope-refs';
+import { findClockWrites, type ClockWrite } from './clock-state';
 
 export interface Reference {
   /** Free identifier, or 'this' / 'super' / 'new.target'. */
@@ -51,6 +52,8 @@ export interface FunctionAnalysis {
   /** Literal specifiers of `require('x')` (when `require` is free) and `import('x')`, sorted. The
    * free `require` itself is also in `references`. Additive to the lead's interface. */
   readonly requires: readonly string[];
+  /** Captured variables the function overwrites with a clock reading (clock-state.ts), sorted. */
+  readonly clockWrites: readonly ClockWrite[];
 }
 
 const bySource = new Map<string, FunctionAnalysis | SmartCacheError>();
@@ -101,6 +104,7 @@ function analyzeUncached(source: string): FunctionAnalysis | SmartCacheError {
     params: Object.freeze(paramNames(functionNodeOf(parsed))),
     superClass: parsed.kind === 'class' && parsed.node['superClass'] !== null,
     requires: Object.freeze(refs.requires),
+    clockWrites: Object.freeze(findClockWrites(functionNodeOf(parsed)).filter((w) => refs.references.some((r) => r.name === w.target))),
   });
   recordAnalysis(source, stored);
   return restored(source, stored);
@@ -132,5 +136,6 @@ function nativeAnalysis(source: string): FunctionAnalysis {
     params: Object.freeze([]),
     superClass: false,
     requires: Object.freeze([]),
+    clockWrites: Object.freeze([]),
   });
 }

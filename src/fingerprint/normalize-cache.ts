@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { sha256 } from './normalize';
 
 /** Bump whenever normalized text, references or any analysis field can change for the same text. */
-export const ANALYSIS_FORMAT = 1;
+export const ANALYSIS_FORMAT = 2;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */
@@ -37,9 +37,19 @@ export interface StoredAnalysis {
   readonly params: ReadonlyArray<string | undefined>;
   readonly superClass: boolean;
   readonly requires: readonly string[];
+  readonly clockWrites: ReadonlyArray<{ readonly target: string; readonly callee: readonly string[] }>;
 }
 
-type Row = [kind: string, codeHash: string, refs: Array<[string, string[][], boolean]>, dynamic: string[], params: Array<string | null>, superClass: boolean, requires: string[]];
+type Row = [
+  kind: string,
+  codeHash: string,
+  refs: Array<[string, string[][], boolean]>,
+  dynamic: string[],
+  params: Array<string | null>,
+  superClass: boolean,
+  requires: string[],
+  clockWrites: Array<[string, string[]]>,
+];
 
 interface OpenCache {
   readonly file: string;
@@ -164,14 +174,16 @@ function toRow(a: StoredAnalysis): Row {
     a.params.map((p) => p ?? null),
     a.superClass,
     [...a.requires],
+    a.clockWrites.map((w) => [w.target, [...w.callee]]),
   ];
 }
 
 const KINDS: ReadonlySet<string> = new Set(['function', 'arrow', 'method', 'class']);
 
 function fromRow(row: unknown): StoredAnalysis | undefined {
-  if (!Array.isArray(row) || row.length !== 7) return undefined;
-  const [kind, codeHash, refs, dynamic, params, superClass, requires] = row as unknown[];
+  if (!Array.isArray(row) || row.length !== 8) return undefined;
+  const [kind, codeHash, refs, dynamic, params, superClass, requires, clockWrites] = row as unknown[];
+  if (!Array.isArray(clockWrites) || !clockWrites.every((w) => Array.isArray(w) && w.length === 2 && typeof w[0] === 'string' && isStrings(w[1]))) return undefined;
   if (typeof kind !== 'string' || !KINDS.has(kind)) return undefined;
   if (typeof codeHash !== 'string' || !/^[0-9a-f]{64}$/.test(codeHash)) return undefined;
   if (!Array.isArray(refs) || !refs.every(isRefRow)) return undefined;
@@ -189,6 +201,7 @@ function fromRow(row: unknown): StoredAnalysis | undefined {
     params: Object.freeze((params as Array<string | null>).map((p) => p ?? undefined)),
     superClass,
     requires: Object.freeze(requires),
+    clockWrites: Object.freeze((clockWrites as Array<[string, string[]]>).map(([target, callee]) => Object.freeze({ target, callee: Object.freeze(callee) }))),
   });
 }
 

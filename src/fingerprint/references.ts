@@ -232,6 +232,37 @@ export function patchEdges(b: Builder, e: Entity, fn: Function): void {
   for (const patch of patches) if (namesMember(code, patch)) addEdge(e, `(patched) ${patch.label}`, b.entityOf(patch.value));
 }
 
+let perfNow: unknown;
+
+/** Date.now, performance.now, process.hrtime(.bigint), by identity. */
+function isClock(value: unknown): boolean {
+  if (typeof value !== 'function') return false;
+  if (value === Date.now || value === process.hrtime || value === process.hrtime.bigint) return true;
+  perfNow ??= (require('node:perf_hooks') as typeof import('node:perf_hooks')).performance.now;
+  return value === perfNow;
+}
+
+/**
+ * The function overwrites captured variable `name` with a clock reading (clock-state.ts): true
+ * only when the called path really resolves, here and now, to one of the clocks.
+ */
+function writesClock(analysis: FunctionAnalysis, name: string, scopes: readonly ScopeSnapshot[]): boolean {
+  const write = analysis.clockWrites.find((w) => w.target === name);
+  if (write === undefined) return false;
+  const [head, ...rest] = write.callee;
+  if (head === undefined) return false;
+  const binding = findBinding(scopes, head);
+  let base: unknown;
+  if (binding.found) base = binding.value;
+  else {
+    const d = globalDescriptor(head);
+    if (d === undefined || !('value' in d)) return false;
+    base = d.value;
+  }
+  const end = followPath(base, rest);
+  return end.kind === 'value' && isClock(end.value);
+}
+
 /** True when resolving the code's names needs its scopes (the inspector). */
 export function needsScopes(analysis: FunctionAnalysis): boolean {
   return analysis.references.some((r) => !NOT_NAMES.has(r.name)) || analysis.dynamic.includes('eval') || analysis.requires.length > 0;
@@ -270,6 +301,10 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     // (one snapshot per process, graph.ts).
     const value = b.earlierBinding(e, ref.name)?.value ?? binding.value;
     reads.set(ref.name, value);
+    if (writesClock(analysis, ref.name, details.scopes)) {
+      addEdge(e, ref.name, leaf('value', ref.name, 'clock-time', '(a time)'));
+      continue;
+    }
     if (value === undefined) e.unsettled = true;
     if (ref.name === 'require' && isRequireFunction(value)) addEdge(e, 'require', b.builtin('require'));
     else valueEdges(b, e, ref.name, value, ref);
