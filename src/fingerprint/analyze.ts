@@ -54,6 +54,8 @@ export interface FunctionAnalysis {
   readonly requires: readonly string[];
   /** Captured variables the function overwrites with a clock reading (clock-state.ts), sorted. */
   readonly clockWrites: readonly ClockWrite[];
+  /** With `clockWrites`: every captured variable the function writes itself, sorted. */
+  readonly stateWrites: readonly string[];
 }
 
 const bySource = new Map<string, FunctionAnalysis | SmartCacheError>();
@@ -104,10 +106,20 @@ function analyzeUncached(source: string): FunctionAnalysis | SmartCacheError {
     params: Object.freeze(paramNames(functionNodeOf(parsed))),
     superClass: parsed.kind === 'class' && parsed.node['superClass'] !== null,
     requires: Object.freeze(refs.requires),
-    clockWrites: Object.freeze(findClockWrites(functionNodeOf(parsed)).filter((w) => refs.references.some((r) => r.name === w.target))),
+    ...clockState(parsed, refs.references),
   });
   recordAnalysis(source, stored);
   return restored(source, stored);
+}
+
+function clockState(parsed: ParsedFunction, references: readonly Reference[]): Pick<StoredAnalysis, 'clockWrites' | 'stateWrites'> {
+  const free = (name: string): boolean => references.some((r) => r.name === name);
+  const found = findClockWrites(functionNodeOf(parsed));
+  const clock = found.clock.filter((w) => free(w.target));
+  return {
+    clockWrites: Object.freeze(clock),
+    stateWrites: Object.freeze(clock.length === 0 ? [] : found.writes.filter(free)),
+  };
 }
 
 /**
@@ -137,5 +149,6 @@ function nativeAnalysis(source: string): FunctionAnalysis {
     superClass: false,
     requires: Object.freeze([]),
     clockWrites: Object.freeze([]),
+    stateWrites: Object.freeze([]),
   });
 }

@@ -5,7 +5,12 @@
  * different number in every run, so reading it by value made every function that reaches it
  * miss on every run (issue 13: `_.sortBy`).
  *
- * Such a variable counts as "a time", not by its value. Why that hides no input: the value says
+ * Such a variable counts as "a time", not by its value, and so does every other captured
+ * variable the same function writes itself (`++count`, `count = 0` next to `lastCalled = stamp`):
+ * a function that keeps the time in its closure is a timing device (throttle, debounce, hot-path
+ * detector), and what it writes there follows the timing of the calls (lodash's `count` is reset
+ * whenever two calls at load time are 16 ms apart, which a busy machine makes vary from run to
+ * run). Why that hides no input: the value says
  * when the program last ran that code, and the time is never an input of a cached result (the
  * contract makes clock use during a call a warning, and a hit replays the result of another
  * moment by design). Everything else the function reads still counts by value, and the code that
@@ -53,9 +58,16 @@ function children(node: AstNode): AstNode[] {
   return out;
 }
 
+export interface ClockState {
+  readonly clock: ClockWrite[];
+  /** Every captured name the function's own body writes (`=`, `op=`, `++`), when `clock` is not empty. */
+  readonly writes: string[];
+}
+
 /** Clock writes of the function `fn` (an ESTree function node): see the file comment. */
-export function findClockWrites(fn: AstNode | null): ClockWrite[] {
-  if (fn === null) return [];
+export function findClockWrites(fn: AstNode | null): ClockState {
+  if (fn === null) return { clock: [], writes: [] };
+  const written = new Set<string>();
   const declared = new Set<string>();
   const localCalls = new Map<string, string[]>();
   const writes: Array<{ target: string; value: AstNode | null }> = [];
@@ -79,9 +91,15 @@ export function findClockWrites(fn: AstNode | null): ClockWrite[] {
     } else if (node.type === 'ClassDeclaration' || node.type === 'CatchClause') {
       const id = nodeAt(node, node.type === 'CatchClause' ? 'param' : 'id');
       if (id !== null) collectDeclared(id, declared);
-    } else if (node.type === 'AssignmentExpression' && node['operator'] === '=') {
+    } else if (node.type === 'AssignmentExpression') {
       const left = nodeAt(node, 'left');
-      if (left !== null && left.type === 'Identifier') writes.push({ target: nameOf(left), value: nodeAt(node, 'right') });
+      if (left !== null && left.type === 'Identifier') {
+        written.add(nameOf(left));
+        if (node['operator'] === '=') writes.push({ target: nameOf(left), value: nodeAt(node, 'right') });
+      }
+    } else if (node.type === 'UpdateExpression') {
+      const arg = nodeAt(node, 'argument');
+      if (arg !== null && arg.type === 'Identifier') written.add(nameOf(arg));
     }
     stack.push(...children(node));
   }
@@ -91,7 +109,9 @@ export function findClockWrites(fn: AstNode | null): ClockWrite[] {
     const callee = callOf(value) ?? (value !== null && value.type === 'Identifier' ? localCalls.get(nameOf(value)) : undefined);
     if (callee !== undefined && !out.some((w) => w.target === target)) out.push({ target, callee });
   }
-  return out.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  out.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  if (out.length === 0) return { clock: [], writes: [] };
+  return { clock: out, writes: [...written].filter((n) => !declared.has(n)).sort() };
 }
 
 function collectDeclared(pattern: AstNode, into: Set<string>): void {

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { sha256 } from './normalize';
 
 /** Bump whenever normalized text, references or any analysis field can change for the same text. */
-export const ANALYSIS_FORMAT = 2;
+export const ANALYSIS_FORMAT = 3;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */
@@ -38,6 +38,7 @@ export interface StoredAnalysis {
   readonly superClass: boolean;
   readonly requires: readonly string[];
   readonly clockWrites: ReadonlyArray<{ readonly target: string; readonly callee: readonly string[] }>;
+  readonly stateWrites: readonly string[];
 }
 
 type Row = [
@@ -49,6 +50,7 @@ type Row = [
   superClass: boolean,
   requires: string[],
   clockWrites: Array<[string, string[]]>,
+  stateWrites: string[],
 ];
 
 interface OpenCache {
@@ -175,14 +177,16 @@ function toRow(a: StoredAnalysis): Row {
     a.superClass,
     [...a.requires],
     a.clockWrites.map((w) => [w.target, [...w.callee]]),
+    [...a.stateWrites],
   ];
 }
 
 const KINDS: ReadonlySet<string> = new Set(['function', 'arrow', 'method', 'class']);
 
 function fromRow(row: unknown): StoredAnalysis | undefined {
-  if (!Array.isArray(row) || row.length !== 8) return undefined;
-  const [kind, codeHash, refs, dynamic, params, superClass, requires, clockWrites] = row as unknown[];
+  if (!Array.isArray(row) || row.length !== 9) return undefined;
+  const [kind, codeHash, refs, dynamic, params, superClass, requires, clockWrites, stateWrites] = row as unknown[];
+  if (!isStrings(stateWrites)) return undefined;
   if (!Array.isArray(clockWrites) || !clockWrites.every((w) => Array.isArray(w) && w.length === 2 && typeof w[0] === 'string' && isStrings(w[1]))) return undefined;
   if (typeof kind !== 'string' || !KINDS.has(kind)) return undefined;
   if (typeof codeHash !== 'string' || !/^[0-9a-f]{64}$/.test(codeHash)) return undefined;
@@ -202,6 +206,7 @@ function fromRow(row: unknown): StoredAnalysis | undefined {
     superClass,
     requires: Object.freeze(requires),
     clockWrites: Object.freeze((clockWrites as Array<[string, string[]]>).map(([target, callee]) => Object.freeze({ target, callee: Object.freeze(callee) }))),
+    stateWrites: Object.freeze(stateWrites),
   });
 }
 

@@ -243,13 +243,20 @@ function isClock(value: unknown): boolean {
 }
 
 /**
- * The function overwrites captured variable `name` with a clock reading (clock-state.ts): true
- * only when the called path really resolves, here and now, to one of the clocks.
+ * The captured variables that are timing state (clock-state.ts): when the function overwrites
+ * one with a call that really resolves, here and now, to one of the clocks, every captured
+ * variable it writes itself; otherwise none.
  */
-function writesClock(analysis: FunctionAnalysis, name: string, scopes: readonly ScopeSnapshot[]): boolean {
-  const write = analysis.clockWrites.find((w) => w.target === name);
-  if (write === undefined) return false;
-  const [head, ...rest] = write.callee;
+function timingState(analysis: FunctionAnalysis, scopes: readonly ScopeSnapshot[]): ReadonlySet<string> {
+  if (analysis.clockWrites.length === 0) return NO_NAMES;
+  if (!analysis.clockWrites.some((w) => callsClock(w.callee, scopes))) return NO_NAMES;
+  return new Set([...analysis.stateWrites, ...analysis.clockWrites.map((w) => w.target)]);
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+function callsClock(callee: readonly string[], scopes: readonly ScopeSnapshot[]): boolean {
+  const [head, ...rest] = callee;
   if (head === undefined) return false;
   const binding = findBinding(scopes, head);
   let base: unknown;
@@ -291,6 +298,7 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     return false;
   }
   const reads = new Map<string, unknown>();
+  const timing = timingState(analysis, details.scopes);
   for (const ref of names) {
     const binding = findBinding(details.scopes, ref.name);
     if (!binding.found) {
@@ -301,8 +309,8 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     // (one snapshot per process, graph.ts).
     const value = b.earlierBinding(e, ref.name)?.value ?? binding.value;
     reads.set(ref.name, value);
-    if (writesClock(analysis, ref.name, details.scopes)) {
-      addEdge(e, ref.name, leaf('value', ref.name, 'clock-time', '(a time)'));
+    if (timing.has(ref.name)) {
+      addEdge(e, ref.name, leaf('value', ref.name, 'clock-time', '(timing state)'));
       continue;
     }
     if (value === undefined) e.unsettled = true;
