@@ -25,7 +25,7 @@ function cleanEnv(extra) {
 function runApp(ctx, extra) {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    execFile(process.execPath, [ctx.entry], { cwd: ctx.dir, env: cleanEnv(extra), timeout: 180_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [ctx.entry], { cwd: ctx.dir, env: cleanEnv(extra), timeout: ctx.timeout ?? 180_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       const wall = Number(process.hrtime.bigint() - started) / 1e6;
       const last = stdout.trim().split('\n').pop() ?? '';
       let out;
@@ -91,6 +91,9 @@ async function prepare(lib) {
   const coverage = readCoverage(covDir);
   ctx.cold = await runApp(ctx, { SMARTCACHE_DIR: ctx.cacheDir, SMARTCACHE_LOG: '1' });
   ctx.warm = await runApp(ctx, { SMARTCACHE_DIR: ctx.cacheDir, SMARTCACHE_LOG: '1' });
+  // A mutant may loop forever (an operator flipped in a loop condition): both runs are stopped,
+  // and a cached run that answers while the oracle never does is stale, as it should be.
+  ctx.timeout = Math.round(Math.min(120_000, Math.max(15_000, 8 * Math.max(ctx.cold.wall, ctx.baseline.wall))));
   for (const abs of libraryFiles(dir, lib.entry)) {
     const ranges = coverage.get(abs);
     if (ranges === undefined) continue; // never loaded
@@ -191,6 +194,7 @@ async function runMutant(ctx, category, { file, site }) {
     stale,
     spurious: category === 'must-hit' && cached.miss,
     needless: category === 'unrun' && !changed && cached.miss,
+    timedOut: oracle.status === 'SIGTERM',
     fallback: cached.fallback,
     detail: stale ? `oracle ${String(oracle.out).slice(0, 200)} cached ${String(cached.out).slice(0, 200)}` : undefined,
     stderr: stale || (category === 'must-hit' && cached.miss) ? cached.stderr.split('\n').filter((l) => l.startsWith('[smartcache]')).join('\n').slice(0, 600) : undefined,

@@ -1,0 +1,112 @@
+'use strict';
+// The whole real-code corpus (issue 13): for each library of bench/lib/corpus/libraries.js, a
+// cached function that calls it, then machine-made edits of the code that really runs.
+//
+//   node bench/corpus.js [--behaviour 40] [--must-hit 15] [--unrun 15] [--seed 13] [--only lodash,semver]
+//
+// Writes bench/corpus-report.json (every mutant) and bench/CORPUS.md (the summary), and prints
+// the summary. Counts: stale (a cached answer that differs from the uncached program: must be
+// 0), spurious misses (a comment, whitespace, layout or unused-code edit that recomputed),
+// needless recomputes (a behaviour edit inside a function that never ran for the call), and the
+// first-call cost per library (whole process, module loading included).
+const fs = require('node:fs');
+const path = require('node:path');
+const { libraries } = require('./lib/corpus/libraries');
+const { prepare, candidates, sample, random, runMutant, cleanup } = require('./lib/corpus/run');
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+}
+
+const counts = { behaviour: Number(option('behaviour', 40)), 'must-hit': Number(option('must-hit', 15)), unrun: Number(option('unrun', 15)) };
+const seed = Number(option('seed', 13));
+const only = option('only', '').split(',').filter(Boolean);
+
+function summarize(lib, ctx, results) {
+  const of = (cat) => results.filter((r) => r.category === cat && !r.invalid);
+  const behaviour = of('behaviour');
+  const mustHit = of('must-hit');
+  const unrun = of('unrun');
+  return {
+    library: lib.name,
+    style: lib.style,
+    files: ctx.files.length,
+    uncachedMs: ctx.baseline.ms,
+    firstCallMs: ctx.cold.ms,
+    hitRunMs: ctx.warm.ms,
+    uncachedWallMs: ctx.baseline.wall,
+    firstCallWallMs: ctx.cold.wall,
+    hitRunWallMs: ctx.warm.wall,
+    secondRunHits: ctx.warm.hit,
+    fallback: ctx.cold.fallback || ctx.warm.fallback || results.some((r) => r.fallback),
+    mutants: behaviour.length,
+    changedOutput: behaviour.filter((r) => r.changed).length,
+    caught: behaviour.filter((r) => r.changed && !r.stale).length,
+    timedOut: results.filter((r) => r.timedOut).length,
+    stale: results.filter((r) => r.stale).length,
+    mustHit: mustHit.length,
+    spurious: mustHit.filter((r) => r.spurious).length,
+    unrun: unrun.length,
+    needless: unrun.filter((r) => r.needless).length,
+    invalid: results.filter((r) => r.invalid).length,
+  };
+}
+
+function ms(v) {
+  return v === undefined ? '—' : `${Math.round(v)} ms`;
+}
+
+function render(rows, started) {
+  const total = (k) => rows.reduce((s, r) => s + r[k], 0);
+  const lines = [
+    '# Real-code corpus (bench/corpus.js)',
+    '',
+    `Written by \`node bench/corpus.js --behaviour ${counts.behaviour} --must-hit ${counts['must-hit']} --unrun ${counts.unrun} --seed ${seed}\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s). Libraries are copied out of node_modules into a temporary project and used as the program's own code; mutants are picked (seeded) in code that V8 coverage says ran, spread over the edit kinds.`,
+    '',
+    `**Totals: ${total('stale')} stale of ${total('mutants')} behaviour mutants (${total('changedOutput')} changed the output and ${total('caught')} of those were answered afresh); ${total('spurious')} spurious misses of ${total('mustHit')} comment/whitespace/layout/unused-code edits; ${total('needless')} needless recomputes of ${total('unrun')} edits in functions that never ran (${total('unrun') ? ((100 * total('needless')) / total('unrun')).toFixed(0) : 0}%).**`,
+    '',
+    '| library | style | stale | changed output → answered afresh | spurious misses | needless (never-run code) | uncached run | first cached call | hit run | 2nd run hits | fell back |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.library} | ${r.style} | ${r.stale} / ${r.mutants} | ${r.changedOutput} → ${r.caught} | ${r.spurious} / ${r.mustHit} | ${r.needless} / ${r.unrun} | ${ms(r.uncachedMs)} | ${ms(r.firstCallMs)} | ${ms(r.hitRunMs)} | ${r.secondRunHits ? 'yes' : 'NO'} | ${r.fallback ? 'YES' : 'no'} |`),
+    '',
+    'Times are `performance.now()` in the app when the first call returned: the process from its start, module loading included. "uncached run": `SMARTCACHE=off`; "first cached call": a fresh cache (no entry, no analysis cache), the walk, the call and the write; "hit run": the next run (analysis cache warm, the walk again, then a hit).',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+(async () => {
+  const started = Date.now();
+  const rows = [];
+  const all = [];
+  for (const lib of libraries) {
+    if (only.length > 0 && !only.some((o) => lib.name.startsWith(o))) continue;
+    process.stderr.write(`[corpus] ${lib.name}: preparing\n`);
+    const ctx = await prepare(lib);
+    const rng = random(seed);
+    const results = [];
+    try {
+      for (const category of ['behaviour', 'must-hit', 'unrun']) {
+        const picked = sample(candidates(ctx, category), counts[category], rng);
+        for (const m of picked) {
+          const r = await runMutant(ctx, category, m);
+          results.push(r);
+          if (r.stale || r.spurious) process.stderr.write(`[corpus] ${lib.name}: ${r.stale ? 'STALE' : 'spurious miss'} ${r.kind} ${r.where} ${r.edit}\n${r.stderr ?? ''}\n`);
+        }
+        process.stderr.write(`[corpus] ${lib.name}: ${category} done (${results.length})\n`);
+      }
+    } finally {
+      cleanup(ctx);
+    }
+    rows.push(summarize(lib, ctx, results));
+    all.push({ library: lib.name, results });
+  }
+  const text = render(rows, started);
+  fs.writeFileSync(path.join(__dirname, 'CORPUS.md'), text);
+  fs.writeFileSync(path.join(__dirname, 'corpus-report.json'), JSON.stringify({ seed, counts, rows, mutants: all }, null, 1));
+  process.stdout.write(text);
+})().catch((error) => {
+  process.stderr.write(`${error.stack}\n`);
+  process.exitCode = 1;
+});
