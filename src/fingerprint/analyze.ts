@@ -31,6 +31,11 @@ export interface Reference {
   readonly paths: ReadonlyArray<ReadonlyArray<string>>;
   /** Used as a whole value somewhere (passed, spread, computed member, assigned, called directly...). */
   readonly whole: boolean;
+  /**
+   * Members read with a key held in a free name (`_index[key]`: `{ path: [], key: 'key' }`): the
+   * member `path + value of key` when that value is a string or number, else `path` whole.
+   */
+  readonly keyed?: ReadonlyArray<{ readonly path: ReadonlyArray<string>; readonly key: string }>;
 }
 
 export interface FunctionAnalysis {

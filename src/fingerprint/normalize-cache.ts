@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { sha256 } from './normalize';
 
 /** Bump whenever normalized text, references or any analysis field can change for the same text. */
-export const ANALYSIS_FORMAT = 4;
+export const ANALYSIS_FORMAT = 5;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */
@@ -32,7 +32,12 @@ const MAX_ROWS = 20_000;
 export interface StoredAnalysis {
   readonly kind: 'function' | 'arrow' | 'method' | 'class';
   readonly codeHash: string;
-  readonly references: ReadonlyArray<{ readonly name: string; readonly paths: ReadonlyArray<ReadonlyArray<string>>; readonly whole: boolean }>;
+  readonly references: ReadonlyArray<{
+    readonly name: string;
+    readonly paths: ReadonlyArray<ReadonlyArray<string>>;
+    readonly whole: boolean;
+    readonly keyed?: ReadonlyArray<{ readonly path: ReadonlyArray<string>; readonly key: string }>;
+  }>;
   readonly dynamic: readonly string[];
   readonly params: ReadonlyArray<string | undefined>;
   readonly superClass: boolean;
@@ -44,7 +49,7 @@ export interface StoredAnalysis {
 type Row = [
   kind: string,
   codeHash: string,
-  refs: Array<[string, string[][], boolean]>,
+  refs: Array<[string, string[][], boolean, Array<[string[], string]>]>,
   dynamic: string[],
   params: Array<string | null>,
   superClass: boolean,
@@ -171,7 +176,7 @@ function toRow(a: StoredAnalysis): Row {
   return [
     a.kind,
     a.codeHash,
-    a.references.map((r) => [r.name, r.paths.map((p) => [...p]), r.whole]),
+    a.references.map((r) => [r.name, r.paths.map((p) => [...p]), r.whole, (r.keyed ?? []).map((k) => [[...k.path], k.key])]),
     [...a.dynamic],
     a.params.map((p) => p ?? null),
     a.superClass,
@@ -197,8 +202,13 @@ function fromRow(row: unknown): StoredAnalysis | undefined {
     kind: kind as StoredAnalysis['kind'],
     codeHash,
     references: Object.freeze(
-      (refs as Array<[string, string[][], boolean]>).map(([name, paths, whole]) =>
-        Object.freeze({ name, paths: Object.freeze(paths.map((p) => Object.freeze(p))), whole }),
+      (refs as Array<[string, string[][], boolean, Array<[string[], string]>]>).map(([name, paths, whole, keyed]) =>
+        Object.freeze({
+          name,
+          paths: Object.freeze(paths.map((p) => Object.freeze(p))),
+          whole,
+          ...(keyed.length === 0 ? {} : { keyed: Object.freeze(keyed.map(([path, key]) => Object.freeze({ path: Object.freeze(path), key }))) }),
+        }),
       ),
     ),
     dynamic: Object.freeze(dynamic),
@@ -211,9 +221,10 @@ function fromRow(row: unknown): StoredAnalysis | undefined {
 }
 
 function isRefRow(value: unknown): boolean {
-  if (!Array.isArray(value) || value.length !== 3) return false;
-  const [name, paths, whole] = value as unknown[];
-  return typeof name === 'string' && typeof whole === 'boolean' && Array.isArray(paths) && paths.every(isStrings);
+  if (!Array.isArray(value) || value.length !== 4) return false;
+  const [name, paths, whole, keyed] = value as unknown[];
+  const keyedOk = Array.isArray(keyed) && keyed.every((k) => Array.isArray(k) && k.length === 2 && isStrings(k[0]) && typeof k[1] === 'string');
+  return typeof name === 'string' && typeof whole === 'boolean' && Array.isArray(paths) && paths.every(isStrings) && keyedOk;
 }
 
 function isStrings(value: unknown): value is string[] {

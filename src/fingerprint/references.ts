@@ -232,6 +232,41 @@ export function patchEdges(b: Builder, e: Entity, fn: Function): void {
   for (const patch of patches) if (namesMember(code, patch)) addEdge(e, `(patched) ${patch.label}`, b.entityOf(patch.value));
 }
 
+/** The value of a key name (`key` in `_index[key]`), as this walk reads it. */
+function keyValue(b: Builder, e: Entity, scopes: readonly ScopeSnapshot[], name: string): unknown {
+  const binding = findBinding(scopes, name);
+  if (binding.found) return b.earlierBinding(e, name)?.value ?? binding.value;
+  const d = globalDescriptor(name);
+  return d !== undefined && 'value' in d ? d.value : undefined;
+}
+
+function isPrefixPath(prefix: readonly string[], path: readonly string[]): boolean {
+  return prefix.length <= path.length && prefix.every((step, i) => step === path[i]);
+}
+
+/**
+ * `ref` with its keyed members (`_index[key]`) turned into paths: `key` holding 'addDays' makes
+ * the member `addDays` the dependency, not the whole `_index` (compiled re-export getters, one
+ * per export, all read the same module object). The key's own value counts too (it is a
+ * reference of the function like any other), so this is exact. A key that is not a string or
+ * number leaves the object (or the path before the key) used whole.
+ */
+export function withKeys(ref: Reference, valueOf: (key: string) => unknown): Reference {
+  if (ref.keyed === undefined || ref.keyed.length === 0) return ref;
+  let whole = ref.whole;
+  const all: Array<readonly string[]> = [...ref.paths];
+  for (const k of ref.keyed) {
+    const v = valueOf(k.key);
+    if (typeof v === 'string' || typeof v === 'number') all.push([...k.path, String(v)]);
+    else if (k.path.length === 0) whole = true;
+    else all.push(k.path);
+  }
+  all.sort((a, c) => a.length - c.length);
+  const paths: Array<readonly string[]> = [];
+  for (const p of all) if (!paths.some((q) => isPrefixPath(q, p))) paths.push(p);
+  return { name: ref.name, paths, whole };
+}
+
 let perfNow: unknown;
 
 /** Date.now, performance.now, process.hrtime(.bigint), by identity. */
@@ -315,7 +350,7 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     }
     if (value === undefined) e.unsettled = true;
     if (ref.name === 'require' && isRequireFunction(value)) addEdge(e, 'require', b.builtin('require'));
-    else valueEdges(b, e, ref.name, value, ref);
+    else valueEdges(b, e, ref.name, value, withKeys(ref, (key) => keyValue(b, e, details.scopes, key)));
   }
   if (e.unsettled === true) b.keepBindings(e, reads);
   if (!isClass) receiverEdges(b, e, analysis.references, holder);

@@ -10,9 +10,10 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFile } = require('node:child_process');
 const { readCoverage, ran, inUnrunFunction } = require('./coverage');
-const { findSites, apply, unusedSite, parses, BEHAVIOUR, MUST_HIT } = require('./sites');
+const { findSites, apply, unusedSite, unusedExportSite, parses, BEHAVIOUR, MUST_HIT } = require('./sites');
 
-const repo = path.resolve(__dirname, '..', '..', '..');
+// SMARTCACHE_CORPUS_PACKAGE: another build of smartcache to test (a copy of the package folder).
+const repo = process.env.SMARTCACHE_CORPUS_PACKAGE ?? path.resolve(__dirname, '..', '..', '..');
 
 function cleanEnv(extra) {
   const env = { ...process.env };
@@ -128,7 +129,12 @@ function candidates(ctx, category) {
   for (const file of ctx.files) {
     const ranAny = file.ranges.some((r) => r.count > 0 && r.start > 0);
     if (!ranAny) continue;
-    if (category === 'must-hit') out.push({ file, site: unusedSite(file.text, file.module) });
+    if (category === 'must-hit') {
+      out.push({ file, site: unusedSite(file.text, file.module) });
+      // Only where the module itself writes `module.exports` or `exports.` (a module that never
+      // touches them would gain its first export: a different kind of edit).
+      if (!file.module && /\b(module\.)?exports\b/.test(file.text)) out.push({ file, site: unusedExportSite(file.text) });
+    }
     for (const site of sitesOf(file)) {
       const behaviour = BEHAVIOUR.includes(site.kind);
       if (category === 'behaviour' && behaviour && ran(file.ranges, site.at)) out.push({ file, site });

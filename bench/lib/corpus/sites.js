@@ -15,7 +15,7 @@ const SWAP = {
 };
 
 const BEHAVIOUR = ['operator', 'constant', 'branch', 'regex', 'table', 'default', 'field', 'delete'];
-const MUST_HIT = ['comment', 'whitespace', 'layout', 'unused'];
+const MUST_HIT = ['comment', 'whitespace', 'layout', 'unused', 'unused-export'];
 
 function parse(text, module) {
   return acorn.parse(text, {
@@ -162,4 +162,13 @@ function unusedSite(text, module) {
   return { kind: 'unused', start: text.length, end: text.length, replacement: code, at: -1 };
 }
 
-module.exports = { findSites, apply, unusedSite, parses, BEHAVIOUR, MUST_HIT };
+/**
+ * An unused CommonJS export at the end of the module (`module.exports.corpusUnused = …`): when
+ * the module's exports object is a class or a function, this hangs a new static on it.
+ */
+function unusedExportSite(text) {
+  const code = '\nif (typeof module === "object" && module.exports) module.exports.corpusUnused = function corpusUnused(a) { return a * 2; };\n';
+  return { kind: 'unused-export', start: text.length, end: text.length, replacement: code, at: -1 };
+}
+
+module.exports = { findSites, apply, unusedSite, unusedExportSite, parses, BEHAVIOUR, MUST_HIT };
