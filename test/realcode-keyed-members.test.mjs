@@ -54,3 +54,25 @@ test('a key chosen at run time (a loop variable) still uses the whole object', (
   t.is(r.json, 6, r.stderr);
   t.is(misses(r), 1, r.stderr);
 });
+
+test('a key variable the program reassigns is not a constant: the whole object counts', (t) => {
+  const dir = installedProject();
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // `current` is 'a' when the fingerprint reads it, but the call sets it to its argument first:
+  // counting only TABLE.a would serve a stale TABLE.b.
+  const source = (b) => `
+    const { cache } = require('smartcache');
+    const TABLE = { a: 1, b: ${b} };
+    let current = 'a';
+    function choose(k) { current = k; }
+    function read() { return TABLE[current]; }
+    const f = cache(function f(k) { choose(k); return read(); }, { name: 'f' });
+    console.log(JSON.stringify(f('b')));
+  `;
+  write(dir, 'app.js', source(2));
+  t.is(run(dir, ['app.js']).json, 2);
+  write(dir, 'app.js', source(5));
+  const r = run(dir, ['app.js'], { SMARTCACHE_LOG: '1' });
+  t.is(r.json, 5, r.stderr);
+  t.is(misses(r), 1, r.stderr);
+});

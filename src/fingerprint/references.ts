@@ -15,6 +15,7 @@ import { foreignEdges } from './foreign';
 import { originOf } from './origin';
 import { namesMember } from './patches';
 import { requireEdges } from './requires';
+import { keyIsConstant } from './keyed';
 
 const NOT_NAMES = new Set(['this', 'super', 'new.target']);
 
@@ -232,6 +233,12 @@ export function patchEdges(b: Builder, e: Entity, fn: Function): void {
   for (const patch of patches) if (namesMember(code, patch)) addEdge(e, `(patched) ${patch.label}`, b.entityOf(patch.value));
 }
 
+/** `key` can never change after the walk reads it (keyed.ts); false when unknown. */
+function constantKey(fn: Function, details: FunctionDetails, file: string | undefined, key: string): boolean {
+  if (file === undefined || details.site === undefined) return false;
+  return keyIsConstant(file, details.site.line, details.site.column, Function.prototype.toString.call(fn), key);
+}
+
 /** The value of a key name (`key` in `_index[key]`), as this walk reads it. */
 function keyValue(b: Builder, e: Entity, scopes: readonly ScopeSnapshot[], name: string): unknown {
   const binding = findBinding(scopes, name);
@@ -248,8 +255,9 @@ function isPrefixPath(prefix: readonly string[], path: readonly string[]): boole
  * `ref` with its keyed members (`_index[key]`) turned into paths: `key` holding 'addDays' makes
  * the member `addDays` the dependency, not the whole `_index` (compiled re-export getters, one
  * per export, all read the same module object). The key's own value counts too (it is a
- * reference of the function like any other), so this is exact. A key that is not a string or
- * number leaves the object (or the path before the key) used whole.
+ * reference of the function like any other), and `valueOf` gives a value only for a key nothing
+ * can reassign (keyed.ts), so this is exact. Any other key leaves the object (or the path before
+ * the key) used whole.
  */
 export function withKeys(ref: Reference, valueOf: (key: string) => unknown): Reference {
   if (ref.keyed === undefined || ref.keyed.length === 0) return ref;
@@ -350,7 +358,7 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     }
     if (value === undefined) e.unsettled = true;
     if (ref.name === 'require' && isRequireFunction(value)) addEdge(e, 'require', b.builtin('require'));
-    else valueEdges(b, e, ref.name, value, withKeys(ref, (key) => keyValue(b, e, details.scopes, key)));
+    else valueEdges(b, e, ref.name, value, withKeys(ref, (key) => (constantKey(fn, details, info?.file, key) ? keyValue(b, e, details.scopes, key) : undefined)));
   }
   if (e.unsettled === true) b.keepBindings(e, reads);
   if (!isClass) receiverEdges(b, e, analysis.references, holder);
