@@ -10,7 +10,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFile } = require('node:child_process');
 const { readCoverage, ran, inUnrunFunction } = require('./coverage');
-const { findSites, apply, unusedSite, unusedExportSite, parses, BEHAVIOUR, MUST_HIT } = require('./sites');
+const { findSites, renameSites, apply, unusedSite, unusedExportSite, parses, BEHAVIOUR, MUST_HIT } = require('./sites');
 
 // SMARTCACHE_CORPUS_PACKAGE: another build of smartcache to test (a copy of the package folder).
 const repo = process.env.SMARTCACHE_CORPUS_PACKAGE ?? path.resolve(__dirname, '..', '..', '..');
@@ -104,7 +104,7 @@ async function prepare(lib) {
 }
 
 function sitesOf(file) {
-  file.sites ??= findSites(file.text, file.module);
+  file.sites ??= [...findSites(file.text, file.module), ...renameSites(file.text, file.module)];
   return file.sites;
 }
 

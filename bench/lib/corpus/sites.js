@@ -15,7 +15,7 @@ const SWAP = {
 };
 
 const BEHAVIOUR = ['operator', 'constant', 'branch', 'regex', 'table', 'default', 'field', 'delete'];
-const MUST_HIT = ['comment', 'whitespace', 'layout', 'unused', 'unused-export'];
+const MUST_HIT = ['comment', 'whitespace', 'layout', 'unused', 'unused-export', 'rename'];
 
 function parse(text, module) {
   return acorn.parse(text, {
@@ -149,6 +149,69 @@ function findSites(text, module) {
   return sites;
 }
 
+/** Identifier nodes of `fn` that are variables (not property keys, member names or labels). */
+function variableIdentifiers(fn) {
+  const out = [];
+  const stack = [[fn, null, null]];
+  while (stack.length > 0) {
+    const [node, parent, field] = stack.pop();
+    if (node.type === 'Identifier') {
+      const nameField =
+        (parent && parent.type === 'MemberExpression' && field === 'property' && !parent.computed) ||
+        (parent && (parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') && field === 'key' && !parent.computed) ||
+        (parent && (parent.type === 'LabeledStatement' || parent.type === 'BreakStatement' || parent.type === 'ContinueStatement')) ||
+        (parent && parent.type === 'MetaProperty');
+      if (!nameField) out.push({ node, shorthand: parent && parent.type === 'Property' && parent.shorthand && field === 'value' });
+      continue;
+    }
+    for (const key of Object.keys(node)) {
+      if (key === 'loc') continue;
+      const v = node[key];
+      if (Array.isArray(v)) for (const c of v) { if (c && typeof c.type === 'string') stack.push([c, node, key]); }
+      else if (v && typeof v.type === 'string') stack.push([v, node, key]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Consistent renames of a parameter of a function (a must-hit edit: alpha-equivalence). Every
+ * variable occurrence of the name inside the function is renamed (inner redeclarations too,
+ * which keeps the meaning); a shorthand `{ p }` becomes `{ p: p2 }`. Functions using `eval`,
+ * `with` or `arguments` are left alone.
+ */
+function renameSites(text, module) {
+  const ast = parse(text, module);
+  const sites = [];
+  const stack = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    for (const c of children(node)) stack.push(c);
+    if (!FUNCTION.has(node.type)) continue;
+    const param = node.params.find((p) => p.type === 'Identifier');
+    if (!param) continue;
+    const body = text.slice(node.start, node.end);
+    if (/\beval\b|\bwith\s*\(|\barguments\b/.test(body)) continue;
+    const fresh = `${param.name}_renamed`;
+    if (body.includes(fresh)) continue;
+    const edits = variableIdentifiers(node)
+      .filter((o) => o.node.name === param.name)
+      .map((o) => ({ start: o.node.start, end: o.node.end, text: o.shorthand ? `${param.name}: ${fresh}` : fresh }));
+    // Shorthand key and value are two nodes over one text range: keep one edit per range.
+    const unique = [...new Map(edits.map((e) => [e.start, e])).values()].sort((a, b) => a.start - b.start);
+    if (unique.length < 2) continue;
+    let out = '';
+    let at = node.start;
+    for (const e of unique) {
+      out += text.slice(at, e.start) + e.text;
+      at = e.end;
+    }
+    out += text.slice(at, node.end);
+    sites.push({ kind: 'rename', start: node.start, end: node.end, replacement: out, at: param.start });
+  }
+  return sites;
+}
+
 /** The site applied to `text`. */
 function apply(text, site) {
   return text.slice(0, site.start) + site.replacement + text.slice(site.end);
@@ -171,4 +234,4 @@ function unusedExportSite(text) {
   return { kind: 'unused-export', start: text.length, end: text.length, replacement: code, at: -1 };
 }
 
-module.exports = { findSites, apply, unusedSite, unusedExportSite, parses, BEHAVIOUR, MUST_HIT };
+module.exports = { findSites, renameSites, apply, unusedSite, unusedExportSite, parses, BEHAVIOUR, MUST_HIT };
