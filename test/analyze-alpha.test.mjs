@@ -37,6 +37,7 @@ const DIFFERENT = [
   ['with `with` nothing is renamed', 'function f(o, a) { with (o) return a }', 'function f(o, b) { with (o) return b }'],
   ['a label', 'function f() { a: for (;;) break a }', 'function f() { b: for (;;) break b }'],
   ['which variable is used', 'function f(a, b) { return a }', 'function f(a, b) { return b }'],
+  ['a switch discriminant is read outside the cases\' block', 'function f() { switch (b) { case 1: let b = 2; return b } }', 'function f() { switch (c) { case 1: let c = 2; return c } }'],
 ];
 
 for (const [label, a, b] of SAME) test(`alpha: same hash: ${label}`, (t) => t.is(hash(a), hash(b), `${analyzeSource(a).normalized}\n---\n${analyzeSource(b).normalized}`));

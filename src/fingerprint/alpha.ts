@@ -245,7 +245,9 @@ class Renamer {
       return;
     }
     for (const [field, child] of childEntries(node)) {
-      if (!isNameField(node, field)) this.resolve(child, here);
+      if (isNameField(node, field)) continue;
+      // A switch's discriminant is evaluated outside the block its cases share.
+      this.resolve(child, node.type === 'SwitchStatement' && field === 'discriminant' ? scope : here);
     }
   }
 }
