@@ -356,7 +356,10 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
       addEdge(e, ref.name, leaf('value', ref.name, 'clock-time', '(timing state)'));
       continue;
     }
-    if (value === undefined) e.unsettled = true;
+    // `var undefined;` (lodash, minified UMD bundles, `(function (undefined) {…})()`) is no `let`
+    // in its temporal dead zone: it holds undefined for good, and re-reading it on every request
+    // of the first run would re-walk the whole library each time.
+    if (value === undefined && ref.name !== 'undefined') e.unsettled = true;
     if (ref.name === 'require' && isRequireFunction(value)) addEdge(e, 'require', b.builtin('require'));
     else valueEdges(b, e, ref.name, value, withKeys(ref, (key) => (constantKey(fn, details, info?.file, key) ? keyValue(b, e, details.scopes, key) : undefined)));
   }
