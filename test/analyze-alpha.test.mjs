@@ -19,6 +19,8 @@ const SAME = [
   ['default refers to an earlier parameter', '(a, b = a) => b', '(x, y = x) => y'],
   ['inner block shadowing', 'function f(a) { { let b = 1; g(b) } return a }', 'function f(a) { { let a = 1; g(a) } return a }'],
   ['class method parameters', 'class A { m(x) { return x + this.k } }', 'class A { m(value) { return value + this.k } }'],
+  ['a parameter spelled like a function-valued variable elsewhere', 'function f() { var g = function () {}; function h(object) { return object.k } return [g, h] }', 'function f() { var g = function () {}; function h(o2) { return o2.k } return [g, h] }'],
+  ['the same spelling as a binding that names an arrow, in another function', 'function f() { function a(x) { return x } function b() { var x = () => 1; return x } return [a, b] }', 'function f() { function a(y) { return y } function b() { var x = () => 1; return x } return [a, b] }'],
   ['for-of binding', 'function f(xs) { for (const x of xs) out(x) }', 'function f(items) { for (const item of items) out(item) }'],
 ];
 
@@ -35,6 +37,7 @@ const DIFFERENT = [
   ['a default that reads an outer name (separate body scope)', 'function f(a = b) { var b = 1; return a }', 'function f(a = c) { var c = 1; return a }'],
   ['with direct eval nothing is renamed', "function f(a) { return eval('a') }", "function f(b) { return eval('a') }"],
   ['with `with` nothing is renamed', 'function f(o, a) { with (o) return a }', 'function f(o, b) { with (o) return b }'],
+  ['a sloppy var arguments is the arguments object', 'function f(a) { var arguments; return arguments }', 'function f(a) { var args; return args }'],
   ['a label', 'function f() { a: for (;;) break a }', 'function f() { b: for (;;) break b }'],
   ['which variable is used', 'function f(a, b) { return a }', 'function f(a, b) { return b }'],
   ['a switch discriminant is read outside the cases\' block', 'function f() { switch (b) { case 1: let b = 2; return b } }', 'function f() { switch (c) { case 1: let c = 2; return c } }'],

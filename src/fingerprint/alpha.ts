@@ -9,7 +9,8 @@
  *   (property keys, member names, labels);
  * - function and class declarations and named function/class expressions (`.name`, stack
  *   traces), and any binding that receives an anonymous function or class (`const f = () => …`
- *   names the arrow `f`: ES NamedEvaluation);
+ *   names the arrow `f`: ES NamedEvaluation), decided per binding: another variable spelled the
+ *   same is still renamed;
  * - everything, when the function uses direct `eval` or `with` (names are then looked up at run
  *   time).
  *
@@ -23,7 +24,8 @@
 import { isNode, nameOf, nodeAt, nodesAt, type AstNode } from './parse-node';
 
 interface Binding {
-  readonly renamable: boolean;
+  /** Its name is observable (see keptNodes): printed as spelled. */
+  kept: boolean;
   token?: string;
 }
 
@@ -114,9 +116,13 @@ function patternNames(pattern: AstNode | null, out: string[] = []): string[] {
   return out;
 }
 
-/** Names whose binding must keep its name: see the file comment. */
-function keptNames(root: AstNode): { kept: Set<string>; dynamic: boolean } {
-  const kept = new Set<string>(['arguments']);
+/**
+ * Identifier nodes whose binding must keep its name (see the file comment): ids of function and
+ * class declarations and expressions, and targets that receive an anonymous function or class.
+ * Per binding, not per name: another variable of the same spelling is still renamed.
+ */
+function keptNodes(root: AstNode): { kept: Set<AstNode>; dynamic: boolean } {
+  const kept = new Set<AstNode>();
   let dynamic = false;
   const stack = [root];
   const anonymous = (v: AstNode | null): boolean => v !== null && ANONYMOUS_VALUE.has(v.type) && nodeAt(v, 'id') === null;
@@ -136,18 +142,18 @@ function keptNames(root: AstNode): { kept: Set<string>; dynamic: boolean } {
       case 'ClassDeclaration':
       case 'ClassExpression': {
         const id = nodeAt(node, 'id');
-        if (id !== null) kept.add(nameOf(id));
+        if (id !== null) kept.add(id);
         break;
       }
       case 'VariableDeclarator': {
         const id = nodeAt(node, 'id');
-        if (id !== null && id.type === 'Identifier' && anonymous(nodeAt(node, 'init'))) kept.add(nameOf(id));
+        if (id !== null && id.type === 'Identifier' && anonymous(nodeAt(node, 'init'))) kept.add(id);
         break;
       }
       case 'AssignmentExpression':
       case 'AssignmentPattern': {
         const left = nodeAt(node, 'left');
-        if (left !== null && left.type === 'Identifier' && anonymous(nodeAt(node, 'right'))) kept.add(nameOf(left));
+        if (left !== null && left.type === 'Identifier' && anonymous(nodeAt(node, 'right'))) kept.add(left);
         break;
       }
       default:
@@ -162,14 +168,26 @@ class Renamer {
   private readonly scopes = new Map<AstNode, Scope>();
   /** Function node -> its body scope when parameters have default values. */
   private readonly bodyScopes = new Map<AstNode, Scope>();
-  private next = 0;
-  readonly tokens = new Map<AstNode, string>();
-
-  constructor(private readonly kept: ReadonlySet<string>) {}
+  /** Every variable occurrence with its binding, in walk order. */
+  private readonly uses: Array<[AstNode, Binding]> = [];
 
   private declare(scope: Scope, name: string): void {
     if (scope.names.has(name)) return;
-    scope.names.set(name, { renamable: !this.kept.has(name) });
+    // A sloppy-mode `var arguments` is the arguments object's own binding, not a new variable.
+    scope.names.set(name, { kept: name === 'arguments' });
+  }
+
+  /** Tokens in order of first occurrence, for the bindings none of whose names is observable. */
+  tokens(kept: ReadonlySet<AstNode>): Map<AstNode, string> {
+    for (const [node, binding] of this.uses) if (kept.has(node)) binding.kept = true;
+    let next = 0;
+    const out = new Map<AstNode, string>();
+    for (const [node, binding] of this.uses) {
+      if (binding.kept) continue;
+      binding.token ??= `%${next++}`;
+      out.set(node, binding.token);
+    }
+    return out;
   }
 
   /** Pass 1: scopes and their declarations, in source order. */
@@ -238,10 +256,7 @@ class Renamer {
     }
     if (node.type === 'Identifier') {
       const binding = here.lookup(nameOf(node));
-      if (binding !== undefined && binding.renamable) {
-        binding.token ??= `%${this.next++}`;
-        this.tokens.set(node, binding.token);
-      }
+      if (binding !== undefined) this.uses.push([node, binding]);
       return;
     }
     for (const [field, child] of childEntries(node)) {
@@ -257,11 +272,11 @@ class Renamer {
  * node); empty when nothing may be renamed.
  */
 export function alphaTokens(root: AstNode): ReadonlyMap<AstNode, string> {
-  const { kept, dynamic } = keptNames(root);
+  const { kept, dynamic } = keptNodes(root);
   if (dynamic) return new Map();
-  const renamer = new Renamer(kept);
+  const renamer = new Renamer();
   const top = new Scope(null, true);
   renamer.collect(root, top);
   renamer.resolve(root, top);
-  return renamer.tokens;
+  return renamer.tokens(kept);
 }

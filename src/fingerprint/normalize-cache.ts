@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { sha256 } from './normalize';
 
 /** Bump whenever normalized text, references or any analysis field can change for the same text. */
-export const ANALYSIS_FORMAT = 5;
+export const ANALYSIS_FORMAT = 6;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */
