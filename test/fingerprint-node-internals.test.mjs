@@ -92,3 +92,16 @@ test('process reached as a value (a library keeps freeProcess) counts by identit
   const again = run(dir, ['app.js'], { SMARTCACHE_LOG: '1' });
   t.is(hits(again), 1, again.stderr);
 });
+
+test('process captured in a variable: what its env holds still counts by value', (t) => {
+  const dir = project();
+  write(dir, 'app.js', `
+    const { cache } = require('smartcache');
+    const proc = process;
+    const f = cache(function f(x) { return x + ':' + proc.env.CORPUS_MODE; }, { name: 'f' });
+    console.log(JSON.stringify(f(1)));
+  `);
+  t.is(run(dir, ['app.js'], { CORPUS_MODE: 'a' }).json, '1:a');
+  const changed = run(dir, ['app.js'], { CORPUS_MODE: 'b', SMARTCACHE_LOG: '1' });
+  t.is(changed.json, '1:b', changed.stderr);
+});

@@ -128,7 +128,12 @@ export function valueEdges(b: Builder, e: Entity, label: string, value: unknown,
   }
   const named = builtinName(value);
   if (named !== undefined) {
-    for (const p of ref.paths) addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${named}.${p.join('.')}`));
+    for (const p of ref.paths) {
+      // `process` counts by identity, but what its `env` holds is data: a captured
+      // `proc.env.MODE` counts by value, as it did before `process` had a name.
+      if (named === 'process' && p[0] === 'env' && p.length > 1) pathEdges(b, e, value, [p], (q, depth) => pathLabel(label, q, depth));
+      else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${named}.${p.join('.')}`));
+    }
     return;
   }
   const namespace = isNamespace(value);
