@@ -2,7 +2,8 @@
 // The whole real-code corpus (issue 13): for each library of bench/lib/corpus/libraries.js, a
 // cached function that calls it, then machine-made edits of the code that really runs.
 //
-//   node bench/corpus.js [--behaviour 40] [--must-hit 15] [--unrun 15] [--seed 13] [--only lodash,semver]
+//   node bench/corpus.js [--behaviour 40] [--must-hit 18] [--unrun 10] [--seed 13] [--only lodash,semver]
+//   node bench/corpus.js --from-report      (CORPUS.md again from corpus-report.json)
 //
 // Writes bench/corpus-report.json (every mutant) and bench/CORPUS.md (the summary), and prints
 // the summary. Counts: stale (a cached answer that differs from the uncached program: must be
@@ -19,7 +20,7 @@ function option(name, fallback) {
   return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 }
 
-const counts = { behaviour: Number(option('behaviour', 40)), 'must-hit': Number(option('must-hit', 15)), unrun: Number(option('unrun', 15)) };
+const counts = { behaviour: Number(option('behaviour', 40)), 'must-hit': Number(option('must-hit', 18)), unrun: Number(option('unrun', 10)) };
 const seed = Number(option('seed', 13));
 const only = option('only', '').split(',').filter(Boolean);
 
@@ -57,12 +58,46 @@ function ms(v) {
   return v === undefined ? '—' : `${Math.round(v)} ms`;
 }
 
-function render(rows, started) {
+/** Per edit kind, over every library: how many, how many changed the output, missed, were stale. */
+function byKind(all) {
+  const kinds = new Map();
+  for (const { results } of all) {
+    for (const m of results) {
+      if (m.invalid) continue;
+      const key = `${m.category}\u0000${m.kind}`;
+      const k = kinds.get(key) ?? { category: m.category, kind: m.kind, n: 0, changed: 0, miss: 0, stale: 0 };
+      k.n++;
+      if (m.changed) k.changed++;
+      if (m.miss) k.miss++;
+      if (m.stale) k.stale++;
+      kinds.set(key, k);
+    }
+  }
+  const order = ['behaviour', 'must-hit', 'unrun'];
+  const list = [...kinds.values()].sort((a, b) => order.indexOf(a.category) - order.indexOf(b.category) || (a.kind < b.kind ? -1 : 1));
+  return [
+    '| category | edit | mutants | changed the output | recomputed (miss) | stale |',
+    '|---|---|---|---|---|---|',
+    ...list.map((k) => `| ${k.category} | ${k.kind} | ${k.n} | ${k.changed} | ${k.miss} | ${k.stale} |`),
+  ];
+}
+
+/** The commit of the build tested (SMARTCACHE_CORPUS_BUILD names a copied build's commit). */
+function build() {
+  if (process.env.SMARTCACHE_CORPUS_BUILD) return process.env.SMARTCACHE_CORPUS_BUILD;
+  try {
+    return require('node:child_process').execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function render(rows, started, all, commit) {
   const total = (k) => rows.reduce((s, r) => s + r[k], 0);
   const lines = [
     '# Real-code corpus (bench/corpus.js)',
     '',
-    `Written by \`node bench/corpus.js --behaviour ${counts.behaviour} --must-hit ${counts['must-hit']} --unrun ${counts.unrun} --seed ${seed}\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s). Libraries are copied out of node_modules into a temporary project and used as the program's own code; mutants are picked (seeded) in code that V8 coverage says ran, spread over the edit kinds.`,
+    `Written by \`node bench/corpus.js --behaviour ${counts.behaviour} --must-hit ${counts['must-hit']} --unrun ${counts.unrun} --seed ${seed}\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s, smartcache at commit ${commit}). Libraries are copied out of node_modules into a temporary project and used as the program's own code; mutants are picked (seeded) in code that V8 coverage says ran, spread over the edit kinds.`,
     '',
     `**Totals: ${total('stale')} stale of ${total('mutants')} behaviour mutants (${total('changedOutput')} changed the output and ${total('caught')} of those were answered afresh); ${total('spurious')} spurious misses of ${total('mustHit')} comment/whitespace/layout/unused-code edits; ${total('needless')} needless recomputes of ${total('unrun')} edits in functions that never ran (${total('unrun') ? ((100 * total('needless')) / total('unrun')).toFixed(0) : 0}%).**`,
     '',
@@ -72,8 +107,22 @@ function render(rows, started) {
     '',
     'Times are `performance.now()` in the app when the first call returned: the process from its start, module loading included. "uncached run": `SMARTCACHE=off`; "first cached call": a fresh cache (no entry, no analysis cache), the walk, the call and the write; "hit run": the next run (analysis cache warm, the walk again, then a hit).',
     '',
+    'By edit kind (all libraries). A behaviour edit that kept the output may hit or miss (code that only ran while the module loaded is not reached by the cached function); "unrun" edits sit inside functions the call reaches but never ran, where a miss is needless (native-notes/coverage-manifest.md says why no run-time manifest avoids it). The spurious misses are `unused-export` edits onto a module whose export is a function or class (`module.exports = Decimal`): the new export is a new static of that function (README, "Decisions").',
+    '',
+    ...byKind(all),
+    '',
   ];
   return lines.join('\n');
+}
+
+// --from-report: render CORPUS.md again from bench/corpus-report.json, running nothing.
+if (process.argv.includes('--from-report')) {
+  const report = JSON.parse(fs.readFileSync(path.join(__dirname, 'corpus-report.json'), 'utf8'));
+  Object.assign(counts, report.counts);
+  const text = render(report.rows, Date.now() - (report.durationMs ?? 0), report.mutants, report.build ?? 'unknown');
+  fs.writeFileSync(path.join(__dirname, 'CORPUS.md'), text);
+  process.stdout.write(text);
+  process.exit(0);
 }
 
 (async () => {
@@ -102,9 +151,10 @@ function render(rows, started) {
     rows.push(summarize(lib, ctx, results));
     all.push({ library: lib.name, results });
   }
-  const text = render(rows, started);
+  const commit = build();
+  const text = render(rows, started, all, commit);
   fs.writeFileSync(path.join(__dirname, 'CORPUS.md'), text);
-  fs.writeFileSync(path.join(__dirname, 'corpus-report.json'), JSON.stringify({ seed, counts, rows, mutants: all }, null, 1));
+  fs.writeFileSync(path.join(__dirname, 'corpus-report.json'), JSON.stringify({ seed, counts, build: commit, durationMs: Date.now() - started, rows, mutants: all }, null, 1));
   process.stdout.write(text);
 })().catch((error) => {
   process.stderr.write(`${error.stack}\n`);
