@@ -4,6 +4,7 @@
 //
 //   node bench/corpus.js [--behaviour 40] [--must-hit 18] [--unrun 10] [--seed 13] [--only lodash,semver]
 //   node bench/corpus.js --from-report      (CORPUS.md again from corpus-report.json)
+//   node bench/corpus.js --cost 3           (first-call cost only, one process at a time, added to the report)
 //
 // Writes bench/corpus-report.json (every mutant) and bench/CORPUS.md (the summary), and prints
 // the summary. Counts: stale (a cached answer that differs from the uncached program: must be
@@ -92,7 +93,7 @@ function build() {
   }
 }
 
-function render(rows, started, all, commit) {
+function render(rows, started, all, commit, cost) {
   const total = (k) => rows.reduce((s, r) => s + r[k], 0);
   const lines = [
     '# Real-code corpus (bench/corpus.js)',
@@ -111,21 +112,77 @@ function render(rows, started, all, commit) {
     '',
     ...byKind(all),
     '',
+    ...renderCost(cost),
   ];
   return lines.join('\n');
 }
 
-// --from-report: render CORPUS.md again from bench/corpus-report.json, running nothing.
-if (process.argv.includes('--from-report')) {
-  const report = JSON.parse(fs.readFileSync(path.join(__dirname, 'corpus-report.json'), 'utf8'));
-  Object.assign(counts, report.counts);
-  const text = render(report.rows, Date.now() - (report.durationMs ?? 0), report.mutants, report.build ?? 'unknown');
-  fs.writeFileSync(path.join(__dirname, 'CORPUS.md'), text);
-  process.stdout.write(text);
-  process.exit(0);
+function median(values) {
+  const v = values.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  return v.length === 0 ? undefined : v[Math.floor(v.length / 2)];
 }
 
-(async () => {
+/**
+ * --cost N: the first-call cost alone, N rounds per library, one process at a time (the mutant
+ * runs go two at a time, which inflates their timings): medians of the uncached run, the first
+ * cached call (fresh cache) and the hit run, each from process start to the first call's return.
+ */
+async function measureCost(rounds) {
+  const out = [];
+  for (const lib of libraries) {
+    if (only.length > 0 && !only.some((o) => lib.name.startsWith(o))) continue;
+    const samples = [];
+    for (let i = 0; i < rounds; i++) {
+      const ctx = await prepare(lib);
+      samples.push(ctx);
+      cleanup(ctx);
+    }
+    out.push({
+      library: lib.name,
+      rounds,
+      uncachedMs: median(samples.map((c) => c.baseline.ms)),
+      firstCallMs: median(samples.map((c) => c.cold.ms)),
+      hitRunMs: median(samples.map((c) => c.warm.ms)),
+      hits: samples.every((c) => c.warm.hit),
+      fallback: samples.some((c) => c.cold.fallback || c.warm.fallback),
+    });
+    process.stderr.write(`[corpus] cost ${lib.name} done\n`);
+  }
+  return out;
+}
+
+function renderCost(cost) {
+  if (!cost || cost.length === 0) return [];
+  return [
+    `First-call cost alone (\`node bench/corpus.js --cost ${cost[0].rounds}\`: medians of ${cost[0].rounds} rounds, one process at a time; process start to the first call's return, module loading included):`,
+    '',
+    '| library | uncached run | first cached call (fresh cache) | hit run | first call − uncached | hit run − uncached |',
+    '|---|---|---|---|---|---|',
+    ...cost.map((c) => `| ${c.library} | ${ms(c.uncachedMs)} | ${ms(c.firstCallMs)} | ${ms(c.hitRunMs)} | ${ms(c.firstCallMs - c.uncachedMs)} | ${ms(c.hitRunMs - c.uncachedMs)} |`),
+    '',
+  ];
+}
+
+const reportFile = path.join(__dirname, 'corpus-report.json');
+
+function write(report) {
+  Object.assign(counts, report.counts);
+  const text = render(report.rows, Date.now() - (report.durationMs ?? 0), report.mutants, report.build ?? 'unknown', report.cost);
+  fs.writeFileSync(path.join(__dirname, 'CORPUS.md'), text);
+  fs.writeFileSync(reportFile, JSON.stringify(report, null, 1));
+  process.stdout.write(text);
+}
+
+/** --cost N: the first-call figures only, added to the last report. */
+async function costOnly() {
+  const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : { rows: [], mutants: [], counts };
+  report.cost = await measureCost(Number(option('cost', 3)));
+  report.costBuild = build();
+  write(report);
+}
+
+/** The whole corpus: every library, its mutants, the report. */
+async function corpus() {
   const started = Date.now();
   const rows = [];
   const all = [];
@@ -151,12 +208,11 @@ if (process.argv.includes('--from-report')) {
     rows.push(summarize(lib, ctx, results));
     all.push({ library: lib.name, results });
   }
-  const commit = build();
-  const text = render(rows, started, all, commit);
-  fs.writeFileSync(path.join(__dirname, 'CORPUS.md'), text);
-  fs.writeFileSync(path.join(__dirname, 'corpus-report.json'), JSON.stringify({ seed, counts, build: commit, durationMs: Date.now() - started, rows, mutants: all }, null, 1));
-  process.stdout.write(text);
-})().catch((error) => {
+  write({ seed, counts, build: build(), durationMs: Date.now() - started, rows, mutants: all });
+}
+
+const main = process.argv.includes('--cost') ? costOnly : process.argv.includes('--from-report') ? async () => write(JSON.parse(fs.readFileSync(reportFile, 'utf8'))) : corpus;
+main().catch((error) => {
   process.stderr.write(`${error.stack}\n`);
   process.exitCode = 1;
 });
