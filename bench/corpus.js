@@ -143,7 +143,12 @@ async function measureCost(rounds) {
       uncachedMs: median(samples.map((c) => c.baseline.ms)),
       firstCallMs: median(samples.map((c) => c.cold.ms)),
       hitRunMs: median(samples.map((c) => c.warm.ms)),
+      uncachedCpu: median(samples.map((c) => c.baseline.cpu)),
+      firstCallCpu: median(samples.map((c) => c.cold.cpu)),
+      hitRunCpu: median(samples.map((c) => c.warm.cpu)),
       hits: samples.every((c) => c.warm.hit),
+      // The machine is shared: the 1-minute load average while this library was measured.
+      load: require('node:os').loadavg()[0],
       fallback: samples.some((c) => c.cold.fallback || c.warm.fallback),
     });
     process.stderr.write(`[corpus] cost ${lib.name} done\n`);
@@ -154,11 +159,13 @@ async function measureCost(rounds) {
 function renderCost(cost) {
   if (!cost || cost.length === 0) return [];
   return [
-    `First-call cost alone (\`node bench/corpus.js --cost ${cost[0].rounds}\`: medians of ${cost[0].rounds} rounds, one process at a time; process start to the first call's return, module loading included):`,
+    `First-call cost alone (\`node bench/corpus.js --cost ${cost[0].rounds}\`: medians of ${cost[0].rounds} rounds, one process at a time; process start to the first call's return, module loading included; wall time, then CPU time of the process, which a busy machine inflates less):`,
     '',
-    '| library | uncached run | first cached call (fresh cache) | hit run | first call − uncached | hit run − uncached |',
-    '|---|---|---|---|---|---|',
-    ...cost.map((c) => `| ${c.library} | ${ms(c.uncachedMs)} | ${ms(c.firstCallMs)} | ${ms(c.hitRunMs)} | ${ms(c.firstCallMs - c.uncachedMs)} | ${ms(c.hitRunMs - c.uncachedMs)} |`),
+    '| library | uncached run | first cached call (fresh cache) | hit run | CPU: uncached | CPU: first cached call | CPU: hit run |',
+    '|---|---|---|---|---|---|---|',
+    ...cost.map((c) => `| ${c.library} | ${ms(c.uncachedMs)} | ${ms(c.firstCallMs)} | ${ms(c.hitRunMs)} | ${ms(c.uncachedCpu)} | ${ms(c.firstCallCpu)} | ${ms(c.hitRunCpu)} |`),
+    '',
+    `Load average (1 min) on the ${require('node:os').cpus().length}-core machine while measuring: ${cost.map((c) => (c.load ?? 0).toFixed(1)).join(', ')} (other work shared it; times scale with it).`,
     '',
   ];
 }

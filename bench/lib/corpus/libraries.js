@@ -42,7 +42,8 @@ function dateFns(dir, ext) {
 
 const FOOTER = (call) => `
 const first = ${call};
-console.log(JSON.stringify({ out: first, ms: performance.now() }));
+const used = process.cpuUsage();
+console.log(JSON.stringify({ out: first, ms: performance.now(), cpu: (used.user + used.system) / 1000 }));
 `;
 
 const libraries = [

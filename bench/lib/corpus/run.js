@@ -31,10 +31,12 @@ function runApp(ctx, extra) {
       const last = stdout.trim().split('\n').pop() ?? '';
       let out;
       let ms;
+      let cpu;
       try {
         const parsed = JSON.parse(last);
         out = JSON.stringify(parsed.out);
         ms = parsed.ms;
+        cpu = parsed.cpu;
       } catch {
         out = undefined;
       }
@@ -43,6 +45,7 @@ function runApp(ctx, extra) {
         status,
         out: status === 0 ? out : `(exit ${status})`,
         ms,
+        cpu,
         wall,
         stderr,
         hit: /^\[smartcache\] hit /m.test(stderr),
