@@ -1,6 +1,7 @@
 'use strict';
-// Which code ran: V8's precise block coverage, as Node writes it with NODE_V8_COVERAGE (the
-// uncached baseline run). An offset ran when the innermost covered range holding it has a
+// Which code ran for the call: V8's precise block coverage, started right before the call and
+// taken right after it (the app does it when CORPUS_CALL_COVERAGE names a file; the format is the
+// one NODE_V8_COVERAGE writes). An offset ran when the innermost covered range holding it has a
 // non-zero count. Offsets are those of the file's text (Node 20 compiles CommonJS modules
 // without a wrapper text, and ES modules as they are).
 const fs = require('node:fs');

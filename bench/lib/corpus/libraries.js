@@ -40,9 +40,25 @@ function dateFns(dir, ext) {
   copyTree(base, path.join(dir, 'date-fns'), keep, folder);
 }
 
+// CORPUS_CALL_COVERAGE=<file>: V8 precise block coverage of the call alone (started right before
+// it, taken right after), so that mutants land in code that ran for the call, not at load time.
 const FOOTER = (call) => `
+const coverageFile = process.env.CORPUS_CALL_COVERAGE;
+let coverage;
+if (coverageFile) {
+  coverage = new (process.getBuiltinModule('node:inspector').Session)();
+  coverage.connect();
+  coverage.post('Profiler.enable');
+  coverage.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+}
 const first = ${call};
 const used = process.cpuUsage();
+if (coverage) {
+  coverage.post('Profiler.takePreciseCoverage', (error, taken) => {
+    if (error) throw error;
+    process.getBuiltinModule('node:fs').writeFileSync(coverageFile, JSON.stringify(taken));
+  });
+}
 console.log(JSON.stringify({ out: first, ms: performance.now(), cpu: (used.user + used.system) / 1000 }));
 `;
 

@@ -1,6 +1,6 @@
 'use strict';
 // Runs the corpus: a temporary project per library (the library copied in as the program's own
-// code, smartcache linked in as a package), an uncached baseline with V8 coverage, a cached
+// code, smartcache linked in as a package), an uncached baseline with V8 coverage of the call, a cached
 // first run and a second run that must hit, then mutants. Each mutant runs twice at once: with
 // SMARTCACHE=off (the oracle: what the program now prints) and cached against the primed cache.
 // A cached answer that differs from the oracle is stale; a must-hit edit that misses is a
@@ -89,19 +89,29 @@ async function prepare(lib) {
   lib.setup(dir);
   fs.writeFileSync(path.join(dir, lib.entry), lib.app);
   const ctx = { lib, dir, entry: lib.entry, cacheDir: path.join(dir, '.cache', 'smartcache'), files: [] };
-  const covDir = path.join(dir, '.cache', 'coverage');
-  ctx.baseline = await runApp(ctx, { SMARTCACHE: 'off', NODE_V8_COVERAGE: covDir });
-  if (ctx.baseline.status !== 0) throw new Error(`${lib.name}: the uncached app failed\n${ctx.baseline.stderr}`);
-  const coverage = readCoverage(covDir);
+  const callDir = path.join(dir, '.cache', 'coverage-call');
+  const processDir = path.join(dir, '.cache', 'coverage-process');
+  fs.mkdirSync(callDir, { recursive: true });
+  // Coverage of the call alone (the app starts and takes it around the call): behaviour and
+  // must-hit edits go where code ran for the call, not where it ran only while loading.
+  const covered = await runApp(ctx, { SMARTCACHE: 'off', CORPUS_CALL_COVERAGE: path.join(callDir, 'call.json') });
+  if (covered.status !== 0) throw new Error(`${lib.name}: the uncached app failed\n${covered.stderr}`);
+  // Coverage of the whole process (Node's own): it lists every function, run or not, so "never
+  // ran" is known. Timings come from a third run without either.
+  await runApp(ctx, { SMARTCACHE: 'off', NODE_V8_COVERAGE: processDir });
+  ctx.baseline = await runApp(ctx, { SMARTCACHE: 'off' });
+  const coverage = readCoverage(callDir);
+  const processCoverage = readCoverage(processDir);
   ctx.cold = await runApp(ctx, { SMARTCACHE_DIR: ctx.cacheDir, SMARTCACHE_LOG: '1' });
   ctx.warm = await runApp(ctx, { SMARTCACHE_DIR: ctx.cacheDir, SMARTCACHE_LOG: '1' });
   // A mutant may loop forever (an operator flipped in a loop condition): both runs are stopped,
   // and a cached run that answers while the oracle never does is stale, as it should be.
   ctx.timeout = Math.round(Math.min(120_000, Math.max(15_000, 8 * Math.max(ctx.cold.wall, ctx.baseline.wall))));
   for (const abs of libraryFiles(dir, lib.entry)) {
-    const ranges = coverage.get(abs);
-    if (ranges === undefined) continue; // never loaded
-    ctx.files.push({ abs, rel: path.relative(dir, abs), module: isModuleFile(abs), ranges, text: fs.readFileSync(abs, 'utf8'), sites: undefined });
+    const loaded = processCoverage.get(abs);
+    if (loaded === undefined) continue; // never loaded
+    const ranges = coverage.get(abs) ?? [];
+    ctx.files.push({ abs, rel: path.relative(dir, abs), module: isModuleFile(abs), ranges, loaded, text: fs.readFileSync(abs, 'utf8'), sites: undefined });
   }
   return ctx;
 }
@@ -124,14 +134,14 @@ function random(seed) {
 }
 
 /**
- * Candidate mutants of a category: 'behaviour' and 'must-hit' in code that ran, 'unrun' (a
- * behaviour edit) inside functions that never ran; `kinds` filters the edit kinds.
+ * Candidate mutants of a category: 'behaviour' and 'must-hit' in code that ran for the call,
+ * 'unrun' (a behaviour edit) inside functions of the same files that never ran at all.
  */
 function candidates(ctx, category) {
   const out = [];
   for (const file of ctx.files) {
     const ranAny = file.ranges.some((r) => r.count > 0 && r.start > 0);
-    if (!ranAny) continue;
+    if (!ranAny && category !== 'unrun') continue;
     if (category === 'must-hit') {
       out.push({ file, site: unusedSite(file.text, file.module) });
       // Only where the module itself writes `module.exports` or `exports.` (a module that never
@@ -142,10 +152,22 @@ function candidates(ctx, category) {
       const behaviour = BEHAVIOUR.includes(site.kind);
       if (category === 'behaviour' && behaviour && ran(file.ranges, site.at)) out.push({ file, site });
       else if (category === 'must-hit' && MUST_HIT.includes(site.kind) && ran(file.ranges, site.at)) out.push({ file, site });
-      else if (category === 'unrun' && behaviour && inUnrunFunction(file.ranges, site.at)) out.push({ file, site });
+      // Never ran in the whole process (not even while loading), in a file the call used.
+      else if (category === 'unrun' && ranAny && behaviour && inUnrunFunction(file.loaded, site.at)) out.push({ file, site });
     }
   }
   return out;
+}
+
+/** One candidate of `pool`, a file first and then a site in it (a file with many sites, such as
+ * a re-export index, must not crowd out the small files), removed from the pool. */
+function pickFrom(pool, rng) {
+  const files = [...new Set(pool.map((c) => c.file))];
+  const file = files[Math.floor(rng() * files.length)];
+  const inFile = pool.filter((c) => c.file === file);
+  const chosen = inFile[Math.floor(rng() * inFile.length)];
+  pool.splice(pool.indexOf(chosen), 1);
+  return chosen;
 }
 
 /** `count` candidates, spread over the edit kinds (round robin), chosen by `rng`. */
@@ -162,7 +184,7 @@ function sample(list, count, rng) {
     for (const k of kinds) {
       const pool = byKind.get(k);
       if (pool.length === 0 || picked.length >= count) continue;
-      picked.push(pool.splice(Math.floor(rng() * pool.length), 1)[0]);
+      picked.push(pickFrom(pool, rng));
     }
   }
   return picked;
