@@ -80,8 +80,11 @@ function libraryFiles(dir, entry) {
   return out.sort();
 }
 
-/** Sets up one library's project and its baseline; `null` fields say what failed. */
-async function prepare(lib) {
+/**
+ * Sets up one library's project and its baseline runs. `processCoverage: false` skips the run
+ * that finds never-run functions (the 'unrun' category then has no candidates).
+ */
+async function prepare(lib, { processCoverage: wantProcess = true } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-corpus-'));
   fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"corpus-app","private":true}\n');
   fs.mkdirSync(path.join(dir, 'node_modules'));
@@ -98,10 +101,10 @@ async function prepare(lib) {
   if (covered.status !== 0) throw new Error(`${lib.name}: the uncached app failed\n${covered.stderr}`);
   // Coverage of the whole process (Node's own): it lists every function, run or not, so "never
   // ran" is known. Timings come from a third run without either.
-  await runApp(ctx, { SMARTCACHE: 'off', NODE_V8_COVERAGE: processDir });
+  if (wantProcess) await runApp(ctx, { SMARTCACHE: 'off', NODE_V8_COVERAGE: processDir });
   ctx.baseline = await runApp(ctx, { SMARTCACHE: 'off' });
   const coverage = readCoverage(callDir);
-  const processCoverage = readCoverage(processDir);
+  const processCoverage = wantProcess ? readCoverage(processDir) : coverage;
   ctx.cold = await runApp(ctx, { SMARTCACHE_DIR: ctx.cacheDir, SMARTCACHE_LOG: '1' });
   ctx.warm = await runApp(ctx, { SMARTCACHE_DIR: ctx.cacheDir, SMARTCACHE_LOG: '1' });
   // A mutant may loop forever (an operator flipped in a loop condition): both runs are stopped,
