@@ -92,7 +92,9 @@ async function main() {
   fs.writeFileSync(chartFile, renderChart(rows, { title: 'smartcache: headline figures', subtitle: `${info.cpu}, ${info.cores} cores, Node ${info.node}, ${info.date.slice(0, 10)}${args.quick ? ' (quick run)' : ''}; log scale` }));
   const command = `npm run bench${args.quick ? ' -- --quick' : ''}${args.only ? ` (only ${args.only.join(', ')})` : ''}`;
   const reasons = require('./why');
-  const md = renderResults({ machine: info, quick: args.quick, command, durationMs, sections, headline: headlineSentences(sections), chart: 'chart.svg', reasons });
+  const corpusFile = path.join(__dirname, 'CORPUS.md');
+  const corpus = fs.existsSync(corpusFile) ? fs.readFileSync(corpusFile, 'utf8') : undefined;
+  const md = renderResults({ machine: info, quick: args.quick, command, durationMs, sections, headline: headlineSentences(sections), chart: 'chart.svg', reasons, corpus });
   fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), md);
   note(`wrote bench/RESULTS.md and bench/chart.svg (${(durationMs / 1000).toFixed(0)} s in all)`);
 }

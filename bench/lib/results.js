@@ -95,6 +95,8 @@ function renderResults(run) {
     for (const n of section.notes ?? []) L.push(`- ${n}`);
     if (section.notes?.length) L.push('');
   }
+  // bench/corpus.js runs apart (it takes many minutes); its latest summary is carried over.
+  if (run.corpus) L.push(run.corpus.replace(/^# .*\n/, '## Real-code corpus (bench/corpus.js, bench/CORPUS.md)\n'), '');
   return L.join('\n').replace(/\n{3,}/g, '\n\n');
 }
 

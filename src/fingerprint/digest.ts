@@ -18,8 +18,7 @@ function combine(e: Entity): string {
   return sha256(JSON.stringify(parts));
 }
 
-function canonical(start: Entity, members: ReadonlySet<Entity>): string {
-  const order = new Map<Entity, number>();
+function canonical(start: Entity, members: ReadonlySet<Entity>, order = new Map<Entity, number>()): string {
   const parts: string[] = [];
   // Explicit stack of [entity, next edge index].
   const stack: Array<[Entity, number]> = [[start, 0]];
@@ -56,6 +55,60 @@ function mergeMissing(e: Entity, from: Entity): void {
   for (const n of names) if (!mine.includes(n)) mine.push(n);
 }
 
+/** Components up to this size hash each member's own serialization (quadratic, exact, cheap). */
+const SMALL_COMPONENT = 16;
+
+/**
+ * Distinct texts -> dense ids in sorted order, so an id depends on the texts alone, never on the
+ * order the members were met in.
+ */
+function intern(texts: readonly string[]): number[] {
+  const sorted = [...new Set(texts)].sort();
+  const ids = new Map(sorted.map((t, i) => [t, i]));
+  return texts.map((t) => ids.get(t) as number);
+}
+
+/**
+ * A member of a large component that can be told from every other by its content and
+ * neighbourhood (a few rounds of colour refinement), or undefined when none can. Depends only on
+ * the graph, so every process starts the component's serialization from the same member.
+ */
+function distinctStart(members: readonly Entity[], set: ReadonlySet<Entity>): Entity | undefined {
+  const index = new Map(members.map((m, i) => [m, i]));
+  let colors = intern(members.map((m) => JSON.stringify([m.own, ...m.edges.map((e) => [e.label, set.has(e.target) ? '' : (e.target.fp as string)])])));
+  for (let round = 0; round < 4; round++) {
+    const next = intern(
+      members.map((m, i) => `${colors[i] as number}|${m.edges.map((e) => (set.has(e.target) ? `${e.label}#${colors[index.get(e.target) as number] as number}` : '')).join(',')}`),
+    );
+    const before = new Set(colors).size;
+    colors = next;
+    if (new Set(colors).size === before) break;
+  }
+  const count = new Map<number, number>();
+  for (const c of colors) count.set(c, (count.get(c) ?? 0) + 1);
+  let best: number | undefined;
+  colors.forEach((c, i) => {
+    if (count.get(c) === 1 && (best === undefined || c < (colors[best] as number))) best = i;
+  });
+  return best === undefined ? undefined : members[best];
+}
+
+/**
+ * A large component (lodash's functions reach each other through `lodash` itself: thousands of
+ * members) is serialized once, from a start member chosen by content alone; each member's
+ * fingerprint is that hash plus the member's place in the serialization. Serializing from every
+ * member, as small components do, took seconds for lodash (measured: 3.7 s of a 4.4 s walk).
+ * Exact like the small case: the text from the start is the whole component.
+ */
+function finishLarge(members: readonly Entity[], set: ReadonlySet<Entity>): boolean {
+  const start = distinctStart(members, set);
+  if (start === undefined) return false;
+  const order = new Map<Entity, number>();
+  const whole = canonical(start, set, order);
+  for (const m of members) m.fp = sha256(JSON.stringify(['cycle-member', whole, order.get(m) as number]));
+  return true;
+}
+
 function finishComponent(members: Entity[]): void {
   const set = new Set(members);
   const only = members[0] as Entity;
@@ -70,7 +123,7 @@ function finishComponent(members: Entity[]): void {
   }
   if (cyclic) {
     for (const m of members) for (const other of members) mergeMissing(m, other);
-    for (const m of members) m.fp = canonical(m, set);
+    if (members.length <= SMALL_COMPONENT || !finishLarge(members, set)) for (const m of members) m.fp = canonical(m, set);
   } else only.fp = combine(only);
   for (const m of members) m.volatile = volatile;
 }

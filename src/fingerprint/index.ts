@@ -114,18 +114,18 @@ function alwaysMiss(fn: Function, reason: string): Memo {
 }
 
 /**
- * Entities that read a maybe-uninitialized binding: rebuilt on the next request, or, when this
- * build already comes after the run that first saw them unsettled (`settle`), kept as final.
+ * Entities that read a maybe-uninitialized binding stay volatile, and the next request expands
+ * them again in place (GraphBuilder.refresh); when this build already comes after the run that
+ * first saw them unsettled (`settle`), they are kept as final.
  */
 function handleVolatile(created: readonly Entity[], requested: boolean): void {
   // A pending promise is not a binding in its temporal dead zone: it will settle later.
   const settle = requested && !created.some((e) => e.waiting === true);
+  if (!settle) return;
   for (const e of created) {
     if (e.volatile !== true) continue;
-    if (settle) {
-      e.volatile = false;
-      e.unsettled = false;
-    } else e.forget?.();
+    e.volatile = false;
+    e.unsettled = false;
   }
 }
 
@@ -137,6 +137,7 @@ function build(fn: Function, settle: boolean): Memo {
   try {
     const root = builder.functionEntity(fn);
     builder.drain();
+    builder.refresh(root);
     computeFingerprints(root);
     handleVolatile(builder.created, settle);
     if (root.volatile === true) bumpEpochLater();

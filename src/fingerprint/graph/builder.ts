@@ -23,4 +23,8 @@ export interface Builder {
   noteModuleScopes(file: string, scopes: readonly ScopeSnapshot[]): void;
   /** User code on JavaScript's built-in objects (../runtime/patches.ts), scanned once per walk. */
   patches(): readonly Patch[];
+  /** The value `e` read for binding `name` when it was expanded before, if it was defined then. */
+  earlierBinding(e: Entity, name: string): { readonly value: unknown } | undefined;
+  /** Remembers the bindings an unsettled entity read, for its next expansion. */
+  keepBindings(e: Entity, reads: Map<string, unknown>): void;
 }

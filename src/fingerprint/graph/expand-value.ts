@@ -10,7 +10,7 @@ import { builtinName } from '../runtime';
 import { instanceEdges } from './expand-class';
 import { addDynamic, addEdge, exactText, isObjectLike, keyLabel, leaf, ownData, type Entity } from './entity';
 import type { Builder } from './builder';
-import { promiseParts, proxyParts } from '../runtime';
+import { isNamespace, promiseParts, proxyParts } from '../runtime';
 import type { ModuleInfo } from '../runtime';
 import { isClassPrototype } from './member-path';
 import { pathEdges } from './references';
@@ -232,6 +232,16 @@ export function expandModule(b: Builder, e: Entity, value: object, info: ModuleI
     // `module.exports = function ...`: the function is the module.
     e.own = 'module:function';
     addEdge(e, 'module.exports', b.functionEntity(value));
+    return;
+  }
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== Object.prototype && proto !== null && !isNamespace(value)) {
+    // `module.exports = new Svc()` (or a Map, an array, an `Object.create(proto)`): the exports
+    // object is a value like any other, its class or prototype included. Own members alone
+    // missed an edit of the class's methods (issue 13).
+    expandObject(b, e, value);
+    describeModule(e, info);
+    e.own = `module:${e.own}`;
     return;
   }
   e.own = 'module';

@@ -19,6 +19,18 @@ import { describeFunction } from '../runtime';
 import type { Entity } from './entity';
 import type { ScriptInfo } from '../runtime';
 import { scriptInfo } from '../runtime';
+import { nodeFunctionName } from '../runtime';
+
+/**
+ * Identity of one of Node's functions that no public module exports (a factory's product such as
+ * `util.promisify(fn)`'s wrapper): its internal script, name and position there. The position
+ * pins which function of the script it is; it is the same in every process of one Node build and
+ * may differ in another Node version, where a miss is the right answer anyway (the code differs).
+ */
+function nodeInternalId(info: ScriptInfo, details: FunctionDetails, name: string): string {
+  const at = details.site === undefined ? '' : `@${details.site.line + 1}:${details.site.column + 1}`;
+  return `${info.builtin ?? 'node'}#${name === '' ? '(anonymous)' : name}${at}`;
+}
 
 /** Per package file: the module scope's variables (null: the module keeps no context). */
 const moduleScopes = new Map<string, Record<string, unknown> | null | undefined>();
@@ -57,10 +69,26 @@ function sameScope(a: Record<string, unknown>, b: Record<string, unknown>): bool
   return keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && Object.is(a[k], b[k]));
 }
 
+/**
+ * The scopes of one of Node's functions made by a factory at run time (`util.promisify(fn)`):
+ * every closure scope but the module's. Node compiles each of its modules as an anonymous
+ * wrapper function, so the module scope is the outermost closure and the only one V8 shows
+ * without a function name (`Closure`, where a factory's reads `Closure (promisify)`;
+ * native-notes/node-internals.md). An unnamed outermost closure is therefore dropped, whatever
+ * else is there: it holds Node's own state (`process`, bindings, primordials), never the
+ * program's. A named one is kept: it holds what the program handed the factory.
+ */
+function nodeClosureScopes(own: readonly ScopeSnapshot[]): ScopeSnapshot[] {
+  const outer = own[own.length - 1];
+  if (outer !== undefined && outer.type === 'closure' && outer.name === '') return own.slice(0, -1);
+  return [...own];
+}
+
 /** The scopes of a foreign function that belong to its closure, not to its module. */
 export function closureScopes(info: ScriptInfo, details: FunctionDetails): ScopeSnapshot[] {
   const own = details.scopes.filter((s) => s.type !== 'global' && s.type !== 'script' && s.type !== 'module');
   if (details.scopes.some((s) => s.type === 'module') || own.length === 0) return own;
+  if (info.origin === 'node') return nodeClosureScopes(own);
   const outer = own[own.length - 1] as ScopeSnapshot;
   if (info.origin === 'package' && info.file !== undefined && require.cache[info.file] !== undefined) {
     const moduleScope = packageModuleScope(info.file);
@@ -76,10 +104,23 @@ export function closureScopes(info: ScriptInfo, details: FunctionDetails): Scope
  */
 export function foreignEdges(e: Entity, info: ScriptInfo, details: FunctionDetails, capture: (scope: ScopeSnapshot) => void): void {
   if (info.origin === 'node') {
-    const id = `${info.builtin ?? 'node'}#${e.name}`;
+    const exported = e.fn === undefined ? undefined : nodeFunctionName(e.fn);
     e.kind = 'builtin';
+    e.edges.length = 0;
+    e.dynamic = undefined;
+    e.unsettled = undefined;
+    if (exported !== undefined) {
+      // A function a public module exports was made when Node loaded that module: whatever its
+      // closure holds is Node's own state. Its public name is its identity.
+      e.own = `builtin:${exported}`;
+      e.name = exported;
+      return;
+    }
+    const id = nodeInternalId(info, details, e.name);
     e.own = `builtin:${id}`;
     e.name = id;
+    for (const scope of closureScopes(info, details)) capture(scope);
+    return;
   } else {
     e.kind = 'package';
     e.own = `package:${info.pkg ?? ''}`;

@@ -4,10 +4,15 @@
  * and expanded from a work queue, so deep chains never recurse on the JavaScript stack.
  *
  * Memoization is per process and by identity: a value is read the first time any fingerprint
- * reaches it. Module-level `let` bindings and mutable objects therefore count as they were at
- * that moment (documented in index.ts). A binding read as `undefined` may be a `let`/`const`
- * still in its temporal dead zone; such entities are marked `unsettled`, and index.ts rebuilds
- * them until the synchronous run that read them has ended.
+ * reaches it, and that reading is the process's snapshot of it for every later fingerprint.
+ * Module-level `let` bindings and mutable objects therefore count as they were at that moment
+ * (documented in index.ts). A binding read as `undefined` may be a `let`/`const` still in its
+ * temporal dead zone; such entities are marked `unsettled`, and index.ts rebuilds them until the
+ * synchronous run that read them has ended. A rebuild expands only those entities again, in
+ * place (`refresh`), and only re-reads the bindings that were `undefined`: everything else keeps
+ * its first reading. (Forgetting and re-reading the whole volatile part of the graph made a
+ * memo table that had grown since, such as lodash's `memoizeCapped` cache, change the
+ * fingerprint between two calls of one function: issue 13.)
  */
 import { analyzeFunction, type FunctionAnalysis } from '../source';
 import { builtinName } from '../runtime';
@@ -42,6 +47,11 @@ export class GraphTooLarge extends Error {
   }
 }
 
+/** How each entity is expanded, kept so that an unsettled one can be expanded again in place. */
+let expanders = new WeakMap<Entity, (b: GraphBuilder) => void>();
+/** The bindings an unsettled function read, by name: a re-expansion keeps the defined ones. */
+let bindingReads = new WeakMap<Entity, Map<string, unknown>>();
+
 let plainFunctions = new WeakMap<Function, Entity>();
 let heldFunctions = new WeakMap<Function, WeakMap<object, Entity>>();
 let objects = new WeakMap<object, Entity>();
@@ -50,6 +60,8 @@ const builtins = new Map<string, Entity>();
 
 /** Drops every memoized entity (a missing global appeared, or tests). */
 export function resetGraph(): void {
+  expanders = new WeakMap();
+  bindingReads = new WeakMap();
   plainFunctions = new WeakMap();
   heldFunctions = new WeakMap();
   objects = new WeakMap();
@@ -207,15 +219,13 @@ export class GraphBuilder implements Builder {
       let byHolder = heldFunctions.get(fn);
       if (byHolder === undefined) heldFunctions.set(fn, (byHolder = new WeakMap()));
       byHolder.set(holder, e);
-      e.forget = () => heldFunctions.get(fn)?.delete(holder);
     } else {
       plainFunctions.set(fn, e);
-      e.forget = () => plainFunctions.delete(fn);
     }
     if (analysis !== undefined && !(analysis instanceof Error) && needsScopes(analysis)) this.wantIds.push(fn);
-    this.enqueue(e, () => {
+    this.enqueue(e, (b) => {
       if (analysis instanceof Error) unanalyzable(e, fn, analysis);
-      else expandFunction(this, e, fn, held ? holder : undefined, analysis);
+      else expandFunction(b, e, fn, held ? holder : undefined, analysis);
     });
     return e;
   }
@@ -253,10 +263,9 @@ export class GraphBuilder implements Builder {
     if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
     const e: Entity = { kind: 'value', name: '', own: '', edges: [] };
     objects.set(value, e);
-    e.forget = () => objects.delete(value);
-    this.enqueue(e, () => {
-      if (isNamespace(value) || mod !== undefined) expandModule(this, e, value, mod);
-      else expandObject(this, e, value);
+    this.enqueue(e, (b) => {
+      if (isNamespace(value) || mod !== undefined) expandModule(b, e, value, mod);
+      else expandObject(b, e, value);
     });
     return e;
   }
@@ -269,13 +278,59 @@ export class GraphBuilder implements Builder {
     if (memo !== undefined) return memo;
     const e: Entity = { kind: 'module', name: '', own: '', edges: [] };
     byPaths.set(key, e);
-    e.forget = () => views.get(value)?.delete(key);
-    this.enqueue(e, () => moduleView(this, e, value, paths, info));
+    this.enqueue(e, (b) => moduleView(b, e, value, paths, info));
     return e;
   }
 
-  private enqueue(e: Entity, expand: () => void): void {
-    e.pending = expand;
+  earlierBinding(e: Entity, name: string): { readonly value: unknown } | undefined {
+    const reads = bindingReads.get(e);
+    if (reads === undefined || !reads.has(name)) return undefined;
+    const value = reads.get(name);
+    return value === undefined ? undefined : { value };
+  }
+
+  keepBindings(e: Entity, reads: Map<string, unknown>): void {
+    bindingReads.set(e, reads);
+  }
+
+  /**
+   * Brings the part of the graph under `root` built by earlier walks up to date: every entity
+   * that was volatile loses its fingerprint (walk.ts computes it again), and every one that read
+   * an unsettled binding is expanded again in place, with its defined bindings as first read.
+   * Entities whose fingerprint is settled are not entered: nothing under them is volatile.
+   */
+  refresh(root: Entity): void {
+    const seen = new Set<Entity>();
+    const stack: Entity[] = [root];
+    while (stack.length > 0) {
+      const x = stack.pop() as Entity;
+      if (seen.has(x)) continue;
+      seen.add(x);
+      if (x.fp !== undefined) {
+        if (x.volatile !== true) continue;
+        x.fp = undefined;
+        x.volatile = undefined;
+        this.created.push(x);
+        const expand = expanders.get(x);
+        if (x.unsettled === true && expand !== undefined) {
+          x.own = '';
+          x.edges = [];
+          x.preview = undefined;
+          x.dynamic = undefined;
+          x.unsettled = undefined;
+          x.waiting = undefined;
+          x.missingGlobals = undefined;
+          expand(this);
+          this.drain();
+        }
+      }
+      for (const edge of x.edges) stack.push(edge.target);
+    }
+  }
+
+  private enqueue(e: Entity, expand: (b: GraphBuilder) => void): void {
+    e.pending = () => expand(this);
+    expanders.set(e, expand);
     this.queue.push(e);
     this.created.push(e);
     if (this.created.length > MAX_ENTITIES) throw new GraphTooLarge();

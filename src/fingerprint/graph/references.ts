@@ -15,6 +15,7 @@ import { foreignEdges } from './foreign';
 import { originOf } from './origin';
 import { namesMember } from '../runtime';
 import { requireEdges } from './requires';
+import { keyIsConstant } from '../source';
 
 const NOT_NAMES = new Set(['this', 'super', 'new.target']);
 
@@ -127,7 +128,12 @@ export function valueEdges(b: Builder, e: Entity, label: string, value: unknown,
   }
   const named = builtinName(value);
   if (named !== undefined) {
-    for (const p of ref.paths) addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${named}.${p.join('.')}`));
+    for (const p of ref.paths) {
+      // `process` counts by identity, but what its `env` holds is data: a captured
+      // `proc.env.MODE` counts by value, as it did before `process` had a name.
+      if (named === 'process' && p[0] === 'env' && p.length > 1) pathEdges(b, e, value, [p], (q, depth) => pathLabel(label, q, depth));
+      else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${named}.${p.join('.')}`));
+    }
     return;
   }
   const namespace = isNamespace(value);
@@ -287,6 +293,86 @@ export function patchEdges(b: Builder, e: Entity, fn: Function): void {
   for (const patch of patches) if (namesMember(code, patch)) addEdge(e, `(patched) ${patch.label}`, b.entityOf(patch.value));
 }
 
+/** `key` can never change after the walk reads it (keyed.ts); false when unknown. */
+function constantKey(fn: Function, details: FunctionDetails, file: string | undefined, key: string): boolean {
+  if (file === undefined || details.site === undefined) return false;
+  return keyIsConstant(file, details.site.line, details.site.column, Function.prototype.toString.call(fn), key);
+}
+
+/** The value of a key name (`key` in `_index[key]`), as this walk reads it. */
+function keyValue(b: Builder, e: Entity, scopes: readonly ScopeSnapshot[], name: string): unknown {
+  const binding = findBinding(scopes, name);
+  if (binding.found) return b.earlierBinding(e, name)?.value ?? binding.value;
+  const d = globalDescriptor(name);
+  return d !== undefined && 'value' in d ? d.value : undefined;
+}
+
+function isPrefixPath(prefix: readonly string[], path: readonly string[]): boolean {
+  return prefix.length <= path.length && prefix.every((step, i) => step === path[i]);
+}
+
+/**
+ * `ref` with its keyed members (`_index[key]`) turned into paths: `key` holding 'addDays' makes
+ * the member `addDays` the dependency, not the whole `_index` (compiled re-export getters, one
+ * per export, all read the same module object). The key's own value counts too (it is a
+ * reference of the function like any other), and `valueOf` gives a value only for a key nothing
+ * can reassign (keyed.ts), so this is exact. Any other key leaves the object (or the path before
+ * the key) used whole.
+ */
+export function withKeys(ref: Reference, valueOf: (key: string) => unknown): Reference {
+  if (ref.keyed === undefined || ref.keyed.length === 0) return ref;
+  let whole = ref.whole;
+  const all: Array<readonly string[]> = [...ref.paths];
+  for (const k of ref.keyed) {
+    const v = valueOf(k.key);
+    if (typeof v === 'string' || typeof v === 'number') all.push([...k.path, String(v)]);
+    else if (k.path.length === 0) whole = true;
+    else all.push(k.path);
+  }
+  all.sort((a, c) => a.length - c.length);
+  const paths: Array<readonly string[]> = [];
+  for (const p of all) if (!paths.some((q) => isPrefixPath(q, p))) paths.push(p);
+  return { name: ref.name, paths, whole };
+}
+
+let perfNow: unknown;
+
+/** Date.now, performance.now, process.hrtime(.bigint), by identity. */
+function isClock(value: unknown): boolean {
+  if (typeof value !== 'function') return false;
+  if (value === Date.now || value === process.hrtime || value === process.hrtime.bigint) return true;
+  perfNow ??= (require('node:perf_hooks') as typeof import('node:perf_hooks')).performance.now;
+  return value === perfNow;
+}
+
+/**
+ * The captured variables that are timing state (clock-state.ts): when the function overwrites
+ * one with a call that really resolves, here and now, to one of the clocks, every captured
+ * variable it writes itself; otherwise none.
+ */
+function timingState(analysis: FunctionAnalysis, scopes: readonly ScopeSnapshot[]): ReadonlySet<string> {
+  if (analysis.clockWrites.length === 0) return NO_NAMES;
+  if (!analysis.clockWrites.some((w) => callsClock(w.callee, scopes))) return NO_NAMES;
+  return new Set([...analysis.stateWrites, ...analysis.clockWrites.map((w) => w.target)]);
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+function callsClock(callee: readonly string[], scopes: readonly ScopeSnapshot[]): boolean {
+  const [head, ...rest] = callee;
+  if (head === undefined) return false;
+  const binding = findBinding(scopes, head);
+  let base: unknown;
+  if (binding.found) base = binding.value;
+  else {
+    const d = globalDescriptor(head);
+    if (d === undefined || !('value' in d)) return false;
+    base = d.value;
+  }
+  const end = followPath(base, rest);
+  return end.kind === 'value' && isClock(end.value);
+}
+
 /** True when resolving the code's names needs its scopes (the inspector). */
 export function needsScopes(analysis: FunctionAnalysis): boolean {
   return analysis.references.some((r) => !NOT_NAMES.has(r.name)) || analysis.dynamic.includes('eval') || analysis.requires.length > 0;
@@ -315,6 +401,8 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     return false;
   }
   const realm = foreignGlobal(details.scopes);
+  const reads = new Map<string, unknown>();
+  const timing = timingState(analysis, details.scopes);
   for (const ref of names) {
     const binding = findBinding(details.scopes, ref.name);
     if (!binding.found) {
@@ -322,10 +410,22 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
       else realmGlobalEdges(b, e, realm, ref.name, ref);
       continue;
     }
-    if (binding.value === undefined) e.unsettled = true;
-    if (ref.name === 'require' && isRequireFunction(binding.value)) addEdge(e, 'require', b.builtin('require'));
-    else valueEdges(b, e, ref.name, binding.value, ref);
+    // Expanded again because some binding was unsettled: the others keep their first reading
+    // (one snapshot per process, graph.ts).
+    const value = b.earlierBinding(e, ref.name)?.value ?? binding.value;
+    reads.set(ref.name, value);
+    if (timing.has(ref.name)) {
+      addEdge(e, ref.name, leaf('value', ref.name, 'clock-time', '(timing state)'));
+      continue;
+    }
+    // `var undefined;` (lodash, minified UMD bundles, `(function (undefined) {…})()`) is no `let`
+    // in its temporal dead zone: it holds undefined for good, and re-reading it on every request
+    // of the first run would re-walk the whole library each time.
+    if (value === undefined && ref.name !== 'undefined') e.unsettled = true;
+    if (ref.name === 'require' && isRequireFunction(value)) addEdge(e, 'require', b.builtin('require'));
+    else valueEdges(b, e, ref.name, value, withKeys(ref, (key) => (constantKey(fn, details, info?.file, key) ? keyValue(b, e, details.scopes, key) : undefined)));
   }
+  if (e.unsettled === true) b.keepBindings(e, reads);
   if (!isClass) receiverEdges(b, e, analysis.references, holder);
   if (usesEval) evalEdges(b, e, details.scopes, new Set(names.map((r) => r.name)));
   if (analysis.requires.length > 0) requireEdges(b, e, analysis.requires, info?.file);

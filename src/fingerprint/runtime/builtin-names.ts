@@ -7,6 +7,7 @@
  * may be loaded after user code has added its own globals, and those must be followed by value.
  */
 import { builtinModules } from 'node:module';
+import { types } from 'node:util';
 import { patchCounterpart } from '../../registry';
 
 const ECMASCRIPT_GLOBALS = [
@@ -123,6 +124,19 @@ const LAZY_HOST_GLOBALS: ReadonlySet<string> = new Set([
   'CloseEvent', 'FormData', 'Headers', 'MessageEvent', 'Request', 'Response', 'WebSocket', 'EventSource',
 ]);
 
+/**
+ * Globals Node defines as accessors (Node 20: `process` and `Buffer` are getter/setter pairs on
+ * the global object), named from the values this module sees. Unnamed, `process` reached as a
+ * value (lodash keeps `freeProcess`; Node's own closures hold it) was walked as data: its module
+ * tree, bindings and primordials, tens of seconds and a different answer every run.
+ */
+function accessorGlobals(): Array<[string, unknown]> {
+  return [
+    ['process', process],
+    ['Buffer', Buffer],
+  ];
+}
+
 function buildNames(): WeakMap<object, string> {
   const map = new WeakMap<object, string>();
   const g = globalThis as unknown as Record<string, unknown>;
@@ -130,6 +144,11 @@ function buildNames(): WeakMap<object, string> {
     if (LAZY_HOST_GLOBALS.has(name)) continue;
     const d = Object.getOwnPropertyDescriptor(g, name);
     if (d !== undefined && 'value' in d) record(map, d.value, name, 0, ECMASCRIPT.has(name));
+  }
+  for (const [name, value] of accessorGlobals()) {
+    const d = Object.getOwnPropertyDescriptor(g, name);
+    // Only while the global still holds Node's own value (a program may replace it).
+    if (d !== undefined && d.get !== undefined && Reflect.apply(d.get, g, []) === value) record(map, value, name, 0, false);
   }
   intrinsics(map);
   // Sorted, not in load order: a function two modules export gets the same name in every
@@ -166,4 +185,90 @@ function lazyGlobalName(map: WeakMap<object, string>, value: object): string | u
   if (d === undefined || !('value' in d) || d.value !== value) return undefined;
   record(map, value, name, 0, false);
   return map.get(value);
+}
+
+/**
+ * Names of Node's own functions by a data-property path from a public module, breadth-first
+ * (shortest path wins): `node:util.types.isTypedArray`, `node:events.prototype.emit`. Used only
+ * for functions whose script is already known to be one of Node's (`node:` urls, scripts.ts),
+ * so a path that runs through program state could at worst give a Node function a second name,
+ * never name user code. Keys starting with `_` (`Module._cache`) and `mainModule` lead into the
+ * program's module tree and are not followed, so names do not depend on the program's state.
+ *
+ * Each public module is scanned once, on its own, when first needed (measured on Node 20: 1-4 ms
+ * per module set; `node:zlib` alone is ~1,100 objects); a lookup asks the modules in sorted
+ * order, so `isTypedArray` is `node:util.types.isTypedArray` whenever `node:util` is loaded,
+ * whatever else exports it and whenever it was loaded.
+ */
+const moduleNames = new Map<string, WeakMap<object, string>>();
+let sortedModules: string[] | undefined;
+let sortedFor = -2;
+const DEEP_MAX_DEPTH = 4;
+/** Bounds one module's scan (the largest, `node:zlib`, is ~1,100 objects on Node 20). */
+const DEEP_MAX_OBJECTS = 20_000;
+const DEEP_SKIP = new Set(['mainModule', 'constructor', 'caller', 'callee', 'arguments']);
+
+function scanModule(root: object, rootName: string): WeakMap<object, string> {
+  const map = new WeakMap<object, string>();
+  const seen = new WeakSet<object>();
+  const queue: Array<[object, string, number]> = [[root, rootName, 0]];
+  for (let i = 0; i < queue.length && i < DEEP_MAX_OBJECTS; i++) {
+    const [value, name, depth] = queue[i] as [object, string, number];
+    if (seen.has(value) || types.isProxy(value)) continue;
+    seen.add(value);
+    if (typeof value === 'function') map.set(value, name);
+    if (depth >= DEEP_MAX_DEPTH) continue;
+    let keys: Array<string | symbol>;
+    try {
+      keys = Reflect.ownKeys(value);
+    } catch {
+      continue;
+    }
+    for (const key of keys) {
+      if (typeof key !== 'string' || key.startsWith('_') || DEEP_SKIP.has(key)) continue;
+      let d: PropertyDescriptor | undefined;
+      try {
+        d = Reflect.getOwnPropertyDescriptor(value, key);
+      } catch {
+        continue;
+      }
+      // Data properties only: a getter is code, and some of Node's load modules when read.
+      if (d === undefined || !('value' in d)) continue;
+      const v: unknown = d.value;
+      if ((typeof v === 'object' || typeof v === 'function') && v !== null && !seen.has(v)) queue.push([v, `${name}.${key}`, depth + 1]);
+    }
+  }
+  return map;
+}
+
+function namesOfModule(name: string): WeakMap<object, string> | undefined {
+  let map = moduleNames.get(name);
+  if (map !== undefined) return map;
+  let exports: unknown;
+  try {
+    exports = require(`node:${name}`);
+  } catch {
+    exports = undefined;
+  }
+  map = (typeof exports === 'object' || typeof exports === 'function') && exports !== null ? scanModule(exports, `node:${name}`) : new WeakMap();
+  moduleNames.set(name, map);
+  return map;
+}
+
+/**
+ * The public name of one of Node's own JavaScript functions (`node:util.types.isTypedArray`),
+ * or undefined when no loaded public module exposes it.
+ */
+export function nodeFunctionName(fn: Function): string | undefined {
+  const list = (process as unknown as { moduleLoadList?: unknown }).moduleLoadList;
+  const size = Array.isArray(list) ? list.length : -1;
+  if (sortedModules === undefined || size !== sortedFor) {
+    sortedModules = loadedBuiltinModules().sort();
+    sortedFor = size;
+  }
+  for (const name of sortedModules) {
+    const found = namesOfModule(name)?.get(fn);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

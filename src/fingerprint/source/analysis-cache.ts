@@ -31,7 +31,8 @@ import { ANY_OWNER, currentUid, ownFolderFault, readSmallFile, writeFileAtomic, 
 import { sha256 } from './normalize';
 
 /** Bump whenever normalized text, references or any analysis field can change for the same text. */
-export const ANALYSIS_FORMAT = 2;
+// 7: the trusted folder format (analysis-v2) with the alpha-renamed analyses of format 6.
+export const ANALYSIS_FORMAT = 7;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */
@@ -51,14 +52,31 @@ const PACK = /^rows-[0-9a-z]+-[0-9a-f]+\.json$/;
 export interface StoredAnalysis {
   readonly kind: 'function' | 'arrow' | 'method' | 'class';
   readonly codeHash: string;
-  readonly references: ReadonlyArray<{ readonly name: string; readonly paths: ReadonlyArray<ReadonlyArray<string>>; readonly whole: boolean }>;
+  readonly references: ReadonlyArray<{
+    readonly name: string;
+    readonly paths: ReadonlyArray<ReadonlyArray<string>>;
+    readonly whole: boolean;
+    readonly keyed?: ReadonlyArray<{ readonly path: ReadonlyArray<string>; readonly key: string }>;
+  }>;
   readonly dynamic: readonly string[];
   readonly params: ReadonlyArray<string | undefined>;
   readonly superClass: boolean;
   readonly requires: readonly string[];
+  readonly clockWrites: ReadonlyArray<{ readonly target: string; readonly callee: readonly string[] }>;
+  readonly stateWrites: readonly string[];
 }
 
-type Row = [kind: string, codeHash: string, refs: Array<[string, string[][], boolean]>, dynamic: string[], params: Array<string | null>, superClass: boolean, requires: string[]];
+type Row = [
+  kind: string,
+  codeHash: string,
+  refs: Array<[string, string[][], boolean, Array<[string[], string]>]>,
+  dynamic: string[],
+  params: Array<string | null>,
+  superClass: boolean,
+  requires: string[],
+  clockWrites: Array<[string, string[]]>,
+  stateWrites: string[],
+];
 
 interface OpenCache {
   readonly dir: string;
@@ -230,19 +248,23 @@ function toRow(a: StoredAnalysis): Row {
   return [
     a.kind,
     a.codeHash,
-    a.references.map((r) => [r.name, r.paths.map((p) => [...p]), r.whole]),
+    a.references.map((r) => [r.name, r.paths.map((p) => [...p]), r.whole, (r.keyed ?? []).map((k) => [[...k.path], k.key])]),
     [...a.dynamic],
     a.params.map((p) => p ?? null),
     a.superClass,
     [...a.requires],
+    a.clockWrites.map((w) => [w.target, [...w.callee]]),
+    [...a.stateWrites],
   ];
 }
 
 const KINDS: ReadonlySet<string> = new Set(['function', 'arrow', 'method', 'class']);
 
 function fromRow(row: unknown): StoredAnalysis | undefined {
-  if (!Array.isArray(row) || row.length !== 7) return undefined;
-  const [kind, codeHash, refs, dynamic, params, superClass, requires] = row as unknown[];
+  if (!Array.isArray(row) || row.length !== 9) return undefined;
+  const [kind, codeHash, refs, dynamic, params, superClass, requires, clockWrites, stateWrites] = row as unknown[];
+  if (!isStrings(stateWrites)) return undefined;
+  if (!Array.isArray(clockWrites) || !clockWrites.every((w) => Array.isArray(w) && w.length === 2 && typeof w[0] === 'string' && isStrings(w[1]))) return undefined;
   if (typeof kind !== 'string' || !KINDS.has(kind)) return undefined;
   if (typeof codeHash !== 'string' || !/^[0-9a-f]{64}$/.test(codeHash)) return undefined;
   if (!Array.isArray(refs) || !refs.every(isRefRow)) return undefined;
@@ -252,21 +274,29 @@ function fromRow(row: unknown): StoredAnalysis | undefined {
     kind: kind as StoredAnalysis['kind'],
     codeHash,
     references: Object.freeze(
-      (refs as Array<[string, string[][], boolean]>).map(([name, paths, whole]) =>
-        Object.freeze({ name, paths: Object.freeze(paths.map((p) => Object.freeze(p))), whole }),
+      (refs as Array<[string, string[][], boolean, Array<[string[], string]>]>).map(([name, paths, whole, keyed]) =>
+        Object.freeze({
+          name,
+          paths: Object.freeze(paths.map((p) => Object.freeze(p))),
+          whole,
+          ...(keyed.length === 0 ? {} : { keyed: Object.freeze(keyed.map(([path, key]) => Object.freeze({ path: Object.freeze(path), key }))) }),
+        }),
       ),
     ),
     dynamic: Object.freeze(dynamic),
     params: Object.freeze((params as Array<string | null>).map((p) => p ?? undefined)),
     superClass,
     requires: Object.freeze(requires),
+    clockWrites: Object.freeze((clockWrites as Array<[string, string[]]>).map(([target, callee]) => Object.freeze({ target, callee: Object.freeze(callee) }))),
+    stateWrites: Object.freeze(stateWrites),
   });
 }
 
 function isRefRow(value: unknown): boolean {
-  if (!Array.isArray(value) || value.length !== 3) return false;
-  const [name, paths, whole] = value as unknown[];
-  return typeof name === 'string' && typeof whole === 'boolean' && Array.isArray(paths) && paths.every(isStrings);
+  if (!Array.isArray(value) || value.length !== 4) return false;
+  const [name, paths, whole, keyed] = value as unknown[];
+  const keyedOk = Array.isArray(keyed) && keyed.every((k) => Array.isArray(k) && k.length === 2 && isStrings(k[0]) && typeof k[1] === 'string');
+  return typeof name === 'string' && typeof whole === 'boolean' && Array.isArray(paths) && paths.every(isStrings) && keyedOk;
 }
 
 function isStrings(value: unknown): value is string[] {

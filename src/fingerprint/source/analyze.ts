@@ -22,6 +22,7 @@ import { paramNames } from './parse-params';
 import { collectReferences, type Reference } from './free-names';
 
 export type { Reference } from './free-names';
+import { findClockWrites, type ClockWrite } from './clock-state';
 
 export interface FunctionAnalysis {
   readonly kind: 'function' | 'arrow' | 'method' | 'class' | 'native';
@@ -42,6 +43,10 @@ export interface FunctionAnalysis {
   /** Literal specifiers of `require('x')` (when `require` is free) and `import('x')`, sorted. The
    * free `require` itself is also in `references`. Additive to the lead's interface. */
   readonly requires: readonly string[];
+  /** Captured variables the function overwrites with a clock reading (clock-state.ts), sorted. */
+  readonly clockWrites: readonly ClockWrite[];
+  /** With `clockWrites`: every captured variable the function writes itself, sorted. */
+  readonly stateWrites: readonly string[];
 }
 
 const bySource = new Map<string, FunctionAnalysis | SmartCacheError>();
@@ -92,9 +97,20 @@ function analyzeUncached(source: string): FunctionAnalysis | SmartCacheError {
     params: Object.freeze(paramNames(functionNodeOf(parsed))),
     superClass: parsed.kind === 'class' && parsed.node['superClass'] !== null,
     requires: Object.freeze(refs.requires),
+    ...clockState(parsed, refs.references),
   });
   recordAnalysis(source, stored);
   return restored(source, stored);
+}
+
+function clockState(parsed: ParsedFunction, references: readonly Reference[]): Pick<StoredAnalysis, 'clockWrites' | 'stateWrites'> {
+  const free = (name: string): boolean => references.some((r) => r.name === name);
+  const found = findClockWrites(functionNodeOf(parsed));
+  const clock = found.clock.filter((w) => free(w.target));
+  return {
+    clockWrites: Object.freeze(clock),
+    stateWrites: Object.freeze(clock.length === 0 ? [] : found.writes.filter(free)),
+  };
 }
 
 /**
@@ -123,5 +139,7 @@ function nativeAnalysis(source: string): FunctionAnalysis {
     params: Object.freeze([]),
     superClass: false,
     requires: Object.freeze([]),
+    clockWrites: Object.freeze([]),
+    stateWrites: Object.freeze([]),
   });
 }

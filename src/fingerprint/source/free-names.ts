@@ -14,6 +14,11 @@ export interface Reference {
   readonly paths: ReadonlyArray<ReadonlyArray<string>>;
   /** Used as a whole value somewhere (passed, spread, computed member, assigned, called directly...). */
   readonly whole: boolean;
+  /**
+   * Members read with a key held in a free name (`_index[key]`: `{ path: [], key: 'key' }`): the
+   * member `path + value of key` when that value is a string or number, else `path` whole.
+   */
+  readonly keyed?: ReadonlyArray<{ readonly path: ReadonlyArray<string>; readonly key: string }>;
 }
 
 export interface ReferenceSet {
@@ -56,15 +61,22 @@ function noteGlobalObject(name: string, use: BaseUse, dynamic: Set<string>): voi
 interface Accumulated {
   whole: boolean;
   readonly paths: Map<string, readonly string[]>;
+  readonly keyed: Map<string, { readonly path: readonly string[]; readonly key: string }>;
 }
 
 function accumulate(names: Map<string, Accumulated>, name: string, use: BaseUse): void {
   let acc = names.get(name);
   if (acc === undefined) {
-    acc = { whole: false, paths: new Map() };
+    acc = { whole: false, paths: new Map(), keyed: new Map() };
     names.set(name, acc);
   }
-  if (use.path === undefined) acc.whole = true;
+  if (use.key !== undefined && use.path !== undefined && !GLOBAL_OBJECTS.has(name)) {
+    acc.keyed.set(`${use.path.join('\0')}\0\0${use.key}`, { path: use.path, key: use.key });
+    return;
+  }
+  // `globalThis[k]` stays as before: its prefix (or the object itself) is used whole, and
+  // noteGlobalObject lists the computed access as dynamic (any global may be reached).
+  if (use.path === undefined || (use.key !== undefined && use.path.length === 0)) acc.whole = true;
   else acc.paths.set(use.path.join('\0'), use.path);
 }
 
@@ -99,7 +111,11 @@ function toReference(name: string, acc: Accumulated): Reference {
     if (last !== undefined && isPrefix(last, path)) continue;
     paths.push(Object.freeze(path.slice()));
   }
-  return Object.freeze({ name, paths: Object.freeze(paths), whole: acc.whole });
+  const keyed = [...acc.keyed.values()]
+    .sort((a, b) => comparePaths([...a.path, a.key], [...b.path, b.key]))
+    .map((k) => Object.freeze({ path: Object.freeze([...k.path]), key: k.key }));
+  if (keyed.length === 0) return Object.freeze({ name, paths: Object.freeze(paths), whole: acc.whole });
+  return Object.freeze({ name, paths: Object.freeze(paths), whole: acc.whole, keyed: Object.freeze(keyed) });
 }
 
 function isPrefix(prefix: readonly string[], path: readonly string[]): boolean {

@@ -7,3 +7,4 @@ export { ANALYSIS_FORMAT, openAnalysisCache, saveAnalysisCache } from './analysi
 export { analyzeFunction, analyzeSource } from './analyze';
 export type { FunctionAnalysis, Reference } from './analyze';
 export { isTopLevelFunction } from './toplevel';
+export { keyIsConstant } from './keyed';

@@ -16,6 +16,7 @@
 import { sha256 } from '../../hash';
 import { LAYOUT, POSITION_FIELDS } from './normalize-layout';
 import { isNode, nodeAt, nodesAt, nameOf, type AstNode } from './ast-node';
+import { alphaTokens, isNameField } from './alpha';
 
 type Mode = 'attr' | 'child' | 'list';
 interface FieldSpec { readonly name: string; readonly mode: Mode }
@@ -30,9 +31,21 @@ function toSpec(field: string): FieldSpec {
   return { name: field, mode: 'child' };
 }
 
-/** Canonical text of one node (usually the function, class or method node). */
+/** Renamed local variables of the node being printed (alpha.ts). */
+let tokens: ReadonlyMap<AstNode, string> | undefined;
+
+/**
+ * Canonical text of one node (usually the function, class or method node). Its parameters and
+ * local variables print as their place in it (`%0`, `%1`: alpha.ts), so a consistent rename keeps
+ * the text; `%` cannot start an identifier, so such a token never reads as a name.
+ */
 export function normalizeNode(node: AstNode): string {
-  return printNode(node, '');
+  tokens = alphaTokens(node);
+  try {
+    return printNode(node, '');
+  } finally {
+    tokens = undefined;
+  }
 }
 
 /** sha256 hex of canonical text. */
@@ -45,7 +58,7 @@ export { sha256 };
 function printNode(node: AstNode, indent: string): string {
   switch (node.type) {
     case 'Identifier':
-      return nameOf(node);
+      return tokens?.get(node) ?? nameOf(node);
     case 'PrivateIdentifier':
       return `#${nameOf(node)}`;
     case 'Literal':
@@ -74,6 +87,9 @@ function printLaidOut(node: AstNode, specs: readonly FieldSpec[], indent: string
       if (attr !== '') attrs += attrs === '' ? attr : `,${attr}`;
     } else if (spec.mode === 'list') {
       body += printStatements(value, indent);
+    } else if (isNode(value) && value.type === 'Identifier' && isNameField(node, spec.name)) {
+      // A property, member, label or meta name is never a variable: always its own spelling.
+      body += ` ${nameOf(value)}`;
     } else {
       body += ` ${printChild(value, indent)}`;
     }

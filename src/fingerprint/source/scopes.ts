@@ -34,6 +34,12 @@ export interface BaseUse {
   readonly path: readonly string[] | undefined;
   /** The step right after the base is computed (`x[k]`): its keys are chosen at run time. */
   readonly computed: boolean;
+  /**
+   * `m[k]` / `m.a[k]` where `k` is a name the function does not declare: the member read is
+   * `path` + the value `k` holds, known when the fingerprint resolves `k` (a compiled re-export
+   * getter `return _index[key]`). Absent otherwise.
+   */
+  readonly key?: string;
 }
 
 export type SelfName = 'this' | 'super' | 'new.target';
@@ -78,9 +84,12 @@ class Scope {
 
 interface PendingName {
   readonly name: string;
-  readonly use: BaseUse;
+  use: BaseUse;
   readonly scope: Scope;
   free: boolean;
+  /** For a keyed use (`m[k]`): the key's own entry, and the use to fall back to when `k` is local. */
+  readonly keyEntry?: PendingName;
+  readonly unkeyed?: BaseUse;
 }
 
 const CHILDREN: Readonly<Record<string, readonly string[]>> = childKeys();
@@ -118,6 +127,8 @@ class ScopeWalker {
 
   finish(): WalkResult {
     for (const entry of this.pending) entry.free = !entry.scope.resolves(entry.name);
+    // A key the function declares itself (`for (const k in o) o[k]`) is chosen at run time.
+    for (const entry of this.pending) if (entry.keyEntry !== undefined && !entry.keyEntry.free && entry.unkeyed !== undefined) entry.use = entry.unkeyed;
     return {
       names: this.pending,
       self: this.self,
@@ -230,8 +241,8 @@ class ScopeWalker {
     this.scope = saved;
   }
 
-  private reference(identifier: AstNode, use: BaseUse): PendingName {
-    const entry: PendingName = { name: nameOf(identifier), use, scope: this.scope, free: false };
+  private reference(identifier: AstNode, use: BaseUse, keyEntry?: PendingName, unkeyed?: BaseUse): PendingName {
+    const entry: PendingName = { name: nameOf(identifier), use, scope: this.scope, free: false, keyEntry, unkeyed };
     this.pending.push(entry);
     return entry;
   }
@@ -404,6 +415,7 @@ class ScopeWalker {
   private visitChain(top: AstNode, write: boolean): void {
     let steps: string[] = [];
     let computedOnBase = false;
+    let keyEntry: PendingName | undefined;
     let current: AstNode | null = top;
     while (current !== null) {
       if (current.type === 'ChainExpression') {
@@ -414,7 +426,7 @@ class ScopeWalker {
       const property = nodeAt(current, 'property');
       const key = property === null ? undefined : staticKey(property, current['computed'] === true);
       if (key === undefined) {
-        this.visit(property);
+        keyEntry = property !== null && property.type === 'Identifier' ? this.reference(property, WHOLE) : (this.visit(property), undefined);
         steps = [];
         computedOnBase = true;
       } else {
@@ -424,9 +436,13 @@ class ScopeWalker {
       current = nodeAt(current, 'object');
     }
     if (current === null) return;
-    const use: BaseUse =
-      write || steps.length === 0 ? { path: undefined, computed: computedOnBase } : { path: steps.reverse(), computed: false };
-    if (current.type === 'Identifier') this.reference(current, use);
+    const prefix = steps.reverse();
+    const use: BaseUse = write || steps.length === 0 ? { path: undefined, computed: computedOnBase } : { path: prefix, computed: false };
+    if (current.type === 'Identifier') {
+      // Keyed by a name (`_index[key]`): the path is completed when the name's value is known.
+      if (!write && keyEntry !== undefined) this.reference(current, { path: prefix, computed: computedOnBase, key: keyEntry.name }, keyEntry, use);
+      else this.reference(current, use);
+    }
     else if (current.type === 'ThisExpression') this.useSelf('this', use);
     else if (current.type === 'Super') this.useSelf('super', use);
     else this.visit(current);
