@@ -115,4 +115,9 @@ maybe('smartcache stats shows the team cache counters recorded by earlier runs',
   t.true(json.remote.bytesIn > 0);
   const ofA = JSON.parse(node([CLI, 'stats', '--dir', a.root, '--json']).stdout);
   t.like(ofA.remote, { hits: 0, misses: 2, uploads: 2 });
+  // ls shows the same counters (issue 14: "stats and ls show the remote's counters").
+  const ls = node([CLI, 'ls', '--dir', b.root]);
+  t.is(ls.status, 0, ls.stderr);
+  t.regex(ls.stdout, /team cache: 2 hits, 2 misses, 0 errors/);
+  t.like(JSON.parse(node([CLI, 'ls', '--dir', b.root, '--json']).stdout).remote, { hits: 2, misses: 2 });
 });

@@ -1,4 +1,5 @@
 /** `smartcache ls`: what the cache holds, one function per block, one line per fingerprint. */
+import { describeTeamCounters } from '../team-counters';
 import type { Command } from 'commander';
 import type { FunctionSummary, StatsDelta } from '../store';
 import { DIR_FLAG, DIR_HELP, openStoreIfPresent, storeLibrary, type DirOption } from './context';
@@ -67,18 +68,23 @@ export function runLs(options: LsOptions, out: Output): void {
   const disk = usage.total;
   const functions = inventory.functions.filter((f) => f.entries > 0);
   const missing = orphanedFunctions(store, scanned);
+  // Counters of every process that used a team cache with this root (stats/remote.log).
+  const remote = store.readRemoteStats();
   if (options.json === true) {
-    out.line(JSON.stringify({ root: inventory.root, entries: inventory.entries, bytes: disk, entriesBytes: inventory.bytes, functions: functions.map((f) => jsonOf(f, stats.get(f.name), missing.has(f.name))) }, null, 2));
+    const listed = functions.map((f) => jsonOf(f, stats.get(f.name), missing.has(f.name)));
+    out.line(JSON.stringify({ root: inventory.root, entries: inventory.entries, bytes: disk, entriesBytes: inventory.bytes, functions: listed, ...(remote === undefined ? {} : { remote }) }, null, 2));
     return;
   }
   if (functions.length === 0) {
     out.line(`nothing cached in ${inventory.root} (${formatBytes(disk)} on disk)`);
+    if (remote !== undefined) out.line(describeTeamCounters(remote));
     return;
   }
   const rows = functions.flatMap((f) => rowsOf(f, stats.get(f.name), missing.has(f.name), out));
   for (const line of renderTable(COLUMNS, rows, out.style.bold)) out.line(line);
   const newest = Math.max(...functions.map((f) => f.lastUsed));
   out.line(out.style.dim(`${functions.length} functions, ${inventory.entries} entries, ${formatBytes(disk)} on disk in ${inventory.root} (last used ${isoTime(newest)})`));
+  if (remote !== undefined) out.line(describeTeamCounters(remote));
   if (missing.size > 0) out.line(out.style.yellow(`${missing.size === 1 ? '1 function whose file no longer exists' : `${missing.size} functions whose files no longer exist`}: smartcache prune removes ${missing.size === 1 ? 'it' : 'them'}`));
 }
 
