@@ -3,6 +3,7 @@
  * rewrite.ts (the parser) on a miss. Never throws: a broken hook must not break the program.
  */
 import * as fs from 'node:fs';
+import { loaderAfterUs, preloadedModules } from './checks';
 import { hasMarker, isTypeScript, isUserFile, REWRITTEN_MARK } from './filter';
 import type { ModuleFormat } from './parse';
 import { readTransformed, replayWarnings, transformInput, writeTransformed } from './transform-cache';
@@ -18,6 +19,18 @@ function readOriginal(filename: string, code: string): string | undefined {
   }
 }
 
+let loaderAfter: boolean | undefined;
+/**
+ * With a TypeScript loader preloaded after us (`--import smartcache/register --import tsx`), a
+ * `.ts` file reaches this hook as TypeScript (measured on Node 24; Node 20 hands it over later or
+ * not at all). The start-up check has already said, once, that annotations are ignored in that
+ * order; parsing the file would only fail and say it a second time.
+ */
+function typeScriptLoaderRunsAfter(): boolean {
+  loaderAfter ??= loaderAfterUs(preloadedModules(process.env['NODE_OPTIONS'], process.execArgv)) !== undefined;
+  return loaderAfter;
+}
+
 type Rewrite = typeof import('./rewrite').rewriteSource;
 let rewrite: Rewrite | undefined;
 
@@ -26,6 +39,7 @@ export function transformSource(code: string, filename: string, format: ModuleFo
   if (!isUserFile(filename) || code.includes(REWRITTEN_MARK)) return undefined;
   const original = readOriginal(filename, code);
   if (!hasMarker(code) && (original === undefined || !hasMarker(original))) return undefined;
+  if (original === undefined && isTypeScript(filename) && typeScriptLoaderRunsAfter()) return undefined;
   const input = transformInput(filename, format, code, original);
   const stored = readTransformed(input);
   if (stored !== undefined) {

@@ -19,7 +19,7 @@ import { describeFunction } from '../runtime';
 import type { Entity } from './entity';
 import type { ScriptInfo } from '../runtime';
 import { scriptInfo } from '../runtime';
-import { nodeFunctionName } from '../runtime';
+import { globalAccessorName, nodeFunctionName } from '../runtime';
 
 /**
  * Identity of one of Node's functions that no public module exports (a factory's product such as
@@ -104,14 +104,15 @@ export function closureScopes(info: ScriptInfo, details: FunctionDetails): Scope
  */
 export function foreignEdges(e: Entity, info: ScriptInfo, details: FunctionDetails, capture: (scope: ScopeSnapshot) => void): void {
   if (info.origin === 'node') {
-    const exported = e.fn === undefined ? undefined : nodeFunctionName(e.fn);
+    const exported = e.fn === undefined ? undefined : (nodeFunctionName(e.fn) ?? globalAccessorName(e.fn));
     e.kind = 'builtin';
     e.edges.length = 0;
     e.dynamic = undefined;
     e.unsettled = undefined;
     if (exported !== undefined) {
-      // A function a public module exports was made when Node loaded that module: whatever its
-      // closure holds is Node's own state. Its public name is its identity.
+      // A function a public module exports (or a global accessor of Node's) was made when Node
+      // loaded that module: whatever its closure holds is Node's own state. Its public name is
+      // its identity.
       e.own = `builtin:${exported}`;
       e.name = exported;
       return;

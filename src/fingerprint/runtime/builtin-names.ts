@@ -155,12 +155,36 @@ function buildNames(): WeakMap<object, string> {
   // process that loaded the same modules, whatever order the program loaded them in.
   for (const name of loadedBuiltinModules().sort()) {
     try {
-      record(map, require(`node:${name}`), `node:${name}`, 0, false);
+      const exports: unknown = require(`node:${name}`);
+      record(map, exports, moduleLabel(name, exports), 0, false);
     } catch {
       // A module listed as loaded that cannot be required again is simply not named.
     }
   }
   return map;
+}
+
+/**
+ * `node:util/types` is the very object `node:util` exposes as `types` (so are `fs/promises`,
+ * `path/posix`, `stream/promises`, …): it is named through its parent, `node:util.types`, so a
+ * function has one name whichever of the two the process happened to load first. Measured: Node
+ * 24 loads `util/types` at start-up and Node 20 does not, which gave `isTypedArray` a different
+ * name on each.
+ */
+function moduleLabel(name: string, exports: unknown): string {
+  const slash = name.indexOf('/');
+  if (slash > 0) {
+    const parent = name.slice(0, slash);
+    try {
+      const owner: unknown = require(`node:${parent}`);
+      if (typeof owner === 'object' && owner !== null && Reflect.getOwnPropertyDescriptor(owner, name.slice(slash + 1))?.value === exports) {
+        return `node:${parent}.${name.slice(slash + 1)}`;
+      }
+    } catch {
+      // No such parent: keep the module's own name.
+    }
+  }
+  return `node:${name}`;
 }
 
 /** The stable name of a built-in object or function (`Math.max`, `node:fs`), if it is one. */
@@ -185,6 +209,26 @@ function lazyGlobalName(map: WeakMap<object, string>, value: object): string | u
   if (d === undefined || !('value' in d) || d.value !== value) return undefined;
   record(map, value, name, 0, false);
   return map.get(value);
+}
+
+/**
+ * The name of one of Node's global accessors (`get performance`, `set crypto`): Node defines
+ * several web globals as lazy getter/setter pairs whose closure caches the loaded value. Walking
+ * that closure read `performance.timeOrigin` (a new value every run: measured on Node 24, where
+ * lodash's `root` reaches the global object, every lodash function missed on each run). Asked
+ * only for functions whose script is one of Node's (scripts.ts), so a program's own accessor on
+ * the global object is never named. A program that assigns the global replaces the accessor
+ * with a data property, which is then walked by value.
+ */
+export function globalAccessorName(fn: Function): string | undefined {
+  const g = globalThis as unknown as Record<string, unknown>;
+  for (const name of BUILTIN_GLOBALS) {
+    const d = Object.getOwnPropertyDescriptor(g, name);
+    if (d === undefined || 'value' in d) continue;
+    if (d.get === fn) return `globalThis.get ${name}`;
+    if (d.set === fn) return `globalThis.set ${name}`;
+  }
+  return undefined;
 }
 
 /**
@@ -250,7 +294,7 @@ function namesOfModule(name: string): WeakMap<object, string> | undefined {
   } catch {
     exports = undefined;
   }
-  map = (typeof exports === 'object' || typeof exports === 'function') && exports !== null ? scanModule(exports, `node:${name}`) : new WeakMap();
+  map = (typeof exports === 'object' || typeof exports === 'function') && exports !== null ? scanModule(exports, moduleLabel(name, exports)) : new WeakMap();
   moduleNames.set(name, map);
   return map;
 }
