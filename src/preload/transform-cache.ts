@@ -23,7 +23,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultCacheRoot } from '../project';
-import { currentUid, judgeRoot, ownFolderFault, readSmallFile, writeFileAtomic, type FileRule } from '../trust';
+import { currentUid, ensurePrivateFolder, judgeRoot, readSmallFile, writeFileAtomic, type FileRule } from '../trust';
 import { warnOnce } from '../warn';
 import { displayPath } from './filter';
 import type { ModuleFormat } from './parse';
@@ -139,26 +139,13 @@ export function writeTransformed(input: TransformInput, result: Transformed): vo
   try {
     const place = placeOf(input);
     if (place === undefined) return;
-    if (!ensureFolder(place.dir, place.rule)) return;
+    if (!ensurePrivateFolder(place.dir, place.rule)) return;
     const body = JSON.stringify({ ...input, code: result.code ?? null, warnings: result.warnings });
     const temp = `${place.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     writeFileAtomic(place.file, temp, `${HEADER} ${fnv(body)}\n${body}`);
   } catch {
     // Only a speed-up: the next run parses again.
   }
-}
-
-/** The folder (and a missing root) made 0700; false when what is there is not the user's alone. */
-function ensureFolder(dir: string, rule: FileRule): boolean {
-  const first = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (first !== undefined) {
-    for (let current = dir; ; current = path.dirname(current)) {
-      fs.chmodSync(current, 0o700);
-      if (current === path.resolve(first) || path.dirname(current) === current) break;
-    }
-  }
-  if (rule.owner === undefined) return fs.lstatSync(dir).isDirectory();
-  return ownFolderFault(dir, fs.lstatSync(dir), rule.owner) === undefined;
 }
 
 export function replayWarnings(filename: string, result: Transformed): void {

@@ -6,6 +6,7 @@
  * name and the line it is on. The transpiled function is then found by that name and line (through
  * the transpiler's source map).
  */
+import { comments, lineAt } from './comment-scan';
 import { cacheTagText } from './tag-options';
 
 export interface SourceAnnotation {
@@ -120,38 +121,10 @@ function readHead(text: string, start: number): { name: string; at: number } | u
   return sawDefault ? { name: 'default', at: r.pos } : undefined;
 }
 
-/** Offsets of `/** … *\/` comments, skipping strings, template literals and line comments. */
-function* blockComments(text: string): Generator<{ start: number; end: number }> {
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '/' && text[i + 1] === '/') {
-      const nl = text.indexOf('\n', i);
-      i = nl === -1 ? text.length : nl;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      const end = close === -1 ? text.length : close + 2;
-      yield { start: i, end };
-      i = end;
-    } else if (c === '"' || c === "'" || c === '`') {
-      i++;
-      while (i < text.length && text[i] !== c && !(c !== '`' && text[i] === '\n')) i += text[i] === '\\' ? 2 : 1;
-      i++;
-    } else {
-      i++;
-    }
-  }
-}
-
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
 export function scanSourceAnnotations(text: string): SourceAnnotation[] {
   const out: SourceAnnotation[] = [];
-  for (const { start, end } of blockComments(text)) {
+  for (const { start, end, kind } of comments(text)) {
+    if (kind === 'line') continue;
     const value = text.slice(start + 2, end - 2);
     const tagText = cacheTagText(value);
     if (tagText === undefined) continue;

@@ -16,6 +16,8 @@
  * regular-file check applies.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ownFolderFault } from './folders';
 import { isPrivateGroup, ownerLabel } from './identity';
 
 const C = fs.constants;
@@ -174,4 +176,27 @@ export function writeFileAtomic(file: string, temp: string, text: string | Uint8
     if (fd !== undefined) fs.closeSync(fd);
     if (!published) fs.rmSync(temp, { force: true });
   }
+}
+
+/**
+ * Creates `dir` (and missing parents) 0700 whatever the umask, then says whether what is there is
+ * a folder that `rule` accepts (ours alone when it names an owner). The side caches in the root
+ * (rewrites, analyses, proofs) share it, so they refuse the same folders the store refuses.
+ */
+export function ensurePrivateFolder(dir: string, rule: FileRule): boolean {
+  const first = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (first !== undefined) {
+    for (let current = dir; ; current = path.dirname(current)) {
+      fs.chmodSync(current, 0o700);
+      if (current === path.resolve(first) || path.dirname(current) === current) break;
+    }
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch {
+    return false;
+  }
+  if (rule.owner === undefined) return stat.isDirectory();
+  return ownFolderFault(dir, stat, rule.owner) === undefined;
 }

@@ -13,6 +13,7 @@ export {
   fileProblem,
   isLinkRefusal,
   openForAppend,
+  ensurePrivateFolder,
   openForRead,
   readSmallFile,
   writeFileAtomic,

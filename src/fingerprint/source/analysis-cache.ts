@@ -27,7 +27,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ANY_OWNER, currentUid, ownFolderFault, readSmallFile, writeFileAtomic, type FileRule } from '../../trust';
+import { ANY_OWNER, currentUid, ensurePrivateFolder, ownFolderFault, readSmallFile, writeFileAtomic, type FileRule } from '../../trust';
 import { sha256 } from './normalize';
 
 /** Bump whenever normalized text, references or any analysis field can change for the same text. */
@@ -146,7 +146,7 @@ export function saveAnalysisCache(): void {
   const open = cache;
   if (open === undefined || open.fresh.size === 0) return;
   try {
-    if (!ensureFolder(open.dir, open.rule)) return;
+    if (!ensurePrivateFolder(open.dir, open.rule)) return;
     const fold = open.packs.length >= FOLD_AT;
     let rows: Map<string, unknown> = open.fresh;
     if (fold) {
@@ -193,18 +193,6 @@ function folderIsOurs(dir: string, rule: FileRule): boolean {
   }
   if (rule.owner === undefined) return stat.isDirectory();
   return ownFolderFault(dir, stat, rule.owner) === undefined;
-}
-
-/** Creates the folder (and missing parents) 0700; false when what is there is not ours alone. */
-function ensureFolder(dir: string, rule: FileRule): boolean {
-  const first = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (first !== undefined) {
-    for (let current = dir; ; current = path.dirname(current)) {
-      fs.chmodSync(current, 0o700);
-      if (current === path.resolve(first) || path.dirname(current) === current) break;
-    }
-  }
-  return folderIsOurs(dir, rule);
 }
 
 function packNames(dir: string): string[] {
