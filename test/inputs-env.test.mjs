@@ -93,3 +93,49 @@ if (process.env.RUN === '1') console.log(load('data.txt'));
   t.regex(r.stdout, /\(env\) APP_MODE/);
   t.regex(r.stdout, /inputs read by the latest entry:\n\s+file data\.txt\n\s+exists flag \(false\)/);
 });
+
+// `const { API_URL } = process.env` is a read by name (the common config idiom): it must be an
+// input like `process.env.API_URL`, never a silent dynamic read whose changes hit stale entries.
+test('destructured process.env (renamed, defaulted, in a helper, from node:process): changed values miss', (t) => {
+  const dir = project({
+    'helper.js': () => `exports.base = function base() { const { API_BASE: b = 'none' } = process.env; return b; };\n`,
+    'app.js': (mod) => `const { cache } = require(${mod});
+const { base } = require('./helper');
+let runs = 0;
+const f = cache(function f(x) { runs++; const { API_URL, API_MODE = 'dev' } = process.env; return [x, API_URL, API_MODE, base()].join(':'); }, { name: 'f' });
+const warnings = [];
+process.on('warning', (w) => warnings.push(w.code));
+const value = f(1);
+setImmediate(() => console.log('OUT ' + JSON.stringify({ value, runs, warnings })));
+`,
+  });
+  const root = tempDir();
+  const run = (env) => {
+    const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: root, ...env } });
+    t.is(r.status, 0, r.stderr);
+    return r.out;
+  };
+  t.like(run({ API_URL: 'a' }), { value: '1:a:dev:none', runs: 1, warnings: [] });
+  t.like(run({ API_URL: 'a', UNRELATED_VAR: 'x' }), { value: '1:a:dev:none', runs: 0 });
+  t.like(run({ API_URL: 'b' }), { value: '1:b:dev:none', runs: 1 });
+  t.like(run({ API_URL: 'b', API_MODE: 'prod' }), { value: '1:b:prod:none', runs: 1 });
+  t.like(run({ API_URL: 'b', API_MODE: 'prod', API_BASE: 'x' }), { value: '1:b:prod:x', runs: 1 });
+  t.like(run({ API_URL: 'a' }), { value: '1:a:dev:none', runs: 0 });
+});
+
+test('destructured process.env in an ES module (process imported from node:process)', (t) => {
+  const dir = project({
+    'app.mjs': (mod) => `import { createRequire } from 'node:module';
+const { cache } = createRequire(import.meta.url)(${mod});
+import process from 'node:process';
+let runs = 0;
+const f = cache(function f(x) { runs++; const { API_URL } = process.env; return x + ':' + API_URL; }, { name: 'f' });
+console.log('OUT ' + JSON.stringify({ value: f(1), runs }));
+`,
+  });
+  const root = tempDir();
+  const run = (env) => node(['app.mjs'], { cwd: dir, env: { SMARTCACHE_DIR: root, ...env } }).out;
+  t.like(run({ API_URL: 'a' }), { value: '1:a', runs: 1 });
+  t.like(run({ API_URL: 'b' }), { value: '1:b', runs: 1 });
+  t.like(run({ API_URL: 'a' }), { value: '1:a', runs: 0 });
+});

@@ -116,6 +116,40 @@ test('relative paths are resolved at the call: another working directory is anot
   t.regex(smartcacheLines(inTwo.stderr)[0], /working directory changed/);
 });
 
+// A result made of the working directory itself (`process.cwd()`, `path.resolve('out')`) is as
+// stale in another folder as a relative read: the working directory is then an input too.
+test('process.cwd() and path.resolve() in a call make the working directory an input (sync and async)', (t) => {
+  // Runs are told on stderr, not counted in a module variable: a counter the functions share is
+  // a value their fingerprints read, and would make the second run miss for that reason instead.
+  const { dir, env } = setup({
+    'one/.keep': '',
+    'two/.keep': '',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const path = require('node:path');
+const fs = require('node:fs');
+const where = cache(function where() { console.error('RAN'); return path.resolve('out'); }, { name: 'where' });
+const cwd = cache(async function cwd() { console.error('RAN'); await null; return process.cwd(); }, { name: 'cwd' });
+const fixed = cache(function fixed() { console.error('RAN'); return fs.readFileSync(path.join(__dirname, 'package.json'), 'utf8').length; }, { name: 'fixed' });
+const outer = cache(function outer() { console.error('RAN'); return fixed() + 1; }, { name: 'outer' });
+(async () => console.log('OUT ' + JSON.stringify({ value: [where(), await cwd(), fixed(), outer()] })))();
+`,
+  });
+  const script = path.join(dir, 'app.js');
+  const one = path.join(dir, 'one');
+  const two = path.join(dir, 'two');
+  const size = fs.readFileSync(path.join(dir, 'package.json'), 'utf8').length;
+  const go = (cwd) => {
+    const r = node([script], { cwd, env });
+    t.is(r.status, 0, r.stderr);
+    return { value: r.out.value, runs: r.stderr.split('\n').filter((l) => l === 'RAN').length, lines: smartcacheLines(r.stderr) };
+  };
+  t.like(go(one), { value: [path.join(one, 'out'), one, size, size + 1], runs: 4 });
+  t.like(go(one), { runs: 0 });
+  const inTwo = go(two);
+  t.like(inTwo, { value: [path.join(two, 'out'), two, size, size + 1], runs: 2 }, 'a fixed absolute read (also nested) still hits');
+  t.regex(inTwo.lines[0], /working directory changed/);
+});
+
 test('a long-running process recomputes when a file changes between two calls (memory hit revalidated)', (t) => {
   const dir = project({
     'data.txt': 'v1',

@@ -10,7 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { registerHiddenKey } from '../registry';
 import { ManifestBuilder, UNKNOWN, type Manifest } from './manifest';
-import { inInternal } from './guard';
+import { inInternal, untracked } from './guard';
 import { sameSnap, snap } from './originals';
 
 export class Frame {
@@ -101,7 +101,8 @@ function createStorage(): AsyncLocalStorage<Frame | undefined> {
 
 export function openFrame(name: string): Frame {
   storage ??= createStorage();
-  const frame = new Frame(name, enclosingFrame(), process.cwd());
+  // untracked: the enclosing call did not read the working directory (cwd-patch.ts).
+  const frame = new Frame(name, enclosingFrame(), untracked(() => process.cwd()));
   if (active++ === 0) onActivity?.(true);
   return frame;
 }

@@ -10,6 +10,7 @@
  * `syncBuiltinESMExports`. Reads by child processes and native addons are not seen either.
  */
 import fs = require('node:fs');
+import { installCwdHook } from './cwd-patch';
 import { syncBuiltinESMExports } from 'node:module';
 import { registerPatch } from '../registry';
 import { trackingActive } from './frames';
@@ -540,6 +541,7 @@ export function installFsHooks(): void {
   patchWrites(fsm, promises);
   patchListings(fsm, promises);
   patchChecks(fsm, promises);
+  installCwdHook();
   try {
     // ES modules that imported named bindings from node:fs see the hooks too.
     syncBuiltinESMExports();

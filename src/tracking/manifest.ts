@@ -5,6 +5,7 @@
  */
 import { absolutePath, storedPath } from './paths';
 import { findProjectRoot } from '../project';
+import { untracked } from './guard';
 
 /** A file whose content was read. */
 export interface FileInput {
@@ -112,7 +113,7 @@ export class ManifestBuilder {
 
   /** Merges a stored manifest (an inner cached call that hit): its inputs are this call's too. */
   merge(m: Manifest): void {
-    const root = findProjectRoot();
+    const root = untracked(() => findProjectRoot());
     const abs = (p: string): string => absolutePath(p, root) ?? p;
     if (m.cwd !== undefined) this.usedCwd = true;
     for (const f of m.files ?? []) add(this.files, abs(f.path), { ...f, path: abs(f.path) });
@@ -129,7 +130,8 @@ export class ManifestBuilder {
 
   /** The stored form, paths made project-relative; undefined when nothing was read. */
   build(cwd: string): Manifest | undefined {
-    if (this.isEmpty()) return undefined;
+    // A call that only read the working directory (`process.cwd()`, `path.resolve('x')`) has it as its one input.
+    if (this.isEmpty() && !this.usedCwd) return undefined;
     const root = findProjectRoot(cwd);
     const rel = <T extends { path: string }>(items: Iterable<T>): T[] =>
       [...items].map((item) => ({ ...item, path: storedPath(item.path, root) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

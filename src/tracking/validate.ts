@@ -10,6 +10,7 @@ import { ABSENT, UNKNOWN, type FileInput, type ListingInput, type Manifest } fro
 import { hashBytes, hashFile, isRacy, real, sameSnap, snap, type Snap } from './originals';
 import { absolutePath, storedPath } from './paths';
 import { listNow, statState } from './record';
+import { untracked } from './guard';
 
 /** Content hashes computed in this process, by path and state: a file touched once is hashed once. */
 const verified = new Map<string, { readonly snap: Snap; readonly hash: string; readonly racy: boolean }>();
@@ -107,9 +108,15 @@ function projectRoot(): string | undefined {
 }
 
 export function checkManifest(m: Manifest): string | undefined {
+  // untracked: a nested hit checked inside an enclosing call must not make the working directory
+  // (read here through process.cwd()) an input of that call (cwd-patch.ts).
+  return untracked(() => checkNow(m));
+}
+
+function checkNow(m: Manifest): string | undefined {
   if (m.opaque !== undefined && m.opaque.length > 0) return `read ${m.opaque[0]}, which cannot be checked`;
   const root = projectRoot();
-  if (m.cwd !== undefined && storedPath(process.cwd(), root) !== m.cwd) return `working directory changed (relative paths)`;
+  if (m.cwd !== undefined && storedPath(process.cwd(), root) !== m.cwd) return `working directory changed (relative paths or process.cwd())`;
   const abs = (p: string): string | undefined => absolutePath(p, root);
   if (m.files !== undefined) {
     const paths = filePaths(m.files, root);

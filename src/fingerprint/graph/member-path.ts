@@ -52,6 +52,11 @@ export function followPath(base: unknown, path: readonly string[]): PathEnd {
   for (let i = 0; i < path.length; i++) {
     if (!isObjectLike(current) || types.isProxy(current)) return { kind: 'whole', depth: i, value: current };
     const key = path[i] as string;
+    // `C.#g` / `this.#r`: private members are no properties a lookup can see (it would say
+    // missing, a constant, and edits of them would hit). The value holding them counts whole: a
+    // class whole has its private members' text and static private state. (A real key that
+    // starts with '#', `o['#x']`, is then needed whole too: more than needed, never less.)
+    if (key.startsWith('#')) return { kind: 'whole', depth: i, value: current };
     const found = lookup(current, key);
     if (found === 'threw') return { kind: 'unsettled', depth: i + 1 };
     if (found === undefined) return { kind: 'missing', depth: i + 1, holder: current };

@@ -32,7 +32,8 @@ import { sha256 } from './normalize';
 
 /** Bump whenever normalized text, references or any analysis field can change for the same text. */
 // 7: the trusted folder format (analysis-v2) with the alpha-renamed analyses of format 6.
-export const ANALYSIS_FORMAT = 7;
+// 8: `const { A } = process.env` (object destructuring of a static chain) reads members A by name.
+export const ANALYSIS_FORMAT = 8;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */

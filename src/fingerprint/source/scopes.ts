@@ -265,9 +265,47 @@ class ScopeWalker {
     const target = node['kind'] === 'var' ? this.varScope : this.scope;
     for (const declarator of nodesAt(node, 'declarations')) {
       if (declarator === null) continue;
-      this.declarePattern(nodeAt(declarator, 'id'), target);
-      this.visit(nodeAt(declarator, 'init'));
+      const id = nodeAt(declarator, 'id');
+      const init = nodeAt(declarator, 'init');
+      this.declarePattern(id, target);
+      if (!this.visitDestructuredRead(id, init)) this.visit(init);
     }
+  }
+
+  /**
+   * `const { A, B: b, C = 1 } = process.env` reads the members A, B and C by name, exactly as
+   * `process.env.A` does: each is a path use of the initializer's chain, so `process.env.A` is an
+   * input and a module constant is needed only in the members read. A rest element, a computed
+   * key or a computed step in the chain leaves the ordinary whole-value use. False when not handled.
+   */
+  private visitDestructuredRead(pattern: AstNode | null, init: AstNode | null): boolean {
+    if (pattern === null || init === null || pattern.type !== 'ObjectPattern') return false;
+    const keys: string[] = [];
+    for (const property of nodesAt(pattern, 'properties')) {
+      if (property === null || property.type !== 'Property') return false;
+      const key = nodeAt(property, 'key');
+      const name = key === null ? undefined : staticKey(key, property['computed'] === true);
+      if (name === undefined) return false;
+      keys.push(name);
+    }
+    if (keys.length === 0) return false;
+    const steps: string[] = [];
+    let base: AstNode | null = init;
+    while (base !== null && base.type === 'MemberExpression') {
+      const property = nodeAt(base, 'property');
+      const step = property === null ? undefined : staticKey(property, base['computed'] === true);
+      if (step === undefined) return false;
+      steps.push(step);
+      base = nodeAt(base, 'object');
+    }
+    if (base === null || (base.type !== 'Identifier' && base.type !== 'ThisExpression')) return false;
+    const prefix = steps.reverse();
+    for (const key of keys) {
+      const use: BaseUse = { path: [...prefix, key], computed: false };
+      if (base.type === 'Identifier') this.reference(base, use);
+      else this.useSelf('this', use);
+    }
+    return true;
   }
 
   /** Binds every name in a pattern; defaults and computed keys inside it are ordinary code. */
