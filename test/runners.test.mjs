@@ -66,7 +66,10 @@ test('node --test with the preload: annotated code under test is cached, the sec
     t.is(second.code, 0, second.stdout + second.stderr);
     t.deepEqual(report(t, second), { cached: true, computations: 0 });
     t.regex(second.stdout + second.stderr, /\[smartcache\] hit src\/prices\.js\\?#priceTable/);
-    // The same through NODE_OPTIONS, as `npm test` scripts and CI set it.
+    // With --import (ES module test files), and through NODE_OPTIONS, as `npm test` scripts and CI set it.
+    const viaImport = await run(dir, ['--import', 'smartcache/register', '--test']);
+    t.is(viaImport.code, 0, viaImport.stdout + viaImport.stderr);
+    t.deepEqual(report(t, viaImport), { cached: true, computations: 0 });
     const viaEnv = await run(dir, ['--test'], { NODE_OPTIONS: '--require smartcache/register' });
     t.is(viaEnv.code, 0, viaEnv.stdout + viaEnv.stderr);
     t.deepEqual(report(t, viaEnv), { cached: true, computations: 0 });
