@@ -117,6 +117,14 @@ jestTest('jest: cache() hits on the second run; with the preload, one warning th
     t.deepEqual(report(t, second), { cached: true, computations: 0 });
     t.regex(second.stderr, /\[smartcache\] hit src\/prices\.js#priceTable/);
 
+    // A warning from smartcache loaded in jest's registry (its Error is of jest's vm realm, which
+    // process.emitWarning refuses) is printed with its code, and the call still returns.
+    fs.writeFileSync(path.join(dir, 'test', 'warns.test.js'), "'use strict';\nconst { cache } = require('smartcache');\nconst makeAdder = cache(function makeAdder(n) {\n  return (x) => x + n;\n});\ntest('an unstorable result', () => {\n  expect(makeAdder(2)(40)).toBe(42);\n  console.log(JSON.stringify({ cached: true, returned: true }));\n});\n");
+    const warned = await run(dir, [...args, 'warns']);
+    t.is(warned.code, 0, warned.stdout + warned.stderr);
+    t.deepEqual(report(t, warned), { cached: true, returned: true });
+    t.deepEqual(parseWarnings(warned.stderr).map((w) => w.code), ['ERR_UNSERIALIZABLE_RESULT'], warned.stderr);
+
     // An annotated function under jest with the preload: not applied, said once, still correct.
     fs.writeFileSync(path.join(dir, 'src', 'annotated.js'), "'use strict';\n/** @cache */\nfunction twice(n) {\n  return n * 2;\n}\nmodule.exports = { twice };\n");
     fs.writeFileSync(path.join(dir, 'test', 'annotated.test.js'), "'use strict';\nconst { twice } = require('../src/annotated.js');\ntest('twice', () => {\n  expect(twice(21)).toBe(42);\n  console.log(JSON.stringify({ cached: typeof twice.clear === 'function' }));\n});\n");
