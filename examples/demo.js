@@ -52,7 +52,8 @@ function run(app, cacheDir, extraEnv) {
       missed.add(m[2]);
     }
   }
-  const warnings = child.stderr.split('\n').filter((l) => l.includes('[smartcache] warning'));
+  // Warnings come through process.emitWarning: `(node:<pid>) [<code>] SmartCacheWarning: …`.
+  const warnings = child.stderr.split('\n').filter((l) => l.includes('SmartCacheWarning'));
   return { ms, stdout: child.stdout, hitCount, missCount, missed: [...missed], warnings };
 }
 

@@ -60,7 +60,19 @@ export function markExiting(): void {
 
 function emit(warning: SmartCacheWarning): void {
   if (!exiting) {
-    process.emitWarning(warning);
+    try {
+      process.emitWarning(warning);
+    } catch {
+      // jest runs modules in a vm context: our Error is that realm's, and emitWarning's
+      // `instanceof Error` check (Node 20-24) refuses it with a TypeError. The string form with
+      // the same type and code is printed and delivered alike (minus the `cause`); a warning
+      // must never break the user's call.
+      try {
+        process.emitWarning(warning.message, { type: WARNING_NAME, code: warning.code });
+      } catch {
+        // Nothing left to tell it with.
+      }
+    }
     return;
   }
   try {

@@ -6,7 +6,10 @@
  *   transpiler (unparsable) or, for `require`, not at all (the `.ts` extension did not exist yet
  *   when our require hook was installed);
  * - vitest: test files and the code they import run through Vite's module runner, which
- *   Node's module hooks never see (unless vitest 4.1+'s `experimental.viteModuleRunner: false`).
+ *   Node's module hooks never see (unless vitest 4.1+'s `experimental.viteModuleRunner: false`,
+ *   or `server.deps.external` naming the code's folders, which vitest then imports natively);
+ * - jest: modules run in vm contexts through jest's own registry and transformer, which Node's
+ *   module hooks never see either.
  */
 import * as path from 'node:path';
 import { warnOnce } from '../warn';
@@ -61,6 +64,13 @@ export function loaderAfterUs(modules: readonly string[]): string | undefined {
 
 /** Marks the vitest warning as given, for the worker processes and threads this one starts. */
 const VITEST_TOLD = '__SMARTCACHE_VITEST_WARNED';
+/** The same for jest. */
+const JEST_TOLD = '__SMARTCACHE_JEST_WARNED';
+
+function underJest(env: Readonly<Record<string, string | undefined>>, argv: readonly string[]): boolean {
+  if (env['JEST_WORKER_ID'] !== undefined) return true;
+  return /[\\/](?:\.bin[\\/]jest|jest(?:-cli)?[\\/]bin[\\/]jest(?:\.js)?)$/.test(argv[1] ?? '');
+}
 
 function underVitest(env: Readonly<Record<string, string | undefined>>, argv: readonly string[]): boolean {
   if (env['VITEST'] !== undefined || env['VITEST_WORKER_ID'] !== undefined || env['VITEST_POOL_ID'] !== undefined) return true;
@@ -85,7 +95,17 @@ export function checkPreloadSetup(): void {
       warnOnce(
         'smartcache/register',
         'under vitest, test files and the code they import run through Vite\'s module runner, which Node\'s module hooks do not see: ' +
-          '@cache annotations there are not applied (unless vitest 4.1+ runs with experimental.viteModuleRunner: false). Use cache() or @cached() in such code',
+          '@cache annotations there are not applied (unless server.deps.external names the folders of that code, or vitest 4.1+ runs with experimental.viteModuleRunner: false). Use cache() or @cached() in such code',
+        undefined,
+        'SMARTCACHE_PRELOAD',
+      );
+    }
+    if (underJest(process.env, process.argv) && process.env[JEST_TOLD] === undefined) {
+      process.env[JEST_TOLD] = '1';
+      warnOnce(
+        'smartcache/register',
+        "under jest, test files and the code they import run in jest's own module registry, which Node's module hooks do not see: " +
+          '@cache annotations there are not applied. Use cache() or @cached() in such code',
         undefined,
         'SMARTCACHE_PRELOAD',
       );

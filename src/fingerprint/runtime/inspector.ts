@@ -123,7 +123,10 @@ function open(): InspectorSession {
 
 /** The remote id of `bridge`, through a global slot that exists only during this one call. */
 function takeBridgeId(): string {
-  const g = globalThis as unknown as Record<symbol, unknown>;
+  // `Runtime.evaluate` runs in Node's main context. When smartcache itself was loaded inside a vm
+  // context (jest's module registry), `globalThis` is that context's global, which the
+  // evaluation cannot see: `vm.runInThisContext` always answers with the main context's global.
+  const g = (require('node:vm') as typeof import('node:vm')).runInThisContext('globalThis') as Record<symbol, unknown>;
   Object.defineProperty(g, BRIDGE_SLOT, { value: bridge, configurable: true, enumerable: false, writable: false });
   try {
     const answer = post<CallAnswer>('Runtime.evaluate', {
