@@ -13,11 +13,11 @@
  */
 import * as path from 'node:path';
 import type { Entity } from '../graph';
-import { builtinPatches, describeFunction, isBuiltinGlobal, releaseObjects, scriptInfo, type FunctionSite } from '../runtime';
+import { builtinPatches, describeFunction, functionSite, isBuiltinGlobal, releaseObjects, scriptInfo, type FunctionSite } from '../runtime';
 import { sha256 } from '../../hash';
 import { hasExtras } from './extras';
 import { sourceState } from './sources';
-import { textFacts } from './text-facts';
+import { textFacts, type TextFacts } from './text-facts';
 import type { Proof, ProofScope } from './store';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -33,52 +33,12 @@ function textOf(fn: Function): string {
   return Function.prototype.toString.call(fn);
 }
 
-interface Reads {
-  readonly functions: Map<string, Function>;
-  readonly values: Map<string, string>;
-  readonly globals: Set<string>;
-}
-
-function collectReads(root: Entity): Reads {
-  const reads: Reads = { functions: new Map(), values: new Map(), globals: new Set() };
-  const seen = new Set<Entity>();
-  const stack = [root];
-  for (let e = stack.pop(); e !== undefined; e = stack.pop()) {
-    if (seen.has(e)) continue;
-    seen.add(e);
-    if ((e.dynamic?.length ?? 0) > 0 || e.usesThis === true || e.unsettled === true || e.waiting === true || e.volatile === true) refuse('unsettled or dynamic');
-    if ((e.missingGlobals?.length ?? 0) > 0) refuse('missing global');
-    if (e.kind === 'value') {
-      if (!PRIMITIVE.test(e.own) || e.edges.length > 0) refuse('not a primitive');
-      continue;
-    }
-    if (e.kind === 'builtin') {
-      if (e.edges.length > 0) refuse('builtin with edges');
-      continue;
-    }
-    if (e.kind !== 'function' || e.fn === undefined) refuse(`a ${e.kind}`);
-    for (const { label, target } of e.edges) {
-      if (target.kind === 'builtin') {
-        const head = label.split('.')[0] ?? '';
-        if (target.name !== label || !IDENTIFIER.test(head) || !isBuiltinGlobal(head)) refuse('built-in through a binding');
-        reads.globals.add(head);
-      } else if (!IDENTIFIER.test(label)) {
-        refuse(`edge ${label}`);
-      } else if (target.kind === 'function' && target.fn !== undefined) {
-        const known = reads.functions.get(label);
-        if (known !== undefined && known !== target.fn) refuse('one name, two functions');
-        reads.functions.set(label, target.fn);
-      } else if (target.kind === 'value') {
-        const known = reads.values.get(label);
-        if (known !== undefined && known !== target.own) refuse('one name, two values');
-        reads.values.set(label, target.own);
-      } else {
-        refuse(`edge to a ${target.kind}`);
-      }
-      stack.push(target);
-    }
-  }
-  return reads;
+interface Module {
+  readonly file: string;
+  readonly hash: string;
+  readonly scope: ProofScope;
+  readonly source: string;
+  readonly facts: TextFacts;
 }
 
 function lineAt(text: string, offset: number): number {
@@ -89,18 +49,89 @@ function lineAt(text: string, offset: number): number {
 
 const SCOPE_KINDS: ReadonlySet<string> = new Set(['closure', 'module', 'global']);
 
-/** Where the root lives and the kind of its innermost scope, asked of the inspector once. */
-function rootPlace(fn: Function, site: FunctionSite): { file: string; scope: string } {
-  const info = scriptInfo(site.scriptId);
-  if (info.origin !== 'project' || info.file === undefined || !path.isAbsolute(info.file)) refuse('root not in a project file');
-  try {
-    const details = describeFunction(fn);
-    const first = details.scopes[0];
-    if (details.bound !== undefined || first === undefined || !SCOPE_KINDS.has(first.type)) refuse('root scopes');
-    return { file: info.file, scope: first.type };
-  } finally {
-    releaseObjects();
+/**
+ * The proof under construction: the modules whose scopes it reads, keyed by file, each opened
+ * once (hashed, checked quiet since the process started, parsed).
+ */
+class Collector {
+  readonly modules: Module[] = [];
+  private readonly index = new Map<string, number>();
+  readonly functions: Array<[number, string, string]> = [];
+  readonly imports: Array<[number, string, string, number, number]> = [];
+  readonly values: Array<[number, string, string]> = [];
+  readonly globals: Array<[number, string]> = [];
+
+  /** The module of a top-level function `fn` compiled at `site`; refuses anything else. */
+  moduleOf(fn: Function, site: FunctionSite): number {
+    const info = scriptInfo(site.scriptId);
+    if (info.origin !== 'project' || info.file === undefined || !path.isAbsolute(info.file)) refuse('not in a project file');
+    let at = this.index.get(info.file);
+    if (at === undefined) {
+      const state = sourceState(info.file);
+      if (state === undefined || !state.quiet) refuse('file changed since the process started');
+      const details = describeFunction(fn);
+      const first = details.scopes[0];
+      if (details.bound !== undefined || first === undefined || !SCOPE_KINDS.has(first.type)) refuse('scopes');
+      const source = state.bytes.toString('utf8');
+      const facts = textFacts(source, first.type === 'module');
+      if (facts === undefined || facts.dynamic) refuse('file unparsable or dynamic');
+      at = this.modules.length;
+      this.modules.push({ file: info.file, hash: state.hash, scope: first.type as ProofScope, source, facts });
+      this.index.set(info.file, at);
+    }
+    const m = this.modules[at] as Module;
+    const text = textOf(fn);
+    const offset = m.source.indexOf(text);
+    if (offset < 0 || m.source.indexOf(text, offset + 1) >= 0) refuse('text not once in its file');
+    if (!m.facts.topLevelFunctions.has(offset) || lineAt(m.source, offset) !== site.line) refuse('not at the top level');
+    return at;
   }
+
+  /** Edges of function entity `e` of module `m`; returns the entities to visit, with their module. */
+  edges(e: Entity, m: number): Array<[Entity, number]> {
+    const mod = this.modules[m] as Module;
+    const next: Array<[Entity, number]> = [];
+    for (const { label, target } of e.edges) {
+      if (target.kind === 'builtin') {
+        const head = label.split('.')[0] ?? '';
+        if (target.name !== label || !IDENTIFIER.test(head) || !isBuiltinGlobal(head) || mod.facts.declared.has(head)) refuse('built-in through a binding');
+        this.globals.push([m, head]);
+        continue;
+      }
+      if (!IDENTIFIER.test(label) || (mod.facts.declared.get(label) ?? 0) < 1) refuse(`edge ${label}`);
+      if (target.kind === 'value') {
+        this.values.push([m, label, target.own]);
+        next.push([target, m]);
+        continue;
+      }
+      if (target.kind !== 'function' || target.fn === undefined) refuse(`edge to a ${target.kind}`);
+      const fn = target.fn;
+      if (hasExtras(fn)) refuse(`${label} has members`);
+      const text = textOf(fn);
+      const range = mod.facts.functions.get(label);
+      if (range !== undefined && mod.facts.declared.get(label) === 1 && !mod.facts.assigned.has(label) && mod.source.slice(range.start, range.end) === text) {
+        this.functions.push([m, label, sha256(text)]);
+        next.push([target, m]);
+        continue;
+      }
+      // Another module's function, held by a binding of this one (`const { h } = require('./m')`,
+      // `import { h } from './m.mjs'`): re-read at reuse, placed by the inspector.
+      const site = target.site ?? functionSite(fn);
+      if (site === undefined) refuse('no site');
+      const t = this.moduleOf(fn, site);
+      this.imports.push([m, label, sha256(text), t, site.line]);
+      next.push([target, t]);
+    }
+    return next;
+  }
+}
+
+function checkEntity(e: Entity): void {
+  if ((e.dynamic?.length ?? 0) > 0 || e.usesThis === true || e.unsettled === true || e.waiting === true || e.volatile === true) refuse('unsettled or dynamic');
+  if ((e.missingGlobals?.length ?? 0) > 0) refuse('missing global');
+  if (e.kind === 'value' && (!PRIMITIVE.test(e.own) || e.edges.length > 0)) refuse('not a primitive');
+  if (e.kind === 'builtin' && e.edges.length > 0) refuse('builtin with edges');
+  if (e.kind !== 'value' && e.kind !== 'builtin' && (e.kind !== 'function' || e.fn === undefined)) refuse(`a ${e.kind}`);
 }
 
 /**
@@ -110,53 +141,42 @@ function rootPlace(fn: Function, site: FunctionSite): { file: string; scope: str
 export function collectProof(fn: Function, root: Entity, fp: string, reached: readonly string[]): Proof | undefined {
   try {
     return collect(fn, root, fp, reached);
-  } catch (error) {
-    if (error instanceof Refused) return undefined;
-    // An inspector failure or anything unforeseen: no proof, the next run walks.
+  } catch {
+    // Refused, an inspector failure or anything unforeseen: no proof, the next run walks.
     return undefined;
+  } finally {
+    try {
+      releaseObjects();
+    } catch {
+      // Only memory.
+    }
   }
 }
 
 function collect(fn: Function, root: Entity, fp: string, reached: readonly string[]): Proof {
   if (hasExtras(fn)) refuse('root has members');
   if (builtinPatches().length > 0) refuse('patched built-ins');
-  const reads = collectReads(root);
-  const text = textOf(fn);
-  const base = { text: sha256(text), fp, reached: [...reached] };
-  if (reads.functions.size === 0 && reads.values.size === 0 && reads.globals.size === 0) {
-    return { ...base, files: [], functions: [], values: [], globals: [] };
-  }
+  checkEntity(root);
+  const base = { text: sha256(textOf(fn)), fp, reached: [...reached] };
+  if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [] };
   const site = root.site;
   if (site === undefined) refuse('root site unknown');
-  const place = rootPlace(fn, site);
-  if (place.scope === 'global' && (reads.functions.size > 0 || reads.values.size > 0)) refuse('bindings without a module scope');
-  const state = sourceState(place.file);
-  if (state === undefined || !state.quiet) refuse('file changed since the process started');
-  const source = state.bytes.toString('utf8');
-  const facts = textFacts(source, place.scope === 'module');
-  if (facts === undefined || facts.dynamic) refuse('file unparsable or dynamic');
-  const at = source.indexOf(text);
-  if (at < 0 || source.indexOf(text, at + 1) >= 0) refuse('root text not once in the file');
-  if (!facts.topLevelFunctions.has(at) || lineAt(source, at) !== site.line) refuse('root not at the top level');
-  const functions: Array<[string, string]> = [];
-  for (const [name, value] of reads.functions) {
-    const range = facts.functions.get(name);
-    if (range === undefined || facts.declared.get(name) !== 1 || facts.assigned.has(name)) refuse(`${name} not proved by the text`);
-    const own = textOf(value);
-    if (source.slice(range.start, range.end) !== own) refuse(`${name} is not its declaration`);
-    if (hasExtras(value)) refuse(`${name} has members`);
-    functions.push([name, sha256(own)]);
+  const c = new Collector();
+  const seen = new Map<Entity, number>();
+  const stack: Array<[Entity, number]> = [[root, c.moduleOf(fn, site)]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [e, m] = item;
+    const known = seen.get(e);
+    if (known !== undefined) {
+      if (known !== m) refuse('one function, two modules');
+      continue;
+    }
+    seen.set(e, m);
+    checkEntity(e);
+    if (e.kind === 'function') stack.push(...c.edges(e, m));
   }
-  for (const name of reads.values.keys()) if ((facts.declared.get(name) ?? 0) < 1) refuse(`${name} not a module binding`);
-  for (const name of reads.globals) if (facts.declared.has(name)) refuse(`${name} shadowed`);
-  return {
-    ...base,
-    file: place.file,
-    line: site.line,
-    scope: place.scope as ProofScope,
-    files: [{ path: place.file, hash: state.hash }],
-    functions: functions.sort(),
-    values: [...reads.values].sort(),
-    globals: [...reads.globals].sort(),
-  };
+  const modules = c.modules.map(({ file, hash, scope }) => ({ file, hash, scope }));
+  const inGlobal = (row: readonly [number, ...unknown[]]): boolean => modules[row[0]]?.scope === 'global';
+  if (c.functions.some(inGlobal) || c.imports.some(inGlobal) || c.values.some(inGlobal)) refuse('bindings without a module scope');
+  return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals };
 }

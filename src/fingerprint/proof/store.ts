@@ -19,9 +19,12 @@ const NAME = /^[0-9a-f]{64}$/;
 
 export type ProofScope = 'closure' | 'module' | 'global';
 
-export interface ProofFile {
-  readonly path: string;
+/** One module whose scope the proof reads: module 0 holds the root. */
+export interface ProofModule {
+  readonly file: string;
   readonly hash: string;
+  /** The kind of the first scope of its top-level functions. */
+  readonly scope: ProofScope;
 }
 
 export interface Proof {
@@ -30,17 +33,17 @@ export interface Proof {
   readonly fp: string;
   /** Built-ins reached (for the environment variables read by name). */
   readonly reached: readonly string[];
-  /** The file holding the root function, its 0-based line, and the kind of its module scope. */
-  readonly file?: string;
-  readonly line?: number;
-  readonly scope?: ProofScope;
-  readonly files: readonly ProofFile[];
-  /** Module bindings holding top-level functions: name -> sha256 of the function's text. */
-  readonly functions: ReadonlyArray<readonly [string, string]>;
-  /** Module bindings holding primitives: name -> the walk's encoding of the value. */
-  readonly values: ReadonlyArray<readonly [string, string]>;
-  /** Global names reached as built-ins (`Math`, `process`). */
-  readonly globals: readonly string[];
+  /** The root's 0-based line in module 0's file. */
+  readonly line: number;
+  readonly modules: readonly ProofModule[];
+  /** [module, binding, sha256 of the text]: a function the module's text declares (proved from text). */
+  readonly functions: ReadonlyArray<readonly [number, string, string]>;
+  /** [module, binding, sha256 of the text, its module, its line]: a top-level function of another module. */
+  readonly imports: ReadonlyArray<readonly [number, string, string, number, number]>;
+  /** [module, binding, the walk's encoding of the primitive]. */
+  readonly values: ReadonlyArray<readonly [number, string, string]>;
+  /** [module, global name reached as a built-in]. */
+  readonly globals: ReadonlyArray<readonly [number, string]>;
 }
 
 let folder: string | undefined;
@@ -59,20 +62,35 @@ function isStr(v: unknown): v is string {
   return typeof v === 'string';
 }
 
-function isPairs(v: unknown): v is Array<[string, string]> {
-  return Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && isStr(p[0]) && isStr(p[1]));
+function isIndex(v: unknown, below: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < below;
 }
+
+function rows(v: unknown, check: (row: unknown[]) => boolean): boolean {
+  return Array.isArray(v) && v.every((r) => Array.isArray(r) && check(r));
+}
+
+const SCOPES: ReadonlySet<unknown> = new Set(['closure', 'module', 'global']);
 
 function shape(v: unknown): Proof | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
   if (!isStr(o.text) || !isStr(o.fp) || !Array.isArray(o.reached) || !o.reached.every(isStr)) return undefined;
-  if (o.file !== undefined && !isStr(o.file)) return undefined;
-  if (o.line !== undefined && (typeof o.line !== 'number' || !Number.isInteger(o.line) || o.line < 0)) return undefined;
-  if (o.scope !== undefined && o.scope !== 'closure' && o.scope !== 'module' && o.scope !== 'global') return undefined;
-  if (!Array.isArray(o.files) || !o.files.every((f) => typeof f === 'object' && f !== null && isStr((f as ProofFile).path) && isStr((f as ProofFile).hash))) return undefined;
-  if (!isPairs(o.functions) || !isPairs(o.values) || !Array.isArray(o.globals) || !o.globals.every(isStr)) return undefined;
-  if (o.files.length > 0 && (o.file === undefined || o.line === undefined || o.scope === undefined)) return undefined;
+  if (!isIndex(o.line, Number.MAX_SAFE_INTEGER) || !Array.isArray(o.modules)) return undefined;
+  const n = o.modules.length;
+  const moduleOk = (m: unknown): boolean => {
+    if (typeof m !== 'object' || m === null) return false;
+    const r = m as Record<string, unknown>;
+    return isStr(r.file) && isStr(r.hash) && SCOPES.has(r.scope);
+  };
+  if (!o.modules.every(moduleOk)) return undefined;
+  if (!rows(o.functions, (r) => r.length === 3 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]))) return undefined;
+  if (!rows(o.imports, (r) => r.length === 5 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]) && isIndex(r[3], n) && isIndex(r[4], Number.MAX_SAFE_INTEGER))) return undefined;
+  if (!rows(o.values, (r) => r.length === 3 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]))) return undefined;
+  if (!rows(o.globals, (r) => r.length === 2 && isIndex(r[0], n) && isStr(r[1]))) return undefined;
+  const reads = (o.functions as unknown[]).length + (o.imports as unknown[]).length + (o.values as unknown[]).length + (o.globals as unknown[]).length;
+  // Reads without a module to read them in, or a module without reads: not a proof this code writes.
+  if ((reads > 0) !== (n > 0)) return undefined;
   return o as unknown as Proof;
 }
 
