@@ -309,3 +309,38 @@ exports.add = make(Number(process.env.PROOF_K ?? '1'));
   t.deepEqual(proofFiles(proofs), []);
   t.like(run(dir, cacheDir, { PROOF_K: '2' }), { value: 7, runs: 1 });
 });
+
+// Issue 11 §3: an ES module entry's functions are tied to their files without Debugger.enable.
+const COUNT_DEBUGGER = `const inspector = require('node:inspector');
+const post = inspector.Session.prototype.post;
+let n = 0;
+inspector.Session.prototype.post = function (method, ...rest) { if (method === 'Debugger.enable') n++; return post.call(this, method, ...rest); };
+process.on('exit', () => process.stdout.write('OUT ' + JSON.stringify({ debuggerEnables: n }) + '\\n'));
+`;
+
+test('ES modules: a cold walk maps its modules without Debugger.enable; a twin file falls back to it, still right', (t) => {
+  const esm = (k, twin) => `import { cache } from ${JSON.stringify(path.join(repo, 'dist', 'index.mjs'))};
+import { helper } from './lib.mjs';
+${twin ? "import './twin.mjs';" : ''}
+const f = cache(function f(x) { return helper(x) + ${k}; }, { name: 'f' });
+console.log('OUT ' + JSON.stringify({ value: f(5) }));
+`;
+  const lib = 'const K = 2;\nexport function helper(x) { return x * K; }\n';
+  const { dir, cacheDir } = setup({ 'app.mjs': esm(1, false), 'lib.mjs': lib, 'twin.mjs': lib, 'count.cjs': COUNT_DEBUGGER });
+  const cold = node(['--require', './count.cjs', 'app.mjs'], { cwd: dir, env: { SMARTCACHE_DIR: cacheDir } });
+  t.is(cold.status, 0, cold.stderr);
+  t.regex(cold.stdout, /OUT \{"value":11\}/);
+  t.like(cold.out, { debuggerEnables: 0 });
+  // Two files hold the helper's text at its line: ambiguous, so the Debugger decides.
+  writeFile(dir, 'app.mjs', esm(1, true));
+  pause();
+  const twin = node(['--require', './count.cjs', 'app.mjs'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.is(twin.status, 0, twin.stderr);
+  t.regex(twin.stdout, /OUT \{"value":11\}/);
+  t.like(twin.out, { debuggerEnables: 1 });
+  // An edit of the helper's module is seen (a proof or a walk, never a stale hit).
+  writeFile(dir, 'lib.mjs', lib.replace('K = 2', 'K = 3'));
+  pause();
+  const edited = node(['app.mjs'], { cwd: dir, env: { SMARTCACHE_DIR: cacheDir } });
+  t.regex(edited.stdout, /OUT \{"value":16\}/);
+});

@@ -37,7 +37,7 @@ import {
 } from './runtime';
 import { ANALYSIS_FORMAT, analyzeFunction, analyzeSource } from './source';
 import { computeFingerprints } from './digest';
-import { openProofs, reuseFingerprint, saveFingerprint } from './proof';
+import { openProofs, proofsEnabled, reuseFingerprint, saveFingerprint } from './proof';
 
 export type { DependencyNode, Explanation } from '../explanation';
 export { diffExplanations };
@@ -179,8 +179,9 @@ function stillValid(m: Memo): boolean {
 }
 
 /**
- * Walked functions whose proof may be saved at exit (`saveProofs`): the latest memo of each.
- * Holds the functions alive, as the cache wrappers around them do anyway.
+ * Walked functions whose proof may be saved at exit (`saveFingerprintProofs`): the latest memo
+ * of each. Kept only once the cache layer opened proofs; holds the functions alive, as the cache
+ * wrappers around them do anyway (and nothing the memo does not already keep while they live).
  */
 const walked = new Map<Function, Memo>();
 
@@ -218,7 +219,7 @@ function lookup(fn: Function): Memo {
   const next = build(target, settle);
   memo.set(fn, next);
   if (target !== fn) memo.set(target, next);
-  if (next.root !== undefined) walked.set(target, next);
+  if (next.root !== undefined && proofsEnabled()) walked.set(target, next);
   counters.walked++;
   return next;
 }

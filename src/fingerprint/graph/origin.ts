@@ -19,7 +19,7 @@ export function originOf(b: Builder, fn: Function, details: FunctionDetails): Sc
   const scoped = details.scopes.filter((s) => s.type !== 'global' && s.type !== 'script');
   if (details.site === undefined || scoped.length === 0) return undefined;
   const esModule = scoped.some((s) => s.type === 'module');
-  const info = scriptInfo(details.site.scriptId, esModule);
+  const info = scriptInfo(details.site.scriptId, esModule, { text: Function.prototype.toString.call(fn), line: details.site.line });
   const first = scoped[0] as ScopeSnapshot;
   const name = nameOf(fn);
   if (

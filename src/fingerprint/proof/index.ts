@@ -39,6 +39,11 @@ export function openProofs(dir: string): void {
   openProofFolder(dir);
 }
 
+/** Proofs are read and written in this process (the cache layer opened them). */
+export function proofsEnabled(): boolean {
+  return proofsOpen();
+}
+
 export interface Reused {
   readonly fp: string;
   readonly reached: readonly string[];
