@@ -35,8 +35,9 @@ import {
   scopesProblem,
   setPackagePolicy,
 } from './runtime';
-import { analyzeFunction, analyzeSource } from './source';
+import { ANALYSIS_FORMAT, analyzeFunction, analyzeSource } from './source';
 import { computeFingerprints } from './digest';
+import { openProofs, proofsEnabled, reuseFingerprint, saveFingerprint } from './proof';
 
 export type { DependencyNode, Explanation } from '../explanation';
 export { diffExplanations };
@@ -63,6 +64,10 @@ interface Memo {
   readonly root: Entity | undefined;
   /** The synchronous run (see `epoch`) the memo was built in. */
   readonly epoch: number;
+  /** Taken from a stored proof (./proof): no graph; `explain` walks when asked. */
+  readonly proven?: true;
+  /** The built-ins reached, as the proof stored them (the graph's when walked). */
+  readonly reached?: readonly string[];
 }
 
 let memo = new WeakMap<Function, Memo>();
@@ -173,6 +178,29 @@ function stillValid(m: Memo): boolean {
   return false;
 }
 
+/**
+ * Walked functions whose proof may be saved at exit (`saveFingerprintProofs`): the latest memo
+ * of each. Kept only once the cache layer opened proofs; holds the functions alive, as the cache
+ * wrappers around them do anyway (and nothing the memo does not already keep while they live).
+ */
+const walked = new Map<Function, Memo>();
+
+const counters = { reused: 0, walked: 0 };
+
+/** Tests and benchmarks: first fingerprints taken from proofs, and full walks, in this process. */
+export function proofCounters(): { readonly reused: number; readonly walked: number } {
+  return { ...counters };
+}
+
+/** A stored proof's fingerprint, on the first request in this process (./proof/check.ts). */
+function fromProof(target: Function): Memo | undefined {
+  if (fallback !== undefined) return undefined;
+  const reused = reuseFingerprint(target, ANALYSIS_FORMAT);
+  if (reused === undefined) return undefined;
+  counters.reused++;
+  return { fp: reused.fp, settled: true, missing: undefined, root: undefined, epoch, proven: true, reached: reused.reached };
+}
+
 function lookup(fn: Function): Memo {
   if (typeof fn !== 'function') {
     throw new SmartCacheError('ERR_UNSUPPORTED_FUNCTION', `smartcache: expected a function, got ${fn === null ? 'null' : typeof fn}`);
@@ -180,12 +208,52 @@ function lookup(fn: Function): Memo {
   const m = memo.get(fn);
   if (m !== undefined && stillValid(m)) return m;
   const target = unwrap(fn);
+  const proven = m === undefined ? fromProof(target) : undefined;
+  if (proven !== undefined) {
+    memo.set(fn, proven);
+    if (target !== fn) memo.set(target, proven);
+    return proven;
+  }
   // Unsettled in an earlier synchronous run: the modules have finished evaluating since.
   const settle = m !== undefined && m.root?.volatile === true && m.epoch < epoch;
   const next = build(target, settle);
   memo.set(fn, next);
   if (target !== fn) memo.set(target, next);
+  if (next.root !== undefined && proofsEnabled()) walked.set(target, next);
+  counters.walked++;
   return next;
+}
+
+/** A proven memo has no graph: `explain` and the like walk in full once, and keep that. */
+function walkedLookup(fn: Function): Memo {
+  const m = lookup(fn);
+  if (m.proven !== true) return m;
+  const target = unwrap(fn);
+  const next = build(target, false);
+  memo.set(fn, next);
+  if (target !== fn) memo.set(target, next);
+  return next;
+}
+
+/**
+ * Proofs: read from and written to `dir` (the cache root's `proofs-v1/`) from now on. The cache
+ * layer opens them only in the user's own root, as the analysis cache.
+ */
+export function openFingerprintProofs(dir: string): void {
+  openProofs(dir);
+}
+
+/** Writes the proofs of this process's walks that allow one (at exit; never throws). */
+export function saveFingerprintProofs(): void {
+  for (const [fn, m] of walked) {
+    if (!m.settled || m.root === undefined || memo.get(fn) !== m) continue;
+    try {
+      saveFingerprint(fn, m.root, m.fp, reachedOf(m.root), ANALYSIS_FORMAT);
+    } catch {
+      // Only a proof lost: the next run walks.
+    }
+  }
+  walked.clear();
 }
 
 /** Hex fingerprint of `fn` (or of what a cache wrapper wraps); lazily computed, memoized. */
@@ -197,7 +265,7 @@ export function fingerprint(fn: Function): string {
 
 /** The dependency tree behind `fingerprint(fn)`, with the dynamic dependencies listed. */
 export function explain(fn: Function): Explanation {
-  const m = lookup(fn);
+  const m = walkedLookup(fn);
   const name = nameOf(unwrap(fn));
   if (m.root === undefined) {
     const root: DependencyNode = { kind: 'function', name, hash: m.fp, fingerprint: m.fp, children: [] };
@@ -222,8 +290,12 @@ const reached = new WeakMap<Entity, readonly string[]>();
  * it may read from outside its code. Walked once per fingerprint.
  */
 export function reachedBuiltins(fn: Function): readonly string[] {
-  const root = lookup(fn).root;
-  if (root === undefined) return [];
+  const m = lookup(fn);
+  if (m.root === undefined) return m.reached ?? [];
+  return reachedOf(m.root);
+}
+
+function reachedOf(root: Entity): readonly string[] {
   let names = reached.get(root);
   if (names !== undefined) return names;
   const found = new Set<string>();
@@ -243,6 +315,7 @@ export function reachedBuiltins(fn: Function): readonly string[] {
 /** Tests and benchmarks: forget every memoized fingerprint and entity. */
 export function resetFingerprints(): void {
   memo = new WeakMap();
+  walked.clear();
   resetGraph();
 }
 

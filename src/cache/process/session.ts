@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ANALYSIS_FORMAT, openAnalysisCache, saveAnalysisCache } from '../../fingerprint';
+import { ANALYSIS_FORMAT, openAnalysisCache, openFingerprintProofs, saveAnalysisCache, saveFingerprintProofs } from '../../fingerprint';
 import { warnOnce } from '../../warn';
 import { EXIT_STATS, EXIT_SUMMARY, atExit } from './exit';
 import { installLive } from './live';
@@ -34,6 +34,10 @@ export function startSession(store: Store, log: LogMode): void {
   if (store.trust.level !== 'own') return;
   openAnalysisCache(path.join(store.root, `analysis-v${ANALYSIS_FORMAT}`));
   atExit(EXIT_STATS, saveAnalysisCache);
+  // Persisted fingerprints (issue 11): the next run skips the walk when what it proved still
+  // holds. Same trust rule as the analyses: a planted proof would be a stale hit.
+  openFingerprintProofs(store.root);
+  atExit(EXIT_STATS, saveFingerprintProofs);
   atExit(EXIT_SUMMARY, () => {
     if (summary) printSummary();
   });

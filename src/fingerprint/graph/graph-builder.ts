@@ -70,7 +70,7 @@ export function resetGraph(): void {
 
 let projectRoot: string | undefined | null = null;
 
-function relativize(text: string): string {
+export function relativize(text: string): string {
   if (projectRoot === null) projectRoot = findProjectRoot();
   const root = projectRoot;
   if (root === undefined || text.length < root.length || !text.startsWith(root)) return text;

@@ -109,17 +109,95 @@ function probeProjectModules(scriptId: string): void {
   }
 }
 
+/** ES module files the program's entry reaches by static relative imports (read once per process). */
+let esmFiles: string[] | undefined;
+const esmTexts = new Map<string, string | null>();
+/** How many ES module files the entry's import graph may list before the Debugger is cheaper. */
+const ESM_BUDGET = 300;
+const IMPORT = /(?:^|[;\s}])(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?['"]([^'"\n]+)['"]/g;
+
+function esmText(file: string): string | null {
+  let text = esmTexts.get(file);
+  if (text === undefined) {
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      text = null;
+    }
+    esmTexts.set(file, text);
+  }
+  return text;
+}
+
+function esmCandidates(): readonly string[] {
+  if (esmFiles !== undefined) return esmFiles;
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const main = process.argv[1];
+  const queue = main === undefined || main === '' ? [] : [path.resolve(main)];
+  for (let file = queue.shift(); file !== undefined && out.length < ESM_BUDGET; file = queue.shift()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = esmText(file);
+    if (text === null || isPackageFile(file)) continue;
+    out.push(file);
+    for (const m of text.matchAll(IMPORT)) {
+      const spec = m[1] as string;
+      if (spec.startsWith('./') || spec.startsWith('../')) queue.push(path.resolve(path.dirname(file), spec.split(/[?#]/)[0] as string));
+      else if (spec.startsWith('file://')) {
+        try {
+          queue.push(fileURLToPath(spec));
+        } catch {
+          // Not a file: nothing to read.
+        }
+      }
+    }
+  }
+  esmFiles = out;
+  return out;
+}
+
 /**
- * Where script `scriptId` comes from (`esModule`: the function has a `Module` scope). Unknown
+ * An ES module function's script, without `Debugger.enable` (issue 11): the one file of the
+ * entry's static import graph whose text holds the function's text spanning its line. Two or
+ * more such files, or none, leave the question to the Debugger fallback.
+ */
+function probeEsModules(scriptId: string, probe: { readonly text: string; readonly line: number }): void {
+  let found: string | undefined;
+  for (const file of esmCandidates()) {
+    const text = esmText(file);
+    if (text === null || !textHolds(text, probe.text, probe.line)) continue;
+    if (found !== undefined) return;
+    found = file;
+  }
+  if (found !== undefined) known.set(scriptId, infoFromUrl(found));
+}
+
+function textHolds(text: string, source: string, line: number): boolean {
+  for (let at = text.indexOf(source); at !== -1; at = text.indexOf(source, at + 1)) {
+    const first = lineOf(text, at);
+    const last = first + (source.match(/\n/g)?.length ?? 0);
+    if (line >= first && line <= last) return true;
+  }
+  return false;
+}
+
+/**
+ * Where script `scriptId` comes from (`esModule`: the function has a `Module` scope; `probe`:
+ * the function's text and line, to find an ES module's file without the Debugger). Unknown
  * after every means (cannot happen for a live
  * function) counts as project code: walking its source is the safe default.
  */
-export function scriptInfo(scriptId: string, esModule = false): ScriptInfo {
+export function scriptInfo(scriptId: string, esModule = false, probe?: { readonly text: string; readonly line: number }): ScriptInfo {
   let info = known.get(scriptId);
   if (info !== undefined) return info;
   // An ES module is in no CommonJS registry: probing would only delay the fallback.
   if (!esModule) {
     probeProjectModules(scriptId);
+    info = known.get(scriptId);
+    if (info !== undefined) return info;
+  } else if (probe !== undefined) {
+    probeEsModules(scriptId, probe);
     info = known.get(scriptId);
     if (info !== undefined) return info;
   }
@@ -135,4 +213,6 @@ export function scriptInfo(scriptId: string, esModule = false): ScriptInfo {
 export function forgetScripts(): void {
   known.clear();
   probed.clear();
+  esmFiles = undefined;
+  esmTexts.clear();
 }

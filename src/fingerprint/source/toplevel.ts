@@ -1,12 +1,14 @@
 /**
- * Is this function text a top-level declaration of that CommonJS file? If so, its `[[Scopes]]`
- * are the module's (the wrapper's closure, then the global ones), already known from any other
+ * Is this function text a top-level declaration of that CommonJS or ES module file? If so, its
+ * `[[Scopes]]` are the module's (the wrapper's closure or the `Module` scope, then the global
+ * ones), already known from any other
  * function of the module: the walk can skip the inspector for it (native-notes/inspector-cost.md:
  * `Runtime.getProperties` is most of a fingerprint's cost).
  *
  * Conservative by construction; the answer is yes only when all of these hold:
  * - the text occurs exactly once in the file, as loaded (a file edited since no longer matches);
- * - it starts a line, as `function name`/`async function name`, or after `const name = `;
+ * - it starts a line, as `function name`/`async function name`, or after `const name = `
+ *   (either after `export `);
  * - one scan of the file (strings, templates, comments and regular expressions skipped) finds
  *   that line starting at brace depth 0; the scan stops at its first doubt (a `/` it cannot
  *   classify), and no line after that point counts as top level.
@@ -164,7 +166,8 @@ function check(entry: Scanned, name: string, text: string): boolean {
   if (at < 0 || src.indexOf(text, at + 1) >= 0) return false;
   const lineStart = src.lastIndexOf('\n', at - 1) + 1;
   if (!entry.topLines.has(lineStart)) return false;
-  const prefix = src.slice(lineStart, at);
+  // `export` binds the same module-scope name in an ES module (it is a syntax error elsewhere).
+  const prefix = src.slice(lineStart, at).replace(/^export /, '');
   if (prefix === `const ${name} = `) return true;
   return prefix === '' && declares(text, name);
 }

@@ -1,0 +1,191 @@
+'use strict';
+/**
+ * First call of a cached function reaching 200 helpers, in whole new processes (issue 11):
+ *   - shapes: tree (helper i calls 2i+1 and 2i+2) and chain (helper i calls i+1);
+ *   - layouts: one ES module, and 10 CommonJS modules (20 helpers each, cross-module references);
+ *   - forms: `cache()` and `@cache` (under the preload: --require for CommonJS, --import for ESM);
+ *   - "re-run": entry and everything else already on disk, nothing changed since the last run;
+ *     "cold": a fresh cache root (first run ever: the whole analysis).
+ * Each figure is the time from process start to just after the first call returns (module
+ * loading, smartcache's included), minus the same for a plain disk hit: the same process, the
+ * same modules loaded, a cached function reaching nothing. Runs are interleaved (plain, reaching,
+ * plain, reaching, …), medians reported.
+ *
+ *   node bench/first-call.js [--rounds N] [--dist path/to/dist] [--json]
+ * `--dist` measures another build (e.g. the starting commit's) with the same fixtures.
+ */
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { median } = require('./lib/stats');
+
+const HELPERS = 200;
+const MODULES = 10;
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+const DIST = path.resolve(arg('--dist', path.join(__dirname, '..', 'dist')));
+const ROUNDS = Number(arg('--rounds', '7'));
+
+function calls(shape, i) {
+  const out = shape === 'chain' ? [i + 1] : [2 * i + 1, 2 * i + 2];
+  return out.filter((j) => j < HELPERS);
+}
+
+function helperText(shape, i) {
+  const callees = calls(shape, i);
+  const body = callees.length === 0 ? 'x + 1' : `${callees.map((j) => `h${j}(x)`).join(' + ')} + ${i % 7}`;
+  // Numbers stay small: the work is the walk, not the arithmetic.
+  return `function h${i}(x) { return (${body}) % 1000003; }`;
+}
+
+function rootText(form, esm) {
+  const exp = esm ? 'export ' : '';
+  if (form === 'cache') {
+    return `${exp}const run = cache(function run(x) { return h0(x); }, { name: 'run' });\n` +
+      `${exp}const plain = cache(function plain(x) { return x + 1; }, { name: 'plain' });\n`;
+  }
+  return `/** @cache */\n${exp}function run(x) { return h0(x); }\n/** @cache */\n${exp}function plain(x) { return x + 1; }\n`;
+}
+
+/** Writes one fixture project; returns the entry file. */
+function writeFixture(dir, layout, shape, form) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"first-call","private":true}\n');
+  if (layout === 'esm') {
+    const head = form === 'cache' ? `import { cache } from ${JSON.stringify(pathToFileURL(path.join(DIST, 'index.mjs')).href)};\n` : '';
+    const helpers = Array.from({ length: HELPERS }, (_, i) => helperText(shape, i)).join('\n');
+    const file = path.join(dir, 'app.mjs');
+    fs.writeFileSync(file, `${head}${rootText(form, true)}${helpers}\n`);
+    return file;
+  }
+  const per = HELPERS / MODULES;
+  for (let m = 0; m < MODULES; m++) {
+    const own = Array.from({ length: per }, (_, k) => m * per + k);
+    const imports = new Map();
+    for (const i of own) for (const j of calls(shape, i)) {
+      const other = Math.floor(j / per);
+      if (other !== m) imports.set(j, other);
+    }
+    const lines = ["'use strict';"];
+    for (const [j, other] of imports) lines.push(`const { h${j} } = require('./m${other}');`);
+    for (const i of own) lines.push(helperText(shape, i));
+    lines.push(`module.exports = { ${own.map((i) => `h${i}`).join(', ')} };`);
+    fs.writeFileSync(path.join(dir, `m${m}.js`), `${lines.join('\n')}\n`);
+  }
+  const head = form === 'cache' ? `const { cache } = require(${JSON.stringify(path.join(DIST, 'index.js'))});\n` : '';
+  const file = path.join(dir, 'app.js');
+  fs.writeFileSync(file, `'use strict';\n${head}const { h0 } = require('./m0');\n${rootText(form, false)}module.exports = { run, plain };\n`);
+  return file;
+}
+
+/** The runner in each new process: load the app, call `which` once, report process uptime. */
+const RUNNER = `
+const which = process.argv[2];
+const entry = process.argv[3];
+(async () => {
+  const mod = entry.endsWith('.mjs') ? await import(require('node:url').pathToFileURL(entry).href) : require(entry);
+  const value = mod[which](5);
+  const ms = process.uptime() * 1000;
+  const cpu = process.cpuUsage();
+  let proofs = null;
+  try {
+    const fp = require(require('node:path').join(process.env.FIRST_CALL_DIST, 'fingerprint', 'index.js'));
+    proofs = typeof fp.proofCounters === 'function' ? fp.proofCounters().reused : null;
+  } catch {}
+  process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, value, proofs }));
+})();
+`;
+
+function runOnce(dir, entry, layout, form, which, cacheDir) {
+  const args = [];
+  if (form === 'annotation') {
+    if (layout === 'esm') args.push('--import', pathToFileURL(path.join(DIST, 'preload', 'register.mjs')).href);
+    else args.push('--require', path.join(DIST, 'preload', 'register.js'));
+  }
+  args.push(path.join(dir, 'runner.js'), which, entry);
+  const env = { ...process.env, SMARTCACHE_DIR: cacheDir, FIRST_CALL_DIST: DIST };
+  for (const k of Object.keys(env)) if (k.startsWith('SMARTCACHE') && k !== 'SMARTCACHE_DIR') delete env[k];
+  delete env.NODE_OPTIONS;
+  const out = execFileSync(process.execPath, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return JSON.parse(out.toString());
+}
+
+function pauseMs(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function measure(layout, shape, form, base) {
+  const dir = path.join(base, `${layout}-${shape}-${form}`);
+  const entry = writeFixture(dir, layout, shape, form);
+  fs.writeFileSync(path.join(dir, 'runner.js'), RUNNER);
+  // A file written within ~0.1 s of a process's start is not trusted by that process's proofs.
+  pauseMs(300);
+  const warm = path.join(dir, '.cache-warm');
+  // Two warm-up runs each: the first stores entries (and proofs); the second is a first re-run.
+  for (let i = 0; i < 2; i++) {
+    runOnce(dir, entry, layout, form, 'plain', warm);
+    runOnce(dir, entry, layout, form, 'run', warm);
+  }
+  const hit = { plain: [], run: [] };
+  const cold = { plain: [], run: [] };
+  let reused = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    hit.plain.push(runOnce(dir, entry, layout, form, 'plain', warm));
+    const h = runOnce(dir, entry, layout, form, 'run', warm);
+    hit.run.push(h);
+    if (h.proofs === 1) reused++;
+    const fresh = fs.mkdtempSync(path.join(base, 'cold-'));
+    cold.plain.push(runOnce(dir, entry, layout, form, 'plain', fresh));
+    const fresh2 = fs.mkdtempSync(path.join(base, 'cold-'));
+    cold.run.push(runOnce(dir, entry, layout, form, 'run', fresh2));
+  }
+  const m = (xs, key) => median(xs.map((x) => x[key]));
+  return {
+    layout, shape, form, reused: `${reused}/${ROUNDS}`,
+    plainHitMs: m(hit.plain, 'ms'), hitMs: m(hit.run, 'ms'), hitExtraMs: m(hit.run, 'ms') - m(hit.plain, 'ms'),
+    hitExtraCpuMs: m(hit.run, 'cpuMs') - m(hit.plain, 'cpuMs'),
+    plainColdMs: m(cold.plain, 'ms'), coldMs: m(cold.run, 'ms'), coldExtraMs: m(cold.run, 'ms') - m(cold.plain, 'ms'),
+    coldExtraCpuMs: m(cold.run, 'cpuMs') - m(cold.plain, 'cpuMs'),
+  };
+}
+
+function main() {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-first-call-'));
+  const rows = [];
+  try {
+    for (const layout of ['esm', 'cjs']) for (const shape of ['tree', 'chain']) for (const form of ['cache', 'annotation']) {
+      rows.push(measure(layout, shape, form, base));
+      if (!process.argv.includes('--json')) process.stderr.write('.');
+    }
+  } finally {
+    if (process.env.BENCH_KEEP !== '1') fs.rmSync(base, { recursive: true, force: true });
+  }
+  if (process.argv.includes('--json')) {
+    process.stdout.write(`${JSON.stringify({ node: process.version, dist: DIST, rounds: ROUNDS, load: os.loadavg()[0], rows }, null, 2)}\n`);
+    return;
+  }
+  const f = (n) => n.toFixed(1);
+  const lines = [
+    '',
+    `node bench/first-call.js --rounds ${ROUNDS}${DIST === path.resolve(__dirname, '..', 'dist') ? '' : ` --dist ${DIST}`} (Node ${process.version}, load ${os.loadavg()[0].toFixed(2)}, ${os.cpus().length} CPUs)`,
+    '',
+    'Wall: process start to after the first call (medians). "extra" = reaching 200 helpers minus the plain hit in the same shape; CPU = user+system of the process.',
+    '',
+    '| layout | shape | form | plain hit | re-run, 200 helpers | re-run extra, wall (≤ 10) | re-run extra, CPU | proof reused | cold, 200 helpers | cold extra, wall (≤ 60) | cold extra, CPU |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const layout = r.layout === 'esm' ? '1 ES module' : '10 CommonJS';
+    const form = r.form === 'cache' ? '`cache()`' : '`@cache`';
+    lines.push(`| ${layout} | ${r.shape} | ${form} | ${f(r.plainHitMs)} ms | ${f(r.hitMs)} ms | ${f(r.hitExtraMs)} ms ${r.hitExtraMs <= 10 ? '✓' : '✗'} | ${f(r.hitExtraCpuMs)} ms | ${r.reused} | ${f(r.coldMs)} ms | ${f(r.coldExtraMs)} ms ${r.coldExtraMs <= 60 ? '✓' : '✗'} | ${f(r.coldExtraCpuMs)} ms |`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main();

@@ -1,0 +1,134 @@
+/**
+ * The reuse side: a stored proof's fingerprint is taken only when everything it rests on reads
+ * the same in this process, at this function's first fingerprint (the moment the walk would
+ * read it): each source file hashes the same and has not been written since this process
+ * started; no built-in is patched; the root and every function binding have the same text and
+ * no members; every primitive binding re-reads to the same value; every built-in global is still
+ * one and unbound by the module. One inspector call (the root's scopes) reads all bindings. Any
+ * doubt returns undefined and the caller walks.
+ */
+import { encodePrimitive, relativize } from '../graph';
+import { builtinPatches, describeFunction, inspectorProblem, isBuiltinGlobal, releaseObjects, scopesProblem, type ScopeSnapshot } from '../runtime';
+import { sha256 } from '../../hash';
+import { hasExtras } from './extras';
+import { sourceState } from './sources';
+import type { Proof } from './store';
+
+function own(object: Record<string, unknown>, name: string): { value: unknown } | undefined {
+  if (!Object.prototype.hasOwnProperty.call(object, name)) return undefined;
+  try {
+    return { value: object[name] };
+  } catch {
+    // A binding in its temporal dead zone throws on Node 24 (graph/references.ts readBinding).
+    return undefined;
+  }
+}
+
+function globalDefined(name: string): boolean {
+  for (let o: object | null = globalThis; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    if (Object.getOwnPropertyDescriptor(o, name) !== undefined) return true;
+  }
+  return false;
+}
+
+export function proofHolds(fn: Function, text: string, proof: Proof): boolean {
+  if (proof.text !== sha256(text) || hasExtras(fn)) return false;
+  if (builtinPatches().length > 0) return false;
+  for (const m of proof.modules) {
+    const state = sourceState(m.file);
+    if (state === undefined || !state.quiet || state.hash !== m.hash) return false;
+  }
+  if (proof.modules.length === 0) return true;
+  if (inspectorProblem() !== undefined || scopesProblem() !== undefined) return false;
+  try {
+    return bindingsHold(fn, proof);
+  } finally {
+    releaseObjects();
+  }
+}
+
+/** The scopes of a top-level function of module `m` at `line`, or undefined when it is not that. */
+function placed(fn: Function, proof: Proof, m: number, line: number): readonly ScopeSnapshot[] | undefined {
+  const details = describeFunction(fn);
+  if (details.bound !== undefined || details.site === undefined || details.site.line !== line) return undefined;
+  const first = details.scopes[0];
+  return first !== undefined && first.type === proof.modules[m]?.scope ? details.scopes : undefined;
+}
+
+/**
+ * Re-reads every binding the proof lists, module by module: module 0's scopes come from the root,
+ * another module's from the first of its functions a binding hands over (one inspector call per
+ * module reached). A module whose scopes never become known fails the proof.
+ */
+function bindingsHold(fn: Function, proof: Proof): boolean {
+  const scopes: Array<readonly ScopeSnapshot[] | undefined> = proof.modules.map(() => undefined);
+  scopes[0] = placed(fn, proof, 0, proof.line);
+  if (scopes[0] === undefined) return false;
+  const done = new Set<number>();
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (let m = 0; m < scopes.length; m++) {
+      const mine = scopes[m];
+      if (mine === undefined || done.has(m)) continue;
+      done.add(m);
+      progress = true;
+      if (!moduleHolds(proof, m, mine, scopes)) return false;
+    }
+  }
+  return done.size === proof.modules.length;
+}
+
+function moduleHolds(proof: Proof, m: number, mine: readonly ScopeSnapshot[], scopes: Array<readonly ScopeSnapshot[] | undefined>): boolean {
+  const module = (mine[0] as ScopeSnapshot).object;
+  for (const [at, name, hash] of proof.functions) {
+    if (at !== m) continue;
+    const read = own(module, name);
+    if (read === undefined || typeof read.value !== 'function') return false;
+    const value = read.value as Function;
+    if (sha256(Function.prototype.toString.call(value)) !== hash || hasExtras(value)) return false;
+  }
+  for (const [at, name, hash, t, line] of proof.imports) {
+    if (at !== m) continue;
+    const read = own(module, name);
+    if (read === undefined || typeof read.value !== 'function') return false;
+    const value = read.value as Function;
+    if (sha256(Function.prototype.toString.call(value)) !== hash || hasExtras(value)) return false;
+    // Every imported function is placed by the inspector: its line and scope kind, in a file
+    // that hashed the same (the same check scripts.ts makes to tie a script to a file).
+    const theirs = placed(value, proof, t, line);
+    if (theirs === undefined) return false;
+    const known = scopes[t];
+    if (known === undefined) scopes[t] = theirs;
+    else if ((known[0] as ScopeSnapshot).object !== (theirs[0] as ScopeSnapshot).object && !sameBindings(known, theirs)) return false;
+  }
+  for (const [at, name, encoded] of proof.values) {
+    if (at !== m) continue;
+    const read = own(module, name);
+    // `undefined` may be a binding in its temporal dead zone: the walk decides.
+    if (read === undefined || read.value === undefined) return false;
+    const v = read.value;
+    if ((typeof v === 'object' && v !== null) || typeof v === 'function') return false;
+    if (encodePrimitive(v, relativize) !== encoded) return false;
+  }
+  for (const [at, name] of proof.globals) {
+    if (at !== m) continue;
+    for (const scope of mine) {
+      if (scope.type === 'global') break;
+      if (Object.prototype.hasOwnProperty.call(scope.object, name)) return false;
+    }
+    if (!isBuiltinGlobal(name) || !globalDefined(name)) return false;
+  }
+  return true;
+}
+
+/**
+ * Two snapshots of one module scope (each inspection takes a fresh snapshot object): the same
+ * names holding the same values.
+ */
+function sameBindings(a: readonly ScopeSnapshot[], b: readonly ScopeSnapshot[]): boolean {
+  const x = (a[0] as ScopeSnapshot).object;
+  const y = (b[0] as ScopeSnapshot).object;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  return keys.every((k) => Object.prototype.hasOwnProperty.call(y, k) && Object.is(own(x, k)?.value, own(y, k)?.value));
+}
