@@ -30,7 +30,8 @@ test('SMARTCACHE_LOG=1: one line per call, misses say why, a helper edit is name
   t.is(first.status, 0, first.stderr);
   const lines = smartcacheLines(first.stderr);
   t.is(lines.length, 3, first.stderr);
-  t.regex(lines[0], /^\[smartcache\] miss compute [0-9a-f]{6}… \S+ (µs|ms|s) \(new arguments\)$/);
+  // The first call of the process pays (and says) the setup: loading the cache layer, fingerprinting.
+  t.regex(lines[0], /^\[smartcache\] miss compute [0-9a-f]{6}… \S+ (µs|ms|s) \(new arguments; first call: \S+ (µs|ms|s) of it loading and fingerprinting\)$/);
   t.regex(lines[1], /^\[smartcache\] hit compute [0-9a-f]{6}… \S+ (µs|ms|s)$/);
   t.regex(lines[2], /^\[smartcache\] miss compute .*\(new arguments\)$/);
   t.is(lines[0].split(' ')[3], lines[1].split(' ')[3], 'same key prefix for the same call');
@@ -105,10 +106,11 @@ test('SMARTCACHE_LOG=1 in process: refresh, expired, shared and rejected calls s
     delete process.env.SMARTCACHE_LOG;
     setLogSink(previous);
   }
-  t.regex(lines[0], /^\[smartcache\] miss test\/cache-env\.test\.mjs#logged [0-9a-f]{6}… .*\(new arguments\)$/);
+  t.regex(lines[0], /^\[smartcache\] miss test\/cache-env\.test\.mjs#logged [0-9a-f]{6}… .*\(new arguments; first call: .* of it loading and fingerprinting\)$/);
   t.regex(lines[1], /^\[smartcache\] miss .*#logged .*\(refresh\)$/);
   t.regex(lines[2], /^\[smartcache\] miss .*#logged .*\(expired\)$/);
-  t.regex(lines[3], /^\[smartcache\] miss .*#later .*\(new arguments\)$/);
+  // Each function's first call pays its own setup (its fingerprint).
+  t.regex(lines[3], /^\[smartcache\] miss .*#later .*\(new arguments; first call: .* of it loading and fingerprinting\)$/);
   t.regex(lines[4], /^\[smartcache\] hit .*#later .*\(shared a running call\)$/);
   t.regex(lines[5], /^\[smartcache\] miss .*#later .*\(rejected, nothing stored\)$/);
   t.is(lines.length, 6);

@@ -1,29 +1,42 @@
 import type { StatsDelta } from '../store';
+import { nowMs } from '../elapsed';
 
+/**
+ * What the cache did and cost, in one record shape (`Tally`, the store's `StatsDelta`) used
+ * everywhere: a function's running totals, what is appended to the store at exit, the live view,
+ * the summary line and `smartcache stats`. All times are milliseconds.
+ *
+ * Honest accounting (issue 11): the cache's cost is everything a call waited for that was not the
+ * function itself. That includes the first call's setup (loading the cache layer, opening the
+ * store, fingerprinting the code), which a user pays once per process and which used to be
+ * invisible: a run 180 ms slower than uncached once reported "7 ms overhead".
+ */
+export type Tally = { -readonly [K in keyof StatsDelta]: StatsDelta[K] };
+
+export const emptyTally = (): Tally => ({ calls: 0, hits: 0, misses: 0, savedMs: 0, overheadMs: 0, computeMs: 0 });
+
+function minus(a: StatsDelta, b: StatsDelta): Tally {
+  return { calls: a.calls - b.calls, hits: a.hits - b.hits, misses: a.misses - b.misses, savedMs: a.savedMs - b.savedMs, overheadMs: a.overheadMs - b.overheadMs, computeMs: a.computeMs - b.computeMs };
+}
 
 /**
  * Counters of one cached function (by cache root and name) for this process. Kept apart from the
  * wrapper so that wrappers created on the fly can be garbage-collected while their counts still
- * reach the store at exit; all times are milliseconds.
+ * reach the store at exit.
  */
 export class FunctionStats {
-  calls = 0;
-  hits = 0;
-  misses = 0;
-  /** Sum of the compute time of the entries hit: what the cache saved. */
-  savedMs = 0;
-  /** Time spent in the cache itself: hashing, reading, decoding, encoding, writing. */
-  overheadMs = 0;
-  /** Time spent in the real function on misses. */
-  computeMs = 0;
+  /** Since the process started. */
+  readonly tally: Tally = emptyTally();
   fingerprint: string | undefined;
-  /** Disk keys hit in this process, for the store's LRU (`markUsed`) at exit. */
+  /** Disk keys hit in this process whose use must be marked, for the store's LRU (`markUsed`) at exit. */
   readonly hitKeys = new Set<string>();
+  /** An entry of this function was served from disk: its fingerprint's record is current again. */
+  usedOnDisk = false;
   /** Set once the "costs more than it saves" verdict was told. */
   judged = false;
   /** A read or write of this function's entries failed (and was warned about). */
   storeFailed = false;
-  private flushed: StatsDelta = { calls: 0, hits: 0, misses: 0, savedMs: 0, overheadMs: 0, computeMs: 0 };
+  private flushed: StatsDelta = emptyTally();
 
   constructor(
     readonly root: string,
@@ -33,20 +46,73 @@ export class FunctionStats {
 
   /** What has not been appended to the store yet; marks it appended. */
   takeDelta(): StatsDelta {
-    const now: StatsDelta = { calls: this.calls, hits: this.hits, misses: this.misses, savedMs: this.savedMs, overheadMs: this.overheadMs, computeMs: this.computeMs };
-    const before = this.flushed;
+    const now = { ...this.tally };
+    const delta = minus(now, this.flushed);
     this.flushed = now;
-    return {
-      calls: now.calls - before.calls,
-      hits: now.hits - before.hits,
-      misses: now.misses - before.misses,
-      savedMs: now.savedMs - before.savedMs,
-      overheadMs: now.overheadMs - before.overheadMs,
-      computeMs: now.computeMs - before.computeMs,
-    };
+    return delta;
   }
 }
 
+/**
+ * One call's timing, from its start to its outcome. The cache's cost is derived, never threaded
+ * through parameters: whatever the call waited for, minus the time the function itself ran, plus
+ * the setup it paid for (the first call of a function in a process).
+ */
+export class CallBill {
+  private computeMs = 0;
+
+  constructor(
+    private readonly t0: number,
+    /** First-call setup charged to this call (0 for every later call). */
+    readonly setupMs: number,
+  ) {}
+
+  /** Time the caller waited for this call so far, setup included. */
+  elapsed(now = nowMs()): number {
+    return now - this.t0 + this.setupMs;
+  }
+
+  /** The function itself ran for `ms` during this call. */
+  computed(ms: number): void {
+    this.computeMs += ms;
+  }
+
+  /** Writes the outcome into `tally`; returns the time waited (for the log line). */
+  settle(tally: Tally, outcome: 'hit' | 'miss', savedMs: number): number {
+    const waited = this.elapsed();
+    tally.calls++;
+    if (outcome === 'hit') tally.hits++;
+    else tally.misses++;
+    tally.overheadMs += waited - this.computeMs;
+    tally.computeMs += this.computeMs;
+    tally.savedMs += savedMs;
+    return waited;
+  }
+
+  /** A call that shared another call's computation: it saved that, and cost nothing of its own. */
+  shared(tally: Tally, savedMs: number): number {
+    tally.calls++;
+    tally.hits++;
+    tally.savedMs += savedMs;
+    return this.elapsed();
+  }
+}
+
+/**
+ * Setup not yet charged to any call: loading the cache layer (cache/index.ts measures its own
+ * load), charged to the first call that prepares.
+ */
+let unbilledMs = 0;
+
+export function addStartupCost(ms: number): void {
+  if (Number.isFinite(ms) && ms > 0) unbilledMs += ms;
+}
+
+export function takeStartupCost(): number {
+  const ms = unbilledMs;
+  unbilledMs = 0;
+  return ms;
+}
 
 const all = new Map<string, FunctionStats>();
 
@@ -64,4 +130,3 @@ export function statsFor(root: string, name: string, file: string | undefined): 
 export function allStats(): Iterable<FunctionStats> {
   return all.values();
 }
-

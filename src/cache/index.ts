@@ -5,10 +5,14 @@
  * (arguments, `this`, envelope), and process/ holds the per-process duties (session, exit, live
  * view, log, env, stores).
  */
+// First: it notes when loading began (the load is charged to the first cached call).
+import { loadStarted } from './load-clock';
+import { nowMs } from '../elapsed';
 import type { CacheOptions } from '../options';
 import { resolveOptions } from '../options';
 import { buildCached, checkCacheable, type Cached } from './build';
 import { callerSite, defaultName, siteIdentity } from './site';
+import { addStartupCost } from './accounting';
 
 export type { Cached, CachedMethods } from './build';
 export { cached } from './decorator';
@@ -49,3 +53,6 @@ export function cacheAnnotated(fn: Function, options: CacheOptions, site: Annota
   return buildCached(fn, resolved, { name, file: site.file, self: { kind: 'auto' }, site: `${site.file}:${site.line}:${site.qualifiedName}`, lenient: true });
 }
 export { openEnvelope } from './inputs';
+
+// Loading the cache layer is part of what the first cached call costs (accounting.ts).
+addStartupCost(nowMs() - loadStarted);

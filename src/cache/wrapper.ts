@@ -1,10 +1,10 @@
 import { types } from 'node:util';
-import { performance } from 'node:perf_hooks';
+import { nowMs } from '../elapsed';
 import { fingerprint as fingerprintOf } from '../fingerprint';
 import { primitiveKey } from '../key';
 import type { ResolvedOptions } from '../options';
 import { type EncodedResult, type EntryMeta, type ReadEntry, type Store, type Snapshot, snapshotOf, snapshotOfEntry } from '../store';
-import { type LogMode, logHit, logMiss, judge, startSession, resolveRoot, usableStore } from './process';
+import { type LogMode, logHit, logMiss, judge, firstCallNote, startSession, resolveRoot, usableStore } from './process';
 import { cacheFailure, errnoOf, ioCause } from './failures';
 import { SmartCacheError } from '../errors';
 import { holdsClaims, type Outcome, takeTurn, WAIT_LIMIT_MS, waitAsync, waitSync } from '../flight';
@@ -13,7 +13,7 @@ import { type CallInputs, type InputPlan, type KeyIdentity, NO_SELF, callInputs,
 import { MemoryLayer, type MemoryEntry } from './memory-layer';
 import { MissReasons } from './reasons';
 import { recordFingerprint } from './code-change';
-import { type FunctionStats, statsFor } from './accounting';
+import { CallBill, type FunctionStats, statsFor, takeStartupCost } from './accounting';
 import { cancelPending, isPending, writeEntry } from './writer';
 import type { Manifest } from '../tracking';
 import { InputTracker } from './input-tracker';
@@ -88,6 +88,12 @@ interface Settled {
  * a peer only pays when computing again would cost more.
  */
 export const CLAIM_MIN_COMPUTE_MS = 50;
+/**
+ * Entries are marked used (their mtime set, one utimes each at exit) only when their last mark is
+ * older than this: prune evicts by days, and a re-run every few seconds then touches nothing.
+ */
+const LRU_GRAIN_MS = 60 * 60 * 1000;
+
 /** A claim taken over from a dead owner can be lost again to another waiter; bounded retries. */
 const MAX_TURNS = 4;
 
@@ -159,6 +165,8 @@ export class CachedFunction {
   private self: SelfMode;
   private ready: Ready | undefined;
   private bypass = false;
+  /** The first call's setup cost, until a call is charged with it (accounting.ts). */
+  private setupMs = 0;
   private nextJudgement = FIRST_JUDGEMENT;
   private tick = 0;
   private readonly inflight = new Map<string, Promise<Settled>>();
@@ -216,20 +224,22 @@ export class CachedFunction {
   private callHere(self: unknown, args: unknown[]): unknown {
     const ready = this.current();
     if (ready === undefined) return Reflect.apply(this.fn, self, args);
-    const t0 = this.logCalls || (++this.tick & (SAMPLE - 1)) === 0 ? performance.now() : 0;
+    const setupMs = this.takeSetup();
+    // Memory hits are timed on one call in SAMPLE; the first call (which pays the setup) always.
+    const t0 = setupMs > 0 || this.logCalls || (++this.tick & (SAMPLE - 1)) === 0 ? nowMs() : 0;
     const selfValue = this.self.kind === 'none' ? NO_SELF : this.selfInput(self);
     if (this.fast && selfValue === NO_SELF) {
       // `fast` implies a memory layer.
       const entry = (this.memory as MemoryLayer).getFast(args);
       if (entry !== undefined && (entry.expires === undefined || this.memoryFresh(entry)) && (entry.manifest === undefined || this.inputs.checkMemory(entry) === undefined)) {
         entry.used = true;
-        return this.memoryHit(ready, entry, t0, this.logCalls ? 1 : SAMPLE);
+        return this.memoryHit(ready, entry, t0 === 0 ? undefined : new CallBill(t0, setupMs), this.logCalls ? 1 : SAMPLE);
       }
     }
-    return this.lookup(ready, self, selfValue, args, t0 === 0 ? performance.now() : t0);
+    return this.lookup(ready, self, selfValue, args, new CallBill(t0 === 0 ? nowMs() : t0, setupMs));
   }
 
-  private lookup(ready: Ready, self: unknown, selfValue: unknown, args: unknown[], t0: number): unknown {
+  private lookup(ready: Ready, self: unknown, selfValue: unknown, args: unknown[], bill: CallBill): unknown {
     const slot = this.slot(ready, args, selfValue);
     if (slot === undefined) return Reflect.apply(this.fn, self, args);
     const memory = this.memory;
@@ -241,13 +251,13 @@ export class CachedFunction {
         stale = this.memoryFresh(entry) ? this.inputs.checkMemory(entry) : 'expired';
         if (stale === undefined) {
           this.reasons.sawDepends(slot.inputs.depends);
-          return this.memoryHit(ready, entry, t0, 1);
+          return this.memoryHit(ready, entry, bill, 1);
         }
         memory.delete(slot.memKey);
       }
     }
     const pending = this.inflight.get(slot.key);
-    if (pending !== undefined) return this.join(ready, pending, slot, t0);
+    if (pending !== undefined) return this.join(ready, pending, slot, bill);
     const read = this.readDisk(ready, slot);
     if (read !== undefined) {
       if (isFresh(read.meta.created, this.ttl)) {
@@ -256,7 +266,7 @@ export class CachedFunction {
           stale = this.inputs.check(opened.manifest);
           if (stale === undefined) {
             this.reasons.sawDepends(slot.inputs.depends);
-            return this.diskHit(ready, read.meta, opened, slot, t0);
+            return this.diskHit(ready, read, opened, slot, bill);
           }
         }
       } else {
@@ -264,12 +274,12 @@ export class CachedFunction {
       }
     } else if (this.remote !== undefined) {
       // A local miss asks the team cache: awaited by async functions, blocking for the others.
-      if (this.isAsync) return this.remoteThenMiss(ready, this.remote, self, args, slot, t0);
+      if (this.isAsync) return this.remoteThenMiss(ready, this.remote, self, args, slot, bill);
       const fetched = this.readRemote(ready, this.remote, slot.key);
       const opened = this.servable(fetched);
-      if (fetched !== undefined && opened !== undefined) return this.diskHit(ready, fetched.meta, opened, slot, t0, 'team cache');
+      if (fetched !== undefined && opened !== undefined) return this.diskHit(ready, fetched, opened, slot, bill, 'team cache');
     }
-    return this.computeOnce(ready, self, args, slot, stale, t0, 1);
+    return this.computeOnce(ready, self, args, slot, stale, bill, 1);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -286,17 +296,17 @@ export class CachedFunction {
    * An async function's local miss: the team cache is awaited, then either its entry is served or
    * the function runs. Concurrent identical calls join the lookup (and so the computation).
    */
-  private remoteThenMiss(ready: Ready, remote: RemoteTier, self: unknown, args: unknown[], slot: Slot, t0: number): Promise<unknown> {
+  private remoteThenMiss(ready: Ready, remote: RemoteTier, self: unknown, args: unknown[], slot: Slot, bill: CallBill): Promise<unknown> {
     const shared = this.readRemoteAsync(ready, remote, slot.key).then(async (fetched): Promise<Settled> => {
       const opened = this.servable(fetched);
       if (fetched !== undefined && opened !== undefined) {
-        this.diskHit(ready, fetched.meta, opened, slot, t0, 'team cache');
+        this.diskHit(ready, fetched, opened, slot, bill, 'team cache');
         // Callers joined meanwhile each read their own copy.
         return { value: opened.value, snapshot: this.trySnapshot(opened.value), computeMs: fetched.meta.computeMs, manifest: opened.manifest };
       }
       // The computation registers its own shared promise for callers that come from now on.
       if (this.inflight.get(slot.key) === shared) this.inflight.delete(slot.key);
-      const value = await this.computeOnce(ready, self, args, slot, undefined, t0, 1);
+      const value = await this.computeOnce(ready, self, args, slot, undefined, bill, 1);
       return { value, snapshot: this.trySnapshot(value), computeMs: 0, manifest: undefined };
     });
     this.inflight.set(slot.key, shared);
@@ -338,39 +348,39 @@ export class CachedFunction {
   // Cross-process single flight (see src/flight/)
 
   /** A miss: computed here, unless another process is computing this key; then its entry is read. */
-  private computeOnce(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number, turnNo: number): unknown {
+  private computeOnce(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, bill: CallBill, turnNo: number): unknown {
     const stats = ready.stats;
-    if (turnNo > MAX_TURNS || (stats.misses > 0 && stats.computeMs / stats.misses < CLAIM_MIN_COMPUTE_MS)) return this.miss(ready, self, args, slot, reason, t0);
+    if (turnNo > MAX_TURNS || (stats.tally.misses > 0 && stats.tally.computeMs / stats.tally.misses < CLAIM_MIN_COMPUTE_MS)) return this.miss(ready, self, args, slot, reason, bill);
     const turn = takeTurn(() => ready.store.claimPath(slot.key));
-    if (turn.kind === 'alone') return this.miss(ready, self, args, slot, reason, t0);
+    if (turn.kind === 'alone') return this.miss(ready, self, args, slot, reason, bill);
     if (turn.kind === 'owner') {
       // Another process may have stored it between our read and our claim.
       if (this.freshOnDisk(ready, slot.key)) {
         turn.release(true);
-        return this.afterWait(ready, self, args, slot, reason, t0, 'entry', turnNo);
+        return this.afterWait(ready, self, args, slot, reason, bill, 'entry', turnNo);
       }
       slot.release = (stored) => turn.release(stored);
-      return this.miss(ready, self, args, slot, reason, t0);
+      return this.miss(ready, self, args, slot, reason, bill);
     }
     const hasEntry = (): boolean => this.freshOnDisk(ready, slot.key);
-    if (this.promises) return waitAsync(turn, hasEntry).then((outcome) => this.afterWait(ready, self, args, slot, reason, t0, outcome, turnNo));
+    if (this.promises) return waitAsync(turn, hasEntry).then((outcome) => this.afterWait(ready, self, args, slot, reason, bill, outcome, turnNo));
     // Blocking while holding a claim of our own could stall a peer waiting for it.
-    if (holdsClaims()) return this.miss(ready, self, args, slot, reason, t0);
-    return this.afterWait(ready, self, args, slot, reason, t0, waitSync(turn, hasEntry), turnNo);
+    if (holdsClaims()) return this.miss(ready, self, args, slot, reason, bill);
+    return this.afterWait(ready, self, args, slot, reason, bill, waitSync(turn, hasEntry), turnNo);
   }
 
-  private afterWait(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, t0: number, outcome: Outcome, turnNo: number): unknown {
+  private afterWait(ready: Ready, self: unknown, args: unknown[], slot: Slot, reason: string | undefined, bill: CallBill, outcome: Outcome, turnNo: number): unknown {
     if (outcome === 'entry') {
       const read = this.readDisk(ready, slot);
       const opened = read !== undefined && isFresh(read.meta.created, this.ttl) ? openEnvelope(read.value) : undefined;
       // Its recorded inputs (files) are checked as for any disk hit.
-      if (read !== undefined && opened !== undefined && this.inputs.check(opened.manifest) === undefined) return this.diskHit(ready, read.meta, opened, slot, t0, 'computed by another process');
+      if (read !== undefined && opened !== undefined && this.inputs.check(opened.manifest) === undefined) return this.diskHit(ready, read, opened, slot, bill, 'computed by another process');
     }
-    if (outcome === 'retry' || outcome === 'entry') return this.computeOnce(ready, self, args, slot, reason, t0, turnNo + 1);
+    if (outcome === 'retry' || outcome === 'entry') return this.computeOnce(ready, self, args, slot, reason, bill, turnNo + 1);
     if (outcome === 'timeout') {
       warnOnce(this.name, `waited ${WAIT_LIMIT_MS / 1000} s for another process computing the same call; computing it here`, undefined, 'SMARTCACHE_WAIT');
     }
-    return this.miss(ready, self, args, slot, reason, t0);
+    return this.miss(ready, self, args, slot, reason, bill);
   }
 
   private freshOnDisk(ready: Ready, key: string): boolean {
@@ -411,44 +421,54 @@ export class CachedFunction {
     return [(self as { constructor?: unknown }).constructor, ...mode.watch(self as never)];
   }
 
-  private memoryHit(ready: Ready, entry: MemoryEntry, t0: number, weight: number): unknown {
+  /**
+   * A memory hit. `bill` is undefined on the fast path's untimed calls: one call in `weight` is
+   * timed and stands for the others (two clock reads would cost more than the hit).
+   */
+  private memoryHit(ready: Ready, entry: MemoryEntry, bill: CallBill | undefined, weight: number): unknown {
     const stats = ready.stats;
-    stats.calls++;
-    stats.hits++;
-    stats.savedMs += entry.computeMs;
+    const tally = stats.tally;
     if (entry.manifest !== undefined) this.inputs.served(entry.manifest);
     const value = entry.snapshot.read();
-    if (t0 !== 0) {
-      const ms = performance.now() - t0;
-      stats.overheadMs += ms * weight;
-      if (this.logCalls) logHit(this.name, entry.key, ms);
+    if (bill === undefined) {
+      tally.calls++;
+      tally.hits++;
+      tally.savedMs += entry.computeMs;
+    } else {
+      const ms = bill.settle(tally, 'hit', entry.computeMs);
+      if (weight > 1) tally.overheadMs += (ms - bill.setupMs) * (weight - 1);
+      if (this.logCalls) logHit(this.name, entry.key, ms, firstCallNote(bill.setupMs));
     }
-    if (stats.calls >= this.nextJudgement) this.judgeNow(stats);
+    this.judgeDue(stats);
     return entry.promise ? Promise.resolve(value) : value;
   }
 
-  private diskHit(ready: Ready, meta: EntryMeta, opened: Opened, slot: Slot, t0: number, note?: string): unknown {
+  private diskHit(ready: Ready, read: ReadEntry, opened: Opened, slot: Slot, bill: CallBill, note?: string): unknown {
+    const meta = read.meta;
     if (opened.promise) this.promises = true;
-    if (this.memory !== undefined && this.memory.admit(slot.memKey)) {
+    // A small entry comes with a copy made from the bytes just read: kept on the first read.
+    // Otherwise the value must be encoded again, which only pays for a key read twice.
+    if (this.memory !== undefined && (read.snapshot !== undefined || this.memory.admit(slot.memKey))) {
       // The value read is the caller's own; memory keeps an independent copy.
-      const snapshot = this.trySnapshot(opened.value);
+      const snapshot = read.snapshot ?? this.trySnapshot(opened.value);
       if (snapshot !== undefined) this.remember(slot, snapshot, this.expiry(meta.created), meta.computeMs, opened.promise, opened.manifest);
     }
     this.inputs.served(opened.manifest);
     const stats = ready.stats;
-    stats.hitKeys.add(slot.key);
-    const ms = performance.now() - t0;
-    this.count(stats, 'hit', ms, 0, meta.computeMs);
-    if (this.logCalls) logHit(this.name, slot.key, ms, note);
+    stats.usedOnDisk = true;
+    // The LRU (prune's order) needs no finer grain than an hour: an entry used since is not touched again.
+    if (read.mtimeMs === undefined || Date.now() - read.mtimeMs > LRU_GRAIN_MS) stats.hitKeys.add(slot.key);
+    const ms = this.settle(stats, bill, 'hit', meta.computeMs);
+    if (this.logCalls) logHit(this.name, slot.key, ms, firstCallNote(bill.setupMs, note));
     return opened.promise ? Promise.resolve(opened.value) : opened.value;
   }
 
-  private miss(ready: Ready, self: unknown, args: unknown[], slot: Slot, given: string | undefined, t0: number): unknown {
+  private miss(ready: Ready, self: unknown, args: unknown[], slot: Slot, given: string | undefined, bill: CallBill): unknown {
     this.noteFingerprint(ready);
     // Told before computing: what this call stores (or fails to) must not answer for it.
     const reason = this.logCalls ? given ?? this.missReason(ready, slot) : given;
     if (slot.inputs.depends !== undefined) this.reasons.rememberDepends(ready.store, slot.inputs.depends);
-    const started = performance.now();
+    const started = nowMs();
     const frame = this.inputs.begin();
     let result: unknown;
     try {
@@ -456,21 +476,20 @@ export class CachedFunction {
     } catch (error) {
       slot.release?.(false);
       frame?.close();
-      const ended = performance.now();
-      this.count(ready.stats, 'miss', started - t0, ended - started, 0);
-      if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'threw, nothing stored');
+      bill.computed(nowMs() - started);
+      const ms = this.settle(ready.stats, bill, 'miss', 0);
+      if (this.logCalls) logMiss(this.name, slot.key, ms, firstCallNote(bill.setupMs, 'threw, nothing stored'));
       throw error;
     }
     if (isAsyncResult(result)) {
       this.promises = true;
-      return this.missAsync(ready, result, slot, reason, t0, started, frame);
+      return this.missAsync(ready, result, slot, reason, bill, started, frame);
     }
-    const saving = performance.now();
-    const computeMs = saving - started;
+    const computeMs = nowMs() - started;
+    bill.computed(computeMs);
     this.save(ready, slot, result, computeMs, false, this.inputs.finish(frame));
-    const ended = performance.now();
-    this.count(ready.stats, 'miss', started - t0 + (ended - saving), computeMs, 0);
-    if (this.logCalls) logMiss(this.name, slot.key, ended - t0, withStorage(reason, slot));
+    const ms = this.settle(ready.stats, bill, 'miss', 0);
+    if (this.logCalls) logMiss(this.name, slot.key, ms, firstCallNote(bill.setupMs, withStorage(reason, slot)));
     return result;
   }
 
@@ -479,27 +498,26 @@ export class CachedFunction {
     result: Promise<unknown>,
     slot: Slot,
     reason: string | undefined,
-    t0: number,
+    bill: CallBill,
     started: number,
     frame: ReturnType<InputTracker['begin']>,
   ): Promise<unknown> {
-    const before = started - t0;
+    // Until the promise settles the function is running: that time is its own, not the cache's.
     const settle = (value: unknown): Settled => {
-      const saving = performance.now();
-      const computeMs = saving - started;
+      const computeMs = nowMs() - started;
+      bill.computed(computeMs);
       const manifest = this.inputs.finish(frame);
       const snapshot = this.save(ready, slot, value, computeMs, true, manifest);
-      const ended = performance.now();
-      this.count(ready.stats, 'miss', before + (ended - saving), computeMs, 0);
-      if (this.logCalls) logMiss(this.name, slot.key, ended - t0, withStorage(reason, slot));
+      const ms = this.settle(ready.stats, bill, 'miss', 0);
+      if (this.logCalls) logMiss(this.name, slot.key, ms, firstCallNote(bill.setupMs, withStorage(reason, slot)));
       return { value, snapshot, computeMs, manifest };
     };
     const reject = (error: unknown): never => {
       slot.release?.(false);
       frame?.close();
-      const ended = performance.now();
-      this.count(ready.stats, 'miss', before, ended - started, 0);
-      if (this.logCalls) logMiss(this.name, slot.key, ended - t0, 'rejected, nothing stored');
+      bill.computed(nowMs() - started);
+      const ms = this.settle(ready.stats, bill, 'miss', 0);
+      if (this.logCalls) logMiss(this.name, slot.key, ms, firstCallNote(bill.setupMs, 'rejected, nothing stored'));
       throw error;
     };
     const shared = result.then(settle, reject);
@@ -512,35 +530,34 @@ export class CachedFunction {
   }
 
   /** A concurrent identical call: waits for the running one; gets its own copy of the value. */
-  private join(ready: Ready, pending: Promise<Settled>, slot: Slot, t0: number): Promise<unknown> {
+  private join(ready: Ready, pending: Promise<Settled>, slot: Slot, bill: CallBill): Promise<unknown> {
     const into = this.inputs.enclosing();
     return pending.then(
       (s) => {
         this.inputs.served(s.manifest, into);
-        const ms = performance.now() - t0;
-        this.count(ready.stats, 'hit', 0, 0, s.computeMs);
-        if (this.logCalls) logHit(this.name, slot.key, ms, 'shared a running call');
+        const ms = bill.shared(ready.stats.tally, s.computeMs);
+        this.judgeDue(ready.stats);
+        if (this.logCalls) logHit(this.name, slot.key, ms, firstCallNote(bill.setupMs, 'shared a running call'));
         return s.snapshot === undefined ? s.value : s.snapshot.read();
       },
       (error: unknown) => {
-        this.count(ready.stats, 'miss', 0, 0, 0);
+        bill.settle(ready.stats.tally, 'miss', 0);
         throw error;
       },
     );
   }
 
-  private count(stats: FunctionStats, outcome: 'hit' | 'miss', overheadMs: number, computeMs: number, savedMs: number): void {
-    stats.calls++;
-    if (outcome === 'hit') stats.hits++;
-    else stats.misses++;
-    stats.overheadMs += overheadMs;
-    stats.computeMs += computeMs;
-    stats.savedMs += savedMs;
-    if (stats.calls >= this.nextJudgement) this.judgeNow(stats);
+  /** Records a call's outcome; returns the time the caller waited (for the log line). */
+  private settle(stats: FunctionStats, bill: CallBill, outcome: 'hit' | 'miss', savedMs: number): number {
+    const ms = bill.settle(stats.tally, outcome, savedMs);
+    this.judgeDue(stats);
+    return ms;
   }
 
-  private judgeNow(stats: FunctionStats): void {
-    this.nextJudgement = stats.calls * 2;
+  /** Stats are judged at 20, 40, 80... calls and at exit. */
+  private judgeDue(stats: FunctionStats): void {
+    if (stats.tally.calls < this.nextJudgement) return;
+    this.nextJudgement = stats.tally.calls * 2;
     judge(stats);
   }
 
@@ -669,6 +686,7 @@ export class CachedFunction {
   /** Root, store, stats, fingerprint: on the first call. */
   private prepare(): Ready | undefined {
     if (this.bypass) return undefined;
+    const began = nowMs();
     const root = resolveRoot(this.options.dir);
     const store = usableStore(root, this.options.strict);
     if (store === undefined) {
@@ -687,7 +705,16 @@ export class CachedFunction {
     if (this.self.kind === 'auto') this.self = selfModeOf(this.fn);
     const identity: KeyIdentity = { name: this.name, fingerprint, version: this.options.version };
     this.ready = { store, stats, identity, digest: identityDigest(identity), code };
+    // The first call pays for this (store, session, fingerprint) and for loading the cache layer.
+    this.setupMs = nowMs() - began + takeStartupCost();
     return this.ready;
+  }
+
+  /** First-call setup not yet charged to a call: charged once. */
+  private takeSetup(): number {
+    const ms = this.setupMs;
+    this.setupMs = 0;
+    return ms;
   }
 
   /** Undefined when the code cannot be fingerprinted: then it runs uncached for good (warned once). */
@@ -748,7 +775,7 @@ export class CachedFunction {
     const ready = this.current();
     const slot = ready === undefined ? undefined : this.controlSlot(ready, self, args);
     if (ready === undefined || slot === undefined) return Reflect.apply(this.fn, self, args);
-    return this.miss(ready, self, args, slot, 'refresh', performance.now());
+    return this.miss(ready, self, args, slot, 'refresh', new CallBill(nowMs(), this.takeSetup()));
   }
 
   clear(): void {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import { nowMs } from '../elapsed';
+import type { Worker } from 'node:worker_threads';
 import { SmartCacheError } from '../errors';
 import type { EncodedEntry, EntryMeta, Store } from '../store';
 
@@ -71,7 +71,10 @@ function startWorker(): Worker | undefined {
   try {
     // execArgv []: the writer needs no flags, and must not inherit a preload (`--require
     // smartcache/register`), which would hook and fingerprint inside the writer thread too.
-    const w = new Worker(path.join(__dirname, 'write-worker.js'), { execArgv: [] });
+    // Required here, not at the top: worker_threads (26 built-in modules) loads only with the first
+    // background write, never on a process that only reads its cache.
+    const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
+    const w = new WorkerThread(path.join(__dirname, 'write-worker.js'), { execArgv: [] });
     w.on('message', settle);
     w.on('error', (error) => abandon(error));
     w.on('exit', () => abandon(new Error('the background writer stopped')));
@@ -158,7 +161,7 @@ export function writeEntry(
     (encoded.bytes >= BACKGROUND_MIN_BYTES || (mode === 'auto' && syncWriteMs >= BACKGROUND_AFTER_MS));
   const w = background ? startWorker() : undefined;
   if (w === undefined) {
-    const started = performance.now();
+    const started = nowMs();
     let failure: { readonly error: unknown } | undefined;
     let ok = false;
     try {
@@ -167,7 +170,7 @@ export function writeEntry(
     } catch (error) {
       failure = { error };
     }
-    syncWriteMs += performance.now() - started;
+    syncWriteMs += nowMs() - started;
     // Settled first: under `strict`, onError throws.
     onSettled?.(failure === undefined);
     if (failure !== undefined) onError(failure.error);

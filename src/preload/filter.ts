@@ -15,6 +15,11 @@ const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 const SCRIPT = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const TYPESCRIPT = /\.(?:[cm]?ts|tsx)$/;
 
+/** A file of smartcache's own build (the CLI's children, which load user code through `import()`). */
+export function isOwnFile(filename: string): boolean {
+  return filename.startsWith(OWN_BUILD);
+}
+
 export function isUserFile(filename: string): boolean {
   return path.isAbsolute(filename) && SCRIPT.test(filename) && !filename.includes(NODE_MODULES) && !filename.startsWith(OWN_BUILD);
 }

@@ -13,6 +13,7 @@ import { isSwitchedOff } from '../switch';
 import { warnOnce } from '../warn';
 import { checkPreloadSetup } from './checks';
 import { installRequireHook } from './cjs-hook';
+import { isOwnFile } from './filter';
 import { enableCompileCache } from './compile-cache';
 import type { LoadResult } from './esm-load';
 import { installRuntime } from './runtime';
@@ -55,25 +56,32 @@ function entryIsModule(): boolean {
 
 /**
  * Feature detection, not version checks: `registerHooks` (Node 22.15+/23.5+) runs in-thread and
- * also sees `require`, so it is preferred. `register` (Node 20.6+) spawns a hooks thread, about
- * 25-30 ms of start-up on Node 20 (see bench/preload.js), so under `--require` it is only used when
- * the entry script is ESM; under `--import` always.
+ * also sees `require`, so it is preferred. `register` (Node 20.6+) spawns a hooks thread: about
+ * 25-30 ms of start-up and ~90 ms of CPU on Node 20 (bench/rerun.js), so it is started only when
+ * the entry script is ESM, under `--import` as under `--require`. A CommonJS entry's own files go
+ * through the require hook; an ES module it reaches only through `import()` is then not rewritten:
+ * its annotated functions run uncached (never stale; README, "ES modules").
  */
-function installEsmHooks(mode: PreloadMode): boolean {
+function installEsmHooks(): boolean {
   const api = Module as unknown as ModuleHooksApi;
   if (typeof api.registerHooks === 'function') {
     const { rewriteLoaded } = require('./esm-load') as typeof import('./esm-load');
     api.registerHooks({ load: (url, context, nextLoad) => rewriteLoaded(url, nextLoad(url, context)) });
     return true;
   }
-  if ((mode === 'import' || entryIsModule()) && typeof api.register === 'function') {
+  // smartcache's own CLI children (`explain --live`, `pull`) load the user's ES modules through
+  // `import()`: they need the hooks whatever their own module system.
+  const main = process.argv[1];
+  if ((entryIsModule() || (main !== undefined && isOwnFile(main))) && typeof api.register === 'function') {
     api.register('./esm-hooks.mjs', pathToFileURL(__filename));
     return true;
   }
   return false;
 }
 
+/** `mode` says which flag loaded us; both install the same hooks (the ESM hooks follow the entry script). */
 export function installPreload(mode: PreloadMode): void {
+  void mode;
   // SMARTCACHE=off: annotated functions run exactly as written; nothing is rewritten, read or stored.
   if (isSwitchedOff(process.env['SMARTCACHE'])) return;
   const s = state();
@@ -87,7 +95,7 @@ export function installPreload(mode: PreloadMode): void {
       installRequireHook();
       s.cjs = true;
     }
-    if (!s.esm) s.esm = installEsmHooks(mode);
+    if (!s.esm) s.esm = installEsmHooks();
     checkPreloadSetup();
   } catch (error) {
     warnOnce('smartcache/register', 'could not install its module hooks; annotated functions run uncached', error, 'SMARTCACHE_PRELOAD');

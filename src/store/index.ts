@@ -45,6 +45,7 @@ import type { EncodedEntry, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, Rem
 export { STORE_FORMAT_VERSION, UsageAccount };
 export type { DiskUsage, EncodedEntry, EncodedResult, EntryInfo, EntryMeta, FunctionRecord, ReadEntry, RemoteStatsDelta, RootTrust, StatsDelta, TooLarge };
 export { snapshotOf, snapshotOfEntry } from './snapshot';
+import { snapshotOfPayload } from './snapshot';
 export type { Snapshot } from './snapshot';
 export { fileFromName, groupRecords, takeInventory } from './inventory';
 export type { FunctionSummary, Inventory, InventorySource, VersionSummary } from './inventory';
@@ -103,7 +104,10 @@ export class Store {
     if (!this.inRealFolders(key)) return undefined;
     const file = entryFile(this.layout, key);
     try {
-      return readEntryFile(file, this.access, fn === undefined ? { key } : { key, fn });
+      const entry = readEntryFile(file, this.access, fn === undefined ? { key } : { key, fn });
+      if (entry?.payload === undefined) return entry;
+      const { payload, ...rest } = entry;
+      return { ...rest, snapshot: snapshotOfPayload(payload.bytes, payload.substituted) };
     } catch (error) {
       if (error instanceof CorruptFileError) {
         if (this.access.repair) unlinkIfSame(file, error.ino);

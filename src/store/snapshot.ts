@@ -1,5 +1,8 @@
 import { decodeValue, encodeValue, makeBinary, ownedCopy, tagBlob } from './codec';
 import type { EncodedResult } from './entry';
+import type { Snapshot } from './types';
+
+export type { Snapshot };
 
 /**
  * What the memory layer keeps of a result so that no caller can change what the next hit returns
@@ -13,13 +16,6 @@ import type { EncodedResult } from './entry';
  * behaviour (a cached result could no longer be modified at all, an uncached one could).
  * Primitives are immutable: kept as they are.
  */
-export interface Snapshot {
-  /** Approximate memory held, for the layer's byte bound. */
-  readonly bytes: number;
-  /** A fresh copy of the result (the same value for primitives). */
-  read(): unknown;
-}
-
 class Held implements Snapshot {
   constructor(
     private readonly value: unknown,
@@ -97,4 +93,13 @@ export function snapshotOfEntry(entry: EncodedResult, value: unknown): Snapshot 
   const { payload, blobs, substituted } = entry.parts;
   const owned = blobs.map((b) => ({ kind: b.kind, bytes: copyBytes(b.bytes) }));
   return new Encoded(copyBytes(payload), owned, substituted, true);
+}
+
+/**
+ * The snapshot of an entry just read from disk, from its own payload copy (store/entry/file.ts):
+ * the memory layer keeps a key on its first disk read without loading the encoder. The payload
+ * passed the entry's integrity checks and is the cache layer's envelope `[value, …]`.
+ */
+export function snapshotOfPayload(payload: Uint8Array, substituted: boolean): Snapshot {
+  return new Encoded(payload, [], substituted, true);
 }

@@ -24,6 +24,13 @@ export interface ReadEntry {
   readonly value: unknown;
   /** Size of the entry file. */
   readonly bytes: number;
+  /** When the entry was last marked used (its file's mtime); undefined for bytes from elsewhere. */
+  readonly mtimeMs?: number;
+  /**
+   * For small entries: an independent copy of the value made from the bytes just read, for the
+   * memory layer (no second encode). Reads of the value it holds decode the envelope's result.
+   */
+  readonly snapshot?: Snapshot;
 }
 
 export interface EntryInfo {
@@ -91,4 +98,15 @@ export interface RemoteStatsDelta {
   readonly uploads: number;
   readonly bytesIn: number;
   readonly bytesOut: number;
+}
+
+/**
+ * What the memory layer keeps of a result so that no caller can change what the next hit returns
+ * (store/snapshot.ts makes them).
+ */
+export interface Snapshot {
+  /** Approximate memory held, for the layer's byte bound. */
+  readonly bytes: number;
+  /** A fresh copy of the result (the same value for primitives). */
+  read(): unknown;
 }

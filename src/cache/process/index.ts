@@ -1,6 +1,6 @@
 export { readEnv } from './env';
 export type { LogMode } from './env';
-export { logHit, logMiss } from './log';
+export { firstCallNote, logHit, logMiss } from './log';
 export { judge, startSession } from './session';
 export { resolveRoot, storeFor, usableStore } from './stores';
 export { EXIT_STATS, EXIT_WRITES, atExit } from './exit';

@@ -14,7 +14,7 @@ function snapshot(): LiveSnapshot {
   let root = defaultRoot;
   for (const s of allStats()) {
     if (root === '') root = s.root;
-    const entry: { -readonly [K in keyof LiveFunction]: LiveFunction[K] } = { name: s.name, calls: s.calls, hits: s.hits, misses: s.misses, savedMs: s.savedMs };
+    const entry: { -readonly [K in keyof LiveFunction]: LiveFunction[K] } = { name: s.name, calls: s.tally.calls, hits: s.tally.hits, misses: s.tally.misses, savedMs: s.tally.savedMs };
     if (s.file !== undefined) entry.file = s.file;
     if (s.fingerprint !== undefined) entry.fingerprint = s.fingerprint;
     functions.push(entry);

@@ -30,6 +30,18 @@ export function logMiss(name: string, key: string, ms: number, reason: string): 
   sink(`[smartcache] miss ${name} ${keyPrefix(key)} ${formatMs(ms)} (${reason})`);
 }
 
+/**
+ * The note of a call that paid the first-call setup (loading the cache layer, opening the store,
+ * fingerprinting the code): its logged time includes that setup, and the line says how much.
+ */
+export function firstCallNote(setupMs: number, note: string): string;
+export function firstCallNote(setupMs: number, note?: string): string | undefined;
+export function firstCallNote(setupMs: number, note?: string): string | undefined {
+  if (setupMs <= 0) return note;
+  const setup = `first call: ${formatMs(setupMs)} of it loading and fingerprinting`;
+  return note === undefined ? setup : `${note}; ${setup}`;
+}
+
 export function logLine(text: string): void {
   sink(`[smartcache] ${text}`);
 }
@@ -39,7 +51,9 @@ export interface SummaryTotals {
   readonly calls: number;
   readonly hits: number;
   readonly misses: number;
+  /** Computation skipped by hits. */
   readonly savedMs: number;
+  /** The cache's own cost, first-call setup included. */
   readonly overheadMs: number;
 }
 
@@ -49,7 +63,8 @@ const plural = (n: number, one: string, many: string): string => `${n} ${n === 1
 export function logSummary(t: SummaryTotals, remote?: RemoteStatsDelta): void {
   logLine(
     `summary: ${plural(t.calls, 'call', 'calls')}, ${plural(t.hits, 'hit', 'hits')}, ${plural(t.misses, 'miss', 'misses')}, ` +
-      `${formatMs(t.savedMs)} saved, ${formatMs(t.overheadMs)} overhead (${plural(t.functions, 'function', 'functions')})` +
+      // Time saved is net of the cache's own cost (README: SMARTCACHE_LOG=summary).
+      `${formatMs(t.savedMs - t.overheadMs)} saved (${formatMs(t.savedMs)} of computation skipped, ${formatMs(t.overheadMs)} overhead including first-call loading and fingerprinting; ${plural(t.functions, 'function', 'functions')})` +
       (remote === undefined ? '' : `; ${describeTeamCounters(remote)}`),
   );
 }

@@ -5,7 +5,7 @@ import { EXIT_STATS, EXIT_SUMMARY, atExit } from './exit';
 import { installLive } from './live';
 import { logSummary } from './log';
 import { costsMoreThanSaves } from '../../costs';
-import { type FunctionStats, allStats } from '../accounting';
+import { type FunctionStats, allStats, emptyTally } from '../accounting';
 import { storeFor } from './stores';
 import type { Store } from '../../store';
 import { remoteCounters } from './remote';
@@ -45,13 +45,14 @@ export function startSession(store: Store, log: LogMode): void {
 
 /** Warns once per function, when SMARTCACHE_LOG asked for measurements, that its cache costs more than it saves. */
 export function judge(stats: FunctionStats): void {
-  if (!judging || stats.judged || !costsMoreThanSaves(stats)) return;
+  const t = stats.tally;
+  if (!judging || stats.judged || !costsMoreThanSaves(t)) return;
   stats.judged = true;
-  const perCall = (ms: number): string => formatMs(ms / stats.calls);
+  const perCall = (ms: number): string => formatMs(ms / t.calls);
   warnOnce(
     stats.name,
-    `caching costs more than it saves (${perCall(stats.overheadMs)} of cache work per call, ` +
-      `${perCall(stats.computeMs + stats.savedMs)} of computation per call, over ${stats.calls} calls)`,
+    `caching costs more than it saves (${perCall(t.overheadMs)} of cache work per call, ` +
+      `${perCall(t.computeMs + t.savedMs)} of computation per call, over ${t.calls} calls)`,
     undefined,
     'SMARTCACHE_COSTS_MORE',
   );
@@ -63,13 +64,14 @@ function flushOne(stats: FunctionStats): void {
   const store = storeFor(stats.root);
   try {
     if (delta.calls > 0) store.appendStats(stats.name, delta);
-    if (stats.hitKeys.size > 0) {
-      store.markUsed(stats.hitKeys);
+    if (stats.hitKeys.size > 0) store.markUsed(stats.hitKeys);
+    if (stats.usedOnDisk) {
       // This run used this fingerprint: its record becomes the newest again (an edit reverted
       // hits the older entries and writes no record), so `explain` and `prune` see it as current.
       if (stats.fingerprint !== undefined) store.markCurrentRecord(stats.name, stats.fingerprint);
     }
     stats.hitKeys.clear();
+    stats.usedOnDisk = false;
   } catch (error) {
     // Stats are a nicety: when the store already failed for this function, that was warned.
     if (!stats.storeFailed) warnOnce(stats.name, 'cannot record stats', error, 'ERR_STORE_IO');
@@ -82,15 +84,15 @@ function flushAll(): void {
 
 function printSummary(): void {
   let functions = 0;
-  const t = { calls: 0, hits: 0, misses: 0, savedMs: 0, overheadMs: 0 };
-  for (const s of allStats()) {
-    if (s.calls === 0) continue;
+  const t = emptyTally();
+  for (const { tally } of allStats()) {
+    if (tally.calls === 0) continue;
     functions++;
-    t.calls += s.calls;
-    t.hits += s.hits;
-    t.misses += s.misses;
-    t.savedMs += s.savedMs;
-    t.overheadMs += s.overheadMs;
+    t.calls += tally.calls;
+    t.hits += tally.hits;
+    t.misses += tally.misses;
+    t.savedMs += tally.savedMs;
+    t.overheadMs += tally.overheadMs;
   }
   logSummary({ functions, ...t }, remoteCounters());
 }

@@ -10,6 +10,7 @@ import {
   viewPrefix,
 } from './classify';
 import { formatPath, type Step } from './result-path';
+import { MAX_DEPTH } from './limits';
 
 /**
  * The validating walk run before every encode: it proves the value round-trips exactly through
@@ -18,12 +19,7 @@ import { formatPath, type Step } from './result-path';
  * traversal (so it sees the same back-references), and cannot overflow at depth 10,000.
  */
 
-/**
- * Deepest container nesting stored. cbor-x encodes and decodes recursively: from a shallow
- * stack Node 20's default stack decodes about 2,200 CBOR levels (a Set is ≈3 levels per JS
- * level, a shared object up to 4), so 256 keeps the worst case under half the reader's stack.
- */
-export const MAX_DEPTH = 256;
+export { MAX_DEPTH };
 
 /**
  * cbor-x 1.6 numbers shared references with 16 bits (encode.js insertIds): with more distinct

@@ -1,4 +1,4 @@
-import { MAX_DEPTH } from './encode-plan';
+import { MAX_DEPTH } from './limits';
 import { TAG_FIRST, TAG_LAST } from './tags';
 
 /**

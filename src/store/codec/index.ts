@@ -1,46 +1,30 @@
-import { Decoder, Encoder } from 'cbor-x';
-import { isSmartCacheError, SmartCacheError } from '../../errors';
+import { Decoder } from 'cbor-x/decode-no-eval';
 import { checkCbor } from './guard';
-import { planValue } from './encode-plan';
 import { revive } from './revive';
-import { substitute, type Blob } from './substitute';
+import type { EncodedValue } from './encode';
 
 export { tagBlob } from './revive';
 export { isBinaryKind, makeBinary, ownedCopy } from './tags';
+export type { EncodedValue };
 
 /**
  * Value <-> CBOR payload (+ out-of-band blobs). Only cbor-x Encoder/Decoder instances of our own
  * are used, with no extension registered, so other cbor-x users in the process are unaffected.
+ *
+ * The read path decodes with cbor-x's decode-only, eval-free build: the same decoder without the
+ * encoder and without the native string extractor, whose loader (cbor-extract ->
+ * node-gyp-build-optional-packages -> detect-libc) loads child_process, net and dgram into every
+ * process that reads one entry. Encoding (encode.ts) is loaded on the first store.
  */
 
-/**
- * cbor-x's structuredClone mode (identity of shared/cyclic parts) costs about 2x on encode,
- * so it is used only when the walk saw an object twice; both forms decode the same way.
- */
-const plainEncoder = new Encoder({});
-const cloneEncoder = new Encoder({ structuredClone: true });
 /** copyBuffers: decoded binaries get their own exact ArrayBuffer instead of views into the file. */
 const decoder = new Decoder({ copyBuffers: true });
 
-export interface EncodedValue {
-  readonly payload: Uint8Array;
-  readonly blobs: readonly Blob[];
-  /** The payload holds private tags: revive() must run after decoding. */
-  readonly substituted: boolean;
-}
+let encoder: typeof import('./encode') | undefined;
 
 export function encodeValue(value: unknown, label = 'result'): EncodedValue {
-  try {
-    const plan = planValue(value, label);
-    const { root, blobs } = plan.substitute ? substitute(value) : { root: value, blobs: [] };
-    const encoder = plan.shared ? cloneEncoder : plainEncoder;
-    return { payload: encoder.encode(root), blobs, substituted: plan.substitute };
-  } catch (error) {
-    if (isSmartCacheError(error)) throw error;
-    // A getter that throws, or a stack too shallow at this call depth for cbor-x's recursion.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new SmartCacheError('ERR_UNSERIALIZABLE_RESULT', `${label} could not be encoded: ${reason}`, { cause: error, path: label });
-  }
+  encoder ??= require('./encode') as typeof import('./encode');
+  return encoder.encodeValue(value, label);
 }
 
 /** Thrown when a payload cannot be decoded here (the file is not corrupt, our stack is deep). */

@@ -1,4 +1,11 @@
-import { Tag } from 'cbor-x';
+import type { Tag as CborTag } from 'cbor-x';
+
+/**
+ * The decoder's own Tag class: entries are decoded with cbor-x's decode-only build (codec/index.ts),
+ * whose module exports its Tag at run time although its typings do not declare it.
+ */
+const Tag = (require('cbor-x/decode-no-eval') as { Tag: typeof CborTag }).Tag;
+type Tag = CborTag;
 import { isBinaryKind, makeBinary, ownedCopy, PrivateTag } from './tags';
 
 /**

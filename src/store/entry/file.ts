@@ -84,6 +84,13 @@ export interface FileEntry {
   readonly meta: EntryMeta;
   readonly value: unknown;
   readonly bytes: number;
+  /** The file's modification time (its last use, for the LRU: see Store.markUsed). */
+  readonly mtimeMs?: number;
+  /**
+   * An own copy of the CBOR payload, for small blob-free entries read whole: the memory layer keeps
+   * it (store/snapshot.ts) without encoding the value again, so it can keep a key on its first read.
+   */
+  readonly payload?: { readonly bytes: Buffer; readonly substituted: boolean };
 }
 
 /**
@@ -203,8 +210,13 @@ function decodeWhole(stat: fs.Stats, bytes: Buffer, header: Header, expected: Ex
   try {
     const meta = parseMeta(bytes, header, true);
     checkIdentity(meta, expected);
-    const value = decodeValue(bytes.subarray(header.payloadStart, header.headLength), [], (header.flags & FLAG_SUBSTITUTED) !== 0);
-    return { meta, value, bytes: bytes.length };
+    const substituted = (header.flags & FLAG_SUBSTITUTED) !== 0;
+    const payload = bytes.subarray(header.payloadStart, header.headLength);
+    const value = decodeValue(payload, [], substituted);
+    // Unpooled: a kept copy must not pin an 8 KiB pool slab. `bytes` is the shared scratch buffer.
+    const own = Buffer.allocUnsafeSlow(payload.length);
+    own.set(payload);
+    return { meta, value, bytes: bytes.length, mtimeMs: stat.mtimeMs, payload: { bytes: own, substituted } };
   } catch (error) {
     if (isCorruption(error)) throw new CorruptFileError((error as Error).message, stat.ino);
     throw error;
@@ -239,7 +251,7 @@ function readCareful(fd: number, stat: fs.Stats, expected: Expected): FileEntry 
     if (stored !== crc) throw new CorruptError('checksum mismatch');
     const payload = head.subarray(header.payloadStart, header.headLength);
     const value = decodeValue(payload, blobs, (header.flags & FLAG_SUBSTITUTED) !== 0);
-    return { meta, value, bytes: size };
+    return { meta, value, bytes: size, mtimeMs: stat.mtimeMs };
   } catch (error) {
     if (isCorruption(error)) throw new CorruptFileError((error as Error).message, stat.ino);
     throw error;

@@ -1,0 +1,146 @@
+// Issue 11 point 1: a disk hit loads only what it needs. Each test runs a fresh child process that
+// serves a call from disk and reports, at exit, the files it loaded (require.cache) and Node's
+// built-in modules (process.moduleLoadList); what the hit path must not load is asserted absent.
+import test from 'ava';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { listFiles, node, project, repo, smartcacheLines, tempDir } from './fixtures/cache/helpers.mjs';
+
+const api = JSON.stringify(path.join(repo, 'dist', 'index.js'));
+const register = path.join(repo, 'dist', 'preload', 'register.js');
+
+// Printed at exit, after every exit task of the cache ran (stats, LRU): loaded files and built-ins.
+// Written with fs.writeSync: process.stdout on a pipe would itself load \`net\` (and SMARTCACHE_LOG,
+// which writes to stderr, is off in the measured runs for the same reason).
+const REPORT = `const out = (line) => require('node:fs').writeSync(1, line + '\\n');
+process.on('exit', () => {
+  const builtins = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
+  out('LOADED ' + JSON.stringify({ files: Object.keys(require.cache), builtins }));
+});
+`;
+
+const programmatic = `${REPORT}const { cache } = require(${api});
+let runs = 0;
+const square = cache(function square(n) { runs++; return n * n; }, { name: 'square' });
+out('OUT ' + JSON.stringify({ value: square(12), runs }));
+`;
+
+const annotated = `${REPORT}let runs = 0;
+/** @cache */
+function fib(n) {
+  runs++;
+  return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
+out('OUT ' + JSON.stringify({ value: fib(25), runs }));
+`;
+
+function loaded(stdout) {
+  const line = stdout.split('\n').find((l) => l.startsWith('LOADED '));
+  return JSON.parse(line.slice(7));
+}
+
+/** Files and built-ins a disk hit must leave unloaded (their reason is in the message). */
+function assertLean(t, report) {
+  const files = report.files.map((f) => f.split(path.sep).join('/'));
+  const has = (fragment) => files.some((f) => f.includes(fragment));
+  t.false(has('/node_modules/acorn/dist/'), 'the parser (acorn) is loaded only to analyse or rewrite code');
+  t.false(has('/node_modules/cbor-extract/') || has('/node_modules/detect-libc/') || has('/node_modules/node-gyp-build-optional-packages/'), "cbor-x's native addon chain is not loaded to decode");
+  t.false(has('/node_modules/cbor-x/dist/node.cjs'), 'the encoder build of cbor-x is loaded on the first store only');
+  t.false(has('/dist/store/codec/encode.js'), 'the codec loads its encoding half on the first store only');
+  t.false(has('/dist/cache/write-worker.js'));
+  for (const builtin of ['child_process', 'net', 'dgram', 'zlib', 'perf_hooks']) {
+    t.false(report.builtins.includes(builtin), `built-in ${builtin} is not loaded by a disk hit`);
+  }
+}
+
+test('a programmatic disk hit in a new process loads no encoder, parser, native addon, zlib or perf_hooks', (t) => {
+  const dir = project({ 'main.js': programmatic });
+  const env = { SMARTCACHE_DIR: tempDir() };
+  const first = node(['main.js'], { cwd: dir, env });
+  t.is(first.status, 0, first.stderr);
+  t.deepEqual(first.out, { value: 144, runs: 1 });
+  const hit = node(['main.js'], { cwd: dir, env });
+  t.is(hit.status, 0, hit.stderr);
+  t.deepEqual(hit.out, { value: 144, runs: 0 }, 'served from disk');
+  assertLean(t, loaded(hit.stdout));
+  // The checks can fail: the miss that stored the entry did load the encoder.
+  const files = loaded(first.stdout).files.join('\n');
+  t.true(files.includes(`${path.sep}store${path.sep}codec${path.sep}encode.js`), 'the storing run loaded the encoder');
+});
+
+test('an annotated function served from disk under --require loads none of them either', (t) => {
+  const dir = project({ 'fib.js': annotated });
+  const env = { SMARTCACHE_DIR: tempDir() };
+  const first = node(['--require', register, 'fib.js'], { cwd: dir, env });
+  t.is(first.status, 0, first.stderr);
+  t.deepEqual(first.out, { value: 75025, runs: 26 });
+  const hit = node(['--require', register, 'fib.js'], { cwd: dir, env });
+  t.is(hit.status, 0, hit.stderr);
+  t.deepEqual(hit.out, { value: 75025, runs: 0 }, 'served from disk');
+  assertLean(t, loaded(hit.stdout));
+});
+
+test('the memory layer keeps a key from its first disk read', (t) => {
+  // The entry file is removed between the two calls: only the memory layer can serve the second.
+  const script = `const fs = require('node:fs');
+const path = require('node:path');
+const { cache } = require(${api});
+let runs = 0;
+const f = cache(function f(n) { runs++; return { n, list: [n, n + 1] }; }, { name: 'f' });
+const a = f(1);
+a.list.push('mutated');
+if (process.argv[2] === 'remove') {
+  const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]);
+  for (const file of walk(path.join(process.env.SMARTCACHE_DIR, 'smartcache-v2', 'entries'))) fs.unlinkSync(file);
+}
+const b = f(1);
+console.log('OUT ' + JSON.stringify({ runs, a, b }));
+`;
+  const dir = project({ 'main.js': script });
+  const env = { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' };
+  const first = node(['main.js'], { cwd: dir, env });
+  t.is(first.status, 0, first.stderr);
+  t.is(first.out.runs, 1);
+  const second = node(['main.js', 'remove'], { cwd: dir, env });
+  t.is(second.status, 0, second.stderr);
+  t.is(second.out.runs, 0, `both calls were served without computing: ${second.stderr}`);
+  t.deepEqual(second.out.b, { n: 1, list: [1, 2] }, 'the kept copy is independent of the value handed out');
+  t.deepEqual(smartcacheLines(second.stderr).map((l) => l.split(' ')[1]), ['hit', 'hit']);
+});
+
+test('a hit marks an entry used only when its last mark is older than the LRU grain', (t) => {
+  const dir = project({ 'main.js': programmatic });
+  const root = tempDir();
+  const env = { SMARTCACHE_DIR: root };
+  t.is(node(['main.js'], { cwd: dir, env }).status, 0);
+  const entry = listFiles(root).map((f) => path.join(root, f)).find((f) => /entries/.test(f) && /[0-9a-f]{64}$/.test(f));
+  t.truthy(entry, listFiles(root).join('\n'));
+  // Freshly written: a hit does not touch it (no utimes at exit).
+  const recent = new Date(Date.now() - 60_000);
+  fs.utimesSync(entry, recent, recent);
+  t.is(node(['main.js'], { cwd: dir, env }).status, 0);
+  t.is(Math.round(fs.statSync(entry).mtimeMs), recent.getTime(), 'not touched');
+  // Last marked two days ago: the hit marks it used.
+  const old = new Date(Date.now() - 2 * 86_400_000);
+  fs.utimesSync(entry, old, old);
+  t.is(node(['main.js'], { cwd: dir, env }).status, 0);
+  t.true(fs.statSync(entry).mtimeMs > recent.getTime(), 'an entry unused for days is marked used by a hit');
+});
+
+test('--import on a CommonJS entry starts no module-hooks thread; an ES module entry gets the hooks', async (t) => {
+  const hooks = `process.on('exit', () => {
+  const list = process.moduleLoadList.join(' ');
+  process.stdout.write('OUT ' + JSON.stringify({ hooksThread: /esm\\/hooks/.test(list) && /internal\\/worker/.test(list) }) + '\\n');
+});
+`;
+  const dir = project({ 'main.js': hooks, 'main.mjs': `import './main.js';\n` });
+  const mjs = path.join(repo, 'dist', 'preload', 'register.mjs');
+  const cjs = node(['--import', mjs, 'main.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.is(cjs.status, 0, cjs.stderr);
+  t.false(cjs.out.hooksThread, 'a CommonJS entry: no hooks thread');
+  // Where Node has in-thread hooks (22.15+) no thread is ever started; on Node 20 an ESM entry needs one.
+  const esm = node(['--import', mjs, 'main.mjs'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.is(esm.status, 0, esm.stderr);
+  const inThread = esm.stdout.includes('"hooksThread":false') && typeof (await import('node:module')).registerHooks === 'function';
+  t.true(esm.out.hooksThread || inThread, esm.stdout);
+});
