@@ -301,6 +301,34 @@ export function helper(x) { return inner(x) + 1; }
   same(t, dir, cacheDir, ['app.mjs'], {}, 'back');
 });
 
+test('an ES module export swapped at load for a twin from a dynamically imported file', (t) => {
+  // m2.mjs holds pick's text at pick's line, but its inner is a closure over another IK.
+  const dir = project({
+    'app.mjs': `import { cache } from ${ESM};
+import { createRequire } from 'node:module';
+import { pick } from './m.mjs';
+const fpm = createRequire(import.meta.url)(${FP});
+const f = cache(function f(x) { return pick() + x; }, { name: 'f' });
+console.log('OUT ' + JSON.stringify({ values: { f: f(0) }, proofs: fpm.proofCounters() }));
+`,
+    'm.mjs': `const IK = 1; const useIK = () => IK;
+const inner = function inner() { return IK; };
+export let pick = function pick() { return inner(); };
+if (process.env.ATK === '1') pick = (await import('./m2.mjs')).pick;
+`,
+    'm2.mjs': `const IK = 1; const useIK = () => IK;
+const inner = ((IK) => function inner() { return IK; })(2);
+export let pick = function pick() { return inner(); };
+`,
+  });
+  const cacheDir = tempDir();
+  pause();
+  same(t, dir, cacheDir, ['app.mjs'], {}, 'first');
+  t.like(same(t, dir, cacheDir, ['app.mjs'], {}, 'unchanged'), { proofs: { reused: 1 } });
+  same(t, dir, cacheDir, ['app.mjs'], { ATK: '1' }, 'swapped');
+  same(t, dir, cacheDir, ['app.mjs'], { ATK: '1' }, 'swapped, again');
+});
+
 // ------------------------------------------------------------------------------------------------
 // The preload, edits while a process runs, concurrent writers.
 

@@ -8,7 +8,7 @@
  * doubt returns undefined and the caller walks.
  */
 import { encodePrimitive, relativize } from '../graph';
-import { builtinPatches, describeFunction, esModuleFileKnown, inspectorProblem, onlyLoadedFileHolding, isBuiltinGlobal, releaseObjects, scopesProblem, type ScopeSnapshot } from '../runtime';
+import { builtinPatches, describeFunction, inspectorProblem, isBuiltinGlobal, onlyLoadedFileHolding, releaseObjects, scopesProblem, type ScopeSnapshot } from '../runtime';
 import { sha256 } from '../../hash';
 import { hasExtras } from './extras';
 import { sourceState } from './sources';
@@ -67,25 +67,33 @@ function placed(fn: Function, proof: Proof, m: number, line: number): Placed | u
 }
 
 /**
- * True when the script `fn` (placed in module `m`) comes from is module `m`'s file, as far as it
- * can be told without the Debugger: a CommonJS file must be loaded in this process and be the only
- * loaded project file holding the function's text at its line, an ES module must be the one file
- * of the entry's static imports holding it.
- * Otherwise a twin of the text in another file (a copy, a symlink retargeted, another
- * resolution) would be read with this file's text facts. Module 0 is tied by `proofHolds`.
+ * True when a function placed in CommonJS module `m` (by text, line and scope kind) is that file's:
+ * the file is loaded in this process and no other loaded project file holds the same text at
+ * that line. Otherwise a twin (a copy, a module whose `module.exports` is replaced by another's,
+ * a symlink retargeted) would be read with this file's text facts: a factory closure there would
+ * pass for a top-level function. ES modules need no file: every function of theirs is placed
+ * (`esTopLevel`). Module 0 is tied by `proofHolds`.
  */
-function fromItsFile(fn: Function, proof: Proof, m: number, at: Placed, line: number): boolean {
+function fromItsFile(fn: Function, proof: Proof, m: number, line: number): boolean {
   const module = proof.modules[m];
   if (module === undefined) return false;
-  if (module.scope === 'closure') {
-    const registry = require.cache as Record<string, unknown> | undefined;
-    if (registry === undefined || !Object.prototype.hasOwnProperty.call(registry, module.file)) return false;
-    // Loaded, and no other loaded file holds the same text at that line (a twin would be read
-    // with this file's text facts: a factory closure there passes for a top-level function).
-    return onlyLoadedFileHolding(module.file, Function.prototype.toString.call(fn), line);
-  }
-  if (module.scope === 'module') return esModuleFileKnown(at.scriptId, { text: Function.prototype.toString.call(fn), line }) === module.file;
-  return false;
+  if (module.scope === 'module') return true;
+  if (module.scope !== 'closure') return false;
+  const registry = require.cache as Record<string, unknown> | undefined;
+  if (registry === undefined || !Object.prototype.hasOwnProperty.call(registry, module.file)) return false;
+  return onlyLoadedFileHolding(module.file, Function.prototype.toString.call(fn), line);
+}
+
+/**
+ * `fn` closes over nothing but the module scope of the ES module compiled as `script`: same
+ * script, and its first scope is a `Module` scope (a script has one; a closure or block in
+ * between would come first). What the text of the file proves is not used for an ES module
+ * other than the root's: a twin loaded beside it (a dynamic import, a loader) holds the same text.
+ */
+function esTopLevel(fn: Function, script: string | undefined): boolean {
+  if (script === undefined) return false;
+  const details = describeFunction(fn);
+  return details.bound === undefined && details.site !== undefined && details.site.scriptId === script && details.scopes[0]?.type === 'module';
 }
 
 /**
@@ -123,12 +131,14 @@ function moduleHolds(
   scripts: Array<string | undefined>,
 ): boolean {
   const module = (mine[0] as ScopeSnapshot).object;
+  const placeAll = m !== 0 && proof.modules[m]?.scope === 'module';
   for (const [at, name, hash] of proof.functions) {
     if (at !== m) continue;
     const read = own(module, name);
     if (read === undefined || typeof read.value !== 'function') return false;
     const value = read.value as Function;
     if (sha256(Function.prototype.toString.call(value)) !== hash || hasExtras(value)) return false;
+    if (placeAll && !esTopLevel(value, scripts[m])) return false;
   }
   for (const [at, name, hash, t, line] of proof.imports) {
     if (at !== m) continue;
@@ -143,7 +153,7 @@ function moduleHolds(
     if (theirs === undefined) return false;
     const script = scripts[t];
     if (script === undefined) {
-      if (!fromItsFile(value, proof, t, theirs, line)) return false;
+      if (!fromItsFile(value, proof, t, line)) return false;
       scripts[t] = theirs.scriptId;
     } else if (script !== theirs.scriptId) return false;
     const known = scopes[t];

@@ -217,15 +217,6 @@ export function forgetScripts(): void {
   esmTexts.clear();
 }
 
-/**
- * The file of an ES module function's script as far as it is known without the Debugger: learnt
- * already, or the one file of the entry's static import graph whose text holds the function's
- * text at its line (what the walk would find first). Undefined when neither tells.
- */
-export function esModuleFileKnown(scriptId: string, probe: { readonly text: string; readonly line: number }): string | undefined {
-  if (!known.has(scriptId)) probeEsModules(scriptId, probe);
-  return known.get(scriptId)?.file;
-}
 
 const loadedTexts = new Map<string, string | null>();
 
