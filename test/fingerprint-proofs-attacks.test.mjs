@@ -256,6 +256,24 @@ console.log('OUT ' + JSON.stringify({ values, proofs: fpm.proofCounters() }));
   same(t, dir, cacheDir, ['main.js'], {}, 'renamed');
 });
 
+test('a helper module whose functions close over nothing but globals: reused, and an edit there is seen', (t) => {
+  // The rules tying a function to its file must not refuse modules with no scope of their own.
+  const app = `const { cache } = require(${CACHE});
+const fpm = require(${FP});
+const { leaf } = require('./leaf');
+const f = cache(function f(x) { return leaf(x) * 2; }, { name: 'f' });
+console.log('OUT ' + JSON.stringify({ values: { f: f(5) }, proofs: fpm.proofCounters() }));
+`;
+  const dir = project({ 'app.js': app, 'leaf.js': "'use strict';\nexports.leaf = function leaf(x) { return Math.max(x, 1) + 1; };\n" });
+  const cacheDir = tempDir();
+  pause();
+  same(t, dir, cacheDir, ['app.js'], {}, 'first');
+  t.like(same(t, dir, cacheDir, ['app.js'], {}, 'unchanged'), { proofs: { reused: 1 } });
+  writeFile(dir, 'leaf.js', "'use strict';\nexports.leaf = function leaf(x) { return Math.max(x, 1) + 2; };\n");
+  pause();
+  t.like(same(t, dir, cacheDir, ['app.js'], {}, 'edited'), { values: { f: 14 }, proofs: { reused: 0 } });
+});
+
 // ------------------------------------------------------------------------------------------------
 // ES modules.
 

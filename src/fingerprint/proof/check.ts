@@ -72,12 +72,15 @@ function placed(fn: Function, proof: Proof, m: number, line: number): Placed | u
  * that line. Otherwise a twin (a copy, a module whose `module.exports` is replaced by another's,
  * a symlink retargeted) would be read with this file's text facts: a factory closure there would
  * pass for a top-level function. ES modules need no file: every function of theirs is placed
- * (`esTopLevel`). Module 0 is tied by `proofHolds`.
+ * (`esTopLevel`); nor do functions that close over the global scope only. Module 0 is tied by
+ * `proofHolds`.
  */
 function fromItsFile(fn: Function, proof: Proof, m: number, line: number): boolean {
   const module = proof.modules[m];
   if (module === undefined) return false;
-  if (module.scope === 'module') return true;
+  // A function whose only scope is the global one reads no binding of its module (collect.ts
+  // refuses any there): its text and the globals decide, whichever file it is from.
+  if (module.scope === 'module' || module.scope === 'global') return true;
   if (module.scope !== 'closure') return false;
   const registry = require.cache as Record<string, unknown> | undefined;
   if (registry === undefined || !Object.prototype.hasOwnProperty.call(registry, module.file)) return false;
