@@ -29,6 +29,25 @@ export function unwrap(fn: Function): Function {
 }
 
 /**
+ * Where each cached function was handed to smartcache: the absolute file of the `cache()` call,
+ * or of the annotation the preload found. A persisted fingerprint (fingerprint/proof) names the
+ * file its root was read from; it holds only for a function handed over in that same file, never
+ * for a twin of its text in a copy, another checkout or a renamed file. '' when two files did.
+ */
+const definitionFiles = new WeakMap<Function, string>();
+
+export function noteDefinitionFile(fn: Function, file: string): void {
+  const known = definitionFiles.get(fn);
+  definitionFiles.set(fn, known === undefined || known === file ? file : '');
+}
+
+/** The absolute file `fn` was cached in, when exactly one file did. */
+export function definitionFile(fn: Function): string | undefined {
+  const file = definitionFiles.get(fn);
+  return file === '' ? undefined : file;
+}
+
+/**
  * smartcache's own patches of built-ins (`node:fs.readFileSync`, `Math.random`...) that record
  * what a call reads: the fingerprint must count them as the built-in they stand for, whichever
  * of the two a program holds.

@@ -13,6 +13,7 @@ import { resolveOptions } from '../options';
 import { buildCached, checkCacheable, type Cached } from './build';
 import { callerSite, defaultName, siteIdentity } from './site';
 import { addStartupCost } from './accounting';
+import { noteDefinitionFile, unwrap } from '../registry';
 
 export type { Cached, CachedMethods } from './build';
 export { cached } from './decorator';
@@ -27,6 +28,7 @@ export function cache<F extends (...args: never[]) => unknown>(fn: F, options?: 
   checkCacheable(fn);
   const resolved = resolveOptions(options);
   const site = callerSite(cache);
+  if (site !== undefined) noteDefinitionFile(unwrap(fn), site.path);
   const name = resolved.name ?? defaultName(fn.name, site);
   return buildCached(fn, resolved, { name, file: site?.file, self: { kind: 'auto' }, site: siteIdentity(site) }) as Cached<F>;
 }

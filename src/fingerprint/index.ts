@@ -20,7 +20,7 @@
  */
 import { SmartCacheError } from '../errors';
 import { diffExplanations, type DependencyNode, type Explanation } from '../explanation';
-import { unwrap } from '../registry';
+import { definitionFile, unwrap } from '../registry';
 import { warnOnce } from '../warn';
 import { explainEntity } from './explain-tree';
 import { GraphBuilder, GraphTooLarge, nameOf as nameOfFunction, PROCESS_SALT, resetGraph, sha256, type Entity } from './graph';
@@ -195,7 +195,11 @@ export function proofCounters(): { readonly reused: number; readonly walked: num
 /** A stored proof's fingerprint, on the first request in this process (./proof/check.ts). */
 function fromProof(target: Function): Memo | undefined {
   if (fallback !== undefined) return undefined;
-  const reused = reuseFingerprint(target, ANALYSIS_FORMAT);
+  // The file the function was cached in ties it to the proof's first module (a twin of its text
+  // in another file is another function); a function not cached in one known file walks.
+  const file = definitionFile(target);
+  if (file === undefined) return undefined;
+  const reused = reuseFingerprint(target, ANALYSIS_FORMAT, file);
   if (reused === undefined) return undefined;
   counters.reused++;
   return { fp: reused.fp, settled: true, missing: undefined, root: undefined, epoch, proven: true, reached: reused.reached };
@@ -247,8 +251,11 @@ export function openFingerprintProofs(dir: string): void {
 export function saveFingerprintProofs(): void {
   for (const [fn, m] of walked) {
     if (!m.settled || m.root === undefined || memo.get(fn) !== m) continue;
+    // Only a function cached in one known file can ever reuse a proof (fromProof).
+    const file = definitionFile(fn);
+    if (file === undefined) continue;
     try {
-      saveFingerprint(fn, m.root, m.fp, reachedOf(m.root), ANALYSIS_FORMAT);
+      saveFingerprint(fn, m.root, m.fp, reachedOf(m.root), ANALYSIS_FORMAT, file);
     } catch {
       // Only a proof lost: the next run walks.
     }

@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import type { CacheOptions } from '../options';
 import { findProjectRoot, projectRelative } from '../project';
-import { registerWrapper, type WrappedInfo } from '../registry';
+import { noteDefinitionFile, registerWrapper, unwrap, type WrappedInfo } from '../registry';
 import { relayWarning, warnOnce, type WarningCode } from '../warn';
 import { displayPath, RUNTIME_SYMBOL } from './filter';
 import type { TagOptions } from './tag-options';
@@ -89,6 +89,7 @@ function wrapFunction(fn: unknown, file: string, relFile: string, spec: SiteSpec
     }
   };
   const name = options.name ?? `${relFile}#${qualifiedName}`;
+  noteDefinitionFile(unwrap(fn), file);
   return lazyCached(fn, { original: fn, name, site: { file, line, qualifiedName } }, build);
 }
 

@@ -8,7 +8,7 @@
  * doubt returns undefined and the caller walks.
  */
 import { encodePrimitive, relativize } from '../graph';
-import { builtinPatches, describeFunction, inspectorProblem, isBuiltinGlobal, releaseObjects, scopesProblem, type ScopeSnapshot } from '../runtime';
+import { builtinPatches, describeFunction, inspectorProblem, isBuiltinGlobal, onlyLoadedFileHolding, releaseObjects, scopesProblem, type ScopeSnapshot } from '../runtime';
 import { sha256 } from '../../hash';
 import { hasExtras } from './extras';
 import { sourceState } from './sources';
@@ -31,8 +31,14 @@ function globalDefined(name: string): boolean {
   return false;
 }
 
-export function proofHolds(fn: Function, text: string, proof: Proof): boolean {
+/**
+ * `file`: where `fn` was cached (registry.ts). The root's text at its line in module 0's file is
+ * no proof that `fn` is that function: a copy of the file, another checkout or a renamed file may
+ * hold the same text at the same line around other bindings. The file `fn` was handed over in is.
+ */
+export function proofHolds(fn: Function, text: string, proof: Proof, file: string): boolean {
   if (proof.text !== sha256(text) || hasExtras(fn)) return false;
+  if (proof.modules.length > 0 && proof.modules[0]?.file !== file) return false;
   if (builtinPatches().length > 0) return false;
   for (const m of proof.modules) {
     const state = sourceState(m.file);
@@ -47,12 +53,50 @@ export function proofHolds(fn: Function, text: string, proof: Proof): boolean {
   }
 }
 
+interface Placed {
+  readonly scopes: readonly ScopeSnapshot[];
+  readonly scriptId: string;
+}
+
 /** The scopes of a top-level function of module `m` at `line`, or undefined when it is not that. */
-function placed(fn: Function, proof: Proof, m: number, line: number): readonly ScopeSnapshot[] | undefined {
+function placed(fn: Function, proof: Proof, m: number, line: number): Placed | undefined {
   const details = describeFunction(fn);
   if (details.bound !== undefined || details.site === undefined || details.site.line !== line) return undefined;
   const first = details.scopes[0];
-  return first !== undefined && first.type === proof.modules[m]?.scope ? details.scopes : undefined;
+  return first !== undefined && first.type === proof.modules[m]?.scope ? { scopes: details.scopes, scriptId: details.site.scriptId } : undefined;
+}
+
+/**
+ * True when a function placed in CommonJS module `m` (by text, line and scope kind) is that file's:
+ * the file is loaded in this process and no other loaded project file holds the same text at
+ * that line. Otherwise a twin (a copy, a module whose `module.exports` is replaced by another's,
+ * a symlink retargeted) would be read with this file's text facts: a factory closure there would
+ * pass for a top-level function. ES modules need no file: every function of theirs is placed
+ * (`esTopLevel`); nor do functions that close over the global scope only. Module 0 is tied by
+ * `proofHolds`.
+ */
+function fromItsFile(fn: Function, proof: Proof, m: number, line: number): boolean {
+  const module = proof.modules[m];
+  if (module === undefined) return false;
+  // A function whose only scope is the global one reads no binding of its module (collect.ts
+  // refuses any there): its text and the globals decide, whichever file it is from.
+  if (module.scope === 'module' || module.scope === 'global') return true;
+  if (module.scope !== 'closure') return false;
+  const registry = require.cache as Record<string, unknown> | undefined;
+  if (registry === undefined || !Object.prototype.hasOwnProperty.call(registry, module.file)) return false;
+  return onlyLoadedFileHolding(module.file, Function.prototype.toString.call(fn), line);
+}
+
+/**
+ * `fn` closes over nothing but the module scope of the ES module compiled as `script`: same
+ * script, and its first scope is a `Module` scope (a script has one; a closure or block in
+ * between would come first). What the text of the file proves is not used for an ES module
+ * other than the root's: a twin loaded beside it (a dynamic import, a loader) holds the same text.
+ */
+function esTopLevel(fn: Function, script: string | undefined): boolean {
+  if (script === undefined) return false;
+  const details = describeFunction(fn);
+  return details.bound === undefined && details.site !== undefined && details.site.scriptId === script && details.scopes[0]?.type === 'module';
 }
 
 /**
@@ -62,8 +106,12 @@ function placed(fn: Function, proof: Proof, m: number, line: number): readonly S
  */
 function bindingsHold(fn: Function, proof: Proof): boolean {
   const scopes: Array<readonly ScopeSnapshot[] | undefined> = proof.modules.map(() => undefined);
-  scopes[0] = placed(fn, proof, 0, proof.line);
-  if (scopes[0] === undefined) return false;
+  // The script each module's functions were compiled from: one per module, whatever the path.
+  const scripts: Array<string | undefined> = proof.modules.map(() => undefined);
+  const root = placed(fn, proof, 0, proof.line);
+  if (root === undefined) return false;
+  scopes[0] = root.scopes;
+  scripts[0] = root.scriptId;
   const done = new Set<number>();
   for (let progress = true; progress; ) {
     progress = false;
@@ -72,20 +120,28 @@ function bindingsHold(fn: Function, proof: Proof): boolean {
       if (mine === undefined || done.has(m)) continue;
       done.add(m);
       progress = true;
-      if (!moduleHolds(proof, m, mine, scopes)) return false;
+      if (!moduleHolds(proof, m, mine, scopes, scripts)) return false;
     }
   }
   return done.size === proof.modules.length;
 }
 
-function moduleHolds(proof: Proof, m: number, mine: readonly ScopeSnapshot[], scopes: Array<readonly ScopeSnapshot[] | undefined>): boolean {
+function moduleHolds(
+  proof: Proof,
+  m: number,
+  mine: readonly ScopeSnapshot[],
+  scopes: Array<readonly ScopeSnapshot[] | undefined>,
+  scripts: Array<string | undefined>,
+): boolean {
   const module = (mine[0] as ScopeSnapshot).object;
+  const placeAll = m !== 0 && proof.modules[m]?.scope === 'module';
   for (const [at, name, hash] of proof.functions) {
     if (at !== m) continue;
     const read = own(module, name);
     if (read === undefined || typeof read.value !== 'function') return false;
     const value = read.value as Function;
     if (sha256(Function.prototype.toString.call(value)) !== hash || hasExtras(value)) return false;
+    if (placeAll && !esTopLevel(value, scripts[m])) return false;
   }
   for (const [at, name, hash, t, line] of proof.imports) {
     if (at !== m) continue;
@@ -94,12 +150,18 @@ function moduleHolds(proof: Proof, m: number, mine: readonly ScopeSnapshot[], sc
     const value = read.value as Function;
     if (sha256(Function.prototype.toString.call(value)) !== hash || hasExtras(value)) return false;
     // Every imported function is placed by the inspector: its line and scope kind, in a file
-    // that hashed the same (the same check scripts.ts makes to tie a script to a file).
+    // that hashed the same (the same check scripts.ts makes to tie a script to a file), compiled
+    // from the same script as every other function of that module, which is that file's.
     const theirs = placed(value, proof, t, line);
     if (theirs === undefined) return false;
+    const script = scripts[t];
+    if (script === undefined) {
+      if (!fromItsFile(value, proof, t, line)) return false;
+      scripts[t] = theirs.scriptId;
+    } else if (script !== theirs.scriptId) return false;
     const known = scopes[t];
-    if (known === undefined) scopes[t] = theirs;
-    else if ((known[0] as ScopeSnapshot).object !== (theirs[0] as ScopeSnapshot).object && !sameBindings(known, theirs)) return false;
+    if (known === undefined) scopes[t] = theirs.scopes;
+    else if ((known[0] as ScopeSnapshot).object !== (theirs.scopes[0] as ScopeSnapshot).object && !sameBindings(known, theirs.scopes)) return false;
   }
   for (const [at, name, encoded] of proof.values) {
     if (at !== m) continue;

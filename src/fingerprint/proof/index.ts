@@ -49,14 +49,17 @@ export interface Reused {
   readonly reached: readonly string[];
 }
 
-/** The stored fingerprint of `fn` when its proof still holds, else undefined (walk). */
-export function reuseFingerprint(fn: Function, analysisFormat: number): Reused | undefined {
+/**
+ * The stored fingerprint of `fn` when its proof still holds, else undefined (walk). `file`: the
+ * absolute file `fn` was cached in (registry.ts); the proof must have read its root there.
+ */
+export function reuseFingerprint(fn: Function, analysisFormat: number, file: string): Reused | undefined {
   if (!proofsOpen()) return undefined;
   try {
     const text = Function.prototype.toString.call(fn);
     const key = keyOf(text, analysisFormat);
     const proof = readProof(key, stamp(analysisFormat));
-    if (proof === undefined || !proofHolds(fn, text, proof)) return undefined;
+    if (proof === undefined || !proofHolds(fn, text, proof, file)) return undefined;
     return { fp: proof.fp, reached: proof.reached };
   } catch {
     return undefined;
@@ -64,10 +67,11 @@ export function reuseFingerprint(fn: Function, analysisFormat: number): Reused |
 }
 
 /** Writes the proof of one finished walk, when the graph allows one (at exit). */
-export function saveFingerprint(fn: Function, root: Entity, fp: string, reached: readonly string[], analysisFormat: number): void {
+export function saveFingerprint(fn: Function, root: Entity, fp: string, reached: readonly string[], analysisFormat: number, file: string): void {
   if (!proofsOpen()) return;
   const proof = collectProof(fn, root, fp, reached);
-  if (proof === undefined) return;
+  // A root read from another file than the one it was cached in could never be reused.
+  if (proof === undefined || (proof.modules.length > 0 && proof.modules[0]?.file !== file)) return;
   const text = Function.prototype.toString.call(fn);
   writeProof(keyOf(text, analysisFormat), stamp(analysisFormat), proof);
 }

@@ -4,7 +4,10 @@
  * (a `function name` declaration, or a `const name =` function or arrow), which names are
  * assigned anywhere in the file, and whether the file uses `eval` or `with` (then nothing is
  * proved). Conservative by construction: an assignment to a name anywhere, even to a shadowing
- * local in a nested function, counts as an assignment to the top-level binding.
+ * local in a nested function, counts as an assignment to the top-level binding. Writes that no
+ * assignment spells are counted too: a sloppy-mode `function h` in a block assigns the top-level
+ * `h` when the block runs (Annex B), and in a CommonJS file the wrapper's parameters (`exports`,
+ * `require`, …) can be written through the top level's `arguments` object.
  */
 import type { Node } from 'acorn';
 
@@ -71,7 +74,18 @@ function patternNames(node: AnyNode | null | undefined, out: string[]): void {
   }
 }
 
-function topLevelDeclarations(program: AnyNode, declared: Map<string, number>, functions: Map<string, { start: number; end: number }>): void {
+/**
+ * The CommonJS wrapper's parameters: a top-level declaration of one of these names is the
+ * parameter's binding, which sloppy code writes through `arguments[i]` without naming it.
+ */
+const WRAPPER_PARAMETERS: readonly string[] = ['exports', 'require', 'module', '__filename', '__dirname'];
+
+function topLevelDeclarations(
+  program: AnyNode,
+  declared: Map<string, number>,
+  functions: Map<string, { start: number; end: number }>,
+  statementFunctions: Set<number>,
+): void {
   const count = (name: string): void => {
     declared.set(name, (declared.get(name) ?? 0) + 1);
   };
@@ -88,7 +102,10 @@ function topLevelDeclarations(program: AnyNode, declared: Map<string, number>, f
         const id = statement.id as AnyNode | null;
         if (id === null) break;
         count(id.name as string);
-        if (statement.type === 'FunctionDeclaration') functions.set(id.name as string, { start: statement.start, end: statement.end });
+        if (statement.type === 'FunctionDeclaration') {
+          functions.set(id.name as string, { start: statement.start, end: statement.end });
+          statementFunctions.add(statement.start);
+        }
         break;
       }
       case 'VariableDeclaration':
@@ -127,7 +144,9 @@ export function textFacts(text: string, esModule: boolean): TextFacts | undefine
   }
   const declared = new Map<string, number>();
   const functions = new Map<string, { start: number; end: number }>();
-  topLevelDeclarations(program, declared, functions);
+  const statementFunctions = new Set<number>();
+  topLevelDeclarations(program, declared, functions, statementFunctions);
+  if (!esModule) for (const name of WRAPPER_PARAMETERS) if (declared.has(name)) declared.set(name, (declared.get(name) ?? 0) + 2);
   const assigned = new Set<string>();
   const topLevelFunctions = new Set<number>();
   let dynamic = false;
@@ -152,6 +171,15 @@ export function textFacts(text: string, esModule: boolean): TextFacts | undefine
       case 'ForOfStatement':
         if ((node.left as AnyNode).type !== 'VariableDeclaration') written(node.left as AnyNode, assigned);
         break;
+      case 'FunctionDeclaration': {
+        // A function declared in a block (`if (c) { function h() {…} }`) assigns the top-level `h`
+        // in sloppy code when the block runs (Annex B), with a closure over the block: the name is
+        // unprovable. Counted wherever it is nested (conservative: a local `function h` in another
+        // function makes a top-level `h` unprovable too, which costs only a walk).
+        const id = node.id as AnyNode | null;
+        if (id !== null && !statementFunctions.has(node.start)) declared.set(id.name as string, (declared.get(id.name as string) ?? 0) + 2);
+        break;
+      }
       case 'VariableDeclaration':
         // A `var` below the top level (in a block or loop) still declares a top-level binding; a
         // second declaration makes the name unprovable, which counting it does.

@@ -13,5 +13,5 @@ export type { ModuleInfo } from './modules';
 export { isPackageFile, packageIdentity, setPackagePolicy } from './packages';
 export { builtinPatches, namesMember } from './patches';
 export type { Patch } from './patches';
-export { forgetScripts, scriptInfo } from './scripts';
+export { forgetScripts, onlyLoadedFileHolding, scriptInfo } from './scripts';
 export type { ScriptInfo } from './scripts';

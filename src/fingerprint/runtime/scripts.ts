@@ -216,3 +216,30 @@ export function forgetScripts(): void {
   esmFiles = undefined;
   esmTexts.clear();
 }
+
+
+const loadedTexts = new Map<string, string | null>();
+
+/**
+ * True unless a loaded project CommonJS file other than `file` holds `text` spanning `line`: then
+ * a function with that text at that line may be that file's (a module whose `module.exports` is
+ * replaced by another's, a copy loaded beside it) and is not known to be `file`'s. Files are read
+ * once per process; package files are not searched (they count by name and version).
+ */
+export function onlyLoadedFileHolding(file: string, text: string, line: number): boolean {
+  for (const other of Object.keys(require.cache)) {
+    if (other === file || isPackageFile(other)) continue;
+    let content = loadedTexts.get(other);
+    if (content === undefined) {
+      try {
+        content = fs.readFileSync(other, 'utf8');
+      } catch {
+        content = null;
+      }
+      loadedTexts.set(other, content);
+    }
+    // Unreadable: it cannot be ruled out.
+    if (content === null || textHolds(content, text, line)) return false;
+  }
+  return true;
+}
