@@ -74,10 +74,34 @@ function record(map: WeakMap<object, string>, value: unknown, name: string, dept
   }
 }
 
+/**
+ * Members of Node's modules that Node 24 defines as lazy data properties: reading even their
+ * descriptor loads the module behind them, and `node:util.diff` goes on to create
+ * `process.stderr` (internal/util/colors), which loads `net` — a side effect in the user's
+ * process, and 10+ modules on a disk hit. Measured by native-notes/scripts/lazy-builtin-members.js
+ * (Node 20: none). Such a member is read only once the program has loaded what it stands for.
+ */
+const LAZY_MODULE_MEMBERS: ReadonlyMap<string, string> = new Map([
+  ['buffer.File', 'internal/file'],
+  ['fs.Dir', 'internal/fs/dir'],
+  ['util.parseArgs', 'internal/util/parse_args/parse_args'],
+  ['util.diff', 'internal/util/diff'],
+  ['util.setTraceSigInt', 'internal/util/trace_sigint'],
+]);
+
+/** Whether reading `key` of the module object named `name` (`node:util`) would load code. */
+function loadsOnRead(name: string, key: string): boolean {
+  if (!name.startsWith('node:')) return false;
+  const internal = LAZY_MODULE_MEMBERS.get(`${name.slice(5).replace(/^sys$/, 'util')}.${key}`);
+  if (internal === undefined) return false;
+  const list = (process as unknown as { moduleLoadList?: unknown }).moduleLoadList;
+  return !Array.isArray(list) || !list.includes(`NativeModule ${internal}`);
+}
+
 function members(map: WeakMap<object, string>, value: object, name: string, depth: number, accessors: boolean, nativeOnly: boolean): void {
   if (depth >= MAX_DEPTH) return;
   for (const key of Reflect.ownKeys(value)) {
-    if (typeof key !== 'string' || key === 'constructor') continue;
+    if (typeof key !== 'string' || key === 'constructor' || loadsOnRead(name, key)) continue;
     // Only data properties: reading an accessor would run code (and some of Node's load modules).
     const d = Reflect.getOwnPropertyDescriptor(value, key);
     if (d === undefined) continue;
@@ -223,6 +247,9 @@ function lazyGlobalName(map: WeakMap<object, string>, value: object): string | u
 export function globalAccessorName(fn: Function): string | undefined {
   const g = globalThis as unknown as Record<string, unknown>;
   for (const name of BUILTIN_GLOBALS) {
+    // Lazy data properties, never accessors; reading their descriptor would load undici and
+    // `net` (Node 24) into a process that never asked for them.
+    if (LAZY_HOST_GLOBALS.has(name)) continue;
     const d = Object.getOwnPropertyDescriptor(g, name);
     if (d === undefined || 'value' in d) continue;
     if (d.get === fn) return `globalThis.get ${name}`;
@@ -269,7 +296,7 @@ function scanModule(root: object, rootName: string): WeakMap<object, string> {
       continue;
     }
     for (const key of keys) {
-      if (typeof key !== 'string' || key.startsWith('_') || DEEP_SKIP.has(key)) continue;
+      if (typeof key !== 'string' || key.startsWith('_') || DEEP_SKIP.has(key) || loadsOnRead(name, key)) continue;
       let d: PropertyDescriptor | undefined;
       try {
         d = Reflect.getOwnPropertyDescriptor(value, key);
