@@ -103,6 +103,19 @@ export function warnOnce(subject: string, cause: string, error?: unknown, code: 
   return true;
 }
 
+/**
+ * Emits a warning made in another thread (Node 20's module-hooks thread), as that thread worded
+ * it; the same once-per-process rule holds, keyed by the whole message.
+ */
+export function relayWarning(message: string, code: WarningCode): void {
+  const id = `relayed\u0000${message}`;
+  if (seen.has(id)) return;
+  seen.add(id);
+  const warning = Object.assign(new Error(message), { code }) as SmartCacheWarning;
+  warning.name = WARNING_NAME;
+  sink(`[smartcache] warning: ${message}`, warning);
+}
+
 /** Tests redirect warnings (each as a `[smartcache] warning: …` line); returns the previous sink. */
 export function setWarningSink(next: Sink): Sink {
   const previous = sink;

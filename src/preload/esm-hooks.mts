@@ -4,7 +4,10 @@ import { createRequire } from 'node:module';
 import type { LoadResult } from './esm-load.js';
 
 const require = createRequire(import.meta.url);
-const { rewriteLoaded } = require('./esm-load.js') as typeof import('./esm-load.js');
+const { rewriteLoaded, relayWarningsThroughSource } = require('./esm-load.js') as typeof import('./esm-load.js');
+
+// This thread's stderr reaches the terminal only if the application lives long enough.
+relayWarningsThroughSource();
 
 type NextLoad = (url: string, context: object) => Promise<LoadResult>;
 

@@ -7,7 +7,8 @@
  */
 import Module from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { warnOnce } from '../warn';
+import { setWarningSink, warnOnce, type WarningCode } from '../warn';
+import { REWRITTEN_MARK } from './filter';
 import { hasMarker, isTypeScript, isUserFile } from './filter';
 import type { ModuleFormat } from './parse';
 
@@ -41,14 +42,45 @@ function asJavaScript(format: string, text: string): { format: ModuleFormat; tex
 type Transform = typeof import('./transform').transformSource;
 let transform: Transform | undefined;
 
+/**
+ * Warnings made on Node 20's hooks thread, waiting to be handed to the application's thread.
+ * Printed from that thread, they went through its own stderr, which Node forwards to the main
+ * thread asynchronously: a short program exited first and the warning was lost (a damaged stored
+ * rewrite, a misspelled annotation in an ES module said nothing). Instead they travel inside the
+ * source of the module being loaded, as one call appended after its code, which the application's
+ * thread runs when it evaluates the module.
+ */
+let pending: Array<readonly [string, WarningCode]> | undefined;
+
+/** Called once by the hooks-thread module (esm-hooks.mts); the in-thread hooks warn directly. */
+export function relayWarningsThroughSource(): void {
+  pending = [];
+  setWarningSink((_line, warning) => pending?.push([warning.message, warning.code]));
+}
+
 /** `result`, or a copy with the rewritten source; never throws (a broken hook must not break the program). */
 export function rewriteLoaded(url: string, result: LoadResult): LoadResult {
+  let out: LoadResult;
   try {
-    return rewrite(url, result);
+    out = rewrite(url, result);
   } catch (error) {
     warnOnce('smartcache/register', 'the import hook failed; files load unchanged', error, 'SMARTCACHE_PRELOAD');
-    return result;
+    out = result;
   }
+  return pending === undefined || pending.length === 0 ? out : withRelayedWarnings(out);
+}
+
+/**
+ * Appends the pending warnings to a JavaScript source: after a newline (a trailing line comment
+ * must not swallow it), so no line or column of the user's code moves. Other formats (JSON,
+ * WebAssembly) keep them for the next JavaScript module.
+ */
+function withRelayedWarnings(result: LoadResult): LoadResult {
+  if ((result.format !== 'module' && result.format !== 'commonjs') || result.source === null || result.source === undefined) return result;
+  const warnings = pending ?? [];
+  pending = [];
+  const call = `\n;${REWRITTEN_MARK} in globalThis && globalThis[${REWRITTEN_MARK}].relay?.(${JSON.stringify(warnings)});\n`;
+  return { ...result, source: sourceText(result.source) + call };
 }
 
 function rewrite(url: string, result: LoadResult): LoadResult {

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { CacheOptions } from '../options';
 import { findProjectRoot, projectRelative } from '../project';
 import { registerWrapper, type WrappedInfo } from '../registry';
-import { warnOnce } from '../warn';
+import { relayWarning, warnOnce, type WarningCode } from '../warn';
 import { displayPath, RUNTIME_SYMBOL } from './filter';
 import type { TagOptions } from './tag-options';
 
@@ -23,8 +23,12 @@ export type SiteSpec = readonly [line: number, qualifiedName: string, options: T
 /** `__sc$(fn, site)` returns the cached function; `__sc$(holder, site, key, onPrototype)` replaces a method and returns the holder. */
 export type ModuleWrapper = (target: unknown, site: number, key?: string, onPrototype?: 0 | 1) => unknown;
 
+/** `[message, code]` of a warning the hooks thread made while rewriting (see esm-load.ts). */
+export type RelayedWarning = readonly [message: string, code: WarningCode];
+
 export interface PreloadRuntime {
   module(file: string, sites: readonly SiteSpec[]): ModuleWrapper;
+  relay(warnings: readonly RelayedWarning[]): void;
 }
 
 type CacheAnnotated = (fn: Function, options: CacheOptions, site: { file: string; line: number; qualifiedName: string }) => Function;
@@ -118,7 +122,15 @@ function moduleWrapper(file: string, sites: readonly SiteSpec[]): ModuleWrapper 
   };
 }
 
-export const runtime: PreloadRuntime = { module: moduleWrapper };
+function relay(warnings: readonly RelayedWarning[]): void {
+  // Reached by name from loaded source: anything else than the shape the hooks thread writes is ignored.
+  if (!Array.isArray(warnings)) return;
+  for (const item of warnings) {
+    if (Array.isArray(item) && typeof item[0] === 'string' && typeof item[1] === 'string') relayWarning(item[0], item[1] as WarningCode);
+  }
+}
+
+export const runtime: PreloadRuntime = { module: moduleWrapper, relay };
 
 /** Makes the runtime reachable from rewritten code; keeps one already there (two copies of the package). */
 export function installRuntime(): void {
