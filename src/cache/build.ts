@@ -3,7 +3,7 @@ import { analyzeFunction, explain, fingerprint, type Explanation } from '../fing
 import type { ResolvedOptions } from '../options';
 import { registerWrapper, unwrap } from '../registry';
 import { readEnv, resolveRoot, storeFor } from './process';
-import { cacheFailure, ioCause } from './failures';
+import { cacheFailure, ioCause } from './fail-open';
 import { claimName, definitionOf } from './names';
 import { openCachedFunction } from './call';
 import type { SelfMode } from './inputs';

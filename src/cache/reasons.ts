@@ -13,7 +13,7 @@
 import type { Store } from '../store';
 import { type CallInputs, composeKey, identityDigest, type KeyIdentity } from './inputs';
 import type { CodeChange } from './code-change';
-import { errnoOf } from './failures';
+import { errnoOf } from './fail-open';
 
 /** Keys whose result was not stored, with why; bounded so a long run of unstorable calls cannot grow it. */
 const NOT_STORED_MAX = 1024;

@@ -1,7 +1,7 @@
 import { nowMs } from '../../elapsed';
 import { fingerprint as fingerprintOf } from '../../fingerprint';
 import { CallBill } from '../accounting';
-import { cacheFailure, ioCause } from '../failures';
+import { cacheFailure, ioCause } from '../fail-open';
 import type { InputTracker } from '../input-tracker';
 import { type Slot, selfInput, slotFor } from '../inputs';
 import { resolveRoot, usableStore } from '../process';

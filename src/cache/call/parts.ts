@@ -2,7 +2,7 @@ import { types } from 'node:util';
 import type { ResolvedOptions } from '../../options';
 import type { RemoteTier } from '../../remote';
 import type { FunctionStats } from '../accounting';
-import { cacheFailure, ioCause } from '../failures';
+import { cacheFailure, ioCause } from '../fail-open';
 import { InputTracker } from '../input-tracker';
 import type { InputPlan, SelfMode, SlotPlan } from '../inputs';
 import { MemoryLayer } from '../memory-layer';

@@ -1,6 +1,6 @@
 import { type EncodedResult, type EntryMeta, type ReadEntry, type Snapshot, snapshotOf, snapshotOfEntry } from '../../store';
 import type { Manifest } from '../../tracking';
-import { cacheFailure } from '../failures';
+import { cacheFailure } from '../fail-open';
 import { envelope, type Opened, type Slot } from '../inputs';
 import { unavailable } from '../reasons';
 import { writeEntry } from '../writer';

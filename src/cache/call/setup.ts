@@ -3,7 +3,7 @@ import { fingerprint as fingerprintOf } from '../../fingerprint';
 import type { Store } from '../../store';
 import { type FunctionStats, statsFor, takeStartupCost } from '../accounting';
 import { recordFingerprint } from '../code-change';
-import { cacheFailure } from '../failures';
+import { cacheFailure } from '../fail-open';
 import { InputTracker } from '../input-tracker';
 import { identityDigest, type KeyIdentity, selfModeOf, type SelfMode } from '../inputs';
 import { noteRemoteRoot, resolveRoot, startSession, usableStore } from '../process';
