@@ -68,7 +68,8 @@ export class CallPath {
     if (ready === undefined) return Reflect.apply(parts.fn, self, args);
     const setupMs = setup.takeCharge();
     const timed = parts.outcomes.timed(setupMs) ? new CallBill(nowMs(), setupMs) : undefined;
-    const selfValue = selfInput(setup.self, self);
+    const mode = setup.self;
+    const selfValue = mode.kind === 'none' ? NO_SELF : selfInput(mode, self);
     // Memory, warm path: all-primitive arguments find their entry before any key is built or hashed.
     if (parts.fast && selfValue === NO_SELF) {
       const entry = (parts.memory as MemoryLayer).getFast(args);
