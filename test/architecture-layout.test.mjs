@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cycles, importGraph, trespasses } from './fixtures/architecture/imports.mjs';
+import { cycles, importGraph, importersOf, trespasses } from './fixtures/architecture/imports.mjs';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 const rel = (file) => path.relative(SRC, file);
@@ -18,6 +18,17 @@ test('src/ has no import cycle, type-only imports included', (t) => {
 test('src/ folders are entered only through their index.ts', (t) => {
   const found = trespasses(importGraph(SRC));
   t.deepEqual(found.map(([from, to]) => `${rel(from)} imports ${rel(to)}`), []);
+});
+
+// The inspector is the one costly, process-wide session the library opens: only the runtime
+// phase of the fingerprint talks to it (issue 10), so nothing else can enable a domain by accident.
+const INSPECTOR_HOME = path.join('fingerprint', 'runtime');
+const outsideInspectorHome = (root, file) => !path.relative(root, file).startsWith(INSPECTOR_HOME + path.sep);
+
+test('only fingerprint/runtime/ imports node:inspector', (t) => {
+  const found = importersOf(SRC, 'inspector');
+  t.true(found.length > 0);
+  t.deepEqual(found.filter((f) => outsideInspectorHome(SRC, f)).map(rel), []);
 });
 
 // cli/ and preload/ are entered by Node itself (the `bin`, `--require`/`--import`): their front
@@ -44,7 +55,7 @@ test('every folder of src/ has a front door', (t) => {
 });
 
 // The checks themselves, on a planted tree: they must see what they exist to catch.
-test('the checks catch a type-only cycle and an import into a folder\'s internals', (t) => {
+test('the checks catch a type-only cycle, an import into a folder\'s internals and an inspector import elsewhere', (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'smartcache-layout-'));
   t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
   const write = (file, text) => {
@@ -56,7 +67,10 @@ test('the checks catch a type-only cycle and an import into a folder\'s internal
   write('a/c.ts', "// import { b } from './b'; (a comment, not an import)\nexport type C = typeof import('./b').b;\n");
   write('d/index.ts', "import { b } from '../a/b';\nimport { b as ok } from '../a';\nexport const d = [b, ok];\n");
   write('d/e/f.ts', "import { d } from '..';\nimport { b } from '../../a';\nexport const f = [d, b];\n");
+  write('d/g.ts', "// import 'node:inspector' (a comment)\nexport const g = () => require('inspector');\n");
+  write('fingerprint/runtime/h.ts', "import * as inspector from 'node:inspector';\nexport const h = inspector;\n");
   const graph = importGraph(root);
   t.deepEqual(cycles(graph).map((c) => c.map((f) => path.relative(root, f))), [[path.join('a', 'b.ts'), path.join('a', 'c.ts')]]);
   t.deepEqual(trespasses(graph).map(([from, to]) => [path.relative(root, from), path.relative(root, to)]), [[path.join('d', 'index.ts'), path.join('a', 'b.ts')]]);
+  t.deepEqual(importersOf(root, 'inspector').filter((f) => outsideInspectorHome(root, f)).map((f) => path.relative(root, f)), [path.join('d', 'g.ts')]);
 });

@@ -10,7 +10,7 @@ function calls(stderr) {
   return stderr.split('\n').flatMap((line) => {
     const miss = /^\[smartcache\] miss (\S+) \S+ \S+ \S+ \((.*)\)$/.exec(line);
     // The first miss of a process also says what loading and fingerprinting cost; the reason is the rest.
-    if (miss) return [[miss[1], miss[2].replace(/; first call: \S+ \S+ of it loading and fingerprinting$/, '')]];
+    if (miss) return [[miss[1], miss[2].replace(/; first call: \S+ (?:µs|ms|s) of it loading and fingerprinting$/, '')]];
     const hit = /^\[smartcache\] hit (\S+) /.exec(line);
     return hit ? [[hit[1], 'hit']] : [];
   });

@@ -19,6 +19,9 @@ function minus(a: StatsDelta, b: StatsDelta): Tally {
   return { calls: a.calls - b.calls, hits: a.hits - b.hits, misses: a.misses - b.misses, savedMs: a.savedMs - b.savedMs, overheadMs: a.overheadMs - b.overheadMs, computeMs: a.computeMs - b.computeMs };
 }
 
+/** Entries are marked used (their mtime set, one utimes each at exit) at most once an hour. */
+const LRU_GRAIN_MS = 60 * 60 * 1000;
+
 /**
  * Counters of one cached function (by cache root and name) for this process. Kept apart from the
  * wrapper so that wrappers created on the fly can be garbage-collected while their counts still
@@ -43,6 +46,17 @@ export class FunctionStats {
     readonly name: string,
     readonly file: string | undefined,
   ) {}
+
+  /**
+   * An entry was served from disk (or the team cache, through the disk): its fingerprint's record
+   * is current again, and its key is marked used at exit unless its file says it was used within
+   * the last LRU_GRAIN_MS (prune's order needs no finer grain; a re-run every few seconds then
+   * touches nothing).
+   */
+  servedFromDisk(key: string, mtimeMs: number | undefined): void {
+    this.usedOnDisk = true;
+    if (mtimeMs === undefined || Date.now() - mtimeMs > LRU_GRAIN_MS) this.hitKeys.add(key);
+  }
 
   /** What has not been appended to the store yet; marks it appended. */
   takeDelta(): StatsDelta {

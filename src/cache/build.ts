@@ -3,9 +3,9 @@ import { analyzeFunction, explain, fingerprint, type Explanation } from '../fing
 import type { ResolvedOptions } from '../options';
 import { registerWrapper, unwrap } from '../registry';
 import { readEnv, resolveRoot, storeFor } from './process';
-import { cacheFailure, ioCause } from './failures';
+import { cacheFailure, ioCause } from './fail-open';
 import { claimName, definitionOf } from './names';
-import { CachedFunction } from './wrapper';
+import { openCachedFunction } from './call';
 import type { SelfMode } from './inputs';
 
 /** Per-entry control on every cached function. */
@@ -34,7 +34,7 @@ export interface BuildPlan {
   readonly self: SelfMode;
   /** Where the function was wrapped (file:line:column...): the same definition wrapped again shares its name. */
   readonly site: string;
-  /** Annotated through the preload: see WrapPlan.lenient. */
+  /** Annotated through the preload: see WrapPlan.lenient (call/parts.ts). */
   readonly lenient?: boolean;
 }
 
@@ -123,11 +123,11 @@ export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildP
   } else {
     const claim = claimName(plan.name, definitionOf(plan.site, fn), fn);
     name = claim.name;
-    const core = new CachedFunction({ fn, name, file: plan.file, options, ignore, self: plan.self, log: env.log, lenient: plan.lenient === true });
+    const { path, control: core } = openCachedFunction({ fn, name, file: plan.file, options, ignore, self: plan.self, log: env.log, lenient: plan.lenient === true });
     wrapper = function (this: unknown, ...args: unknown[]): unknown {
       // `new` on a cached function constructs uncached: an instance is not a storable result.
       if (new.target !== undefined) return Reflect.construct(fn, args, new.target);
-      return core.call(this, args);
+      return path.call(this, args);
     };
     const selfOf = (self: unknown): unknown => (self === wrapper ? undefined : self);
     methods = {

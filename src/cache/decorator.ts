@@ -4,7 +4,7 @@ import { type CacheOptions, resolveOptions } from '../options';
 import { registerWrapper, wrappedInfo } from '../registry';
 import { buildCached, type CachedMethods, checkCacheable, clearMatching } from './build';
 import { callerSite, siteIdentity } from './site';
-import type { SelfMode } from './wrapper';
+import type { SelfMode } from './inputs';
 
 /** Options of `@cached(...)`: those of `cache()`, plus `watch`. */
 export interface CachedDecoratorOptions extends CacheOptions {

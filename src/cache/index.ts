@@ -1,9 +1,10 @@
 /**
  * `cache(fn, options)`: the programmatic API. The pieces live in cache/: build.ts makes the
- * function users call, wrapper.ts runs each call (fingerprint -> key -> memory -> disk -> compute
- * -> store), decorator.ts is `@cached`, accounting.ts counts, inputs/ turns a call into key parts
- * (arguments, `this`, envelope), and process/ holds the per-process duties (session, exit, live
- * view, log, env, stores).
+ * function users call and decorator.ts is `@cached`; call/ runs one cached function
+ * (call/call-path.ts: memory -> disk -> team cache -> compute -> save, and nothing else);
+ * accounting.ts counts in one record shape; inputs/ turns a call into key parts (arguments,
+ * `this`, the envelope around a stored value); process/ holds the per-process duties (session,
+ * exit, live view, log, env, stores, the team-cache tier).
  */
 // First: it notes when loading began (the load is charged to the first cached call).
 import { loadStarted } from './load-clock';

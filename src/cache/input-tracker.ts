@@ -1,6 +1,6 @@
 /**
- * One cached function's view of its inputs from outside the code: what the wrapper (cache/
- * wrapper.ts) asks at each step of a call. With `track: false` it records nothing of its own,
+ * One cached function's view of its inputs from outside the code: what the call path (cache/
+ * call/call-path.ts) asks at each step of a call. With `track: false` it records nothing of its own,
  * and the function's own reads still count for an enclosing tracked call (whose result they
  * shape).
  */

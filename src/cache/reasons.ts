@@ -3,7 +3,7 @@
  * - the cache could not be read or written (an unavailable root, a full disk) in this process, or
  *   this key's result could not be stored last time;
  * - the code changed since the fingerprint last recorded, and an entry under the previous
- *   fingerprint exists for these inputs (see records.ts); for methods, whose `this` digest holds
+ *   fingerprint exists for these inputs (see code-change.ts); for methods, whose `this` digest holds
  *   the class fingerprint and so changes with it, the check cannot be made, and a detected code
  *   change is the reason;
  * - `dependsOn()` returned something else than the last time (kept across runs as a function
@@ -13,10 +13,23 @@
 import type { Store } from '../store';
 import { type CallInputs, composeKey, identityDigest, type KeyIdentity } from './inputs';
 import type { CodeChange } from './code-change';
+import { errnoOf } from './fail-open';
 
 /** Keys whose result was not stored, with why; bounded so a long run of unstorable calls cannot grow it. */
 const NOT_STORED_MAX = 1024;
 const DEPENDS_NOTE = 'dependsOn';
+
+/** A miss reason for the log, from a store failure: "cache unavailable (ENOSPC)". */
+export function unavailable(error: unknown): string {
+  const errno = errnoOf(error);
+  return `cache unavailable${errno === undefined ? '' : ` (${errno})`}`;
+}
+
+/** The reason, plus whether this call's result went unstored (`notStored`: why not). */
+export function withStorage(reason: string | undefined, notStored: string | undefined): string {
+  const why = reason ?? 'new arguments';
+  return notStored === undefined || why.startsWith('not stored') || why === notStored ? why : `${why}; not stored: ${notStored}`;
+}
 
 export class MissReasons {
   /** What changed since the fingerprint last recorded (set on the first miss of a fingerprint). */

@@ -2,7 +2,7 @@ import { sha256 } from '../hash';
 import { parseDuration, parseSize } from '../units';
 
 /**
- * The team cache's configuration, read from the environment only (CONTRACT.md, "Team cache").
+ * The team cache's configuration, read from the environment only (README, "Team cache").
  * Pure: nothing here connects, warns or loads the client. A bad setting is a `ConfigProblem`
  * naming the variable, so the library warns once and runs without the remote, and
  * `smartcache remote check` prints it as one line.

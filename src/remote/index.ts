@@ -1,6 +1,6 @@
 /**
- * The team cache: a second tier behind the local store, on a Redis-protocol server (CONTRACT.md,
- * "Team cache"; README "Team cache"). The cache layer loads this folder only when
+ * The team cache: a second tier behind the local store, on a Redis-protocol server (README,
+ * "Team cache"). The cache layer loads this folder only when
  * SMARTCACHE_REMOTE is set, and the Redis client itself is loaded only by the worker thread
  * (worker.ts) and by the CLI commands that talk to the server (`openConnection`): the main thread
  * of a program never parses it.

@@ -32,7 +32,7 @@ export function adoptEntry(store: Store, key: string, entry: Uint8Array, expect:
   return undefined;
 }
 
-/** How long a process that ends normally waits for its uploads (CONTRACT.md, "Team cache"). */
+/** How long a process that ends normally waits for its uploads (README, "Team cache"). */
 export const EXIT_FLUSH_MS = 2000;
 
 /**

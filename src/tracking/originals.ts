@@ -4,7 +4,7 @@
  * call, nor counted as a use of the clock.
  */
 import * as fs from 'node:fs';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash';
 import { untracked } from './guard';
 
 export const real = {
@@ -56,8 +56,9 @@ export function isRacy(s: Snap): boolean {
   return s.ctimeMs + RACY_MS >= real.now() || s.mtimeMs + RACY_MS >= real.now();
 }
 
+/** sha256 hex of bytes or of a string (UTF-8): the one helper of src/hash.ts. */
 export function hashBytes(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  return sha256(data);
 }
 
 /** sha256 of a file's bytes now, or undefined when it cannot be read. */

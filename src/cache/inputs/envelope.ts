@@ -4,7 +4,7 @@ import { isManifest, type Manifest } from '../../tracking';
  * What the cache layer stores as an entry's value: `[result]`, or `[result, 1]` when the function
  * returned a Promise of `result`. A later process must hand back a Promise again even on its
  * very first call (a hit from disk, before the function ever ran), and the store's entry meta
- * has no field for it; the envelope costs two bytes of CBOR. A call that read files (src/inputs)
+ * has no field for it; the envelope costs two bytes of CBOR. A call that read files (src/tracking)
  * stores `[result, 0 | 1, manifest]`: the inputs checked before the entry is served.
  */
 export type Envelope = readonly [unknown] | readonly [unknown, 1] | readonly [unknown, 0 | 1, Manifest];

@@ -1,5 +1,7 @@
+import { types } from 'node:util';
 import { analyzeFunction } from '../../fingerprint';
 import { unwrap } from '../../registry';
+import { NO_SELF } from './key-compose';
 
 /** Which `this` is an input of the key. */
 export type SelfMode =
@@ -30,4 +32,20 @@ export function selfModeOf(fn: Function): SelfMode {
   } catch {
     return CALL;
   }
+}
+
+/** `this` worth hashing: not absent, not the global object, not an ES module namespace. */
+function isSelfInput(self: unknown): boolean {
+  if (self === undefined || self === null || self === globalThis) return false;
+  if (typeof self !== 'object') return true;
+  // An ES module namespace; read without running user code (a Proxy `this` is hashed, or refused).
+  return types.isProxy(self) || !types.isModuleNamespaceObject(self);
+}
+
+/** What of a call's `this` goes into its key under `mode`: NO_SELF when nothing does. */
+export function selfInput(mode: SelfMode, self: unknown): unknown {
+  if (mode.kind === 'none' || !isSelfInput(self)) return NO_SELF;
+  if (mode.kind !== 'watch') return self;
+  // The class joins the watched parts: its fingerprint covers every method `this.x()` may call.
+  return [(self as { constructor?: unknown }).constructor, ...mode.watch(self as never)];
 }

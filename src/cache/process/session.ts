@@ -8,8 +8,8 @@ import { costsMoreThanSaves } from '../../costs';
 import { type FunctionStats, allStats, emptyTally } from '../accounting';
 import { storeFor } from './stores';
 import type { Store } from '../../store';
-import { remoteCounters } from './remote';
-import type { LogMode } from './env';
+import { remoteCounters } from './team-tier';
+import type { LogMode } from './switches';
 import { formatMs } from '../../units';
 
 /**

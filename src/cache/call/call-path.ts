@@ -1,0 +1,274 @@
+import { types } from 'node:util';
+import { nowMs } from '../../elapsed';
+import type { RemoteTier } from '../../remote';
+import type { ReadEntry } from '../../store';
+import type { Frame } from '../../tracking';
+import { CallBill } from '../accounting';
+import { NO_SELF, type Opened, type Slot, selfInput, slotFor } from '../inputs';
+import type { MemoryEntry, MemoryLayer } from '../memory-layer';
+import { unavailable, withStorage } from '../reasons';
+import { computeOnce, NOT_SERVED } from './claims';
+import { Joins, type Settled } from './joins';
+import type { FunctionParts } from './parts';
+import { keepRead, save, trySnapshot } from './save';
+import type { Ready, Setup } from './setup';
+import { fetchAsync, fetchSync } from './team';
+
+/**
+ * Only a real Promise (of any realm: `types.isPromise` reads the internal slot, runs no user code)
+ * takes the async path, as every `async` function's result is one. Any other thenable returned
+ * by a sync function (a lazy query builder, whose `then` would run the query) is that function's
+ * value: never awaited, never turned into a Promise. The store then stores it or, being no plain
+ * value, refuses it and returns it uncached with one warning (README, "Results").
+ */
+function isAsyncResult(value: unknown): value is Promise<unknown> {
+  return types.isPromise(value);
+}
+
+/** A computation under way: when it started, and the frame recording what it reads. */
+interface Running {
+  readonly started: number;
+  readonly frame: Frame | undefined;
+}
+
+/**
+ * One call of a cached function, and nothing else, in the order a call takes:
+ *
+ *   memory → (an identical call running) → disk → team cache → compute (once across processes) → save
+ *
+ * Every hit passes the same checks first (hit-check.ts). Around the steps: setup.ts (store and
+ * fingerprint), save.ts (what a computed or read result leaves behind), outcomes.ts (what each
+ * outcome counts and logs), joins.ts and claims.ts (sharing a computation within this process
+ * and with others), team.ts (the team cache). Synchronous and async functions take the same
+ * steps; where a promise must be awaited, the async twin sits right below its synchronous one.
+ */
+export class CallPath {
+  /** Calls return promises (an async function, or one seen returning a promise or stored as one): wait for peers on timers. */
+  private promises: boolean;
+  private readonly joins = new Joins();
+
+  constructor(
+    private readonly parts: FunctionParts,
+    private readonly setup: Setup,
+  ) {
+    this.promises = parts.isAsync;
+  }
+
+  call(self: unknown, args: unknown[]): unknown {
+    // Inside another tracked call, this function's cache work (store, clock, fingerprint) is not its input.
+    const tracker = this.parts.tracker;
+    const outer = tracker.outer();
+    if (outer !== undefined) return tracker.aside(outer, () => this.callHere(self, args));
+    return this.callHere(self, args);
+  }
+
+  private callHere(self: unknown, args: unknown[]): unknown {
+    const { parts, setup } = this;
+    const ready = setup.current();
+    if (ready === undefined) return Reflect.apply(parts.fn, self, args);
+    const setupMs = setup.takeCharge();
+    const timed = parts.outcomes.timed(setupMs) ? new CallBill(nowMs(), setupMs) : undefined;
+    const mode = setup.self;
+    const selfValue = mode.kind === 'none' ? NO_SELF : selfInput(mode, self);
+    // Memory, warm path: all-primitive arguments find their entry before any key is built or hashed.
+    if (parts.fast && selfValue === NO_SELF) {
+      const entry = (parts.memory as MemoryLayer).getFast(args);
+      if (entry !== undefined && parts.check.memory(entry) === undefined) {
+        entry.used = true;
+        return this.memoryHit(ready, entry, timed, true);
+      }
+    }
+    return this.lookup(ready, self, selfValue, args, timed ?? new CallBill(nowMs(), setupMs));
+  }
+
+  private lookup(ready: Ready, self: unknown, selfValue: unknown, args: unknown[], bill: CallBill): unknown {
+    const { parts } = this;
+    const slot = slotFor(parts, ready.digest, args, selfValue);
+    if (slot === undefined) return Reflect.apply(parts.fn, self, args);
+    /** Why a stored result was not served: expired, or an input (a file) changed. */
+    let stale: string | undefined;
+
+    // 1. Memory.
+    const entry = parts.memory?.get(slot.memKey);
+    if (entry !== undefined) {
+      stale = parts.check.memory(entry);
+      if (stale === undefined) {
+        parts.reasons.sawDepends(slot.inputs.depends);
+        return this.memoryHit(ready, entry, bill, false);
+      }
+      parts.memory?.delete(slot.memKey);
+    }
+
+    // 2. The same call running in this process: its result, shared.
+    const running = this.joins.get(slot.key);
+    if (running !== undefined) return this.join(ready, running, slot, bill);
+
+    // 3. Disk.
+    const read = this.readDisk(ready, slot);
+    if (read !== undefined) {
+      const found = parts.check.stored(read);
+      if (found.opened !== undefined) {
+        parts.reasons.sawDepends(slot.inputs.depends);
+        return this.storedHit(ready, read, found.opened, slot, bill);
+      }
+      stale = found.stale ?? stale;
+    } else if (parts.remote !== undefined) {
+      // 4. The team cache, after a local miss: awaited by async functions, blocking for the others.
+      if (parts.isAsync) return this.teamThenCompute(ready, parts.remote, self, args, slot, bill);
+      const fetched = fetchSync(parts, parts.remote, ready, slot.key);
+      const opened = parts.check.servable(fetched);
+      if (fetched !== undefined && opened !== undefined) return this.storedHit(ready, fetched, opened, slot, bill, 'team cache');
+    }
+
+    // 5. Compute, once across processes, and save.
+    return this.computeOnce(ready, self, args, slot, stale, bill);
+  }
+
+  /** Step 4 for an async function: the team cache awaited; identical calls meanwhile join the lookup (and so the computation). */
+  private teamThenCompute(ready: Ready, remote: RemoteTier, self: unknown, args: unknown[], slot: Slot, bill: CallBill): Promise<unknown> {
+    const shared = fetchAsync(this.parts, remote, ready, slot.key).then(async (fetched): Promise<Settled> => {
+      const opened = this.parts.check.servable(fetched);
+      if (fetched !== undefined && opened !== undefined) {
+        this.storedHit(ready, fetched, opened, slot, bill, 'team cache');
+        // Callers joined meanwhile each read their own copy.
+        return { value: opened.value, snapshot: trySnapshot(opened.value), computeMs: fetched.meta.computeMs, manifest: opened.manifest };
+      }
+      // The computation registers its own shared promise for callers that come from now on.
+      this.joins.close(slot.key, shared);
+      const value = await this.computeOnce(ready, self, args, slot, undefined, bill);
+      return { value, snapshot: trySnapshot(value), computeMs: 0, manifest: undefined };
+    });
+    return this.joins.share(slot.key, shared);
+  }
+
+  /** Step 5: computed here, unless another process is computing this key; then its entry is served (claims.ts). */
+  private computeOnce(ready: Ready, self: unknown, args: unknown[], slot: Slot, stale: string | undefined, bill: CallBill): unknown {
+    const path = this;
+    return computeOnce({
+      name: this.parts.name,
+      tally: ready.stats.tally,
+      get promises(): boolean {
+        return path.promises;
+      },
+      claimPath: () => ready.store.claimPath(slot.key),
+      freshOnDisk: () => this.parts.check.freshOnDisk(ready.store, slot.key),
+      servePeer: () => {
+        const read = this.readDisk(ready, slot);
+        const opened = this.parts.check.servable(read);
+        return read !== undefined && opened !== undefined ? this.storedHit(ready, read, opened, slot, bill, 'computed by another process') : NOT_SERVED;
+      },
+      compute: (release) => {
+        if (release !== undefined) slot.release = release;
+        return this.compute(ready, self, args, slot, stale, bill);
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Hits
+
+  /** `bill` is undefined on the fast path's untimed calls (outcomes.ts). */
+  private memoryHit(ready: Ready, entry: MemoryEntry, bill: CallBill | undefined, sampled: boolean): unknown {
+    if (entry.manifest !== undefined) this.parts.tracker.served(entry.manifest);
+    const value = entry.snapshot.read();
+    this.parts.outcomes.memoryHit(ready.stats, entry.key, entry.computeMs, bill, sampled);
+    return entry.promise ? Promise.resolve(value) : value;
+  }
+
+  /** A hit on a stored entry: from disk, the team cache or a peer process (`note` says which, but disk). */
+  private storedHit(ready: Ready, read: ReadEntry, opened: Opened, slot: Slot, bill: CallBill, note?: string): unknown {
+    if (opened.promise) this.promises = true;
+    keepRead(this.parts, slot, read, opened);
+    this.parts.tracker.served(opened.manifest);
+    ready.stats.servedFromDisk(slot.key, read.mtimeMs);
+    this.parts.outcomes.hit(ready.stats, bill, slot.key, read.meta.computeMs, note);
+    return opened.promise ? Promise.resolve(opened.value) : opened.value;
+  }
+
+  /** A concurrent identical call: waits for the running one; gets its own copy of the value. */
+  private join(ready: Ready, running: Promise<Settled>, slot: Slot, bill: CallBill): Promise<unknown> {
+    const into = this.parts.tracker.enclosing();
+    return running.then(
+      (s) => {
+        this.parts.tracker.served(s.manifest, into);
+        this.parts.outcomes.shared(ready.stats, bill, slot.key, s.computeMs);
+        return s.snapshot === undefined ? s.value : s.snapshot.read();
+      },
+      (error: unknown) => {
+        this.parts.outcomes.sharedFailed(ready.stats, bill);
+        throw error;
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // A miss
+
+  /**
+   * Runs the function and saves what it returns: at once for a value; for a promise once it
+   * settles, identical calls meanwhile sharing it. What it throws or rejects with is the
+   * caller's, and nothing is stored. `given`: the miss reason when the caller knows it.
+   * Also `.refresh()`'s path (control.ts).
+   */
+  compute(ready: Ready, self: unknown, args: unknown[], slot: Slot, given: string | undefined, bill: CallBill): unknown {
+    const reason = this.beforeCompute(ready, slot, given);
+    const tracker = this.parts.tracker;
+    const run: Running = { started: nowMs(), frame: tracker.begin() };
+    let result: unknown;
+    try {
+      result = tracker.run(run.frame, () => Reflect.apply(this.parts.fn, self, args));
+    } catch (error) {
+      this.failed(ready, slot, bill, run, 'threw, nothing stored');
+      throw error;
+    }
+    if (!isAsyncResult(result)) return this.computed(ready, slot, bill, run, reason, result, false).value;
+    this.promises = true;
+    const settled = result.then(
+      (value) => this.computed(ready, slot, bill, run, reason, value, true),
+      (error: unknown) => {
+        this.failed(ready, slot, bill, run, 'rejected, nothing stored');
+        throw error;
+      },
+    );
+    return this.joins.share(slot.key, settled);
+  }
+
+  /** The first miss of a fingerprint records it; the reason is told before computing (what this call stores, or fails to, must not answer for it). */
+  private beforeCompute(ready: Ready, slot: Slot, given: string | undefined): string | undefined {
+    const { parts } = this;
+    this.setup.recordFingerprint(ready);
+    const reason = parts.logCalls ? given ?? parts.reasons.explain(ready.store, ready.identity, slot.inputs, slot.key, slot.inputs.self !== undefined, slot.unavailable) : given;
+    if (slot.inputs.depends !== undefined) parts.reasons.rememberDepends(ready.store, slot.inputs.depends);
+    return reason;
+  }
+
+  /** The function returned, or its promise fulfilled (the time until then is its own, not the cache's). */
+  private computed(ready: Ready, slot: Slot, bill: CallBill, run: Running, reason: string | undefined, value: unknown, promise: boolean): Settled {
+    const computeMs = nowMs() - run.started;
+    bill.computed(computeMs);
+    const manifest = this.parts.tracker.finish(run.frame);
+    const snapshot = save(this.parts, ready, slot, value, computeMs, promise, manifest);
+    this.parts.outcomes.miss(ready.stats, bill, slot.key, withStorage(reason, slot.notStored));
+    return { value, snapshot, computeMs, manifest };
+  }
+
+  /** The function threw, or its promise rejected: a miss with nothing stored (and the claim released). */
+  private failed(ready: Ready, slot: Slot, bill: CallBill, run: Running, note: string): void {
+    slot.release?.(false);
+    run.frame?.close();
+    bill.computed(nowMs() - run.started);
+    this.parts.outcomes.miss(ready.stats, bill, slot.key, note);
+  }
+
+  /** Every failure to read is warned once (or thrown with `strict`) and reads as a miss. */
+  private readDisk(ready: Ready, slot: Slot): ReadEntry | undefined {
+    try {
+      // The entry must name this key and this function (store/entry/format.ts, checkIdentity).
+      return ready.store.read(slot.key, this.parts.name);
+    } catch (error) {
+      this.parts.storeFailure(ready.stats, error);
+      slot.unavailable = unavailable(error);
+      return undefined;
+    }
+  }
+}
