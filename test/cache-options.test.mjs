@@ -110,29 +110,31 @@ test('dependsOn is read on every call, in-process too', (t) => {
 });
 
 test('ttl: an expired entry is a miss, across processes and in memory', async (t) => {
+  // The ttl in force is the one the code declares now: the first runs declare an hour (however
+  // slow this machine, the second run is within it), the last one 3 s, once the entry is older.
   const dir = project({
     'main.js': (mod) => `
 const { cache } = require(${mod});
 let runs = 0;
-const now = cache(function now(x) { runs++; return x; }, { ttl: 3000 });
+const now = cache(function now(x) { runs++; return x; }, { ttl: Number(process.env.TTL_MS) });
 now(1); now(1);
 console.log('OUT ' + JSON.stringify({ runs }));
 `,
   });
-  const env = { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' };
+  const env = { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1', TTL_MS: '3600000' };
   t.deepEqual(node(['main.js'], { cwd: dir, env }).out, { runs: 1 });
   const stored = Date.now(); // the entry was created before this instant
   t.deepEqual(node(['main.js'], { cwd: dir, env }).out, { runs: 0 }, 'still fresh');
   await new Promise((r) => setTimeout(r, Math.max(0, stored + 3100 - Date.now())));
-  const late = node(['main.js'], { cwd: dir, env });
+  const late = node(['main.js'], { cwd: dir, env: { ...env, TTL_MS: '3000' } });
   t.deepEqual(late.out, { runs: 1 }, 'expired on disk');
   t.regex(late.stderr, /\[smartcache\] miss main\.js#now \S+ .*\(expired(; first call: .*)?\)/);
 
-  const { fn, counter } = counted({ ttl: '250ms' });
+  const { fn, counter } = counted({ ttl: '1s' });
   fn(1);
   fn(1);
   t.is(counter.runs, 1);
-  await new Promise((r) => setTimeout(r, 300));
+  await new Promise((r) => setTimeout(r, 1100));
   fn(1);
   t.is(counter.runs, 2, 'expired in memory');
   t.false(fn.has(2));
