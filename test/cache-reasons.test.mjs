@@ -9,7 +9,8 @@ import { node, project, tempDir, writeFile } from './fixtures/cache/helpers.mjs'
 function calls(stderr) {
   return stderr.split('\n').flatMap((line) => {
     const miss = /^\[smartcache\] miss (\S+) \S+ \S+ \S+ \((.*)\)$/.exec(line);
-    if (miss) return [[miss[1], miss[2]]];
+    // The first call of a process also says what its setup cost (cache/process/log.ts): not the reason.
+    if (miss) return [[miss[1], miss[2].replace(/; first call: \S+ \S+ of it loading and fingerprinting$/, '')]];
     const hit = /^\[smartcache\] hit (\S+) /.exec(line);
     return hit ? [[hit[1], 'hit']] : [];
   });
