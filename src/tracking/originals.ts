@@ -4,7 +4,7 @@
  * call, nor counted as a use of the clock.
  */
 import * as fs from 'node:fs';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash';
 import { untracked } from './guard';
 
 export const real = {
@@ -57,7 +57,7 @@ export function isRacy(s: Snap): boolean {
 }
 
 export function hashBytes(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  return sha256(data);
 }
 
 /** sha256 of a file's bytes now, or undefined when it cannot be read. */
