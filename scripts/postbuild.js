@@ -1,11 +1,18 @@
 // After tsc (.mts sources are emitted as .mjs already):
-// 1. bundles what runs inside the user's process (the cache layer behind `smartcache` and the
-//    preload behind `smartcache/register`) into one file, dist/runtime.js, and turns each compiled
-//    module it holds into a one-line door to its copy there;
+// 1. with --bundle only: bundles what runs inside the user's process (the cache layer behind
+//    `smartcache` and the preload behind `smartcache/register`) into one file, dist/runtime.js,
+//    and turns each compiled module it holds into a one-line door to its copy there;
 // 2. writes the build's identity (dist/preload/build-id.json, scripts/build-id.js);
 // 3. makes the CLI entry executable (npm links `bin` targets but tsc does not set the mode bit).
 //
-//   node scripts/postbuild.js [--no-bundle]
+//   node scripts/postbuild.js [--bundle]
+//
+// The bundle is NOT part of `npm run build` yet: with it, the suite fails three tests that pass
+// unbundled (cache-decorator and cache-names with TypeScript standard decorators under tsx: the
+// first call's key hashing of `this` walks ~15x more and takes tens of seconds; corpus-cjs lodash:
+// the second run misses). Something in the fingerprint's walk treats code or objects reached
+// through dist/runtime.js differently from the same modules as separate files; until that is
+// found, an unsound bundle must not ship.
 //
 // Why a bundle: Node 20 has no compile cache, and resolving, reading and compiling ~140 small
 // files cost a cached re-run more than everything else it did (CPU profile of a fib(32) disk hit:
@@ -144,7 +151,7 @@ async function bundle() {
 }
 
 (async () => {
-  if (!process.argv.includes('--no-bundle')) await bundle();
+  if (process.argv.includes('--bundle')) await bundle();
   writeBuildId(dist);
   const cli = path.join(dist, 'cli', 'main.js');
   if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
