@@ -196,7 +196,7 @@ function main() {
 async function run({ quick = false, before } = {}) {
   const rounds = quick ? 3 : ROUNDS;
   const builds = [{ label: 'after', dist: DIST }];
-  if (before !== undefined) builds.push({ label: path.relative(path.join(__dirname, '..'), path.resolve(before)) || before, dist: path.resolve(before) });
+  if (before !== undefined) builds.push({ label: 'before', dist: path.resolve(before) });
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-first-call-'));
   const rows = [];
   const f = (n) => Math.round(n * 10) / 10;
@@ -205,7 +205,7 @@ async function run({ quick = false, before } = {}) {
       builds.forEach((b, i) => {
         const r = measure(layout, shape, form, base, b.dist, rounds, `-${i}`);
         const what = `${layout === 'esm' ? '1 ES module' : '10 CommonJS modules'}, ${shape}, ${form === 'cache' ? 'cache()' : '@cache'}`;
-        const pre = b.label === 'after' ? '' : `  before (${b.label}): `;
+        const pre = b.label === 'after' ? '' : '  before: ';
         const command = `node bench/first-call.js --rounds ${rounds}${b.label === 'after' ? '' : ` --dist ${b.dist}`}`;
         rows.push({ figure: `${pre}first call reaching 200 helpers, re-run (${what}): wall over a plain disk hit`, command, value: r.hitExtraMs, unit: 'ms', target: '≤ 10 ms', ok: r.hitExtraMs <= 10 });
         rows.push({ figure: `${pre}  CPU over a plain disk hit; proof reused ${r.reused}; plain hit ${f(r.plainHitMs)} ms wall`, command, value: r.hitExtraCpuMs, unit: 'ms' });

@@ -72,7 +72,7 @@ const at = (build, file) => path.join(build.dist, ...file.split('/'));
 
 /** Rows for the "before" build carry its label; its figures keep the target, so both get a verdict. */
 function tag(build, figure) {
-  return build.label === 'after' ? figure : `  before (${build.label}): ${figure.trim()}`;
+  return build.label === 'after' ? figure : `  before: ${figure.trim()}`;
 }
 
 /** A whole cached re-run against `node -e 0`: wall ratio (CPU ratio beside it). */
@@ -114,7 +114,7 @@ async function run({ quick = false, before } = {}) {
   const runs = quick ? 7 : 15;
   const dir = tempDir('rerun');
   const builds = [{ label: 'after', dist: DIST, key: 'after' }];
-  if (before !== undefined) builds.push({ label: path.relative(ROOT, before) || before, dist: path.resolve(before), key: 'before' });
+  if (before !== undefined) builds.push({ label: 'before', dist: path.resolve(before), key: 'before' });
   // Each build keeps its own cache root: entries and stored rewrites are per build.
   const env = (b) => benchEnv({ SMARTCACHE_DIR: path.join(dir, `cache-${b.key}`) });
   const rows = [];
