@@ -2,7 +2,10 @@
 // `npm run bench [-- --quick]`: every figure of bench/ in one run, one table on stdout (progress on
 // stderr), bench/RESULTS.md and bench/chart.svg rewritten from it.
 //
-//   node bench/run.js [--quick] [--only peers,headline] [--no-write] [--before <other dist/>]
+//   node bench/run.js [--quick] [--only peers,headline] [--no-write] [--before <other dist/>] [--out <file.md>]
+//
+// --out: the results go to that file instead of RESULTS.md and chart.svg (a partial run, e.g.
+// --only rerun,first-call, must not replace the full run's RESULTS.md).
 //
 // --before: bench files that compare builds (rerun, first-call) also measure that build (e.g. the
 // previous commit's, built in a temporary copy) in the same run, as "before" rows.
@@ -41,7 +44,8 @@ function parseArgs(argv) {
   const only = argv.find((a) => a.startsWith('--only'));
   const onlyList = only ? (only.includes('=') ? only.split('=')[1] : argv[argv.indexOf(only) + 1] ?? '').split(',').filter(Boolean) : undefined;
   const before = argv.indexOf('--before');
-  return { quick: argv.includes('--quick'), write: !argv.includes('--no-write'), only: onlyList, before: before >= 0 ? argv[before + 1] : undefined };
+  const out = argv.indexOf('--out');
+  return { quick: argv.includes('--quick'), write: !argv.includes('--no-write'), only: onlyList, before: before >= 0 ? argv[before + 1] : undefined, out: out >= 0 ? argv[out + 1] : undefined };
 }
 
 async function runFile({ file, title }, quick, before) {
@@ -95,15 +99,16 @@ async function main() {
   // The whole-program panels lead the chart; the per-call comparisons follow.
   const rows = [...sections.filter((s) => s.title.startsWith('Headline')), ...sections.filter((s) => !s.title.startsWith('Headline'))].flatMap((s) => s.rows);
   const chartFile = path.join(__dirname, 'chart.svg');
-  fs.writeFileSync(chartFile, renderChart(rows, { title: 'smartcache: headline figures', subtitle: `${info.cpu}, ${info.cores} cores, Node ${info.node}, ${info.date.slice(0, 10)}${args.quick ? ' (quick run)' : ''}; log scale` }));
+  if (args.out === undefined) fs.writeFileSync(chartFile, renderChart(rows, { title: 'smartcache: headline figures', subtitle: `${info.cpu}, ${info.cores} cores, Node ${info.node}, ${info.date.slice(0, 10)}${args.quick ? ' (quick run)' : ''}; log scale` }));
   const flags = [args.quick ? '--quick' : '', args.before ? `--before ${args.before}` : ''].filter(Boolean).join(' ');
-  const command = `npm run bench${flags ? ` -- ${flags}` : ''}${args.only ? ` (only ${args.only.join(', ')})` : ''}`;
+  const command = `npm run bench${flags ? ` -- ${flags}` : ''}${args.only ? ` -- --only ${args.only.join(',')}` : ''}`;
   const reasons = require('./why');
   const corpusFile = path.join(__dirname, 'CORPUS.md');
   const corpus = fs.existsSync(corpusFile) ? fs.readFileSync(corpusFile, 'utf8') : undefined;
-  const md = renderResults({ machine: info, quick: args.quick, command, durationMs, sections, headline: headlineSentences(sections), chart: 'chart.svg', reasons, corpus });
-  fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), md);
-  note(`wrote bench/RESULTS.md and bench/chart.svg (${(durationMs / 1000).toFixed(0)} s in all)`);
+  const md = renderResults({ machine: info, quick: args.quick, command, durationMs, sections, headline: headlineSentences(sections), chart: args.out === undefined ? 'chart.svg' : undefined, reasons, corpus: args.out === undefined ? corpus : undefined });
+  const outFile = args.out === undefined ? path.join(__dirname, 'RESULTS.md') : path.resolve(args.out);
+  fs.writeFileSync(outFile, md);
+  note(`wrote ${path.relative(process.cwd(), outFile)}${args.out === undefined ? ' and bench/chart.svg' : ''} (${(durationMs / 1000).toFixed(0)} s in all)`);
 }
 
 main().catch((error) => {
