@@ -54,11 +54,11 @@ function rootText(form, esm) {
 }
 
 /** Writes one fixture project; returns the entry file. */
-function writeFixture(dir, layout, shape, form) {
+function writeFixture(dir, layout, shape, form, dist) {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"first-call","private":true}\n');
   if (layout === 'esm') {
-    const head = form === 'cache' ? `import { cache } from ${JSON.stringify(pathToFileURL(path.join(DIST, 'index.mjs')).href)};\n` : '';
+    const head = form === 'cache' ? `import { cache } from ${JSON.stringify(pathToFileURL(path.join(dist, 'index.mjs')).href)};\n` : '';
     const helpers = Array.from({ length: HELPERS }, (_, i) => helperText(shape, i)).join('\n');
     const file = path.join(dir, 'app.mjs');
     fs.writeFileSync(file, `${head}${rootText(form, true)}${helpers}\n`);
@@ -78,7 +78,7 @@ function writeFixture(dir, layout, shape, form) {
     lines.push(`module.exports = { ${own.map((i) => `h${i}`).join(', ')} };`);
     fs.writeFileSync(path.join(dir, `m${m}.js`), `${lines.join('\n')}\n`);
   }
-  const head = form === 'cache' ? `const { cache } = require(${JSON.stringify(path.join(DIST, 'index.js'))});\n` : '';
+  const head = form === 'cache' ? `const { cache } = require(${JSON.stringify(path.join(dist, 'index.js'))});\n` : '';
   const file = path.join(dir, 'app.js');
   fs.writeFileSync(file, `'use strict';\n${head}const { h0 } = require('./m0');\n${rootText(form, false)}module.exports = { run, plain };\n`);
   return file;
@@ -102,14 +102,14 @@ const entry = process.argv[3];
 })();
 `;
 
-function runOnce(dir, entry, layout, form, which, cacheDir) {
+function runOnceIn(dir, entry, layout, form, which, cacheDir, dist) {
   const args = [];
   if (form === 'annotation') {
-    if (layout === 'esm') args.push('--import', pathToFileURL(path.join(DIST, 'preload', 'register.mjs')).href);
-    else args.push('--require', path.join(DIST, 'preload', 'register.js'));
+    if (layout === 'esm') args.push('--import', pathToFileURL(path.join(dist, 'preload', 'register.mjs')).href);
+    else args.push('--require', path.join(dist, 'preload', 'register.js'));
   }
   args.push(path.join(dir, 'runner.js'), which, entry);
-  const env = { ...process.env, SMARTCACHE_DIR: cacheDir, FIRST_CALL_DIST: DIST };
+  const env = { ...process.env, SMARTCACHE_DIR: cacheDir, FIRST_CALL_DIST: dist };
   for (const k of Object.keys(env)) if (k.startsWith('SMARTCACHE') && k !== 'SMARTCACHE_DIR') delete env[k];
   delete env.NODE_OPTIONS;
   const out = execFileSync(process.execPath, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -120,9 +120,10 @@ function pauseMs(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function measure(layout, shape, form, base) {
-  const dir = path.join(base, `${layout}-${shape}-${form}`);
-  const entry = writeFixture(dir, layout, shape, form);
+function measure(layout, shape, form, base, dist = DIST, rounds = ROUNDS, tag = '') {
+  const dir = path.join(base, `${layout}-${shape}-${form}${tag}`);
+  const entry = writeFixture(dir, layout, shape, form, dist);
+  const runOnce = (d, e, l, f, which, cacheDir) => runOnceIn(d, e, l, f, which, cacheDir, dist);
   fs.writeFileSync(path.join(dir, 'runner.js'), RUNNER);
   // A file written within ~0.1 s of a process's start is not trusted by that process's proofs.
   pauseMs(300);
@@ -135,7 +136,7 @@ function measure(layout, shape, form, base) {
   const hit = { plain: [], run: [] };
   const cold = { plain: [], run: [] };
   let reused = 0;
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = 0; r < rounds; r++) {
     hit.plain.push(runOnce(dir, entry, layout, form, 'plain', warm));
     const h = runOnce(dir, entry, layout, form, 'run', warm);
     hit.run.push(h);
@@ -147,7 +148,7 @@ function measure(layout, shape, form, base) {
   }
   const m = (xs, key) => median(xs.map((x) => x[key]));
   return {
-    layout, shape, form, reused: `${reused}/${ROUNDS}`,
+    layout, shape, form, reused: `${reused}/${rounds}`,
     plainHitMs: m(hit.plain, 'ms'), hitMs: m(hit.run, 'ms'), hitExtraMs: m(hit.run, 'ms') - m(hit.plain, 'ms'),
     hitExtraCpuMs: m(hit.run, 'cpuMs') - m(hit.plain, 'cpuMs'),
     plainColdMs: m(cold.plain, 'ms'), coldMs: m(cold.run, 'ms'), coldExtraMs: m(cold.run, 'ms') - m(cold.plain, 'ms'),
@@ -188,4 +189,37 @@ function main() {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-main();
+/**
+ * For bench/run.js: every shape, layout and form, re-run and cold, as rows; with `before` (another
+ * build's dist/) the same fixtures measured for that build too, fixture by fixture after this one's.
+ */
+async function run({ quick = false, before } = {}) {
+  const rounds = quick ? 3 : ROUNDS;
+  const builds = [{ label: 'after', dist: DIST }];
+  if (before !== undefined) builds.push({ label: 'before', dist: path.resolve(before) });
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-first-call-'));
+  const rows = [];
+  const f = (n) => Math.round(n * 10) / 10;
+  try {
+    for (const layout of ['esm', 'cjs']) for (const shape of ['tree', 'chain']) for (const form of ['cache', 'annotation']) {
+      builds.forEach((b, i) => {
+        const r = measure(layout, shape, form, base, b.dist, rounds, `-${i}`);
+        const what = `${layout === 'esm' ? '1 ES module' : '10 CommonJS modules'}, ${shape}, ${form === 'cache' ? 'cache()' : '@cache'}`;
+        const pre = b.label === 'after' ? '' : '  before: ';
+        const command = `node bench/first-call.js --rounds ${rounds}${b.label === 'after' ? '' : ` --dist ${b.dist}`}`;
+        rows.push({ figure: `${pre}first call reaching 200 helpers, re-run (${what}): wall over a plain disk hit`, command, value: r.hitExtraMs, unit: 'ms', target: '≤ 10 ms', ok: r.hitExtraMs <= 10 });
+        rows.push({ figure: `${pre}  CPU over a plain disk hit; proof reused ${r.reused}; plain hit ${f(r.plainHitMs)} ms wall`, command, value: r.hitExtraCpuMs, unit: 'ms' });
+        rows.push({ figure: `${pre}  same, first run ever (cold): wall over a plain cold hit`, command, value: r.coldExtraMs, unit: 'ms', target: '≤ 60 ms', ok: r.coldExtraMs <= 60 });
+        rows.push({ figure: `${pre}  cold: CPU over a plain cold hit`, command, value: r.coldExtraCpuMs, unit: 'ms' });
+      });
+    }
+  } finally {
+    if (process.env.BENCH_KEEP !== '1') fs.rmSync(base, { recursive: true, force: true });
+  }
+  const notes = [`Wall: process start to just after the first call returns (module loading included), medians of ${rounds} rounds; "over a plain disk hit": the same process and modules, a cached function reaching nothing. CPU: user + system of the process.`];
+  return { rows, notes };
+}
+
+module.exports = { run };
+
+if (require.main === module) main();

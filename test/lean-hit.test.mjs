@@ -11,11 +11,16 @@ const register = path.join(repo, 'dist', 'preload', 'register.js');
 
 // Printed at exit, after every exit task of the cache ran (stats, LRU): loaded files and built-ins.
 // Written with fs.writeSync: process.stdout on a pipe would itself load \`net\` (and SMARTCACHE_LOG,
-// which writes to stderr, is off in the measured runs for the same reason).
+// which writes to stderr, is off in the measured runs for the same reason). smartcache's own
+// modules live in one bundle (dist/runtime.js, scripts/postbuild.js) when the build made one: the
+// modules of it that ran count as loaded, under their own paths.
 const REPORT = `const out = (line) => require('node:fs').writeSync(1, line + '\\n');
 process.on('exit', () => {
   const builtins = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
-  out('LOADED ' + JSON.stringify({ files: Object.keys(require.cache), builtins }));
+  const files = Object.keys(require.cache);
+  const bundle = files.find((f) => require('node:path').basename(f) === 'runtime.js' && require.cache[f].exports.loaded);
+  const ran = bundle === undefined ? [] : require.cache[bundle].exports.loaded().map((m) => require('node:path').join(require('node:path').dirname(bundle), m));
+  out('LOADED ' + JSON.stringify({ files: [...files, ...ran], builtins }));
 });
 `;
 

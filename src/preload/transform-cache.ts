@@ -47,21 +47,33 @@ export interface TransformInput {
   readonly format: ModuleFormat;
   readonly source: string;
   readonly original: string | null;
-  readonly build: string;
+  /** The build's identity; null when it has none (then nothing is read or kept). */
+  readonly build: string | null;
 }
 
-let builtFrom: string | undefined;
+/** Written by scripts/postbuild.js (scripts/build-id.js) beside the rewriter's files. */
+const BUILD_ID_FILE = 'build-id.json';
 
-/** Identity of the rewriter build: size and mtime of every file of this folder. */
-function rewriterBuild(): string {
+/** The build's identity once read: a string, or null when this build has none. */
+let builtFrom: string | null | undefined;
+
+/**
+ * Identity of the build. `npm run build` writes it: a sha256 of every code file of dist/ (the
+ * bundle, the doors, the hooks module), so any change to code this process may run changes it, and
+ * a process reads one small file instead of stat-ing the rewriter's files. A build that did not
+ * write it (tsc alone) has no identity: its rewrites are neither reused nor kept (when in doubt,
+ * parse again).
+ */
+function rewriterBuild(): string | null {
   if (builtFrom !== undefined) return builtFrom;
-  const parts: string[] = [];
-  for (const name of fs.readdirSync(__dirname).sort()) {
-    if (!name.endsWith('.js')) continue;
-    const st = fs.statSync(path.join(__dirname, name));
-    parts.push(`${name}:${st.size}:${st.mtimeMs}`);
+  builtFrom = null;
+  try {
+    const id = (JSON.parse(fs.readFileSync(path.join(__dirname, BUILD_ID_FILE), 'utf8')) as { build?: unknown }).build;
+    if (typeof id === 'string' && /^[0-9a-f]{64}$/.test(id)) builtFrom = id;
+  } catch {
+    // Not written by this build.
   }
-  return (builtFrom = parts.join('|'));
+  return builtFrom;
 }
 
 /** Two 32-bit FNV-1a hashes with different offsets: file names and a damage check, not a security boundary. */
@@ -82,8 +94,9 @@ interface Place {
   readonly rule: FileRule;
 }
 
-/** Where the rewrite of `input` lives, or undefined when the root is not the user's own. */
+/** Where the rewrite of `input` lives, or undefined when the root is not the user's own or the build has no identity. */
 function placeOf(input: TransformInput): Place | undefined {
+  if (input.build === null) return undefined;
   const root = defaultCacheRoot();
   if (judgeRoot(root, [FOLDER]).level !== 'own') return undefined;
   const uid = currentUid();

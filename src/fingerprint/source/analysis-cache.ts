@@ -82,10 +82,12 @@ type Row = [
 interface OpenCache {
   readonly dir: string;
   readonly rule: FileRule;
+  /** Whether the packs were read (on the first restore, or by a save that folds). */
+  loaded: boolean;
   readonly rows: Map<string, unknown>;
-  /** Packs read at open: folded away by a save that found FOLD_AT or more. */
+  /** Packs read: folded away by a save that found FOLD_AT or more. */
   readonly packs: string[];
-  /** Packs found damaged or stale (another analyzer version) at open: removed by the next save. */
+  /** Packs found damaged or stale (another analyzer version) when read: removed by the next save. */
   readonly damaged: string[];
   readonly fresh: Map<string, Row>;
   readonly used: Set<string>;
@@ -94,24 +96,32 @@ interface OpenCache {
 
 let cache: OpenCache | undefined;
 
-/** Load the packs of `dir` (if it is a folder of this user's alone) and start recording new analyses. */
+/**
+ * Start recording new analyses for `dir`. Its packs (if it is a folder of this user's alone) are
+ * read on the first restore, not here: a disk hit whose fingerprint proof holds analyses nothing,
+ * and reading, hashing and parsing the packs (and acorn's package.json for the stamp) was most of
+ * what opening cost it.
+ */
 export function openAnalysisCache(dir: string): void {
   const uid = currentUid();
   const rule: FileRule = uid === undefined ? ANY_OWNER : { owner: uid };
-  const open: OpenCache = { dir, rule, rows: new Map(), packs: [], damaged: [], fresh: new Map(), used: new Set(), hits: 0 };
-  if (folderIsOurs(dir, rule)) {
-    for (const name of packNames(dir)) {
-      const rows = readPack(path.join(dir, name), rule);
-      if (rows === 'refused') continue;
-      if (rows === undefined) {
-        open.damaged.push(name);
-        continue;
-      }
-      open.packs.push(name);
-      for (const [key, row] of rows) if (!open.rows.has(key)) open.rows.set(key, row);
+  cache = { dir, rule, loaded: false, rows: new Map(), packs: [], damaged: [], fresh: new Map(), used: new Set(), hits: 0 };
+}
+
+function loadPacks(open: OpenCache): void {
+  if (open.loaded) return;
+  open.loaded = true;
+  if (!folderIsOurs(open.dir, open.rule)) return;
+  for (const name of packNames(open.dir)) {
+    const rows = readPack(path.join(open.dir, name), open.rule);
+    if (rows === 'refused') continue;
+    if (rows === undefined) {
+      open.damaged.push(name);
+      continue;
     }
+    open.packs.push(name);
+    for (const [key, row] of rows) if (!open.rows.has(key)) open.rows.set(key, row);
   }
-  cache = open;
 }
 
 /** How many analyses this process restored instead of computing. */
@@ -122,6 +132,7 @@ export function analysisCacheHits(): number {
 /** The stored analysis of `source`, if the open cache has a valid one. */
 export function restoreAnalysis(source: string): StoredAnalysis | undefined {
   if (cache === undefined) return undefined;
+  loadPacks(cache);
   const key = keyOf(source);
   const stored = fromRow(cache.rows.get(key));
   if (stored === undefined) return undefined;
@@ -147,6 +158,7 @@ export function saveAnalysisCache(): void {
   const open = cache;
   if (open === undefined || open.fresh.size === 0) return;
   try {
+    loadPacks(open);
     if (!ensurePrivateFolder(open.dir, open.rule)) return;
     const fold = open.packs.length >= FOLD_AT;
     let rows: Map<string, unknown> = open.fresh;
