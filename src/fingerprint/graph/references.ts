@@ -200,7 +200,12 @@ function globalEdges(b: Builder, e: Entity, label: string, ref: Reference): void
   }
   if (isBuiltinGlobal(name)) {
     if (ref.whole || ref.paths.length === 0) addEdge(e, label, b.builtin(name));
-    else for (const p of ref.paths) addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${name}.${p.join('.')}`));
+    else {
+      for (const p of ref.paths) {
+        if (name === 'process' && p[0] === 'argv' && p[1] !== '0') addEdge(e, `${label}.argv`, b.entityOf(argvAsInput()));
+        else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${name}.${p.join('.')}`));
+      }
+    }
     return;
   }
   if ('value' in d) {
