@@ -191,6 +191,11 @@ export function ensurePrivateFolder(dir: string, rule: FileRule): boolean {
       if (current === path.resolve(first) || path.dirname(current) === current) break;
     }
   }
+  return isAcceptedFolder(dir, rule);
+}
+
+/** Whether `dir` is, without following a link, a folder that `rule` accepts (ours alone when it names an owner). */
+export function isAcceptedFolder(dir: string, rule: FileRule): boolean {
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(dir);

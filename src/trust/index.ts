@@ -14,6 +14,7 @@ export {
   isLinkRefusal,
   openForAppend,
   ensurePrivateFolder,
+  isAcceptedFolder,
   openForRead,
   readSmallFile,
   writeFileAtomic,

@@ -27,7 +27,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ANY_OWNER, currentUid, ensurePrivateFolder, ownFolderFault, readSmallFile, writeFileAtomic, type FileRule } from '../../trust';
+import { ANY_OWNER, currentUid, ensurePrivateFolder, isAcceptedFolder, readSmallFile, writeFileAtomic, type FileRule } from '../../trust';
 import { sha256 } from './normalize';
 
 /** Bump whenever normalized text, references or any analysis field can change for the same text. */
@@ -111,7 +111,7 @@ export function openAnalysisCache(dir: string): void {
 function loadPacks(open: OpenCache): void {
   if (open.loaded) return;
   open.loaded = true;
-  if (!folderIsOurs(open.dir, open.rule)) return;
+  if (!isAcceptedFolder(open.dir, open.rule)) return;
   for (const name of packNames(open.dir)) {
     const rows = readPack(path.join(open.dir, name), open.rule);
     if (rows === 'refused') continue;
@@ -197,16 +197,6 @@ function trim(rows: Map<string, unknown>, used: ReadonlySet<string>): Map<string
 
 // ---- the folder and its packs: stamp line, sha256 line, JSON object of rows --------------------
 
-function folderIsOurs(dir: string, rule: FileRule): boolean {
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(dir);
-  } catch {
-    return false;
-  }
-  if (rule.owner === undefined) return stat.isDirectory();
-  return ownFolderFault(dir, stat, rule.owner) === undefined;
-}
 
 function packNames(dir: string): string[] {
   try {
