@@ -18,8 +18,20 @@ console.log('OUT ' + JSON.stringify({ value }));
 `;
 const ran = (r) => ({ ...r.out, runs: r.stderr.split('\n').filter((l) => l === 'RAN').length });
 
+/**
+ * Waits until the project's files are old enough for persisted fingerprints (a file changed just
+ * before a process started is never trusted by it): the later runs then may reuse a proof, and
+ * must still see another command line.
+ */
+function settle(dir) {
+  const newest = Math.max(...fs.readdirSync(dir).map((name) => fs.statSync(path.join(dir, name)).ctimeMs));
+  const wait = newest + 2_100 - Date.now();
+  if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+}
+
 test('process.argv read in the function or a helper: another command line recomputes, the same one hits', (t) => {
   const dir = project({ 'app.js': app });
+  settle(dir);
   const root = tempDir();
   const run = (...args) => {
     const r = node(['app.js', ...args], { cwd: dir, env: { SMARTCACHE_DIR: root, SMARTCACHE_LOG: '1' } });
