@@ -1,18 +1,16 @@
 // After tsc (.mts sources are emitted as .mjs already):
-// 1. with --bundle only: bundles what runs inside the user's process (the cache layer behind
+// 1. unless --no-bundle: bundles what runs inside the user's process (the cache layer behind
 //    `smartcache` and the preload behind `smartcache/register`) into one file, dist/runtime.js,
 //    and turns each compiled module it holds into a one-line door to its copy there;
 // 2. writes the build's identity (dist/preload/build-id.json, scripts/build-id.js);
 // 3. makes the CLI entry executable (npm links `bin` targets but tsc does not set the mode bit).
 //
-//   node scripts/postbuild.js [--bundle]
+//   node scripts/postbuild.js [--no-bundle]
 //
-// The bundle is NOT part of `npm run build` yet: with it, the suite fails three tests that pass
-// unbundled (cache-decorator and cache-names with TypeScript standard decorators under tsx: the
-// first call's key hashing of `this` walks ~15x more and takes tens of seconds; corpus-cjs lodash:
-// the second run misses). Something in the fingerprint's walk treats code or objects reached
-// through dist/runtime.js differently from the same modules as separate files; until that is
-// found, an unsound bundle must not ship.
+// The bundle keeps the fingerprint's view of smartcache's own code: a function of dist/runtime.js
+// counts as the smartcache package, and only the closures inside its module's body are read (each
+// module body declares a marker binding the walk stops at; src/fingerprint/graph/foreign.ts), as
+// for the separate modules. Without the marker a walk reached every bundled module's state.
 //
 // Why a bundle: Node 20 has no compile cache, and resolving, reading and compiling ~140 small
 // files cost a cached re-run more than everything else it did (CPU profile of a fib(32) disk hit:
@@ -59,7 +57,11 @@ function ownPaths() {
         const rel = posix(path.relative(dist, args.path));
         const text = fs.readFileSync(args.path, 'utf8');
         if (text.startsWith(DOOR_MARK)) throw new Error(`postbuild: ${rel} is already a door; run \`npm run build\` (it compiles afresh)`);
-        const contents = `__smartcacheRan.push(${JSON.stringify(rel)});\n${text
+        // The marker binding is read by an inner function, so V8 keeps it in the module body's
+        // context: the fingerprint finds that scope in a bundled function's scope chain and
+        // counts what lies outside it as smartcache's own module state, as it does for a
+        // separate module (src/fingerprint/graph/foreign.ts, BUNDLED_MODULE_MARKER).
+        const contents = `var __smartcacheModule = ${JSON.stringify(rel)};\n__smartcacheRan.push(() => __smartcacheModule);\n${text
           .replace(/\b__dirname\b/g, `__smartcacheDist(${JSON.stringify(path.posix.dirname(rel))})`)
           .replace(/\b__filename\b/g, `__smartcacheDist(${JSON.stringify(rel)})`)}`;
         return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
@@ -121,7 +123,7 @@ async function bundle() {
         '/** The module `name` (a path under dist/), run on its first load like any CommonJS module. */',
         'exports.load = (name) => modules[name]();',
         '/** The modules of the bundle that ran so far, in the order they started. */',
-        'exports.loaded = () => __smartcacheRan.slice();',
+        'exports.loaded = () => __smartcacheRan.map((name) => name());',
       ].join('\n'),
       resolveDir: dist,
       sourcefile: 'runtime-entry.js',
@@ -151,7 +153,7 @@ async function bundle() {
 }
 
 (async () => {
-  if (process.argv.includes('--bundle')) await bundle();
+  if (!process.argv.includes('--no-bundle')) await bundle();
   writeBuildId(dist);
   const cli = path.join(dist, 'cli', 'main.js');
   if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);

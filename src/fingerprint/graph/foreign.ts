@@ -19,7 +19,7 @@ import { describeFunction } from '../runtime';
 import type { Entity } from './entity';
 import type { ScriptInfo } from '../runtime';
 import { scriptInfo } from '../runtime';
-import { globalAccessorName, nodeFunctionName } from '../runtime';
+import { BUNDLED_MODULE_MARKER, globalAccessorName, nodeFunctionName, OWN_BUNDLE_FILE } from '../runtime';
 
 /**
  * Identity of one of Node's functions that no public module exports (a factory's product such as
@@ -84,11 +84,24 @@ function nodeClosureScopes(own: readonly ScopeSnapshot[]): ScopeSnapshot[] {
   return [...own];
 }
 
+/**
+ * A function of smartcache's own bundle: the closures inside its module's body (what a factory
+ * like `cached(options)` was handed), as for a separate module, whose module scope counts with
+ * smartcache's version. Bundled, each module's body is one more closure inside the bundle's own
+ * scope; the marker binding finds it. A function outside every module body is the bundle's
+ * plumbing (its require table), whose closure holds only smartcache's modules.
+ */
+function bundledClosureScopes(own: readonly ScopeSnapshot[]): ScopeSnapshot[] {
+  const body = own.findIndex((s) => Object.prototype.hasOwnProperty.call(s.object, BUNDLED_MODULE_MARKER));
+  return body >= 0 ? own.slice(0, body) : [];
+}
+
 /** The scopes of a foreign function that belong to its closure, not to its module. */
 export function closureScopes(info: ScriptInfo, details: FunctionDetails): ScopeSnapshot[] {
   const own = details.scopes.filter((s) => s.type !== 'global' && s.type !== 'script' && s.type !== 'module');
   if (details.scopes.some((s) => s.type === 'module') || own.length === 0) return own;
   if (info.origin === 'node') return nodeClosureScopes(own);
+  if (info.origin === 'package' && info.file === OWN_BUNDLE_FILE) return bundledClosureScopes(own);
   const outer = own[own.length - 1] as ScopeSnapshot;
   if (info.origin === 'package' && info.file !== undefined && require.cache[info.file] !== undefined) {
     const moduleScope = packageModuleScope(info.file);

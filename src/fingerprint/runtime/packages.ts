@@ -10,6 +10,16 @@ const byDir = new Map<string, string | null>();
 /** smartcache's own package folder: its code is a package even when run from a checkout. */
 export const OWN_PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
 
+/** smartcache's in-process runtime bundled into one file (`scripts/postbuild.js --bundle`). */
+export const OWN_BUNDLE_FILE = path.join(OWN_PACKAGE_ROOT, 'dist', 'runtime.js');
+
+/**
+ * The binding scripts/postbuild.js declares at the top of each module's body in the bundle (read
+ * by an inner function, so it lives in the body's context and shows in every scope chain through
+ * it): the scope holding it is that module's own scope.
+ */
+export const BUNDLED_MODULE_MARKER = '__smartcacheModule';
+
 function readIdentity(dir: string): string | null | undefined {
   let text: string;
   try {
