@@ -32,11 +32,24 @@ const ENTRIES = ['index.js', 'preload/install.js', 'preload/esm-load.js'];
 
 /**
  * Packages left out of the bundle: loaded from node_modules on first need (acorn: parsing only
- * on a miss or a rewrite; cbor-x: its decode-only build on the first read, the encoder on the
- * first store; the team cache's client only with a remote configured). A subpath (`cbor-x/decode`)
- * is external with its package.
+ * on a miss or a rewrite; the team cache's client only with a remote configured). A subpath
+ * (`acorn/package.json`) is external with its package.
  */
-const EXTERNAL = ['acorn', 'cbor-x', '@redis/client', 'chrome-remote-interface', 'commander', 'pirates'];
+const EXTERNAL = ['acorn', '@redis/client', 'chrome-remote-interface', 'commander', 'pirates'];
+
+/**
+ * cbor-x's full build stays outside (it loads an optional native addon by a computed path, and
+ * is needed only to store); its decode-only build (cbor-x/decode-no-eval, self-contained, on
+ * every disk hit) is bundled, so the code cache covers it too.
+ */
+function cborEncoderOutside() {
+  return {
+    name: 'cbor-encoder-outside',
+    setup(build) {
+      build.onResolve({ filter: /^cbor-x$/ }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
 
 /** Marks the first line of a door, so a second run of this script on a bundled dist/ stops. */
 const DOOR_MARK = '// smartcache door:';
@@ -103,7 +116,7 @@ async function bundle() {
     return false;
   }
   // First pass: which compiled modules the entries reach.
-  const probe = await esbuild.build({ ...common, entryPoints: ENTRIES.map((e) => path.join(dist, e)), outdir: path.join(dist, '.probe'), write: false, metafile: true });
+  const probe = await esbuild.build({ ...common, entryPoints: ENTRIES.map((e) => path.join(dist, e)), outdir: path.join(dist, '.probe'), write: false, metafile: true, plugins: [cborEncoderOutside()] });
   const root = path.join(dist, '..');
   const modules = Object.keys(probe.metafile.inputs)
     .map((p) => path.resolve(root, p))
@@ -133,7 +146,7 @@ async function bundle() {
     sourcemap: true,
     // Everything tsc emits is strict: the bundle as a whole is too.
     banner: { js: "'use strict';\nconst __smartcacheDist = (rel) => require('node:path').join(__dirname, rel);\nconst __smartcacheRan = [];" },
-    plugins: [ownPaths()],
+    plugins: [ownPaths(), cborEncoderOutside()],
   });
   // The bundle must hold the rewritten paths (a module that moved would silently keep dist/'s).
   const out = fs.readFileSync(path.join(dist, 'runtime.js'), 'utf8');
@@ -141,11 +154,11 @@ async function bundle() {
   if (/\b__dirname\b/.test(out.replace("require('node:path').join(__dirname, rel)", ''))) throw new Error('postbuild: a module of the bundle still reads the bundle\'s __dirname');
   const names = exportNames(modules);
   for (const m of modules) {
-    const up = path.posix.relative(path.posix.dirname(m), 'runtime.js');
+    const up = path.posix.relative(path.posix.dirname(m), 'runtime-loader.js');
     // The second line never runs: it lists the names for Node's static scan of a CommonJS module
     // (cjs-module-lexer), so `import { x } from '.../door.js'` still finds `x`.
     const listed = names[m].length === 0 ? '' : `0 && (${names[m].map((n) => `exports${/^[A-Za-z_$][\w$]*$/.test(n) ? `.${n}` : `[${JSON.stringify(n)}]`} = `).join('')}0);\n`;
-    const door = `${DOOR_MARK} the module lives in dist/runtime.js (scripts/postbuild.js): one instance per process.\n'use strict';\nmodule.exports = require(${JSON.stringify(up.startsWith('.') ? up : `./${up}`)}).load(${JSON.stringify(m)});\n${listed}`;
+    const door = `${DOOR_MARK} the module lives in dist/runtime.js, loaded by dist/runtime-loader.js (scripts/postbuild.js): one instance per process.\n'use strict';\nmodule.exports = require(${JSON.stringify(up.startsWith('.') ? up : `./${up}`)}).load(${JSON.stringify(m)});\n${listed}`;
     fs.writeFileSync(path.join(dist, m), door);
     fs.rmSync(path.join(dist, `${m}.map`), { force: true });
   }

@@ -1,0 +1,262 @@
+/**
+ * Loads smartcache's bundled runtime (dist/runtime.js, written by scripts/postbuild.js) with a V8
+ * code cache, so a cached re-run does not parse and compile ~850 KB of JavaScript again
+ * (native-notes/bundle-code-cache.md measures it). Every door of the bundle (dist/index.js,
+ * dist/preload/register.js, …) comes through here; this file imports nothing of smartcache.
+ *
+ * - The bundle is compiled as a `vm.Script` with the cache V8 made in an earlier process
+ *   (`createCachedData` at exit, after the code ran: it holds the functions compiled lazily too),
+ *   and runs as the CommonJS module `dist/runtime.js` (same file name, same wrapper arguments, in
+ *   `require.cache`), so nothing else can tell how it was loaded.
+ * - V8 checks its version, its flags and the source *length* against the cache. Length is not
+ *   content, so the cache file is named by the bundle file's identity (device, inode, size,
+ *   modification and change times): any rewrite of dist/runtime.js names another file.
+ * - A code cache is code this process runs, so it is read only from a folder of this user's that
+ *   no one else may write (`<os.tmpdir()>/smartcache-code-<uid>`, mode 0700) and only when the file
+ *   itself is a regular file of this user that no one else may write (checked on the opened
+ *   descriptor, without following a link): then its bytes were written by this user's processes,
+ *   which is the rule src/trust applies to stored rewrites. A checksum in the header catches a
+ *   damaged file (V8 release builds do not verify one). Written whole or not at all (temporary
+ *   file, then rename).
+ * - Written at exit only when this process ran more of the bundle's modules than the cache held
+ *   (a cache made by `node -r smartcache/register -e 0` is replaced by one made by a cached call),
+ *   so most runs only read.
+ * - Off where it cannot be made safe or is not wanted: no `process.getuid` (Windows), or
+ *   `NODE_DISABLE_COMPILE_CACHE=1` (Node's own switch for compile caches). Any failure only means compiling as usual, silently: nothing is cached wrong.
+ */
+import * as fs from 'node:fs';
+import Module from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+
+/** What the bundle exports: each module by its path under dist/, and the modules that ran. */
+interface BundleExports {
+  load(name: string): unknown;
+  loaded(): string[];
+}
+
+const BUNDLE = path.join(__dirname, 'runtime.js');
+const MAGIC = 'smartcache-code 1\n';
+/** Header: magic, checksum of the V8 data (8 hex), modules that had run (decimal), newline. */
+const HEADER = /^smartcache-code 1\n([0-9a-f]{8}) (\d+)\n/;
+
+/**
+ * A 32-bit checksum of the V8 data (FNV-1a over 32-bit words, plus a running sum): it only has to
+ * catch damage, not an adversary (ownership answers that). Plain JavaScript rather than
+ * `zlib.crc32`: loading node:zlib costs a disk hit as much as this loop (~3 ms each, measured in
+ * native-notes/bundle-code-cache.md), and it works on every Node.
+ */
+function checksum(data: Buffer): string {
+  const words = data.length >>> 2;
+  const aligned = data.byteOffset % 4 === 0 ? data : Buffer.from(data);
+  const view = new Int32Array(aligned.buffer, aligned.byteOffset, words);
+  let h = 0x811c9dc5 | 0;
+  let sum = 0;
+  for (let i = 0; i < words; i++) {
+    h = Math.imul(h ^ (view[i] as number), 0x01000193);
+    sum = (sum + h) | 0;
+  }
+  for (let i = words << 2; i < data.length; i++) h = Math.imul(h ^ (data[i] as number), 0x01000193);
+  return ((h ^ sum) >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The user's private folder for code caches, created if missing; undefined when it is not safe. */
+function privateFolder(uid: number): string | undefined {
+  const dir = path.join(os.tmpdir(), `smartcache-code-${uid}`);
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+  }
+  const st = fs.lstatSync(dir);
+  if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) return undefined;
+  return dir;
+}
+
+/** The cache file for this bundle file, this Node and these flags. */
+function cacheFile(dir: string, bundle: fs.Stats): string {
+  const identity = [bundle.dev, bundle.ino, bundle.size, bundle.mtimeMs, bundle.ctimeMs, process.version, process.arch, process.execArgv.join(' ')].join('|');
+  let h = 0x811c9dc5;
+  for (let i = 0; i < identity.length; i++) h = Math.imul(h ^ identity.charCodeAt(i), 0x01000193) >>> 0;
+  return path.join(dir, `runtime-${h.toString(16).padStart(8, '0')}-${identity.length}.v8`);
+}
+
+interface Cached {
+  readonly data: Buffer;
+  readonly modules: number;
+}
+
+/** The stored cache, when it is this user's alone and whole. */
+function readCache(file: string, uid: number): Cached | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.uid !== uid || (st.mode & 0o022) !== 0 || st.size > 64 * 1024 * 1024) return undefined;
+    const bytes = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = fs.readSync(fd, bytes, got, bytes.length - got, got);
+      if (n === 0) return undefined;
+      got += n;
+    }
+    const head = HEADER.exec(bytes.subarray(0, 64).toString('latin1'));
+    if (head === null) return undefined;
+    const data = bytes.subarray(head[0].length);
+    if (checksum(data) !== head[1]) return undefined;
+    return { data, modules: Number(head[2]) };
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Caches kept per user: one per bundle file, Node and flags in use; the least recent go first. */
+const KEEP = 16;
+
+/** Drops all but the KEEP most recently written caches, and temporary files an hour old. */
+function tidy(dir: string): void {
+  const now = Date.now();
+  const caches: Array<{ file: string; mtime: number }> = [];
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    const st = fs.lstatSync(file);
+    if (!st.isFile()) continue;
+    if (name.endsWith('.tmp') && now - st.mtimeMs > 3_600_000) fs.rmSync(file, { force: true });
+    else if (name.endsWith('.v8')) caches.push({ file, mtime: st.mtimeMs });
+  }
+  caches.sort((a, b) => b.mtime - a.mtime);
+  for (const old of caches.slice(KEEP)) fs.rmSync(old.file, { force: true });
+}
+
+function writeCache(file: string, data: Buffer, modules: number): void {
+  const temp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  try {
+    const head = Buffer.from(`${MAGIC}${checksum(data)} ${modules}\n`, 'latin1');
+    const fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0), 0o600);
+    try {
+      fs.writeSync(fd, head);
+      fs.writeSync(fd, data);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+    tidy(path.dirname(file));
+  } catch {
+    try {
+      fs.rmSync(temp, { force: true });
+    } catch {
+      // Only a stray temporary file in the user's own folder.
+    }
+  }
+}
+
+/** Runs the bundle's source as the CommonJS module `dist/runtime.js`. */
+function runAsModule(script: vm.Script, parent: NodeModule | undefined): BundleExports {
+  const ModuleClass = Module as unknown as {
+    new (id: string, parent?: NodeModule): NodeModule & { paths: string[]; loaded: boolean };
+    _nodeModulePaths(dir: string): string[];
+  };
+  const mod = new ModuleClass(BUNDLE, parent);
+  mod.filename = BUNDLE;
+  mod.paths = ModuleClass._nodeModulePaths(__dirname);
+  require.cache[BUNDLE] = mod;
+  try {
+    const wrapper = script.runInThisContext() as (e: unknown, r: NodeRequire, m: NodeModule, f: string, d: string) => void;
+    wrapper.call(mod.exports, mod.exports, Module.createRequire(BUNDLE), mod, BUNDLE, __dirname);
+  } catch (error) {
+    delete require.cache[BUNDLE];
+    throw error;
+  }
+  mod.loaded = true;
+  return mod.exports as BundleExports;
+}
+
+/**
+ * How the bundle was compiled in this process: `accepted` (from a stored cache), `rejected` (V8
+ * refused the stored cache), `none` (no usable cache: missing, damaged or not the user's alone),
+ * `off` (no code cache here: switched off, or no safe way to keep one). Tests read it.
+ */
+export type CodeCacheState = 'accepted' | 'rejected' | 'none' | 'off';
+
+let state: CodeCacheState = 'off';
+
+function loadWithCodeCache(): BundleExports | undefined {
+  if (process.env.NODE_DISABLE_COMPILE_CACHE === '1' || typeof process.getuid !== 'function') return undefined;
+  const uid = process.getuid();
+  let source: string;
+  let file: string;
+  let cached: Cached | undefined;
+  try {
+    const fd = fs.openSync(BUNDLE, 'r');
+    try {
+      const dir = privateFolder(uid);
+      if (dir === undefined) return undefined;
+      file = cacheFile(dir, fs.fstatSync(fd));
+      source = fs.readFileSync(fd, 'utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+    cached = readCache(file, uid);
+  } catch {
+    return undefined;
+  }
+  // The wrapper Node gives every CommonJS module, on one line: line numbers stay the file's.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
+    filename: BUNDLE,
+    cachedData: cached?.data,
+  });
+  const runtime = runAsModule(script, module);
+  state = cached === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'accepted';
+  const had = cached === undefined || script.cachedDataRejected === true ? -1 : cached.modules;
+  process.once('exit', () => {
+    const modules = runtime.loaded().length;
+    if (modules <= had) return;
+    try {
+      writeCache(file, script.createCachedData(), modules);
+    } catch {
+      // Only a slower next start.
+    }
+  });
+  return runtime;
+}
+
+let runtime: BundleExports | undefined;
+
+function bundle(): BundleExports {
+  if (runtime !== undefined) return runtime;
+  const existing = require.cache[BUNDLE];
+  if (existing !== undefined && existing.loaded) {
+    runtime = existing.exports as BundleExports;
+    return runtime;
+  }
+  try {
+    runtime = loadWithCodeCache();
+  } catch {
+    runtime = undefined;
+  }
+  runtime ??= require(BUNDLE) as BundleExports;
+  return runtime;
+}
+
+/** The bundled module `name` (a path under dist/), run on its first load. */
+export function load(name: string): unknown {
+  return bundle().load(name);
+}
+
+/** The bundle's modules that ran so far, in the order they started (tests: what a disk hit loaded). */
+export function loaded(): string[] {
+  return bundle().loaded();
+}
+
+/** How the bundle was compiled in this process (see CodeCacheState). */
+export function codeCacheState(): CodeCacheState {
+  bundle();
+  return state;
+}
