@@ -10,7 +10,7 @@ const byDir = new Map<string, string | null>();
 /** smartcache's own package folder: its code is a package even when run from a checkout. */
 export const OWN_PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
 
-/** smartcache's in-process runtime bundled into one file (`scripts/postbuild.js --bundle`). */
+/** smartcache's in-process runtime bundled into one file (`scripts/postbuild.js`, loaded by src/runtime-loader.ts). */
 export const OWN_BUNDLE_FILE = path.join(OWN_PACKAGE_ROOT, 'dist', 'runtime.js');
 
 /**
