@@ -132,3 +132,25 @@ console.log('OUT ' + JSON.stringify({ out, runs }));
   t.is(lines.length, 1, r.stderr);
   t.regex(lines[0], /target: cannot fingerprint.*simulated walk failure/);
 });
+
+test("an error the cached function throws, left uncaught, is reported at the user's line, not smartcache's", (t) => {
+  const register = JSON.stringify(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'preload', 'register.js'));
+  const dir = project({
+    'api.js': (mod) => `const { cache } = require(${mod});
+const f = cache(function f(x) { if (x > 0) throw new Error('boom ' + x); return x; });
+f(1);
+`,
+    'annotated.js': `/** @cache */
+function g(x) { if (x > 0) throw new Error('boom ' + x); return x; }
+g(2);
+`,
+  });
+  for (const [file, args] of [['api.js', []], ['annotated.js', ['--require', JSON.parse(register)]]]) {
+    const r = node([...args, file], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+    t.is(r.status, 1);
+    const [where, line] = r.stderr.split('\n');
+    t.true(where.endsWith(`${path.sep}${file}:2`), r.stderr.slice(0, 300));
+    t.regex(line, /throw new Error\('boom ' \+ x\)/);
+    t.regex(r.stderr, /Error: boom/);
+  }
+});

@@ -231,7 +231,8 @@ async function runMutant(ctx, category, { file, site }) {
     timedOut: oracle.status === 'SIGTERM',
     fallback: cached.fallback,
     detail: stale ? `oracle ${String(oracle.out).slice(0, 200)} cached ${String(cached.out).slice(0, 200)}` : undefined,
-    stderr: stale || (category === 'must-hit' && cached.miss) ? cached.stderr.split('\n').filter((l) => l.startsWith('[smartcache]')).join('\n').slice(0, 600) : undefined,
+    fullStderr: cached.stderr,
+    stderr: stale || cached.fallback || (category === 'must-hit' && cached.miss) ? cached.stderr.split('\n').filter((l) => l.startsWith('[smartcache]')).join('\n').slice(0, 600) : undefined,
   };
 }
 

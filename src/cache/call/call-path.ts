@@ -215,11 +215,14 @@ export class CallPath {
     const tracker = this.parts.tracker;
     const run: Running = { started: nowMs(), frame: tracker.begin() };
     let result: unknown;
+    // No catch and rethrow: what the function throws leaves from where it threw, so Node's report
+    // of an uncaught error shows the user's line, not one of smartcache's.
+    let returned = false;
     try {
       result = tracker.run(run.frame, () => Reflect.apply(this.parts.fn, self, args));
-    } catch (error) {
-      this.failed(ready, slot, bill, run, 'threw, nothing stored');
-      throw error;
+      returned = true;
+    } finally {
+      if (!returned) this.failed(ready, slot, bill, run, 'threw, nothing stored');
     }
     if (!isAsyncResult(result)) return this.computed(ready, slot, bill, run, reason, result, false).value;
     this.promises = true;
