@@ -18,9 +18,11 @@
  *   which is the rule src/trust applies to stored rewrites. A checksum in the header catches a
  *   damaged file (V8 release builds do not verify one). Written whole or not at all (temporary
  *   file, then rename).
- * - Written at exit only when this process ran more of the bundle's modules than the cache held
- *   (a cache made by `node -r smartcache/register -e 0` is replaced by one made by a cached call),
- *   so most runs only read.
+ * - Written at exit only when it is better than the one stored: a cache made by a run that served
+ *   its calls from disk (the common run) beats one made by a run that computed and stored (whose
+ *   loading code V8 may have flushed by exit after the walk's garbage collections, and which holds
+ *   the walk's code a disk hit never runs); between two of a kind, the one whose process ran more
+ *   of the bundle's modules. Most runs only read.
  * - Off where it cannot be made safe or is not wanted: no `process.getuid` (Windows), or
  *   `NODE_DISABLE_COMPILE_CACHE=1` (Node's own switch for compile caches). Any failure only means compiling as usual, silently: nothing is cached wrong.
  */
@@ -38,8 +40,27 @@ interface BundleExports {
 
 const BUNDLE = path.join(__dirname, 'runtime.js');
 const MAGIC = 'smartcache-code 1\n';
-/** Header: magic, checksum of the V8 data (kind letter + 8 hex), modules that had run (decimal), newline. */
-const HEADER = /^smartcache-code 1\n([cf][0-9a-f]{8}) (\d+)\n/;
+/**
+ * Header: magic; checksum of the V8 data (kind letter + 8 hex); what the writing process did:
+ * `s` when it stored a result (ran the encoder), `r` when it only read, and how many of the
+ * bundle's modules ran; newline.
+ */
+const HEADER = /^smartcache-code 1\n([cf][0-9a-f]{8}) ([rs])(\d+)\n/;
+
+/** The module that runs only to store a result (the encoder half of the codec). */
+const STORE_MODULE = 'store/codec/encode.js';
+
+/** What the process that made a cache did: it is the better source the less it stored and the more it ran. */
+interface Made {
+  readonly stored: boolean;
+  readonly modules: number;
+}
+
+function better(now: Made, than: Made | undefined): boolean {
+  if (than === undefined) return true;
+  if (now.stored !== than.stored) return !now.stored;
+  return now.modules > than.modules;
+}
 
 /**
  * A 32-bit checksum of the V8 data: it only has to catch damage, not an adversary (ownership
@@ -92,7 +113,7 @@ function cacheFile(dir: string, bundle: fs.Stats): string {
 
 interface Cached {
   readonly data: Buffer;
-  readonly modules: number;
+  readonly made: Made;
 }
 
 /** The stored cache, when it is this user's alone and whole. */
@@ -117,7 +138,7 @@ function readCache(file: string, uid: number): Cached | undefined {
     if (head === null) return undefined;
     const data = bytes.subarray(head[0].length);
     if (checksum(data) !== head[1]) return undefined;
-    return { data, modules: Number(head[2]) };
+    return { data, made: { stored: head[2] === 's', modules: Number(head[3]) } };
   } catch {
     return undefined;
   } finally {
@@ -143,10 +164,10 @@ function tidy(dir: string): void {
   for (const old of caches.slice(KEEP)) fs.rmSync(old.file, { force: true });
 }
 
-function writeCache(file: string, data: Buffer, modules: number): void {
+function writeCache(file: string, data: Buffer, made: Made): void {
   const temp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
   try {
-    const head = Buffer.from(`${MAGIC}${checksum(data)} ${modules}\n`, 'latin1');
+    const head = Buffer.from(`${MAGIC}${checksum(data)} ${made.stored ? 's' : 'r'}${made.modules}\n`, 'latin1');
     const fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0), 0o600);
     try {
       fs.writeSync(fd, head);
@@ -222,12 +243,13 @@ function loadWithCodeCache(): BundleExports | undefined {
   });
   const runtime = runAsModule(script, module);
   state = cached === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'accepted';
-  const had = cached === undefined || script.cachedDataRejected === true ? -1 : cached.modules;
+  const had = cached === undefined || script.cachedDataRejected === true ? undefined : cached.made;
   process.once('exit', () => {
-    const modules = runtime.loaded().length;
-    if (modules <= had) return;
+    const ran = runtime.loaded();
+    const made: Made = { stored: ran.includes(STORE_MODULE), modules: ran.length };
+    if (!better(made, had)) return;
     try {
-      writeCache(file, script.createCachedData(), modules);
+      writeCache(file, script.createCachedData(), made);
     } catch {
       // Only a slower next start.
     }

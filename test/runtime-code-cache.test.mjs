@@ -45,10 +45,18 @@ run('the second process compiles the bundle from the cache the first one left, i
   t.is(cacheFiles().length, 1);
   t.is(fs.statSync(folder).mode & 0o777, 0o700);
   t.is(fs.statSync(path.join(folder, cacheFiles()[0])).mode & 0o777, 0o600);
+  const header = () => fs.readFileSync(path.join(folder, cacheFiles()[0]), 'latin1').split('\n')[1];
+  // The first run stored its result: its cache is replaced by the next run's, which only read.
+  t.regex(header(), /^[cf][0-9a-f]{8} s\d+$/);
   const second = once();
   t.is(second.out.state, 'accepted');
   t.deepEqual(second.out, { ...first.out, state: 'accepted' });
   t.is(second.stderr, '');
+  t.regex(header(), /^[cf][0-9a-f]{8} r\d+$/);
+  const kept = fs.readFileSync(path.join(folder, cacheFiles()[0]));
+  t.is(once().out.state, 'accepted');
+  t.deepEqual(fs.readFileSync(path.join(folder, cacheFiles()[0])), kept, 'a run like the one that made it leaves it alone');
+  t.is(cacheFiles().length, 1);
 });
 
 run('a damaged cache is not used; the next process leaves a whole one', (t) => {
