@@ -218,6 +218,11 @@ let state: CodeCacheState = 'off';
 
 function loadWithCodeCache(): BundleExports | undefined {
   if (process.env.NODE_DISABLE_COMPILE_CACHE === '1' || typeof process.getuid !== 'function') return undefined;
+  // Loaded inside a vm context (jest runs each test file in one, with its own module registry):
+  // the bundle must run in that realm, as every module loaded there does, and `runInThisContext`
+  // would run it in Node's main one (the test's objects would not be plain data to the codec, and
+  // jest's registry would not know the bundle). There it is required as usual.
+  if ((vm.runInThisContext('globalThis') as unknown) !== globalThis) return undefined;
   const uid = process.getuid();
   let source: string;
   let file: string;
