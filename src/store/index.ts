@@ -96,9 +96,11 @@ export class Store {
 
   /**
    * Missing -> undefined. Corrupt, or naming another key or function -> a miss with one warning
-   * (removed in the user's own root). Other I/O errors throw ERR_STORE_IO.
+   * (removed in the user's own root). Other I/O errors throw ERR_STORE_IO. `snapshot`: give small
+   * entries a memory snapshot (ReadEntry.snapshot); false for a caller with no memory layer,
+   * which then saves a copy per hit.
    */
-  read(key: string, fn?: string): ReadEntry | undefined {
+  read(key: string, fn?: string, snapshot = true): ReadEntry | undefined {
     assertKey(key);
     // Never through a linked fan-out folder in a root others may write: whatever it points at is
     // not this store's. In the user's own root the fan-out folders are checked before anything
@@ -110,7 +112,7 @@ export class Store {
     if (!this.access.repair && !this.inRealFolders(key)) return undefined;
     const file = entryFile(this.layout, key);
     try {
-      const entry = readEntryFile(file, this.access, fn === undefined ? { key } : { key, fn });
+      const entry = readEntryFile(file, this.access, fn === undefined ? { key } : { key, fn }, snapshot);
       if (entry?.payload === undefined) return entry;
       // Built field by field: an object rest/spread here cost ~2 µs of every disk hit.
       const { meta, value, bytes, mtimeMs, payload } = entry;

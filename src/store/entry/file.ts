@@ -107,15 +107,16 @@ function linkIno(file: string): number {
 
 /**
  * Reads and verifies a whole entry, including that it names the key (and function) it is read
- * for. Missing -> undefined; not an intact entry we wrote for that key -> CorruptFileError
+ * for. `keepPayload`: return a copy of a small entry's payload (FileEntry.payload), for a caller
+ * that keeps it in memory. Missing -> undefined; not an intact entry we wrote for that key -> CorruptFileError
  * (carrying the inode, so the caller removes only that file); a payload too deep for the current
  * stack -> StackTooDeepError; anything else is an I/O error for the caller.
  */
-export function readEntryFile(file: string, access: Access, expected: Expected): FileEntry | undefined {
+export function readEntryFile(file: string, access: Access, expected: Expected, keepPayload = true): FileEntry | undefined {
   const opened = openEntry(file, access);
   if (opened === undefined) return undefined;
   try {
-    return readOpen(opened.fd, opened.stat, expected);
+    return readOpen(opened.fd, opened.stat, expected, keepPayload);
   } finally {
     fs.closeSync(opened.fd);
   }
@@ -169,7 +170,7 @@ export class CorruptFileError extends CorruptError {
  */
 const scratch = Buffer.allocUnsafeSlow(FIRST_READ);
 
-function readOpen(fd: number, stat: fs.Stats, expected: Expected): FileEntry {
+function readOpen(fd: number, stat: fs.Stats, expected: Expected, keepPayload: boolean): FileEntry {
   let n: number;
   try {
     n = fs.readSync(fd, scratch, 0, FIRST_READ, 0);
@@ -181,7 +182,7 @@ function readOpen(fd: number, stat: fs.Stats, expected: Expected): FileEntry {
   if (n < FIRST_READ) {
     const whole = scratch.subarray(0, n);
     const header = completeEntry(whole);
-    if (header !== undefined) return decodeWhole(stat, whole, header, expected);
+    if (header !== undefined) return decodeWhole(stat, whole, header, expected, keepPayload);
   }
   // Large, holding blobs, short-read, or not intact: the careful path decides.
   return readCareful(fd, stat, expected);
@@ -199,13 +200,14 @@ function completeEntry(bytes: Buffer): Header | undefined {
   }
 }
 
-function decodeWhole(stat: fs.Stats, bytes: Buffer, header: Header, expected: Expected): FileEntry {
+function decodeWhole(stat: fs.Stats, bytes: Buffer, header: Header, expected: Expected, keepPayload: boolean): FileEntry {
   try {
     const meta = parseMeta(bytes, header, true);
     checkIdentity(meta, expected);
     const substituted = (header.flags & FLAG_SUBSTITUTED) !== 0;
     const payload = bytes.subarray(header.payloadStart, header.headLength);
     const value = decodeValue(payload, [], substituted);
+    if (!keepPayload) return { meta, value, bytes: bytes.length, mtimeMs: stat.mtimeMs };
     // Unpooled: a kept copy must not pin an 8 KiB pool slab. `bytes` is the shared scratch buffer.
     const own = Buffer.allocUnsafeSlow(payload.length);
     own.set(payload);
