@@ -153,3 +153,39 @@ test('cache(): a large result with a flipped byte on disk is recomputed once, ex
   t.deepEqual(fourth.out, { ...first.out, runs: 0 }, fourth.stderr);
   t.is(fourth.stderr, '');
 });
+
+/** Moves the leaf folder of `key` outside the root and puts a link to it in its place. */
+function linkLeaf(t, root, key) {
+  const leaf = path.dirname(fileOf(root, key));
+  const outside = path.join(tempRoot(t), 'moved');
+  fs.renameSync(leaf, outside);
+  fs.symlinkSync(outside, leaf);
+  return outside;
+}
+
+test('a linked fan-out folder: in a shared root a read never goes through it; in the user\'s own root an intact entry there is served', (t) => {
+  const value = { n: 42, list: ['a'] };
+  const own = tempRoot(t);
+  const ownKey = keyOf('linked', 'own');
+  Store.open(own).put(ownKey, META, value);
+  linkLeaf(t, own, ownKey);
+  t.is(Store.open(own).trust.level, 'own');
+  t.deepEqual(Store.open(own).read(ownKey)?.value, value, 'own root: only the user can have made the link; the file passed every check');
+
+  const shared = tempRoot(t);
+  fs.chmodSync(shared, 0o777);
+  const previous = process.env.SMARTCACHE_TRUST_SHARED_ROOT;
+  process.env.SMARTCACHE_TRUST_SHARED_ROOT = '1';
+  t.teardown(() => {
+    if (previous === undefined) delete process.env.SMARTCACHE_TRUST_SHARED_ROOT;
+    else process.env.SMARTCACHE_TRUST_SHARED_ROOT = previous;
+  });
+  const sharedKey = keyOf('linked', 'shared');
+  const store = Store.open(shared);
+  t.is(store.trust.level, 'shared');
+  store.put(sharedKey, META, value);
+  t.deepEqual(Store.open(shared).read(sharedKey)?.value, value);
+  const outside = linkLeaf(t, shared, sharedKey);
+  t.is(Store.open(shared).read(sharedKey), undefined, 'shared root: never read through a link');
+  t.true(fs.existsSync(path.join(outside, sharedKey)));
+});

@@ -109,7 +109,7 @@ export class Store {
     // every check a file does (no link as the file itself, a regular file of the user's own, the
     // checksum, the key and function it names). The check is an lstat per new leaf folder, about
     // a quarter of a disk hit's cost when the hits are spread over many keys (bench/rerun.js).
-    if (!this.access.repair && !this.inRealFolders(key)) return undefined;
+    if (this.trust.level !== 'own' && !this.inRealFolders(key)) return undefined;
     const file = entryFile(this.layout, key);
     try {
       const entry = readEntryFile(file, this.access, fn === undefined ? { key } : { key, fn }, snapshot);
