@@ -8,6 +8,10 @@
 const OBJECT_COPY =
   'The result here is a small object: the memory layer hands out a fresh copy on every hit (it decodes the kept bytes, see "memory hit copy" in bench/cache.js), so a caller that mutates its result cannot change what the next call gets; memoizee returns the same object every time. Measured apart (200,000 hits on one key, Node 20): 0.04-0.06 µs per hit for a number result, 0.7 µs for this object.';
 
+// bench/store.js and bench/rerun.js (fixtures/rerun/large.js) both time Store.put of 100 MB.
+const LARGE_WRITE =
+  'Every byte of an entry is checksummed (crc32) before it is published, so that a torn, truncated or altered file is never served. zlib.crc32 of 100 MB takes 23-27 ms here (about 4 GB/s, Node 20 and 24 alike) against 29-40 ms for the bare page-cache write, and Store.put measures the sum of the two (CPU 58 ms against 56 ms for crc32 followed by writeFileSync, same run): on one thread this caps the ratio near 0.55-0.7x. Neither side fsyncs (with fsync: 0.78-0.80x). Interleaving checksum and write in slices measured slower; a second thread reading the page cache back to checksum it measured 0.3x on this loaded 2-core machine. cache() hands entries of 8 MiB and more to its writer thread, so the caller waits for a copy of the bytes (60-100 ms for 100 MB here, mostly page faults), not for the checksum or the disk.';
+
 module.exports = {
   'warm hit, 1 key repeated: smartcache': OBJECT_COPY,
   'warm hit, 1 key: smartcache ÷ memoizee': OBJECT_COPY,
@@ -28,8 +32,8 @@ module.exports = {
     'The growth is the kernel reading cold files and folders: bare readFileSync of the same 100,000 files grows by ~1.15-1.23x too. At 100,000 entries the second fan-out level means ~65,000 folders, so each lookup also touches one cold folder; a run that reused 3,000 keys measured 1.11x (bare 1.15x).',
   'hit latency ratio: 100,000 ÷ 1,000 entries':
     'Same cause as the store figure "100,000 / 1,000 entries": cold directory and inode reads in the kernel, which bare fs shows as well.',
-  '  store / bare write throughput':
-    'crc32 of 100 MB takes ~17 ms against ~20 ms for the bare page-cache write: checksumming everything on one thread caps this near 0.6x even with checksum and write interleaved in 256 KiB slices. (A run where the bare write stalls in writeback shows the store ahead; quiet runs measured 0.55-0.64x.)',
+  '  store / bare write throughput': LARGE_WRITE,
+  'store of a 100 MB Float64Array: write throughput ÷ fs.writeFileSync': LARGE_WRITE,
   'demo examples/pipeline/main.js: cached run ÷ bare node -e 0':
     'The cached run still pays one fingerprint per annotated function on its first call (inspector session, walk) and the preload hooks; node -e 0 loads nothing.',
 };

@@ -121,11 +121,13 @@ export class InputTracker {
   }
 
   /** A hit's inputs are the enclosing tracked call's inputs too. */
-  served(m: Manifest | undefined, into: Frame | undefined = enclosingFrame()): void {
+  served(m: Manifest | undefined, into?: Frame): void {
     if (m === undefined) return;
     this.latest = m;
-    if (into === undefined) return;
-    for (const f of into.chain()) f.builder.merge(m);
+    // Looked up only when there is something to merge: most hits carry no manifest.
+    const frame = into ?? enclosingFrame();
+    if (frame === undefined) return;
+    for (const f of frame.chain()) f.builder.merge(m);
   }
 
   /** Where a joined concurrent call's inputs go once it settles. */

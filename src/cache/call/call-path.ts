@@ -267,7 +267,8 @@ export class CallPath {
   private readDisk(ready: Ready, slot: Slot): ReadEntry | undefined {
     try {
       // The entry must name this key and this function (store/entry/format.ts, checkIdentity).
-      return ready.store.read(slot.key, this.parts.name);
+      // Without a memory layer, nothing would keep the snapshot the store makes for it.
+      return ready.store.read(slot.key, this.parts.name, this.parts.memory !== undefined);
     } catch (error) {
       this.parts.storeFailure(ready.stats, error);
       slot.unavailable = unavailable(error);

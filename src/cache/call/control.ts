@@ -33,7 +33,7 @@ export class Control {
     if (isPending(ready.store, slot.key)) return true;
     try {
       if (parts.ttl === undefined && !parts.tracker.enabled) return ready.store.has(slot.key);
-      return parts.check.servable(ready.store.read(slot.key, parts.name)) !== undefined;
+      return parts.check.servable(ready.store.read(slot.key, parts.name, false)) !== undefined;
     } catch (error) {
       parts.storeFailure(ready.stats, error);
       return false;
