@@ -84,23 +84,35 @@ function writeFixture(dir, layout, shape, form, dist) {
   return file;
 }
 
-/** The runner in each new process: load the app, call `which` once, report process uptime. */
-const RUNNER = `
+/**
+ * The runner in each new process: load the app, call `which` once, report process uptime. An ES
+ * module itself for the ES module layout: on Node 20 the preload hooks ES module loading only when
+ * the entry script is one (`node --import smartcache/register app.mjs`); a CommonJS runner
+ * importing app.mjs would run its annotated functions uncached (README, "ES modules").
+ */
+const RUNNER_BODY = `
 const which = process.argv[2];
 const entry = process.argv[3];
-(async () => {
-  const mod = entry.endsWith('.mjs') ? await import(require('node:url').pathToFileURL(entry).href) : require(entry);
-  const value = mod[which](5);
-  const ms = process.uptime() * 1000;
-  const cpu = process.cpuUsage();
-  let proofs = null;
-  try {
-    const fp = require(require('node:path').join(process.env.FIRST_CALL_DIST, 'fingerprint', 'index.js'));
-    proofs = typeof fp.proofCounters === 'function' ? fp.proofCounters().reused : null;
-  } catch {}
-  process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, value, proofs }));
-})();
+const mod = entry.endsWith('.mjs') ? await import(pathToFileURL(entry).href) : require(entry);
+const value = mod[which](5);
+const ms = process.uptime() * 1000;
+const cpu = process.cpuUsage();
+// Whether the call was cached at all (walked or proved) and whether its fingerprint came from a proof.
+let proofs = null;
+let cached = null;
+try {
+  const fp = require(path.join(process.env.FIRST_CALL_DIST, 'fingerprint', 'index.js'));
+  if (typeof fp.proofCounters === 'function') {
+    const c = fp.proofCounters();
+    proofs = c.reused;
+    cached = c.reused + c.walked > 0;
+  }
+} catch {}
+process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, value, proofs, cached }));
 `;
+const RUNNER_CJS = `const path = require('node:path');\nconst { pathToFileURL } = require('node:url');\n(async () => {${RUNNER_BODY}})();\n`;
+const RUNNER_ESM = `import { createRequire } from 'node:module';\nimport path from 'node:path';\nimport { pathToFileURL } from 'node:url';\nconst require = createRequire(import.meta.url);\n${RUNNER_BODY}`;
+const runnerFile = (layout) => (layout === 'esm' ? 'runner.mjs' : 'runner.js');
 
 function runOnceIn(dir, entry, layout, form, which, cacheDir, dist) {
   const args = [];
@@ -108,7 +120,7 @@ function runOnceIn(dir, entry, layout, form, which, cacheDir, dist) {
     if (layout === 'esm') args.push('--import', pathToFileURL(path.join(dist, 'preload', 'register.mjs')).href);
     else args.push('--require', path.join(dist, 'preload', 'register.js'));
   }
-  args.push(path.join(dir, 'runner.js'), which, entry);
+  args.push(path.join(dir, runnerFile(layout)), which, entry);
   const env = { ...process.env, SMARTCACHE_DIR: cacheDir, FIRST_CALL_DIST: dist };
   for (const k of Object.keys(env)) if (k.startsWith('SMARTCACHE') && k !== 'SMARTCACHE_DIR') delete env[k];
   delete env.NODE_OPTIONS;
@@ -124,7 +136,7 @@ function measure(layout, shape, form, base, dist = DIST, rounds = ROUNDS, tag = 
   const dir = path.join(base, `${layout}-${shape}-${form}${tag}`);
   const entry = writeFixture(dir, layout, shape, form, dist);
   const runOnce = (d, e, l, f, which, cacheDir) => runOnceIn(d, e, l, f, which, cacheDir, dist);
-  fs.writeFileSync(path.join(dir, 'runner.js'), RUNNER);
+  fs.writeFileSync(path.join(dir, runnerFile(layout)), layout === 'esm' ? RUNNER_ESM : RUNNER_CJS);
   // A file written within ~0.1 s of a process's start is not trusted by that process's proofs.
   pauseMs(300);
   const warm = path.join(dir, '.cache-warm');
@@ -136,11 +148,14 @@ function measure(layout, shape, form, base, dist = DIST, rounds = ROUNDS, tag = 
   const hit = { plain: [], run: [] };
   const cold = { plain: [], run: [] };
   let reused = 0;
+  let uncached = 0;
   for (let r = 0; r < rounds; r++) {
     hit.plain.push(runOnce(dir, entry, layout, form, 'plain', warm));
     const h = runOnce(dir, entry, layout, form, 'run', warm);
     hit.run.push(h);
     if (h.proofs === 1) reused++;
+    // A figure of a call that was not cached at all measures nothing: say so in the table.
+    if (h.cached === false) uncached++;
     const fresh = fs.mkdtempSync(path.join(base, 'cold-'));
     cold.plain.push(runOnce(dir, entry, layout, form, 'plain', fresh));
     const fresh2 = fs.mkdtempSync(path.join(base, 'cold-'));
@@ -148,7 +163,7 @@ function measure(layout, shape, form, base, dist = DIST, rounds = ROUNDS, tag = 
   }
   const m = (xs, key) => median(xs.map((x) => x[key]));
   return {
-    layout, shape, form, reused: `${reused}/${rounds}`,
+    layout, shape, form, reused: `${reused}/${rounds}${uncached > 0 ? ` (${uncached} not cached!)` : ''}`,
     plainHitMs: m(hit.plain, 'ms'), hitMs: m(hit.run, 'ms'), hitExtraMs: m(hit.run, 'ms') - m(hit.plain, 'ms'),
     hitExtraCpuMs: m(hit.run, 'cpuMs') - m(hit.plain, 'cpuMs'),
     plainColdMs: m(cold.plain, 'ms'), coldMs: m(cold.run, 'ms'), coldExtraMs: m(cold.run, 'ms') - m(cold.plain, 'ms'),

@@ -144,13 +144,21 @@ if (ATK) { delete require.cache[require.resolve('./reload')]; process.env.RELOAD
 const { reloaded } = require('./reload');
 const fR = cache(function fR(x) { return reloaded() + x; }, { name: 'require-cache-delete' });
 
+// Two functions of one module from two evaluations of it (one before a reload, one after), each
+// reading its own evaluation's constant: every function a proof places must come from the same
+// script and scope as the first one placed (named so that the old evaluation's comes first).
+const { early } = require('./reload2');
+if (ATK) { delete require.cache[require.resolve('./reload2')]; process.env.RELOAD2_K = '2'; }
+const { late } = require('./reload2');
+const fR2 = cache(function fR2(x) { return early() + late() + x; }, { name: 'two-evaluations' });
+
 // Random and clock values at load: a result must be this process's.
 const RS = Math.random();
 const TS = Date.now() + Math.random();
 function readS() { return RS + TS; }
 const fS = cache(function fS(x) { return readS() + x; }, { name: 'random-at-load' });
 
-const values = { A: fA(0), B: fB(0), C: fC(0), D: fD(0), E: fE('!'), F: fF('!'), G: fG(0), H: fH(0), I: fI(0), J: fJ(0), K: fK('!'), L: fL(0), M: fM(0), N: fN(0), O: fO(0), P: fP(0), Q: fQ(0), R: fR(0) };
+const values = { A: fA(0), B: fB(0), C: fC(0), D: fD(0), E: fE('!'), F: fF('!'), G: fG(0), H: fH(0), I: fI(0), J: fJ(0), K: fK('!'), L: fL(0), M: fM(0), N: fN(0), O: fO(0), P: fP(0), Q: fQ(0), R: fR(0), R2: fR2(0) };
 const freshRandom = fS(0) === RS + TS;
 console.log('OUT ' + JSON.stringify({ values, freshRandom, proofs: fpm.proofCounters() }));
 `;
@@ -172,6 +180,7 @@ exports.pick = function pick() { return inner(); };
 `,
   'target.js': 'const LK = 1;\nexports.linked = function linked() { return LK; };\n',
   'reload.js': "const RK = Number(process.env.RELOAD_K ?? '1');\nexports.reloaded = function reloaded() { return RK; };\n",
+  'reload2.js': "const RK = Number(process.env.RELOAD2_K ?? '1');\nexports.early = function early() { return RK; };\nexports.late = function late() { return RK * 10; };\n",
 };
 
 test('CommonJS load-time state: every attack reads the same as an uncached run', (t) => {
@@ -274,6 +283,45 @@ console.log('OUT ' + JSON.stringify({ values: { f: f(5) }, proofs: fpm.proofCoun
   writeFile(dir, 'leaf.js', "'use strict';\nexports.leaf = function leaf(x) { return Math.max(x, 1) + 2; };\n");
   pause();
   t.like(same(t, dir, cacheDir, ['app.js'], {}, 'edited'), { values: { f: 14 }, proofs: { reused: 0 } });
+});
+
+test('functions that read nothing are taken by their text: edits, swaps at load, twins, arrows', (t) => {
+  // leaves.js holds only functions that read nothing outside themselves: its file is not in the
+  // proof, so only the text hash of each function sees an edit. The attacks replace them at load
+  // time by other text, by the same text from a factory (harmless: it reads nothing), and try a
+  // form whose text does not decide what it does: an arrow reading the CommonJS wrapper's
+  // `arguments` (its own file name).
+  const app = `const { cache } = require(${CACHE});
+const fpm = require(${FP});
+const { leaf, where } = require('./leaves');
+const fLeaf = cache(function fLeaf(x) { return leaf(x) * 2; }, { name: 'leaf' });
+const fWhere = cache(function fWhere(x) { return require('node:path').basename(where()) + x; }, { name: 'arrow' });
+const values = { leaf: fLeaf(5), where: fWhere('!') };
+console.log('OUT ' + JSON.stringify({ values, proofs: fpm.proofCounters() }));
+`;
+  const leaves = (k) => `exports.leaf = function leaf(x) { return x + ${k}; };
+if (process.env.ATK === 'swap') exports.leaf = function leaf(x) { return x * 100; };
+if (process.env.ATK === 'twin') exports.leaf = require('./twin').leaf;
+exports.where = process.env.ATK === 'twin' ? require('./twin').where : () => arguments[3];
+`;
+  const twin = `const K = 7;
+function make() { return function leaf(x) { return x + 1; }; }
+exports.leaf = make();
+exports.where = () => arguments[3];
+`;
+  const dir = project({ 'app.js': app, 'leaves.js': leaves(1), 'twin.js': twin });
+  const cacheDir = tempDir();
+  pause();
+  const first = same(t, dir, cacheDir, ['app.js'], {}, 'first');
+  const second = same(t, dir, cacheDir, ['app.js'], {}, 'unchanged', first.plain);
+  t.true(second.proofs.reused >= 1, JSON.stringify(second.proofs));
+  for (const atk of ['swap', 'twin', 'swap']) same(t, dir, cacheDir, ['app.js'], { ATK: atk }, atk);
+  same(t, dir, cacheDir, ['app.js'], {}, 'back', first.plain);
+  writeFile(dir, 'leaves.js', leaves(2));
+  pause();
+  const edited = same(t, dir, cacheDir, ['app.js'], {}, 'edited');
+  t.is(edited.values.leaf, 14);
+  same(t, dir, cacheDir, ['app.js'], { ATK: 'twin' }, 'edited, twin');
 });
 
 // ------------------------------------------------------------------------------------------------

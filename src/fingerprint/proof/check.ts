@@ -4,11 +4,23 @@
  * read it): each source file hashes the same and has not been written since this process
  * started; no built-in is patched; the root and every function binding have the same text and
  * no members; every primitive binding re-reads to the same value; every built-in global is still
- * one and unbound by the module. One inspector call (the root's scopes) reads all bindings. Any
- * doubt returns undefined and the caller walks.
+ * one and unbound by the module. The root's scopes read all of its module's bindings; functions
+ * of other modules are placed by the inspector in batches (one per wave of modules), except those
+ * that read nothing outside themselves. Any doubt returns undefined and the caller walks.
  */
 import { encodePrimitive, relativize } from '../graph';
-import { builtinPatches, describeFunction, inspectorProblem, isBuiltinGlobal, onlyLoadedFileHolding, releaseObjects, scopesProblem, type ScopeSnapshot } from '../runtime';
+import {
+  builtinPatches,
+  describeFunction,
+  describeFunctions,
+  inspectorProblem,
+  isBuiltinGlobal,
+  onlyLoadedFileHolding,
+  releaseObjects,
+  scopesProblem,
+  type FunctionDetails,
+  type ScopeSnapshot,
+} from '../runtime';
 import { sha256 } from '../../hash';
 import { hasExtras } from './extras';
 import { sourceState } from './sources';
@@ -59,9 +71,8 @@ interface Placed {
 }
 
 /** The scopes of a top-level function of module `m` at `line`, or undefined when it is not that. */
-function placed(fn: Function, proof: Proof, m: number, line: number): Placed | undefined {
-  const details = describeFunction(fn);
-  if (details.bound !== undefined || details.site === undefined || details.site.line !== line) return undefined;
+function placed(details: FunctionDetails | undefined, proof: Proof, m: number, line: number): Placed | undefined {
+  if (details === undefined || details.bound !== undefined || details.site === undefined || details.site.line !== line) return undefined;
   const first = details.scopes[0];
   return first !== undefined && first.type === proof.modules[m]?.scope ? { scopes: details.scopes, scriptId: details.site.scriptId } : undefined;
 }
@@ -93,75 +104,103 @@ function fromItsFile(fn: Function, proof: Proof, m: number, line: number): boole
  * between would come first). What the text of the file proves is not used for an ES module
  * other than the root's: a twin loaded beside it (a dynamic import, a loader) holds the same text.
  */
-function esTopLevel(fn: Function, script: string | undefined): boolean {
-  if (script === undefined) return false;
-  const details = describeFunction(fn);
+function esTopLevel(details: FunctionDetails | undefined, script: string | undefined): boolean {
+  if (script === undefined || details === undefined) return false;
   return details.bound === undefined && details.site !== undefined && details.site.scriptId === script && details.scopes[0]?.type === 'module';
+}
+
+/** A function read from a module binding that the inspector must still place (one wave's worth). */
+interface ToPlace {
+  readonly value: Function;
+  /** The module it must be a top-level function of, and its line there. */
+  readonly t: number;
+  readonly line: number;
+}
+
+/** A function of an ES module other than the root's, taken from text: placed in `m`'s script. */
+interface ToCheck {
+  readonly value: Function;
+  readonly m: number;
 }
 
 /**
  * Re-reads every binding the proof lists, module by module: module 0's scopes come from the root,
- * another module's from the first of its functions a binding hands over (one inspector call per
- * module reached). A module whose scopes never become known fails the proof.
+ * another module's from the first of its functions a binding hands over. Modules are read in
+ * waves (those whose scopes the last wave made known), and every function a wave must place is
+ * described in one batch: one `Runtime.getProperties` each and a single call for all their
+ * scopes, instead of three calls per function. A module whose scopes never become known fails
+ * the proof.
  */
 function bindingsHold(fn: Function, proof: Proof): boolean {
   const scopes: Array<readonly ScopeSnapshot[] | undefined> = proof.modules.map(() => undefined);
   // The script each module's functions were compiled from: one per module, whatever the path.
   const scripts: Array<string | undefined> = proof.modules.map(() => undefined);
-  const root = placed(fn, proof, 0, proof.line);
+  const root = placed(describeFunction(fn), proof, 0, proof.line);
   if (root === undefined) return false;
   scopes[0] = root.scopes;
   scripts[0] = root.scriptId;
   const done = new Set<number>();
-  for (let progress = true; progress; ) {
-    progress = false;
-    for (let m = 0; m < scopes.length; m++) {
-      const mine = scopes[m];
-      if (mine === undefined || done.has(m)) continue;
+  for (let wave = [0]; wave.length > 0; wave = scopes.flatMap((known, m) => (known !== undefined && !done.has(m) ? [m] : []))) {
+    const toPlace: ToPlace[] = [];
+    const toCheck: ToCheck[] = [];
+    for (const m of wave) {
       done.add(m);
-      progress = true;
-      if (!moduleHolds(proof, m, mine, scopes, scripts)) return false;
+      if (!moduleHolds(proof, m, scopes[m] as readonly ScopeSnapshot[], toPlace, toCheck)) return false;
+    }
+    const wanted = [...new Set([...toCheck.map((c) => c.value), ...toPlace.map((p) => p.value)])];
+    const details = wanted.length === 0 ? new Map<Function, FunctionDetails>() : describeFunctions(wanted);
+    if (!toCheck.every((c) => esTopLevel(details.get(c.value), scripts[c.m]))) return false;
+    for (const { value, t, line } of toPlace) {
+      // Every imported function is placed by the inspector: its line and scope kind, in a file
+      // that hashed the same (the same check scripts.ts makes to tie a script to a file), compiled
+      // from the same script as every other function of that module, which is that file's.
+      const theirs = placed(details.get(value), proof, t, line);
+      if (theirs === undefined) return false;
+      const script = scripts[t];
+      if (script === undefined) {
+        if (!fromItsFile(value, proof, t, line)) return false;
+        scripts[t] = theirs.scriptId;
+      } else if (script !== theirs.scriptId) return false;
+      const known = scopes[t];
+      // The same module scope, or another evaluation of the same script (a module reloaded after
+      // `delete require.cache[…]`) whose bindings are all the same.
+      if (known === undefined) scopes[t] = theirs.scopes;
+      else if ((known[0] as ScopeSnapshot).object !== (theirs.scopes[0] as ScopeSnapshot).object && !sameBindings(known, theirs.scopes)) return false;
     }
   }
   return done.size === proof.modules.length;
 }
 
-function moduleHolds(
-  proof: Proof,
-  m: number,
-  mine: readonly ScopeSnapshot[],
-  scopes: Array<readonly ScopeSnapshot[] | undefined>,
-  scripts: Array<string | undefined>,
-): boolean {
+/** A function read from `module`'s binding `name` with the text `hash` and no members, or undefined. */
+function functionAt(module: Record<string, unknown>, name: string, hash: string): Function | undefined {
+  const read = own(module, name);
+  if (read === undefined || typeof read.value !== 'function') return undefined;
+  const value = read.value as Function;
+  return sha256(Function.prototype.toString.call(value)) === hash && !hasExtras(value) ? value : undefined;
+}
+
+/**
+ * The rows of module `m` that need no inspector call are checked here; the functions the
+ * inspector must place are queued for the wave's batch (`toPlace`, `toCheck`).
+ */
+function moduleHolds(proof: Proof, m: number, mine: readonly ScopeSnapshot[], toPlace: ToPlace[], toCheck: ToCheck[]): boolean {
   const module = (mine[0] as ScopeSnapshot).object;
   const placeAll = m !== 0 && proof.modules[m]?.scope === 'module';
   for (const [at, name, hash] of proof.functions) {
     if (at !== m) continue;
-    const read = own(module, name);
-    if (read === undefined || typeof read.value !== 'function') return false;
-    const value = read.value as Function;
-    if (sha256(Function.prototype.toString.call(value)) !== hash || hasExtras(value)) return false;
-    if (placeAll && !esTopLevel(value, scripts[m])) return false;
+    const value = functionAt(module, name, hash);
+    if (value === undefined) return false;
+    if (placeAll) toCheck.push({ value, m });
+  }
+  // A function that reads nothing outside itself: its text decides, wherever it was compiled.
+  for (const [at, name, hash] of proof.leaves) {
+    if (at === m && functionAt(module, name, hash) === undefined) return false;
   }
   for (const [at, name, hash, t, line] of proof.imports) {
     if (at !== m) continue;
-    const read = own(module, name);
-    if (read === undefined || typeof read.value !== 'function') return false;
-    const value = read.value as Function;
-    if (sha256(Function.prototype.toString.call(value)) !== hash || hasExtras(value)) return false;
-    // Every imported function is placed by the inspector: its line and scope kind, in a file
-    // that hashed the same (the same check scripts.ts makes to tie a script to a file), compiled
-    // from the same script as every other function of that module, which is that file's.
-    const theirs = placed(value, proof, t, line);
-    if (theirs === undefined) return false;
-    const script = scripts[t];
-    if (script === undefined) {
-      if (!fromItsFile(value, proof, t, line)) return false;
-      scripts[t] = theirs.scriptId;
-    } else if (script !== theirs.scriptId) return false;
-    const known = scopes[t];
-    if (known === undefined) scopes[t] = theirs.scopes;
-    else if ((known[0] as ScopeSnapshot).object !== (theirs.scopes[0] as ScopeSnapshot).object && !sameBindings(known, theirs.scopes)) return false;
+    const value = functionAt(module, name, hash);
+    if (value === undefined) return false;
+    toPlace.push({ value, t, line });
   }
   for (const [at, name, encoded] of proof.values) {
     if (at !== m) continue;

@@ -6,6 +6,8 @@
  * - functions reached through a module binding that the text proves is that function: declared
  *   once at the top level (`function h` or `const h = …` of a function), never assigned anywhere,
  *   in a file without `eval` or `with`; their members and prototypes are re-read at reuse;
+ * - functions that read nothing outside themselves (`readsNothing`), in any module binding: re-read
+ *   and taken by their text, wherever they were compiled;
  * - primitives in module bindings (`let`, `var`, `const`, whatever the initializer): re-read;
  * - built-ins named through globals the module does not bind.
  * Anything else (objects, classes, modules, packages, `this`, dynamic reads, pending or
@@ -60,6 +62,7 @@ class Collector {
   readonly imports: Array<[number, string, string, number, number]> = [];
   readonly values: Array<[number, string, string]> = [];
   readonly globals: Array<[number, string]> = [];
+  readonly leaves: Array<[number, string, string]> = [];
 
   /** The module of a top-level function `fn` compiled at `site`; refuses anything else. */
   moduleOf(fn: Function, site: FunctionSite): number {
@@ -108,6 +111,12 @@ class Collector {
       const fn = target.fn;
       if (hasExtras(fn)) refuse(`${label} has members`);
       const text = textOf(fn);
+      if (readsNothing(target, text)) {
+        // Its text alone decides what it does: no module, line or scope to place (check.ts).
+        this.leaves.push([m, label, sha256(text)]);
+        next.push([target, LEAF]);
+        continue;
+      }
       const range = mod.facts.functions.get(label);
       if (range !== undefined && mod.facts.declared.get(label) === 1 && !mod.facts.assigned.has(label) && mod.source.slice(range.start, range.end) === text) {
         this.functions.push([m, label, sha256(text)]);
@@ -124,6 +133,22 @@ class Collector {
     }
     return next;
   }
+}
+
+/** The module index under which leaves are visited: they belong to none. */
+const LEAF = -1;
+
+/**
+ * A function whose behaviour its text alone decides: a `function` (not an arrow, whose `this` and
+ * `arguments` are its surroundings'; not a method, whose `super` is its home object's) that the
+ * walk found reading nothing outside itself: no binding, no global, no member. Two such functions
+ * with one text run alike wherever they were compiled, so the proof takes them by text hash and
+ * members only, without asking the inspector where they are (one call per function). Strictness
+ * inherited from the file is the one thing the text does not show; the walk ignores it the same
+ * way (source/analyze.ts: identity is content).
+ */
+function readsNothing(e: Entity, text: string): boolean {
+  return e.edges.length === 0 && e.pending === undefined && /^(?:async\s+)?function\b/.test(text);
 }
 
 function checkEntity(e: Entity): void {
@@ -158,7 +183,7 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   if (builtinPatches().length > 0) refuse('patched built-ins');
   checkEntity(root);
   const base = { text: sha256(textOf(fn)), fp, reached: [...reached] };
-  if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [] };
+  if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [], leaves: [] };
   const site = root.site;
   if (site === undefined) refuse('root site unknown');
   const c = new Collector();
@@ -173,10 +198,10 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
     }
     seen.set(e, m);
     checkEntity(e);
-    if (e.kind === 'function') stack.push(...c.edges(e, m));
+    if (e.kind === 'function' && m !== LEAF) stack.push(...c.edges(e, m));
   }
   const modules = c.modules.map(({ file, hash, scope }) => ({ file, hash, scope }));
   const inGlobal = (row: readonly [number, ...unknown[]]): boolean => modules[row[0]]?.scope === 'global';
-  if (c.functions.some(inGlobal) || c.imports.some(inGlobal) || c.values.some(inGlobal)) refuse('bindings without a module scope');
-  return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals };
+  if (c.functions.some(inGlobal) || c.imports.some(inGlobal) || c.values.some(inGlobal) || c.leaves.some(inGlobal)) refuse('bindings without a module scope');
+  return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals, leaves: c.leaves };
 }

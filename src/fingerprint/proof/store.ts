@@ -1,5 +1,5 @@
 /**
- * Proof files under the cache root: `proofs-v1/<key>.json`, one per cached function's code,
+ * Proof files under the cache root: `proofs-v2/<key>.json`, one per cached function's code,
  * written atomically (temp file + rename) and checked on read like the analysis packs: a stamp
  * line, the sha256 of the body, the body. A file that is damaged, foreign, a link, too large or
  * of another shape is no proof: the caller walks in full. Only in the user's own root (the
@@ -12,7 +12,7 @@ import { currentUid, ownFolderFault, readSmallFile, writeFileAtomic, type FileRu
 import { sha256 } from '../../hash';
 
 /** Bump when what a proof holds or how it is checked changes; the folder name carries it. */
-export const PROOF_FORMAT = 1;
+export const PROOF_FORMAT = 2;
 export const PROOF_FOLDER = `proofs-v${PROOF_FORMAT}`;
 const MAX_BYTES = 4 * 1024 * 1024;
 const NAME = /^[0-9a-f]{64}$/;
@@ -44,6 +44,11 @@ export interface Proof {
   readonly values: ReadonlyArray<readonly [number, string, string]>;
   /** [module, global name reached as a built-in]. */
   readonly globals: ReadonlyArray<readonly [number, string]>;
+  /**
+   * [module, binding, sha256 of the text]: a function that reads nothing outside itself (a
+   * `function` without bindings, globals or members), taken by its text wherever it is from.
+   */
+  readonly leaves: ReadonlyArray<readonly [number, string, string]>;
 }
 
 let folder: string | undefined;
@@ -88,7 +93,8 @@ function shape(v: unknown): Proof | undefined {
   if (!rows(o.imports, (r) => r.length === 5 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]) && isIndex(r[3], n) && isIndex(r[4], Number.MAX_SAFE_INTEGER))) return undefined;
   if (!rows(o.values, (r) => r.length === 3 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]))) return undefined;
   if (!rows(o.globals, (r) => r.length === 2 && isIndex(r[0], n) && isStr(r[1]))) return undefined;
-  const reads = (o.functions as unknown[]).length + (o.imports as unknown[]).length + (o.values as unknown[]).length + (o.globals as unknown[]).length;
+  if (!rows(o.leaves, (r) => r.length === 3 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]))) return undefined;
+  const reads = [o.functions, o.imports, o.values, o.globals, o.leaves].reduce((sum: number, list) => sum + (list as unknown[]).length, 0);
   // Reads without a module to read them in, or a module without reads: not a proof this code writes.
   if ((reads > 0) !== (n > 0)) return undefined;
   return o as unknown as Proof;
