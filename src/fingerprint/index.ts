@@ -20,24 +20,29 @@
  */
 import { SmartCacheError } from '../errors';
 import { diffExplanations, type DependencyNode, type Explanation } from '../explanation';
+import { sha256 } from '../hash';
 import { definitionFile, unwrap } from '../registry';
 import { warnOnce } from '../warn';
-import { explainEntity } from './explain-tree';
-import { GraphBuilder, GraphTooLarge, nameOf as nameOfFunction, PROCESS_SALT, resetGraph, sha256, type Entity } from './graph';
-import {
-  forgetScripts,
-  inspectorProblem,
-  InspectorUnavailable,
-  namedOwnKeys,
-  privateFields,
-  releaseObjects,
-  resetModules,
-  scopesProblem,
-  setPackagePolicy,
-} from './runtime';
+import type * as ExplainTree from './explain-tree';
+import type * as GraphLayer from './graph';
+import type { Entity } from './graph';
+import type * as RuntimeLayer from './runtime';
 import { ANALYSIS_FORMAT, analyzeFunction, analyzeSource } from './source';
-import { computeFingerprints } from './digest';
+import type * as Digest from './digest';
 import { openProofs, proofsEnabled, reuseFingerprint, saveFingerprint } from './proof';
+
+/*
+ * The walk's layers (the dependency graph, the inspector, explain trees, digests) are loaded on
+ * the first walk, not with this module: a fingerprint taken from a stored proof needs none of
+ * them, and a disk hit should not pay for loading them (issue 11, the lean hit path). Resets
+ * touch only what was loaded: nothing unloaded holds state.
+ */
+let graphLayer: typeof GraphLayer | undefined;
+let runtimeLayer: typeof RuntimeLayer | undefined;
+const graph = (): typeof GraphLayer => (graphLayer ??= require('./graph') as typeof GraphLayer);
+const runtime = (): typeof RuntimeLayer => (runtimeLayer ??= require('./runtime') as typeof RuntimeLayer);
+const explainTree = (): typeof ExplainTree => require('./explain-tree') as typeof ExplainTree;
+const digest = (): typeof Digest => require('./digest') as typeof Digest;
 
 export type { DependencyNode, Explanation } from '../explanation';
 export { diffExplanations };
@@ -92,7 +97,7 @@ function bumpEpochLater(): void {
 }
 
 function nameOf(fn: Function): string {
-  const name = typeof fn === 'function' ? nameOfFunction(fn) : '';
+  const name = typeof fn === 'function' ? graph().nameOf(fn) : '';
   return name === '' ? '(anonymous)' : name;
 }
 
@@ -107,14 +112,15 @@ function fallbackFingerprint(fn: Function, reason: string): Memo {
   } catch {
     code = Function.prototype.toString.call(fn);
   }
-  return { fp: sha256(`fallback\n${PROCESS_SALT}\n${code}`), settled: true, missing: undefined, root: undefined, epoch };
+  return { fp: sha256(`fallback\n${graph().PROCESS_SALT}\n${code}`), settled: true, missing: undefined, root: undefined, epoch };
 }
 
 /** One function that cannot be fingerprinted safely: a salted fingerprint (never a hit), warned once. */
 function alwaysMiss(fn: Function, reason: string): Memo {
   warnOnce(nameOf(fn), `${reason}; it always misses`, undefined, 'ERR_FINGERPRINT');
-  const fp = sha256(`always-miss\n${PROCESS_SALT}\n${Function.prototype.toString.call(fn)}`);
-  const root: Entity = { kind: 'function', name: nameOf(fn), own: `always-miss:${PROCESS_SALT}`, edges: [], fp, dynamic: [`${reason}; it always misses`] };
+  const salt = graph().PROCESS_SALT;
+  const fp = sha256(`always-miss\n${salt}\n${Function.prototype.toString.call(fn)}`);
+  const root: Entity = { kind: 'function', name: nameOf(fn), own: `always-miss:${salt}`, edges: [], fp, dynamic: [`${reason}; it always misses`] };
   return { fp, settled: true, missing: undefined, root, epoch };
 }
 
@@ -136,6 +142,8 @@ function handleVolatile(created: readonly Entity[], requested: boolean): void {
 
 function build(fn: Function, settle: boolean): Memo {
   if (fallback !== undefined) return fallbackFingerprint(fn, fallback);
+  const { inspectorProblem, InspectorUnavailable, releaseObjects, scopesProblem } = runtime();
+  const { GraphBuilder, GraphTooLarge, resetGraph } = graph();
   const problem = inspectorProblem() ?? scopesProblem();
   if (problem !== undefined) return fallbackFingerprint(fn, problem);
   const builder = new GraphBuilder();
@@ -143,7 +151,7 @@ function build(fn: Function, settle: boolean): Memo {
     const root = builder.functionEntity(fn);
     builder.drain();
     builder.refresh(root);
-    computeFingerprints(root);
+    digest().computeFingerprints(root);
     handleVolatile(builder.created, settle);
     if (root.volatile === true) bumpEpochLater();
     const missing = root.missingGlobals !== undefined && root.missingGlobals.length > 0 ? [...root.missingGlobals] : undefined;
@@ -174,7 +182,7 @@ function stillValid(m: Memo): boolean {
   if (m.missing.every((name) => !(name in g))) return true;
   // A global the code needs appeared: anything memoized may have counted it as absent.
   memo = new WeakMap();
-  resetGraph();
+  graphLayer?.resetGraph();
   return false;
 }
 
@@ -279,11 +287,11 @@ export function explain(fn: Function): Explanation {
     return { root, dynamic: [fallback ?? 'inspector unavailable'] };
   }
   try {
-    return explainEntity(m.root, name);
+    return explainTree().explainEntity(m.root, name);
   } finally {
     // Locations looked up for display took remote ids too.
     try {
-      releaseObjects();
+      runtime().releaseObjects();
     } catch {
       // Only memory: the next walk releases the group again.
     }
@@ -323,7 +331,7 @@ function reachedOf(root: Entity): readonly string[] {
 export function resetFingerprints(): void {
   memo = new WeakMap();
   walked.clear();
-  resetGraph();
+  graphLayer?.resetGraph();
 }
 
 export interface FingerprintSettings {
@@ -337,6 +345,7 @@ export interface FingerprintSettings {
 
 /** Changes how fingerprints are computed; every memoized fingerprint is recomputed. */
 export function configureFingerprints(settings: FingerprintSettings): void {
+  const { forgetScripts, resetModules, setPackagePolicy } = runtime();
   if (settings.packages !== undefined) setPackagePolicy(settings.packages);
   resetModules();
   forgetScripts();
@@ -350,10 +359,11 @@ export function configureFingerprints(settings: FingerprintSettings): void {
  * state is unknowable: a per-process salt makes such keys always miss, never collide.
  */
 export function readPrivateState(object: object): ReadonlyArray<readonly [string, unknown]> {
+  const { InspectorUnavailable, privateFields, releaseObjects } = runtime();
   try {
     return privateFields(object);
   } catch (error) {
-    if (error instanceof InspectorUnavailable) return [['#<unreadable>', PROCESS_SALT]];
+    if (error instanceof InspectorUnavailable) return [['#<unreadable>', graph().PROCESS_SALT]];
     throw error;
   } finally {
     try {
@@ -370,6 +380,7 @@ export function readPrivateState(object: object): ReadonlyArray<readonly [string
  * lists the keys itself (slow for huge arrays, never wrong). Frees its remote objects at once.
  */
 export function readNamedKeys(object: object): readonly string[] | undefined {
+  const { InspectorUnavailable, namedOwnKeys, releaseObjects } = runtime();
   try {
     return namedOwnKeys(object);
   } catch (error) {

@@ -7,7 +7,7 @@
 import { sha256 } from '../../hash';
 import type { Entity } from '../graph';
 import { proofHolds } from './check';
-import { collectProof } from './collect';
+import type * as Collect from './collect';
 import { openProofFolder, proofsOpen, readProof, writeProof, PROOF_FORMAT, PROOF_FOLDER } from './store';
 
 export { PROOF_FOLDER };
@@ -69,6 +69,8 @@ export function reuseFingerprint(fn: Function, analysisFormat: number, file: str
 /** Writes the proof of one finished walk, when the graph allows one (at exit). */
 export function saveFingerprint(fn: Function, root: Entity, fp: string, reached: readonly string[], analysisFormat: number, file: string): void {
   if (!proofsOpen()) return;
+  // Collecting runs after a walk only (at exit): a process that reused every proof never loads it.
+  const { collectProof } = require('./collect') as typeof Collect;
   const proof = collectProof(fn, root, fp, reached);
   // A root read from another file than the one it was cached in could never be reused.
   if (proof === undefined || (proof.modules.length > 0 && proof.modules[0]?.file !== file)) return;

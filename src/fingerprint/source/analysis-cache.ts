@@ -28,7 +28,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ANY_OWNER, currentUid, ensurePrivateFolder, isAcceptedFolder, readSmallFile, writeFileAtomic, type FileRule } from '../../trust';
-import { sha256 } from './normalize';
+import { sha256 } from '../../hash';
 
 /** Bump whenever normalized text, references or any analysis field can change for the same text. */
 // 7: the trusted folder format (analysis-v2) with the alpha-renamed analyses of format 6.

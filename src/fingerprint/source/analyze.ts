@@ -15,14 +15,23 @@
  *   method and an object method with the same text hash alike.
  */
 import { SmartCacheError } from '../../errors';
-import { hashNormalized, normalizeNode } from './normalize';
+import type * as Normalize from './normalize';
 import { recordAnalysis, restoreAnalysis, type StoredAnalysis } from './analysis-cache';
 import { functionNodeOf, isNativeSource, parseFunctionSource, type ParsedFunction } from './parse-function';
-import { paramNames } from './parse-params';
-import { collectReferences, type Reference } from './free-names';
+import type * as ParseParams from './parse-params';
+import type * as FreeNames from './free-names';
+import type { Reference } from './free-names';
+import type * as ClockState from './clock-state';
+import type { ClockWrite } from './clock-state';
 
 export type { Reference } from './free-names';
-import { findClockWrites, type ClockWrite } from './clock-state';
+
+/*
+ * Analysing text (normalizing, walking scopes, finding clock writes) is loaded on the first text
+ * not found in the analysis cache: a run whose functions were all analysed before only reads
+ * stored analyses (issue 11, the lean hit path).
+ */
+const normalize = (): typeof Normalize => require('./normalize') as typeof Normalize;
 
 export interface FunctionAnalysis {
   readonly kind: 'function' | 'arrow' | 'method' | 'class' | 'native';
@@ -88,13 +97,13 @@ function analyzeUncached(source: string): FunctionAnalysis | SmartCacheError {
     if (error instanceof SmartCacheError) return error;
     throw error;
   }
-  const refs = collectReferences(parsed);
+  const refs = (require('./free-names') as typeof FreeNames).collectReferences(parsed);
   const stored: StoredAnalysis = Object.freeze({
     kind: parsed.kind,
-    codeHash: hashNormalized(normalizeNode(parsed.node)),
+    codeHash: normalize().hashNormalized(normalize().normalizeNode(parsed.node)),
     references: Object.freeze(refs.references),
     dynamic: Object.freeze(refs.dynamic),
-    params: Object.freeze(paramNames(functionNodeOf(parsed))),
+    params: Object.freeze((require('./parse-params') as typeof ParseParams).paramNames(functionNodeOf(parsed))),
     superClass: parsed.kind === 'class' && parsed.node['superClass'] !== null,
     requires: Object.freeze(refs.requires),
     ...clockState(parsed, refs.references),
@@ -105,7 +114,7 @@ function analyzeUncached(source: string): FunctionAnalysis | SmartCacheError {
 
 function clockState(parsed: ParsedFunction, references: readonly Reference[]): Pick<StoredAnalysis, 'clockWrites' | 'stateWrites'> {
   const free = (name: string): boolean => references.some((r) => r.name === name);
-  const found = findClockWrites(functionNodeOf(parsed));
+  const found = (require('./clock-state') as typeof ClockState).findClockWrites(functionNodeOf(parsed));
   const clock = found.clock.filter((w) => free(w.target));
   return {
     clockWrites: Object.freeze(clock),
@@ -122,7 +131,7 @@ function restored(source: string, stored: StoredAnalysis): FunctionAnalysis {
   return Object.freeze({
     ...stored,
     get normalized(): string {
-      return (normalized ??= normalizeNode(parseFunctionSource(source).node));
+      return (normalized ??= normalize().normalizeNode(parseFunctionSource(source).node));
     },
   });
 }
@@ -132,7 +141,7 @@ function nativeAnalysis(source: string): FunctionAnalysis {
   const normalized = `(Native ${JSON.stringify(source.replace(/\s+/g, ' ').trim())})`;
   return Object.freeze({
     kind: 'native',
-    codeHash: hashNormalized(normalized),
+    codeHash: normalize().hashNormalized(normalized),
     normalized,
     references: Object.freeze([]),
     dynamic: Object.freeze([]),
