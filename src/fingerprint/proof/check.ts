@@ -8,7 +8,7 @@
  * of other modules are placed by the inspector in batches (one per wave of modules), except those
  * that read nothing outside themselves. Any doubt returns undefined and the caller walks.
  */
-import { encodePrimitive, relativize } from '../graph';
+import type * as GraphLayer from '../graph';
 import {
   builtinPatches,
   describeFunction,
@@ -209,6 +209,8 @@ function moduleHolds(proof: Proof, m: number, mine: readonly ScopeSnapshot[], to
     if (read === undefined || read.value === undefined) return false;
     const v = read.value;
     if ((typeof v === 'object' && v !== null) || typeof v === 'function') return false;
+    // The graph layer (a walk's) is loaded only when a proof has a primitive to compare.
+    const { encodePrimitive, relativize } = require('../graph') as typeof GraphLayer;
     if (encodePrimitive(v, relativize) !== encoded) return false;
   }
   for (const [at, name] of proof.globals) {
