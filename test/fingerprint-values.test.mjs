@@ -110,3 +110,30 @@ test('a non-function is refused with a SmartCacheError', (t) => {
   const error = t.throws(() => fingerprint({}));
   t.is(error.code, 'ERR_UNSUPPORTED_FUNCTION');
 });
+
+test('a large typed array counts by its bytes and its named members, without listing every index', (t) => {
+  // Past 2,048 elements the named members come from the inspector's non-index listing
+  // (expand-value.ts): listing a million indices as strings took most of a second.
+  const big = new Float64Array(1_000_001).fill(1.5);
+  big.scale = 2;
+  const f = make(['data'], 'return function f(i) { return data[i] * data.scale; };', big);
+  resetFingerprints();
+  const base = fingerprint(f);
+  const named = explain(f).root.children.find((c) => c.name === 'data');
+  t.truthy(named, JSON.stringify(explain(f).root.children.map((c) => c.name)));
+  t.deepEqual(named.children.map((c) => c.name), ['scale']);
+  big.scale = 3;
+  resetFingerprints();
+  const scaled = fingerprint(f);
+  t.not(scaled, base, 'a named member counts');
+  big[999_999] = 7;
+  resetFingerprints();
+  t.not(fingerprint(f), scaled, 'an element counts');
+  const sym = Symbol('tag');
+  big[sym] = 'x';
+  resetFingerprints();
+  const tagged = fingerprint(f);
+  big[sym] = 'y';
+  resetFingerprints();
+  t.not(fingerprint(f), tagged, 'a symbol member counts');
+});

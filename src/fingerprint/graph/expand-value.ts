@@ -10,15 +10,15 @@ import { builtinName } from '../runtime';
 import { instanceEdges } from './expand-class';
 import { addDynamic, addEdge, exactText, isObjectLike, keyLabel, leaf, ownData, type Entity } from './entity';
 import type { Builder } from './builder';
-import { isNamespace, promiseParts, proxyParts } from '../runtime';
+import { isNamespace, namedOwnKeys, promiseParts, proxyParts } from '../runtime';
 import type { ModuleInfo } from '../runtime';
 import { isClassPrototype } from './member-path';
 import { pathEdges } from './references';
 import { isHiddenKey } from '../../registry';
 
-/** Own members as edges; `skip` leaves out keys the caller encoded itself. */
-function memberEdges(b: Builder, e: Entity, value: object, skip?: (key: string | symbol) => boolean): void {
-  for (const key of Reflect.ownKeys(value)) {
+/** Own members as edges; `skip` leaves out keys the caller encoded itself; `keys`: the keys when the caller listed them. */
+function memberEdges(b: Builder, e: Entity, value: object, skip?: (key: string | symbol) => boolean, keys: readonly (string | symbol)[] = Reflect.ownKeys(value)): void {
+  for (const key of keys) {
     if (skip?.(key) === true || isHiddenKey(key)) continue;
     let d: PropertyDescriptor | undefined;
     try {
@@ -48,6 +48,20 @@ function isStackTrace(value: unknown): boolean {
   return typeof value === 'string' && /\n\s+at /.test(value);
 }
 
+/** Past this many elements a typed array's extra members are listed by the inspector, not by listing every index. */
+const INDEX_SCAN_LIMIT = 2048;
+
+/**
+ * The own keys of a large typed array other than its indices (their bytes are its content,
+ * hashed at once): `Reflect.ownKeys` would list every index as a string (~0.8 s for a million
+ * elements, ~10 s for 12.5 million); the inspector lists the others alone. Undefined: list them
+ * all (small arrays, other objects).
+ */
+function namedKeysOfLargeArray(value: object): Array<string | symbol> | undefined {
+  if (!types.isTypedArray(value) || (typedCount.call(value) as number) <= INDEX_SCAN_LIMIT) return undefined;
+  return [...namedOwnKeys(value), ...Object.getOwnPropertySymbols(value)];
+}
+
 function isIndex(key: string | symbol): boolean {
   return typeof key === 'string' && /^(0|[1-9]\d*)$/.test(key);
 }
@@ -63,6 +77,7 @@ const TYPED_ARRAY_PROTO = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const typedBuffer = intrinsic(TYPED_ARRAY_PROTO, 'buffer');
 const typedOffset = intrinsic(TYPED_ARRAY_PROTO, 'byteOffset');
 const typedLength = intrinsic(TYPED_ARRAY_PROTO, 'byteLength');
+const typedCount = intrinsic(TYPED_ARRAY_PROTO, 'length');
 const viewBuffer = intrinsic(DataView.prototype, 'buffer');
 const viewOffset = intrinsic(DataView.prototype, 'byteOffset');
 const viewLength = intrinsic(DataView.prototype, 'byteLength');
@@ -184,7 +199,7 @@ export function expandObject(b: Builder, e: Entity, value: object): void {
   const userSubclass = proto !== null && !types.isProxy(proto) && builtinName(proto) === undefined && typeof ctor === 'function' && isClassPrototype(proto);
   if (specialContent(b, e, value)) {
     if (userSubclass) addEdge(e, 'constructor', b.entityOf(ctor));
-    memberEdges(b, e, value, isIndex);
+    memberEdges(b, e, value, isIndex, namedKeysOfLargeArray(value));
     return;
   }
   if (Array.isArray(value)) {
