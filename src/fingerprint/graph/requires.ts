@@ -70,8 +70,8 @@ const MAX_TREE_FILES = 2000;
  * A module that is no loaded CommonJS module (an ES module, or not loaded yet) counts by the bytes
  * of its file and of every project file it loads by a literal specifier, transitively: once an ES
  * module is loaded, `import()` reads nothing again, so an edit to a helper it imports would
- * otherwise hit. Packages count by name and version; a file that cannot be read, parsed or
- * followed makes every call miss.
+ * otherwise hit. Packages count by name and version; a file that cannot be read makes every call
+ * miss.
  */
 function moduleTreeDigest(start: string): string {
   const seen = new Set<string>([start]);
@@ -89,12 +89,15 @@ function moduleTreeDigest(start: string): string {
     // machine sharing the team cache) gives the same digest.
     parts.push(`${path.relative(path.dirname(start), file)}\0${sha256(bytes.toString('latin1'))}`);
     if (file.endsWith('.json') || file.endsWith('.node')) continue;
-    const specs = moduleSpecifiers(bytes.toString('utf8'));
-    if (specs === undefined) return `unparsed:${PROCESS_SALT}`;
-    for (const spec of specs) {
+    for (const spec of moduleSpecifiers(bytes.toString('utf8'))) {
       if (isBuiltin(spec)) continue;
       const next = resolveFrom(file, spec);
-      if (next === undefined) return `unresolved:${PROCESS_SALT}`;
+      // An optional dependency that is not installed, a platform file: the file asking for it
+      // counts by its bytes; whether it resolves is not followed (as before any call reads it).
+      if (next === undefined) {
+        parts.push(`missing\0${spec}`);
+        continue;
+      }
       if (seen.has(next)) continue;
       seen.add(next);
       const pkg = isPackageFile(next) ? packageIdentity(next) : undefined;

@@ -28,12 +28,21 @@ function literalSource(node: AstNode | null | undefined): string | undefined {
 }
 
 /**
- * The literal specifiers the module's text loads, sorted and unique; undefined when the text does
- * not parse as JavaScript (the caller cannot follow it).
+ * Text that is no JavaScript (TypeScript run through tsx, JSX): specifiers found by pattern. One
+ * found in a comment or a string only adds a file to the digest (a needless miss at worst).
  */
-export function moduleSpecifiers(text: string): readonly string[] | undefined {
+const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*(['"])([^'"\n]+)\1/g;
+
+function specifiersByPattern(text: string): readonly string[] {
+  const found = new Set<string>();
+  for (const m of text.matchAll(SPECIFIER)) if (m[2] !== undefined) found.add(m[2]);
+  return [...found].sort();
+}
+
+/** The literal specifiers the module's text loads, sorted and unique. */
+export function moduleSpecifiers(text: string): readonly string[] {
   const root = parse(text);
-  if (root === undefined) return undefined;
+  if (root === undefined) return specifiersByPattern(text);
   const found = new Set<string>();
   const stack: unknown[] = [root];
   while (stack.length > 0) {
