@@ -52,6 +52,8 @@ export function formatBytes(bytes: number): string {
 }
 
 export function formatMs(ms: number): string {
+  // Net time saved is negative when the cache cost more than it skipped: same units, with a sign.
+  if (ms < 0) return `-${formatMs(-ms)}`;
   if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
   if (ms < 1000) return `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
   if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;

@@ -5,7 +5,7 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, copyFixture, REGISTER, runNode } from './fixtures/cli/helpers.mjs';
+import { cli, copyFixture, REGISTER, runNode, tempDir } from './fixtures/cli/helpers.mjs';
 
 async function run(t, project, root) {
   const r = await runNode(['--require', REGISTER, 'math.js'], { cwd: project, env: { SMARTCACHE_DIR: root } });
@@ -133,4 +133,29 @@ test('a function never stored says so (--live)', async (t) => {
   const r = await cli(['explain', 'math.js#total', '--diff', '--live', '--dir', root], { cwd: project });
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /^math\.js#total: nothing stored yet/m);
+});
+
+// An arrow with an expression body can grow at its end and still contain its old text: found
+// verbatim in the file is no proof it is unchanged (red team 3).
+test('[source] an arrow helper whose expression body grows at its end is named as changed; a comment after it is not', async (t) => {
+  const project = path.join(tempDir('smartcache-cli-arrow-'), 'app');
+  const root = path.join(project, 'cache');
+  fs.mkdirSync(project);
+  fs.writeFileSync(path.join(project, 'package.json'), '{"name":"arrow-app","private":true}\n');
+  fs.writeFileSync(path.join(project, 'lib.js'), 'const RATE = 2;\nconst scale = (x) => x * RATE;\nmodule.exports = { scale };\n');
+  fs.writeFileSync(path.join(project, 'app.js'), "const { scale } = require('./lib.js');\n/** @cache */\nfunction total(x) { return scale(x); }\nconsole.log(total(1));\n");
+  const r = await runNode(['--require', REGISTER, 'app.js'], { cwd: project, env: { SMARTCACHE_DIR: root } });
+  t.is(r.code, 0, r.stderr);
+  const explainDiff = async () => {
+    const out = await cli(['explain', 'app.js#total', '--diff', '--dir', root], { cwd: project });
+    t.is(out.code, 0, out.stderr);
+    return out.stdout;
+  };
+  edit(project, 'lib.js', 'x * RATE;', 'x * RATE; // a comment changes nothing');
+  t.regex(await explainDiff(), /no function's code changed/);
+  edit(project, 'lib.js', 'x * RATE;', 'x * RATE + 1;');
+  const out = await explainDiff();
+  t.regex(out, /^app\.js#total: changed since /m);
+  t.regex(out, /helper `scale` \(lib\.js:2\) changed/);
+  t.regex(out, /\+ \(x\) => x \* RATE \+ 1/);
 });

@@ -1,8 +1,9 @@
 // `smartcache ls`: per function, current and older fingerprints, entries, bytes, last use,
 // hits and time saved; --json for scripts.
 import test from 'ava';
-import { cli, duBytes, SIZE } from './fixtures/cli/helpers.mjs';
-import { FIB_NEW, FIB_OLD, LOAD_FP, twoFunctionStore } from './fixtures/cli/stores.mjs';
+import * as path from 'node:path';
+import { cli, duBytes, keyOf, loadStore, SIZE, tempDir } from './fixtures/cli/helpers.mjs';
+import { FIB_NEW, FIB_OLD, LOAD_FP, meta, twoFunctionStore } from './fixtures/cli/stores.mjs';
 
 test('--json: versions, entries, bytes and stats by function', async (t) => {
   const { root, store } = await twoFunctionStore();
@@ -49,4 +50,13 @@ test('an empty root says so', async (t) => {
   const r = await cli(['ls', '--dir', root]);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /^nothing cached in /);
+});
+
+test('table footer: one function, one entry, in the singular', async (t) => {
+  const Store = await loadStore();
+  const root = path.join(tempDir(), 'cache');
+  Store.open(root).put(keyOf('only'), meta('only', LOAD_FP), { result: 1 });
+  const r = await cli(['ls', '--dir', root]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^1 function, 1 entry, .* in /m);
 });

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { SmartCacheError, SmartCacheTypeError } from '../errors';
 import { analyzeFunction, explain, fingerprint, type Explanation } from '../fingerprint';
 import type { ResolvedOptions } from '../options';
@@ -98,6 +99,11 @@ function defineIdentity(wrapper: Function, fn: Function): void {
   Object.defineProperty(wrapper, 'length', { value: fn.length, configurable: true });
 }
 
+/** An `async` function or arrow (not an async generator, whose call returns an iterator). */
+function isAsync(fn: Function): boolean {
+  return types.isAsyncFunction(fn) && !types.isGeneratorFunction(fn);
+}
+
 /** The function users call: same name and length as `fn`, plus the control methods. */
 export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildPlan): Function {
   const ignore = ignoredPositions(fn, options.ignore);
@@ -124,11 +130,22 @@ export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildP
     const claim = claimName(plan.name, definitionOf(plan.site, fn), fn);
     name = claim.name;
     const { path, control: core } = openCachedFunction({ fn, name, file: plan.file, options, ignore, self: plan.self, log: env.log, lenient: plan.lenient === true });
-    wrapper = function (this: unknown, ...args: unknown[]): unknown {
-      // `new` on a cached function constructs uncached: an instance is not a storable result.
-      if (new.target !== undefined) return Reflect.construct(fn, args, new.target);
-      return path.call(this, args);
-    };
+    wrapper = isAsync(fn)
+      ? function (this: unknown, ...args: unknown[]): unknown {
+          // An async function never throws at its caller: an unhashable argument or, with
+          // `strict`, a store failure reaches `.catch()` as the function's own errors would.
+          if (new.target !== undefined) return Reflect.construct(fn, args, new.target);
+          try {
+            return path.call(this, args);
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        }
+      : function (this: unknown, ...args: unknown[]): unknown {
+          // `new` on a cached function constructs uncached: an instance is not a storable result.
+          if (new.target !== undefined) return Reflect.construct(fn, args, new.target);
+          return path.call(this, args);
+        };
     const selfOf = (self: unknown): unknown => (self === wrapper ? undefined : self);
     methods = {
       clear: () => core.clear(),

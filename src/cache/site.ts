@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { projectRelative } from '../project';
+import { findProjectRoot, projectRelative } from '../project';
 import { bindingAt } from './binding';
 
 /** Where a function was wrapped: the project-relative file, line and column of the `cache()` call. */
@@ -48,7 +48,9 @@ export function callerSite(skip: Function): CallSite | undefined {
   for (const frame of frames) {
     const file = frameFile(frame);
     if (file === undefined || isOwn(file)) continue;
-    return { file: projectRelative(file), line: frame.getLineNumber() ?? 0, column: frame.getColumnNumber() ?? 0, path: file };
+    // Relative to the file's own project, as the preload names annotated functions: the name is
+    // part of the key, so it must not change with the folder the program is started from.
+    return { file: projectRelative(file, findProjectRoot(path.dirname(file))), line: frame.getLineNumber() ?? 0, column: frame.getColumnNumber() ?? 0, path: file };
   }
   return undefined;
 }

@@ -182,7 +182,12 @@ interface FileNow {
 type Verdict = { readonly same: true } | { readonly same: false; readonly now?: SourceFunction } | { readonly unknown: true };
 
 function judge(node: DependencyNode, now: FileNow): Verdict {
-  if (node.code !== undefined && now.text.includes(node.code)) return { same: true };
+  // Found verbatim is proof only when the text is a whole function there: an arrow's expression
+  // body can grow at its end (`(x) => x * K` is still found in `(x) => x * K + 1`).
+  if (node.code !== undefined && now.text.includes(node.code)) {
+    const code = node.code;
+    if (now.functions === undefined ? code.trimEnd().endsWith('}') : now.functions.some((f) => f.text === code)) return { same: true };
+  }
   if (now.functions === undefined) return { unknown: true };
   const hashOf = (f: SourceFunction): string | undefined => {
     if (!now.hashes.has(f)) now.hashes.set(f, codeHash(f.text));

@@ -3,7 +3,7 @@ import { describeTeamCounters } from '../team-counters';
 import type { Command } from 'commander';
 import type { FunctionSummary, StatsDelta } from '../store';
 import { DIR_FLAG, DIR_HELP, openStoreIfPresent, storeLibrary, type DirOption } from './context';
-import { formatBytes, formatMs, isoTime, shortHash, timeAgo } from './format';
+import { formatBytes, formatMs, isoTime, plural, shortHash, timeAgo } from './format';
 import { orphanedFunctions } from './prune-orphans';
 import type { Output } from './output';
 import { renderTable } from './table';
@@ -83,7 +83,7 @@ export function runLs(options: LsOptions, out: Output): void {
   const rows = functions.flatMap((f) => rowsOf(f, stats.get(f.name), missing.has(f.name), out));
   for (const line of renderTable(COLUMNS, rows, out.style.bold)) out.line(line);
   const newest = Math.max(...functions.map((f) => f.lastUsed));
-  out.line(out.style.dim(`${functions.length} functions, ${inventory.entries} entries, ${formatBytes(disk)} on disk in ${inventory.root} (last used ${isoTime(newest)})`));
+  out.line(out.style.dim(`${plural(functions.length, 'function')}, ${plural(inventory.entries, 'entry', 'entries')}, ${formatBytes(disk)} on disk in ${inventory.root} (last used ${isoTime(newest)})`));
   if (remote !== undefined) out.line(describeTeamCounters(remote));
   if (missing.size > 0) out.line(out.style.yellow(`${missing.size === 1 ? '1 function whose file no longer exists' : `${missing.size} functions whose files no longer exist`}: smartcache prune removes ${missing.size === 1 ? 'it' : 'them'}`));
 }

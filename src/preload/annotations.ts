@@ -5,7 +5,8 @@
  * 3. for transpiled files, JSDoc tags read from the original source (see ts-source.ts), matched by
  *    name and original line.
  */
-import type { Candidate } from './candidates';
+import type * as acorn from 'acorn';
+import type { Candidate, FunctionNode } from './candidates';
 import type { Parsed } from './parse';
 import { parseTagOptions, cacheTagText, type TagOptions } from './tag-options';
 import type { SourceAnnotation } from './ts-source';
@@ -41,14 +42,51 @@ interface Tag {
   readonly target?: number;
 }
 
-function hasUseCache(candidate: Candidate): boolean {
-  const body = candidate.fn.body;
+function bodyHasUseCache(fn: FunctionNode): boolean {
+  const body = fn.body;
   if (body.type !== 'BlockStatement') return false;
   for (const statement of body.body) {
     if (statement.type !== 'ExpressionStatement' || statement.directive === undefined) return false;
     if (statement.directive === 'use cache') return true;
   }
   return false;
+}
+
+/**
+ * The generator an `async` function became when transpiled below ES2017 (the target of
+ * `tsc --init`): its whole body is one call whose last argument is a generator holding the old
+ * body, directive prologue included — `return __awaiter(this, void 0, void 0, function* () {…})`
+ * (tsc), `return __async(this, null, function* () {…})` (esbuild), and the same as an arrow's
+ * expression body. The outer function is the one that returns the promise.
+ */
+function loweredAsyncBody(fn: FunctionNode): FunctionNode | undefined {
+  let call: acorn.Expression | null | undefined;
+  if (fn.body.type === 'BlockStatement') {
+    const [only, extra] = fn.body.body;
+    if (only === undefined || extra !== undefined || only.type !== 'ReturnStatement') return undefined;
+    call = only.argument;
+  } else {
+    call = fn.body;
+  }
+  if (call?.type !== 'CallExpression') return undefined;
+  const last = call.arguments[call.arguments.length - 1];
+  return last?.type === 'FunctionExpression' && last.generator && !last.async ? last : undefined;
+}
+
+function hasUseCache(candidate: Candidate): boolean {
+  if (bodyHasUseCache(candidate.fn)) return true;
+  const inner = loweredAsyncBody(candidate.fn);
+  return inner !== undefined && bodyHasUseCache(inner);
+}
+
+/** Generators that are the lowered bodies of `'use cache'` async functions: their outer function is cached instead. */
+function loweredBodies(candidates: readonly Candidate[]): Set<FunctionNode> {
+  const inner = new Set<FunctionNode>();
+  for (const c of candidates) {
+    const body = loweredAsyncBody(c.fn);
+    if (body !== undefined && bodyHasUseCache(body)) inner.add(body);
+  }
+  return inner;
 }
 
 /** JSDoc `@cache` blocks keyed by the offset of the first code after them. */
@@ -107,7 +145,9 @@ export function selectAnnotated(
   const usedTags = new Set<Tag>();
   const taken = new Set<string>();
   const annotated: Annotated[] = [];
+  const lowered = loweredBodies(candidates);
   for (const candidate of candidates) {
+    if (lowered.has(candidate.fn)) continue;
     const jsdoc = tags.get(candidate.anchor.start) ?? (candidate.anchor === candidate.fn ? undefined : tags.get(candidate.fn.start));
     if (jsdoc !== undefined) usedTags.add(jsdoc);
     const tag = jsdoc ?? fromOriginal.get(candidate);

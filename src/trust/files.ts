@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ownFolderFault } from './folders';
 import { isPrivateGroup, ownerLabel } from './identity';
+import { makeFolders } from './mkdirs';
 
 const C = fs.constants;
 const NO_FOLLOW = C.O_NOFOLLOW ?? 0;
@@ -184,7 +185,7 @@ export function writeFileAtomic(file: string, temp: string, text: string | Uint8
  * (rewrites, analyses, proofs) share it, so they refuse the same folders the store refuses.
  */
 export function ensurePrivateFolder(dir: string, rule: FileRule): boolean {
-  const first = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const first = makeFolders(dir, 0o700);
   if (first !== undefined) {
     for (let current = dir; ; current = path.dirname(current)) {
       fs.chmodSync(current, 0o700);

@@ -3,6 +3,7 @@
  * (files.ts). Used by the store, the preload's rewrite cache and the analysis cache alike.
  */
 export { currentUid, ownerLabel } from './identity';
+export { makeFolders } from './mkdirs';
 export {
   ANY_OWNER,
   APPEND_FLAGS,

@@ -9,7 +9,7 @@ import { types } from 'node:util';
 import { addDynamic, addEdge, isObjectLike, leaf, nameOf, ownData, PROCESS_SALT, type Entity } from './entity';
 import type { Builder } from './builder';
 import type { FunctionDetails, ScopeSnapshot } from '../runtime';
-import { isNamespace } from '../runtime';
+import { isNamespace, scriptInfo } from '../runtime';
 import { followPath, pathLabel } from './member-path';
 import { foreignEdges } from './foreign';
 import { originOf } from './origin';
@@ -449,6 +449,8 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
   if (e.unsettled === true) b.keepBindings(e, reads);
   if (!isClass) receiverEdges(b, e, analysis.references, holder);
   if (usesEval) evalEdges(b, e, details.scopes, new Set(names.map((r) => r.name)));
-  if (analysis.requires.length > 0) requireEdges(b, e, analysis.requires, info?.file);
+  // A function that uses nothing of its module's scope has no closure scope to learn its file
+  // from (originOf gives up); its script id still names the file its specifiers resolve against.
+  if (analysis.requires.length > 0) requireEdges(b, e, analysis.requires, info?.file ?? (details.site === undefined ? undefined : scriptInfo(details.site.scriptId).file));
   return true;
 }

@@ -3,14 +3,17 @@
  * the module the call returns is a dependency of the function (../source/analyze.ts lists the specifiers).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createRequire, isBuiltin } from 'node:module';
 import { addDynamic, addEdge, leaf, PROCESS_SALT, sha256, type Entity } from './entity';
 import type { Builder } from './builder';
 import { isPackageFile, packageIdentity } from '../runtime';
+import { moduleSpecifiers } from '../source';
 
 /**
  * `require('./x')` / `import('./x')` inside the function: the module the call returns counts
- * (loaded: by its exports; not loaded yet: by its file's bytes; a package: by name@version).
+ * (a loaded CommonJS module: by its exports; else by the bytes of its file and of the files it
+ * loads; a package: by name@version).
  */
 export function requireEdges(b: Builder, e: Entity, specifiers: readonly string[], file: string | undefined): void {
   for (const spec of specifiers) {
@@ -19,12 +22,7 @@ export function requireEdges(b: Builder, e: Entity, specifiers: readonly string[
       addEdge(e, label, b.builtin(spec.startsWith('node:') ? spec : `node:${spec}`));
       continue;
     }
-    let resolved: string | undefined;
-    try {
-      resolved = file === undefined ? undefined : createRequire(file).resolve(spec);
-    } catch {
-      resolved = undefined;
-    }
+    const resolved = file === undefined ? undefined : resolveFrom(file, spec);
     if (resolved === undefined) {
       addDynamic(e, `${label} cannot be resolved; every call misses`);
       addEdge(e, label, leaf('dynamic', label, `unresolved:${PROCESS_SALT}`));
@@ -40,13 +38,77 @@ export function requireEdges(b: Builder, e: Entity, specifiers: readonly string[
       addEdge(e, label, leaf('package', pkg, `package:${pkg}`));
       continue;
     }
-    let content: string;
-    try {
-      content = sha256(fs.readFileSync(resolved, 'latin1'));
-    } catch {
-      content = `unreadable:${PROCESS_SALT}`;
-    }
-    addEdge(e, label, leaf('module', b.relativize(resolved), `file:${content}`));
+    addEdge(e, label, leaf('module', b.relativize(resolved), `files:${moduleTreeDigest(resolved)}`));
   }
+}
+
+/** TypeScript sources are imported by their output's name (`./x.js` for x.ts) under tsx. */
+const TS_SWAPS: ReadonlyArray<readonly [string, string]> = [['.js', '.ts'], ['.js', '.tsx'], ['.mjs', '.mts'], ['.cjs', '.cts']];
+
+function resolveFrom(file: string, spec: string): string | undefined {
+  const req = createRequire(file);
+  try {
+    return req.resolve(spec);
+  } catch {
+    // maybe a TypeScript file named by its output
+  }
+  for (const [from, to] of TS_SWAPS) {
+    if (!spec.endsWith(from)) continue;
+    try {
+      return req.resolve(spec.slice(0, -from.length) + to);
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}
+
+/** Project files one module may pull in before the digest gives up (every call then misses). */
+const MAX_TREE_FILES = 2000;
+
+/**
+ * A module that is no loaded CommonJS module (an ES module, or not loaded yet) counts by the bytes
+ * of its file and of every project file it loads by a literal specifier, transitively: once an ES
+ * module is loaded, `import()` reads nothing again, so an edit to a helper it imports would
+ * otherwise hit. Packages count by name and version; a file that cannot be read makes every call
+ * miss.
+ */
+function moduleTreeDigest(start: string): string {
+  const seen = new Set<string>([start]);
+  const queue = [start];
+  const parts: string[] = [];
+  while (queue.length > 0) {
+    const file = queue.shift() as string;
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch {
+      return `unreadable:${PROCESS_SALT}`;
+    }
+    // Paths relative to the first module: the same tree elsewhere (another checkout, a CI
+    // machine sharing the team cache) gives the same digest.
+    parts.push(`${path.relative(path.dirname(start), file)}\0${sha256(bytes.toString('latin1'))}`);
+    if (file.endsWith('.json') || file.endsWith('.node')) continue;
+    for (const spec of moduleSpecifiers(bytes.toString('utf8'))) {
+      if (isBuiltin(spec)) continue;
+      const next = resolveFrom(file, spec);
+      // An optional dependency that is not installed, a platform file: the file asking for it
+      // counts by its bytes; whether it resolves is not followed (as before any call reads it).
+      if (next === undefined) {
+        parts.push(`missing\0${spec}`);
+        continue;
+      }
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const pkg = isPackageFile(next) ? packageIdentity(next) : undefined;
+      if (pkg !== undefined) {
+        parts.push(`package\0${pkg}`);
+        continue;
+      }
+      if (seen.size > MAX_TREE_FILES) return `too-many:${PROCESS_SALT}`;
+      queue.push(next);
+    }
+  }
+  return sha256(parts.sort().join('\n'));
 }
 

@@ -8,3 +8,4 @@ export { analyzeFunction, analyzeSource } from './analyze';
 export type { FunctionAnalysis, Reference } from './analyze';
 export { isTopLevelFunction } from './toplevel';
 export { keyIsConstant } from './keyed';
+export { moduleSpecifiers } from './module-specifiers';

@@ -1,0 +1,41 @@
+/**
+ * `fs.mkdirSync(dir, { recursive: true })` without its endless loop: when mkdir of a folder fails
+ * with ENOENT although its parent exists (procfs and sysfs-like file systems, e.g. a root set to
+ * /proc/x), Node's recursive mkdir (20.x and 24.x measured) creates the parent (EEXIST) and retries
+ * the child forever, hanging the user's program inside a cache call. Here every folder is tried
+ * once, from the nearest existing ancestor down; any failure but EEXIST is thrown.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+function code(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
+/** Creates `dir` and its missing parents with `mode`; returns the first folder created, if any (as mkdirSync does). */
+export function makeFolders(dir: string, mode: number): string | undefined {
+  const missing: string[] = [];
+  let current = path.resolve(dir);
+  for (;;) {
+    try {
+      fs.statSync(current);
+      break;
+    } catch (error) {
+      if (code(error) !== 'ENOENT') throw error;
+    }
+    const parent = path.dirname(current);
+    missing.push(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  let first: string | undefined;
+  for (const folder of missing.reverse()) {
+    try {
+      fs.mkdirSync(folder, { mode });
+      first ??= folder;
+    } catch (error) {
+      if (code(error) !== 'EEXIST') throw error;
+    }
+  }
+  return first;
+}
