@@ -42,3 +42,16 @@ test('makeFolders creates missing parents 0700 and reports the first one, like m
   const error = t.throws(() => makeFolders(path.join(base, 'file', 'x'), 0o700));
   t.is(error.code, 'ENOTDIR');
 });
+
+(onProcfs ? test : test.skip)('a cache root under /proc: the cached call returns its value at once, uncached, with a warning', (t) => {
+  const api = JSON.stringify(require.resolve('../dist/index.js'));
+  const r = spawnSync(process.execPath, ['-e', `
+    const { cache } = require(${api});
+    const f = cache(function f(x) { return x * 2; }, { name: 'f' });
+    console.log(JSON.stringify({ value: f(21) }));
+  `], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, SMARTCACHE_DIR: '/proc/smartcache-red3/cache' } });
+  t.is(r.error?.code, undefined, 'the program hung (killed at its deadline)');
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(JSON.parse(r.stdout.trim()), { value: 42 });
+  t.regex(r.stderr, /SmartCacheWarning|\[smartcache\] warning/);
+});

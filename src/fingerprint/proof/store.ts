@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { currentUid, ownFolderFault, readSmallFile, writeFileAtomic, type FileRule } from '../../trust';
+import { currentUid, makeFolders, ownFolderFault, readSmallFile, writeFileAtomic, type FileRule } from '../../trust';
 import { sha256 } from '../../hash';
 
 /** Bump when what a proof holds or how it is checked changes; the folder name carries it. */
@@ -130,7 +130,8 @@ function folderIsOurs(dir: string, owner: number | undefined): boolean {
 export function writeProof(key: string, stamp: string, proof: Proof): void {
   if (folder === undefined || rule === undefined || !NAME.test(key)) return;
   try {
-    const made = fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    // Not mkdirSync's recursive form: it loops forever where mkdir answers ENOENT (trust/mkdirs.ts).
+    const made = makeFolders(folder, 0o700);
     if (made !== undefined) fs.chmodSync(folder, 0o700);
     if (!folderIsOurs(folder, rule.owner)) return;
     const body = JSON.stringify(proof);

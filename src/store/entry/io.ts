@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isSmartCacheError, SmartCacheError } from '../../errors';
-import { ownFolderFault, type FileRule } from '../../trust';
+import { makeFolders, ownFolderFault, type FileRule } from '../../trust';
 
 /** File-system helpers shared by the store's modules: error wrapping, folders, whole reads. */
 
@@ -107,7 +107,8 @@ function walkDown(dir: string, access: Access): void {
 
 /** The root may be reached through a link the user made (SMARTCACHE_DIR): its target is judged. */
 function ensureRoot(root: string, access: Access): void {
-  const first = fs.mkdirSync(root, { recursive: true, mode: DIR_MODE });
+  // Not mkdirSync's recursive form: it loops forever where mkdir answers ENOENT (trust/mkdirs.ts).
+  const first = makeFolders(root, DIR_MODE);
   if (first !== undefined) chmodCreated(path.resolve(first), root);
   checkFolder(root, fs.statSync(root), access);
 }
