@@ -12,7 +12,19 @@ const OBJECT_COPY =
 const LARGE_WRITE =
   'Every byte of an entry is checksummed (crc32) before it is published, so that a torn, truncated or altered file is never served. zlib.crc32 of 100 MB takes 23-27 ms here (about 4 GB/s, Node 20 and 24 alike) against 29-40 ms for the bare page-cache write, and Store.put measures the sum of the two (CPU 58 ms against 56 ms for crc32 followed by writeFileSync, same run): on one thread this caps the ratio near 0.55-0.7x. Neither side fsyncs (with fsync: 0.78-0.80x). Interleaving checksum and write in slices measured slower; a second thread reading the page cache back to checksum it measured 0.3x on this loaded 2-core machine. cache() hands entries of 8 MiB and more to its writer thread, so the caller waits for a copy of the bytes (60-100 ms for 100 MB here, mostly page faults), not for the checksum or the disk.';
 
+// bench/rerun.js: what a cached re-run still pays before its first result (issue 11).
+const RERUN_FIXED =
+  'Measured by a CPU profile and hrtime marks of a fib(32) disk hit (Node 20, bundle with its code cache): ~9 ms to reach and load the runtime loader (register.js, the door, node:vm/os), ~7 ms to read the 0.65 MB bundle and the 0.8 MB code cache and check it, ~8 ms for V8 to deserialize the cache, ~10 ms for the preload to install its hooks and fs patches, ~4 ms to find the stored rewrite of the entry file, then ~25 ms in the first call (running the cache layer\'s module bodies, node:crypto for sha256, the analysis and proof check, the read and decode). Each is a few ms; together ~60 ms over node -e 0. See native-notes/bundle-code-cache.md.';
+
 module.exports = {
+  'fib(32) annotated, cached re-run (--require): wall ÷ node -e 0': RERUN_FIXED,
+  '  CPU ÷ node -e 0': RERUN_FIXED,
+  'same with --import on a CommonJS entry: wall ÷ node -e 0': RERUN_FIXED,
+  'script with ~20 ms of cached work, cached re-run: wall ÷ plain': RERUN_FIXED,
+  '200 annotated functions loaded, none called: wall over the plain run':
+    'The preload loads smartcache\'s bundle with its V8 code cache, which V8 deserializes whole (~0.8 MB, ~8 ms) even when no cached function runs, then checks and rewrites nothing (the rewrite of the file is stored). Splitting the preload from the cache layer into two bundles would let this run deserialize only the first.',
+  '1,000 distinct disk hits in a new process, first call and loading included ÷ readFileSync of 1,000 small files':
+    'The first call pays loading and the fingerprint (~60 ms, see the fib row); the other 999 hits cost ~60-80 µs each against ~20 µs for readFileSync: two sha256 hashes (arguments, store key), open/fstat/read/close, the checksum, decoding, and the memory layer.',
   'warm hit, 1 key repeated: smartcache': OBJECT_COPY,
   'warm hit, 1 key: smartcache ÷ memoizee': OBJECT_COPY,
   'warm hit, 1,000 keys: smartcache ÷ memoizee': OBJECT_COPY,
