@@ -10,6 +10,7 @@
  * `syncBuiltinESMExports`. Reads by child processes and native addons are not seen either.
  */
 import fs = require('node:fs');
+import * as path from 'node:path';
 import { installCwdHook } from './cwd-patch';
 import { syncBuiltinESMExports } from 'node:module';
 import { registerPatch } from '../registry';
@@ -530,6 +531,99 @@ function patchChecks(fsm: Record<string, unknown>, promises: Record<string, unkn
   }
 }
 
+// ---- links: readlink and realpath ----------------------------------------------------------------
+
+/**
+ * Where a path leads depends on every symbolic link on the way: each one met is recorded by its
+ * lstat (a link made again to point elsewhere is a new link, with a new mtime), and a missing
+ * component as absent. Followed as the kernel does, link targets included, up to 40 links (its
+ * ELOOP bound).
+ */
+function linksOnTheWay(t: Target): void {
+  const root = path.parse(t.abs).root;
+  let rest = t.abs.slice(root.length).split(path.sep).filter((p) => p !== '');
+  let current = root;
+  for (let hops = 0; rest.length > 0; ) {
+    const next = path.join(current, rest.shift() as string);
+    let s: fs.Stats;
+    try {
+      s = real.lstatSync(next);
+    } catch {
+      stat({ frame: t.frame, abs: next }, undefined, 'lstat');
+      return;
+    }
+    if (!s.isSymbolicLink()) {
+      current = next;
+      continue;
+    }
+    stat({ frame: t.frame, abs: next }, s, 'lstat');
+    if (++hops > 40) return;
+    const to = path.resolve(current, real.readlinkSync(next));
+    const toRoot = path.parse(to).root;
+    rest = [...to.slice(toRoot.length).split(path.sep).filter((p) => p !== ''), ...rest];
+    current = toRoot;
+  }
+}
+
+function linkHook(kind: 'readlink' | 'realpath'): (t: Target) => void {
+  return kind === 'realpath' ? linksOnTheWay : (t) => stat(t, snapLink(t.abs), 'lstat');
+}
+
+function snapLink(abs: string): fs.Stats | undefined {
+  try {
+    return real.lstatSync(abs);
+  } catch {
+    return undefined;
+  }
+}
+
+function patchLinks(fsm: Record<string, unknown>, promises: Record<string, unknown>): void {
+  const syncHook = (kind: 'readlink' | 'realpath') => (original: AnyFn) =>
+    function (this: unknown, ...args: unknown[]): unknown {
+      const t = trackingActive() ? target(args[0]) : undefined;
+      if (t === undefined) return original.apply(this, args);
+      // Recorded whatever the outcome: a link or path that appears later must miss too.
+      try {
+        return original.apply(this, args);
+      } finally {
+        linkHook(kind)(t);
+      }
+    };
+  const callbackHook = (kind: 'readlink' | 'realpath') => (original: AnyFn) =>
+    function (this: unknown, ...args: unknown[]): unknown {
+      if (!trackingActive()) return original.apply(this, args);
+      const at = lastCallback(args);
+      const t = at < 1 ? undefined : target(args[0]);
+      if (t === undefined) return original.apply(this, args);
+      const callback = args[at] as (...results: unknown[]) => void;
+      return original.call(this, ...args.slice(0, at), (...results: unknown[]) => {
+        linkHook(kind)(t);
+        callback(...results);
+      });
+    };
+  const promiseHook = (kind: 'readlink' | 'realpath') => (original: AnyFn) =>
+    async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+      const t = trackingActive() ? target(args[0]) : undefined;
+      if (t === undefined) return original.apply(this, args);
+      try {
+        return await original.apply(this, args);
+      } finally {
+        linkHook(kind)(t);
+      }
+    };
+  replace(fsm, 'readlinkSync', syncHook('readlink'));
+  replace(fsm, 'readlink', callbackHook('readlink'));
+  replace(promises, 'readlink', promiseHook('readlink'));
+  replace(fsm, 'realpathSync', syncHook('realpath'));
+  replace(fsm, 'realpath', callbackHook('realpath'));
+  replace(promises, 'realpath', promiseHook('realpath'));
+  // `fs.realpathSync.native` / `fs.realpath.native` (libuv's): the hooks copied them over as they were.
+  for (const name of ['realpathSync', 'realpath'] as const) {
+    const holder = fsm[name];
+    if (typeof holder === 'function') replace(holder as unknown as Record<string, unknown>, 'native', name === 'realpathSync' ? syncHook('realpath') : callbackHook('realpath'));
+  }
+}
+
 /** Installs the hooks (once per process). */
 export function installFsHooks(): void {
   if (installed) return;
@@ -541,6 +635,7 @@ export function installFsHooks(): void {
   patchWrites(fsm, promises);
   patchListings(fsm, promises);
   patchChecks(fsm, promises);
+  patchLinks(fsm, promises);
   installCwdHook();
   try {
     // ES modules that imported named bindings from node:fs see the hooks too.
