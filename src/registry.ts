@@ -55,9 +55,23 @@ export function definitionFile(fn: Function): string | undefined {
 const patchedToOriginal = new WeakMap<Function, Function>();
 const originalToPatched = new WeakMap<Function, Function>();
 
-export function registerPatch(patched: Function, original: Function): void {
+/** Originals whose patch records a call's inputs (files, the working directory), not only warns. */
+const recordingOriginals = new WeakSet<Function>();
+
+/** `records`: the patch records inputs (fs, `process.cwd`); a clock patch only warns. */
+export function registerPatch(patched: Function, original: Function, records = false): void {
   patchedToOriginal.set(patched, original);
   originalToPatched.set(original, patched);
+  if (records) recordingOriginals.add(original);
+}
+
+/**
+ * True for a built-in whose reads smartcache records through a patch, held here as the original
+ * (taken before smartcache patched it: `const { readFileSync } = require('fs')` ahead of
+ * `require('smartcache')`): what a call reads through it is never recorded.
+ */
+export function bypassesRecording(fn: Function): boolean {
+  return recordingOriginals.has(fn);
 }
 
 /** The built-in a smartcache patch stands for, if `fn` is one. */

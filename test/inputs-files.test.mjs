@@ -229,3 +229,33 @@ console.log('OUT ' + JSON.stringify([f('data.txt'), await g('data.txt')]));
   writeFile(dir, 'data.txt', 'v2');
   t.deepEqual(node(['app.mjs'], { cwd: dir, env }).out, ['v2', 'v2']);
 });
+
+test('a reader taken from node:fs before smartcache loaded: never a stale hit, one warning; the module object still records', (t) => {
+  // Without the preload, `const { readFileSync } = require('fs')` ahead of smartcache holds the
+  // unpatched function: what it reads cannot be recorded, so such a function always misses.
+  const early = (mod) => `const { readFileSync } = require('node:fs');
+const { readFile } = require('node:fs/promises');
+const fsModule = require('node:fs');
+const { cache } = require(${mod});
+let runs = 0;
+const viaEarly = cache(function viaEarly(p) { runs++; return readFileSync(p, 'utf8'); }, { name: 'viaEarly' });
+const viaPromise = cache(async function viaPromise(p) { runs++; return readFile(p, 'utf8'); }, { name: 'viaPromise' });
+const viaModule = cache(function viaModule(p) { runs++; return fsModule.readFileSync(p, 'utf8'); }, { name: 'viaModule' });
+(async () => {
+  const value = [viaEarly('data.txt'), await viaPromise('data.txt'), viaModule('data.txt')];
+  console.log('OUT ' + JSON.stringify({ value, runs }));
+})();
+`;
+  const { dir, env } = setup({ 'data.txt': 'one', 'app.js': early });
+  const first = node(['app.js'], { cwd: dir, env });
+  t.is(first.status, 0, first.stderr);
+  t.deepEqual(first.out, { value: ['one', 'one', 'one'], runs: 3 });
+  const warnings = smartcacheLines(first.stderr).filter((l) => /taken before smartcache patched it/.test(l));
+  t.is(warnings.length, 2, first.stderr);
+  t.true(warnings.some((l) => l.includes('node:fs.readFileSync')));
+  t.true(warnings.some((l) => /promises\.readFile|fs\/promises/.test(l)), warnings.join('\n'));
+  // Unchanged: the module object's reads were recorded (a hit); the early readers run again.
+  t.deepEqual(node(['app.js'], { cwd: dir, env }).out, { value: ['one', 'one', 'one'], runs: 2 });
+  fs.writeFileSync(path.join(dir, 'data.txt'), 'two');
+  t.deepEqual(node(['app.js'], { cwd: dir, env }).out, { value: ['two', 'two', 'two'], runs: 3 });
+});

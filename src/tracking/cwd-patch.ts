@@ -27,7 +27,7 @@ export function installCwdHook(): void {
   };
   // Registered like the fs hooks: a function reaching `process.cwd` is fingerprinted by the
   // built-in's name, not by this file's text.
-  registerPatch(hooked, original);
+  registerPatch(hooked, original, true);
   try {
     process.cwd = hooked;
   } catch {

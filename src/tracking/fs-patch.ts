@@ -51,7 +51,7 @@ function replace(holder: Record<string, unknown>, key: string, make: (original: 
     if (d !== undefined) Reflect.defineProperty(patched, k, d);
   }
   Object.defineProperty(patched, 'name', { value: original.name, configurable: true });
-  registerPatch(patched, original);
+  registerPatch(patched, original, true);
   holder[key] = patched;
 }
 

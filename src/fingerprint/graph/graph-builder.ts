@@ -26,7 +26,8 @@ import { builtinPatches, type Patch } from '../runtime';
 import { isTopLevelFunction } from '../source';
 import { isRequireFunction, needsScopes } from './references';
 import { expandObject, expandModule, moduleView } from './expand-value';
-import { unwrap } from '../../registry';
+import { bypassesRecording, unwrap } from '../../registry';
+import { warnOnce } from '../../warn';
 import { findProjectRoot } from '../../project';
 import * as path from 'node:path';
 import { types } from 'node:util';
@@ -89,6 +90,19 @@ function analysisOf(fn: Function): FunctionAnalysis | Error {
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
+}
+
+/**
+ * A file or working-directory reader held from before smartcache patched it: what a call reads
+ * through it is not recorded, so no stored entry could be checked against it. It counts as always
+ * changed (never a wrong hit), and says how to make it count normally.
+ */
+function unrecordedReader(name: string): Entity {
+  const why = `${name} was taken before smartcache patched it (load smartcache first, or use the preload): what it reads is not recorded, so every call of a cached function reaching it misses`;
+  const e = leaf('dynamic', name, `unrecorded-reader:${PROCESS_SALT}`);
+  addDynamic(e, why);
+  warnOnce('smartcache', why, undefined, 'ERR_FINGERPRINT');
+  return e;
 }
 
 /** A function whose source cannot be analyzed counts as always changed: never a wrong hit. */
@@ -199,7 +213,7 @@ export class GraphBuilder implements Builder {
     const memo = plainFunctions.get(fn);
     if (memo !== undefined && !this.needsHolder(memo, holder)) return memo;
     const named = builtinName(fn);
-    if (named !== undefined) return this.builtin(named);
+    if (named !== undefined) return bypassesRecording(fn) ? unrecordedReader(named) : this.builtin(named);
     // A module's `require`, passed around as a value: Node's loader, by identity.
     if (isRequireFunction(fn)) return this.builtin('require');
     const mod = this.moduleInfo(fn);
