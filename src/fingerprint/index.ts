@@ -310,6 +310,32 @@ export function reachedBuiltins(fn: Function): readonly string[] {
   return reachedOf(m.root);
 }
 
+const weakReached = new WeakMap<Entity, ReadonlyArray<WeakMap<object, unknown> | WeakSet<object>>>();
+
+/**
+ * The WeakMaps and WeakSets `fn`'s code reaches, in the graph's depth-first order (the same in
+ * every run of the same code): what they hold for the call's objects is part of its key. A
+ * proven fingerprint has none (proofs refuse graphs with opaque values).
+ */
+export function reachedWeakCollections(fn: Function): ReadonlyArray<WeakMap<object, unknown> | WeakSet<object>> {
+  const m = lookup(fn);
+  if (m.root === undefined) return [];
+  let found = weakReached.get(m.root);
+  if (found !== undefined) return found;
+  const list: Array<WeakMap<object, unknown> | WeakSet<object>> = [];
+  const seen = new Set<Entity>();
+  const visit = (e: Entity): void => {
+    if (seen.has(e)) return;
+    seen.add(e);
+    if (e.weak !== undefined) list.push(e.weak);
+    for (const edge of e.edges) visit(edge.target);
+  };
+  visit(m.root);
+  found = list;
+  weakReached.set(m.root, found);
+  return found;
+}
+
 function reachedOf(root: Entity): readonly string[] {
   let names = reached.get(root);
   if (names !== undefined) return names;

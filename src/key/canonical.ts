@@ -302,7 +302,7 @@ export class Walker {
 
   private privateState(o: object, ctor: Function): unknown[] {
     try {
-      return privatePairs(o, ctor, this.context.readPrivateState);
+      return privatePairs(o, ctor, this.context.readPrivateState, this.context.weakState);
     } catch (error) {
       this.refuse(o, `its #private fields could not be read (${error instanceof Error ? error.message : String(error)})`);
     }

@@ -67,6 +67,11 @@ export interface KeyContext {
   readonly readPrivateState: PrivateStateReader | undefined;
   /** Named (non-index) own keys of huge typed arrays; undefined: listed with Object.keys. */
   readonly readNamedKeys?: NamedKeysReader | undefined;
+  /**
+   * What the function's WeakMaps and WeakSets hold for an instance (`[name, value]` pairs), read
+   * with its `#private` fields; undefined: none reached.
+   */
+  readonly weakState?: ((o: object) => ReadonlyArray<readonly [string, unknown]>) | undefined;
 }
 
 /** The key module used alone: functions by their source text, `#private` fields not read. */
@@ -93,12 +98,15 @@ function mayHavePrivate(ctor: Function): boolean {
   return known;
 }
 
-/** `[name, value, name, value, …]` of an instance's private fields, sorted by name; [] when none. */
-export function privatePairs(o: object, ctor: Function, reader: PrivateStateReader | undefined): unknown[] {
-  if (reader === undefined || !mayHavePrivate(ctor)) return [];
-  const fields = [...reader(o)].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+/**
+ * `[name, value, name, value, …]` of an instance's private fields, sorted by name, then what the
+ * function's weak collections hold for it (`weak`, names that no `#field` can have); [] when none.
+ */
+export function privatePairs(o: object, ctor: Function, reader: PrivateStateReader | undefined, weak?: (o: object) => ReadonlyArray<readonly [string, unknown]>): unknown[] {
+  const fields = reader === undefined || !mayHavePrivate(ctor) ? [] : [...reader(o)].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const pairs: unknown[] = [];
   for (const [name, value] of fields) pairs.push(name, value);
+  if (weak !== undefined) for (const [name, value] of weak(o)) pairs.push(name, value);
   return pairs;
 }
 

@@ -1,5 +1,6 @@
-import { fingerprint, readNamedKeys, readPrivateState } from '../../fingerprint';
+import { fingerprint, reachedWeakCollections, readNamedKeys, readPrivateState } from '../../fingerprint';
 import { sha256 } from '../../hash';
+import { types } from 'node:util';
 import { createKeyHash, hashArguments, hashValue, type KeyContext } from '../../key';
 
 /**
@@ -8,6 +9,43 @@ import { createKeyHash, hashArguments, hashValue, type KeyContext } from '../../
  * (only the inspector can read them).
  */
 const KEYS: KeyContext = { hashFunction: fingerprint, readPrivateState, readNamedKeys };
+
+const weakHas = WeakMap.prototype.has;
+const weakGet = WeakMap.prototype.get;
+const weakSetHas = WeakSet.prototype.has;
+const contexts = new WeakMap<ReadonlyArray<unknown>, KeyContext>();
+
+/**
+ * The key context of `fn`'s calls: with the state its WeakMaps and WeakSets hold for each class
+ * instance the call is given (`this`, arguments), read with the intrinsic methods (a subclass's
+ * override never runs). `priv.get(this).rate` and esbuild's lowered `#rate` keep an instance's
+ * state there, out of its own properties: without it, two instances differing only there shared
+ * one entry.
+ */
+export function keyContextOf(fn: Function): KeyContext {
+  let weak: ReturnType<typeof reachedWeakCollections>;
+  try {
+    weak = reachedWeakCollections(fn);
+  } catch {
+    return KEYS;
+  }
+  if (weak.length === 0) return KEYS;
+  let context = contexts.get(weak);
+  if (context === undefined) {
+    const weakState = (o: object): Array<readonly [string, unknown]> => {
+      const pairs: Array<readonly [string, unknown]> = [];
+      weak.forEach((c, i) => {
+        if (types.isWeakMap(c)) {
+          if (weakHas.call(c, o)) pairs.push([`#[weak ${i}]`, weakGet.call(c, o)]);
+        } else if (weakSetHas.call(c, o)) pairs.push([`#[weak ${i}]`, true]);
+      });
+      return pairs;
+    };
+    context = { ...KEYS, weakState };
+    contexts.set(weak, context);
+  }
+  return context;
+}
 
 /** What a wrapper contributes to every key: constant for the life of the process. */
 export interface KeyIdentity {
@@ -44,10 +82,10 @@ export const NO_SELF: unique symbol = Symbol('smartcache.noSelf');
  * (`args[1].conn`, `this.socket`, `dependsOn()`), also to the caller: it is bad input, not a cache
  * failure.
  */
-export function callInputs(plan: InputPlan, args: readonly unknown[], self: unknown): CallInputs {
-  const argsHash = plan.key === undefined ? hashArguments(args, plan.ignore, KEYS) : hashValue(plan.key(...args), 'key()', KEYS);
-  const depends = plan.dependsOn === undefined ? undefined : hashValue(plan.dependsOn(), 'dependsOn()', KEYS);
-  return { args: argsHash, depends, self: self === NO_SELF ? undefined : hashValue(self, plan.selfLabel, KEYS) };
+export function callInputs(plan: InputPlan, args: readonly unknown[], self: unknown, keys: KeyContext = KEYS): CallInputs {
+  const argsHash = plan.key === undefined ? hashArguments(args, plan.ignore, keys) : hashValue(plan.key(...args), 'key()', keys);
+  const depends = plan.dependsOn === undefined ? undefined : hashValue(plan.dependsOn(), 'dependsOn()', keys);
+  return { args: argsHash, depends, self: self === NO_SELF ? undefined : hashValue(self, plan.selfLabel, keys) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { SmartCacheError } from '../../errors';
 import { primitiveKey } from '../../key';
 import { warnOnce } from '../../warn';
-import { type CallInputs, type InputPlan, NO_SELF, callInputs, composeKey, memoryKey } from './key-compose';
+import { type CallInputs, type InputPlan, NO_SELF, callInputs, composeKey, keyContextOf, memoryKey } from './key-compose';
 
 /**
  * Where one call's result lives. The store key (a second sha256 over every component) is
@@ -32,6 +32,8 @@ export class Slot {
 
 /** What a function fixes at wrap time about turning its calls into slots. */
 export interface SlotPlan {
+  /** The function itself: what its code reaches decides part of the key context (keyContextOf). */
+  readonly fn: Function;
   readonly name: string;
   readonly plan: InputPlan;
   /** Memory keys of all-primitive arguments are `primitiveKey` strings (the fast index's). */
@@ -50,7 +52,7 @@ export interface SlotPlan {
 export function slotFor(p: SlotPlan, digest: string, args: readonly unknown[], selfValue: unknown): Slot | undefined {
   let inputs: CallInputs;
   try {
-    inputs = callInputs(p.plan, args, selfValue);
+    inputs = callInputs(p.plan, args, selfValue, keyContextOf(p.fn));
   } catch (error) {
     if (!(error instanceof SmartCacheError) || error.code !== 'ERR_UNHASHABLE_ARGUMENT') throw error;
     if (p.lenient && !p.strict) {

@@ -30,6 +30,12 @@ export interface Entity {
   /** Display-only file for modules. */
   file?: string;
   /** The live function, for `explain` to find a location the walk did not need. */
+  /**
+   * A WeakMap or WeakSet the code reaches: what it holds for an object the call is given (`this`,
+   * an argument) is state of that object (the WeakMap "private fields" pattern, and TypeScript's
+   * `#private` lowered by esbuild when a class has decorators). The key reads it (key-compose.ts).
+   */
+  weak?: WeakMap<object, unknown> | WeakSet<object>;
   fn?: Function;
   /** Its code reads `this` or `super` (then a memo per holder applies). */
   usesThis?: boolean;

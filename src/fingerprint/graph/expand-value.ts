@@ -171,6 +171,7 @@ function specialContent(b: Builder, e: Entity, value: object): boolean {
     e.own = `opaque:${tagOf(value)}`;
     e.preview = tagOf(value);
     addDynamic(e, `a ${tagOf(value)} is opaque: a change to what it holds is not seen`);
+    if (types.isWeakMap(value) || types.isWeakSet(value)) e.weak = value as WeakMap<object, unknown> | WeakSet<object>;
   } else {
     return false;
   }
