@@ -26,6 +26,7 @@ function configOrThrow(remote: RemoteModule): RemoteConfig {
   const config = remote.readRemoteConfig(process.env);
   if (config === undefined) throw usageError('SMARTCACHE_REMOTE is not set: no team cache is configured (e.g. SMARTCACHE_REMOTE=redis://host:6379)');
   if (remote.isConfigProblem(config)) throw usageError(config.message);
+  for (const advice of config.advice) process.stderr.write(`warning: ${advice}\n`);
   return config;
 }
 

@@ -29,6 +29,8 @@ export interface RemoteConfig {
   readonly read: readonly string[];
   readonly timeoutMs: number;
   readonly maxBytes: number;
+  /** Weaknesses that do not stop the team cache (a short secret): said once, as warnings. */
+  readonly advice: readonly string[];
 }
 
 export interface ConfigProblem {
@@ -99,7 +101,9 @@ function parse(env: NodeJS.ProcessEnv): RemoteConfig {
   const { endpoint, shown, urlUser, urlPassword } = parseUrl((env[ENV.url] ?? '').trim());
   const secret = env[ENV.key] ?? '';
   if (secret === '') throw new Problem(ENV.key, `${ENV.key} is not set: remote entries could not be signed or verified, so the team cache is not used`);
-  if (secret.length < MIN_SECRET_LENGTH) throw new Problem(ENV.key, `${ENV.key} is shorter than ${MIN_SECRET_LENGTH} characters; use a random secret (e.g. 32 random bytes, base64)`);
+  // A short secret is the team's choice to make (the contract asks only for one), but whoever
+  // guesses it can sign entries every reader accepts: said once, not refused.
+  const advice = secret.length < MIN_SECRET_LENGTH ? [`${ENV.key} is shorter than ${MIN_SECRET_LENGTH} characters: whoever guesses it can sign entries your runs accept; use a random secret (e.g. 32 random bytes, base64)`] : [];
   const keyIdText = env[ENV.keyId];
   const keyId = keyIdText === undefined || keyIdText === '' ? keyIdOf(secret) : name(ENV.keyId, keyIdText);
   const namespace = env[ENV.namespace] === undefined || env[ENV.namespace] === '' ? 'default' : name(ENV.namespace, env[ENV.namespace] as string);
@@ -117,6 +121,7 @@ function parse(env: NodeJS.ProcessEnv): RemoteConfig {
     read,
     timeoutMs: timeout(env[ENV.timeout]),
     maxBytes: maxBytes(env[ENV.maxBytes]),
+    advice,
   };
 }
 

@@ -47,6 +47,7 @@ export function processTier(env: NodeJS.ProcessEnv = process.env): RemoteTier | 
     remoteWarning('ERR_REMOTE_CONFIG', `${config.message}; running without the team cache`);
     return undefined;
   }
+  for (const advice of config.advice) remoteWarning('ERR_REMOTE_CONFIG', advice);
   tier = new RemoteTier(config);
   return tier;
 }
