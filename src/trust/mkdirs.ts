@@ -16,9 +16,14 @@ function code(error: unknown): unknown {
 export function makeFolders(dir: string, mode: number): string | undefined {
   const missing: string[] = [];
   let current = path.resolve(dir);
+  const target = current;
   for (;;) {
     try {
-      fs.statSync(current);
+      // Something in the way that is no folder fails as mkdirSync's recursive form fails there.
+      if (!fs.statSync(current).isDirectory()) {
+        const code = current === target ? 'EEXIST' : 'ENOTDIR';
+        throw Object.assign(new Error(`${code}: not a folder, mkdir '${dir}'`), { code, syscall: 'mkdir', path: current });
+      }
       break;
     } catch (error) {
       if (code(error) !== 'ENOENT') throw error;
