@@ -27,6 +27,11 @@ console.log('OUT ' + JSON.stringify({ out, runs }));
   t.is(warnings[0].code, 'ERR_UNHASHABLE_ARGUMENT');
   t.regex(warnings[0].message, /^app\.js#lookup: args\[1\]\.seen cannot be hashed, so calls with it run uncached/);
   t.regex(warnings[0].message, /WeakMap/);
+  // SMARTCACHE_LOG=1: one line per call, the uncached ones included, saying why.
+  const logged = node(['--require', register, 'app.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' } });
+  const lines = logged.stderr.split('\n').filter((l) => l.startsWith('[smartcache] '));
+  t.is(lines.length, 4, logged.stderr);
+  t.is(lines.filter((l) => /^\[smartcache\] miss app\.js#lookup \(no key\) .*an argument cannot be hashed: ran uncached/.test(l)).length, 2, lines.join('\n'));
 });
 
 test('annotated with strict=true: the unhashable argument throws, naming the function', (t) => {

@@ -84,7 +84,13 @@ export class CallPath {
   private lookup(ready: Ready, self: unknown, selfValue: unknown, args: unknown[], bill: CallBill): unknown {
     const { parts } = this;
     const slot = slotFor(parts, ready.digest, args, selfValue);
-    if (slot === undefined) return Reflect.apply(parts.fn, self, args);
+    if (slot === undefined) {
+      // An argument that cannot be hashed, from an annotation (slotFor warned): the call runs as
+      // if uncached, and with SMARTCACHE_LOG=1 still has its line.
+      const result = Reflect.apply(parts.fn, self, args);
+      parts.outcomes.uncached(ready.stats, bill, 'an argument cannot be hashed: ran uncached');
+      return result;
+    }
     /** Why a stored result was not served: expired, or an input (a file) changed. */
     let stale: string | undefined;
 

@@ -1,5 +1,5 @@
 import type { CallBill, FunctionStats } from '../accounting';
-import { firstCallNote, judge, logHit, logMiss } from '../process';
+import { firstCallNote, judge, logHit, logMiss, logUncached } from '../process';
 
 /** Fast-path memory hits are timed on one call in SAMPLE (a power of two): two clock reads cost ~80 ns. */
 const SAMPLE = 64;
@@ -68,6 +68,13 @@ export class Outcomes {
     const ms = bill.settle(stats.tally, 'miss', 0);
     this.judgeDue(stats);
     if (this.logCalls) logMiss(this.name, key, ms, firstCallNote(bill.setupMs, note));
+  }
+
+  /** A call run without a key (an argument that cannot be hashed): computed, nothing stored. */
+  uncached(stats: FunctionStats, bill: CallBill, note: string): void {
+    const ms = bill.settle(stats.tally, 'miss', 0);
+    this.judgeDue(stats);
+    if (this.logCalls) logUncached(this.name, ms, firstCallNote(bill.setupMs, note));
   }
 
   private judgeDue(stats: FunctionStats): void {

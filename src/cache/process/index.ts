@@ -1,6 +1,6 @@
 export { readEnv } from './switches';
 export type { LogMode } from './switches';
-export { firstCallNote, logHit, logMiss } from './log';
+export { firstCallNote, logHit, logMiss, logUncached } from './log';
 export { judge, startSession } from './session';
 export { resolveRoot, storeFor, usableStore } from './stores';
 export { EXIT_STATS, EXIT_WRITES, atExit } from './exit';

@@ -25,6 +25,11 @@ export function logHit(name: string, key: string, ms: number, note?: string): vo
   sink(`[smartcache] hit ${name} ${keyPrefix(key)} ${formatMs(ms)}${note === undefined ? '' : ` (${note})`}`);
 }
 
+/** A call that ran without a key (an argument that cannot be hashed): no entry was looked for or stored. */
+export function logUncached(name: string, ms: number, reason: string): void {
+  sink(`[smartcache] miss ${name} (no key) ${formatMs(ms)} (${reason})`);
+}
+
 /** `reason`: "new arguments", "expired", "refresh", or what changed since the stored fingerprint. */
 export function logMiss(name: string, key: string, ms: number, reason: string): void {
   sink(`[smartcache] miss ${name} ${keyPrefix(key)} ${formatMs(ms)} (${reason})`);
