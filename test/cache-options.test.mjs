@@ -213,3 +213,15 @@ test('strict: a cache failure throws instead of warning', (t) => {
   const unserializable = cache(function fnResult() { return () => 1; }, { dir: tempDir(), strict: true });
   t.is(t.throws(() => unserializable()).code, 'ERR_UNSERIALIZABLE_RESULT');
 });
+
+test('an unhashable dependsOn, key or this says what to do about that input, not about arguments', (t) => {
+  const { fn } = counted({ dependsOn: async () => 'v1' });
+  const error = t.throws(() => fn(1), { code: 'ERR_UNHASHABLE_ARGUMENT' });
+  t.regex(error.message, /dependsOn\(\)/);
+  t.regex(error.message, /dependsOn is called synchronously .* must return plain data/);
+  t.notRegex(error.message, /`ignore`/);
+  const keyed = counted({ key: () => new WeakMap() }).fn;
+  t.regex(t.throws(() => keyed(1), { code: 'ERR_UNHASHABLE_ARGUMENT' }).message, /Return plain data from the `key` function/);
+  const arg = counted({}).fn;
+  t.regex(t.throws(() => arg(new WeakMap()), { code: 'ERR_UNHASHABLE_ARGUMENT' }).message, /Leave it out of the key \(`ignore`\)/);
+});

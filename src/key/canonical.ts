@@ -670,7 +670,7 @@ export class Walker {
     const path = this.currentPath() + segment;
     throw new SmartCacheError(
       'ERR_UNHASHABLE_ARGUMENT',
-      `Cannot hash ${path} (${what}): ${why}. Leave it out of the key (\`ignore\`) or give a \`key\` function.`,
+      `Cannot hash ${path} (${what}): ${why}. ${remedyFor(path)}`,
       { path, cause },
     );
   }
@@ -686,3 +686,11 @@ export class Walker {
   }
 }
 
+
+/** What the user can do about an unhashable value, by where it came from (the path's root). */
+function remedyFor(path: string): string {
+  if (path.startsWith('dependsOn()')) return 'dependsOn is called synchronously on every call and must return plain data (an async function returns a Promise): read the value before calling, or pass it as an argument.';
+  if (path.startsWith('key()')) return 'Return plain data from the `key` function.';
+  if (path.startsWith('this') || path.startsWith('watch()')) return 'Choose the parts of `this` that are inputs with `watch`, or give a `key` function.';
+  return 'Leave it out of the key (`ignore`) or give a `key` function.';
+}
