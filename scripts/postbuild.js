@@ -1,7 +1,8 @@
 // After tsc (.mts sources are emitted as .mjs already):
 // 1. unless --no-bundle: bundles what runs inside the user's process (the cache layer behind
 //    `smartcache` and the preload behind `smartcache/register`) into one file, dist/runtime.js,
-//    and turns each compiled module it holds into a one-line door to its copy there;
+//    and turns each compiled module it holds into a one-line door to its copy there, through
+//    dist/runtime-loader.js (src/runtime-loader.ts: compiles the bundle from a V8 code cache);
 // 2. writes the build's identity (dist/preload/build-id.json, scripts/build-id.js);
 // 3. makes the CLI entry executable (npm links `bin` targets but tsc does not set the mode bit).
 //
