@@ -152,14 +152,20 @@ test('remote: false on every function: the team cache is not loaded even when co
   t.deepEqual(run.out, { remote: [], client: 0 });
 });
 
-test('a short signing key is used, with one warning that it can be guessed', (t) => {
-  const m = machine({ url: 'redis://127.0.0.1:1' }, { SMARTCACHE_REMOTE_KEY: 'team-key', SMARTCACHE_REMOTE_TIMEOUT: '200' });
+/** SCRIPT run with `env`: both calls ran, and exactly one ERR_REMOTE_CONFIG warning (returned). */
+function withOneConfigWarning(t, env) {
+  const m = machine({ url: 'redis://127.0.0.1:1' }, env);
   require('node:fs').writeFileSync(path.join(m.dir, 'lazy.cjs'), SCRIPT);
   const run = m.run(['lazy.cjs']);
   t.is(run.status, 0, run.stderr);
   t.deepEqual(bodies(run.stdout), ['BODY f 1', 'BODY g 1']);
   const config = warnings(run.stderr, 'ERR_REMOTE_CONFIG');
   t.is(config.length, 1, run.stderr);
+  return { run, config };
+}
+
+test('a short signing key is used, with one warning that it can be guessed', (t) => {
+  const { run, config } = withOneConfigWarning(t, { SMARTCACHE_REMOTE_KEY: 'team-key', SMARTCACHE_REMOTE_TIMEOUT: '200' });
   t.regex(config[0], /SMARTCACHE_REMOTE_KEY is shorter than 16 characters/);
   t.notRegex(config[0], /team-key/, 'the secret is never shown');
   // The team cache was set up (its bridge loaded), not turned off.
@@ -167,13 +173,7 @@ test('a short signing key is used, with one warning that it can be guessed', (t)
 });
 
 test('no signing key: the remote is not used, one warning, calls unaffected', (t) => {
-  const m = machine({ url: 'redis://127.0.0.1:1' }, { SMARTCACHE_REMOTE_KEY: '' });
-  require('node:fs').writeFileSync(path.join(m.dir, 'lazy.cjs'), SCRIPT);
-  const run = m.run(['lazy.cjs']);
-  t.is(run.status, 0, run.stderr);
-  t.deepEqual(bodies(run.stdout), ['BODY f 1', 'BODY g 1']);
-  const config = warnings(run.stderr, 'ERR_REMOTE_CONFIG');
-  t.is(config.length, 1, run.stderr);
+  const { run, config } = withOneConfigWarning(t, { SMARTCACHE_REMOTE_KEY: '' });
   t.regex(config[0], /SMARTCACHE_REMOTE_KEY is not set/);
   t.deepEqual(warnings(run.stderr).length, 1);
 });
