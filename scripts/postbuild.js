@@ -97,14 +97,69 @@ const common = {
  * The names each bundled module exports, read by loading it from the new bundle in a child
  * process (module bodies only define things; nothing is installed before a call).
  */
-function exportNames(modules) {
-  const script = `const rt = require(${JSON.stringify(path.join(dist, 'runtime.js'))});
-const out = {};
-for (const m of ${JSON.stringify(modules)}) out[m] = Object.keys(rt.load(m));
+function exportNames(modules, partOf) {
+  const file = (m) => path.join(dist, PARTS.find((p) => p.name === partOf.get(m)).file);
+  const script = `const out = {};
+for (const [m, file] of ${JSON.stringify(modules.map((m) => [m, file(m)]))}) out[m] = Object.keys(require(file).load(m));
 process.stdout.write(JSON.stringify(out));`;
   const env = { ...process.env, SMARTCACHE: 'off' };
   delete env.NODE_OPTIONS;
   return JSON.parse(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8' }));
+}
+
+/**
+ * The two parts of the runtime, each one bundle file in dist/ with its own code cache. The preload
+ * (`smartcache/register`: the require and import hooks, the rewriter, the stand-ins that annotated
+ * functions are bound to, the fs and env recording) runs in every process started with it, also
+ * in one that calls nothing cached; the cache layer (store, codec, walk, key) loads on the first
+ * cached call. Compiling or deserializing the cache layer's code there was most of what the
+ * preload cost (issue 11: `--require smartcache/register -e 0`, 200 annotated functions none called).
+ */
+const PARTS = [
+  { name: 'preload', file: 'runtime-preload.js', entries: ['preload/install.js', 'preload/esm-load.js'] },
+  { name: 'runtime', file: 'runtime.js', entries: ENTRIES },
+];
+
+/**
+ * Where the preload part stops: the cache layer's front door, which the stand-ins require on a
+ * first call (src/preload/runtime.ts). Everything the preload reaches without passing it is the
+ * preload part; the rest is the cache layer's.
+ */
+const PRELOAD_STOPS = ['cache/index.js'];
+
+/** Modules reached from `entries` over the import graph of the probe, not entering `stops`. */
+function reach(graph, entries, stops) {
+  const seen = new Set();
+  const todo = [...entries];
+  while (todo.length > 0) {
+    const m = todo.pop();
+    if (seen.has(m) || stops.includes(m)) continue;
+    seen.add(m);
+    for (const next of graph.get(m) ?? []) todo.push(next);
+  }
+  return seen;
+}
+
+/**
+ * Modules held by another part are left to their doors: `require('./<module>')` relative to dist/
+ * (where every bundle file lives), so the other part's single instance answers.
+ */
+function otherParts(owner, partOf) {
+  return {
+    name: 'other-parts',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        const base = path.resolve(args.resolveDir, args.path);
+        for (const candidate of [base, `${base}.js`, path.join(base, 'index.js')]) {
+          if (!candidate.startsWith(dist + path.sep)) continue;
+          const rel = posix(path.relative(dist, candidate));
+          const part = partOf.get(rel);
+          if (part !== undefined) return part === owner ? undefined : { path: `./${rel}`, external: true };
+        }
+        return undefined;
+      });
+    },
+  };
 }
 
 async function bundle() {
@@ -116,56 +171,73 @@ async function bundle() {
     process.stderr.write('postbuild: esbuild not found; dist/ is left unbundled\n');
     return false;
   }
-  // First pass: which compiled modules the entries reach.
+  // First pass: which compiled modules the entries reach, and what each requires.
   const probe = await esbuild.build({ ...common, entryPoints: ENTRIES.map((e) => path.join(dist, e)), outdir: path.join(dist, '.probe'), write: false, metafile: true, plugins: [cborEncoderOutside()] });
   const root = path.join(dist, '..');
-  const modules = Object.keys(probe.metafile.inputs)
-    .map((p) => path.resolve(root, p))
-    .filter((p) => p.startsWith(dist + path.sep) && p.endsWith('.js'))
-    .map((p) => posix(path.relative(dist, p)))
-    .sort();
+  const own = (p) => {
+    const abs = path.resolve(root, p);
+    return abs.startsWith(dist + path.sep) && abs.endsWith('.js') ? posix(path.relative(dist, abs)) : undefined;
+  };
+  const graph = new Map();
+  for (const [input, info] of Object.entries(probe.metafile.inputs)) {
+    const from = own(input);
+    if (from !== undefined) graph.set(from, info.imports.map((i) => own(i.path)).filter((m) => m !== undefined));
+  }
+  const modules = [...graph.keys()].sort();
   for (const e of ENTRIES) if (!modules.includes(e)) throw new Error(`postbuild: the bundle would not hold ${e}`);
-  // Second pass: one file holding them all, each behind `load(name)`.
-  const table = modules.map((m) => `  ${JSON.stringify(m)}: () => require(${JSON.stringify(`./${m}`)}),`).join('\n');
-  await esbuild.build({
-    ...common,
-    stdin: {
-      contents: [
-        'const modules = {',
-        table,
-        '};',
-        '/** The module `name` (a path under dist/), run on its first load like any CommonJS module. */',
-        'exports.load = (name) => modules[name]();',
-        '/** The modules of the bundle that ran so far, in the order they started. */',
-        'exports.loaded = () => __smartcacheRan.map((name) => name());',
-      ].join('\n'),
-      resolveDir: dist,
-      sourcefile: 'runtime-entry.js',
-      loader: 'js',
-    },
-    outfile: path.join(dist, 'runtime.js'),
-    sourcemap: true,
-    // No comments or indentation: a third smaller to read and compile, and all ASCII (esbuild
-    // escapes the rest), which the loader reads as a one-byte string (src/runtime-loader.ts).
-    minifyWhitespace: true,
-    // Everything tsc emits is strict: the bundle as a whole is too.
-    banner: { js: "'use strict';\nconst __smartcacheDist = (rel) => require('node:path').join(__dirname, rel);\nconst __smartcacheRan = [];" },
-    plugins: [ownPaths(), cborEncoderOutside()],
-  });
-  // The bundle must hold the rewritten paths (a module that moved would silently keep dist/'s).
-  const out = fs.readFileSync(path.join(dist, 'runtime.js'), 'utf8');
-  if (!out.includes('__smartcacheDist("cache")')) throw new Error('postbuild: the own-paths rewrite did not run');
-  if (/\b__dirname\b/.test(out.replace("require('node:path').join(__dirname, rel)", ''))) throw new Error('postbuild: a module of the bundle still reads the bundle\'s __dirname');
-  const names = exportNames(modules);
+  const preload = reach(graph, PARTS[0].entries, PRELOAD_STOPS);
+  const partOf = new Map(modules.map((m) => [m, preload.has(m) ? 'preload' : 'runtime']));
+  for (const stop of PRELOAD_STOPS) if (partOf.get(stop) !== 'runtime') throw new Error(`postbuild: ${stop} is not in the cache layer`);
+  // Second pass: one file per part, each module behind `load(name)`.
+  for (const part of PARTS) {
+    const held = modules.filter((m) => partOf.get(m) === part.name);
+    const table = held.map((m) => `  ${JSON.stringify(m)}: () => require(${JSON.stringify(`./${m}`)}),`).join('\n');
+    await esbuild.build({
+      ...common,
+      stdin: {
+        contents: [
+          'const modules = {',
+          table,
+          '};',
+          '/** The module `name` (a path under dist/), run on its first load like any CommonJS module. */',
+          'exports.load = (name) => modules[name]();',
+          '/** The modules of this bundle that ran so far, in the order they started. */',
+          'exports.loaded = () => __smartcacheRan.map((name) => name());',
+        ].join('\n'),
+        resolveDir: dist,
+        sourcefile: `${part.name}-entry.js`,
+        loader: 'js',
+      },
+      outfile: path.join(dist, part.file),
+      sourcemap: true,
+      // No comments or indentation: a third smaller to read and compile, and all ASCII (esbuild
+      // escapes the rest), which the loader reads as a one-byte string (src/runtime-loader.ts).
+      minifyWhitespace: true,
+      // Everything tsc emits is strict: the bundle as a whole is too.
+      banner: { js: "'use strict';\nconst __smartcacheDist = (rel) => require('node:path').join(__dirname, rel);\nconst __smartcacheRan = [];" },
+      plugins: [otherParts(part.name, partOf), ownPaths(), cborEncoderOutside()],
+    });
+    // The bundle must hold the rewritten paths (a module that moved would silently keep dist/'s).
+    const out = fs.readFileSync(path.join(dist, part.file), 'utf8');
+    if (/\b__dirname\b/.test(out.replace("require('node:path').join(__dirname, rel)", ''))) throw new Error(`postbuild: a module of ${part.file} still reads the bundle's __dirname`);
+    const bodies = new Set([...out.matchAll(/var __smartcacheModule ?= ?("[^"]+")/g)].map((b) => JSON.parse(b[1])));
+    for (const m of held) if (!bodies.has(m)) throw new Error(`postbuild: ${part.file} does not hold ${m}`);
+    for (const m of bodies) if (partOf.get(m) !== part.name) throw new Error(`postbuild: ${part.file} holds a copy of ${m}, a module of another part`);
+  }
+  const runtimeText = fs.readFileSync(path.join(dist, 'runtime.js'), 'utf8');
+  if (!runtimeText.includes('__smartcacheDist("cache")')) throw new Error('postbuild: the own-paths rewrite did not run');
+  const names = exportNames(modules, partOf);
   for (const m of modules) {
     const up = path.posix.relative(path.posix.dirname(m), 'runtime-loader.js');
+    const part = PARTS.find((p) => p.name === partOf.get(m));
     // The second line never runs: it lists the names for Node's static scan of a CommonJS module
     // (cjs-module-lexer), so `import { x } from '.../door.js'` still finds `x`.
     const listed = names[m].length === 0 ? '' : `0 && (${names[m].map((n) => `exports${/^[A-Za-z_$][\w$]*$/.test(n) ? `.${n}` : `[${JSON.stringify(n)}]`} = `).join('')}0);\n`;
-    const door = `${DOOR_MARK} the module lives in dist/runtime.js, loaded by dist/runtime-loader.js (scripts/postbuild.js): one instance per process.\n'use strict';\nmodule.exports = require(${JSON.stringify(up.startsWith('.') ? up : `./${up}`)}).load(${JSON.stringify(m)});\n${listed}`;
+    const door = `${DOOR_MARK} the module lives in dist/${part.file}, loaded by dist/runtime-loader.js (scripts/postbuild.js): one instance per process.\n'use strict';\nmodule.exports = require(${JSON.stringify(up.startsWith('.') ? up : `./${up}`)}).load(${JSON.stringify(m)}, ${JSON.stringify(part.name)});\n${listed}`;
     fs.writeFileSync(path.join(dist, m), door);
     fs.rmSync(path.join(dist, `${m}.map`), { force: true });
   }
+  process.stdout.write(`postbuild: ${modules.length} modules bundled: ${[...preload].length} in dist/runtime-preload.js, the rest in dist/runtime.js\n`);
   return true;
 }
 

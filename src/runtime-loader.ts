@@ -38,7 +38,16 @@ interface BundleExports {
   loaded(): string[];
 }
 
-const BUNDLE = path.join(__dirname, 'runtime.js');
+/**
+ * The runtime's parts, each one bundle file (scripts/postbuild.js): the preload (hooks, rewriter,
+ * the stand-ins of annotated functions) and the cache layer, loaded on the first cached call.
+ */
+export type Part = 'preload' | 'runtime';
+
+const BUNDLES: Readonly<Record<Part, string>> = {
+  preload: path.join(__dirname, 'runtime-preload.js'),
+  runtime: path.join(__dirname, 'runtime.js'),
+};
 const MAGIC = 'smartcache-code 1\n';
 /**
  * Header: magic; checksum of the V8 data (kind letter + 8 hex); what the writing process did:
@@ -103,12 +112,17 @@ function privateFolder(uid: number): string | undefined {
   return dir;
 }
 
-/** The cache file for this bundle file, this Node and these flags. */
-function cacheFile(dir: string, bundle: fs.Stats): string {
-  const identity = [bundle.dev, bundle.ino, bundle.size, bundle.mtimeMs, bundle.ctimeMs, process.version, process.arch, process.execArgv.join(' ')].join('|');
+/**
+ * The cache file for this bundle file and this Node. Not named by the command line: V8 refuses a
+ * cache made under other V8 flags itself (native-notes/scripts/code-cache-flags.js), and Node's own
+ * options (`-e`, `--require`, `--import`) change nothing in it, so every way of starting a program
+ * shares one cache instead of each making its own.
+ */
+function cacheFile(dir: string, part: Part, bundle: fs.Stats): string {
+  const identity = [bundle.dev, bundle.ino, bundle.size, bundle.mtimeMs, bundle.ctimeMs, process.version, process.arch].join('|');
   let h = 0x811c9dc5;
   for (let i = 0; i < identity.length; i++) h = Math.imul(h ^ identity.charCodeAt(i), 0x01000193) >>> 0;
-  return path.join(dir, `runtime-${h.toString(16).padStart(8, '0')}-${identity.length}.v8`);
+  return path.join(dir, `${part}-${h.toString(16).padStart(8, '0')}-${identity.length}.v8`);
 }
 
 interface Cached {
@@ -146,8 +160,8 @@ function readCache(file: string, uid: number): Cached | undefined {
   }
 }
 
-/** Caches kept per user: one per bundle file, Node and flags in use; the least recent go first. */
-const KEEP = 16;
+/** Caches kept per user: one per bundle file (two per build) and Node in use; the least recent go first. */
+const KEEP = 24;
 
 /** Drops all but the KEEP most recently written caches, and temporary files an hour old. */
 function tidy(dir: string): void {
@@ -186,21 +200,21 @@ function writeCache(file: string, data: Buffer, made: Made): void {
   }
 }
 
-/** Runs the bundle's source as the CommonJS module `dist/runtime.js`. */
-function runAsModule(script: vm.Script, parent: NodeModule | undefined): BundleExports {
+/** Runs a bundle's source as the CommonJS module it is (`dist/runtime.js`, …). */
+function runAsModule(script: vm.Script, file: string, parent: NodeModule | undefined): BundleExports {
   const ModuleClass = Module as unknown as {
     new (id: string, parent?: NodeModule): NodeModule & { paths: string[]; loaded: boolean };
     _nodeModulePaths(dir: string): string[];
   };
-  const mod = new ModuleClass(BUNDLE, parent);
-  mod.filename = BUNDLE;
+  const mod = new ModuleClass(file, parent);
+  mod.filename = file;
   mod.paths = ModuleClass._nodeModulePaths(__dirname);
-  require.cache[BUNDLE] = mod;
+  require.cache[file] = mod;
   try {
     const wrapper = script.runInThisContext() as (e: unknown, r: NodeRequire, m: NodeModule, f: string, d: string) => void;
-    wrapper.call(mod.exports, mod.exports, Module.createRequire(BUNDLE), mod, BUNDLE, __dirname);
+    wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, __dirname);
   } catch (error) {
-    delete require.cache[BUNDLE];
+    delete require.cache[file];
     throw error;
   }
   mod.loaded = true;
@@ -214,9 +228,9 @@ function runAsModule(script: vm.Script, parent: NodeModule | undefined): BundleE
  */
 export type CodeCacheState = 'accepted' | 'rejected' | 'none' | 'off';
 
-let state: CodeCacheState = 'off';
+const states: Record<Part, CodeCacheState> = { preload: 'off', runtime: 'off' };
 
-function loadWithCodeCache(): BundleExports | undefined {
+function loadWithCodeCache(part: Part): BundleExports | undefined {
   if (process.env.NODE_DISABLE_COMPILE_CACHE === '1' || typeof process.getuid !== 'function') return undefined;
   // Loaded inside a vm context (jest runs each test file in one, with its own module registry):
   // the bundle must run in that realm, as every module loaded there does, and `runInThisContext`
@@ -228,11 +242,11 @@ function loadWithCodeCache(): BundleExports | undefined {
   let file: string;
   let cached: Cached | undefined;
   try {
-    const fd = fs.openSync(BUNDLE, 'r');
+    const fd = fs.openSync(BUNDLES[part], 'r');
     try {
       const dir = privateFolder(uid);
       if (dir === undefined) return undefined;
-      file = cacheFile(dir, fs.fstatSync(fd));
+      file = cacheFile(dir, part, fs.fstatSync(fd));
       source = bundleText(fs.readFileSync(fd));
     } finally {
       fs.closeSync(fd);
@@ -243,11 +257,11 @@ function loadWithCodeCache(): BundleExports | undefined {
   }
   // The wrapper Node gives every CommonJS module, on one line: line numbers stay the file's.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
-    filename: BUNDLE,
+    filename: BUNDLES[part],
     cachedData: cached?.data,
   });
-  const runtime = runAsModule(script, module);
-  state = cached === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'accepted';
+  const runtime = runAsModule(script, BUNDLES[part], module);
+  states[part] = cached === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'accepted';
   const had = cached === undefined || script.cachedDataRejected === true ? undefined : cached.made;
   process.once('exit', () => {
     const ran = runtime.loaded();
@@ -262,36 +276,41 @@ function loadWithCodeCache(): BundleExports | undefined {
   return runtime;
 }
 
-let runtime: BundleExports | undefined;
+const loadedParts: Partial<Record<Part, BundleExports>> = {};
 
-function bundle(): BundleExports {
-  if (runtime !== undefined) return runtime;
-  const existing = require.cache[BUNDLE];
-  if (existing !== undefined && existing.loaded) {
-    runtime = existing.exports as BundleExports;
-    return runtime;
+function bundle(part: Part): BundleExports {
+  const known = loadedParts[part];
+  if (known !== undefined) return known;
+  const file = BUNDLES[part];
+  const existing = require.cache[file];
+  let exports: BundleExports | undefined;
+  if (existing !== undefined && existing.loaded) exports = existing.exports as BundleExports;
+  else {
+    try {
+      exports = loadWithCodeCache(part);
+    } catch {
+      exports = undefined;
+    }
   }
-  try {
-    runtime = loadWithCodeCache();
-  } catch {
-    runtime = undefined;
-  }
-  runtime ??= require(BUNDLE) as BundleExports;
-  return runtime;
+  exports ??= require(file) as BundleExports;
+  loadedParts[part] = exports;
+  return exports;
 }
 
-/** The bundled module `name` (a path under dist/), run on its first load. */
-export function load(name: string): unknown {
-  return bundle().load(name);
+/** The bundled module `name` (a path under dist/) of `part`, run on its first load. */
+export function load(name: string, part: Part = 'runtime'): unknown {
+  return bundle(part).load(name);
 }
 
-/** The bundle's modules that ran so far, in the order they started (tests: what a disk hit loaded). */
+/**
+ * The bundled modules that ran so far, the preload's first, each part in the order its modules
+ * started (tests: what a disk hit loaded). A part not loaded yet is not loaded to answer.
+ */
 export function loaded(): string[] {
-  return bundle().loaded();
+  return (['preload', 'runtime'] as const).flatMap((part) => loadedParts[part]?.loaded() ?? []);
 }
 
-/** How the bundle was compiled in this process (see CodeCacheState). */
-export function codeCacheState(): CodeCacheState {
-  bundle();
-  return state;
+/** How a part's bundle was compiled in this process (see CodeCacheState); `off` when it is not loaded. */
+export function codeCacheState(part: Part = 'runtime'): CodeCacheState {
+  return states[part];
 }

@@ -97,6 +97,6 @@ test('a build without an identity neither reuses nor keeps rewrites', (t) => {
     t.is(r.status, 0, r.stderr);
     t.deepEqual(r.out, { value: 6765, parsed: true });
   }
-  const kept = fs.existsSync(path.join(cacheDir, 'preload-v2')) ? fs.readdirSync(path.join(cacheDir, 'preload-v2')) : [];
+  const kept = fs.existsSync(path.join(cacheDir, 'preload-v3')) ? fs.readdirSync(path.join(cacheDir, 'preload-v2')) : [];
   t.deepEqual(kept, []);
 });

@@ -12,14 +12,14 @@ const register = path.join(repo, 'dist', 'preload', 'register.js');
 // Printed at exit, after every exit task of the cache ran (stats, LRU): loaded files and built-ins.
 // Written with fs.writeSync: process.stdout on a pipe would itself load \`net\` (and SMARTCACHE_LOG,
 // which writes to stderr, is off in the measured runs for the same reason). smartcache's own
-// modules live in one bundle (dist/runtime.js, scripts/postbuild.js) when the build made one: the
-// modules of it that ran count as loaded, under their own paths.
+// modules live in two bundles (dist/runtime-preload.js and dist/runtime.js, scripts/postbuild.js) when
+// the build made them: the modules of them that ran count as loaded, under their own paths.
 const REPORT = `const out = (line) => require('node:fs').writeSync(1, line + '\\n');
 process.on('exit', () => {
   const builtins = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
   const files = Object.keys(require.cache);
-  const bundle = files.find((f) => require('node:path').basename(f) === 'runtime.js' && require.cache[f].exports.loaded);
-  const ran = bundle === undefined ? [] : require.cache[bundle].exports.loaded().map((m) => require('node:path').join(require('node:path').dirname(bundle), m));
+  const bundles = files.filter((f) => /^runtime(-preload)?\.js$/.test(require('node:path').basename(f)) && require.cache[f].exports.loaded);
+  const ran = bundles.flatMap((bundle) => require.cache[bundle].exports.loaded().map((m) => require('node:path').join(require('node:path').dirname(bundle), m)));
   out('LOADED ' + JSON.stringify({ files: [...files, ...ran], builtins }));
 });
 `;
@@ -99,6 +99,32 @@ test('an annotated function served from disk under --require loads none of them 
   t.is(hit.status, 0, hit.stderr);
   t.deepEqual(hit.out, { value: 75025, runs: 0 }, 'served from disk');
   assertLean(t, loaded(hit.stdout));
+});
+
+test('annotated functions loaded but not called never load the cache layer; the first call does', (t) => {
+  // The preload and the cache layer are two bundles (scripts/postbuild.js): a process that calls
+  // nothing cached must not read, compile or deserialize the cache layer's code.
+  const uncalled = `${REPORT}/** @cache */
+function double(n) { return n * 2; }
+/** @cache */
+function triple(n) { return n * 3; }
+out('OUT ' + JSON.stringify({ call: process.argv[2] === 'call' ? double(21) : null, triple: typeof triple }));
+`;
+  const dir = project({ 'app.js': uncalled });
+  const env = { SMARTCACHE_DIR: tempDir() };
+  const cacheLayer = (report) => report.files.filter((f) => /[\\/]dist[\\/](runtime\.js|cache[\\/]|store[\\/]|fingerprint[\\/]|index\.js)/.test(f));
+  for (let run = 0; run < 2; run++) {
+    const quiet = node(['--require', register, 'app.js'], { cwd: dir, env });
+    t.is(quiet.status, 0, quiet.stderr);
+    t.deepEqual(quiet.out, { call: null, triple: 'function' });
+    const report = loaded(quiet.stdout);
+    t.true(report.files.some((f) => f.endsWith(`${path.sep}preload${path.sep}install.js`)), 'the preload ran');
+    t.deepEqual(cacheLayer(report), [], 'nothing of the cache layer was loaded');
+  }
+  const called = node(['--require', register, 'app.js', 'call'], { cwd: dir, env });
+  t.is(called.status, 0, called.stderr);
+  t.deepEqual(called.out, { call: 42, triple: 'function' });
+  t.true(cacheLayer(loaded(called.stdout)).some((f) => f.endsWith(`${path.sep}dist${path.sep}runtime.js`)), 'a call loads the cache layer');
 });
 
 test('the memory layer keeps a key from its first disk read', (t) => {

@@ -122,7 +122,7 @@ test('a parse failure is one warning and no rewrite, also when it comes from the
   t.is(first.lines.length, 1);
   t.regex(first.lines[0], /bad\.js: could not be parsed for @cache annotations; loaded unchanged: Unexpected token/);
   // Mark the stored entry: the second load must come from it, without parsing again.
-  const folder = path.join(process.env.SMARTCACHE_DIR, 'preload-v2');
+  const folder = path.join(process.env.SMARTCACHE_DIR, 'preload-v3');
   const entry = fs.readdirSync(folder).map((n) => path.join(folder, n)).find((p) => fs.readFileSync(p, 'utf8').includes('could not be parsed'));
   editRewrite(entry, (stored) => {
     stored.warnings[0][1] += ' (from the transform cache)';

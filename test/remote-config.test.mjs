@@ -94,8 +94,8 @@ test('the @cache tag takes remote=false', (t) => {
 // Modules that ran: files in require.cache, and the modules of the bundle (dist/runtime.js) that
 // ran, which are not required through their doors.
 const LOADED = `
-const bundle = Object.keys(require.cache).find((f) => f.endsWith('/dist/runtime.js') && typeof require.cache[f].exports.loaded === 'function');
-const loaded = [...Object.keys(require.cache), ...(bundle === undefined ? [] : require.cache[bundle].exports.loaded().map((m) => bundle.replace(/runtime\\.js$/, m)))];
+const bundles = Object.keys(require.cache).filter((f) => /\\/dist\\/runtime(-preload)?\\.js$/.test(f) && typeof require.cache[f].exports.loaded === 'function');
+const loaded = [...Object.keys(require.cache), ...bundles.flatMap((bundle) => require.cache[bundle].exports.loaded().map((m) => bundle.replace(/runtime(-preload)?\\.js$/, m)))];
 console.log('OUT ' + JSON.stringify({
   remote: loaded.filter((f) => f.includes('/dist/remote/')).map((f) => f.split('/dist/')[1]),
   client: loaded.filter((f) => /node_modules\\/(redis|@redis)\\//.test(f)).length,

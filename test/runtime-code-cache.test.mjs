@@ -17,7 +17,7 @@ const { cache } = require(${JSON.stringify(path.join(dist, 'index.js'))});
 const double = cache((x) => x * 2, { name: 'double' });
 let refused = '';
 try { cache(class Shape {}); } catch (e) { refused = e.message; }
-console.log('OUT ' + JSON.stringify({ state: loader.codeCacheState(), value: double(21), refused }));
+console.log('OUT ' + JSON.stringify({ state: loader.codeCacheState(), preload: loader.codeCacheState('preload'), value: double(21), refused }));
 `;
 }
 
@@ -33,7 +33,8 @@ function setup(dist = path.join(repo, 'dist')) {
     if (r.status !== 0 || r.out === undefined) throw new Error(r.stderr);
     return r;
   };
-  const cacheFiles = () => (fs.existsSync(folder) ? fs.readdirSync(folder).filter((f) => f.endsWith('.v8')) : []);
+  // The cache layer's caches (runtime-*.v8), or every cache (the preload part's too) with `all`.
+  const cacheFiles = (all = false) => (fs.existsSync(folder) ? fs.readdirSync(folder).filter((f) => f.endsWith('.v8') && (all || f.startsWith('runtime-'))) : []);
   return { dir, folder, once, cacheFiles };
 }
 
@@ -41,8 +42,11 @@ run('the second process compiles the bundle from the cache the first one left, i
   const { folder, once, cacheFiles } = setup();
   const first = once();
   t.is(first.out.state, 'none');
+  t.is(first.out.preload, 'none');
   t.is(first.out.value, 42);
   t.is(cacheFiles().length, 1);
+  // The preload part (loaded here by the cache layer's use of it) keeps its own cache.
+  t.deepEqual(cacheFiles(true).filter((f) => !f.startsWith('runtime-')).map((f) => f.split('-')[0]), ['preload']);
   t.is(fs.statSync(folder).mode & 0o777, 0o700);
   t.is(fs.statSync(path.join(folder, cacheFiles()[0])).mode & 0o777, 0o600);
   const header = () => fs.readFileSync(path.join(folder, cacheFiles()[0]), 'latin1').split('\n')[1];
@@ -50,13 +54,14 @@ run('the second process compiles the bundle from the cache the first one left, i
   t.regex(header(), /^[cf][0-9a-f]{8} s\d+$/);
   const second = once();
   t.is(second.out.state, 'accepted');
-  t.deepEqual(second.out, { ...first.out, state: 'accepted' });
+  t.deepEqual(second.out, { ...first.out, state: 'accepted', preload: 'accepted' });
   t.is(second.stderr, '');
   t.regex(header(), /^[cf][0-9a-f]{8} r\d+$/);
   const kept = fs.readFileSync(path.join(folder, cacheFiles()[0]));
   t.is(once().out.state, 'accepted');
   t.deepEqual(fs.readFileSync(path.join(folder, cacheFiles()[0])), kept, 'a run like the one that made it leaves it alone');
   t.is(cacheFiles().length, 1);
+  t.is(cacheFiles(true).length, 2);
 });
 
 run('a damaged cache is not used; the next process leaves a whole one', (t) => {
@@ -144,7 +149,7 @@ run('the folder keeps the most recent caches only, and no old temporary file', (
   const { folder, once, cacheFiles } = setup();
   fs.mkdirSync(folder, { mode: 0o700 });
   const old = Date.now() / 1000 - 86_400;
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 30; i++) {
     const f = path.join(folder, `runtime-old${i}.v8`);
     fs.writeFileSync(f, 'x', { mode: 0o600 });
     fs.utimesSync(f, old + i, old + i);
@@ -156,11 +161,11 @@ run('the folder keeps the most recent caches only, and no old temporary file', (
   fs.writeFileSync(fresh, 'x', { mode: 0o600 });
   const r = once();
   t.is(r.out.state, 'none');
-  const left = cacheFiles();
-  t.is(left.length, 16);
-  // This bundle's cache (just written) and the newest of the old ones stay; the oldest go.
-  t.true(left.some((f) => !f.startsWith('runtime-old')));
-  t.true(left.includes('runtime-old19.v8'));
+  const left = cacheFiles(true);
+  t.is(left.length, 24);
+  // This build's two caches (just written) and the newest of the old ones stay; the oldest go.
+  t.is(left.filter((f) => !f.startsWith('runtime-old')).length, 2);
+  t.true(left.includes('runtime-old29.v8'));
   t.false(left.includes('runtime-old0.v8'));
   t.false(fs.existsSync(stray));
   t.true(fs.existsSync(fresh));

@@ -1,7 +1,7 @@
 import test from 'ava';
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
-import { crc32, crc32Portable } from '../dist/store/entry/checksum.js';
+import { crc32, crc32Portable } from '../dist/checksum.js';
 
 test('the portable CRC-32 (small inputs, and Node 20 before 20.15) matches zlib.crc32, also incrementally', (t) => {
   t.is(crc32Portable(Buffer.from('123456789')), 0xcbf43926); // the standard check value

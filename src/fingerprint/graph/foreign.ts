@@ -19,7 +19,7 @@ import { describeFunction } from '../runtime';
 import type { Entity } from './entity';
 import type { ScriptInfo } from '../runtime';
 import { scriptInfo } from '../runtime';
-import { BUNDLED_MODULE_MARKER, globalAccessorName, nodeFunctionName, OWN_BUNDLE_FILE } from '../runtime';
+import { BUNDLED_MODULE_MARKER, globalAccessorName, isOwnBundleFile, nodeFunctionName } from '../runtime';
 
 /**
  * Identity of one of Node's functions that no public module exports (a factory's product such as
@@ -101,7 +101,7 @@ export function closureScopes(info: ScriptInfo, details: FunctionDetails): Scope
   const own = details.scopes.filter((s) => s.type !== 'global' && s.type !== 'script' && s.type !== 'module');
   if (details.scopes.some((s) => s.type === 'module') || own.length === 0) return own;
   if (info.origin === 'node') return nodeClosureScopes(own);
-  if (info.origin === 'package' && info.file === OWN_BUNDLE_FILE) return bundledClosureScopes(own);
+  if (info.origin === 'package' && isOwnBundleFile(info.file)) return bundledClosureScopes(own);
   const outer = own[own.length - 1] as ScopeSnapshot;
   if (info.origin === 'package' && info.file !== undefined && require.cache[info.file] !== undefined) {
     const moduleScope = packageModuleScope(info.file);

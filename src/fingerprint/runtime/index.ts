@@ -10,7 +10,7 @@ export type { FunctionDetails, FunctionSite, ScopeSnapshot } from './describe';
 export { InspectorUnavailable, inspectorProblem, prefetchRemoteIds, releaseObjects } from './inspector';
 export { isNamespace, moduleOf, resetModules } from './modules';
 export type { ModuleInfo } from './modules';
-export { BUNDLED_MODULE_MARKER, isPackageFile, OWN_BUNDLE_FILE, packageIdentity, setPackagePolicy } from './packages';
+export { BUNDLED_MODULE_MARKER, isOwnBundleFile, isPackageFile, packageIdentity, setPackagePolicy } from './packages';
 export { builtinPatches, namesMember } from './patches';
 export type { Patch } from './patches';
 export { forgetScripts, onlyLoadedFileHolding, scriptInfo } from './scripts';

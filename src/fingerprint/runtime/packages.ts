@@ -10,8 +10,16 @@ const byDir = new Map<string, string | null>();
 /** smartcache's own package folder: its code is a package even when run from a checkout. */
 export const OWN_PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
 
-/** smartcache's in-process runtime bundled into one file (`scripts/postbuild.js`, loaded by src/runtime-loader.ts). */
-export const OWN_BUNDLE_FILE = path.join(OWN_PACKAGE_ROOT, 'dist', 'runtime.js');
+/**
+ * smartcache's in-process runtime bundled into two files, the preload and the cache layer
+ * (`scripts/postbuild.js`, loaded by src/runtime-loader.ts).
+ */
+const OWN_BUNDLE_FILES: ReadonlySet<string> = new Set(['runtime.js', 'runtime-preload.js'].map((file) => path.join(OWN_PACKAGE_ROOT, 'dist', file)));
+
+/** Whether `file` is one of smartcache's runtime bundles. */
+export function isOwnBundleFile(file: string | undefined): boolean {
+  return file !== undefined && OWN_BUNDLE_FILES.has(file);
+}
 
 /**
  * The binding scripts/postbuild.js declares at the top of each module's body in the bundle (read

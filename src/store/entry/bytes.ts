@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { writeAtomic } from './atomic';
-import { crc32 } from './checksum';
+import { crc32 } from '../../checksum';
 import { CorruptError, parseHeader, TRAILER_BYTES } from './format';
 import { openForRead, UnsafeFileError } from '../../trust';
 import { readFully, writeFully, type Access } from './io';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { SmartCacheTypeError } from '../../errors';
 import { writeAtomic } from './atomic';
-import { crc32 } from './checksum';
+import { crc32 } from '../../checksum';
 import { BadPayloadError, decodeValue, encodeValue, isBinaryKind, makeBinary, tagBlob, type EncodedValue } from '../codec';
 import { openForRead, UnsafeFileError, type OpenedFile } from '../../trust';
 import { BLOB_ENTRY_BYTES, buildHead, checkIdentity, CorruptError, FLAG_SUBSTITUTED, HEADER_BYTES, parseHeader, parseMeta, stampKey, TRAILER_BYTES, type Expected, type Header } from './format';

@@ -1,5 +1,5 @@
 import { STORE_FORMAT_VERSION } from './paths';
-import { crc32 } from './checksum';
+import { crc32 } from '../../checksum';
 import type { EntryMeta } from '../types';
 
 /** What a read expects an entry to name: the key it was looked up by, and its function. */

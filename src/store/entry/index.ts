@@ -3,7 +3,7 @@
  * (format.ts: magic, version, checksummed head), reading and atomic writing (file.ts, atomic.ts,
  * io.ts), listing them (scan.ts), and what they take on disk, folders included (usage.ts).
  */
-export { crc32 } from './checksum';
+export { crc32 } from '../../checksum';
 export { CorruptFileError, decodeEntryBytes, encodeEntry, readEntryFile, readEntryHead, writeEntry } from './file';
 export { CorruptError } from './format';
 export type { EncodedResult } from './file';

@@ -1,5 +1,6 @@
 /**
- * CRC-32 (the zlib polynomial), incremental: crc32(b, crc32(a)) === crc32(a ++ b).
+ * CRC-32 (the zlib polynomial), incremental: crc32(b, crc32(a)) === crc32(a ++ b). The damage
+ * check of the store's entries and of the preload's stored rewrites.
  *
  * Two implementations with identical results. Small inputs (entry heads, small entries: nearly
  * every disk hit) use a table-driven JS loop: loading `node:zlib` for its native crc32 costs a disk
