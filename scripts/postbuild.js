@@ -1,14 +1,15 @@
 // After tsc (.mts sources are emitted as .mjs already):
-// 1. unless --no-bundle: bundles what runs inside the user's process (the cache layer behind
-//    `smartcache` and the preload behind `smartcache/register`) into one file, dist/runtime.js,
-//    and turns each compiled module it holds into a one-line door to its copy there, through
-//    dist/runtime-loader.js (src/runtime-loader.ts: compiles the bundle from a V8 code cache);
+// 1. unless --no-bundle: bundles what runs inside the user's process into two files, the preload
+//    behind `smartcache/register` (dist/runtime-preload.js) and the cache layer behind `smartcache`
+//    (dist/runtime.js, loaded on the first cached call), and turns each compiled module they hold
+//    into a one-line door to its copy there, through dist/runtime-loader.js (src/runtime-loader.ts:
+//    compiles each bundle from a V8 code cache);
 // 2. writes the build's identity (dist/preload/build-id.json, scripts/build-id.js);
 // 3. makes the CLI entry executable (npm links `bin` targets but tsc does not set the mode bit).
 //
 //   node scripts/postbuild.js [--no-bundle]
 //
-// The bundle keeps the fingerprint's view of smartcache's own code: a function of dist/runtime.js
+// The bundles keep the fingerprint's view of smartcache's own code: a function of a bundle
 // counts as the smartcache package, and only the closures inside its module's body are read (each
 // module body declares a marker binding the walk stops at; src/fingerprint/graph/foreign.ts), as
 // for the separate modules. Without the marker a walk reached every bundled module's state.
