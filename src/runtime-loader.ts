@@ -18,19 +18,20 @@
  *   which is the rule src/trust applies to stored rewrites. A checksum in the header catches a
  *   damaged file (V8 release builds do not verify one). Written whole or not at all (temporary
  *   file, then rename).
- * - Written at exit only when it is better than the one stored: a cache made by a run that served
- *   its calls from disk (the common run) beats one made by a run that computed and stored (whose
- *   loading code V8 may have flushed by exit after the walk's garbage collections, and which holds
- *   the walk's code a disk hit never runs); between two of a kind, the one whose process ran more
- *   of the bundle's modules. Most runs only read.
+ * - Written at exit only when it is better than the one stored: a cache made by a common run beats
+ *   one made by a rare run (for the cache layer, a run that served its calls from disk beats one
+ *   that computed and stored; for the preload, a run that found its rewrites stored beats one that
+ *   rewrote a file: each holds code the common run never runs, and a storing run's loading code
+ *   V8 may have flushed by exit after the walk's garbage collections); between two of a kind, the
+ *   one whose process ran more of the bundle's modules. Most runs only read.
  * - Off where it cannot be made safe or is not wanted: no `process.getuid` (Windows), or
  *   `NODE_DISABLE_COMPILE_CACHE=1` (Node's own switch for compile caches). Any failure only means compiling as usual, silently: nothing is cached wrong.
  */
-import * as fs from 'node:fs';
-import Module from 'node:module';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import * as vm from 'node:vm';
+import fs = require('node:fs');
+import Module = require('node:module');
+import os = require('node:os');
+import path = require('node:path');
+import vm = require('node:vm');
 
 /** What the bundle exports: each module by its path under dist/, and the modules that ran. */
 interface BundleExports {
@@ -51,13 +52,17 @@ const BUNDLES: Readonly<Record<Part, string>> = {
 const MAGIC = 'smartcache-code 1\n';
 /**
  * Header: magic; checksum of the V8 data (kind letter + 8 hex); what the writing process did:
- * `s` when it stored a result (ran the encoder), `r` when it only read, and how many of the
+ * `s` when it was a rare run (it stored a result, or rewrote a file: RARE_MODULE), `r` when it only read, and how many of the
  * bundle's modules ran; newline.
  */
 const HEADER = /^smartcache-code 1\n([cf][0-9a-f]{8}) ([rs])(\d+)\n/;
 
 /** The module that runs only to store a result (the encoder half of the codec). */
-const STORE_MODULE = 'store/codec/encode.js';
+/**
+ * Per part, the module that runs only in a rare run (see Made): storing a result (the encoder half
+ * of the codec), rewriting a file (the rewriter, when no stored rewrite was found).
+ */
+const RARE_MODULE: Readonly<Record<Part, string>> = { runtime: 'store/codec/encode.js', preload: 'preload/rewrite.js' };
 
 /** What the process that made a cache did: it is the better source the less it stored and the more it ran. */
 interface Made {
@@ -102,12 +107,17 @@ function bundleText(bytes: Buffer): string {
 /** The user's private folder for code caches, created if missing; undefined when it is not safe. */
 function privateFolder(uid: number): string | undefined {
   const dir = path.join(os.tmpdir(), `smartcache-code-${uid}`);
-  try {
-    fs.mkdirSync(dir, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+  // Looked at before any mkdir: it exists on every run but the first, and a failed mkdir makes an
+  // error object with a stack trace (about a millisecond at start-up).
+  let st = fs.lstatSync(dir, { throwIfNoEntry: false });
+  if (st === undefined) {
+    try {
+      fs.mkdirSync(dir, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+    }
+    st = fs.lstatSync(dir);
   }
-  const st = fs.lstatSync(dir);
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) return undefined;
   return dir;
 }
@@ -265,7 +275,7 @@ function loadWithCodeCache(part: Part): BundleExports | undefined {
   const had = cached === undefined || script.cachedDataRejected === true ? undefined : cached.made;
   process.once('exit', () => {
     const ran = runtime.loaded();
-    const made: Made = { stored: ran.includes(STORE_MODULE), modules: ran.length };
+    const made: Made = { stored: ran.includes(RARE_MODULE[part]), modules: ran.length };
     if (!better(made, had)) return;
     try {
       writeCache(file, script.createCachedData(), made);

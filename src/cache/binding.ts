@@ -4,8 +4,8 @@
  * gives such arrows no name (name inference stops at the call), so without this every anonymous
  * function of a file would be `file#anonymous`, and each would replace the other's record.
  */
-import * as fs from 'node:fs';
-import Module from 'node:module';
+import fs = require('node:fs');
+import Module = require('node:module');
 
 interface SourcePosition {
   readonly line: number;

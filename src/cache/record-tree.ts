@@ -8,8 +8,8 @@
  * - the project folder the tree's locations are relative to.
  * Written once per fingerprint, on the run that computed it (a miss), never on a hit.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import type { DependencyNode, Explanation } from '../explanation';
 import { sha256 } from '../hash';
 import { findProjectRoot } from '../project';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import { fileURLToPath } from 'node:url';
 import { findProjectRoot, projectRelative } from '../project';
 import { bindingAt } from './binding';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import { nowMs } from '../elapsed';
 import type { Worker } from 'node:worker_threads';
 import { SmartCacheError } from '../errors';

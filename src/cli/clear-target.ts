@@ -5,7 +5,7 @@
  * standing for every cached function defined in it (found by the file its records name, or by
  * the file in its default name), whether or not the file still exists.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import type { Store } from '../store';
 import { projectBase } from './function-files';
 import { storeLibrary } from './context';

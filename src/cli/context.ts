@@ -1,6 +1,6 @@
 /** What every store-reading command needs: the root it names, checked, and the store in it. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { SmartCacheError } from '../errors';
 import { defaultCacheRoot } from '../project';
 import type { Store } from '../store';

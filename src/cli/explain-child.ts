@@ -6,8 +6,8 @@
  *
  * argv: <target file (absolute)> <result file> [name filter]
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Explanation } from '../explanation';
 import { onWrapperRegistered, unwrap, type WrappedInfo } from '../registry';

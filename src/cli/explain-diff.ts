@@ -13,8 +13,8 @@
  * Either way, when the store holds an older fingerprint too, the change between the last two
  * (what the last recompute was about) is added.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { diffExplanations as diffTrees, type DependencyNode } from '../explanation';
 import { sha256 } from '../hash';
 import type { FunctionRecord } from '../store';

@@ -6,7 +6,7 @@
  * in that order, and are taken out of the NODE_OPTIONS it inherits.
  */
 import { createRequire } from 'node:module';
-import * as path from 'node:path';
+import path = require('node:path');
 import { pathToFileURL } from 'node:url';
 import { usageError } from './context';
 import { isEsmFile } from './module-kind';

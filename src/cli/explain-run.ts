@@ -5,9 +5,9 @@
  * it found. User code runs only there, never in the CLI process.
  */
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import os = require('node:os');
+import path = require('node:path');
 import { findProjectRoot } from '../project';
 import { usageError } from './context';
 import { childLaunch } from './explain-loader';

@@ -4,8 +4,8 @@
  * maps to records by path alone, so TypeScript, JSX or any other source the user's loader
  * understands needs no parsing here.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import type { DependencyNode } from '../explanation';
 import { findProjectRoot, projectRelative } from '../project';
 import type { FunctionRecord, Store } from '../store';

@@ -5,8 +5,8 @@
  * what changed since the fingerprint last stored, down to the code; `--dot` and `--html` draw it.
  */
 import type { Command } from 'commander';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import type { FunctionRecord, Store } from '../store';
 import { DIR_FLAG, DIR_HELP, openExistingStore, openStoreIfPresent, resolveRoot, usageError, type DirOption } from './context';
 import { diffLive, diffSource, type FunctionDiff } from './explain-diff';

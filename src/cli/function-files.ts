@@ -7,8 +7,8 @@
  * the default root (the folder holding its node_modules), else of the working directory, and only
  * trusted when at least one such function's file is found there.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { findProjectRoot } from '../project';
 
 const DEFAULT_ROOT_TAIL = path.join('node_modules', '.cache', 'smartcache');

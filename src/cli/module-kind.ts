@@ -1,6 +1,6 @@
 /** Whether Node treats a file as an ES module: by extension, else by the nearest package.json "type". */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 
 function nearestPackageType(file: string): string | undefined {
   let dir = path.dirname(path.resolve(file));

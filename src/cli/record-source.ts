@@ -4,7 +4,7 @@
  * preload, the working directory's for `cache()`), so for a path on disk the tree's root location
  * is used instead: it is relative to `project`, the folder the run stored with it.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import type { DependencyNode, Explanation } from '../explanation';
 import type { FunctionRecord } from '../store';
 

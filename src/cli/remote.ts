@@ -5,7 +5,7 @@
  * module, and with it the Redis client, is loaded only when one of these runs.
  */
 import type { Command } from 'commander';
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { SmartCacheError } from '../errors';
 import type { Connection, RemoteConfig } from '../remote';
 import type { Store } from '../store';

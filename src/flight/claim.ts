@@ -7,7 +7,7 @@
  * reused at once on ext4 and tmpfs, so a new claim made meanwhile by another process (which
  * names that process) could otherwise be taken for the stale one and removed.
  */
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { type Owner, parseOwner } from './owner';
 
 /** What identifies one claim file: its inode and its exact content. */

@@ -5,8 +5,8 @@
  * recorded with it, and a pid whose start time differs is another process. Elsewhere only the
  * pid is checked (`process.kill(pid, 0)`: ESRCH = gone, EPERM = alive under another user).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import fs = require('node:fs');
+import os = require('node:os');
 
 export interface Owner {
   readonly pid: number;

@@ -11,7 +11,7 @@
  * - jest: modules run in vm contexts through jest's own registry and transformer, which Node's
  *   module hooks never see either.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import { warnOnce } from '../warn';
 
 /** Flags that load a module before the entry, in the order Node applies them (NODE_OPTIONS first). */

@@ -3,7 +3,7 @@
  * loader that was there before it, so it composes with other require hooks (tsx, ts-node, babel);
  * with a transpiler registered first, this hook receives its output.
  */
-import Module from 'node:module';
+import Module = require('node:module');
 import { addHook } from 'pirates';
 import { warnOnce } from '../warn';
 import { hasMarker, isTypeScript, isUserFile } from './filter';

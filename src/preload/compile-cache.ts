@@ -10,7 +10,7 @@
  * `Module.prototype._compile` without calling the previous one and compiles with `vm.Script`: no
  * `import()` callback, line-1 columns shifted by the wrapper).
  */
-import Module from 'node:module';
+import Module = require('node:module');
 
 type EnableCompileCache = (dir?: string) => unknown;
 

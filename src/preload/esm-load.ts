@@ -5,7 +5,7 @@
  * rewrites annotated user files. A result without source is left to the CommonJS loader, where the
  * require hook sees it.
  */
-import Module from 'node:module';
+import Module = require('node:module');
 import { fileURLToPath } from 'node:url';
 import { setWarningSink, warnOnce, type WarningCode } from '../warn';
 import { REWRITTEN_MARK } from './filter';

@@ -3,7 +3,7 @@
  * internals or this package's own build, and among those only files holding a marker. The marker
  * test is a substring search, so an unannotated file costs one `includes` per load.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 
 /** The global the runtime lives on; its `Symbol.for` text is in every rewritten file (see plan.ts). */
 export const RUNTIME_SYMBOL = 'smartcache.preload';

@@ -4,9 +4,9 @@
  * or was asked for with `--import`, hook ESM loading. Each part is installed once per thread even
  * when both flags (or NODE_OPTIONS plus a flag) name the preload.
  */
-import * as fs from 'node:fs';
-import Module from 'node:module';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import Module = require('node:module');
+import path = require('node:path');
 import { pathToFileURL } from 'node:url';
 import { findProjectRoot } from '../project';
 import { isSwitchedOff } from '../switch';

@@ -9,7 +9,7 @@
  * function built on its first call. A module full of annotated functions that a run does not call
  * costs almost nothing.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import type { CacheOptions } from '../options';
 import { findProjectRoot, projectRelative } from '../project';
 import { noteDefinitionFile, registerWrapper, unwrap, type WrappedInfo } from '../registry';

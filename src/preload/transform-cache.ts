@@ -21,8 +21,8 @@
  * `node:crypto` (several ms to load on Node 20) stays out of the start-up.
  */
 import { crc32 } from '../checksum';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { defaultCacheRoot } from '../project';
 import { currentUid, ensurePrivateFolder, judgeRoot, readSmallFile, writeFileAtomic, type FileRule } from '../trust';
 import { warnOnce } from '../warn';

@@ -2,7 +2,7 @@
  * One file through the preload: filter, then the rewritten text from the transform cache, or from
  * rewrite.ts (the parser) on a miss. Never throws: a broken hook must not break the program.
  */
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { loaderAfterUs, preloadedModules } from './checks';
 import { hasMarker, isTypeScript, isUserFile, REWRITTEN_MARK } from './filter';
 import type { ModuleFormat } from './parse';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { RemoteConfig } from './config';
 import { transferAllowanceMs } from './limits';

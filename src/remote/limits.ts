@@ -1,4 +1,4 @@
-import * as net from 'node:net';
+import net = require('node:net');
 import type { Endpoint } from './config';
 
 /**

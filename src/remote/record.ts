@@ -1,4 +1,4 @@
-import * as crypto from 'node:crypto';
+import crypto = require('node:crypto');
 
 /**
  * A remote record: the exact bytes of a local entry file behind a signed header.

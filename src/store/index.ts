@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { isSmartCacheError, SmartCacheError } from '../errors';
 import { warnOnce } from '../warn';
 import { StackTooDeepError } from './codec';

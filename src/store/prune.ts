@@ -8,7 +8,7 @@
  *                remove the fan-out folders that leaves empty
  *   tallyPrune   the plan's victims counted by reason
  */
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import type { UsageAccount } from './entry';
 import { groupRecords, rankFingerprints } from './inventory';
 import type { EntryInfo, FunctionRecord } from './types';

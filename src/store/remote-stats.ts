@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { SmartCacheTypeError } from '../errors';
 import { openForAppend, readSmallFile, UnsafeFileError } from '../trust';
 import { crc32, ensureDir, FILE_MODE, ioError, type Access, type Layout } from './entry';

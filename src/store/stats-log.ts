@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { SmartCacheTypeError } from '../errors';
 import { openForAppend, openForRead, UnsafeFileError } from '../trust';
 import { crc32, ensureDir, FILE_MODE, ioError, isRealFolder, unlinkQuiet, statsFile, tempFileFor, type Access, type Layout } from './entry';

@@ -10,7 +10,7 @@
  * `syncBuiltinESMExports`. Reads by child processes and native addons are not seen either.
  */
 import fs = require('node:fs');
-import * as path from 'node:path';
+import path = require('node:path');
 import { installCwdHook } from './cwd-patch';
 import { syncBuiltinESMExports } from 'node:module';
 import { registerPatch } from '../registry';

@@ -3,7 +3,7 @@
  * validation use these: the cache's own stats and hashes must never be recorded as inputs of a
  * call, nor counted as a use of the clock.
  */
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { sha256 } from '../hash';
 import { untracked } from './guard';
 

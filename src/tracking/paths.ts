@@ -4,7 +4,7 @@
  * entry; absolute otherwise. A relative argument is resolved against the working directory at
  * the moment of the call, exactly as `node:fs` does.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import { fileURLToPath } from 'node:url';
 import { findProjectRoot } from '../project';
 

@@ -15,8 +15,8 @@
  * Neither flag exists on Windows (`fs.constants` lacks them): there they are 0 and only the
  * regular-file check applies.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { ownFolderFault } from './folders';
 import { isPrivateGroup, ownerLabel } from './identity';
 import { makeFolders } from './mkdirs';

@@ -20,8 +20,8 @@
  * the user declares it shared on purpose with SMARTCACHE_TRUST_SHARED_ROOT=1: then results are
  * read and written there, but code (preload rewrites) and code analyses never are.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { currentUid, isPrivateGroup, ownerLabel } from './identity';
 
 export const SHARED_ROOT_ENV = 'SMARTCACHE_TRUST_SHARED_ROOT';

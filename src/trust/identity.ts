@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 
 /**
  * Who this process is, and how to name another file owner in a warning. POSIX only: Windows has

@@ -5,8 +5,8 @@
  * the child forever, hanging the user's program inside a cache call. Here every folder is tried
  * once, from the nearest existing ancestor down; any failure but EEXIST is thrown.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 
 function code(error: unknown): unknown {
   return (error as { code?: unknown } | null)?.code;

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import { ANALYSIS_FORMAT, openAnalysisCache, openFingerprintProofs, saveAnalysisCache, saveFingerprintProofs } from '../../fingerprint';
 import { warnOnce } from '../../warn';
 import { EXIT_STATS, EXIT_SUMMARY, atExit } from './exit';

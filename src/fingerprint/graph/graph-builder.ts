@@ -29,7 +29,7 @@ import { expandObject, expandModule, moduleView } from './expand-value';
 import { bypassesRecording, unwrap } from '../../registry';
 import { warnOnce } from '../../warn';
 import { findProjectRoot } from '../../project';
-import * as path from 'node:path';
+import path = require('node:path');
 import { types } from 'node:util';
 
 /**

@@ -16,7 +16,7 @@ import { originOf } from './origin';
 import { namesMember } from '../runtime';
 import { requireEdges } from './requires';
 import { keyIsConstant } from '../source';
-import * as path from 'node:path';
+import path = require('node:path');
 import { findProjectRoot, projectRelative } from '../../project';
 
 const NOT_NAMES = new Set(['this', 'super', 'new.target']);

@@ -2,8 +2,8 @@
  * `require('./x')` and `import('./x')` with a literal specifier inside a function's own code:
  * the module the call returns is a dependency of the function (../source/analyze.ts lists the specifiers).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { createRequire, isBuiltin } from 'node:module';
 import { addDynamic, addEdge, leaf, PROCESS_SALT, sha256, type Entity } from './entity';
 import type { Builder } from './builder';

@@ -13,7 +13,7 @@
  * Anything else (objects, classes, modules, packages, `this`, dynamic reads, pending or
  * maybe-uninitialized values, patched built-ins, code of other files) refuses: the next run walks.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import type { Entity } from '../graph';
 import { builtinPatches, describeFunction, functionSite, isBuiltinGlobal, releaseObjects, scriptInfo, type FunctionSite } from '../runtime';
 import { sha256 } from '../../hash';

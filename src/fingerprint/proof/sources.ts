@@ -10,7 +10,7 @@
  * only (their ctimes have no nanoseconds) get a 2 s margin, others 100 ms (the kernel stamps
  * with a coarse clock that may lag `Date.now()` by a few ms).
  */
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { sha256 } from '../../hash';
 
 /** Wall-clock ms when this process started (no perf_hooks: its first use loads 11 modules). */

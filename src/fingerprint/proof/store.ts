@@ -5,8 +5,8 @@
  * of another shape is no proof: the caller walks in full. Only in the user's own root (the
  * session opens it there only): a planted proof would be a stale hit.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { randomBytes } from 'node:crypto';
 import { currentUid, makeFolders, ownFolderFault, readSmallFile, writeFileAtomic, type FileRule } from '../../trust';
 import { sha256 } from '../../hash';

@@ -4,7 +4,7 @@
  * namespace by `util.types.isModuleNamespaceObject` (ES modules are in no public registry, so a
  * namespace never knows its file; its members still count one by one).
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import { types } from 'node:util';
 import { isPackageFile, packageIdentity } from './packages';
 

@@ -2,8 +2,8 @@
  * Which npm package a file belongs to, as `name@version`: code in node_modules counts by its
  * package's identity, not by its source (the contract's "packages count by name and version").
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 
 const byDir = new Map<string, string | null>();
 

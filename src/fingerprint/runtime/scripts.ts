@@ -10,8 +10,8 @@
  * CommonJS module explains (ES modules, vm, Node internals reached indirectly) pays for one
  * Debugger.enable/disable, which maps every script loaded so far.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { fileURLToPath } from 'node:url';
 import { functionSite, type FunctionSite } from './describe';
 import { allScriptUrls } from './inspector';

@@ -25,8 +25,8 @@
  * the location and the moment to save (e.g. at exit).
  */
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { ANY_OWNER, currentUid, ensurePrivateFolder, isAcceptedFolder, readSmallFile, writeFileAtomic, type FileRule } from '../../trust';
 import { sha256 } from '../../hash';
 

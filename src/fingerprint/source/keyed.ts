@@ -9,7 +9,7 @@
  * or `let`/`var` that nothing in its scope assigns (`=`, `op=`, `++`, `for (k in …)`,
  * destructuring). Any doubt answers "no", and the whole object counts, as before.
  */
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import type * as Acorn from 'acorn';
 import { isNode, nameOf, nodeAt, nodesAt, type AstNode } from './ast-node';
 

@@ -15,7 +15,7 @@
  * The caller adds the last checks: the module scope's binding `name` is this very function, and
  * every free name of the function resolves through the module scope or the global object.
  */
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 
 interface Scanned {
   readonly text: string;

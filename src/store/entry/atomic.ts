@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { isSmartCacheError } from '../../errors';
 import { CREATE_FLAGS } from '../../trust';
 import { ensureDir, errnoCode, FILE_MODE, forgetDirs, ioError, unlinkQuiet, type Access } from './io';

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { writeAtomic } from './atomic';
 import { crc32 } from '../../checksum';
 import { CorruptError, parseHeader, TRAILER_BYTES } from './format';

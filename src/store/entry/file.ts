@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { SmartCacheTypeError } from '../../errors';
 import { writeAtomic } from './atomic';
 import { crc32 } from '../../checksum';

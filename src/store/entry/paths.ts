@@ -1,5 +1,5 @@
 import { sha256 } from '../../hash';
-import * as path from 'node:path';
+import path = require('node:path');
 import { SmartCacheTypeError } from '../../errors';
 
 /**

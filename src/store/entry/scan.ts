@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { readEntryHead } from './file';
 import { ioError, isMissing, isRealFolder, listDir, type Access } from './io';
 import { isKey, isTempName, type Layout } from './paths';

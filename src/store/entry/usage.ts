@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { allocated, readEntryHead } from './file';
 import { errnoCode, ioError, isMissing, type Access } from './io';
 import { isKey, type Layout } from './paths';
