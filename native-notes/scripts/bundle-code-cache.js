@@ -1,5 +1,6 @@
 'use strict';
-// What compiling smartcache's bundle (dist/runtime.js) costs with and without the V8 code cache the
+// What compiling smartcache's bundles (dist/runtime.js, the cache layer; dist/runtime-preload.js,
+// the preload) costs with and without the V8 code cache the
 // loader keeps, and what the loader's checks cost (native-notes/bundle-code-cache.md). The cache is
 // the real one: left by two cached runs of bench/fixtures/fib.js (a miss, then a disk hit) in a
 // temporary folder. Each measurement runs in a fresh child process (cold, as a user's process
@@ -13,13 +14,16 @@ const path = require('node:path');
 
 const RUNS = Number(process.argv[2] ?? 9);
 const ROOT = path.join(__dirname, '..', '..');
-const BUNDLE = path.join(ROOT, 'dist', 'runtime.js');
+const PARTS = [
+  { name: 'runtime', bundle: path.join(ROOT, 'dist', 'runtime.js') },
+  { name: 'preload', bundle: path.join(ROOT, 'dist', 'runtime-preload.js') },
+];
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-code-note-'));
 const env = { ...process.env, TMPDIR: tmp, SMARTCACHE_DIR: path.join(tmp, 'cache') };
 for (let i = 0; i < 2; i++) execFileSync(process.execPath, ['--require', path.join(ROOT, 'dist', 'preload', 'register.js'), path.join(ROOT, 'bench', 'fixtures', 'fib.js'), '25'], { env, stdio: 'ignore' });
 const folder = path.join(tmp, `smartcache-code-${process.getuid()}`);
-const cacheFile = path.join(folder, fs.readdirSync(folder).find((f) => f.endsWith('.v8')));
+const cacheFileOf = (part) => path.join(folder, fs.readdirSync(folder).find((f) => f.startsWith(`${part}-`) && f.endsWith('.v8')));
 
 const child = `(() => {
 const fs = require('node:fs'), vm = require('node:vm');
@@ -48,18 +52,21 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-const rows = {};
-let bytes = 0;
-for (let r = 0; r < RUNS; r++) {
-  for (const what of ['utf8', 'latin1', 'compile', 'cached', 'zlib', 'js']) {
-    const out = execFileSync(process.execPath, ['-e', child, what, BUNDLE, cacheFile], { encoding: 'utf8' }).split(' ');
-    (rows[what] ??= []).push(Number(out[0]));
-    bytes = Number(out[1]);
+for (const part of PARTS) {
+  const cacheFile = cacheFileOf(part.name);
+  const rows = {};
+  let bytes = 0;
+  for (let r = 0; r < RUNS; r++) {
+    for (const what of ['utf8', 'latin1', 'compile', 'cached', 'zlib', 'js']) {
+      const out = execFileSync(process.execPath, ['-e', child, what, part.bundle, cacheFile], { encoding: 'utf8' }).split(' ');
+      (rows[what] ??= []).push(Number(out[0]));
+      bytes = Number(out[1]);
+    }
   }
+  const m = (k) => median(rows[k]).toFixed(2);
+  console.log(`node ${process.version}; ${path.relative(ROOT, part.bundle)} ${fs.statSync(part.bundle).size} bytes; code cache left by a disk-hit run ${bytes} bytes; medians of ${RUNS} cold processes, ms`);
+  console.log(`  read the bundle as UTF-8: ${m('utf8')}; as bytes + isAscii + latin1: ${m('latin1')}`);
+  console.log(`  compile the bundle without cache data: ${m('compile')}; with the stored cache data: ${m('cached')}`);
+  console.log(`  checksum of the cache data: zlib.crc32 (loading node:zlib included): ${m('zlib')}; JavaScript FNV loop: ${m('js')}`);
 }
 fs.rmSync(tmp, { recursive: true, force: true });
-const m = (k) => median(rows[k]).toFixed(2);
-console.log(`node ${process.version}; dist/runtime.js ${fs.statSync(BUNDLE).size} bytes; code cache left by a disk-hit run ${bytes} bytes; medians of ${RUNS} cold processes, ms`);
-console.log(`read the bundle as UTF-8: ${m('utf8')}; as bytes + isAscii + latin1: ${m('latin1')}`);
-console.log(`compile the bundle without cache data: ${m('compile')}; with the stored cache data: ${m('cached')}`);
-console.log(`checksum of the cache data: zlib.crc32 (loading node:zlib included): ${m('zlib')}; JavaScript FNV loop: ${m('js')}`);
