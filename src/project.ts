@@ -1,5 +1,4 @@
 import fs = require('node:fs');
-import os = require('node:os');
 import path = require('node:path');
 import { othersMayWrite } from './trust';
 
@@ -65,7 +64,8 @@ export function userCacheRoot(env: NodeJS.ProcessEnv = process.env): string | un
   if (xdg !== undefined && path.isAbsolute(xdg)) return path.join(xdg, 'smartcache');
   let home = '';
   try {
-    home = os.homedir();
+    // node:os loads here, on this rare path only: the preload finds the root at every start.
+    home = (require('node:os') as typeof import('node:os')).homedir();
   } catch {
     return undefined;
   }

@@ -29,7 +29,6 @@
  */
 import fs = require('node:fs');
 import Module = require('node:module');
-import os = require('node:os');
 import path = require('node:path');
 import vm = require('node:vm');
 
@@ -104,9 +103,19 @@ function bundleText(bytes: Buffer): string {
   return typeof isAscii === 'function' && isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
+/**
+ * `os.tmpdir()` on POSIX (the loader runs only where `process.getuid` exists), without loading
+ * `node:os` at every start: TMPDIR, TMP, TEMP, else /tmp, without a trailing slash.
+ */
+function tmpdir(): string {
+  const env = process.env;
+  const dir = env['TMPDIR'] || env['TMP'] || env['TEMP'] || '/tmp';
+  return dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
+}
+
 /** The user's private folder for code caches, created if missing; undefined when it is not safe. */
 function privateFolder(uid: number): string | undefined {
-  const dir = path.join(os.tmpdir(), `smartcache-code-${uid}`);
+  const dir = path.join(tmpdir(), `smartcache-code-${uid}`);
   // Looked at before any mkdir: it exists on every run but the first, and a failed mkdir makes an
   // error object with a stack trace (about a millisecond at start-up).
   let st = fs.lstatSync(dir, { throwIfNoEntry: false });
