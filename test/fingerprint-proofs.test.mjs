@@ -344,3 +344,37 @@ console.log('OUT ' + JSON.stringify({ value: f(5) }));
   const edited = node(['app.mjs'], { cwd: dir, env: { SMARTCACHE_DIR: cacheDir } });
   t.regex(edited.stdout, /OUT \{"value":16\}/);
 });
+
+test('CommonJS: a function of the entry script (exports nothing) is tied to its file without Debugger.enable; a twin falls back to it, still right', (t) => {
+  // The entry's `module.exports` is empty, so no export leads to its script id: its text does.
+  const main = (k, twin) => `const { cache } = require(${JSON.stringify(path.join(repo, 'dist', 'index.js'))});
+const { helper } = require('./lib.js');
+${twin ? "require('./twin.js');" : ''}
+const state = { k: ${k} };
+const f = cache(function f(x) { return helper(x) + state.k; }, { name: 'f' });
+console.log('OUT ' + JSON.stringify({ value: f(5) }));
+`;
+  const lib = 'const K = 2;\nexports.helper = function helper(x) { return x * K; };\n';
+  const { dir, cacheDir } = setup({ 'app.js': main(1, false), 'lib.js': lib, 'count.cjs': COUNT_DEBUGGER });
+  const cold = node(['--require', './count.cjs', 'app.js'], { cwd: dir, env: { SMARTCACHE_DIR: cacheDir } });
+  t.is(cold.status, 0, cold.stderr);
+  t.regex(cold.stdout, /OUT \{"value":11\}/);
+  t.like(cold.out, { debuggerEnables: 0 });
+  // A second file holds the entry's function text at its line: ambiguous, so the Debugger decides.
+  writeFile(dir, 'twin.js', main(1, false).replace("console.log('OUT ' + JSON.stringify({ value: f(5) }));", ''));
+  writeFile(dir, 'app.js', main(1, true));
+  pause();
+  const twin = node(['--require', './count.cjs', 'app.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.is(twin.status, 0, twin.stderr);
+  t.regex(twin.stdout, /OUT \{"value":11\}/);
+  t.like(twin.out, { debuggerEnables: 1 });
+  // Edits are seen through the walk (the state object keeps every run a walk, never a proof).
+  writeFile(dir, 'app.js', main(4, false));
+  pause();
+  const edited = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: cacheDir } });
+  t.regex(edited.stdout, /OUT \{"value":14\}/);
+  writeFile(dir, 'lib.js', lib.replace('K = 2', 'K = 3'));
+  pause();
+  const helperEdited = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: cacheDir } });
+  t.regex(helperEdited.stdout, /OUT \{"value":19\}/);
+});

@@ -111,20 +111,21 @@ function probeProjectModules(scriptId: string): void {
 
 /** ES module files the program's entry reaches by static relative imports (read once per process). */
 let esmFiles: string[] | undefined;
-const esmTexts = new Map<string, string | null>();
+/** Texts of project files read to place a function in its file, once per process (null: unreadable). */
+const fileTexts = new Map<string, string | null>();
 /** How many ES module files the entry's import graph may list before the Debugger is cheaper. */
 const ESM_BUDGET = 300;
 const IMPORT = /(?:^|[;\s}])(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?['"]([^'"\n]+)['"]/g;
 
-function esmText(file: string): string | null {
-  let text = esmTexts.get(file);
+function fileText(file: string): string | null {
+  let text = fileTexts.get(file);
   if (text === undefined) {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch {
       text = null;
     }
-    esmTexts.set(file, text);
+    fileTexts.set(file, text);
   }
   return text;
 }
@@ -138,7 +139,7 @@ function esmCandidates(): readonly string[] {
   for (let file = queue.shift(); file !== undefined && out.length < ESM_BUDGET; file = queue.shift()) {
     if (seen.has(file)) continue;
     seen.add(file);
-    const text = esmText(file);
+    const text = fileText(file);
     if (text === null || isPackageFile(file)) continue;
     out.push(file);
     for (const m of text.matchAll(IMPORT)) {
@@ -165,7 +166,29 @@ function esmCandidates(): readonly string[] {
 function probeEsModules(scriptId: string, probe: { readonly text: string; readonly line: number }): void {
   let found: string | undefined;
   for (const file of esmCandidates()) {
-    const text = esmText(file);
+    const text = fileText(file);
+    if (text === null || !textHolds(text, probe.text, probe.line)) continue;
+    if (found !== undefined) return;
+    found = file;
+  }
+  if (found !== undefined) known.set(scriptId, infoFromUrl(found));
+}
+
+/**
+ * A CommonJS function's script when no module's exports lead to it: the entry script (its
+ * `module.exports` is usually empty, and it holds most `cache(fn)` calls) or a module exporting
+ * no function. The one loaded project file whose text holds the function's text spanning its
+ * line, as for ES modules; two or more such files, or none (a file compiled to other text, as
+ * TypeScript is), leave the question to the Debugger fallback, which cost every first call of a
+ * process 2-35 ms on Node 20 (native-notes/script-urls.md).
+ */
+function probeLoadedTexts(scriptId: string, probe: { readonly text: string; readonly line: number }): void {
+  let found: string | undefined;
+  let budget = PROBE_BUDGET;
+  for (const file of Object.keys(require.cache)) {
+    if (isPackageFile(file) || !path.isAbsolute(file)) continue;
+    if (--budget < 0) return;
+    const text = fileText(file);
     if (text === null || !textHolds(text, probe.text, probe.line)) continue;
     if (found !== undefined) return;
     found = file;
@@ -196,6 +219,11 @@ export function scriptInfo(scriptId: string, esModule = false, probe?: { readonl
     probeProjectModules(scriptId);
     info = known.get(scriptId);
     if (info !== undefined) return info;
+    if (probe !== undefined) {
+      probeLoadedTexts(scriptId, probe);
+      info = known.get(scriptId);
+      if (info !== undefined) return info;
+    }
   } else if (probe !== undefined) {
     probeEsModules(scriptId, probe);
     info = known.get(scriptId);
@@ -214,11 +242,10 @@ export function forgetScripts(): void {
   known.clear();
   probed.clear();
   esmFiles = undefined;
-  esmTexts.clear();
+  fileTexts.clear();
 }
 
 
-const loadedTexts = new Map<string, string | null>();
 
 /**
  * True unless a loaded project CommonJS file other than `file` holds `text` spanning `line`: then
@@ -229,15 +256,7 @@ const loadedTexts = new Map<string, string | null>();
 export function onlyLoadedFileHolding(file: string, text: string, line: number): boolean {
   for (const other of Object.keys(require.cache)) {
     if (other === file || isPackageFile(other)) continue;
-    let content = loadedTexts.get(other);
-    if (content === undefined) {
-      try {
-        content = fs.readFileSync(other, 'utf8');
-      } catch {
-        content = null;
-      }
-      loadedTexts.set(other, content);
-    }
+    const content = fileText(other);
     // Unreadable: it cannot be ruled out.
     if (content === null || textHolds(content, text, line)) return false;
   }
