@@ -9,6 +9,12 @@ export interface CodeChange {
   readonly lines: readonly string[];
 }
 
+/**
+ * This process, in the records it writes: fingerprints of one name recorded by one run were live
+ * together (closures of one factory), which `smartcache prune` needs to tell them from versions.
+ */
+const RUN = `${process.pid}-${Math.round(performance.timeOrigin)}-${Math.random().toString(36).slice(2, 10)}`;
+
 /** Per (root, name, fingerprint): the change found, or null when there was none to report. */
 const checked = new Map<string, CodeChange | null>();
 
@@ -54,7 +60,7 @@ export function recordFingerprint(
   // `decorate` adds what the fingerprint folds in beyond the code (environment variables).
   const tree = { ...recorded.tree, root: decorate(recorded.tree.root) };
   const { code, files, project } = recorded;
-  const record = { name, fingerprint, tree, written: Date.now(), project, code, files, ...(file === undefined ? {} : { file }) };
+  const record = { name, fingerprint, tree, written: Date.now(), project, code, files, run: RUN, ...(file === undefined ? {} : { file }) };
   store.writeFunctionRecord(record);
   if (previous === undefined) return null;
   const change: CodeChange = { previousFingerprint: previous.fingerprint, lines: describeChange(previous.tree, explanation.root) };

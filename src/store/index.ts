@@ -49,7 +49,7 @@ import { snapshotOfPayload } from './snapshot';
 export type { Snapshot } from './snapshot';
 export { fileFromName, groupRecords, takeInventory } from './inventory';
 export type { FunctionSummary, Inventory, InventorySource, VersionSummary } from './inventory';
-export { applyPrune, planPrune, tallyPrune } from './prune';
+export { applyPrune, currentVersions, planPrune, tallyPrune } from './prune';
 export type { PrunePlan, PrunePolicy, PruneReason, PruneTarget } from './prune';
 
 /** Folders inside a root that the store reads from (their owner and mode count for trust). */
