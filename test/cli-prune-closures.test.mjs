@@ -49,6 +49,11 @@ test('two closures of one factory, both cached: run twice, prune, run again: bot
   const third = node(['main.js'], { cwd: dir, env });
   t.deepEqual(third.out, [10, 15, 14]);
   t.deepEqual(ran(third), [], 'both closures hit after prune');
+  // `ls` says so too: both fingerprints of main.js#step are current.
+  const ls = node([CLI, 'ls', '--json', '--dir', root], { cwd: dir });
+  t.is(ls.status, 0, ls.stderr);
+  const step = JSON.parse(ls.stdout).functions.find((f) => f.name === 'main.js#step');
+  t.deepEqual(step.versions.map((v) => v.current), [true, true], ls.stdout);
 });
 
 test('an edit of the factory code is an older version: its entries are pruned, the new ones kept', (t) => {
@@ -155,4 +160,26 @@ console.log('OUT ' + JSON.stringify(load(1)));
   t.is(pruned.removed, 0, JSON.stringify(pruned));
   t.deepEqual(ran(run('a')), []);
   t.deepEqual(ran(run('b')), []);
+});
+
+test('an edit of a module constant only (a value, not code) is not a version: both stay, to --older-than and --max-size', (t) => {
+  const source = (rate) => (mod) => `const { cache } = require(${mod});
+const RATE = ${rate};
+const f = cache(function f(x) { console.log('RAN ' + x); return x * RATE; });
+console.log('OUT ' + JSON.stringify(f(5)));
+`;
+  const dir = project({ 'main.js': source(2) });
+  const root = tempDir();
+  const env = { SMARTCACHE_DIR: root };
+  t.deepEqual(ran(node(['main.js'], { cwd: dir, env })), ['5']);
+  writeFile(dir, 'main.js', source(3));
+  t.deepEqual(ran(node(['main.js'], { cwd: dir, env })), ['5']);
+  // Nothing on disk tells `const RATE = 2` edited from a value that differs per run (an
+  // environment variable, a closure's), so neither is removed as stale...
+  t.is(prune(t, dir, root).removed, 0);
+  t.is(entryCount(root), 2);
+  // ...and --max-size still evicts them, least recently used first.
+  const r = node([CLI, 'prune', '--max-size', '1', '--json', '--dir', root], { cwd: dir });
+  t.is(r.status, 0, r.stderr);
+  t.is(entryCount(root), 0);
 });

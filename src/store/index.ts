@@ -47,9 +47,9 @@ export type { DiskUsage, EncodedEntry, EncodedResult, EntryInfo, EntryMeta, Func
 export { snapshotOf, snapshotOfEntry } from './snapshot';
 import { snapshotOfPayload } from './snapshot';
 export type { Snapshot } from './snapshot';
-export { fileFromName, groupRecords, takeInventory } from './inventory';
+export { currentVersions, fileFromName, groupRecords, takeInventory } from './inventory';
 export type { FunctionSummary, Inventory, InventorySource, VersionSummary } from './inventory';
-export { applyPrune, currentVersions, planPrune, tallyPrune } from './prune';
+export { applyPrune, planPrune, tallyPrune } from './prune';
 export type { PrunePlan, PrunePolicy, PruneReason, PruneTarget } from './prune';
 
 /** Folders inside a root that the store reads from (their owner and mode count for trust). */
