@@ -90,7 +90,9 @@ test('an edit reverted: the run that hits the older fingerprint makes it current
     t.is(r.code, 0, r.stderr);
     t.is(r.stdout.trim(), expected);
   };
-  fs.writeFileSync(file, original.replace('const RATE = 3;', 'const RATE = 4;'));
+  // An edit of code (the helper): a new version, which prune drops once the edit is reverted. (An
+  // edit of a value only, `RATE`, is not a version: see cli-prune-closures.test.mjs.)
+  fs.writeFileSync(file, original.replace('return units * RATE;', 'return units * RATE + 4;'));
   await runApp('{"total":17}');
   const second = await fingerprint();
   t.not(second, first);

@@ -75,8 +75,11 @@ test('clear <name> removes only the folders that name emptied', async (t) => {
 
 test('prune removes the folders of the entries it evicts, and --max-size bounds du', async (t) => {
   const { root, store, entries } = await tinyStore();
-  // A newer fingerprint of `tiny`: the 300 old entries are stale.
-  store.writeFunctionRecord({ name: 'tiny', fingerprint: fingerprintOf('tiny v2'), tree: { root: { kind: 'function', name: 'tiny', hash: '', fingerprint: '', children: [] }, dynamic: [] }, written: Date.now() });
+  // A newer fingerprint of `tiny`, of other code: the 300 old entries are stale. (Prune removes
+  // a fingerprint as stale only when a record shows it is of other code.)
+  const tree = (code) => ({ root: { kind: 'function', name: 'tiny', hash: fingerprintOf(code), fingerprint: '', children: [] }, dynamic: [] });
+  store.writeFunctionRecord({ name: 'tiny', fingerprint: fingerprintOf('tiny'), tree: tree('tiny code v1'), written: Date.now() - 1000 });
+  store.writeFunctionRecord({ name: 'tiny', fingerprint: fingerprintOf('tiny v2'), tree: tree('tiny code v2'), written: Date.now() });
   const r = await cli(['prune', '--json', '--dir', root]);
   t.is(r.code, 0, r.stderr);
   t.is(JSON.parse(r.stdout).reasons.stale.entries, TINY);

@@ -9,6 +9,18 @@ export interface CodeChange {
   readonly lines: readonly string[];
 }
 
+/**
+ * This process, in the records it writes: fingerprints of one name recorded by one run were live
+ * together (closures of one factory), which `smartcache prune` needs to tell them from versions.
+ * Made on first need from the pid and the monotonic clock: `performance` would load perf_hooks
+ * on every disk hit (test/lean-hit), and `Math.random` is a tracked source of randomness.
+ */
+let run: string | undefined;
+function thisRun(): string {
+  run ??= `${process.pid}-${process.hrtime.bigint().toString(36)}`;
+  return run;
+}
+
 /** Per (root, name, fingerprint): the change found, or null when there was none to report. */
 const checked = new Map<string, CodeChange | null>();
 
@@ -54,7 +66,7 @@ export function recordFingerprint(
   // `decorate` adds what the fingerprint folds in beyond the code (environment variables).
   const tree = { ...recorded.tree, root: decorate(recorded.tree.root) };
   const { code, files, project } = recorded;
-  const record = { name, fingerprint, tree, written: Date.now(), project, code, files, ...(file === undefined ? {} : { file }) };
+  const record = { name, fingerprint, tree, written: Date.now(), project, code, files, run: thisRun(), ...(file === undefined ? {} : { file }) };
   store.writeFunctionRecord(record);
   if (previous === undefined) return null;
   const change: CodeChange = { previousFingerprint: previous.fingerprint, lines: describeChange(previous.tree, explanation.root) };

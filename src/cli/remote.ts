@@ -10,7 +10,7 @@ import { SmartCacheError } from '../errors';
 import type { Connection, RemoteConfig } from '../remote';
 import type { Store } from '../store';
 import { formatBytes } from '../units';
-import { DIR_FLAG, DIR_HELP, resolveRoot, usageError, type DirOption } from './context';
+import { DIR_FLAG, DIR_HELP, resolveRoot, storeLibrary, usageError, type DirOption } from './context';
 import { checkFile, parseTarget } from './explain';
 import { runExplainChild } from './explain-run';
 import type { Output } from './output';
@@ -122,17 +122,20 @@ async function runPush(options: DirOption, out: Output): Promise<void> {
     out.line(`nothing to push: no cache at ${root}`);
     return;
   }
-  const current = new Map<string, string | undefined>();
-  const currentOf = (fn: string): string | undefined => {
-    if (!current.has(fn)) current.set(fn, store.latestFunctionRecord(fn)?.fingerprint);
-    return current.get(fn);
+  // Every current fingerprint of a name, not only its newest: closures of one factory share a
+  // name, each with its own fingerprint (store/prune.ts, currentVersions).
+  const current = new Map<string, (fingerprint: string) => boolean | undefined>();
+  const isCurrent = (fn: string, fingerprint: string): boolean => {
+    let test = current.get(fn);
+    if (test === undefined) current.set(fn, (test = storeLibrary().currentVersions(store.readFunctionRecords(fn))));
+    return test(fingerprint) === true;
   };
   const tally: PushTally = { pushed: 0, bytes: 0, present: 0, tooLarge: 0, stale: 0 };
   const now = Date.now();
   await withConnection(remote, config, async (c) => {
     for (const entry of store.entries()) {
       const { fn, fingerprint, expires } = entry.meta;
-      if (fingerprint !== currentOf(fn) || (expires !== undefined && expires <= now)) {
+      if (!isCurrent(fn, fingerprint) || (expires !== undefined && expires <= now)) {
         tally.stale++;
         continue;
       }

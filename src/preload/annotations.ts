@@ -5,8 +5,8 @@
  * 3. for transpiled files, JSDoc tags read from the original source (see ts-source.ts), matched by
  *    name and original line.
  */
-import type * as acorn from 'acorn';
 import type { Candidate, FunctionNode } from './candidates';
+import { loweredAsyncBodies } from './lowered';
 import type { Parsed } from './parse';
 import { parseTagOptions, cacheTagText, type TagOptions } from './tag-options';
 import type { SourceAnnotation } from './ts-source';
@@ -52,41 +52,34 @@ function bodyHasUseCache(fn: FunctionNode): boolean {
   return false;
 }
 
-/**
- * The generator an `async` function became when transpiled below ES2017 (the target of
- * `tsc --init`): its whole body is one call whose last argument is a generator holding the old
- * body, directive prologue included — `return __awaiter(this, void 0, void 0, function* () {…})`
- * (tsc), `return __async(this, null, function* () {…})` (esbuild), and the same as an arrow's
- * expression body. The outer function is the one that returns the promise.
- */
-function loweredAsyncBody(fn: FunctionNode): FunctionNode | undefined {
-  let call: acorn.Expression | null | undefined;
-  if (fn.body.type === 'BlockStatement') {
-    const [only, extra] = fn.body.body;
-    if (only === undefined || extra !== undefined || only.type !== 'ReturnStatement') return undefined;
-    call = only.argument;
-  } else {
-    call = fn.body;
-  }
-  if (call?.type !== 'CallExpression') return undefined;
-  const last = call.arguments[call.arguments.length - 1];
-  return last?.type === 'FunctionExpression' && last.generator && !last.async ? last : undefined;
-}
-
-function hasUseCache(candidate: Candidate): boolean {
+function hasUseCache(candidate: Candidate, lowered: ReadonlyMap<FunctionNode, FunctionNode>): boolean {
   if (bodyHasUseCache(candidate.fn)) return true;
-  const inner = loweredAsyncBody(candidate.fn);
+  const inner = lowered.get(candidate.fn);
   return inner !== undefined && bodyHasUseCache(inner);
 }
 
-/** Generators that are the lowered bodies of `'use cache'` async functions: their outer function is cached instead. */
-function loweredBodies(candidates: readonly Candidate[]): Set<FunctionNode> {
-  const inner = new Set<FunctionNode>();
-  for (const c of candidates) {
-    const body = loweredAsyncBody(c.fn);
-    if (body !== undefined && bodyHasUseCache(body)) inner.add(body);
+/**
+ * Outer functions of `'use cache'` async functions lowered below ES2017 (lowered.ts), and the
+ * lowered bodies holding the directive: the outer function is cached instead of them.
+ */
+function loweredAnnotated(candidates: readonly Candidate[]): { readonly outer: Map<FunctionNode, FunctionNode>; readonly bodies: Set<FunctionNode> } {
+  const outer = loweredAsyncBodies(candidates);
+  const bodies = new Set<FunctionNode>();
+  for (const [fn, body] of outer) {
+    if (bodyHasUseCache(body)) bodies.add(body);
+    else outer.delete(fn);
   }
-  return inner;
+  return { outer, bodies };
+}
+
+/**
+ * Babel names the function it returns for `const f = async function () {…}` after the binding
+ * (`return function f(_x) {…}` inside a factory), which is where the user's name went.
+ */
+function loweredName(candidate: Candidate, lowered: ReadonlyMap<FunctionNode, FunctionNode>): string {
+  const { fn, qualifiedName } = candidate;
+  if (!lowered.has(fn) || fn.type !== 'FunctionExpression' || fn.id === null || fn.id === undefined) return qualifiedName;
+  return qualifiedName.replace(/anonymous@\d+$/, fn.id.name);
 }
 
 /** JSDoc `@cache` blocks keyed by the offset of the first code after them. */
@@ -145,13 +138,13 @@ export function selectAnnotated(
   const usedTags = new Set<Tag>();
   const taken = new Set<string>();
   const annotated: Annotated[] = [];
-  const lowered = loweredBodies(candidates);
+  const lowered = loweredAnnotated(candidates);
   for (const candidate of candidates) {
-    if (lowered.has(candidate.fn)) continue;
+    if (lowered.bodies.has(candidate.fn)) continue;
     const jsdoc = tags.get(candidate.anchor.start) ?? (candidate.anchor === candidate.fn ? undefined : tags.get(candidate.fn.start));
     if (jsdoc !== undefined) usedTags.add(jsdoc);
     const tag = jsdoc ?? fromOriginal.get(candidate);
-    if (tag === undefined && !hasUseCache(candidate)) continue;
+    if (tag === undefined && !hasUseCache(candidate, lowered.outer)) continue;
     const mappedLine = original?.originalLine(candidate.anchor.start);
     const line = tag?.target ?? mappedLine ?? parsed.line(candidate.anchor.start) + 1;
     if (candidate.unsupported !== undefined || candidate.placement === undefined) {
@@ -161,7 +154,7 @@ export function selectAnnotated(
     const parsedTag = parseTagOptions(tag?.text ?? '');
     for (const message of parsedTag.warnings) warnings.push({ line: tag?.line ?? line, message });
     if (parsedTag.invalid) continue;
-    annotated.push({ candidate, site: { line, qualifiedName: uniqueName(candidate.qualifiedName, line, taken), options: parsedTag.options } });
+    annotated.push({ candidate, site: { line, qualifiedName: uniqueName(loweredName(candidate, lowered.outer), line, taken), options: parsedTag.options } });
   }
   for (const tag of tags.values()) {
     if (!usedTags.has(tag)) warnings.push({ line: tag.line, message: '@cache is not directly above a function; ignored' });

@@ -47,7 +47,7 @@ export type { DiskUsage, EncodedEntry, EncodedResult, EntryInfo, EntryMeta, Func
 export { snapshotOf, snapshotOfEntry } from './snapshot';
 import { snapshotOfPayload } from './snapshot';
 export type { Snapshot } from './snapshot';
-export { fileFromName, groupRecords, takeInventory } from './inventory';
+export { currentVersions, fileFromName, groupRecords, takeInventory } from './inventory';
 export type { FunctionSummary, Inventory, InventorySource, VersionSummary } from './inventory';
 export { applyPrune, planPrune, tallyPrune } from './prune';
 export type { PrunePlan, PrunePolicy, PruneReason, PruneTarget } from './prune';

@@ -10,7 +10,7 @@
  */
 import fs = require('node:fs');
 import type { UsageAccount } from './entry';
-import { groupRecords, rankFingerprints } from './inventory';
+import { currentVersions, groupRecords, rankFingerprints } from './inventory';
 import type { EntryInfo, FunctionRecord } from './types';
 
 /** What pruning needs of a store (a `Store` is one). */
@@ -42,7 +42,11 @@ export interface PrunePlan {
   readonly keptBytes: number;
 }
 
-/** fn name -> fingerprints that survive */
+/**
+ * fn name -> fingerprints that survive: the current ones (currentVersions), and those no record
+ * shows older; a function none of whose fingerprints has a record keeps its `keep` newest ones.
+ * What survives is still bounded by --older-than and --max-size.
+ */
 function survivingVersions(all: readonly EntryInfo[], store: PruneTarget, keep: number): Map<string, Set<string>> {
   const created = new Map<string, Map<string, number>>();
   for (const e of all) {
@@ -52,7 +56,15 @@ function survivingVersions(all: readonly EntryInfo[], store: PruneTarget, keep: 
   }
   const records = groupRecords(store.readFunctionRecords());
   const surviving = new Map<string, Set<string>>();
-  for (const [fn, byFp] of created) surviving.set(fn, new Set(rankFingerprints(records.get(fn) ?? [], byFp).slice(0, keep)));
+  for (const [fn, byFp] of created) {
+    const recorded = records.get(fn) ?? [];
+    const kept = new Set(rankFingerprints(recorded, byFp).slice(0, keep));
+    if (recorded.length > 0) {
+      const isCurrent = currentVersions(recorded, keep);
+      for (const fp of byFp.keys()) if (isCurrent(fp) !== false) kept.add(fp);
+    }
+    surviving.set(fn, kept);
+  }
   return surviving;
 }
 

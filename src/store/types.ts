@@ -59,6 +59,12 @@ export interface FunctionRecord {
   readonly code?: Readonly<Record<string, string>>;
   /** sha256 of each project file (project-relative) the tree's code came from, when written. */
   readonly files?: Readonly<Record<string, string>>;
+  /**
+   * The process that first recorded this fingerprint (unique per process, kept when the record is
+   * marked current again): fingerprints recorded by one run are all live together, which tells
+   * `prune` closures of one factory from older versions (store/prune.ts).
+   */
+  readonly run?: string;
 }
 
 export interface StatsDelta {

@@ -137,6 +137,18 @@ export function aside<T>(outer: Frame, fn: () => T): T {
   }
 }
 
+/**
+ * Runs `fn` outside every call's frame, its callbacks and continuations included: for Node's own
+ * use of `node:fs` inside an fs function (the JavaScript `fs.realpath` lstats each folder on the
+ * way through `fs.lstat`), which is not what the call read. The hook records the answer itself
+ * and hands the result back inside the frame (`runInFrame`).
+ */
+export function outsideFrames<T>(fn: () => T): T {
+  if (storage === undefined) return fn();
+  // `run(undefined)`, not `exit()`: see `aside`.
+  return storage.run(undefined, fn);
+}
+
 /** Runs the user's `fn` (a `key` or `dependsOn` option) in the frame set aside, so its reads count. */
 export function resumeAside<T>(fn: () => T): T {
   const top = asideStack[asideStack.length - 1];

@@ -14,7 +14,7 @@ import path = require('node:path');
 import { installCwdHook } from './cwd-patch';
 import { syncBuiltinESMExports } from 'node:module';
 import { registerPatch } from '../registry';
-import { trackingActive } from './frames';
+import { outsideFrames, runInFrame, trackingActive } from './frames';
 import { untracked } from './guard';
 import { real, snap } from './originals';
 import {
@@ -596,10 +596,17 @@ function patchLinks(fsm: Record<string, unknown>, promises: Record<string, unkno
       const t = at < 1 ? undefined : target(args[0]);
       if (t === undefined) return original.apply(this, args);
       const callback = args[at] as (...results: unknown[]) => void;
-      return original.call(this, ...args.slice(0, at), (...results: unknown[]) => {
-        linkHook(kind)(t);
-        callback(...results);
-      });
+      // Node's JavaScript realpath walks the path with fs.lstat and fs.readlink: run outside the
+      // frame, they would make every folder on the way (its mtime) an input of the call. What the
+      // answer depends on, the links on the way and whether the path exists, is recorded here.
+      return outsideFrames(() =>
+        original.call(this, ...args.slice(0, at), (...results: unknown[]) =>
+          runInFrame(t.frame, () => {
+            linkHook(kind)(t);
+            callback(...results);
+          }),
+        ),
+      );
     };
   const promiseHook = (kind: 'readlink' | 'realpath') => (original: AnyFn) =>
     async function (this: unknown, ...args: unknown[]): Promise<unknown> {

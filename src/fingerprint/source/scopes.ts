@@ -75,11 +75,50 @@ class Scope {
   }
 
   resolves(name: string): boolean {
-    for (let scope: Scope | null = this; scope !== null; scope = scope.parent) {
-      if (scope.names?.has(name) === true) return true;
-    }
-    return false;
+    return this.owner(name) !== null;
   }
+
+  /** The scope that declares `name` as seen from here, or null when it is free. */
+  owner(name: string): Scope | null {
+    for (let scope: Scope | null = this; scope !== null; scope = scope.parent) {
+      if (scope.names?.has(name) === true) return scope;
+    }
+    return null;
+  }
+}
+
+/**
+ * `const env = process.env` (or `const p = process`, `const env = p.env`, `const { env } = process`):
+ * a name bound once to a static chain from `process`. When every use of it has a static path
+ * (`env.API_URL`, `const { A } = env`), those uses are read through the chain
+ * (`process.env.API_URL`), so the variables read are inputs by name as if written out; any other
+ * use (a computed name, passed to a call, returned, spread) leaves the chain used whole, as before.
+ */
+interface Alias {
+  readonly name: string;
+  /** The scope that declares it. */
+  readonly scope: Scope;
+  /** The chain's base name and the scope the chain was read in. */
+  readonly base: string;
+  readonly baseScope: Scope;
+  readonly prefix: readonly string[];
+  /** The uses the initializer itself recorded (dropped when the alias is resolved). */
+  readonly init: readonly PendingName[];
+}
+
+/** A chain from `process` (or a known alias): `process`, `process.env`, `p.env`; its base and static steps. */
+function staticChain(node: AstNode | null): { readonly base: AstNode; readonly steps: string[] } | undefined {
+  const steps: string[] = [];
+  let base: AstNode | null = node;
+  while (base !== null && base.type === 'MemberExpression') {
+    if (base['optional'] === true) return undefined;
+    const property = nodeAt(base, 'property');
+    const step = property === null ? undefined : staticKey(property, base['computed'] === true);
+    if (step === undefined) return undefined;
+    steps.push(step);
+    base = nodeAt(base, 'object');
+  }
+  return base !== null && base.type === 'Identifier' ? { base, steps: steps.reverse() } : undefined;
 }
 
 interface PendingName {
@@ -102,7 +141,8 @@ export function walkFunction(root: AstNode, kind: ParsedKind): WalkResult {
 }
 
 class ScopeWalker {
-  private readonly pending: PendingName[] = [];
+  private pending: PendingName[] = [];
+  private readonly aliases: Alias[] = [];
   private readonly self = new Map<SelfName, BaseUse[]>();
   private readonly calls: Array<{ callee: PendingName; name: 'require' | 'Function'; specifier: string | undefined }> = [];
   private readonly dynamic = new Set<string>();
@@ -126,6 +166,7 @@ class ScopeWalker {
   }
 
   finish(): WalkResult {
+    this.resolveAliases();
     for (const entry of this.pending) entry.free = !entry.scope.resolves(entry.name);
     // A key the function declares itself (`for (const k in o) o[k]`) is chosen at run time.
     for (const entry of this.pending) if (entry.keyEntry !== undefined && !entry.keyEntry.free && entry.unkeyed !== undefined) entry.use = entry.unkeyed;
@@ -263,12 +304,44 @@ class ScopeWalker {
 
   private visitDeclaration(node: AstNode): void {
     const target = node['kind'] === 'var' ? this.varScope : this.scope;
+    const once = node['kind'] === 'const';
     for (const declarator of nodesAt(node, 'declarations')) {
       if (declarator === null) continue;
       const id = nodeAt(declarator, 'id');
       const init = nodeAt(declarator, 'init');
       this.declarePattern(id, target);
-      if (!this.visitDestructuredRead(id, init)) this.visit(init);
+      const before = this.pending.length;
+      if (this.visitDestructuredRead(id, init, once)) continue;
+      this.visit(init);
+      if (once && id !== null && id.type === 'Identifier') this.noteAlias(nameOf(id), init, this.pending.slice(before));
+    }
+  }
+
+  /** Remembers `const name = <chain from process or an alias>` (see Alias). */
+  private noteAlias(name: string, init: AstNode | null, uses: readonly PendingName[]): void {
+    const chain = staticChain(init);
+    if (chain === undefined) return;
+    const base = nameOf(chain.base);
+    if (base !== 'process' && !this.aliases.some((a) => a.name === base)) return;
+    this.aliases.push({ name, scope: this.scope, base, baseScope: this.scope, prefix: chain.steps, init: uses });
+  }
+
+  /**
+   * Latest first, so an alias of an alias resolves through both. An alias every use of which has a
+   * static path is replaced by path uses of its chain, and the initializer's own whole use of the
+   * chain is dropped; otherwise everything stays as recorded.
+   */
+  private resolveAliases(): void {
+    for (let i = this.aliases.length - 1; i >= 0; i--) {
+      const alias = this.aliases[i] as Alias;
+      const init = new Set(alias.init);
+      const uses = this.pending.filter((e) => e.name === alias.name && !init.has(e) && e.scope.owner(alias.name) === alias.scope);
+      if (uses.some((e) => e.use.path === undefined || e.use.computed || e.use.key !== undefined || e.keyEntry !== undefined)) continue;
+      const gone = new Set([...init, ...uses]);
+      this.pending = this.pending.filter((e) => !gone.has(e));
+      for (const use of uses) {
+        this.pending.push({ name: alias.base, use: { path: [...alias.prefix, ...(use.use.path ?? [])], computed: false }, scope: alias.baseScope, free: false });
+      }
     }
   }
 
@@ -278,15 +351,19 @@ class ScopeWalker {
    * input and a module constant is needed only in the members read. A rest element, a computed
    * key or a computed step in the chain leaves the ordinary whole-value use. False when not handled.
    */
-  private visitDestructuredRead(pattern: AstNode | null, init: AstNode | null): boolean {
+  private visitDestructuredRead(pattern: AstNode | null, init: AstNode | null, once = false): boolean {
     if (pattern === null || init === null || pattern.type !== 'ObjectPattern') return false;
     const keys: string[] = [];
+    /** `const { env } = process`, `const { env: e } = p`: the bound name per key, when a plain one. */
+    const bound: Array<string | undefined> = [];
     for (const property of nodesAt(pattern, 'properties')) {
       if (property === null || property.type !== 'Property') return false;
       const key = nodeAt(property, 'key');
       const name = key === null ? undefined : staticKey(key, property['computed'] === true);
       if (name === undefined) return false;
       keys.push(name);
+      const value = nodeAt(property, 'value');
+      bound.push(value !== null && value.type === 'Identifier' ? nameOf(value) : undefined);
     }
     if (keys.length === 0) return false;
     const steps: string[] = [];
@@ -300,11 +377,19 @@ class ScopeWalker {
     }
     if (base === null || (base.type !== 'Identifier' && base.type !== 'ThisExpression')) return false;
     const prefix = steps.reverse();
-    for (const key of keys) {
+    keys.forEach((key, i) => {
       const use: BaseUse = { path: [...prefix, key], computed: false };
-      if (base.type === 'Identifier') this.reference(base, use);
-      else this.useSelf('this', use);
-    }
+      if (base === null || base.type !== 'Identifier') {
+        this.useSelf('this', use);
+        return;
+      }
+      const entry = this.reference(base, use);
+      const name = bound[i];
+      const from = nameOf(base);
+      if (once && name !== undefined && (from === 'process' || this.aliases.some((a) => a.name === from))) {
+        this.aliases.push({ name, scope: this.scope, base: from, baseScope: this.scope, prefix: use.path ?? [], init: [entry] });
+      }
+    });
     return true;
   }
 
