@@ -21,6 +21,15 @@ function load(): typeof Crypto {
   return crypto;
 }
 
+/**
+ * `node:crypto`, loaded on first use: for the few modules that need more than sha256 (a hash
+ * streamed over a large input, random temporary names). Importing it statically loaded it with
+ * every process that loaded those modules, before anything was hashed.
+ */
+export function nodeCrypto(): typeof Crypto {
+  return crypto ?? load();
+}
+
 /** sha256 of a string (UTF-8) or of bytes, hex unless asked otherwise. The one sha256 helper. */
 export function sha256(data: string | Uint8Array, encoding: 'hex' | 'base64url' = 'hex'): string {
   const lib = crypto ?? load();
