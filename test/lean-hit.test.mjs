@@ -65,6 +65,10 @@ function assertLean(t, report) {
   t.false(has('/node_modules/cbor-x/dist/node.cjs'), 'the encoder build of cbor-x is loaded on the first store only');
   t.false(has('/dist/store/codec/encode.js'), 'the codec loads its encoding half on the first store only');
   t.false(has('/dist/cache/write-worker.js'));
+  t.false(has('/dist/fingerprint/source/parse-function.js'), 'the parser side of the analysis loads on the first parse only');
+  t.false(has('/dist/fingerprint/source/keyed.js') || has('/dist/fingerprint/source/toplevel.js'), "the walk's text helpers load with the walk");
+  t.false(has('/dist/flight/'), 'cross-process claims are taken on a miss only');
+  t.false(has('/dist/cache/code-change.js'), 'a fingerprint is recorded on a miss only');
   // node:zlib is not in the list: the runtime loader checks its code cache with zlib.crc32, which
   // costs less than a checksum in JavaScript (src/runtime-loader.ts).
   for (const builtin of ['child_process', 'net', 'dgram', 'perf_hooks']) {
@@ -86,6 +90,9 @@ test('a programmatic disk hit in a new process loads no encoder, parser, native 
   // The checks can fail: the miss that stored the entry did load the encoder.
   const files = loaded(first.stdout).files.join('\n');
   t.true(files.includes(`${path.sep}store${path.sep}codec${path.sep}encode.js`), 'the storing run loaded the encoder');
+  t.true(files.includes(`${path.sep}flight${path.sep}`), 'the storing run took a claim');
+  t.true(files.includes(`${path.sep}cache${path.sep}code-change.js`), 'the storing run recorded the fingerprint');
+  t.true(files.includes(`${path.sep}source${path.sep}parse-function.js`), 'the storing run parsed');
 });
 
 test('an annotated function served from disk under --require loads none of them either', (t) => {
