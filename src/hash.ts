@@ -1,4 +1,5 @@
 import type * as Crypto from 'node:crypto';
+import { patchOriginal } from './registry';
 
 type OneShot = (algorithm: string, data: string | Uint8Array, encoding: 'hex' | 'base64url') => string;
 
@@ -36,4 +37,17 @@ export function sha256(data: string | Uint8Array, encoding: 'hex' | 'base64url' 
   if (oneShot !== undefined) return oneShot('sha256', data, encoding);
   const h = lib.createHash('sha256');
   return (typeof data === 'string' ? h.update(data, 'utf8') : h.update(data)).digest(encoding);
+}
+
+/**
+ * `bytes` random bytes in hex, for the names of smartcache's own temporary files. Node's own
+ * `randomBytes`, as the static import these callers had took it: while a tracked call runs,
+ * src/tracking stands a recording stand-in in its place (registered in ../registry.ts), and the
+ * cache's own file names are no input of the user's call.
+ */
+export function randomHex(bytes: number): string {
+  const lib = nodeCrypto();
+  const current = lib.randomBytes;
+  const real = (patchOriginal(current) ?? current) as typeof lib.randomBytes;
+  return Reflect.apply(real, lib, [bytes]).toString('hex');
 }

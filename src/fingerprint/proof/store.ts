@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { currentUid, makeFolders, ownFolderFault, readSmallFile, writeFileAtomic, type FileRule } from '../../trust';
-import { nodeCrypto, sha256 } from '../../hash';
+import { randomHex, sha256 } from '../../hash';
 
 /** Bump when what a proof holds or how it is checked changes; the folder name carries it. */
 export const PROOF_FORMAT = 2;
@@ -134,7 +134,7 @@ export function writeProof(key: string, stamp: string, proof: Proof): void {
     if (made !== undefined) fs.chmodSync(folder, 0o700);
     if (!folderIsOurs(folder, rule.owner)) return;
     const body = JSON.stringify(proof);
-    const unique = `${process.pid.toString(36)}-${nodeCrypto().randomBytes(6).toString('hex')}`;
+    const unique = `${process.pid.toString(36)}-${randomHex(6)}`;
     writeFileAtomic(path.join(folder, `${key}.json`), path.join(folder, `.${key}-${unique}.tmp`), `${stamp}\n${sha256(body)}\n${body}`);
   } catch {
     // Disk full, read-only root, a race with another writer: the next run walks.

@@ -27,7 +27,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ANY_OWNER, currentUid, ensurePrivateFolder, isAcceptedFolder, readSmallFile, writeFileAtomic, type FileRule } from '../../trust';
-import { nodeCrypto, sha256 } from '../../hash';
+import { randomHex, sha256 } from '../../hash';
 
 /** Bump whenever normalized text, references or any analysis field can change for the same text. */
 // 7: the trusted folder format (analysis-v2) with the alpha-renamed analyses of format 6.
@@ -254,7 +254,7 @@ function readPack(file: string, rule: FileRule): Map<string, unknown> | undefine
 function writePack(dir: string, rows: ReadonlyMap<string, unknown>): void {
   const body = JSON.stringify(Object.fromEntries(rows));
   const text = `${stamp()}\n${sha256(body, 'hex')}\n${body}`;
-  const unique = `${process.pid.toString(36)}-${nodeCrypto().randomBytes(6).toString('hex')}`;
+  const unique = `${process.pid.toString(36)}-${randomHex(6)}`;
   // The temp name never matches PACK, so no reader takes a half-written pack.
   writeFileAtomic(path.join(dir, `rows-${unique}.json`), path.join(dir, `.rows-${unique}.tmp`), text);
 }
