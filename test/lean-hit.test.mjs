@@ -108,6 +108,38 @@ test('an annotated function served from disk under --require loads none of them 
   assertLean(t, loaded(hit.stdout));
 });
 
+// A function whose text never says \`this\` or \`super\` cannot read them: its first call decides
+// that from the text, without the analysis cache (src/cache/inputs/self-mode.ts); one that does
+// say \`this\` still has its analysis restored from the cache (and \`this\` keyed).
+test('a disk hit of a function that never says this reads no analysis; one that does restores it', (t) => {
+  const counter = JSON.stringify(path.join(repo, 'dist', 'fingerprint', 'source', 'analysis-cache.js'));
+  const script = `const { cache } = require(${api});
+const { analysisCacheHits } = require(${counter});
+// One counter per function: a module-level \`let\` a function reads is part of its fingerprint.
+let plainRuns = 0;
+let thisRuns = 0;
+const plain = cache(function plain(n) { plainRuns++; return n * 3; }, { name: 'plain' });
+const withThis = cache(function withThis(n) { thisRuns++; return n * (this && this.k || 1); }, { name: 'withThis' });
+const a = plain(4);
+const afterPlain = analysisCacheHits();
+const b = withThis.call({ k: 2 }, 4);
+const c = withThis.call({ k: 5 }, 4);
+console.log('OUT ' + JSON.stringify({ a, b, c, runs: plainRuns + thisRuns, afterPlain, afterThis: analysisCacheHits() }));
+`;
+  const dir = project({ 'main.js': script });
+  settle(dir);
+  const env = { SMARTCACHE_DIR: tempDir() };
+  const first = node(['main.js'], { cwd: dir, env });
+  t.is(first.status, 0, first.stderr);
+  t.deepEqual({ ...first.out, afterPlain: 0, afterThis: 0 }, { a: 12, b: 8, c: 20, runs: 3, afterPlain: 0, afterThis: 0 });
+  const hit = node(['main.js'], { cwd: dir, env });
+  t.is(hit.status, 0, hit.stderr);
+  t.is(hit.out.runs, 0, 'all three calls served from disk, `this` keyed apart');
+  t.deepEqual([hit.out.a, hit.out.b, hit.out.c], [12, 8, 20]);
+  t.is(hit.out.afterPlain, 0, 'no analysis restored for a function that never says this');
+  t.true(hit.out.afterThis >= 1, 'the function that says this had its analysis restored');
+});
+
 test('the memory layer keeps a key from its first disk read', (t) => {
   // The entry file is removed between the two calls: only the memory layer can serve the second.
   const script = `const fs = require('node:fs');
