@@ -38,8 +38,24 @@ function nativeCrc32(): Crc32 | null {
   return typeof zlib.crc32 === 'function' ? zlib.crc32 : null;
 }
 
+/**
+ * Whether `node:zlib` is in the process already (smartcache's runtime loader checks its code
+ * cache with zlib.crc32; the program may use zlib): then the native crc32 costs nothing to load
+ * and serves small inputs too. A short-lived process runs the JS loop in V8's interpreter for its
+ * first few hundred calls (a few µs per 200-byte entry), the native one never. Asked once.
+ */
+let zlibLoaded: boolean | undefined;
+
+function zlibAlreadyLoaded(): boolean {
+  const list = (process as unknown as { moduleLoadList?: unknown }).moduleLoadList;
+  return Array.isArray(list) && list.includes('NativeModule zlib');
+}
+
 export function crc32(data: Uint8Array, value = 0): number {
-  if (data.byteLength < NATIVE_FROM) return crc32Js(data, value);
+  if (data.byteLength < NATIVE_FROM) {
+    zlibLoaded ??= zlibAlreadyLoaded();
+    if (!zlibLoaded) return crc32Js(data, value);
+  }
   native ??= nativeCrc32();
   return native === null ? crc32Js(data, value) : native(data, value);
 }

@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { CORPUS } from './fixtures/analyze/scope-corpus.mjs';
 
@@ -66,6 +67,20 @@ test('a cache from another analyzer version is ignored', (t) => {
   const [pack] = packs(file);
   const text = fs.readFileSync(pack, 'utf8');
   fs.writeFileSync(pack, text.replace(/^smartcache-analysis \d+/, 'smartcache-analysis 999'));
+  t.is(run(file).hits, 0);
+});
+
+// The stamp names the acorn that parses (read from its package.json without Node's exports
+// resolver, src/fingerprint/source/analysis-cache.ts): a pack from another acorn is not used.
+test('a pack names the acorn version require() loads, and one from another acorn version is ignored', (t) => {
+  const file = tempFile();
+  run(file);
+  const [pack] = packs(file);
+  const text = fs.readFileSync(pack, 'utf8');
+  const { version } = createRequire(CHILD)('acorn/package.json');
+  t.regex(text.slice(0, text.indexOf('\n')), new RegExp(`^smartcache-analysis \\d+ acorn@${version.replace(/\./g, '\\.')}$`));
+  t.is(run(file).hits, CORPUS.length);
+  fs.writeFileSync(pack, text.replace(/ acorn@[^\n]+/, ' acorn@0.0.1'));
   t.is(run(file).hits, 0);
 });
 

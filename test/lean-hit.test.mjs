@@ -65,6 +65,10 @@ function assertLean(t, report) {
   t.false(has('/node_modules/cbor-x/dist/node.cjs'), 'the encoder build of cbor-x is loaded on the first store only');
   t.false(has('/dist/store/codec/encode.js'), 'the codec loads its encoding half on the first store only');
   t.false(has('/dist/cache/write-worker.js'));
+  t.false(has('/dist/fingerprint/source/parse-function.js'), 'the parser side of the analysis loads on the first parse only');
+  t.false(has('/dist/fingerprint/source/keyed.js') || has('/dist/fingerprint/source/toplevel.js'), "the walk's text helpers load with the walk");
+  t.false(has('/dist/flight/'), 'cross-process claims are taken on a miss only');
+  t.false(has('/dist/cache/code-change.js'), 'a fingerprint is recorded on a miss only');
   // node:zlib is not in the list: the runtime loader checks its code cache with zlib.crc32, which
   // costs less than a checksum in JavaScript (src/runtime-loader.ts).
   for (const builtin of ['child_process', 'net', 'dgram', 'perf_hooks']) {
@@ -86,6 +90,9 @@ test('a programmatic disk hit in a new process loads no encoder, parser, native 
   // The checks can fail: the miss that stored the entry did load the encoder.
   const files = loaded(first.stdout).files.join('\n');
   t.true(files.includes(`${path.sep}store${path.sep}codec${path.sep}encode.js`), 'the storing run loaded the encoder');
+  t.true(files.includes(`${path.sep}flight${path.sep}`), 'the storing run took a claim');
+  t.true(files.includes(`${path.sep}cache${path.sep}code-change.js`), 'the storing run recorded the fingerprint');
+  t.true(files.includes(`${path.sep}source${path.sep}parse-function.js`), 'the storing run parsed');
 });
 
 test('an annotated function served from disk under --require loads none of them either', (t) => {
@@ -125,6 +132,38 @@ out('OUT ' + JSON.stringify({ call: process.argv[2] === 'call' ? double(21) : nu
   t.is(called.status, 0, called.stderr);
   t.deepEqual(called.out, { call: 42, triple: 'function' });
   t.true(cacheLayer(loaded(called.stdout)).some((f) => f.endsWith(`${path.sep}dist${path.sep}runtime.js`)), 'a call loads the cache layer');
+});
+
+// A function whose text never says \`this\` or \`super\` cannot read them: its first call decides
+// that from the text, without the analysis cache (src/cache/inputs/self-mode.ts); one that does
+// say \`this\` still has its analysis restored from the cache (and \`this\` keyed).
+test('a disk hit of a function that never says this reads no analysis; one that does restores it', (t) => {
+  const counter = JSON.stringify(path.join(repo, 'dist', 'fingerprint', 'source', 'analysis-cache.js'));
+  const script = `const { cache } = require(${api});
+const { analysisCacheHits } = require(${counter});
+// One counter per function: a module-level \`let\` a function reads is part of its fingerprint.
+let plainRuns = 0;
+let thisRuns = 0;
+const plain = cache(function plain(n) { plainRuns++; return n * 3; }, { name: 'plain' });
+const withThis = cache(function withThis(n) { thisRuns++; return n * (this && this.k || 1); }, { name: 'withThis' });
+const a = plain(4);
+const afterPlain = analysisCacheHits();
+const b = withThis.call({ k: 2 }, 4);
+const c = withThis.call({ k: 5 }, 4);
+console.log('OUT ' + JSON.stringify({ a, b, c, runs: plainRuns + thisRuns, afterPlain, afterThis: analysisCacheHits() }));
+`;
+  const dir = project({ 'main.js': script });
+  settle(dir);
+  const env = { SMARTCACHE_DIR: tempDir() };
+  const first = node(['main.js'], { cwd: dir, env });
+  t.is(first.status, 0, first.stderr);
+  t.deepEqual({ ...first.out, afterPlain: 0, afterThis: 0 }, { a: 12, b: 8, c: 20, runs: 3, afterPlain: 0, afterThis: 0 });
+  const hit = node(['main.js'], { cwd: dir, env });
+  t.is(hit.status, 0, hit.stderr);
+  t.is(hit.out.runs, 0, 'all three calls served from disk, `this` keyed apart');
+  t.deepEqual([hit.out.a, hit.out.b, hit.out.c], [12, 8, 20]);
+  t.is(hit.out.afterPlain, 0, 'no analysis restored for a function that never says this');
+  t.true(hit.out.afterThis >= 1, 'the function that says this had its analysis restored');
 });
 
 test('the memory layer keeps a key from its first disk read', (t) => {

@@ -1,5 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
-import { sha256 } from '../hash';
+import type { Hash } from 'node:crypto';
+import { nodeCrypto, sha256 } from '../hash';
 
 /**
  * The byte stream a key is the sha256 of. Tokens are written into one reusable 64 KiB buffer and
@@ -149,7 +149,8 @@ export class Sink {
   }
 
   flush(): void {
-    this.hash ??= createHash('sha256');
+    // Only inputs larger than the buffer stream into a hash object: node:crypto loads then.
+    this.hash ??= nodeCrypto().createHash('sha256');
     if (this.pos > 0) this.hash.update(this.buf.subarray(0, this.pos));
     this.pos = 0;
   }

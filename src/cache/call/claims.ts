@@ -1,4 +1,5 @@
-import { holdsClaims, type Outcome, takeTurn, WAIT_LIMIT_MS, waitAsync, waitSync } from '../../flight';
+import type * as Flight from '../../flight';
+import type { Outcome } from '../../flight';
 import { warnOnce } from '../../warn';
 import type { Tally } from '../accounting';
 
@@ -9,6 +10,9 @@ import type { Tally } from '../accounting';
  * a peer only pays when computing again would cost more.
  */
 export const CLAIM_MIN_COMPUTE_MS = 50;
+
+/** Claims are taken on a miss only: src/flight/ is loaded by the first one, not by a process that only hits. */
+const flight = (): typeof Flight => require('../../flight') as typeof Flight;
 
 /** A claim taken over from a dead owner can be lost again to another waiter; bounded retries. */
 const MAX_TURNS = 4;
@@ -35,6 +39,7 @@ export interface Miss {
 export function computeOnce(miss: Miss, turnNo = 1): unknown {
   const t = miss.tally;
   if (turnNo > MAX_TURNS || (t.misses > 0 && t.computeMs / t.misses < CLAIM_MIN_COMPUTE_MS)) return miss.compute();
+  const { holdsClaims, takeTurn, waitAsync, waitSync } = flight();
   const turn = takeTurn(() => miss.claimPath());
   if (turn.kind === 'alone') return miss.compute();
   if (turn.kind === 'owner') {
@@ -59,7 +64,7 @@ function afterWait(miss: Miss, outcome: Outcome, turnNo: number): unknown {
   }
   if (outcome === 'retry' || outcome === 'entry') return computeOnce(miss, turnNo + 1);
   if (outcome === 'timeout') {
-    warnOnce(miss.name, `waited ${WAIT_LIMIT_MS / 1000} s for another process computing the same call; computing it here`, undefined, 'SMARTCACHE_WAIT');
+    warnOnce(miss.name, `waited ${flight().WAIT_LIMIT_MS / 1000} s for another process computing the same call; computing it here`, undefined, 'SMARTCACHE_WAIT');
   }
   return miss.compute();
 }

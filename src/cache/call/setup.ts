@@ -2,12 +2,15 @@ import { nowMs } from '../../elapsed';
 import { fingerprint as fingerprintOf } from '../../fingerprint';
 import type { Store } from '../../store';
 import { type FunctionStats, statsFor, takeStartupCost } from '../accounting';
-import { recordFingerprint } from '../code-change';
+import type * as CodeChange from '../code-change';
 import { cacheFailure } from '../fail-open';
 import { InputTracker } from '../input-tracker';
 import { identityDigest, type KeyIdentity, selfModeOf, type SelfMode } from '../inputs';
 import { noteRemoteRoot, resolveRoot, startSession, usableStore } from '../process';
 import type { FunctionParts } from './parts';
+
+/** Recording a fingerprint (and the tree it came from) happens on a miss only: loaded then. */
+const codeChange = (): typeof CodeChange => require('../code-change') as typeof CodeChange;
 
 /** Everything a call needs once the function's fingerprint is known. */
 export interface Ready {
@@ -75,7 +78,7 @@ export class Setup {
     this.recordedFor = ready.identity.fingerprint;
     const { parts } = this;
     try {
-      parts.reasons.change = recordFingerprint(ready.store, parts.name, parts.fn, ready.identity.fingerprint, parts.file, (tree) => parts.tracker.decorate(tree));
+      parts.reasons.change = codeChange().recordFingerprint(ready.store, parts.name, parts.fn, ready.identity.fingerprint, parts.file, (tree) => parts.tracker.decorate(tree));
     } catch (error) {
       parts.storeFailure(ready.stats, error);
     }

@@ -26,13 +26,21 @@ const CALL: SelfMode = { kind: 'call' };
  */
 export function selfModeOf(fn: Function): SelfMode {
   try {
-    const analysis = analyzeFunction(unwrap(fn));
+    const target = unwrap(fn);
+    // Text that never spells `this` or `super` cannot read them (a keyword cannot be written
+    // with escapes): no analysis, so the first call of a disk hit reads no analysis cache (whose
+    // packs are read, hashed and parsed whole: megabytes in a large project).
+    const text = toText.call(target);
+    if (!text.includes('this') && !text.includes('super')) return NONE;
+    const analysis = analyzeFunction(target);
     if (analysis.kind === 'arrow') return NONE;
     return analysis.references.some((r) => r.name === 'this' || r.name === 'super') ? CALL : NONE;
   } catch {
     return CALL;
   }
 }
+
+const toText = Function.prototype.toString;
 
 /** `this` worth hashing: not absent, not the global object, not an ES module namespace. */
 function isSelfInput(self: unknown): boolean {

@@ -7,9 +7,8 @@
  */
 import fs = require('node:fs');
 import path = require('node:path');
-import { randomBytes } from 'node:crypto';
 import { currentUid, makeFolders, ownFolderFault, readSmallFile, writeFileAtomic, type FileRule } from '../../trust';
-import { sha256 } from '../../hash';
+import { randomHex, sha256 } from '../../hash';
 
 /** Bump when what a proof holds or how it is checked changes; the folder name carries it. */
 export const PROOF_FORMAT = 2;
@@ -135,7 +134,7 @@ export function writeProof(key: string, stamp: string, proof: Proof): void {
     if (made !== undefined) fs.chmodSync(folder, 0o700);
     if (!folderIsOurs(folder, rule.owner)) return;
     const body = JSON.stringify(proof);
-    const unique = `${process.pid.toString(36)}-${randomBytes(6).toString('hex')}`;
+    const unique = `${process.pid.toString(36)}-${randomHex(6)}`;
     writeFileAtomic(path.join(folder, `${key}.json`), path.join(folder, `.${key}-${unique}.tmp`), `${stamp}\n${sha256(body)}\n${body}`);
   } catch {
     // Disk full, read-only root, a race with another writer: the next run walks.

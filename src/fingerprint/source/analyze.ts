@@ -17,7 +17,8 @@
 import { SmartCacheError } from '../../errors';
 import type * as Normalize from './normalize';
 import { recordAnalysis, restoreAnalysis, type StoredAnalysis } from './analysis-cache';
-import { functionNodeOf, isNativeSource, parseFunctionSource, type ParsedFunction } from './parse-function';
+import type * as ParseFunction from './parse-function';
+import type { ParsedFunction } from './parse-function';
 import type * as ParseParams from './parse-params';
 import type * as FreeNames from './free-names';
 import type { Reference } from './free-names';
@@ -32,6 +33,21 @@ export type { Reference } from './free-names';
  * stored analyses (issue 11, the lean hit path).
  */
 const normalize = (): typeof Normalize => require('./normalize') as typeof Normalize;
+/**
+ * The parser side (acorn's wrapper and the AST helpers it needs), loaded on the first parse: an
+ * analysis restored from the analysis cache, the common case of a disk hit, parses nothing.
+ */
+const parser = (): typeof ParseFunction => require('./parse-function') as typeof ParseFunction;
+
+// `function max() { [native code] }`, `function get size() {…}`, `function [Symbol.iterator]() {…}`;
+// bound functions and proxies print `function () {…}`. Such a body is never valid JavaScript, and
+// the text before it holds no `{`, so user code mentioning "[native code]" does not match.
+const NATIVE = /^\s*function\b[^{]*\{\s*\[native code\]\s*\}\s*$/;
+
+/** V8's text for built-ins, bound functions and proxies. */
+function isNativeSource(source: string): boolean {
+  return NATIVE.test(source);
+}
 
 export interface FunctionAnalysis {
   readonly kind: 'function' | 'arrow' | 'method' | 'class' | 'native';
@@ -92,7 +108,7 @@ function analyzeUncached(source: string): FunctionAnalysis | SmartCacheError {
   if (kept !== undefined) return restored(source, kept);
   let parsed: ParsedFunction;
   try {
-    parsed = parseFunctionSource(source);
+    parsed = parser().parseFunctionSource(source);
   } catch (error) {
     if (error instanceof SmartCacheError) return error;
     throw error;
@@ -103,7 +119,7 @@ function analyzeUncached(source: string): FunctionAnalysis | SmartCacheError {
     codeHash: normalize().hashNormalized(normalize().normalizeNode(parsed.node)),
     references: Object.freeze(refs.references),
     dynamic: Object.freeze(refs.dynamic),
-    params: Object.freeze((require('./parse-params') as typeof ParseParams).paramNames(functionNodeOf(parsed))),
+    params: Object.freeze((require('./parse-params') as typeof ParseParams).paramNames(parser().functionNodeOf(parsed))),
     superClass: parsed.kind === 'class' && parsed.node['superClass'] !== null,
     requires: Object.freeze(refs.requires),
     ...clockState(parsed, refs.references),
@@ -114,7 +130,7 @@ function analyzeUncached(source: string): FunctionAnalysis | SmartCacheError {
 
 function clockState(parsed: ParsedFunction, references: readonly Reference[]): Pick<StoredAnalysis, 'clockWrites' | 'stateWrites'> {
   const free = (name: string): boolean => references.some((r) => r.name === name);
-  const found = (require('./clock-state') as typeof ClockState).findClockWrites(functionNodeOf(parsed));
+  const found = (require('./clock-state') as typeof ClockState).findClockWrites(parser().functionNodeOf(parsed));
   const clock = found.clock.filter((w) => free(w.target));
   return {
     clockWrites: Object.freeze(clock),
@@ -131,7 +147,7 @@ function restored(source: string, stored: StoredAnalysis): FunctionAnalysis {
   return Object.freeze({
     ...stored,
     get normalized(): string {
-      return (normalized ??= normalize().normalizeNode(parseFunctionSource(source).node));
+      return (normalized ??= normalize().normalizeNode(parser().parseFunctionSource(source).node));
     },
   });
 }

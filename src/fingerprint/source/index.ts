@@ -6,6 +6,26 @@
 export { ANALYSIS_FORMAT, openAnalysisCache, saveAnalysisCache } from './analysis-cache';
 export { analyzeFunction, analyzeSource } from './analyze';
 export type { FunctionAnalysis, Reference } from './analyze';
-export { isTopLevelFunction } from './toplevel';
-export { keyIsConstant } from './keyed';
-export { moduleSpecifiers } from './module-specifiers';
+import type * as TopLevel from './toplevel';
+import type * as Keyed from './keyed';
+import type * as ModuleSpecifiers from './module-specifiers';
+
+/*
+ * The walk's text helpers (used by ../graph only), loaded on first use with the parser they need:
+ * a disk hit whose fingerprint comes from a stored proof runs none of them (issue 11).
+ */
+
+/** True when `text` (named `name`) is a top-level function of `file` (./toplevel.ts). */
+export function isTopLevelFunction(file: string, name: string, text: string): boolean {
+  return (require('./toplevel') as typeof TopLevel).isTopLevelFunction(file, name, text);
+}
+
+/** True when `key`, free in the function `source` compiled at (`line`, `column`) of `file`, can never change after it was read (./keyed.ts). */
+export function keyIsConstant(file: string, line: number, column: number, source: string, key: string): boolean {
+  return (require('./keyed') as typeof Keyed).keyIsConstant(file, line, column, source, key);
+}
+
+/** The literal specifiers the module's text loads, sorted and unique (./module-specifiers.ts). */
+export function moduleSpecifiers(text: string): readonly string[] {
+  return (require('./module-specifiers') as typeof ModuleSpecifiers).moduleSpecifiers(text);
+}

@@ -62,16 +62,6 @@ function lenientParser(): typeof Acorn.Parser {
   return lenient;
 }
 
-// `function max() { [native code] }`, `function get size() {…}`, `function [Symbol.iterator]() {…}`;
-// bound functions and proxies print `function () {…}`. Such a body is never valid JavaScript, and
-// the text before it holds no `{`, so user code mentioning "[native code]" does not match.
-const NATIVE = /^\s*function\b[^{]*\{\s*\[native code\]\s*\}\s*$/;
-
-/** V8's text for built-ins, bound functions and proxies. */
-export function isNativeSource(source: string): boolean {
-  return NATIVE.test(source);
-}
-
 interface Form {
   readonly open: string;
   readonly close: string;

@@ -4,7 +4,7 @@ import { writeAtomic } from './atomic';
 import { crc32 } from '../../checksum';
 import { BadPayloadError, decodeValue, encodeValue, isBinaryKind, makeBinary, tagBlob, type EncodedValue } from '../codec';
 import { openForRead, UnsafeFileError, type OpenedFile } from '../../trust';
-import { BLOB_ENTRY_BYTES, buildHead, checkIdentity, CorruptError, FLAG_SUBSTITUTED, HEADER_BYTES, parseHeader, parseMeta, stampKey, TRAILER_BYTES, type Expected, type Header } from './format';
+import { BLOB_ENTRY_BYTES, buildHead, checkIdentity, CorruptError, FLAG_SUBSTITUTED, HEADER_BYTES, parseHeader, parseMeta, stampKey, viewOf, TRAILER_BYTES, type Expected, type Header } from './format';
 import { errnoCode, readFully, writevFully, type Access } from './io';
 import type { EncodedEntry, EntryMeta } from '../types';
 
@@ -194,7 +194,7 @@ function completeEntry(bytes: Buffer): Header | undefined {
     const header = parseHeader(bytes, bytes.length);
     if (header.blobs.length > 0) return undefined;
     const end = bytes.length - TRAILER_BYTES;
-    return crc32(bytes.subarray(0, end)) === bytes.readUInt32LE(end) ? header : undefined;
+    return crc32(bytes.subarray(0, end)) === viewOf(bytes).getUint32(end, true) ? header : undefined;
   } catch {
     return undefined;
   }
