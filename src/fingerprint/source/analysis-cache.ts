@@ -33,7 +33,8 @@ import { sha256 } from '../../hash';
 /** Bump whenever normalized text, references or any analysis field can change for the same text. */
 // 7: the trusted folder format (analysis-v2) with the alpha-renamed analyses of format 6.
 // 8: `const { A } = process.env` (object destructuring of a static chain) reads members A by name.
-export const ANALYSIS_FORMAT = 8;
+// 9: `process.env[k]` beside `process.env.A` keeps path env.A (a computed read covered it).
+export const ANALYSIS_FORMAT = 9;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */
