@@ -259,3 +259,25 @@ const viaModule = cache(function viaModule(p) { runs++; return fsModule.readFile
   fs.writeFileSync(path.join(dir, 'data.txt'), 'two');
   t.deepEqual(node(['app.js'], { cwd: dir, env }).out, { value: ['two', 'two', 'two'], runs: 3 });
 });
+
+test('a file or folder the call copies is an input: a changed source misses, even when the call reads only the copy', (t) => {
+  const copies = {
+    copyFileSync: "(p) => { fs.copyFileSync(p, 'out/copy.txt'); return fs.readFileSync('out/copy.txt', 'utf8'); }",
+    copyFile: "(p) => new Promise((ok, no) => fs.copyFile(p, 'out/copy.txt', (e) => (e ? no(e) : ok(fs.readFileSync('out/copy.txt', 'utf8')))))",
+    promisesCopyFile: "async (p) => { await fs.promises.copyFile(p, 'out/copy.txt'); return fs.readFileSync('out/copy.txt', 'utf8'); }",
+    cpSyncFile: "(p) => { fs.cpSync(p, 'out/copy.txt'); return fs.readFileSync('out/copy.txt', 'utf8'); }",
+    cpSyncFolder: "(p) => { fs.cpSync(path.dirname(p), 'out/tree', { recursive: true }); return fs.readFileSync('out/tree/data.csv', 'utf8'); }",
+    cpFolder: "(p) => new Promise((ok, no) => fs.cp(path.dirname(p), 'out/tree', { recursive: true }, (e) => (e ? no(e) : ok(fs.readFileSync('out/tree/data.csv', 'utf8')))))",
+    promisesCp: "async (p) => { await fs.promises.cp(path.dirname(p), 'out/tree', { recursive: true }); return fs.readFileSync('out/tree/data.csv', 'utf8'); }",
+  };
+  for (const [name, body] of Object.entries(copies)) {
+    const script = `${name}.js`;
+    const awaited = (mod) => app(body, "'in/data.csv'")(mod).replace(/const value = (.*);\nconsole.log\((.*)\);/, 'Promise.resolve($1).then((value) => console.log($2));');
+    const { dir, env } = setup({ 'in/data.csv': 'one', 'out/.keep': '', [script]: awaited });
+    const first = run(dir, env, script);
+    t.like(first, { value: 'one', runs: 1 }, name);
+    t.like(run(dir, env, script), { value: 'one', runs: 0 }, `${name}: unchanged source hits`);
+    writeFile(dir, 'in/data.csv', 'two');
+    t.like(run(dir, env, script), { value: 'two', runs: 1 }, `${name}: a changed source misses`);
+  }
+});

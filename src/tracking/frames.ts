@@ -107,6 +107,11 @@ export function openFrame(name: string): Frame {
   return frame;
 }
 
+/** Runs `fn` outside every frame: a hook's own work that goes on asynchronously (Node's `fs.cp`). */
+export function outsideFrames<T>(fn: () => T): T {
+  return storage === undefined ? fn() : storage.run(undefined, fn);
+}
+
 /** Runs `fn` (the user's code) inside `frame`: what it reads, sync or async, is recorded there. */
 export function runInFrame<T>(frame: Frame | undefined, fn: () => T): T {
   if (frame === undefined || storage === undefined) return fn();

@@ -10,11 +10,12 @@
  * `syncBuiltinESMExports`. Reads by child processes and native addons are not seen either.
  */
 import fs = require('node:fs');
+import { AsyncResource } from 'node:async_hooks';
 import * as path from 'node:path';
 import { installCwdHook } from './cwd-patch';
 import { syncBuiltinESMExports } from 'node:module';
 import { registerPatch } from '../registry';
-import { trackingActive } from './frames';
+import { outsideFrames, trackingActive } from './frames';
 import { untracked } from './guard';
 import { real, snap } from './originals';
 import {
@@ -531,6 +532,65 @@ function patchChecks(fsm: Record<string, unknown>, promises: Record<string, unkn
   }
 }
 
+// ---- copies: the source is read, the destination is the call's own output ------------------------
+
+/**
+ * A copy reads its source (the call's result may depend on it through the copy it reads later):
+ * a file is hashed as an opened file is, a folder by its recursive listing and every file in it.
+ * The destination is written from scratch, so reading it later reads the call's own output.
+ */
+function copied(from: unknown, to: unknown): void {
+  const source = target(from);
+  if (source !== undefined) {
+    const s = snap(source.abs);
+    if (s?.isDirectory === true) {
+      const names = listNow(source.abs, true);
+      listed(source, true, s, names);
+      for (const name of names ?? []) {
+        const file: Target = { frame: source.frame, abs: path.join(source.abs, name) };
+        if (snap(file.abs)?.isFile === true) fileOpened(file);
+      }
+    } else fileOpened(source);
+  }
+  const destination = target(to);
+  if (destination !== undefined && snap(destination.abs)?.isDirectory !== true) fileProduced(destination);
+}
+
+function patchCopies(fsm: Record<string, unknown>, promises: Record<string, unknown>): void {
+  // `cp` is written with fs calls of its own (Node 20): recorded, its stats of the destination's
+  // folders would be inputs; `copied` records what the copy reads instead.
+  const inside = (name: string): ((fn: () => unknown) => unknown) => (name === 'cp' ? outsideFrames : (fn) => fn());
+  for (const name of ['copyFileSync', 'cpSync'] as const) {
+    replace(fsm, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (!trackingActive()) return original.apply(this, args);
+        copied(args[0], args[1]);
+        return untracked(() => original.apply(this, args));
+      },
+    );
+  }
+  for (const name of ['copyFile', 'cp'] as const) {
+    replace(fsm, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        const at = lastCallback(args);
+        if (!trackingActive() || at < 2) return original.apply(this, args);
+        copied(args[0], args[1]);
+        // The callback runs in the call's frame: what it reads is the call's.
+        const callback = AsyncResource.bind(args[at] as (...results: unknown[]) => unknown);
+        return inside(name)(() => original.call(this, ...args.slice(0, at), callback));
+      },
+    );
+    replace(promises, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (!trackingActive()) return original.apply(this, args);
+        copied(args[0], args[1]);
+        // An `await` of the promise resumes in the caller's frame.
+        return inside(name)(() => original.apply(this, args));
+      },
+    );
+  }
+}
+
 // ---- links: readlink and realpath ----------------------------------------------------------------
 
 /**
@@ -636,6 +696,7 @@ export function installFsHooks(): void {
   patchListings(fsm, promises);
   patchChecks(fsm, promises);
   patchLinks(fsm, promises);
+  patchCopies(fsm, promises);
   installCwdHook();
   try {
     // ES modules that imported named bindings from node:fs see the hooks too.
