@@ -281,3 +281,39 @@ test('a file or folder the call copies is an input: a changed source misses, eve
     t.like(run(dir, env, script), { value: 'two', runs: 1 }, `${name}: a changed source misses`);
   }
 });
+
+test('a descriptor or FileHandle opened before the call: what the call reads through it is an input', (t) => {
+  const reads = {
+    readSync: "() => { const b = Buffer.alloc(64); return b.toString('utf8', 0, fs.readSync(fd, b, 0, 64, 0)); }",
+    readvSync: "() => { const b = Buffer.alloc(64); return b.toString('utf8', 0, fs.readvSync(fd, [b], 0)); }",
+    read: "() => new Promise((ok) => { const b = Buffer.alloc(64); fs.read(fd, b, 0, 64, 0, (e, n) => ok(b.toString('utf8', 0, n))); })",
+    fstatSync: '() => fs.fstatSync(fd).size',
+    handleRead: "async () => { const b = Buffer.alloc(64); const { bytesRead } = await handle.read(b, 0, 64, 0); return b.toString('utf8', 0, bytesRead); }",
+    handleReadFile: "() => handle.readFile('utf8')",
+    handleStat: 'async () => (await handle.stat()).size',
+  };
+  for (const [name, body] of Object.entries(reads)) {
+    const script = `${name}.js`;
+    const program = (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+let runs = 0;
+const fd = fs.openSync('data.txt', 'r');
+let handle;
+const f = cache(function f() { runs++; return (${body})(); }, { name: 'f' });
+fs.promises.open('data.txt').then(async (opened) => {
+  handle = opened;
+  const value = await f();
+  await handle.close();
+  console.log('OUT ' + JSON.stringify({ value, runs }));
+});
+`;
+    const { dir, env } = setup({ 'data.txt': 'one', [script]: program });
+    const first = run(dir, env, script);
+    t.is(first.runs, 1, name);
+    t.like(run(dir, env, script), { value: first.value, runs: 0 }, `${name}: unchanged file hits`);
+    writeFile(dir, 'data.txt', 'three');
+    const changed = run(dir, env, script);
+    t.like(changed, { runs: 1 }, `${name}: a changed file misses`);
+    t.not(changed.value, first.value, name);
+  }
+});

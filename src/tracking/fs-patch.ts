@@ -15,7 +15,8 @@ import * as path from 'node:path';
 import { installCwdHook } from './cwd-patch';
 import { syncBuiltinESMExports } from 'node:module';
 import { registerPatch } from '../registry';
-import { outsideFrames, trackingActive } from './frames';
+import { currentFrame, outsideFrames, trackingActive } from './frames';
+import { isIgnored } from './paths';
 import { untracked } from './guard';
 import { real, snap } from './originals';
 import {
@@ -120,6 +121,8 @@ function descriptorTarget(fd: number): Target | undefined {
   } catch {
     link = undefined;
   }
+  // The cache's own files (its store reads through descriptors) are neither inputs nor opaque.
+  if (link !== undefined && path.isAbsolute(link) && isIgnored(link)) return undefined;
   const t = link === undefined ? undefined : target(link);
   if (t !== undefined && snap(t.abs)?.isFile === true) {
     try {
@@ -241,12 +244,12 @@ function patchOpen(fsm: Record<string, unknown>, promises: Record<string, unknow
   );
   replace(promises, 'open', (original) =>
     async function open(this: unknown, ...args: unknown[]): Promise<unknown> {
-      if (!trackingActive()) return original.apply(this, args);
+      if (!trackingActive()) return patchHandles(await original.apply(this, args));
       const t = target(args[0]);
-      if (t === undefined) return original.apply(this, args);
+      if (t === undefined) return patchHandles(await original.apply(this, args));
       const kind = openKind(args[1]);
       if (kind !== 'truncate') opened(t, kind);
-      const handle: unknown = await original.apply(this, args);
+      const handle: unknown = patchHandles(await original.apply(this, args));
       if (kind === 'truncate') opened(t, kind);
       return handle;
     },
@@ -279,6 +282,100 @@ function patchOpen(fsm: Record<string, unknown>, promises: Record<string, unknow
       return stream;
     },
   );
+}
+
+// ---- descriptors opened before the call ----------------------------------------------------------
+
+/**
+ * A read through a descriptor or FileHandle: the file it names is read by the call. One opened
+ * during the call was recorded at its open (recording again changes nothing); one opened before
+ * (a module's `fs.openSync` at load) is recorded here, hashed whole as an opened file is.
+ */
+function descriptorRead(fd: unknown): void {
+  if (!isDescriptor(fd) || currentFrame() === undefined) return;
+  const t = descriptorTarget(fd);
+  if (t !== undefined) fileOpened(t);
+}
+
+/** A stat through a descriptor: recorded for a regular file we can name (a pipe's says nothing stored). */
+function descriptorStat(fd: unknown, s: unknown): void {
+  if (!isDescriptor(fd) || currentFrame() === undefined) return;
+  let link: string;
+  try {
+    link = real.readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return;
+  }
+  if (!path.isAbsolute(link) || isIgnored(link) || snap(link)?.isFile !== true) return;
+  const t = target(link);
+  if (t !== undefined) stat(t, s as fs.Stats);
+}
+
+function patchDescriptors(fsm: Record<string, unknown>): void {
+  for (const name of ['readSync', 'readvSync'] as const) {
+    replace(fsm, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (trackingActive()) descriptorRead(args[0]);
+        return original.apply(this, args);
+      },
+    );
+  }
+  for (const name of ['read', 'readv'] as const) {
+    replace(fsm, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (trackingActive()) descriptorRead(args[0]);
+        return original.apply(this, args);
+      },
+    );
+  }
+  replace(fsm, 'fstatSync', (original) =>
+    function fstatSync(this: unknown, ...args: unknown[]): unknown {
+      const s: unknown = original.apply(this, args);
+      if (trackingActive()) descriptorStat(args[0], s);
+      return s;
+    },
+  );
+  replace(fsm, 'fstat', (original) =>
+    function fstat(this: unknown, ...args: unknown[]): unknown {
+      const at = lastCallback(args);
+      if (!trackingActive() || at < 1) return original.apply(this, args);
+      const callback = args[at] as (error: unknown, s?: unknown) => void;
+      return original.call(this, ...args.slice(0, at), (error: unknown, s: unknown) => {
+        if (error === null || error === undefined) descriptorStat(args[0], s);
+        callback(error, s);
+      });
+    },
+  );
+}
+
+let handlesPatched = false;
+
+/**
+ * FileHandle's class is not exported: its prototype is patched from the first handle
+ * `fs.promises.open` makes, before any caller holds one (the preload hooks `open` first).
+ */
+function patchHandles(handle: unknown): unknown {
+  if (handlesPatched || fileHandleFd(handle) === undefined) return handle;
+  handlesPatched = true;
+  const proto = Object.getPrototypeOf(handle) as Record<string, unknown> | null;
+  if (proto === null) return handle;
+  for (const name of ['read', 'readv', 'readFile', 'readLines', 'readableWebStream', 'createReadStream']) {
+    replace(proto, name, (original) =>
+      function (this: { fd?: unknown }, ...args: unknown[]): unknown {
+        if (trackingActive()) descriptorRead(this.fd);
+        return original.apply(this, args);
+      },
+    );
+  }
+  replace(proto, 'stat', (original) =>
+    async function stat(this: { fd?: unknown }, ...args: unknown[]): Promise<unknown> {
+      const fd = this.fd;
+      const s: unknown = await original.apply(this, args);
+      if (trackingActive()) descriptorStat(fd, s);
+      return s;
+    },
+  );
+  return handle;
 }
 
 // ---- writes: outputs of the call, and appends --------------------------------------------------
@@ -697,6 +794,13 @@ export function installFsHooks(): void {
   patchChecks(fsm, promises);
   patchLinks(fsm, promises);
   patchCopies(fsm, promises);
+  patchDescriptors(fsm);
+  // Handles opened before these hooks (a module loaded before the first `cache()`) share the
+  // prototype the first handle opened now patches.
+  void (promises['open'] as (file: string) => Promise<{ close(): Promise<void> }>)(__filename).then(
+    (handle) => handle.close(),
+    () => undefined,
+  );
   installCwdHook();
   try {
     // ES modules that imported named bindings from node:fs see the hooks too.
