@@ -317,3 +317,25 @@ fs.promises.open('data.txt').then(async (opened) => {
     t.not(changed.value, first.value, name);
   }
 });
+
+test('a listing with file types is an input by names and types: an entry that became a folder misses', (t) => {
+  const listings = {
+    readdirSync: "(d) => fs.readdirSync(d, { withFileTypes: true }).map((e) => e.name + (e.isDirectory() ? '/' : '')).sort()",
+    recursive: "(d) => fs.readdirSync(d, { withFileTypes: true, recursive: true }).map((e) => e.name + (e.isDirectory() ? '/' : '')).sort()",
+    promises: "async (d) => (await fs.promises.readdir(d, { withFileTypes: true })).map((e) => e.name + (e.isDirectory() ? '/' : '')).sort()",
+    opendir: "async (d) => { const out = []; for await (const e of await fs.promises.opendir(d)) out.push(e.name + (e.isDirectory() ? '/' : '')); return out.sort(); }",
+  };
+  for (const [name, body] of Object.entries(listings)) {
+    const script = `${name}.js`;
+    const awaited = (mod) => app(body, "'box'")(mod).replace(/const value = (.*);\nconsole.log\((.*)\);/, 'Promise.resolve($1).then((value) => console.log($2));');
+    const { dir, env } = setup({ 'box/a': 'file', 'box/sub/b': 'file', [script]: awaited });
+    const first = run(dir, env, script);
+    t.is(first.runs, 1, name);
+    t.like(run(dir, env, script), { value: first.value, runs: 0 }, `${name}: unchanged folder hits`);
+    fs.rmSync(path.join(dir, 'box', 'a'));
+    fs.mkdirSync(path.join(dir, 'box', 'a'));
+    const changed = run(dir, env, script);
+    t.like(changed, { runs: 1 }, `${name}: a file that became a folder misses`);
+    t.true(changed.value.includes('a/'), `${name}: ${JSON.stringify(changed.value)}`);
+  }
+});

@@ -28,8 +28,8 @@ import {
   fileProduced,
   fileRead,
   listed,
+  listingOf,
   listNow,
-  namesOf,
   opaque,
   readFailed,
   stat,
@@ -446,7 +446,7 @@ function patchListings(fsm: Record<string, unknown>, promises: Record<string, un
         listed(t, isRecursive(args[1]), undefined, undefined);
         throw error;
       }
-      listed(t, isRecursive(args[1]), s, namesOf(result) ?? listNow(t.abs, isRecursive(args[1])));
+      listed(t, isRecursive(args[1]), s, listingOf(result, t.abs, isRecursive(args[1])));
       return result;
     },
   );
@@ -461,7 +461,7 @@ function patchListings(fsm: Record<string, unknown>, promises: Record<string, un
       const callback = args[at] as (error: unknown, result?: unknown) => void;
       return original.call(this, ...args.slice(0, at), (error: unknown, result: unknown) => {
         if (error !== null && error !== undefined) listed(t, recursive, undefined, undefined);
-        else listed(t, recursive, s, namesOf(result) ?? listNow(t.abs, recursive));
+        else listed(t, recursive, s, listingOf(result, t.abs, recursive));
         callback(error, result);
       });
     },
@@ -479,7 +479,7 @@ function patchListings(fsm: Record<string, unknown>, promises: Record<string, un
         listed(t, recursive, undefined, undefined);
         throw error;
       }
-      listed(t, recursive, s, namesOf(result) ?? listNow(t.abs, recursive));
+      listed(t, recursive, s, listingOf(result, t.abs, recursive));
       return result;
     },
   );
@@ -488,7 +488,9 @@ function patchListings(fsm: Record<string, unknown>, promises: Record<string, un
     const t = target(arg);
     if (t === undefined) return;
     const recursive = isRecursive(options);
-    listed(t, recursive, snap(t.abs), listNow(t.abs, recursive));
+    // A Dir yields Dirents: the call sees each entry's type.
+    const names = listNow(t.abs, recursive, true);
+    listed(t, recursive, snap(t.abs), names === undefined ? undefined : { names, types: true });
   };
   replace(fsm, 'opendirSync', (original) =>
     function opendirSync(this: unknown, ...args: unknown[]): unknown {
@@ -642,7 +644,7 @@ function copied(from: unknown, to: unknown): void {
     const s = snap(source.abs);
     if (s?.isDirectory === true) {
       const names = listNow(source.abs, true);
-      listed(source, true, s, names);
+      listed(source, true, s, names === undefined ? undefined : { names, types: false });
       for (const name of names ?? []) {
         const file: Target = { frame: source.frame, abs: path.join(source.abs, name) };
         if (snap(file.abs)?.isFile === true) fileOpened(file);
