@@ -179,3 +179,28 @@ console.log('OUT ' + JSON.stringify(f()));
   t.deepEqual(run('prod', 'a'), ['object', 'prod', 'a']);
   t.deepEqual(run('prod', 'b'), ['object', 'prod', 'b']);
 });
+
+test('variables read by a function or an instance handed to the call (argument or this) are inputs too, unless track is false', (t) => {
+  const dir = project({
+    'app.js': (mod) => `const { cache } = require(${mod});
+class Config { constructor(n) { this.n = n; } mode() { return process.env.APP_MODE + ':' + this.n; } }
+const modeOf = () => process.env.APP_MODE;
+const viaInstance = cache(function viaInstance(c) { return c.mode(); }, { name: 'viaInstance' });
+const viaFunction = cache(function viaFunction(fn) { return fn(); }, { name: 'viaFunction' });
+const viaThis = cache(function viaThis() { return this.mode(); }, { name: 'viaThis' });
+const untracked = cache(function untracked(fn) { return fn(); }, { name: 'untracked', track: false });
+const holder = new Config(2);
+holder.m = viaThis;
+console.log('OUT ' + JSON.stringify([viaInstance(new Config(1)), viaFunction(modeOf), holder.m(), untracked(modeOf)]));
+`,
+  });
+  const root = tempDir();
+  const run = (mode) => {
+    const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: root, APP_MODE: mode } });
+    t.is(r.status, 0, r.stderr);
+    return r.out;
+  };
+  t.deepEqual(run('dev'), ['dev:1', 'dev', 'dev:2', 'dev']);
+  t.deepEqual(run('prod'), ['prod:1', 'prod', 'prod:2', 'dev'], 'track: false keeps the entry made with dev');
+  t.deepEqual(run('dev'), ['dev:1', 'dev', 'dev:2', 'dev'], 'switching back hits the entries made with dev');
+});
