@@ -339,3 +339,13 @@ test('a listing with file types is an input by names and types: an entry that be
     t.true(changed.value.includes('a/'), `${name}: ${JSON.stringify(changed.value)}`);
   }
 });
+
+test('a file opened as a Blob (fs.openAsBlob) is an input', (t) => {
+  const body = "async (p) => (await fs.openAsBlob(p)).text()";
+  const awaited = (mod) => app(body, "'data.txt'")(mod).replace(/const value = (.*);\nconsole.log\((.*)\);/, 'Promise.resolve($1).then((value) => console.log($2));');
+  const { dir, env } = setup({ 'data.txt': 'one', 'app.js': awaited });
+  t.like(run(dir, env), { value: 'one', runs: 1 });
+  t.like(run(dir, env), { value: 'one', runs: 0 });
+  writeFile(dir, 'data.txt', 'two');
+  t.like(run(dir, env), { value: 'two', runs: 1 });
+});

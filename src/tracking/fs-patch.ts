@@ -312,6 +312,14 @@ function descriptorStat(fd: unknown, s: unknown): void {
 }
 
 function patchDescriptors(fsm: Record<string, unknown>): void {
+  // A Blob of a file (Node 19.8+) reads it later, when the call asks for its bytes.
+  replace(fsm, 'openAsBlob', (original) =>
+    function openAsBlob(this: unknown, ...args: unknown[]): unknown {
+      const t = trackingActive() ? target(args[0]) : undefined;
+      if (t !== undefined) fileOpened(t);
+      return original.apply(this, args);
+    },
+  );
   for (const name of ['readSync', 'readvSync'] as const) {
     replace(fsm, name, (original) =>
       function (this: unknown, ...args: unknown[]): unknown {
