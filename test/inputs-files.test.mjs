@@ -349,3 +349,22 @@ test('a file opened as a Blob (fs.openAsBlob) is an input', (t) => {
   writeFile(dir, 'data.txt', 'two');
   t.like(run(dir, env), { value: 'two', runs: 1 });
 });
+
+test('a file the call moves or hard-links is an input: a changed source misses, even when the call reads only the new name', (t) => {
+  const moves = {
+    renameSync: "(p) => { fs.renameSync(p, 'out/moved.txt'); return fs.readFileSync('out/moved.txt', 'utf8'); }",
+    rename: "(p) => new Promise((ok, no) => fs.rename(p, 'out/moved.txt', (e) => (e ? no(e) : ok(fs.readFileSync('out/moved.txt', 'utf8')))))",
+    promisesRename: "async (p) => { await fs.promises.rename(p, 'out/moved.txt'); return fs.readFileSync('out/moved.txt', 'utf8'); }",
+    linkSync: "(p) => { fs.rmSync('out/linked.txt', { force: true }); fs.linkSync(p, 'out/linked.txt'); return fs.readFileSync('out/linked.txt', 'utf8'); }",
+  };
+  for (const [name, body] of Object.entries(moves)) {
+    const script = `${name}.js`;
+    const awaited = (mod) => app(body, "'in/data.csv'")(mod).replace(/const value = (.*);\nconsole.log\((.*)\);/, 'Promise.resolve($1).then((value) => console.log($2));');
+    const { dir, env } = setup({ 'in/data.csv': 'one', 'out/.keep': '', [script]: awaited });
+    t.like(run(dir, env, script), { value: 'one', runs: 1 }, name);
+    // A new file under the old name (the moved one is gone, the linked one replaced): the call would read it.
+    fs.rmSync(path.join(dir, 'in/data.csv'), { force: true });
+    writeFile(dir, 'in/data.csv', 'two');
+    t.like(run(dir, env, script), { value: 'two', runs: 1 }, `${name}: a new source misses`);
+  }
+});

@@ -639,10 +639,11 @@ function patchChecks(fsm: Record<string, unknown>, promises: Record<string, unkn
   }
 }
 
-// ---- copies: the source is read, the destination is the call's own output ------------------------
+// ---- copies, moves and hard links: the source is read, the destination is the call's own output ----
 
 /**
- * A copy reads its source (the call's result may depend on it through the copy it reads later):
+ * A copy, a move or a hard link reads its source (the call's result may depend on it through the
+ * new name it reads later):
  * a file is hashed as an opened file is, a folder by its recursive listing and every file in it.
  * The destination is written from scratch, so reading it later reads the call's own output.
  */
@@ -667,7 +668,7 @@ function patchCopies(fsm: Record<string, unknown>, promises: Record<string, unkn
   // `cp` is written with fs calls of its own (Node 20): recorded, its stats of the destination's
   // folders would be inputs; `copied` records what the copy reads instead.
   const inside = (name: string): ((fn: () => unknown) => unknown) => (name === 'cp' ? outsideFrames : (fn) => fn());
-  for (const name of ['copyFileSync', 'cpSync'] as const) {
+  for (const name of ['copyFileSync', 'cpSync', 'renameSync', 'linkSync'] as const) {
     replace(fsm, name, (original) =>
       function (this: unknown, ...args: unknown[]): unknown {
         if (!trackingActive()) return original.apply(this, args);
@@ -676,7 +677,7 @@ function patchCopies(fsm: Record<string, unknown>, promises: Record<string, unkn
       },
     );
   }
-  for (const name of ['copyFile', 'cp'] as const) {
+  for (const name of ['copyFile', 'cp', 'rename', 'link'] as const) {
     replace(fsm, name, (original) =>
       function (this: unknown, ...args: unknown[]): unknown {
         const at = lastCallback(args);
