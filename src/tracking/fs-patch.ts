@@ -643,9 +643,9 @@ function patchChecks(fsm: Record<string, unknown>, promises: Record<string, unkn
 
 /**
  * A copy, a move or a hard link reads its source (the call's result may depend on it through the
- * new name it reads later):
- * a file is hashed as an opened file is, a folder by its recursive listing and every file in it.
- * The destination is written from scratch, so reading it later reads the call's own output.
+ * new name it reads later): a file is hashed as an opened file is, a folder by its recursive
+ * listing and every file in it. The destination is written from scratch, so reading it later
+ * reads the call's own output.
  */
 function copied(from: unknown, to: unknown): void {
   const source = target(from);
