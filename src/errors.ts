@@ -60,15 +60,18 @@ export class SmartCacheError extends Error {
   }
 }
 
-/** A bad option given to `cache()`: a `TypeError` that is also a `SmartCacheError`. */
+/**
+ * A bad option given to `cache()` (or, with `ERR_UNSUPPORTED_FUNCTION`, a non-function given to
+ * it): a `TypeError` that is also a `SmartCacheError`.
+ */
 export class SmartCacheTypeError extends TypeError {
   declare readonly code: SmartCacheErrorCode;
   declare readonly option?: string;
 
-  constructor(message: string, details: SmartCacheErrorDetails = {}) {
+  constructor(message: string, details: SmartCacheErrorDetails = {}, code: 'ERR_INVALID_OPTION' | 'ERR_UNSUPPORTED_FUNCTION' = 'ERR_INVALID_OPTION') {
     super(message);
     this.name = 'SmartCacheError';
-    brand(this, 'ERR_INVALID_OPTION', details);
+    brand(this, code, details);
   }
 }
 

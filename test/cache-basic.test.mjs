@@ -91,7 +91,11 @@ test('bad options throw a TypeError naming the option, at wrap time', (t) => {
     t.is(error.code, 'ERR_INVALID_OPTION');
     t.true(error.message.includes(option));
   }
-  t.throws(() => cache(42), { instanceOf: TypeError });
+  for (const notAFunction of [42, null, 'f', {}]) {
+    const error = t.throws(() => cache(notAFunction), { instanceOf: TypeError });
+    t.is(error.code, 'ERR_UNSUPPORTED_FUNCTION', 'the README: non-functions cannot be cached');
+    t.is(error.name, 'SmartCacheError');
+  }
 });
 
 test('generators and classes are refused at wrap time', (t) => {

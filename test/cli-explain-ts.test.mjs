@@ -82,3 +82,24 @@ test('explain app.ts --diff without --live says the TypeScript file changed and 
   t.regex(r.stdout, /--live --diff/);
   t.false(fs.existsSync(marker));
 });
+
+test('explain --live finds the cache() wrappers and @cached() methods of a TypeScript file', async (t) => {
+  const project = tsProject();
+  fs.writeFileSync(
+    path.join(project, 'prog.ts'),
+    `import { cache, cached } from 'smartcache';
+export const quad = cache(function quad(x: number): number { return x * 4; });
+export class Shape {
+  constructor(readonly side: number) {}
+  @cached()
+  area(): number { return this.side * this.side; }
+}
+quad(2);
+new Shape(3).area();
+`,
+  );
+  const r = await cli(['explain', 'prog.ts', '--live', '--json', '--dir', path.join(project, 'cache')], { cwd: project });
+  t.is(r.code, 0, r.stderr);
+  const names = JSON.parse(r.stdout).functions.map((f) => f.name).sort();
+  t.deepEqual(names, ['prog.ts#Shape#area', 'prog.ts#quad']);
+});

@@ -139,3 +139,68 @@ console.log('OUT ' + JSON.stringify({ value: f(1), runs }));
   t.like(run({ API_URL: 'b' }), { value: '1:b', runs: 1 });
   t.like(run({ API_URL: 'a' }), { value: '1:a', runs: 0 });
 });
+
+test('variables read by name stay inputs when the same code also reads process.env by computed name or uses process whole', (t) => {
+  const dir = project({
+    'app.js': (mod) => `const { cache } = require(${mod});
+const seen = (p) => typeof p;
+const f = cache(function f(name) { return [process.env.APP_MODE, process.env[name]]; }, { name: 'f' });
+const g = cache(function g() { return [seen(process), process.env.APP_MODE]; }, { name: 'g' });
+const h = cache(function h(name) { return [globalThis.process.env.APP_MODE, globalThis.process.env[name]]; }, { name: 'h' });
+console.log('OUT ' + JSON.stringify([f('OTHER'), g(), h('OTHER')]));
+`,
+  });
+  const root = tempDir();
+  const run = (mode) => {
+    const r = node(['--no-warnings', 'app.js'], { cwd: dir, env: { SMARTCACHE_DIR: root, APP_MODE: mode, OTHER: 'o' } });
+    t.is(r.status, 0, r.stderr);
+    return r.out;
+  };
+  t.deepEqual(run('dev'), [['dev', 'o'], ['object', 'dev'], ['dev', 'o']]);
+  t.deepEqual(run('prod'), [['prod', 'o'], ['object', 'prod'], ['prod', 'o']], 'APP_MODE changed: every function recomputes');
+});
+
+test('process imported from node:process and passed along whole: the variables and argv it reads by name stay inputs', (t) => {
+  const dir = project({
+    'app.mjs': (mod) => `import { cache } from ${mod};
+import process from 'node:process';
+const seen = (p) => typeof p;
+const f = cache(function f() { return [seen(process), process.env.APP_MODE, process.argv[2]]; }, { name: 'f' });
+console.log('OUT ' + JSON.stringify(f()));
+`,
+  });
+  const root = tempDir();
+  const run = (mode, arg) => {
+    const r = node(['--no-warnings', 'app.mjs', arg], { cwd: dir, env: { SMARTCACHE_DIR: root, APP_MODE: mode } });
+    t.is(r.status, 0, r.stderr);
+    return r.out;
+  };
+  t.deepEqual(run('dev', 'a'), ['object', 'dev', 'a']);
+  t.deepEqual(run('prod', 'a'), ['object', 'prod', 'a']);
+  t.deepEqual(run('prod', 'b'), ['object', 'prod', 'b']);
+});
+
+test('variables read by a function or an instance handed to the call (argument or this) are inputs too, unless track is false', (t) => {
+  const dir = project({
+    'app.js': (mod) => `const { cache } = require(${mod});
+class Config { constructor(n) { this.n = n; } mode() { return process.env.APP_MODE + ':' + this.n; } }
+const modeOf = () => process.env.APP_MODE;
+const viaInstance = cache(function viaInstance(c) { return c.mode(); }, { name: 'viaInstance' });
+const viaFunction = cache(function viaFunction(fn) { return fn(); }, { name: 'viaFunction' });
+const viaThis = cache(function viaThis() { return this.mode(); }, { name: 'viaThis' });
+const untracked = cache(function untracked(fn) { return fn(); }, { name: 'untracked', track: false });
+const holder = new Config(2);
+holder.m = viaThis;
+console.log('OUT ' + JSON.stringify([viaInstance(new Config(1)), viaFunction(modeOf), holder.m(), untracked(modeOf)]));
+`,
+  });
+  const root = tempDir();
+  const run = (mode) => {
+    const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: root, APP_MODE: mode } });
+    t.is(r.status, 0, r.stderr);
+    return r.out;
+  };
+  t.deepEqual(run('dev'), ['dev:1', 'dev', 'dev:2', 'dev']);
+  t.deepEqual(run('prod'), ['prod:1', 'prod', 'prod:2', 'dev'], 'track: false keeps the entry made with dev');
+  t.deepEqual(run('dev'), ['dev:1', 'dev', 'dev:2', 'dev'], 'switching back hits the entries made with dev');
+});

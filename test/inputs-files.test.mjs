@@ -259,3 +259,112 @@ const viaModule = cache(function viaModule(p) { runs++; return fsModule.readFile
   fs.writeFileSync(path.join(dir, 'data.txt'), 'two');
   t.deepEqual(node(['app.js'], { cwd: dir, env }).out, { value: ['two', 'two', 'two'], runs: 3 });
 });
+
+test('a file or folder the call copies is an input: a changed source misses, even when the call reads only the copy', (t) => {
+  const copies = {
+    copyFileSync: "(p) => { fs.copyFileSync(p, 'out/copy.txt'); return fs.readFileSync('out/copy.txt', 'utf8'); }",
+    copyFile: "(p) => new Promise((ok, no) => fs.copyFile(p, 'out/copy.txt', (e) => (e ? no(e) : ok(fs.readFileSync('out/copy.txt', 'utf8')))))",
+    promisesCopyFile: "async (p) => { await fs.promises.copyFile(p, 'out/copy.txt'); return fs.readFileSync('out/copy.txt', 'utf8'); }",
+    cpSyncFile: "(p) => { fs.cpSync(p, 'out/copy.txt'); return fs.readFileSync('out/copy.txt', 'utf8'); }",
+    cpSyncFolder: "(p) => { fs.cpSync(path.dirname(p), 'out/tree', { recursive: true }); return fs.readFileSync('out/tree/data.csv', 'utf8'); }",
+    cpFolder: "(p) => new Promise((ok, no) => fs.cp(path.dirname(p), 'out/tree', { recursive: true }, (e) => (e ? no(e) : ok(fs.readFileSync('out/tree/data.csv', 'utf8')))))",
+    promisesCp: "async (p) => { await fs.promises.cp(path.dirname(p), 'out/tree', { recursive: true }); return fs.readFileSync('out/tree/data.csv', 'utf8'); }",
+  };
+  for (const [name, body] of Object.entries(copies)) {
+    const script = `${name}.js`;
+    const awaited = (mod) => app(body, "'in/data.csv'")(mod).replace(/const value = (.*);\nconsole.log\((.*)\);/, 'Promise.resolve($1).then((value) => console.log($2));');
+    const { dir, env } = setup({ 'in/data.csv': 'one', 'out/.keep': '', [script]: awaited });
+    const first = run(dir, env, script);
+    t.like(first, { value: 'one', runs: 1 }, name);
+    t.like(run(dir, env, script), { value: 'one', runs: 0 }, `${name}: unchanged source hits`);
+    writeFile(dir, 'in/data.csv', 'two');
+    t.like(run(dir, env, script), { value: 'two', runs: 1 }, `${name}: a changed source misses`);
+  }
+});
+
+test('a descriptor or FileHandle opened before the call: what the call reads through it is an input', (t) => {
+  const reads = {
+    readSync: "() => { const b = Buffer.alloc(64); return b.toString('utf8', 0, fs.readSync(fd, b, 0, 64, 0)); }",
+    readvSync: "() => { const b = Buffer.alloc(64); return b.toString('utf8', 0, fs.readvSync(fd, [b], 0)); }",
+    read: "() => new Promise((ok) => { const b = Buffer.alloc(64); fs.read(fd, b, 0, 64, 0, (e, n) => ok(b.toString('utf8', 0, n))); })",
+    fstatSync: '() => fs.fstatSync(fd).size',
+    handleRead: "async () => { const b = Buffer.alloc(64); const { bytesRead } = await handle.read(b, 0, 64, 0); return b.toString('utf8', 0, bytesRead); }",
+    handleReadFile: "() => handle.readFile('utf8')",
+    handleStat: 'async () => (await handle.stat()).size',
+  };
+  for (const [name, body] of Object.entries(reads)) {
+    const script = `${name}.js`;
+    const program = (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+let runs = 0;
+const fd = fs.openSync('data.txt', 'r');
+let handle;
+const f = cache(function f() { runs++; return (${body})(); }, { name: 'f' });
+fs.promises.open('data.txt').then(async (opened) => {
+  handle = opened;
+  const value = await f();
+  await handle.close();
+  console.log('OUT ' + JSON.stringify({ value, runs }));
+});
+`;
+    const { dir, env } = setup({ 'data.txt': 'one', [script]: program });
+    const first = run(dir, env, script);
+    t.is(first.runs, 1, name);
+    t.like(run(dir, env, script), { value: first.value, runs: 0 }, `${name}: unchanged file hits`);
+    writeFile(dir, 'data.txt', 'three');
+    const changed = run(dir, env, script);
+    t.like(changed, { runs: 1 }, `${name}: a changed file misses`);
+    t.not(changed.value, first.value, name);
+  }
+});
+
+test('a listing with file types is an input by names and types: an entry that became a folder misses', (t) => {
+  const listings = {
+    readdirSync: "(d) => fs.readdirSync(d, { withFileTypes: true }).map((e) => e.name + (e.isDirectory() ? '/' : '')).sort()",
+    recursive: "(d) => fs.readdirSync(d, { withFileTypes: true, recursive: true }).map((e) => e.name + (e.isDirectory() ? '/' : '')).sort()",
+    promises: "async (d) => (await fs.promises.readdir(d, { withFileTypes: true })).map((e) => e.name + (e.isDirectory() ? '/' : '')).sort()",
+    opendir: "async (d) => { const out = []; for await (const e of await fs.promises.opendir(d)) out.push(e.name + (e.isDirectory() ? '/' : '')); return out.sort(); }",
+  };
+  for (const [name, body] of Object.entries(listings)) {
+    const script = `${name}.js`;
+    const awaited = (mod) => app(body, "'box'")(mod).replace(/const value = (.*);\nconsole.log\((.*)\);/, 'Promise.resolve($1).then((value) => console.log($2));');
+    const { dir, env } = setup({ 'box/a': 'file', 'box/sub/b': 'file', [script]: awaited });
+    const first = run(dir, env, script);
+    t.is(first.runs, 1, name);
+    t.like(run(dir, env, script), { value: first.value, runs: 0 }, `${name}: unchanged folder hits`);
+    fs.rmSync(path.join(dir, 'box', 'a'));
+    fs.mkdirSync(path.join(dir, 'box', 'a'));
+    const changed = run(dir, env, script);
+    t.like(changed, { runs: 1 }, `${name}: a file that became a folder misses`);
+    t.true(changed.value.includes('a/'), `${name}: ${JSON.stringify(changed.value)}`);
+  }
+});
+
+test('a file opened as a Blob (fs.openAsBlob) is an input', (t) => {
+  const body = "async (p) => (await fs.openAsBlob(p)).text()";
+  const awaited = (mod) => app(body, "'data.txt'")(mod).replace(/const value = (.*);\nconsole.log\((.*)\);/, 'Promise.resolve($1).then((value) => console.log($2));');
+  const { dir, env } = setup({ 'data.txt': 'one', 'app.js': awaited });
+  t.like(run(dir, env), { value: 'one', runs: 1 });
+  t.like(run(dir, env), { value: 'one', runs: 0 });
+  writeFile(dir, 'data.txt', 'two');
+  t.like(run(dir, env), { value: 'two', runs: 1 });
+});
+
+test('a file the call moves or hard-links is an input: a changed source misses, even when the call reads only the new name', (t) => {
+  const moves = {
+    renameSync: "(p) => { fs.renameSync(p, 'out/moved.txt'); return fs.readFileSync('out/moved.txt', 'utf8'); }",
+    rename: "(p) => new Promise((ok, no) => fs.rename(p, 'out/moved.txt', (e) => (e ? no(e) : ok(fs.readFileSync('out/moved.txt', 'utf8')))))",
+    promisesRename: "async (p) => { await fs.promises.rename(p, 'out/moved.txt'); return fs.readFileSync('out/moved.txt', 'utf8'); }",
+    linkSync: "(p) => { fs.rmSync('out/linked.txt', { force: true }); fs.linkSync(p, 'out/linked.txt'); return fs.readFileSync('out/linked.txt', 'utf8'); }",
+  };
+  for (const [name, body] of Object.entries(moves)) {
+    const script = `${name}.js`;
+    const awaited = (mod) => app(body, "'in/data.csv'")(mod).replace(/const value = (.*);\nconsole.log\((.*)\);/, 'Promise.resolve($1).then((value) => console.log($2));');
+    const { dir, env } = setup({ 'in/data.csv': 'one', 'out/.keep': '', [script]: awaited });
+    t.like(run(dir, env, script), { value: 'one', runs: 1 }, name);
+    // A new file under the old name (the moved one is gone, the linked one replaced): the call would read it.
+    fs.rmSync(path.join(dir, 'in/data.csv'), { force: true });
+    writeFile(dir, 'in/data.csv', 'two');
+    t.like(run(dir, env, script), { value: 'two', runs: 1 }, `${name}: a new source misses`);
+  }
+});

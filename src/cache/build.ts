@@ -50,7 +50,7 @@ const toTag = Object.prototype.toString;
  */
 export function checkCacheable(fn: unknown): asserts fn is Function {
   if (typeof fn !== 'function') {
-    throw new SmartCacheTypeError(`smartcache: cache(fn) needs a function (got ${fn === null ? 'null' : typeof fn})`, { option: 'fn' });
+    throw new SmartCacheTypeError(`smartcache: cache(fn) needs a function (got ${fn === null ? 'null' : typeof fn})`, {}, 'ERR_UNSUPPORTED_FUNCTION');
   }
   const tag = toTag.call(fn);
   if (tag === '[object GeneratorFunction]' || tag === '[object AsyncGeneratorFunction]') {

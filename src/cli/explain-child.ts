@@ -28,6 +28,11 @@ interface WrapperMethods {
 }
 
 const DIST = path.resolve(__dirname, '..');
+/**
+ * Where dist's source maps point: a loader that enables source maps (tsx) names our own frames
+ * by their TypeScript sources, which are then no user's module either.
+ */
+const OWN_SOURCES = path.resolve(DIST, '..', 'src');
 
 function toPath(location: string): string {
   return location.startsWith('file://') ? fileURLToPath(location) : location;
@@ -39,7 +44,7 @@ function originFromStack(stack: string | undefined): string | undefined {
     const m = /\(?((?:file:\/\/)?\/[^()]*?):\d+:\d+\)?\s*$/.exec(line.trim());
     if (m?.[1] === undefined) continue;
     const file = toPath(m[1]);
-    if (file.startsWith(DIST + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    if (file.startsWith(DIST + path.sep) || file.startsWith(OWN_SOURCES + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
     return file;
   }
   return undefined;
@@ -91,6 +96,20 @@ function matches(seen: Seen, filter: string | undefined): boolean {
 }
 
 /**
+ * One per wrapper, where it was first registered, under the name it was last registered with:
+ * a decorated method's stand-in is registered at class definition (`file#area`) and again, once
+ * its class is known from a first `this`, as `file#Shape#area`.
+ */
+function latestNames(all: readonly Seen[]): Seen[] {
+  const byWrapper = new Map<Function, Seen>();
+  for (const s of all) {
+    const first = byWrapper.get(s.wrapper);
+    byWrapper.set(s.wrapper, first === undefined ? s : { ...first, info: s.info });
+  }
+  return [...byWrapper.values()];
+}
+
+/**
  * One per identity: the preload registers a lazy stand-in at load and, on the first call, the
  * real wrapper it delegates to; both carry the same name, and the first one answers for both.
  */
@@ -118,7 +137,7 @@ async function main(): Promise<ChildResult> {
     stop();
   }
   const wanted = realpath(target);
-  const own = firstPerName(seen.filter((s) => s.origin !== undefined && realpath(s.origin) === wanted));
+  const own = firstPerName(latestNames(seen).filter((s) => s.origin !== undefined && realpath(s.origin) === wanted));
   const file = projectRelative(wanted);
   return {
     ok: true,

@@ -140,7 +140,7 @@ export function aside<T>(outer: Frame, fn: () => T): T {
 /**
  * Runs `fn` outside every call's frame, its callbacks and continuations included: for Node's own
  * use of `node:fs` inside an fs function (the JavaScript `fs.realpath` lstats each folder on the
- * way through `fs.lstat`), which is not what the call read. The hook records the answer itself
+ * way through `fs.lstat`; `fs.cp` goes on asynchronously), which is not what the call read. The hook records the answer itself
  * and hands the result back inside the frame (`runInFrame`).
  */
 export function outsideFrames<T>(fn: () => T): T {

@@ -10,11 +10,13 @@
  * `syncBuiltinESMExports`. Reads by child processes and native addons are not seen either.
  */
 import fs = require('node:fs');
+import { AsyncResource } from 'node:async_hooks';
 import path = require('node:path');
 import { installCwdHook } from './cwd-patch';
 import { syncBuiltinESMExports } from 'node:module';
 import { registerPatch } from '../registry';
-import { outsideFrames, runInFrame, trackingActive } from './frames';
+import { currentFrame, outsideFrames, runInFrame, trackingActive } from './frames';
+import { isIgnored } from './paths';
 import { untracked } from './guard';
 import { real, snap } from './originals';
 import {
@@ -26,8 +28,8 @@ import {
   fileProduced,
   fileRead,
   listed,
+  listingOf,
   listNow,
-  namesOf,
   opaque,
   readFailed,
   stat,
@@ -119,6 +121,8 @@ function descriptorTarget(fd: number): Target | undefined {
   } catch {
     link = undefined;
   }
+  // The cache's own files (its store reads through descriptors) are neither inputs nor opaque.
+  if (link !== undefined && path.isAbsolute(link) && isIgnored(link)) return undefined;
   const t = link === undefined ? undefined : target(link);
   if (t !== undefined && snap(t.abs)?.isFile === true) {
     try {
@@ -240,12 +244,12 @@ function patchOpen(fsm: Record<string, unknown>, promises: Record<string, unknow
   );
   replace(promises, 'open', (original) =>
     async function open(this: unknown, ...args: unknown[]): Promise<unknown> {
-      if (!trackingActive()) return original.apply(this, args);
+      if (!trackingActive()) return patchHandles(await original.apply(this, args));
       const t = target(args[0]);
-      if (t === undefined) return original.apply(this, args);
+      if (t === undefined) return patchHandles(await original.apply(this, args));
       const kind = openKind(args[1]);
       if (kind !== 'truncate') opened(t, kind);
-      const handle: unknown = await original.apply(this, args);
+      const handle: unknown = patchHandles(await original.apply(this, args));
       if (kind === 'truncate') opened(t, kind);
       return handle;
     },
@@ -278,6 +282,108 @@ function patchOpen(fsm: Record<string, unknown>, promises: Record<string, unknow
       return stream;
     },
   );
+}
+
+// ---- descriptors opened before the call ----------------------------------------------------------
+
+/**
+ * A read through a descriptor or FileHandle: the file it names is read by the call. One opened
+ * during the call was recorded at its open (recording again changes nothing); one opened before
+ * (a module's `fs.openSync` at load) is recorded here, hashed whole as an opened file is.
+ */
+function descriptorRead(fd: unknown): void {
+  if (!isDescriptor(fd) || currentFrame() === undefined) return;
+  const t = descriptorTarget(fd);
+  if (t !== undefined) fileOpened(t);
+}
+
+/** A stat through a descriptor: recorded for a regular file we can name (a pipe's says nothing stored). */
+function descriptorStat(fd: unknown, s: unknown): void {
+  if (!isDescriptor(fd) || currentFrame() === undefined) return;
+  let link: string;
+  try {
+    link = real.readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return;
+  }
+  if (!path.isAbsolute(link) || isIgnored(link) || snap(link)?.isFile !== true) return;
+  const t = target(link);
+  if (t !== undefined) stat(t, s as fs.Stats);
+}
+
+function patchDescriptors(fsm: Record<string, unknown>): void {
+  // A Blob of a file (Node 19.8+) reads it later, when the call asks for its bytes.
+  replace(fsm, 'openAsBlob', (original) =>
+    function openAsBlob(this: unknown, ...args: unknown[]): unknown {
+      const t = trackingActive() ? target(args[0]) : undefined;
+      if (t !== undefined) fileOpened(t);
+      return original.apply(this, args);
+    },
+  );
+  for (const name of ['readSync', 'readvSync'] as const) {
+    replace(fsm, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (trackingActive()) descriptorRead(args[0]);
+        return original.apply(this, args);
+      },
+    );
+  }
+  for (const name of ['read', 'readv'] as const) {
+    replace(fsm, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (trackingActive()) descriptorRead(args[0]);
+        return original.apply(this, args);
+      },
+    );
+  }
+  replace(fsm, 'fstatSync', (original) =>
+    function fstatSync(this: unknown, ...args: unknown[]): unknown {
+      const s: unknown = original.apply(this, args);
+      if (trackingActive()) descriptorStat(args[0], s);
+      return s;
+    },
+  );
+  replace(fsm, 'fstat', (original) =>
+    function fstat(this: unknown, ...args: unknown[]): unknown {
+      const at = lastCallback(args);
+      if (!trackingActive() || at < 1) return original.apply(this, args);
+      const callback = args[at] as (error: unknown, s?: unknown) => void;
+      return original.call(this, ...args.slice(0, at), (error: unknown, s: unknown) => {
+        if (error === null || error === undefined) descriptorStat(args[0], s);
+        callback(error, s);
+      });
+    },
+  );
+}
+
+let handlesPatched = false;
+
+/**
+ * FileHandle's class is not exported: its prototype is patched from the first handle
+ * `fs.promises.open` makes, before any caller holds one (the preload hooks `open` first).
+ */
+function patchHandles(handle: unknown): unknown {
+  if (handlesPatched || fileHandleFd(handle) === undefined) return handle;
+  handlesPatched = true;
+  const proto = Object.getPrototypeOf(handle) as Record<string, unknown> | null;
+  if (proto === null) return handle;
+  for (const name of ['read', 'readv', 'readFile', 'readLines', 'readableWebStream', 'createReadStream']) {
+    replace(proto, name, (original) =>
+      function (this: { fd?: unknown }, ...args: unknown[]): unknown {
+        if (trackingActive()) descriptorRead(this.fd);
+        return original.apply(this, args);
+      },
+    );
+  }
+  replace(proto, 'stat', (original) =>
+    async function stat(this: { fd?: unknown }, ...args: unknown[]): Promise<unknown> {
+      const fd = this.fd;
+      const s: unknown = await original.apply(this, args);
+      if (trackingActive()) descriptorStat(fd, s);
+      return s;
+    },
+  );
+  return handle;
 }
 
 // ---- writes: outputs of the call, and appends --------------------------------------------------
@@ -348,7 +454,7 @@ function patchListings(fsm: Record<string, unknown>, promises: Record<string, un
         listed(t, isRecursive(args[1]), undefined, undefined);
         throw error;
       }
-      listed(t, isRecursive(args[1]), s, namesOf(result) ?? listNow(t.abs, isRecursive(args[1])));
+      listed(t, isRecursive(args[1]), s, listingOf(result, t.abs, isRecursive(args[1])));
       return result;
     },
   );
@@ -363,7 +469,7 @@ function patchListings(fsm: Record<string, unknown>, promises: Record<string, un
       const callback = args[at] as (error: unknown, result?: unknown) => void;
       return original.call(this, ...args.slice(0, at), (error: unknown, result: unknown) => {
         if (error !== null && error !== undefined) listed(t, recursive, undefined, undefined);
-        else listed(t, recursive, s, namesOf(result) ?? listNow(t.abs, recursive));
+        else listed(t, recursive, s, listingOf(result, t.abs, recursive));
         callback(error, result);
       });
     },
@@ -381,7 +487,7 @@ function patchListings(fsm: Record<string, unknown>, promises: Record<string, un
         listed(t, recursive, undefined, undefined);
         throw error;
       }
-      listed(t, recursive, s, namesOf(result) ?? listNow(t.abs, recursive));
+      listed(t, recursive, s, listingOf(result, t.abs, recursive));
       return result;
     },
   );
@@ -390,7 +496,9 @@ function patchListings(fsm: Record<string, unknown>, promises: Record<string, un
     const t = target(arg);
     if (t === undefined) return;
     const recursive = isRecursive(options);
-    listed(t, recursive, snap(t.abs), listNow(t.abs, recursive));
+    // A Dir yields Dirents: the call sees each entry's type.
+    const names = listNow(t.abs, recursive, true);
+    listed(t, recursive, snap(t.abs), names === undefined ? undefined : { names, types: true });
   };
   replace(fsm, 'opendirSync', (original) =>
     function opendirSync(this: unknown, ...args: unknown[]): unknown {
@@ -531,6 +639,66 @@ function patchChecks(fsm: Record<string, unknown>, promises: Record<string, unkn
   }
 }
 
+// ---- copies, moves and hard links: the source is read, the destination is the call's own output ----
+
+/**
+ * A copy, a move or a hard link reads its source (the call's result may depend on it through the
+ * new name it reads later): a file is hashed as an opened file is, a folder by its recursive
+ * listing and every file in it. The destination is written from scratch, so reading it later
+ * reads the call's own output.
+ */
+function copied(from: unknown, to: unknown): void {
+  const source = target(from);
+  if (source !== undefined) {
+    const s = snap(source.abs);
+    if (s?.isDirectory === true) {
+      const names = listNow(source.abs, true);
+      listed(source, true, s, names === undefined ? undefined : { names, types: false });
+      for (const name of names ?? []) {
+        const file: Target = { frame: source.frame, abs: path.join(source.abs, name) };
+        if (snap(file.abs)?.isFile === true) fileOpened(file);
+      }
+    } else fileOpened(source);
+  }
+  const destination = target(to);
+  if (destination !== undefined && snap(destination.abs)?.isDirectory !== true) fileProduced(destination);
+}
+
+function patchCopies(fsm: Record<string, unknown>, promises: Record<string, unknown>): void {
+  // `cp` is written with fs calls of its own (Node 20): recorded, its stats of the destination's
+  // folders would be inputs; `copied` records what the copy reads instead.
+  const inside = (name: string): ((fn: () => unknown) => unknown) => (name === 'cp' ? outsideFrames : (fn) => fn());
+  for (const name of ['copyFileSync', 'cpSync', 'renameSync', 'linkSync'] as const) {
+    replace(fsm, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (!trackingActive()) return original.apply(this, args);
+        copied(args[0], args[1]);
+        return untracked(() => original.apply(this, args));
+      },
+    );
+  }
+  for (const name of ['copyFile', 'cp', 'rename', 'link'] as const) {
+    replace(fsm, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        const at = lastCallback(args);
+        if (!trackingActive() || at < 2) return original.apply(this, args);
+        copied(args[0], args[1]);
+        // The callback runs in the call's frame: what it reads is the call's.
+        const callback = AsyncResource.bind(args[at] as (...results: unknown[]) => unknown);
+        return inside(name)(() => original.call(this, ...args.slice(0, at), callback));
+      },
+    );
+    replace(promises, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (!trackingActive()) return original.apply(this, args);
+        copied(args[0], args[1]);
+        // An `await` of the promise resumes in the caller's frame.
+        return inside(name)(() => original.apply(this, args));
+      },
+    );
+  }
+}
+
 // ---- links: readlink and realpath ----------------------------------------------------------------
 
 /**
@@ -643,6 +811,14 @@ export function installFsHooks(): void {
   patchListings(fsm, promises);
   patchChecks(fsm, promises);
   patchLinks(fsm, promises);
+  patchCopies(fsm, promises);
+  patchDescriptors(fsm);
+  // Handles opened before these hooks (a module loaded before the first `cache()`) share the
+  // prototype the first handle opened now patches.
+  void (promises['open'] as (file: string) => Promise<{ close(): Promise<void> }>)(__filename).then(
+    (handle) => handle.close(),
+    () => undefined,
+  );
   installCwdHook();
   try {
     // ES modules that imported named bindings from node:fs see the hooks too.

@@ -28,6 +28,8 @@ export interface ListingInput {
   /** sha256 of the sorted names, or ABSENT. */
   readonly names: string;
   readonly count: number;
+  /** The names carry each entry's type (the call got `Dirent`s). */
+  readonly types?: boolean;
   /** The directory's own cheap state (non-recursive listings only: an entry added or removed changes it). */
   readonly dir?: { readonly mtimeMs: number; readonly ctimeMs: number; readonly ino: number; readonly size: number } | undefined;
   readonly racy?: boolean;
@@ -96,7 +98,7 @@ export class ManifestBuilder {
   }
 
   listing(abs: string, input: ListingInput): void {
-    add(this.lists, `${input.recursive ? 'r' : 'd'}${abs}`, input);
+    add(this.lists, listingKey(input, abs), input);
   }
 
   exist(abs: string, exists: boolean): void {
@@ -117,7 +119,7 @@ export class ManifestBuilder {
     const abs = (p: string): string => absolutePath(p, root) ?? p;
     if (m.cwd !== undefined) this.usedCwd = true;
     for (const f of m.files ?? []) add(this.files, abs(f.path), { ...f, path: abs(f.path) });
-    for (const l of m.lists ?? []) add(this.lists, `${l.recursive ? 'r' : 'd'}${abs(l.path)}`, { ...l, path: abs(l.path) });
+    for (const l of m.lists ?? []) add(this.lists, listingKey(l, abs(l.path)), { ...l, path: abs(l.path) });
     for (const e of m.exists ?? []) add(this.exists, abs(e.path), { ...e, path: abs(e.path) });
     for (const a of m.access ?? []) add(this.access, `${a.mode}:${abs(a.path)}`, { ...a, path: abs(a.path) });
     for (const s of m.stats ?? []) add(this.stats, `${s.link === true ? 'l' : 's'}${abs(s.path)}`, { ...s, path: abs(s.path) });
@@ -145,6 +147,11 @@ export class ManifestBuilder {
     if (this.opaque.size > 0) out.opaque = [...this.opaque].sort();
     return out;
   }
+}
+
+/** One record per folder and kind of listing (recursive or not, names alone or with types). */
+function listingKey(l: ListingInput, abs: string): string {
+  return `${l.recursive ? 'r' : 'd'}${l.types === true ? 't' : ''}${abs}`;
 }
 
 /** A stored value that is a manifest this layer wrote (defensive: entries come from disk). */

@@ -8,6 +8,7 @@
  * are the bytes there now; if something was written between stat and read, ctime moved and
  * validation falls back to the content hash of the bytes actually read.
  */
+import * as path from 'node:path';
 import { currentFrame, type Frame } from './frames';
 import { ABSENT, UNKNOWN, type FileInput } from './manifest';
 import { hashBytes, hashFile, isRacy, real, snap, type Snap } from './originals';
@@ -117,26 +118,62 @@ function namesHash(names: readonly string[]): string {
   return hashBytes(JSON.stringify([...names].sort()));
 }
 
-/** A directory listing the call got (`names`, undefined when the directory was missing). */
-function listedUnguarded(t: Target, recursive: boolean, dirBefore: Snap | undefined, names: readonly string[] | undefined): void {
+/**
+ * What a listing gave the call: its names, each with its entry's type when the call got
+ * `Dirent`s (`withFileTypes`, `opendir`): a file replaced by a folder of the same name must miss.
+ */
+export interface Names {
+  readonly names: readonly string[];
+  readonly types: boolean;
+}
+
+/** A directory listing the call got (`listing` undefined when the directory was missing). */
+function listedUnguarded(t: Target, recursive: boolean, dirBefore: Snap | undefined, listing: Names | undefined): void {
   let hash: string | undefined;
   for (const f of readers(t)) {
-    hash ??= names === undefined ? ABSENT : namesHash(names);
+    hash ??= listing === undefined ? ABSENT : namesHash(listing.names);
     const dir = !recursive && dirBefore !== undefined ? { mtimeMs: dirBefore.mtimeMs, ctimeMs: dirBefore.ctimeMs, ino: dirBefore.ino, size: dirBefore.size } : undefined;
     f.builder.listing(t.abs, {
       path: t.abs,
       recursive,
       names: hash,
-      count: names?.length ?? 0,
+      count: listing?.names.length ?? 0,
+      ...(listing?.types === true ? { types: true } : {}),
       ...(dir === undefined ? {} : { dir }),
       ...(dirBefore !== undefined && isRacy(dirBefore) ? { racy: true } : {}),
     });
   }
 }
 
-/** Names of a directory now, as `readdir` gives them (recursive: relative paths). */
-export function listNow(abs: string, recursive: boolean): string[] | undefined {
+interface DirentLike {
+  readonly name: string | Buffer;
+  readonly parentPath?: string;
+  readonly path?: string;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+function isDirent(item: unknown): item is DirentLike {
+  return typeof item === 'object' && item !== null && 'name' in item && typeof (item as { isDirectory?: unknown }).isDirectory === 'function';
+}
+
+/** `sub/name` (relative to the listed folder `abs`) and the entry's type, as one recorded name. */
+function typedName(d: DirentLike, abs: string, recursive: boolean): string {
+  const name = typeof d.name === 'string' ? d.name : d.name.toString('utf8');
+  const parent = d.parentPath ?? d.path;
+  const rel = recursive && parent !== undefined ? path.relative(abs, path.resolve(parent, name)) : name;
+  const type = d.isFile() ? 'f' : d.isDirectory() ? 'd' : d.isSymbolicLink() ? 'l' : 'o';
+  return `${rel}\u0000${type}`;
+}
+
+/** Names of a directory now, as `readdir` gives them (recursive: relative paths; `types`: with each entry's type). */
+export function listNow(abs: string, recursive: boolean, types = false): string[] | undefined {
   try {
+    if (types) {
+      const entries = real.readdirSync(abs, { withFileTypes: true, recursive }) as unknown as DirentLike[];
+      return entries.map((d) => typedName(d, abs, recursive));
+    }
     const names = real.readdirSync(abs, recursive ? { recursive: true } : undefined) as Array<string | Buffer>;
     return names.map((n) => (typeof n === 'string' ? n : n.toString('utf8')));
   } catch {
@@ -144,18 +181,17 @@ export function listNow(abs: string, recursive: boolean): string[] | undefined {
   }
 }
 
-export function namesOf(result: unknown): string[] | undefined {
-  if (!Array.isArray(result)) return undefined;
-  const out: string[] = [];
-  for (const item of result as unknown[]) {
-    if (typeof item === 'string') out.push(item);
-    else if (Buffer.isBuffer(item)) out.push(item.toString('utf8'));
-    else if (typeof item === 'object' && item !== null && 'name' in item) {
-      const d = item as { name: string | Buffer; parentPath?: string; path?: string };
-      out.push(typeof d.name === 'string' ? d.name : d.name.toString('utf8'));
-    } else return undefined;
+/** What a `readdir` call returned, as recorded; else the folder's names now. */
+export function listingOf(result: unknown, abs: string, recursive: boolean): Names | undefined {
+  if (Array.isArray(result)) {
+    const items = result as unknown[];
+    if (items.length > 0 && items.every(isDirent)) return { names: items.map((d) => typedName(d, abs, recursive)), types: true };
+    if (items.every((i) => typeof i === 'string' || Buffer.isBuffer(i))) {
+      return { names: items.map((n) => (typeof n === 'string' ? n : (n as Buffer).toString('utf8'))), types: false };
+    }
   }
-  return out;
+  const names = listNow(abs, recursive);
+  return names === undefined ? undefined : { names, types: false };
 }
 
 function existedUnguarded(t: Target, exists: boolean): void {

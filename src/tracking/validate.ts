@@ -73,7 +73,7 @@ function checkListing(l: ListingInput, abs: string): string | undefined {
     const now = snap(abs);
     if (now !== undefined && sameSnap(now, l.dir)) return undefined;
   }
-  const names = listNow(abs, l.recursive);
+  const names = listNow(abs, l.recursive, l.types === true);
   if (names === undefined) return `${what} is gone`;
   return hashBytes(JSON.stringify([...names].sort())) === l.names ? undefined : `${what} changed`;
 }

@@ -35,6 +35,7 @@ export class FunctionParts implements SlotPlan {
   readonly file: string | undefined;
   readonly options: ResolvedOptions;
   readonly strict: boolean;
+  readonly track: boolean;
   readonly lenient: boolean;
   readonly ttl: number | undefined;
   readonly log: LogMode;
@@ -64,6 +65,7 @@ export class FunctionParts implements SlotPlan {
     this.file = wrap.file;
     this.options = options;
     this.strict = options.strict;
+    this.track = options.track;
     this.lenient = wrap.lenient;
     this.ttl = options.ttlMs;
     this.log = wrap.log;

@@ -1,19 +1,41 @@
-import { fingerprint, reachedWeakCollections, readNamedKeys, readPrivateState } from '../../fingerprint';
+import { fingerprint, reachedBuiltins, reachedWeakCollections, readNamedKeys, readPrivateState } from '../../fingerprint';
 import { sha256 } from '../../hash';
 import { types } from 'node:util';
 import { createKeyHash, hashArguments, hashValue, type KeyContext } from '../../key';
+import { envReads, envValues, withEnv } from '../../tracking';
 
 /**
  * What every key of a cached call sees: function arguments (and instances' classes) hash by
  * their fingerprint, not only their source text, and instances' `#private` fields are state too
  * (only the inspector can read them).
  */
-const KEYS: KeyContext = { hashFunction: fingerprint, readPrivateState, readNamedKeys };
+const UNTRACKED_KEYS: KeyContext = { hashFunction: fingerprint, readPrivateState, readNamedKeys };
+
+const envNames = new WeakMap<Function, readonly string[]>();
+
+/**
+ * With `track` on, the variables a function argument (or the class of an instance argument or
+ * of `this`) reads by name are part of its hash, as they are of the cached function's own
+ * fingerprint: a helper handed in that reads `process.env.MODE` answers differently when MODE
+ * changes. Read on every call (the function is not the cached one: no first-call reading).
+ */
+function trackedFingerprint(fn: Function): string {
+  const code = fingerprint(fn);
+  let names = envNames.get(fn);
+  if (names === undefined) {
+    names = envReads(reachedBuiltins(fn)).names;
+    envNames.set(fn, names);
+  }
+  return names.length === 0 ? code : withEnv(code, envValues(names));
+}
+
+const KEYS: KeyContext = { ...UNTRACKED_KEYS, hashFunction: trackedFingerprint };
 
 const weakHas = WeakMap.prototype.has;
 const weakGet = WeakMap.prototype.get;
 const weakSetHas = WeakSet.prototype.has;
-const contexts = new WeakMap<ReadonlyArray<unknown>, KeyContext>();
+const trackedContexts = new WeakMap<ReadonlyArray<unknown>, KeyContext>();
+const untrackedContexts = new WeakMap<ReadonlyArray<unknown>, KeyContext>();
 
 /**
  * The key context of `fn`'s calls: with the state its WeakMaps and WeakSets hold for each class
@@ -22,14 +44,16 @@ const contexts = new WeakMap<ReadonlyArray<unknown>, KeyContext>();
  * state there, out of its own properties: without it, two instances differing only there shared
  * one entry.
  */
-export function keyContextOf(fn: Function): KeyContext {
+export function keyContextOf(fn: Function, track: boolean): KeyContext {
+  const base = track ? KEYS : UNTRACKED_KEYS;
   let weak: ReturnType<typeof reachedWeakCollections>;
   try {
     weak = reachedWeakCollections(fn);
   } catch {
-    return KEYS;
+    return base;
   }
-  if (weak.length === 0) return KEYS;
+  if (weak.length === 0) return base;
+  const contexts = track ? trackedContexts : untrackedContexts;
   let context = contexts.get(weak);
   if (context === undefined) {
     const weakState = (o: object): Array<readonly [string, unknown]> => {
@@ -41,7 +65,7 @@ export function keyContextOf(fn: Function): KeyContext {
       });
       return pairs;
     };
-    context = { ...KEYS, weakState };
+    context = { ...base, weakState };
     contexts.set(weak, context);
   }
   return context;

@@ -41,6 +41,8 @@ export interface SlotPlan {
   /** From an annotation: an unhashable argument runs the call uncached (unless `strict`). */
   readonly lenient: boolean;
   readonly strict: boolean;
+  /** `track`: what functions handed to the call read of the environment is part of the key. */
+  readonly track: boolean;
 }
 
 /**
@@ -52,7 +54,7 @@ export interface SlotPlan {
 export function slotFor(p: SlotPlan, digest: string, args: readonly unknown[], selfValue: unknown): Slot | undefined {
   let inputs: CallInputs;
   try {
-    inputs = callInputs(p.plan, args, selfValue, keyContextOf(p.fn));
+    inputs = callInputs(p.plan, args, selfValue, keyContextOf(p.fn, p.track));
   } catch (error) {
     if (!(error instanceof SmartCacheError) || error.code !== 'ERR_UNHASHABLE_ARGUMENT') throw error;
     if (p.lenient && !p.strict) {

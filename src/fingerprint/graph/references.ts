@@ -131,6 +131,13 @@ function argvAsInput(): string[] {
   return [script === undefined ? '' : projectRelative(script, findProjectRoot(path.dirname(script))), ...rest];
 }
 
+/** `process` counts by identity, but what its `env` holds is data: a captured `proc.env.MODE` counts by value, as it did before `process` had a name. */
+function processEdge(b: Builder, e: Entity, label: string, value: object, p: readonly string[]): void {
+  if (p[0] === 'env' && p.length > 1) pathEdges(b, e, value, [p], (q, depth) => pathLabel(label, q, depth));
+  else if (p[0] === 'argv' && p[1] !== '0') addEdge(e, `${label}.argv`, b.entityOf(argvAsInput()));
+  else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`process.${p.join('.')}`));
+}
+
 /** Edges for one resolved name: the whole value, or only the member paths the code reads. */
 export function valueEdges(b: Builder, e: Entity, label: string, value: unknown, ref: Reference): void {
   if (isModuleRecord(value)) {
@@ -139,15 +146,17 @@ export function valueEdges(b: Builder, e: Entity, label: string, value: unknown,
   }
   if (ref.whole || ref.paths.length === 0 || !isObjectLike(value)) {
     addEdge(e, label, b.entityOf(value));
+    // Passed along whole, `process` counts by identity; what the code reads of it by name beside
+    // that use (`proc.env.MODE`, `proc.argv`) is still data.
+    if (ref.whole && isObjectLike(value) && builtinName(value) === 'process') {
+      for (const p of ref.paths) if ((p[0] === 'env' && p.length > 1) || (p[0] === 'argv' && p[1] !== '0')) processEdge(b, e, label, value, p);
+    }
     return;
   }
   const named = builtinName(value);
   if (named !== undefined) {
     for (const p of ref.paths) {
-      // `process` counts by identity, but what its `env` holds is data: a captured
-      // `proc.env.MODE` counts by value, as it did before `process` had a name.
-      if (named === 'process' && p[0] === 'env' && p.length > 1) pathEdges(b, e, value, [p], (q, depth) => pathLabel(label, q, depth));
-      else if (named === 'process' && p[0] === 'argv' && p[1] !== '0') addEdge(e, `${label}.argv`, b.entityOf(argvAsInput()));
+      if (named === 'process') processEdge(b, e, label, value, p);
       else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${named}.${p.join('.')}`));
     }
     return;
@@ -200,11 +209,11 @@ function globalEdges(b: Builder, e: Entity, label: string, ref: Reference): void
   }
   if (isBuiltinGlobal(name)) {
     if (ref.whole || ref.paths.length === 0) addEdge(e, label, b.builtin(name));
-    else {
-      for (const p of ref.paths) {
-        if (name === 'process' && p[0] === 'argv' && p[1] !== '0') addEdge(e, `${label}.argv`, b.entityOf(argvAsInput()));
-        else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${name}.${p.join('.')}`));
-      }
+    for (const p of ref.paths) {
+      if (name === 'process' && p[0] === 'argv' && p[1] !== '0') addEdge(e, `${label}.argv`, b.entityOf(argvAsInput()));
+      // Used whole (passed along), a built-in counts by identity and its members add nothing,
+      // except the variables read by name: they are inputs whatever else the code does.
+      else if (!ref.whole || (name === 'process' && p[0] === 'env' && p.length > 1)) addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${name}.${p.join('.')}`));
     }
     return;
   }

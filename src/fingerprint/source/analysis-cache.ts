@@ -33,7 +33,8 @@ import { randomHex, sha256 } from '../../hash';
 // 7: the trusted folder format (analysis-v2) with the alpha-renamed analyses of format 6.
 // 8: `const { A } = process.env` (object destructuring of a static chain) reads members A by name.
 // 9: a const alias of process.env (`const env = process.env; env.A`) reads members A by name.
-export const ANALYSIS_FORMAT = 9;
+// 10: `process.env[k]` beside `process.env.A` keeps path env.A (a computed read covered it).
+export const ANALYSIS_FORMAT = 10;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */

@@ -108,7 +108,7 @@ function toReference(name: string, acc: Accumulated): Reference {
   const paths: Array<readonly string[]> = [];
   for (const path of sorted) {
     const last = paths[paths.length - 1];
-    if (last !== undefined && isPrefix(last, path)) continue;
+    if (last !== undefined && isPrefix(last, path) && !isEnvObject(name, last)) continue;
     paths.push(Object.freeze(path.slice()));
   }
   const keyed = [...acc.keyed.values()]
@@ -116,6 +116,17 @@ function toReference(name: string, acc: Accumulated): Reference {
     .map((k) => Object.freeze({ path: Object.freeze([...k.path]), key: k.key }));
   if (keyed.length === 0) return Object.freeze({ name, paths: Object.freeze(paths), whole: acc.whole });
   return Object.freeze({ name, paths: Object.freeze(paths), whole: acc.whole, keyed: Object.freeze(keyed) });
+}
+
+/**
+ * `process.env` (also through `globalThis.process.env`) counts by name, not by value: used whole
+ * (`process.env[k]`) it is a dynamic read, so it covers none of the variables read by name beside
+ * it (`process.env.MODE` must stay an input).
+ */
+function isEnvObject(name: string, path: readonly string[]): boolean {
+  let chain = [name, ...path];
+  while (chain.length > 0 && GLOBAL_OBJECTS.has(chain[0] as string)) chain = chain.slice(1);
+  return chain.length === 2 && chain[0] === 'process' && chain[1] === 'env';
 }
 
 function isPrefix(prefix: readonly string[], path: readonly string[]): boolean {
