@@ -115,8 +115,15 @@ async function run({ quick = false, before } = {}) {
   const dir = tempDir('rerun');
   const builds = [{ label: 'after', dist: DIST, key: 'after' }];
   if (before !== undefined) builds.push({ label: 'before', dist: path.resolve(before), key: 'before' });
-  // Each build keeps its own cache root: entries and stored rewrites are per build.
-  const env = (b) => benchEnv({ SMARTCACHE_DIR: path.join(dir, `cache-${b.key}`) });
+  // Each build keeps its own cache root (entries and stored rewrites are per build) and its own
+  // temporary folder: the V8 code caches of its bundles (src/runtime-loader.ts) live there, and a
+  // shared folder let one build's runs decide which cache the other read.
+  const tmpOf = (b) => {
+    const tmp = path.join(dir, `tmp-${b.key}`);
+    fs.mkdirSync(tmp, { recursive: true });
+    return tmp;
+  };
+  const env = (b) => benchEnv({ SMARTCACHE_DIR: path.join(dir, `cache-${b.key}`), TMPDIR: tmpOf(b) });
   const rows = [];
   const notes = [];
   const warm = (argsOf) => { for (const b of builds) timed(argsOf(b), env(b)); };
@@ -146,7 +153,7 @@ async function run({ quick = false, before } = {}) {
   // against readFileSync of the same 1,000 entry files timed the same way.
   {
     const script = path.join(FIX, 'hits1000.js');
-    const hitsEnv = (b) => benchEnv({ SMARTCACHE_DIR: path.join(dir, `hits-${b.key}`) });
+    const hitsEnv = (b) => benchEnv({ SMARTCACHE_DIR: path.join(dir, `hits-${b.key}`), TMPDIR: tmpOf(b) });
     for (const b of builds) json([script, at(b, 'index.js')], hitsEnv(b));
     const files = [];
     const walk = (d) => {

@@ -89,7 +89,7 @@ export function installPreload(mode: PreloadMode): void {
     installRuntime();
     // Before any user module copies `readFileSync` out of node:fs: file reads of annotated
     // functions are recorded whichever way the code reaches them (src/inputs).
-    installFsHooks();
+    installFsHooks(true);
     if (!s.cjs) {
       enableCompileCache();
       installRequireHook();

@@ -799,8 +799,12 @@ function patchLinks(fsm: Record<string, unknown>, promises: Record<string, unkno
   }
 }
 
-/** Installs the hooks (once per process). */
-export function installFsHooks(): void {
+/**
+ * Installs the hooks (once per process). `beforeUserCode`: the preload installs them before the
+ * program's first module runs, so no FileHandle can exist yet and none is opened to find their
+ * prototype (a start-up with no file I/O, and no libuv threads started for it).
+ */
+export function installFsHooks(beforeUserCode = false): void {
   if (installed) return;
   installed = true;
   const fsm = fs as unknown as Record<string, unknown>;
@@ -815,10 +819,12 @@ export function installFsHooks(): void {
   patchDescriptors(fsm);
   // Handles opened before these hooks (a module loaded before the first `cache()`) share the
   // prototype the first handle opened now patches.
-  void (promises['open'] as (file: string) => Promise<{ close(): Promise<void> }>)(__filename).then(
-    (handle) => handle.close(),
-    () => undefined,
-  );
+  if (!beforeUserCode) {
+    void (promises['open'] as (file: string) => Promise<{ close(): Promise<void> }>)(__filename).then(
+      (handle) => handle.close(),
+      () => undefined,
+    );
+  }
   installCwdHook();
   try {
     // ES modules that imported named bindings from node:fs see the hooks too.
