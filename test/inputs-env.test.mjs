@@ -204,3 +204,17 @@ console.log('OUT ' + JSON.stringify([viaInstance(new Config(1)), viaFunction(mod
   t.deepEqual(run('prod'), ['prod:1', 'prod', 'prod:2', 'dev'], 'track: false keeps the entry made with dev');
   t.deepEqual(run('dev'), ['dev:1', 'dev', 'dev:2', 'dev'], 'switching back hits the entries made with dev');
 });
+
+test('a name written as a template without expressions (process.env[`APP_MODE`]) is read by name: no warning, a changed value misses', (t) => {
+  const dir = project({ 'app.js': (mod) => app(mod).replace('process.env.APP_MODE', 'process.env[`APP_MODE`]') });
+  const root = tempDir();
+  const run = (env) => {
+    const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: root, ...env } });
+    t.is(r.status, 0, r.stderr);
+    t.notRegex(r.stderr, /SMARTCACHE_DYNAMIC_ENV|dynamic/, 'not a computed read');
+    return r.out;
+  };
+  t.like(run({}), { value: 'dev:1', runs: 1 });
+  t.like(run({ APP_MODE: 'prod' }), { value: 'prod:1', runs: 1 });
+  t.like(run({ APP_MODE: 'prod', UNRELATED_VAR: 'x' }), { value: 'prod:1', runs: 0 });
+});

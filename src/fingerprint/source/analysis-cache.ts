@@ -34,7 +34,8 @@ import { randomHex, sha256 } from '../../hash';
 // 8: `const { A } = process.env` (object destructuring of a static chain) reads members A by name.
 // 9: a const alias of process.env (`const env = process.env; env.A`) reads members A by name.
 // 10: `process.env[k]` beside `process.env.A` keeps path env.A (a computed read covered it).
-export const ANALYSIS_FORMAT = 10;
+// 11: a computed key written as a template without expressions (process.env[`A`]) is static.
+export const ANALYSIS_FORMAT = 11;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */

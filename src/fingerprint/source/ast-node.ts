@@ -40,6 +40,8 @@ export function staticKey(key: AstNode, computed: boolean): string | undefined {
     if (key.type === 'Identifier') return nameOf(key);
     if (key.type === 'PrivateIdentifier') return `#${nameOf(key)}`;
   }
+  // obj[`a`] is obj.a: a template without expressions is a constant string.
+  if (key.type === 'TemplateLiteral') return constantString(key);
   if (key.type !== 'Literal' || key['regex'] !== undefined) return undefined;
   // String(value) is exactly the property-key conversion for strings, numbers, bigints, booleans, null.
   const value = key['value'];
