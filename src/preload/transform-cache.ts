@@ -173,6 +173,8 @@ export function writeTransformed(input: TransformInput, result: Transformed): vo
 }
 
 export function replayWarnings(filename: string, result: Transformed): void {
+  // Nearly every stored rewrite has none; the display path (a project-root search) is for them only.
+  if (result.warnings.length === 0) return;
   const shown = displayPath(filename);
   for (const [line, message] of result.warnings) warnOnce(line === null ? shown : `${shown}:${line}`, message, undefined, line === null ? 'SMARTCACHE_PRELOAD' : 'SMARTCACHE_ANNOTATION');
 }
