@@ -86,6 +86,19 @@ maybe('a wrong password: calls unaffected, the remote switches off, the password
   }
 });
 
+maybe('a wrong password with SMARTCACHE_REMOTE_WRITE=1: the warning points at the credentials, not at a read-only user', (t) => {
+  const b = machine(server, { SMARTCACHE_REMOTE_USER: 'reader', SMARTCACHE_REMOTE_PASSWORD: 'not-the-password-xyz', SMARTCACHE_REMOTE_WRITE: '1', SMARTCACHE_REMOTE_NAMESPACE: 'team' });
+  const run = b.run(['main.cjs', '13']);
+  t.is(run.status, 0, run.stderr);
+  t.deepEqual(bodies(run.stdout), ['BODY square 13', 'BODY triple 13']);
+  const said = [...warnings(run.stderr, 'ERR_REMOTE_DENIED'), ...warnings(run.stderr, 'ERR_REMOTE_UNAVAILABLE')];
+  t.true(said.length >= 1, run.stderr);
+  t.true(said.some((w) => /WRONGPASS/.test(w)), run.stderr);
+  t.false(said.some((w) => /read-only user/.test(w)), run.stderr);
+  for (const w of warnings(run.stderr, 'ERR_REMOTE_DENIED')) t.regex(w, /SMARTCACHE_REMOTE_PASSWORD/);
+  t.false(run.stderr.includes('not-the-password-xyz'));
+});
+
 maybe('TLS (rediss://) with the server certificate trusted through NODE_EXTRA_CA_CERTS', async (t) => {
   const tls = await startRedis({ mode: 'tls' });
   try {

@@ -46,6 +46,16 @@ export const EXIT_FLUSH_MS = 2000;
  *
  * Counters are per process; `counters()` is what the summary line and the stats log show.
  */
+/**
+ * What to check after a refused upload: the credentials when the server did not accept them
+ * (`WRONGPASS`, `NOAUTH`), else the user's rights (`NOPERM`: a read-only user asked to write).
+ */
+function deniedHint(message: string | undefined): string {
+  return /\b(WRONGPASS|NOAUTH)\b/.test(message ?? '')
+    ? 'check SMARTCACHE_REMOTE_USER and SMARTCACHE_REMOTE_PASSWORD, or the credentials in SMARTCACHE_REMOTE'
+    : 'is SMARTCACHE_REMOTE_WRITE=1 meant for a read-only user?';
+}
+
 export class RemoteTier {
   private readonly bridge: Bridge;
   private readonly tally = zeroCounters();
@@ -160,7 +170,7 @@ export class RemoteTier {
         break;
       case 'denied':
         t.errors++;
-        remoteWarning('ERR_REMOTE_DENIED', `${this.config.shown} refused an upload (${reply.message ?? 'denied'}); this client will not upload again in this process (is SMARTCACHE_REMOTE_WRITE=1 meant for a read-only user?)`);
+        remoteWarning('ERR_REMOTE_DENIED', `${this.config.shown} refused an upload (${reply.message ?? 'denied'}); this client will not upload again in this process (${deniedHint(reply.message)})`);
         break;
       case 'exists':
       case 'missing':
