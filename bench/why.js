@@ -22,7 +22,7 @@ module.exports = {
   'same with --import on a CommonJS entry: wall ÷ node -e 0': RERUN_FIXED,
   'script with ~20 ms of cached work, cached re-run: wall ÷ plain': RERUN_FIXED,
   '200 annotated functions loaded, none called: wall over the plain run':
-    'The preload loads smartcache\'s bundle with its V8 code cache, which V8 deserializes whole (~0.8 MB, ~8 ms) even when no cached function runs, then checks and rewrites nothing (the rewrite of the file is stored). Splitting the preload from the cache layer into two bundles would let this run deserialize only the first.',
+    'The preload is its own bundle now (dist/runtime-preload.js; the cache layer is not read until a cached call), so what remains is Node\'s and the hooks\': node:vm, node:zlib and fs/promises with the streams they bring (fs.promises must be patched before the program can take its functions), the preload\'s code cache (~0.19 MB) deserialized, ~40 fs functions patched, the stored rewrite read and checked, and one stand-in per annotated function (CPU profiles, Node 20; native-notes/bundle-code-cache.md).',
   '1,000 distinct disk hits in a new process, first call and loading included ÷ readFileSync of 1,000 small files':
     'The first call pays loading and the fingerprint (~60 ms, see the fib row); the other 999 hits cost ~60-80 µs each against ~20 µs for readFileSync: two sha256 hashes (arguments, store key), open/fstat/read/close, the checksum, decoding, and the memory layer.',
   'warm hit, 1 key repeated: smartcache': OBJECT_COPY,
