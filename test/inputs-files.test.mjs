@@ -2,7 +2,7 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { node, project, smartcacheLines, tempDir, writeFile } from './fixtures/cache/helpers.mjs';
+import { node, project, repo, smartcacheLines, tempDir, writeFile } from './fixtures/cache/helpers.mjs';
 
 /** A script with one cached function `body` (a function expression using `fs`, `path`); prints OUT {value, runs}. */
 const app = (body, args = "'data.csv'", options = '') => (mod) => `const { cache } = require(${mod});
@@ -367,4 +367,32 @@ test('a file the call moves or hard-links is an input: a changed source misses, 
     writeFile(dir, 'in/data.csv', 'two');
     t.like(run(dir, env, script), { value: 'two', runs: 1 }, `${name}: a new source misses`);
   }
+});
+
+test('under the preload (no FileHandle opened at start-up): a FileHandle the program opens before the call is still an input', (t) => {
+  // The preload installs the hooks before any program code, so it opens no file of its own to
+  // find FileHandle's prototype: the program's first handle is patched (src/tracking/fs-patch.ts).
+  const program = `const fs = require('node:fs');
+let runs = 0;
+let handle;
+/** @cache */
+async function f() { runs++; return handle.readFile('utf8'); }
+fs.promises.open('data.txt').then(async (opened) => {
+  handle = opened;
+  const value = await f();
+  await handle.close();
+  console.log('OUT ' + JSON.stringify({ value, runs }));
+});
+`;
+  const dir = project({ 'data.txt': 'one', 'app.js': program });
+  const env = { SMARTCACHE_DIR: tempDir() };
+  const go = () => {
+    const r = node(['--require', path.join(repo, 'dist', 'preload', 'register.js'), 'app.js'], { cwd: dir, env });
+    t.is(r.status, 0, r.stderr);
+    return r.out;
+  };
+  t.like(go(), { value: 'one', runs: 1 });
+  t.like(go(), { value: 'one', runs: 0 });
+  writeFile(dir, 'data.txt', 'three');
+  t.like(go(), { value: 'three', runs: 1 });
 });
