@@ -21,6 +21,8 @@ export interface Builder {
   describeNow(fn: Function): FunctionDetails;
   /** Scopes of a function known to sit at the top level of CommonJS `file`: its module's. */
   noteModuleScopes(file: string, scopes: readonly ScopeSnapshot[]): void;
+  /** `scopes` (first a `Closure`) are those of an activation of the function whose body starts at `body` in `file`. */
+  noteSiblingScopes(file: string, body: number, scopes: readonly ScopeSnapshot[]): void;
   /** User code on JavaScript's built-in objects (../runtime/patches.ts), scanned once per walk. */
   patches(): readonly Patch[];
   /** The value `e` read for binding `name` when it was expanded before, if it was defined then. */

@@ -23,7 +23,7 @@ import { describeFunction, describeFunctions, type FunctionDetails, type ScopeSn
 import { prefetchRemoteIds } from '../runtime';
 import { moduleOf, isNamespace, type ModuleInfo } from '../runtime';
 import { builtinPatches, type Patch } from '../runtime';
-import { isTopLevelFunction } from '../source';
+import { isTopLevelFunction, siblingBody } from '../source';
 import { isRequireFunction, needsScopes } from './references';
 import { expandObject, expandModule, moduleView } from './expand-value';
 import { bypassesRecording, unwrap } from '../../registry';
@@ -118,6 +118,8 @@ export class GraphBuilder implements Builder {
   private readonly described = new Map<Function, FunctionDetails>();
   /** CommonJS file -> the scopes of its top-level functions (module scope, then global). */
   private readonly moduleScopes = new Map<string, readonly ScopeSnapshot[]>();
+  /** Scopes of function activations, each with the file and body start of its function (./origin.ts). */
+  private readonly siblingScopes: Array<{ readonly file: string; readonly body: number; readonly scopes: readonly ScopeSnapshot[] }> = [];
   private modulesChecked = false;
   private patchList: readonly Patch[] | undefined;
   readonly created: Entity[] = [];
@@ -150,14 +152,22 @@ export class GraphBuilder implements Builder {
   }
 
   details(fn: Function): FunctionDetails {
-    let found = this.described.get(fn) ?? this.fromModule(fn);
+    let found = this.described.get(fn) ?? this.fromModule(fn) ?? this.fromSibling(fn);
     if (found === undefined) {
-      // One function at a time: once it is inspected, its top-level siblings borrow its scopes
-      // and need no inspector call at all. Remote ids are still taken in one batch for the
-      // queued functions no known module binds (breadth-first keeps that batch wide).
-      prefetchRemoteIds(this.wantIds.filter((f) => !this.described.has(f) && this.moduleOfBinding(f) === undefined));
+      // The queued functions no known scope binds will need the inspector too. The first time,
+      // `fn` is described alone (its siblings may then borrow its scopes and need no call at
+      // all) and only their remote ids are taken in one batch; after that they are described
+      // together with `fn`: one call brings every scope list back instead of one call each.
+      const others = this.wantIds.filter((f) => f !== fn && !this.described.has(f) && this.moduleOfBinding(f) === undefined && this.activationBinding(f) === undefined);
       this.wantIds = [];
-      found = describeFunctions([fn]).get(fn) as FunctionDetails;
+      if (this.described.size === 0) {
+        prefetchRemoteIds(others);
+        found = describeFunctions([fn]).get(fn) as FunctionDetails;
+      } else {
+        const batch = describeFunctions([fn, ...others]);
+        for (const [f, d] of batch) if (f !== fn) this.described.set(f, d);
+        found = batch.get(fn) as FunctionDetails;
+      }
     }
     this.described.set(fn, found);
     return found;
@@ -179,6 +189,34 @@ export class GraphBuilder implements Builder {
     if (!this.moduleScopes.has(file)) this.moduleScopes.set(file, scopes);
   }
 
+  noteSiblingScopes(file: string, body: number, scopes: readonly ScopeSnapshot[]): void {
+    const first = scopes[0] as ScopeSnapshot;
+    if (!this.siblingScopes.some((s) => s.scopes[0]?.object === first.object)) this.siblingScopes.push({ file, body, scopes });
+  }
+
+  /** The known activation whose first scope binds `fn` under its own name, if any. */
+  private activationBinding(fn: Function): { readonly file: string; readonly body: number; readonly scopes: readonly ScopeSnapshot[] } | undefined {
+    if (this.siblingScopes.length === 0) return undefined;
+    const name = nameOf(fn);
+    if (name === '') return undefined;
+    for (const known of this.siblingScopes) {
+      const object = (known.scopes[0] as ScopeSnapshot).object;
+      if (Object.prototype.hasOwnProperty.call(object, name) && object[name] === fn) return known;
+    }
+    return undefined;
+  }
+
+  /**
+   * A function declared directly in the body of a function one of whose activations is known
+   * (a sibling was described): it shares that activation's scopes when the file's text proves
+   * the binding can only hold the closure that activation hoisted (../source/siblings.ts).
+   */
+  private fromSibling(fn: Function): FunctionDetails | undefined {
+    const known = this.activationBinding(fn);
+    if (known === undefined || siblingBody(known.file, nameOf(fn), Function.prototype.toString.call(fn)) !== known.body) return undefined;
+    return { site: undefined, scopes: known.scopes, bound: undefined, borrowedFrom: known.file };
+  }
+
   /** The file whose module scope binds `fn` under its own name, if any is known. */
   private moduleOfBinding(fn: Function): string | undefined {
     const name = nameOf(fn);
@@ -197,7 +235,7 @@ export class GraphBuilder implements Builder {
   private fromModule(fn: Function): FunctionDetails | undefined {
     const file = this.moduleOfBinding(fn);
     if (file === undefined || !isTopLevelFunction(file, nameOf(fn), Function.prototype.toString.call(fn))) return undefined;
-    return { site: undefined, scopes: this.moduleScopes.get(file) as readonly ScopeSnapshot[], bound: undefined, moduleFile: file };
+    return { site: undefined, scopes: this.moduleScopes.get(file) as readonly ScopeSnapshot[], bound: undefined, borrowedFrom: file };
   }
 
   moduleInfo(value: object): ModuleInfo | undefined {

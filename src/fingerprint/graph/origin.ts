@@ -7,7 +7,7 @@ import type { FunctionDetails, ScopeSnapshot } from '../runtime';
 import { nameOf } from './entity';
 import type { Builder } from './builder';
 import { scriptInfo, type ScriptInfo } from '../runtime';
-import { isTopLevelFunction } from '../source';
+import { isTopLevelFunction, siblingBody } from '../source';
 
 /**
  * Where the code comes from. Code with no scope but the global ones (`new Function`, a classic
@@ -15,7 +15,7 @@ import { isTopLevelFunction } from '../source';
  * top-level function of a project module lends its scopes to its siblings.
  */
 export function originOf(b: Builder, fn: Function, details: FunctionDetails): ScriptInfo | undefined {
-  if (details.moduleFile !== undefined) return { origin: 'project', file: details.moduleFile };
+  if (details.borrowedFrom !== undefined) return { origin: 'project', file: details.borrowedFrom };
   const scoped = details.scopes.filter((s) => s.type !== 'global' && s.type !== 'script');
   if (details.site === undefined || scoped.length === 0) return undefined;
   const esModule = scoped.some((s) => s.type === 'module');
@@ -35,6 +35,11 @@ export function originOf(b: Builder, fn: Function, details: FunctionDetails): Sc
     isTopLevelFunction(info.file, name, Function.prototype.toString.call(fn))
   ) {
     b.noteModuleScopes(info.file, details.scopes);
+  } else if (info.origin === 'project' && info.file !== undefined && details.bound === undefined && details.scopes[0] === first && first.type === 'closure') {
+    // Declared directly in a function's body: its first scope is that activation's, which the
+    // other declarations of the body share (../source/siblings.ts proves when).
+    const body = siblingBody(info.file, name, Function.prototype.toString.call(fn), details.site.line);
+    if (body !== undefined) b.noteSiblingScopes(info.file, body, details.scopes);
   }
   return info;
 }

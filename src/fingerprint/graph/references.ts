@@ -417,9 +417,9 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     return true;
   }
   let details = b.details(fn);
-  // Scopes borrowed from the module must explain every name; if one is found nowhere, the
+  // Borrowed scopes (a sibling's) must explain every name; if one is found nowhere, the
   // inspector decides after all.
-  if (details.moduleFile !== undefined && !names.every((r) => findBinding(details.scopes, r.name).found || globalDescriptor(r.name) !== undefined)) {
+  if (details.borrowedFrom !== undefined && !names.every((r) => findBinding(details.scopes, r.name).found || globalDescriptor(r.name) !== undefined)) {
     details = b.describeNow(fn);
   }
   e.site = details.site;

@@ -12,9 +12,7 @@
  */
 import fs = require('node:fs');
 import { sha256 } from '../../hash';
-
-/** Wall-clock ms when this process started (no perf_hooks: its first use loads 11 modules). */
-const started = Date.now() - process.uptime() * 1000;
+import { unwrittenSinceStart } from '../../process-start';
 
 export interface SourceState {
   readonly hash: string;
@@ -29,9 +27,7 @@ export function sourceState(file: string): SourceState | undefined {
     try {
       const stat = fs.fstatSync(fd, { bigint: true });
       if (!stat.isFile()) return undefined;
-      const coarse = stat.ctimeNs % 1_000_000_000n === 0n;
-      const margin = coarse ? 2000 : 100;
-      const quiet = Number(stat.ctimeNs / 1_000_000n) < started - margin;
+      const quiet = unwrittenSinceStart(stat);
       const bytes = fs.readFileSync(fd);
       return { hash: sha256(bytes), quiet, bytes };
     } finally {

@@ -32,8 +32,11 @@ export interface FunctionDetails {
   readonly site: FunctionSite | undefined;
   readonly scopes: readonly ScopeSnapshot[];
   readonly bound: BoundParts | undefined;
-  /** Set when the scopes were taken from a sibling top-level function of this CommonJS file. */
-  readonly moduleFile?: string;
+  /**
+   * Set when the scopes were borrowed, without an inspector call, from a sibling declared in this
+   * project file: at its module's top level, or directly in the same function body.
+   */
+  readonly borrowedFrom?: string;
 }
 
 function scopeType(description: string): ScopeType {

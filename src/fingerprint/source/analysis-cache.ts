@@ -118,7 +118,7 @@ interface OpenCache {
   readonly packs: string[];
   /** Packs found damaged or stale (another analyzer version) when read: removed by the next save. */
   readonly damaged: string[];
-  readonly fresh: Map<string, Row>;
+  readonly fresh: Map<string, unknown>;
   readonly used: Set<string>;
   hits: number;
 }
@@ -176,6 +176,32 @@ export function recordAnalysis(source: string, analysis: StoredAnalysis): void {
   const key = keyOf(source);
   cache.used.add(key);
   cache.fresh.set(key, toRow(analysis));
+}
+
+/**
+ * Facts about a whole source file's text kept in the same packs (./siblings.ts), under a key no
+ * function text can share. The caller checks the row's shape: a row is only ever what this
+ * analyzer version recorded for exactly this text, or nothing.
+ */
+export function restoreFileFacts(kind: string, text: string): unknown {
+  if (cache === undefined) return undefined;
+  loadPacks(cache);
+  const key = fileKeyOf(kind, text);
+  const row = cache.rows.get(key);
+  if (row !== undefined) cache.used.add(key);
+  return row;
+}
+
+export function recordFileFacts(kind: string, text: string, row: unknown): void {
+  if (cache === undefined) return;
+  const key = fileKeyOf(kind, text);
+  cache.used.add(key);
+  cache.fresh.set(key, row);
+}
+
+function fileKeyOf(kind: string, text: string): string {
+  // Function keys are the bare base64url hash of a text; these carry a prefix.
+  return `${kind}:${sha256(text, 'base64url')}`;
 }
 
 /**

@@ -9,6 +9,7 @@ export type { FunctionAnalysis, Reference } from './analyze';
 import type * as TopLevel from './toplevel';
 import type * as Keyed from './keyed';
 import type * as ModuleSpecifiers from './module-specifiers';
+import type * as Siblings from './siblings';
 
 /*
  * The walk's text helpers (used by ../graph only), loaded on first use with the parser they need:
@@ -23,6 +24,11 @@ export function isTopLevelFunction(file: string, name: string, text: string): bo
 /** True when `key`, free in the function `source` compiled at (`line`, `column`) of `file`, can never change after it was read (./keyed.ts). */
 export function keyIsConstant(file: string, line: number, column: number, source: string, key: string): boolean {
   return (require('./keyed') as typeof Keyed).keyIsConstant(file, line, column, source, key);
+}
+
+/** Start of the function body declaring `text` directly, when the file proves its siblings share its scopes (./siblings.ts). */
+export function siblingBody(file: string, name: string, text: string, line?: number): number | undefined {
+  return (require('./siblings') as typeof Siblings).siblingBody(file, name, text, line);
 }
 
 /** The literal specifiers the module's text loads, sorted and unique (./module-specifiers.ts). */

@@ -9,42 +9,10 @@
  * or `let`/`var` that nothing in its scope assigns (`=`, `op=`, `++`, `for (k in …)`,
  * destructuring). Any doubt answers "no", and the whole object counts, as before.
  */
-import fs = require('node:fs');
-import type * as Acorn from 'acorn';
 import { isNode, nameOf, nodeAt, nodesAt, type AstNode } from './ast-node';
+import { forgetParsedFiles, parsedFile as load } from './file-ast';
 
-interface ParsedFile {
-  readonly text: string;
-  readonly lineStarts: readonly number[];
-  readonly ast: AstNode | null;
-}
-
-const files = new Map<string, ParsedFile>();
 const answers = new Map<string, boolean>();
-
-function load(file: string): ParsedFile {
-  let parsed = files.get(file);
-  if (parsed !== undefined) return parsed;
-  let text = '';
-  let ast: AstNode | null = null;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-    const { parse } = require('acorn') as typeof Acorn;
-    const options = { ecmaVersion: 'latest' as const, allowHashBang: true, allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true };
-    try {
-      ast = parse(text, { ...options, sourceType: 'script' }) as unknown as AstNode;
-    } catch {
-      ast = parse(text, { ...options, sourceType: 'module' }) as unknown as AstNode;
-    }
-  } catch {
-    ast = null;
-  }
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  parsed = { text, lineStarts, ast };
-  files.set(file, parsed);
-  return parsed;
-}
 
 function children(node: AstNode): AstNode[] {
   const out: AstNode[] = [];
@@ -198,6 +166,6 @@ function decide(file: string, line: number, column: number, source: string, key:
 
 /** Tests: forget parsed files (they may have been rewritten). */
 export function forgetKeyedFiles(): void {
-  files.clear();
+  forgetParsedFiles();
   answers.clear();
 }
