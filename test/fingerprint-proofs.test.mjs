@@ -35,7 +35,7 @@ function setup(files) {
   const dir = project(files);
   const cacheDir = tempDir();
   pause();
-  return { dir, cacheDir, proofs: path.join(cacheDir, 'proofs-v2') };
+  return { dir, cacheDir, proofs: path.join(cacheDir, 'proofs-v3') };
 }
 
 const sha = (text) => createHash('sha256').update(text).digest('hex');
@@ -166,6 +166,57 @@ const f = cache(function f(x) { runs++; return scale(x); }, { name: 'f' });
   t.like(run(dir, cacheDir), { value: 10, runs: 1 });
   t.deepEqual(proofFiles(proofs), []);
   t.like(run(dir, cacheDir, { PROOF_MUTATE: '1' }), { value: 25, runs: 1 });
+});
+
+// Plain data bound by a module (format 3): walked again at reuse without the inspector.
+test('plain data (arrays, objects, Maps, Sets, Dates) is proved and reused; each kind of change at load time misses', (t) => {
+  const body = `
+const NAMES = ['oak', 'pine'];
+const RATES = { usd: 1, eur: 0.9, nested: { deep: [1, 2, { x: 3 }] } };
+const TABLE = new Map([['a', 1], ['b', [2, 3]]]);
+const TAGS = new Set(['x', 'y']);
+const EPOCH = new Date(0);
+const mode = process.env.PROOF_DATA;
+if (mode === 'push') NAMES.push('elm');
+if (mode === 'deep') RATES.nested.deep[2].x = 4;
+if (mode === 'key') RATES.gbp = 0.8;
+if (mode === 'order') { delete RATES.usd; RATES.usd = 1; }
+if (mode === 'map') TABLE.get('b')[1] = 4;
+if (mode === 'set') TAGS.add('z');
+if (mode === 'date') EPOCH.setTime(1);
+if (mode === 'fn') RATES.nested.deep.push(function extra() { return 1; });
+if (mode === 'getter') Object.defineProperty(RATES, 'eur', { get() { return 0.9; }, enumerable: true });
+function label(x) { return NAMES.join('+') + ':' + JSON.stringify(RATES) + ':' + JSON.stringify([...TABLE]) + ':' + [...TAGS].join() + ':' + EPOCH.getTime() + ':' + x; }
+const f = cache(function f(x) { runs++; return label(x); }, { name: 'f' });
+`;
+  const { dir, cacheDir, proofs } = setup({ 'app.js': app(body) });
+  const first = run(dir, cacheDir);
+  t.like(first, { runs: 1, proofs: { reused: 0, walked: 1 } });
+  t.is(proofFiles(proofs).length, 1, 'a graph holding plain data is proved');
+  t.like(run(dir, cacheDir), { value: first.value, runs: 0, proofs: { reused: 1, walked: 0 } });
+  for (const mode of ['push', 'deep', 'key', 'order', 'map', 'set', 'date', 'fn', 'getter']) {
+    const changed = run(dir, cacheDir, { PROOF_DATA: mode });
+    t.like(changed, { proofs: { reused: 0 } }, mode);
+    t.not(changed.fp, first.fp, mode);
+  }
+  // One proof per function text: the last run that walked wrote it ('date'); back to the original
+  // data, one walk (a hit all the same), then the proof holds again.
+  t.like(run(dir, cacheDir), { value: first.value, runs: 0, proofs: { reused: 0 } });
+  t.like(run(dir, cacheDir), { value: first.value, runs: 0, proofs: { reused: 1 } });
+});
+
+test('plain data chosen at load time: an instance or a proxy in its place is never taken as data', (t) => {
+  const body = `
+class Point { constructor(x) { this.x = x; } get twice() { return this.x * 2; } }
+const P = process.env.PROOF_SHAPE === 'class' ? new Point(1) : process.env.PROOF_SHAPE === 'proxy' ? new Proxy({ x: 1 }, {}) : { x: 1 };
+function show(v) { return JSON.stringify(P) + (Object.getPrototypeOf(P) === Object.prototype ? '' : '!') + v; }
+const f = cache(function f(x) { runs++; return show(x); }, { name: 'f' });
+`;
+  const { dir, cacheDir } = setup({ 'app.js': app(body) });
+  t.like(run(dir, cacheDir), { value: '{"x":1}5', runs: 1 });
+  t.like(run(dir, cacheDir), { value: '{"x":1}5', runs: 0, proofs: { reused: 1 } });
+  t.like(run(dir, cacheDir, { PROOF_SHAPE: 'class' }), { value: '{"x":1}!5', runs: 1, proofs: { reused: 0 } });
+  t.like(run(dir, cacheDir, { PROOF_SHAPE: 'proxy' }), { proofs: { reused: 0 } });
 });
 
 test('a bumped package version recomputes', (t) => {

@@ -9,6 +9,7 @@
  * that read nothing outside themselves. Any doubt returns undefined and the caller walks.
  */
 import type * as GraphLayer from '../graph';
+import { dataFingerprint } from './data';
 import {
   builtinPatches,
   describeFunction,
@@ -212,6 +213,12 @@ function moduleHolds(proof: Proof, m: number, mine: readonly ScopeSnapshot[], to
     // The graph layer (a walk's) is loaded only when a proof has a primitive to compare.
     const { encodePrimitive, relativize } = require('../graph') as typeof GraphLayer;
     if (encodePrimitive(v, relativize) !== encoded) return false;
+  }
+  for (const [at, name, fp] of proof.data) {
+    if (at !== m) continue;
+    const read = own(module, name);
+    if (read === undefined || typeof read.value !== 'object' || read.value === null) return false;
+    if (dataFingerprint(read.value) !== fp) return false;
   }
   for (const [at, name] of proof.globals) {
     if (at !== m) continue;

@@ -9,6 +9,9 @@
  * - functions that read nothing outside themselves (`readsNothing`), in any module binding: re-read
  *   and taken by their text, wherever they were compiled;
  * - primitives in module bindings (`let`, `var`, `const`, whatever the initializer): re-read;
+ * - plain data in module bindings (arrays, plain objects, Maps…: values the walk expanded without
+ *   reaching a function): walked again at reuse, without the inspector, and compared by the
+ *   walk's own fingerprint of it;
  * - built-ins named through globals the module does not bind.
  * Anything else (objects, classes, modules, packages, `this`, dynamic reads, pending or
  * maybe-uninitialized values, patched built-ins, code of other files) refuses: the next run walks.
@@ -17,6 +20,7 @@ import path = require('node:path');
 import type { Entity } from '../graph';
 import { builtinPatches, describeFunction, functionSite, isBuiltinGlobal, releaseObjects, scriptInfo, type FunctionSite } from '../runtime';
 import { sha256 } from '../../hash';
+import { isData } from './data';
 import { hasExtras } from './extras';
 import { sourceState } from './sources';
 import { textFacts, type TextFacts } from './text-facts';
@@ -63,6 +67,7 @@ class Collector {
   readonly values: Array<[number, string, string]> = [];
   readonly globals: Array<[number, string]> = [];
   readonly leaves: Array<[number, string, string]> = [];
+  readonly data: Array<[number, string, string]> = [];
 
   /** The module of a top-level function `fn` compiled at `site`; refuses anything else. */
   moduleOf(fn: Function, site: FunctionSite): number {
@@ -103,6 +108,11 @@ class Collector {
       }
       if (!IDENTIFIER.test(label) || (mod.facts.declared.get(label) ?? 0) < 1) refuse(`edge ${label}`);
       if (target.kind === 'value') {
+        if (!PRIMITIVE.test(target.own) && isData(target)) {
+          // Its whole subgraph was checked here: the reuse walks it again and compares.
+          this.data.push([m, label, target.fp as string]);
+          continue;
+        }
         this.values.push([m, label, target.own]);
         next.push([target, m]);
         continue;
@@ -183,7 +193,7 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   if (builtinPatches().length > 0) refuse('patched built-ins');
   checkEntity(root);
   const base = { text: sha256(textOf(fn)), fp, reached: [...reached] };
-  if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [], leaves: [] };
+  if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [], leaves: [], data: [] };
   const site = root.site;
   if (site === undefined) refuse('root site unknown');
   const c = new Collector();
@@ -202,6 +212,6 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   }
   const modules = c.modules.map(({ file, hash, scope }) => ({ file, hash, scope }));
   const inGlobal = (row: readonly [number, ...unknown[]]): boolean => modules[row[0]]?.scope === 'global';
-  if (c.functions.some(inGlobal) || c.imports.some(inGlobal) || c.values.some(inGlobal) || c.leaves.some(inGlobal)) refuse('bindings without a module scope');
-  return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals, leaves: c.leaves };
+  if ([c.functions, c.imports, c.values, c.leaves, c.data].some((list) => list.some(inGlobal))) refuse('bindings without a module scope');
+  return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals, leaves: c.leaves, data: c.data };
 }

@@ -1,5 +1,5 @@
 /**
- * Proof files under the cache root: `proofs-v2/<key>.json`, one per cached function's code,
+ * Proof files under the cache root: `proofs-v3/<key>.json`, one per cached function's code,
  * written atomically (temp file + rename) and checked on read like the analysis packs: a stamp
  * line, the sha256 of the body, the body. A file that is damaged, foreign, a link, too large or
  * of another shape is no proof: the caller walks in full. Only in the user's own root (the
@@ -11,7 +11,8 @@ import { currentUid, makeFolders, ownFolderFault, readSmallFile, writeFileAtomic
 import { randomHex, sha256 } from '../../hash';
 
 /** Bump when what a proof holds or how it is checked changes; the folder name carries it. */
-export const PROOF_FORMAT = 2;
+// 3: plain data (arrays and objects of primitives) bound by a module, checked by value (`data`).
+export const PROOF_FORMAT = 3;
 export const PROOF_FOLDER = `proofs-v${PROOF_FORMAT}`;
 const MAX_BYTES = 4 * 1024 * 1024;
 const NAME = /^[0-9a-f]{64}$/;
@@ -48,6 +49,12 @@ export interface Proof {
    * `function` without bindings, globals or members), taken by its text wherever it is from.
    */
   readonly leaves: ReadonlyArray<readonly [number, string, string]>;
+  /**
+   * [module, binding, the walk's fingerprint of the value]: an object or array that holds only
+   * data (primitives, plain objects and arrays, built-ins by identity), walked again at reuse
+   * without the inspector and compared by that fingerprint.
+   */
+  readonly data: ReadonlyArray<readonly [number, string, string]>;
 }
 
 let folder: string | undefined;
@@ -93,7 +100,8 @@ function shape(v: unknown): Proof | undefined {
   if (!rows(o.values, (r) => r.length === 3 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]))) return undefined;
   if (!rows(o.globals, (r) => r.length === 2 && isIndex(r[0], n) && isStr(r[1]))) return undefined;
   if (!rows(o.leaves, (r) => r.length === 3 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]))) return undefined;
-  const reads = [o.functions, o.imports, o.values, o.globals, o.leaves].reduce((sum: number, list) => sum + (list as unknown[]).length, 0);
+  if (!rows(o.data, (r) => r.length === 3 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]))) return undefined;
+  const reads = [o.functions, o.imports, o.values, o.globals, o.leaves, o.data].reduce((sum: number, list) => sum + (list as unknown[]).length, 0);
   // Reads without a module to read them in, or a module without reads: not a proof this code writes.
   if ((reads > 0) !== (n > 0)) return undefined;
   return o as unknown as Proof;
