@@ -219,6 +219,53 @@ const f = cache(function f(x) { runs++; return show(x); }, { name: 'f' });
   t.like(run(dir, cacheDir, { PROOF_SHAPE: 'proxy' }), { proofs: { reused: 0 } });
 });
 
+test('a helper that is itself cached is read through its wrapper: reused; its edit or a changed constant it reads misses', (t) => {
+  // cache(): the binding holds the wrapper, which the walk counts as the function it wraps.
+  const body = (k) => `
+const K2 = Number(process.env.PROOF_K2 || '3');
+const g = cache(function g(x) { return x * K2 + ${k}; }, { name: 'g' });
+const f = cache(function f(x) { runs++; return g(x) + 1; }, { name: 'f' });
+`;
+  const { dir, cacheDir } = setup({ 'app.js': app(body(0)) });
+  t.like(run(dir, cacheDir), { value: 16, runs: 1 });
+  t.like(run(dir, cacheDir), { value: 16, runs: 0, proofs: { reused: 1, walked: 0 } });
+  t.like(run(dir, cacheDir, { PROOF_K2: '4' }), { value: 21, runs: 1, proofs: { reused: 0 } });
+  writeFile(dir, 'app.js', app(body(1)));
+  pause();
+  t.like(run(dir, cacheDir), { value: 17, runs: 1, proofs: { reused: 0 } });
+});
+
+test('under the preload, an annotated helper of another module is read through its stand-in: reused; its edit misses', (t) => {
+  const register = path.join(repo, 'dist', 'preload', 'register.js');
+  const lib = (k) => `'use strict';
+const TABLE = ['a', 'b', 'c'];
+/** @cache */
+function pick(i) { return TABLE[i % TABLE.length] + ${k}; }
+module.exports = { pick };
+`;
+  const main = `'use strict';
+const fpm = require(${FP});
+const { pick } = require('./lib');
+let runs = 0;
+/** @cache */
+function f(x) { runs++; return pick(x) + '!'; }
+const value = f(4);
+console.log('OUT ' + JSON.stringify({ value, runs, proofs: fpm.proofCounters() }));
+`;
+  const { dir, cacheDir } = setup({ 'main.js': main, 'lib.js': lib(0) });
+  const go = () => {
+    const r = node(['--require', register, 'main.js'], { cwd: dir, env: { SMARTCACHE_DIR: cacheDir } });
+    if (r.status !== 0 || r.out === undefined) throw new Error(`exit ${r.status}: ${r.stderr}`);
+    return r.out;
+  };
+  t.like(go(), { value: 'b0!', runs: 1 });
+  t.like(go(), { value: 'b0!', runs: 0, proofs: { reused: 1, walked: 0 } });
+  writeFile(dir, 'lib.js', lib(1));
+  pause();
+  t.like(go(), { value: 'b1!', runs: 1, proofs: { reused: 0 } });
+  t.like(go(), { value: 'b1!', runs: 0, proofs: { reused: 1 } });
+});
+
 test('a bumped package version recomputes', (t) => {
   const pkg = (version, factor) => ({
     'node_modules/dep/package.json': JSON.stringify({ name: 'dep', version, main: 'index.js' }),

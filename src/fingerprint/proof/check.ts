@@ -23,6 +23,7 @@ import {
   type ScopeSnapshot,
 } from '../runtime';
 import { sha256 } from '../../hash';
+import { unwrap } from '../../registry';
 import { hasExtras } from './extras';
 import { sourceState } from './sources';
 import type { Proof } from './store';
@@ -176,7 +177,9 @@ function bindingsHold(fn: Function, proof: Proof): boolean {
 function functionAt(module: Record<string, unknown>, name: string, hash: string): Function | undefined {
   const read = own(module, name);
   if (read === undefined || typeof read.value !== 'function') return undefined;
-  const value = read.value as Function;
+  // A cached function's binding holds its wrapper (the preload's stand-in, `cache()`'s): the walk
+  // counts the function it wraps, and so does the proof.
+  const value = unwrap(read.value as Function);
   return sha256(Function.prototype.toString.call(value)) === hash && !hasExtras(value) ? value : undefined;
 }
 
