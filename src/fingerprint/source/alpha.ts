@@ -21,7 +21,7 @@
  * follows the language: function scope (a separate body scope when parameters have default
  * values, as the spec's separate var environment), blocks, loop heads, `catch`, class bodies.
  */
-import { isNode, nameOf, nodeAt, nodesAt, type AstNode } from './ast-node';
+import { isNode, nameOf, nodeAt, nodesAt, patternNames, type AstNode } from './ast-node';
 
 interface Binding {
   /** Its name is observable (see keptNodes): printed as spelled. */
@@ -88,33 +88,6 @@ function childEntries(node: AstNode): Array<[string, AstNode]> {
   return out;
 }
 
-/** Names of the identifiers a binding pattern declares. */
-function patternNames(pattern: AstNode | null, out: string[] = []): string[] {
-  if (pattern === null) return out;
-  switch (pattern.type) {
-    case 'Identifier':
-      out.push(nameOf(pattern));
-      break;
-    case 'AssignmentPattern':
-      patternNames(nodeAt(pattern, 'left'), out);
-      break;
-    case 'RestElement':
-      patternNames(nodeAt(pattern, 'argument'), out);
-      break;
-    case 'ArrayPattern':
-      for (const el of nodesAt(pattern, 'elements')) patternNames(el, out);
-      break;
-    case 'ObjectPattern':
-      for (const p of nodesAt(pattern, 'properties')) {
-        if (p === null) continue;
-        patternNames(p.type === 'RestElement' ? nodeAt(p, 'argument') : nodeAt(p, 'value'), out);
-      }
-      break;
-    default:
-      break;
-  }
-  return out;
-}
 
 /**
  * Identifier nodes whose binding must keep its name (see the file comment): ids of function and

@@ -62,3 +62,41 @@ export function constantString(node: AstNode | null): string | undefined {
   }
   return undefined;
 }
+
+/** Every child node of `node`, in field order (`loc` and `range` skipped). */
+export function childNodes(node: AstNode): AstNode[] {
+  const out: AstNode[] = [];
+  for (const key of Object.keys(node)) {
+    if (key === 'loc' || key === 'range') continue;
+    const value = node[key];
+    if (Array.isArray(value)) {
+      for (const v of value) if (isNode(v)) out.push(v);
+    } else if (isNode(value)) out.push(value);
+  }
+  return out;
+}
+
+/** Identifiers a binding or assignment pattern names (`a`, `{ a, b: [c] }`, `...d`, `e = 1`); member targets name none. */
+export function patternNames(pattern: AstNode | null, out: string[] = []): string[] {
+  if (pattern === null) return out;
+  switch (pattern.type) {
+    case 'Identifier':
+      out.push(nameOf(pattern));
+      break;
+    case 'AssignmentPattern':
+      patternNames(nodeAt(pattern, 'left'), out);
+      break;
+    case 'RestElement':
+      patternNames(nodeAt(pattern, 'argument'), out);
+      break;
+    case 'ArrayPattern':
+      for (const element of nodesAt(pattern, 'elements')) patternNames(element, out);
+      break;
+    case 'ObjectPattern':
+      for (const p of nodesAt(pattern, 'properties')) if (p !== null) patternNames(p.type === 'RestElement' ? nodeAt(p, 'argument') : nodeAt(p, 'value'), out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}

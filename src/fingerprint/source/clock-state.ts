@@ -19,7 +19,7 @@
  * name that the function declares nowhere; the resolver then checks that the call's target is
  * really one of the clocks, by identity (references.ts).
  */
-import { isNode, nameOf, nodeAt, nodesAt, staticKey, type AstNode } from './ast-node';
+import { childNodes, isNode, nameOf, nodeAt, nodesAt, staticKey, type AstNode } from './ast-node';
 
 export interface ClockWrite {
   /** The captured variable written. */
@@ -47,16 +47,6 @@ function callOf(node: AstNode | null): string[] | undefined {
   return calleePath(nodeAt(node, 'callee'));
 }
 
-function children(node: AstNode): AstNode[] {
-  const out: AstNode[] = [];
-  for (const key of Object.keys(node)) {
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const v of value) if (isNode(v)) out.push(v);
-    } else if (isNode(value)) out.push(value);
-  }
-  return out;
-}
 
 export interface ClockState {
   readonly clock: ClockWrite[];
@@ -101,7 +91,7 @@ export function findClockWrites(fn: AstNode | null): ClockState {
       const arg = nodeAt(node, 'argument');
       if (arg !== null && arg.type === 'Identifier') written.add(nameOf(arg));
     }
-    stack.push(...children(node));
+    stack.push(...childNodes(node));
   }
   const out: ClockWrite[] = [];
   for (const { target, value } of writes) {
@@ -126,6 +116,6 @@ function collectDeclared(pattern: AstNode, into: Set<string>): void {
     } else if (node.type === 'AssignmentPattern') {
       const left = nodeAt(node, 'left');
       if (left !== null) stack.push(left);
-    } else stack.push(...children(node));
+    } else stack.push(...childNodes(node));
   }
 }

@@ -9,22 +9,11 @@
  * or `let`/`var` that nothing in its scope assigns (`=`, `op=`, `++`, `for (k in …)`,
  * destructuring). Any doubt answers "no", and the whole object counts, as before.
  */
-import { isNode, nameOf, nodeAt, nodesAt, type AstNode } from './ast-node';
+import { childNodes, isNode, nameOf, nodeAt, nodesAt, patternNames, type AstNode } from './ast-node';
 import { forgetParsedFiles, parsedFile as load } from './file-ast';
 
 const answers = new Map<string, boolean>();
 
-function children(node: AstNode): AstNode[] {
-  const out: AstNode[] = [];
-  for (const key of Object.keys(node)) {
-    if (key === 'loc' || key === 'range') continue;
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const v of value) if (isNode(v)) out.push(v);
-    } else if (isNode(value)) out.push(value);
-  }
-  return out;
-}
 
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const SCOPES = new Set([...FUNCTIONS, 'BlockStatement', 'StaticBlock', 'ForStatement', 'ForInStatement', 'ForOfStatement', 'SwitchStatement', 'CatchClause', 'Program']);
@@ -36,21 +25,10 @@ function pathTo(root: AstNode, offset: number, length: number): AstNode[] | unde
     const start = node['start'] as number;
     const end = node['end'] as number;
     if (start === offset && end === offset + length && FUNCTIONS.has(node.type)) return path;
-    const next = children(node).find((c) => (c['start'] as number) <= offset && offset + length <= (c['end'] as number));
+    const next = childNodes(node).find((c) => (c['start'] as number) <= offset && offset + length <= (c['end'] as number));
     if (next === undefined) return undefined;
     path.push(next);
     node = next;
-  }
-}
-
-function patternNames(pattern: AstNode | null, out: Set<string>): void {
-  if (pattern === null) return;
-  if (pattern.type === 'Identifier') out.add(nameOf(pattern));
-  else if (pattern.type === 'AssignmentPattern') patternNames(nodeAt(pattern, 'left'), out);
-  else if (pattern.type === 'RestElement') patternNames(nodeAt(pattern, 'argument'), out);
-  else if (pattern.type === 'ArrayPattern') for (const el of nodesAt(pattern, 'elements')) patternNames(el, out);
-  else if (pattern.type === 'ObjectPattern') {
-    for (const p of nodesAt(pattern, 'properties')) if (p !== null) patternNames(p.type === 'RestElement' ? nodeAt(p, 'argument') : nodeAt(p, 'value'), out);
   }
 }
 
@@ -58,19 +36,19 @@ function patternNames(pattern: AstNode | null, out: Set<string>): void {
 function declaration(scope: AstNode, name: string): 'const' | 'mutable' | undefined {
   if (FUNCTIONS.has(scope.type)) {
     const params = new Set<string>();
-    for (const p of nodesAt(scope, 'params')) patternNames(p, params);
+    for (const p of nodesAt(scope, 'params')) for (const n of patternNames(p)) params.add(n);
     if (params.has(name)) return 'mutable';
   }
   if (scope.type === 'CatchClause') {
     const names = new Set<string>();
-    patternNames(nodeAt(scope, 'param'), names);
+    for (const n of patternNames(nodeAt(scope, 'param'))) names.add(n);
     if (names.has(name)) return 'mutable';
   }
   if (!FUNCTIONS.has(scope.type) && scope.type !== 'Program') return blockDeclaration(scope, name);
   // A function or the module: every declaration below it but not inside nested functions (`var`
   // hoists here; a nested block's `let` of the same name only makes the answer more cautious).
   let found: 'const' | 'mutable' | undefined;
-  const stack = FUNCTIONS.has(scope.type) ? [nodeAt(scope, 'body')] : children(scope);
+  const stack = FUNCTIONS.has(scope.type) ? [nodeAt(scope, 'body')] : childNodes(scope);
   while (stack.length > 0) {
     const node = stack.pop();
     if (node === null || node === undefined) continue;
@@ -81,7 +59,7 @@ function declaration(scope: AstNode, name: string): 'const' | 'mutable' | undefi
     }
     const kind = declares(node, name);
     if (kind !== undefined) found = found === 'mutable' || kind === 'mutable' ? 'mutable' : 'const';
-    stack.push(...children(node));
+    stack.push(...childNodes(node));
   }
   return found;
 }
@@ -102,7 +80,7 @@ function blockDeclaration(scope: AstNode, name: string): 'const' | 'mutable' | u
 function declares(node: AstNode, name: string): 'const' | 'mutable' | undefined {
   if (node.type === 'VariableDeclaration') {
     const names = new Set<string>();
-    for (const d of nodesAt(node, 'declarations')) if (d !== null) patternNames(nodeAt(d, 'id'), names);
+    for (const d of nodesAt(node, 'declarations')) if (d !== null) for (const n of patternNames(nodeAt(d, 'id'))) names.add(n);
     if (names.has(name)) return node['kind'] === 'const' ? 'const' : 'mutable';
   }
   if ((node.type === 'ClassDeclaration' || node.type === 'FunctionDeclaration') && nodeAt(node, 'id') !== null && nameOf(nodeAt(node, 'id') as AstNode) === name) return 'mutable';
@@ -117,14 +95,14 @@ function written(scope: AstNode, name: string): boolean {
     if (node.type === 'AssignmentExpression' || node.type === 'ForInStatement' || node.type === 'ForOfStatement') {
       const names = new Set<string>();
       const target = nodeAt(node, 'left');
-      if (target !== null && target.type !== 'VariableDeclaration') patternNames(target, names);
+      if (target !== null && target.type !== 'VariableDeclaration') for (const n of patternNames(target)) names.add(n);
       if (names.has(name)) return true;
     }
     if (node.type === 'UpdateExpression') {
       const arg = nodeAt(node, 'argument');
       if (arg !== null && arg.type === 'Identifier' && nameOf(arg) === name) return true;
     }
-    stack.push(...children(node));
+    stack.push(...childNodes(node));
   }
   return false;
 }

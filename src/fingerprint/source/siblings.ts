@@ -22,7 +22,7 @@
  * scopes are exactly A's. Any doubt answers no, and the inspector describes f as before.
  */
 import { recordFileFacts, restoreFileFacts } from './analysis-cache';
-import { isNode, nameOf, nodeAt, nodesAt, type AstNode } from './ast-node';
+import { childNodes, nameOf, nodeAt, nodesAt, patternNames, type AstNode } from './ast-node';
 import { lineOf, parsedFile, sourceFile } from './file-ast';
 
 /**
@@ -37,42 +37,6 @@ const FACTS_KIND = 'siblings-1';
 const FUNCTIONS: ReadonlySet<string> = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 /** File -> provable declarations by name (undefined: the file proves nothing). */
 const facts = new Map<string, ReadonlyMap<string, Provable> | undefined>();
-
-function children(node: AstNode): AstNode[] {
-  const out: AstNode[] = [];
-  for (const key of Object.keys(node)) {
-    if (key === 'loc' || key === 'range') continue;
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const v of value) if (isNode(v)) out.push(v);
-    } else if (isNode(value)) out.push(value);
-  }
-  return out;
-}
-
-/** Identifiers a pattern binds or writes (`a`, `{ a, b: [c] }`, `...d`, `e = 1`); members none. */
-function patternNames(pattern: AstNode | null, out: string[]): void {
-  if (pattern === null) return;
-  switch (pattern.type) {
-    case 'Identifier':
-      out.push(nameOf(pattern));
-      return;
-    case 'AssignmentPattern':
-      patternNames(nodeAt(pattern, 'left'), out);
-      return;
-    case 'RestElement':
-      patternNames(nodeAt(pattern, 'argument'), out);
-      return;
-    case 'ArrayPattern':
-      for (const element of nodesAt(pattern, 'elements')) patternNames(element, out);
-      return;
-    case 'ObjectPattern':
-      for (const p of nodesAt(pattern, 'properties')) if (p !== null) patternNames(p.type === 'RestElement' ? nodeAt(p, 'argument') : nodeAt(p, 'value'), out);
-      return;
-    default:
-      return;
-  }
-}
 
 /** The names a node binds in some scope (a superset is fine: more names only mean more "no"). */
 function boundNames(node: AstNode): string[] {
@@ -136,7 +100,7 @@ function provable(text: string, ast: AstNode, lineAt: (offset: number) => number
     }
     const bodyOfFunction = FUNCTIONS.has(node.type) ? nodeAt(node, 'body') : null;
     const here = isBody ? (node['start'] as number) : -1;
-    for (const child of children(node)) {
+    for (const child of childNodes(node)) {
       // Only the function's own body block counts: a nested block's declarations are block-scoped.
       stack.push({ node: child, isBody: child === bodyOfFunction && child.type === 'BlockStatement', inBody: here });
     }
