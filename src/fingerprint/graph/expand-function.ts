@@ -8,7 +8,7 @@ import type { FunctionAnalysis } from '../source';
 import { expandClass } from './expand-class';
 import { addEdge, keyLabel, nameOf, ownData, type Entity } from './entity';
 import type { Builder } from './builder';
-import { describeFunction } from '../runtime';
+import { describeFunction, isSloppyFunction } from '../runtime';
 import { patchEdges, resolveReferences } from './references';
 
 const STANDARD_FUNCTION_KEYS = new Set<string | symbol>(['length', 'name', 'prototype', 'arguments', 'caller']);
@@ -59,7 +59,8 @@ export function expandFunction(b: Builder, e: Entity, fn: Function, holder: obje
   }
   e.kind = 'function';
   e.name = nameOf(fn);
-  e.own = `${analysis.kind}:${analysis.codeHash}`;
+  // Inherited strictness is not in the text (a file given 'use strict' changes what it does).
+  e.own = `${analysis.kind}:${analysis.codeHash}${isSloppyFunction(fn) ? ':sloppy' : ''}`;
   if (!resolveReferences(b, e, fn, analysis, holder, false)) return;
   functionExtras(b, e, fn);
   patchEdges(b, e, fn);

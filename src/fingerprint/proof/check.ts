@@ -22,9 +22,8 @@ import {
   type FunctionDetails,
   type ScopeSnapshot,
 } from '../runtime';
-import { sha256 } from '../../hash';
 import { unwrap } from '../../registry';
-import { hasExtras } from './extras';
+import { functionHash, hasExtras } from './extras';
 import { sourceState } from './sources';
 import type { Proof } from './store';
 
@@ -51,7 +50,7 @@ function globalDefined(name: string): boolean {
  * hold the same text at the same line around other bindings. The file `fn` was handed over in is.
  */
 export function proofHolds(fn: Function, text: string, proof: Proof, file: string): boolean {
-  if (proof.text !== sha256(text) || hasExtras(fn)) return false;
+  if (proof.text !== functionHash(fn, text) || hasExtras(fn)) return false;
   if (proof.modules.length > 0 && proof.modules[0]?.file !== file) return false;
   if (builtinPatches().length > 0) return false;
   for (const m of proof.modules) {
@@ -180,7 +179,7 @@ function functionAt(module: Record<string, unknown>, name: string, hash: string)
   // A cached function's binding holds its wrapper (the preload's stand-in, `cache()`'s): the walk
   // counts the function it wraps, and so does the proof.
   const value = unwrap(read.value as Function);
-  return sha256(Function.prototype.toString.call(value)) === hash && !hasExtras(value) ? value : undefined;
+  return functionHash(value) === hash && !hasExtras(value) ? value : undefined;
 }
 
 /**

@@ -19,9 +19,8 @@
 import path = require('node:path');
 import type { Entity } from '../graph';
 import { builtinPatches, describeFunction, functionSite, isBuiltinGlobal, releaseObjects, scriptInfo, type FunctionSite } from '../runtime';
-import { sha256 } from '../../hash';
 import { isData } from './data';
-import { hasExtras } from './extras';
+import { functionHash, hasExtras } from './extras';
 import { sourceState } from './sources';
 import { textFacts, type TextFacts } from './text-facts';
 import type { Proof, ProofScope } from './store';
@@ -123,13 +122,13 @@ class Collector {
       const text = textOf(fn);
       if (readsNothing(target, text)) {
         // Its text alone decides what it does: no module, line or scope to place (check.ts).
-        this.leaves.push([m, label, sha256(text)]);
+        this.leaves.push([m, label, functionHash(fn, text)]);
         next.push([target, LEAF]);
         continue;
       }
       const range = mod.facts.functions.get(label);
       if (range !== undefined && mod.facts.declared.get(label) === 1 && !mod.facts.assigned.has(label) && mod.source.slice(range.start, range.end) === text) {
-        this.functions.push([m, label, sha256(text)]);
+        this.functions.push([m, label, functionHash(fn, text)]);
         next.push([target, m]);
         continue;
       }
@@ -138,7 +137,7 @@ class Collector {
       const site = target.site ?? functionSite(fn);
       if (site === undefined) refuse('no site');
       const t = this.moduleOf(fn, site);
-      this.imports.push([m, label, sha256(text), t, site.line]);
+      this.imports.push([m, label, functionHash(fn, text), t, site.line]);
       next.push([target, t]);
     }
     return next;
@@ -192,7 +191,7 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   if (hasExtras(fn)) refuse('root has members');
   if (builtinPatches().length > 0) refuse('patched built-ins');
   checkEntity(root);
-  const base = { text: sha256(textOf(fn)), fp, reached: [...reached] };
+  const base = { text: functionHash(fn), fp, reached: [...reached] };
   if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [], leaves: [], data: [] };
   const site = root.site;
   if (site === undefined) refuse('root site unknown');

@@ -36,7 +36,23 @@ export function isData(root: Entity): boolean {
   return true;
 }
 
-const PLAIN_PROTOTYPES: ReadonlySet<object | null> = new Set<object | null>([null, Object.prototype, Array.prototype, Map.prototype, Set.prototype, Date.prototype]);
+/**
+ * The prototype a value of its kind must have. The walk does not record the prototype of an
+ * array, Map, Set or Date (their content says what they are), so one replaced at load time (an
+ * array without `map`, a Map turned into a plain object) would fingerprint the same: refused.
+ */
+function expectedPrototype(v: object): ReadonlySet<object | null> {
+  if (Array.isArray(v)) return ARRAY;
+  if (types.isMap(v)) return MAP;
+  if (types.isSet(v)) return SET;
+  if (types.isDate(v)) return DATE;
+  return PLAIN;
+}
+const ARRAY: ReadonlySet<object | null> = new Set([Array.prototype]);
+const MAP: ReadonlySet<object | null> = new Set([Map.prototype]);
+const SET: ReadonlySet<object | null> = new Set([Set.prototype]);
+const DATE: ReadonlySet<object | null> = new Set([Date.prototype]);
+const PLAIN: ReadonlySet<object | null> = new Set<object | null>([null, Object.prototype]);
 
 /**
  * Whether `value` holds only primitives and plain objects, arrays, Maps, Sets and Dates of the
@@ -49,7 +65,7 @@ function plain(value: object): boolean {
   for (let v = stack.pop(); v !== undefined; v = stack.pop()) {
     if (seen.has(v)) continue;
     seen.add(v);
-    if (seen.size > MAX_DATA || types.isProxy(v) || !PLAIN_PROTOTYPES.has(Object.getPrototypeOf(v) as object | null)) return false;
+    if (seen.size > MAX_DATA || types.isProxy(v) || !expectedPrototype(v).has(Object.getPrototypeOf(v) as object | null)) return false;
     const children: unknown[] = [];
     if (types.isMap(v)) for (const [k, x] of Map.prototype.entries.call(v) as IterableIterator<[unknown, unknown]>) children.push(k, x);
     if (types.isSet(v)) for (const x of Set.prototype.values.call(v) as IterableIterator<unknown>) children.push(x);

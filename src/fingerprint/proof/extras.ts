@@ -1,4 +1,6 @@
 import { types } from 'node:util';
+import { sha256 } from '../../hash';
+import { isSloppyFunction } from '../runtime';
 
 const STANDARD: ReadonlySet<string | symbol> = new Set(['length', 'name', 'prototype', 'arguments', 'caller']);
 
@@ -22,4 +24,12 @@ export function hasExtras(fn: Function): boolean {
   if (typeof proto !== 'object' || proto === null) return false;
   if (types.isProxy(proto)) return true;
   return Reflect.ownKeys(proto).some((k) => k !== 'constructor');
+}
+
+/**
+ * What a proof compares a function by: its text, and whether it is sloppy code (strictness
+ * inherited from its file is not in the text; the walk counts it too, graph/expand-function.ts).
+ */
+export function functionHash(fn: Function, text: string = Function.prototype.toString.call(fn)): string {
+  return sha256(isSloppyFunction(fn) ? `${text}\u0000sloppy` : text);
 }

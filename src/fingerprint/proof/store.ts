@@ -11,7 +11,8 @@ import { currentUid, makeFolders, ownFolderFault, readSmallFile, writeFileAtomic
 import { randomHex, sha256 } from '../../hash';
 
 /** Bump when what a proof holds or how it is checked changes; the folder name carries it. */
-// 3: plain data (arrays and objects of primitives) bound by a module, checked by value (`data`).
+// 3: plain data (arrays and objects of primitives) bound by a module, checked by value (`data`);
+//    functions compared by text and strictness (extras.ts functionHash).
 export const PROOF_FORMAT = 3;
 export const PROOF_FOLDER = `proofs-v${PROOF_FORMAT}`;
 const MAX_BYTES = 4 * 1024 * 1024;
@@ -36,16 +37,16 @@ export interface Proof {
   /** The root's 0-based line in module 0's file. */
   readonly line: number;
   readonly modules: readonly ProofModule[];
-  /** [module, binding, sha256 of the text]: a function the module's text declares (proved from text). */
+  /** [module, binding, functionHash (text and strictness, extras.ts)]: a function the module's text declares (proved from text). */
   readonly functions: ReadonlyArray<readonly [number, string, string]>;
-  /** [module, binding, sha256 of the text, its module, its line]: a top-level function of another module. */
+  /** [module, binding, functionHash, its module, its line]: a top-level function of another module. */
   readonly imports: ReadonlyArray<readonly [number, string, string, number, number]>;
   /** [module, binding, the walk's encoding of the primitive]. */
   readonly values: ReadonlyArray<readonly [number, string, string]>;
   /** [module, global name reached as a built-in]. */
   readonly globals: ReadonlyArray<readonly [number, string]>;
   /**
-   * [module, binding, sha256 of the text]: a function that reads nothing outside itself (a
+   * [module, binding, functionHash]: a function that reads nothing outside itself (a
    * `function` without bindings, globals or members), taken by its text wherever it is from.
    */
   readonly leaves: ReadonlyArray<readonly [number, string, string]>;

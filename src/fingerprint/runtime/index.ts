@@ -9,6 +9,7 @@ export { describeFunction, describeFunctions, functionSite, namedOwnKeys, privat
 export type { FunctionDetails, FunctionSite, ScopeSnapshot } from './describe';
 export { InspectorUnavailable, inspectorProblem, prefetchRemoteIds, releaseObjects } from './inspector';
 export { isNamespace, moduleOf, resetModules } from './modules';
+export { isSloppyFunction } from './strictness';
 export type { ModuleInfo } from './modules';
 export { BUNDLED_MODULE_MARKER, isOwnBundleFile, isPackageFile, packageIdentity, setPackagePolicy } from './packages';
 export { builtinPatches, namesMember } from './patches';
