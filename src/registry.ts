@@ -21,6 +21,28 @@ export function wrappedInfo(fn: Function): WrappedInfo | undefined {
   return wrappers.get(fn);
 }
 
+/** The control methods every cached function has (cache/build.ts, preload/runtime.ts). */
+export const WRAPPER_METHODS = ['clear', 'fingerprint', 'explain', 'has', 'delete', 'refresh'] as const;
+
+const NOT_EXTRA: ReadonlySet<string | symbol> = new Set<string | symbol>(['length', 'name', 'prototype', 'arguments', 'caller', ...WRAPPER_METHODS]);
+
+/**
+ * Members user code hung on cache wrappers between `wrapper` and the function it wraps
+ * (`g = cache(fn); g.factor = 3`): enumerable own keys other than a function's standard ones and
+ * the control methods. The walk counts them (the wrapped function alone does not show them).
+ */
+export function wrapperExtraKeys(wrapper: Function): Array<string | symbol> {
+  const out: Array<string | symbol> = [];
+  for (let current = wrapper, info = wrappers.get(current); info !== undefined; current = info.original, info = wrappers.get(current)) {
+    for (const key of Reflect.ownKeys(current)) {
+      if (NOT_EXTRA.has(key)) continue;
+      const d = Reflect.getOwnPropertyDescriptor(current, key);
+      if (d !== undefined && d.enumerable === true && !out.includes(key)) out.push(key);
+    }
+  }
+  return out;
+}
+
 /** The original function behind any number of cache wrappers. */
 export function unwrap(fn: Function): Function {
   let current = fn;

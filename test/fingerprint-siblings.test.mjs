@@ -162,11 +162,29 @@ exports.a = a;
   t.like(run(dir, cacheDir, { LIB_K: '3' }), { value: 8, runs: 1 });
 });
 
-test('a file written after the process started lends no scopes (its text may not be what runs)', (t) => {
-  // The app rewrites lib.js (same bytes) after loading it and before the call: the file is no
-  // longer known to hold the compiled text, so every function is described by the inspector.
+test('a file rewritten after it was compiled: the text Node compiled decides, not the file', (t) => {
+  // The app rewrites lib.js (same bytes) after loading it and before the call. smartcache loaded
+  // first, so it recorded the text Node compiled: scopes are still lent, from that text.
   const touch = "require('node:fs').writeFileSync(require.resolve('./lib'), require('node:fs').readFileSync(require.resolve('./lib')));";
   const { dir, cacheDir } = setup({ 'app.js': app('lib.api(x)', touch), 'lib.js': FACTORY });
+  const out = run(dir, cacheDir);
+  t.like(out, { value: 25, runs: 1 });
+  t.true(out.described <= 4, `described ${out.described} functions`);
+});
+
+test('a module compiled before smartcache loaded, its file written since: no scopes are lent (its text may not be what runs)', (t) => {
+  // lib.js is required before smartcache: the compiled text was not recorded, and the file on
+  // disk (touched after the process started) is not known to hold it.
+  const early = `const lib = require('./lib');
+require('node:fs').writeFileSync(require.resolve('./lib'), require('node:fs').readFileSync(require.resolve('./lib')));
+`;
+  const body = (mod) => `${early}const { cache } = require(${mod});
+let runs = 0;
+const f = cache(function f(x) { runs++; return lib.api(x); }, { name: 'f' });
+const value = f(5);
+console.log('OUT ' + JSON.stringify({ value, runs, described: globalThis.describedFunctions() }));
+`;
+  const { dir, cacheDir } = setup({ 'app.js': body, 'lib.js': FACTORY });
   const out = run(dir, cacheDir);
   t.like(out, { value: 25, runs: 1 });
   t.true(out.described >= 22, `described ${out.described} functions`);

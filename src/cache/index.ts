@@ -15,6 +15,7 @@ import { buildCached, checkCacheable, type Cached } from './build';
 import { callerSite, defaultName, siteIdentity } from './site';
 import { addStartupCost } from './accounting';
 import { noteDefinitionFile, unwrap } from '../registry';
+import { recordCompiledSources } from '../compiled-sources';
 
 export type { Cached, CachedMethods } from './build';
 export { cached } from './decorator';
@@ -58,4 +59,6 @@ export function cacheAnnotated(fn: Function, options: CacheOptions, site: Annota
 export { openEnvelope } from './inputs';
 
 // Loading the cache layer is part of what the first cached call costs (accounting.ts).
+// Modules compiled from now on are known by the text Node compiled (the preload did this earlier).
+recordCompiledSources();
 addStartupCost(nowMs() - loadStarted);

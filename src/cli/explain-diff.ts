@@ -162,21 +162,21 @@ function lineOf(location: string | undefined): number {
   return m?.[1] === undefined ? 0 : Number(m[1]);
 }
 
-/** The fingerprint's own hash of a function's text: sha256(`<kind>:<normalized code hash>`). */
-function codeHash(text: string): string | undefined {
+/** The fingerprint's own hashes of a function's text: sha256(`<kind>:<normalized code hash>[:sloppy]`). */
+function codeHashes(text: string): readonly string[] {
   try {
     // Loaded here: only an edited JavaScript file needs the parser and normalizer.
-    const { codeHashOf } = require('../fingerprint') as typeof import('../fingerprint');
-    return codeHashOf(text);
+    const { codeHashesOf } = require('../fingerprint') as typeof import('../fingerprint');
+    return codeHashesOf(text);
   } catch {
-    return undefined;
+    return [];
   }
 }
 
 interface FileNow {
   readonly text: string;
   readonly functions: readonly SourceFunction[] | undefined;
-  readonly hashes: Map<SourceFunction, string | undefined>;
+  readonly hashes: Map<SourceFunction, readonly string[]>;
 }
 
 type Verdict = { readonly same: true } | { readonly same: false; readonly now?: SourceFunction } | { readonly unknown: true };
@@ -189,16 +189,17 @@ function judge(node: DependencyNode, now: FileNow): Verdict {
     if (now.functions === undefined ? code.trimEnd().endsWith('}') : now.functions.some((f) => f.text === code)) return { same: true };
   }
   if (now.functions === undefined) return { unknown: true };
-  const hashOf = (f: SourceFunction): string | undefined => {
-    if (!now.hashes.has(f)) now.hashes.set(f, codeHash(f.text));
-    return now.hashes.get(f);
+  const matches = (f: SourceFunction): boolean => {
+    let hashes = now.hashes.get(f);
+    if (hashes === undefined) now.hashes.set(f, (hashes = codeHashes(f.text)));
+    return node.hash !== undefined && hashes.includes(node.hash);
   };
   const name = ownName(node.name);
   const named = now.functions.filter((f) => f.name === name);
   // Same name first (cheap and likely), then any function: a moved or renamed-binding copy.
-  if (named.some((f) => hashOf(f) === node.hash)) return { same: true };
+  if (named.some(matches)) return { same: true };
   if (node.code === undefined && named.length === 0) return { unknown: true };
-  if (now.functions.some((f) => f.name !== name && hashOf(f) === node.hash)) return { same: true };
+  if (now.functions.some((f) => f.name !== name && matches(f))) return { same: true };
   const line = lineOf(node.location);
   const closest = [...named].sort((a, b) => Math.abs(a.line - line) - Math.abs(b.line - line))[0];
   return closest === undefined ? { same: false } : { same: false, now: closest };

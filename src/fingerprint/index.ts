@@ -51,14 +51,17 @@ export { ANALYSIS_FORMAT, analyzeFunction, openAnalysisCache, saveAnalysisCache 
 export type { FunctionAnalysis } from './source';
 
 /**
- * The own `hash` an explain tree gives a function or class with this source text (as
+ * The own `hash`es an explain tree may give a function or class with this source text (as
  * `Function.prototype.toString` prints it): sha256 of its kind and normalized code, the `own` of
- * graph/expand-function.ts and expand-class.ts. Pure text, nothing is run; `explain --diff` finds
- * a stored function in an edited file with it. Throws ERR_FINGERPRINT when the text does not parse.
+ * graph/expand-function.ts and expand-class.ts, as strict code and as sloppy code (the walk marks
+ * a sloppy ordinary function; whether one is, its text alone does not say). Pure text, nothing is
+ * run; `explain --diff` finds a stored function in an edited file with them. Throws
+ * ERR_FINGERPRINT when the text does not parse.
  */
-export function codeHashOf(text: string): string {
+export function codeHashesOf(text: string): readonly string[] {
   const analysis = analyzeSource(text);
-  return sha256(`${analysis.kind}:${analysis.codeHash}`);
+  const own = `${analysis.kind}:${analysis.codeHash}`;
+  return analysis.kind === 'function' ? [sha256(own), sha256(`${own}:sloppy`)] : [sha256(own)];
 }
 
 interface Memo {

@@ -18,6 +18,7 @@ import { enableCompileCache } from './compile-cache';
 import type { LoadResult } from './esm-load';
 import { installRuntime } from './runtime';
 import { installFsHooks } from '../tracking';
+import { recordCompiledSources } from '../compiled-sources';
 
 export type PreloadMode = 'require' | 'import';
 
@@ -90,6 +91,7 @@ export function installPreload(mode: PreloadMode): void {
     // Before any user module copies `readFileSync` out of node:fs: file reads of annotated
     // functions are recorded whichever way the code reaches them (src/inputs).
     installFsHooks(true);
+    recordCompiledSources();
     if (!s.cjs) {
       enableCompileCache();
       installRequireHook();

@@ -12,7 +12,7 @@
 import path = require('node:path');
 import type { CacheOptions } from '../options';
 import { findProjectRoot, projectRelative } from '../project';
-import { noteDefinitionFile, registerWrapper, unwrap, type WrappedInfo } from '../registry';
+import { noteDefinitionFile, registerWrapper, unwrap, WRAPPER_METHODS, type WrappedInfo } from '../registry';
 import { relayWarning, warnOnce, type WarningCode } from '../warn';
 import { displayPath, RUNTIME_SYMBOL } from './filter';
 import type { TagOptions } from './tag-options';
@@ -42,7 +42,7 @@ function loadCacheLayer(): CacheAnnotated {
 }
 
 /** The control methods every cached function has (see cache/build.ts). */
-const METHODS = ['clear', 'fingerprint', 'explain', 'has', 'delete', 'refresh'] as const;
+const METHODS = WRAPPER_METHODS;
 
 /**
  * A stand-in with `fn`'s name and length that builds the cached function on first use. It is

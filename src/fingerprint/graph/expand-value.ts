@@ -17,7 +17,31 @@ import { pathEdges } from './references';
 import { isHiddenKey } from '../../registry';
 
 /** Own members as edges; `skip` leaves out keys the caller encoded itself; `keys`: the keys when the caller listed them. */
-function memberEdges(b: Builder, e: Entity, value: object, skip?: (key: string | symbol) => boolean, keys: readonly (string | symbol)[] = Reflect.ownKeys(value)): void {
+/**
+ * A property's attributes when they are not an ordinary assignment's (enumerable, writable,
+ * configurable): `Object.defineProperty` or `Object.freeze` changes what `Object.keys`,
+ * `JSON.stringify` or an assignment do with the same key and value.
+ */
+function attributeMark(d: PropertyDescriptor): string {
+  const off = `${d.enumerable === true ? '' : 'e'}${'value' in d && d.writable !== true ? 'w' : ''}${d.configurable === true ? '' : 'c'}`;
+  return off === '' ? '' : ` [not ${off}]`;
+}
+
+/** `Object.freeze`, `seal` or `preventExtensions` on the value itself (what assignments to it then do). */
+export function integrityMark(value: object): string {
+  if (Object.isExtensible(value)) return '';
+  if (Object.isFrozen(value)) return ':frozen';
+  return Object.isSealed(value) ? ':sealed' : ':closed';
+}
+
+function memberEdges(
+  b: Builder,
+  e: Entity,
+  value: object,
+  skip?: (key: string | symbol) => boolean,
+  keys: readonly (string | symbol)[] = Reflect.ownKeys(value),
+  attributes = true,
+): void {
   for (const key of keys) {
     if (skip?.(key) === true || isHiddenKey(key)) continue;
     let d: PropertyDescriptor | undefined;
@@ -31,7 +55,7 @@ function memberEdges(b: Builder, e: Entity, value: object, skip?: (key: string |
     }
     if (d === undefined) continue;
     // Keys can be paths too (a table keyed by file): never an absolute path in a label.
-    const label = keyLabel(typeof key === 'string' ? b.relativize(key) : key);
+    const label = `${keyLabel(typeof key === 'string' ? b.relativize(key) : key)}${attributes ? attributeMark(d) : ''}`;
     if ('value' in d) {
       const v: unknown = d.value;
       // The prototype's back-pointer to its own constructor is not content.
@@ -205,7 +229,7 @@ export function expandObject(b: Builder, e: Entity, value: object): void {
   }
   if (Array.isArray(value)) {
     e.name = 'Array';
-    e.own = `array:${value.length}`;
+    e.own = `array:${value.length}${integrityMark(value)}`;
     e.preview = `[…${value.length}]`;
     if (userSubclass) addEdge(e, 'constructor', b.entityOf(ctor));
     memberEdges(b, e, value, (k) => k === 'length');
@@ -215,13 +239,13 @@ export function expandObject(b: Builder, e: Entity, value: object): void {
   const skip = (k: string | symbol): boolean => k === 'stack' && isStackTrace(ownData(value, 'stack'));
   if (proto === Object.prototype || proto === null) {
     e.name = 'Object';
-    e.own = proto === null ? 'object:null' : 'object';
+    e.own = `${proto === null ? 'object:null' : 'object'}${integrityMark(value)}`;
     e.preview = '{…}';
   } else if (typeof ctor === 'function' && proto !== null && !types.isProxy(proto) && isClassPrototype(proto)) {
     instanceEdges(b, e, value, ctor);
   } else {
     e.name = 'Object';
-    e.own = 'object:proto';
+    e.own = `object:proto${integrityMark(value)}`;
     e.preview = '{…}';
     addEdge(e, '[[Prototype]]', b.entityOf(proto));
   }
@@ -261,7 +285,9 @@ export function expandModule(b: Builder, e: Entity, value: object, info: ModuleI
     return;
   }
   e.own = 'module';
-  memberEdges(b, e, value);
+  // A module's members count by key and value (Babel's exports are getters that cannot be
+  // reconfigured, an ES namespace is its own kind of object): their attributes say nothing.
+  memberEdges(b, e, value, undefined, undefined, false);
 }
 
 /** A module object of which only some members are used (`utils.inner`): those members count. */

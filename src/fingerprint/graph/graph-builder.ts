@@ -16,7 +16,7 @@
  */
 import { analyzeFunction, type FunctionAnalysis } from '../source';
 import { builtinName } from '../runtime';
-import { addDynamic, encodePrimitive, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
+import { addDynamic, addEdge, encodePrimitive, keyLabel, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
 import type { Builder } from './builder';
 import { expandFunction } from './expand-function';
 import { describeFunction, describeFunctions, type FunctionDetails, type ScopeSnapshot } from '../runtime';
@@ -26,7 +26,7 @@ import { builtinPatches, type Patch } from '../runtime';
 import { isTopLevelFunction, siblingBody } from '../source';
 import { isRequireFunction, needsScopes } from './references';
 import { expandObject, expandModule, moduleView } from './expand-value';
-import { bypassesRecording, unwrap } from '../../registry';
+import { bypassesRecording, unwrap, wrappedInfo, wrapperExtraKeys } from '../../registry';
 import { warnOnce } from '../../warn';
 import { findProjectRoot } from '../../project';
 import path = require('node:path');
@@ -56,6 +56,7 @@ let bindingReads = new WeakMap<Entity, Map<string, unknown>>();
 let plainFunctions = new WeakMap<Function, Entity>();
 let heldFunctions = new WeakMap<Function, WeakMap<object, Entity>>();
 let objects = new WeakMap<object, Entity>();
+let wrappersWithMembers = new WeakMap<Function, Entity>();
 let views = new WeakMap<object, Map<string, Entity>>();
 const builtins = new Map<string, Entity>();
 
@@ -66,6 +67,7 @@ export function resetGraph(): void {
   plainFunctions = new WeakMap();
   heldFunctions = new WeakMap();
   objects = new WeakMap();
+  wrappersWithMembers = new WeakMap();
   views = new WeakMap();
 }
 
@@ -248,6 +250,7 @@ export class GraphBuilder implements Builder {
     // A proxy of a function is walked as a proxy (target and handler), never called or read.
     if (types.isProxy(input)) return this.objectEntity(input);
     const fn = unwrap(input);
+    if (fn !== input && wrapperExtraKeys(input).length > 0) return this.wrapperEntity(input, fn, holder);
     const memo = plainFunctions.get(fn);
     if (memo !== undefined && !this.needsHolder(memo, holder)) return memo;
     const named = builtinName(fn);
@@ -278,6 +281,34 @@ export class GraphBuilder implements Builder {
     this.enqueue(e, (b) => {
       if (analysis instanceof Error) unanalyzable(e, fn, analysis);
       else expandFunction(b, e, fn, held ? holder : undefined, analysis);
+    });
+    return e;
+  }
+
+  /**
+   * A cache wrapper user code hung members on (`g = cache(fn); g.factor = 3`): the function it
+   * wraps, plus those members, which code holding the wrapper reads and the wrapped function
+   * alone does not show.
+   */
+  private wrapperEntity(wrapper: Function, fn: Function, holder: object | undefined): Entity {
+    const memo = wrappersWithMembers.get(wrapper);
+    if (memo !== undefined) return memo;
+    const e: Entity = { kind: 'function', name: nameOf(fn), own: 'cached-wrapper', edges: [] };
+    wrappersWithMembers.set(wrapper, e);
+    addEdge(e, 'wraps', this.functionEntity(fn, holder));
+    this.enqueue(e, (b) => {
+      for (const key of wrapperExtraKeys(wrapper)) {
+        let owner: Function | undefined = wrapper;
+        while (owner !== undefined && !Object.prototype.hasOwnProperty.call(owner, key)) owner = wrappedInfo(owner)?.original;
+        const d = owner === undefined ? undefined : Reflect.getOwnPropertyDescriptor(owner, key);
+        if (d === undefined) continue;
+        const label = `.${keyLabel(key)}`;
+        if ('value' in d) addEdge(e, label, b.entityOf(d.value, wrapper));
+        else {
+          if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, wrapper));
+          if (d.set !== undefined) addEdge(e, `${label} (set)`, b.functionEntity(d.set, wrapper));
+        }
+      }
     });
     return e;
   }

@@ -22,7 +22,7 @@ import {
   type FunctionDetails,
   type ScopeSnapshot,
 } from '../runtime';
-import { unwrap } from '../../registry';
+import { unwrap, wrapperExtraKeys } from '../../registry';
 import { functionHash, hasExtras } from './extras';
 import { sourceState } from './sources';
 import type { Proof } from './store';
@@ -179,6 +179,8 @@ function functionAt(module: Record<string, unknown>, name: string, hash: string)
   // A cached function's binding holds its wrapper (the preload's stand-in, `cache()`'s): the walk
   // counts the function it wraps, and so does the proof.
   const value = unwrap(read.value as Function);
+  // Members hung on the wrapper itself are not in a proof (the walk adds them as edges: refused).
+  if (value !== read.value && wrapperExtraKeys(read.value as Function).length > 0) return undefined;
   return functionHash(value) === hash && !hasExtras(value) ? value : undefined;
 }
 

@@ -8,11 +8,16 @@ import fs = require('node:fs');
 import type * as Acorn from 'acorn';
 import type { AstNode } from './ast-node';
 import { unwrittenSinceStart } from '../../process-start';
+import { compiledSource } from '../../compiled-sources';
 
 export interface SourceFile {
   readonly text: string;
   readonly lineStarts: readonly number[];
-  /** Not written since before this process started (`unwrittenSinceStart`). */
+  /**
+   * The text is what V8 compiled: the text a CommonJS file was compiled from (recorded at
+   * `Module.prototype._compile`, after any require hook), or a file not written since before
+   * this process started (`unwrittenSinceStart`).
+   */
   readonly quiet: boolean;
 }
 
@@ -24,29 +29,34 @@ export interface ParsedFile extends SourceFile {
 const sources = new Map<string, SourceFile>();
 const files = new Map<string, ParsedFile>();
 
-/** The file's text as it is now (empty when unreadable), read once per process. */
+/**
+ * The text V8 compiled for `file` when it is known (a CommonJS module compiled after smartcache
+ * loaded), else the file's text as it is now (empty when unreadable), read once per process.
+ */
 export function sourceFile(file: string): SourceFile {
   let source = sources.get(file);
   if (source !== undefined) return source;
-  let text = '';
-  let quiet = false;
-  try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      quiet = unwrittenSinceStart(fs.fstatSync(fd, { bigint: true }));
-      text = fs.readFileSync(fd, 'utf8');
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    text = '';
-    quiet = false;
-  }
+  const compiled = compiledSource(file);
+  const { text, quiet } = compiled !== undefined ? { text: compiled, quiet: true } : readNow(file);
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   source = { text, lineStarts, quiet };
   sources.set(file, source);
   return source;
+}
+
+function readNow(file: string): { text: string; quiet: boolean } {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const quiet = unwrittenSinceStart(fs.fstatSync(fd, { bigint: true }));
+      return { text: fs.readFileSync(fd, 'utf8'), quiet };
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return { text: '', quiet: false };
+  }
 }
 
 export function parsedFile(file: string): ParsedFile {

@@ -15,8 +15,9 @@
  * - f's name is declared once in the whole file (no parameter, variable, catch binding, class or
  *   other function of that name anywhere) and never assigned (`=`, `op=`, `++`, destructuring,
  *   `for (… in/of …)`),
- * - the file has no `eval` and no `with`, and has not been written since this process started
- *   (so the text on disk is the text V8 compiled),
+ * - the file has no `eval` and no `with`, and the text read is the text V8 compiled: the one a
+ *   CommonJS module was compiled from (../../compiled-sources.ts, after any require hook), or
+ *   else the file on disk when it has not been written since this process started,
  * then f is the closure that B's activation S created when it hoisted the declaration (the only
  * write the binding ever gets; closures of another activation are other objects), hence f's
  * scopes are exactly A's. Any doubt answers no, and the inspector describes f as before.

@@ -1,0 +1,36 @@
+/**
+ * The text Node compiled for each CommonJS file, as `Module.prototype._compile` received it.
+ * A require hook (a transpiler, an instrumenter, the preload's own rewriting) may compile other
+ * text than the file on disk; what the walk proves from a file's text (fingerprint/source/
+ * siblings.ts) must be proved from the text that runs. Recording keeps a reference to a string V8
+ * holds anyway (it prints functions from it): no copy, one map entry per module.
+ *
+ * Installed by the preload before any user module, and by the cache layer when it loads (modules
+ * compiled before that are unknown: callers fall back to the file on disk, if it is unchanged).
+ */
+import Module = require('node:module');
+
+const compiled = new Map<string, string>();
+const SLOT = Symbol.for('smartcache.compiledSources');
+
+type Compile = (this: unknown, content: unknown, filename: unknown, ...rest: unknown[]) => unknown;
+
+/** Wraps `Module.prototype._compile` once per process (the map is shared through a global slot). */
+export function recordCompiledSources(): void {
+  const g = globalThis as Record<symbol, unknown>;
+  if (g[SLOT] !== undefined) return;
+  const proto = (Module as unknown as { prototype: { _compile?: Compile } }).prototype;
+  const original = proto._compile;
+  if (typeof original !== 'function') return;
+  Object.defineProperty(g, SLOT, { value: compiled, configurable: false, enumerable: false, writable: false });
+  proto._compile = function compile(this: unknown, content: unknown, filename: unknown, ...rest: unknown[]): unknown {
+    if (typeof content === 'string' && typeof filename === 'string') compiled.set(filename, content);
+    return Reflect.apply(original, this, [content, filename, ...rest]);
+  };
+}
+
+/** The text compiled for `file` in this process, if the recorder saw it. */
+export function compiledSource(file: string): string | undefined {
+  const shared = (globalThis as Record<symbol, unknown>)[SLOT];
+  return shared instanceof Map ? (shared.get(file) as string | undefined) : undefined;
+}
