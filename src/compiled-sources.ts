@@ -9,8 +9,10 @@
  * compiled before that are unknown: callers fall back to the file on disk, if it is unchanged).
  */
 import Module = require('node:module');
+import { registerPatch } from './registry';
 
 const compiled = new Map<string, string>();
+// Hidden from fingerprints like every `smartcache.` slot (registry.ts isHiddenKey).
 const SLOT = Symbol.for('smartcache.compiledSources');
 
 type Compile = (this: unknown, content: unknown, filename: unknown, ...rest: unknown[]) => unknown;
@@ -23,10 +25,14 @@ export function recordCompiledSources(): void {
   const original = proto._compile;
   if (typeof original !== 'function') return;
   Object.defineProperty(g, SLOT, { value: compiled, configurable: false, enumerable: false, writable: false });
-  proto._compile = function compile(this: unknown, content: unknown, filename: unknown, ...rest: unknown[]): unknown {
+  const patched = function compile(this: unknown, content: unknown, filename: unknown, ...rest: unknown[]): unknown {
     if (typeof content === 'string' && typeof filename === 'string') compiled.set(filename, content);
     return Reflect.apply(original, this, [content, filename, ...rest]);
   };
+  // A fingerprint reaching Node's loader (a module object, `module.constructor`) counts this as
+  // the built-in it stands for, never as code closing over every module's text.
+  registerPatch(patched, original);
+  proto._compile = patched;
 }
 
 /** The text compiled for `file` in this process, if the recorder saw it. */

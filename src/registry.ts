@@ -118,8 +118,13 @@ export function registerHiddenKey(key: symbol): void {
   hiddenKeys.add(key);
 }
 
+/**
+ * Also smartcache's own global slots (`Symbol.for('smartcache.…')`: the preload's runtime, the live
+ * registry, the compiled sources): a global object walked by value (lodash's `root`) must not
+ * change when smartcache installs one, which happens at different moments from run to run.
+ */
 export function isHiddenKey(key: string | symbol): boolean {
-  return typeof key === 'symbol' && hiddenKeys.has(key);
+  return typeof key === 'symbol' && (hiddenKeys.has(key) || Symbol.keyFor(key)?.startsWith('smartcache.') === true);
 }
 
 /**

@@ -562,3 +562,19 @@ const LIST = mode === 'long' ? [1, 2, 3] : [1];
     t.is(r.value, value, `mode '${mode}': ${JSON.stringify(r)}`);
   }
 });
+
+test('a module holding the global object (lodash\'s `root`): smartcache\'s own global slots never change its fingerprint', (t) => {
+  // The global object is walked by value (user globals count). smartcache installs slots on it
+  // (the compiled-sources recorder, the live registry) at moments that differ from run to run:
+  // they must be invisible, or the second run misses (found by the lodash corpus test).
+  const body = `
+const root = typeof global == 'object' && global && global.Object === Object && global;
+root.APP_FLAG = process.env.APP_FLAG || 'a';
+function flag(x) { const g = root; return (typeof g === 'object' ? g.APP_FLAG : '') + x; }
+const f = cache(function f(x) { runs++; return flag(x); }, { name: 'f' });
+`;
+  const { dir, cacheDir } = setup({ 'app.js': dataApp(body) });
+  t.like(run(dir, cacheDir), { value: 'a5', runs: 1 });
+  t.like(run(dir, cacheDir), { value: 'a5', runs: 0 });
+  t.like(run(dir, cacheDir, { APP_FLAG: 'b' }), { value: 'b5', runs: 1 }, 'a user global still counts');
+});
