@@ -68,6 +68,13 @@ function intern(texts: readonly string[]): number[] {
   return texts.map((t) => ids.get(t) as number);
 }
 
+function hasUnique(colors: readonly number[]): boolean {
+  const count = new Map<number, number>();
+  for (const c of colors) count.set(c, (count.get(c) ?? 0) + 1);
+  for (const n of count.values()) if (n === 1) return true;
+  return false;
+}
+
 /**
  * A member of a large component that can be told from every other by its content and
  * neighbourhood (a few rounds of colour refinement), or undefined when none can. Depends only on
@@ -76,7 +83,9 @@ function intern(texts: readonly string[]): number[] {
 function distinctStart(members: readonly Entity[], set: ReadonlySet<Entity>): Entity | undefined {
   const index = new Map(members.map((m, i) => [m, i]));
   let colors = intern(members.map((m) => JSON.stringify([m.own, ...m.edges.map((e) => [e.label, set.has(e.target) ? '' : (e.target.fp as string)])])));
-  for (let round = 0; round < 4; round++) {
+  // Refine only while no member stands alone yet: a unique colour is all the start needs, and each
+  // round rebuilds a text per member (lodash's component: most of the digest's time).
+  for (let round = 0; round < 4 && !hasUnique(colors); round++) {
     const next = intern(
       members.map((m, i) => `${colors[i] as number}|${m.edges.map((e) => (set.has(e.target) ? `${e.label}#${colors[index.get(e.target) as number] as number}` : '')).join(',')}`),
     );
