@@ -11,7 +11,13 @@
 import Module = require('node:module');
 import { registerPatch } from './registry';
 
-const compiled = new Map<string, string>();
+/** File -> the text compiled for it, or AMBIGUOUS once two different texts were. */
+const compiled = new Map<string, string | typeof AMBIGUOUS>();
+/**
+ * A file compiled twice with different texts (edited, then reloaded after `delete
+ * require.cache[…]`): functions of either instance may be alive, so neither text speaks for them.
+ */
+const AMBIGUOUS = Symbol('smartcache.compiledSources.ambiguous');
 // Hidden from fingerprints like every `smartcache.` slot (registry.ts isHiddenKey).
 const SLOT = Symbol.for('smartcache.compiledSources');
 
@@ -26,7 +32,10 @@ export function recordCompiledSources(): void {
   if (typeof original !== 'function') return;
   Object.defineProperty(g, SLOT, { value: compiled, configurable: false, enumerable: false, writable: false });
   const patched = function compile(this: unknown, content: unknown, filename: unknown, ...rest: unknown[]): unknown {
-    if (typeof content === 'string' && typeof filename === 'string') compiled.set(filename, content);
+    if (typeof content === 'string' && typeof filename === 'string') {
+      const before = compiled.get(filename);
+      compiled.set(filename, before === undefined || before === content ? content : AMBIGUOUS);
+    }
     return Reflect.apply(original, this, [content, filename, ...rest]);
   };
   // A fingerprint reaching Node's loader (a module object, `module.constructor`) counts this as
@@ -35,8 +44,16 @@ export function recordCompiledSources(): void {
   proto._compile = patched;
 }
 
-/** The text compiled for `file` in this process, if the recorder saw it. */
-export function compiledSource(file: string): string | undefined {
+export type Compiled = { readonly text: string } | { readonly ambiguous: true };
+
+/**
+ * What the recorder knows of `file`: the one text compiled for it in this process, ambiguous when
+ * it was compiled with two different texts, or undefined when it never saw it.
+ */
+export function compiledSource(file: string): Compiled | undefined {
   const shared = (globalThis as Record<symbol, unknown>)[SLOT];
-  return shared instanceof Map ? (shared.get(file) as string | undefined) : undefined;
+  if (!(shared instanceof Map)) return undefined;
+  const text: unknown = shared.get(file);
+  if (text === undefined) return undefined;
+  return typeof text === 'string' ? { text } : { ambiguous: true };
 }

@@ -189,3 +189,38 @@ console.log('OUT ' + JSON.stringify({ value, runs, described: globalThis.describ
   t.like(out, { value: 25, runs: 1 });
   t.true(out.described >= 22, `described ${out.described} functions`);
 });
+
+test('a module compiled twice with different texts (edited, then reloaded): neither text lends scopes', (t) => {
+  // The first instance, which the cached function holds, was compiled from a text that assigns
+  // `helper` (a's binding ends up holding b's helper); the file is then edited (same lines, same
+  // function texts, no assignment) and reloaded. Facts from the second text would lend a's
+  // scopes to b's helper (k of a: a change of LIB_B unseen).
+  const first = `function makeLib(k) {
+  function helper(x) { return x + k; }
+  function api(x) { return helper(x); }
+  api.own = function () { return helper; };
+  if (k === 1) helper = globalThis.__other; return api;
+}
+const b = makeLib(Number(process.env.LIB_B || '2'));
+globalThis.__other = b.own();
+exports.a = makeLib(1);
+`;
+  const second = first.replace('if (k === 1) helper = globalThis.__other; ', '');
+  const body = (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+const file = require('node:path').join(__dirname, 'lib.js');
+fs.writeFileSync(file, ${JSON.stringify(first)});
+const lib = require('./lib');
+fs.writeFileSync(file, ${JSON.stringify(second)});
+delete require.cache[file];
+require('./lib');
+let runs = 0;
+const f = cache(function f(x) { runs++; return lib.a(x); }, { name: 'f' });
+const value = f(5);
+console.log('OUT ' + JSON.stringify({ value, runs, described: globalThis.describedFunctions() }));
+`;
+  const { dir, cacheDir } = setup({ 'app.js': body, 'lib.js': first });
+  t.like(run(dir, cacheDir), { value: 7, runs: 1 });
+  t.like(run(dir, cacheDir), { value: 7, runs: 0 });
+  t.like(run(dir, cacheDir, { LIB_B: '5' }), { value: 10, runs: 1 });
+});

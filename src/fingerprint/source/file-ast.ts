@@ -37,7 +37,8 @@ export function sourceFile(file: string): SourceFile {
   let source = sources.get(file);
   if (source !== undefined) return source;
   const compiled = compiledSource(file);
-  const { text, quiet } = compiled !== undefined ? { text: compiled, quiet: true } : readNow(file);
+  // Compiled twice with different texts: no text speaks for every instance (read, never trusted).
+  const { text, quiet } = compiled === undefined ? readNow(file) : 'text' in compiled ? { text: compiled.text, quiet: true } : { ...readNow(file), quiet: false };
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   source = { text, lineStarts, quiet };
