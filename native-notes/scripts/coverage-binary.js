@@ -10,9 +10,9 @@
 // Usage: node native-notes/scripts/coverage-binary.js
 const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
+const { openSession, ms } = require('./lib/session');
 
 const mode = process.argv[2];
-const ms = (t) => Number(process.hrtime.bigint() - t) / 1e6;
 function helper(x) { return x * 3 + 1; }
 function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += helper(i); return s; }
 function warm(x) { return x + 1; }
@@ -23,9 +23,7 @@ const loop = () => { const t0 = process.hrtime.bigint(); for (let i = 0; i < 50;
 if (mode === 'plain' || mode === 'covered') {
   let post;
   if (mode === 'covered') {
-    const session = new (require('node:inspector').Session)();
-    session.connect();
-    post = (method, params = {}) => { let a; session.post(method, params, (e, r) => { if (e) throw e; a = r; }); return a; };
+    post = openSession().post;
     post('Profiler.enable');
     post('Profiler.startPreciseCoverage', { callCount: false, detailed: false });
   }
@@ -36,9 +34,7 @@ if (mode === 'plain' || mode === 'covered') {
   process.exit(0);
 }
 
-const session = new (require('node:inspector').Session)();
-session.connect();
-const post = (method, params = {}) => { let a; session.post(method, params, (e, r) => { if (e) throw e; a = r; }); return a; };
+const { post } = openSession();
 function ran(result) {
   const out = [];
   for (const script of result.result) {

@@ -6,19 +6,10 @@
 // 2. Which of Node's scripts best-effort coverage leaves out (those from the startup snapshot whose
 //    functions have no feedback vector): a function of one of them still needs Debugger.enable.
 // Usage: node native-notes/scripts/coverage-urls.js
-const inspector = require('node:inspector');
 const util = require('node:util');
+const { openSession, ms } = require('./lib/session');
 
-const session = new inspector.Session();
-session.connect();
-function post(method, params = {}) {
-  let answer;
-  let failure;
-  session.post(method, params, (error, result) => { failure = error; answer = result; });
-  if (failure) throw failure;
-  return answer;
-}
-const ms = (t) => Number(process.hrtime.bigint() - t) / 1e6;
+const { session, post } = openSession();
 
 // Some user-visible Node functions a program typically holds.
 const held = [util.inspect, util.types.isTypedArray, util.promisify, setTimeout, require('node:events').once];

@@ -12,18 +12,10 @@
 //    holding 1, and the share of that cost the scope list is.
 // Usage: node native-notes/scripts/sibling-scopes.js
 const assert = require('node:assert');
-const inspector = require('node:inspector');
 const vm = require('node:vm');
+const { openSession, ms } = require('./lib/session');
 
-const session = new inspector.Session();
-session.connect();
-function post(method, params = {}) {
-  let answer;
-  let failure;
-  session.post(method, params, (error, result) => { failure = error; answer = result; });
-  if (failure) throw failure;
-  return answer;
-}
+const { post } = openSession();
 
 // The bridge: hand a value to the inspector, get remote values back.
 const bridge = { v: undefined };
@@ -67,7 +59,6 @@ assert.notStrictEqual(firstB.object.h2, a.h2, 'fact 3: another activation binds 
 assert.strictEqual(firstB.object.h2, b.h2);
 
 function small() { return 1; }
-const ms = (t) => Number(process.hrtime.bigint() - t) / 1e6;
 function timeDescribe(fn, rounds = 200) {
   const id = remoteId(fn);
   const t = process.hrtime.bigint();

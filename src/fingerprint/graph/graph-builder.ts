@@ -19,7 +19,7 @@ import { builtinName } from '../runtime';
 import { addDynamic, addEdge, encodePrimitive, keyLabel, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
 import type { Builder } from './builder';
 import { expandFunction } from './expand-function';
-import { describeFunction, describeFunctions, type FunctionDetails, type ScopeSnapshot } from '../runtime';
+import { describeFunction, describeFunctions, sameBindings, type FunctionDetails, type ScopeSnapshot } from '../runtime';
 import { prefetchRemoteIds } from '../runtime';
 import { moduleOf, isNamespace, type ModuleInfo } from '../runtime';
 import { builtinPatches, type Patch } from '../runtime';
@@ -192,8 +192,12 @@ export class GraphBuilder implements Builder {
   }
 
   noteSiblingScopes(file: string, body: number, scopes: readonly ScopeSnapshot[]): void {
+    // Each description snapshots the scope afresh: one activation, described through several of
+    // its functions (lodash's API functions, which no closure reads), is kept once, or every
+    // lookup would scan a copy per function.
     const first = scopes[0] as ScopeSnapshot;
-    if (!this.siblingScopes.some((s) => s.scopes[0]?.object === first.object)) this.siblingScopes.push({ file, body, scopes });
+    const known = this.siblingScopes.some((s) => s.file === file && s.body === body && (s.scopes[0] === first || sameBindings(s.scopes[0] as ScopeSnapshot, first)));
+    if (!known) this.siblingScopes.push({ file, body, scopes });
   }
 
   /** The known activation whose first scope binds `fn` under its own name, if any. */

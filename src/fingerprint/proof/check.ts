@@ -18,6 +18,7 @@ import {
   isBuiltinGlobal,
   onlyLoadedFileHolding,
   releaseObjects,
+  sameBindings,
   scopesProblem,
   type FunctionDetails,
   type ScopeSnapshot,
@@ -166,7 +167,7 @@ function bindingsHold(fn: Function, proof: Proof): boolean {
       // The same module scope, or another evaluation of the same script (a module reloaded after
       // `delete require.cache[…]`) whose bindings are all the same.
       if (known === undefined) scopes[t] = theirs.scopes;
-      else if ((known[0] as ScopeSnapshot).object !== (theirs.scopes[0] as ScopeSnapshot).object && !sameBindings(known, theirs.scopes)) return false;
+      else if ((known[0] as ScopeSnapshot).object !== (theirs.scopes[0] as ScopeSnapshot).object && !sameBindings(known[0] as ScopeSnapshot, theirs.scopes[0] as ScopeSnapshot)) return false;
     }
   }
   return done.size === proof.modules.length;
@@ -233,16 +234,4 @@ function moduleHolds(proof: Proof, m: number, mine: readonly ScopeSnapshot[], to
     if (!isBuiltinGlobal(name) || !globalDefined(name)) return false;
   }
   return true;
-}
-
-/**
- * Two snapshots of one module scope (each inspection takes a fresh snapshot object): the same
- * names holding the same values.
- */
-function sameBindings(a: readonly ScopeSnapshot[], b: readonly ScopeSnapshot[]): boolean {
-  const x = (a[0] as ScopeSnapshot).object;
-  const y = (b[0] as ScopeSnapshot).object;
-  const keys = Object.keys(x);
-  if (keys.length !== Object.keys(y).length) return false;
-  return keys.every((k) => Object.prototype.hasOwnProperty.call(y, k) && Object.is(own(x, k)?.value, own(y, k)?.value));
 }

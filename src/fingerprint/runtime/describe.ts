@@ -137,6 +137,25 @@ export function describeFunctions(fns: readonly Function[]): Map<Function, Funct
   return out;
 }
 
+/** What a binding in its temporal dead zone reads as (Node 24 shows it as a throwing accessor). */
+const UNSETTLED = Symbol('unsettled');
+
+/** A binding's value read without running anything. */
+function bindingValue(object: Record<string, unknown>, name: string): unknown {
+  const d = Object.getOwnPropertyDescriptor(object, name);
+  return d !== undefined && 'value' in d ? d.value : UNSETTLED;
+}
+
+/**
+ * Two snapshots of one scope (each inspection takes a fresh snapshot object): the same names
+ * holding the same values, so reading either gives what reading the other would.
+ */
+export function sameBindings(a: ScopeSnapshot, b: ScopeSnapshot): boolean {
+  const keys = Object.keys(a.object);
+  if (keys.length !== Object.keys(b.object).length) return false;
+  return keys.every((k) => Object.prototype.hasOwnProperty.call(b.object, k) && Object.is(bindingValue(a.object, k), bindingValue(b.object, k)));
+}
+
 /** Location, scopes (innermost first) and bound parts of one function. */
 export function describeFunction(fn: Function): FunctionDetails {
   return describeFunctions([fn]).get(fn) as FunctionDetails;
