@@ -8,18 +8,9 @@
 // 3. What starting and taking coverage cost, and how much a hot loop slows down meanwhile.
 // Usage: node native-notes/scripts/coverage-manifest.js
 const assert = require('node:assert');
-const inspector = require('node:inspector');
+const { openSession, ms } = require('./lib/session');
 
-const session = new inspector.Session();
-session.connect();
-function post(method, params = {}) {
-  let answer;
-  let failure;
-  session.post(method, params, (error, result) => { failure = error; answer = result; });
-  if (failure) throw failure;
-  return answer;
-}
-const ms = (t) => Number(process.hrtime.bigint() - t) / 1e6;
+const { post } = openSession();
 
 function helper(x) { return x * 2 + 1; }
 function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += helper(i); return s; }
