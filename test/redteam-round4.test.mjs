@@ -13,8 +13,9 @@
 //   walk and in proofs; fixed.
 // - a property made non-enumerable, an object frozen: attributes and integrity are counted
 //   (expand-value.ts attributeMark, integrityMark); fixed.
-// - identity (a shared Map key, aliasing), unique symbols by description, paths relative to the
-//   project: the fingerprint counts content; kept as test.failing and listed in README, Limits.
+// - identity (a shared Map key, aliasing), unique symbols by description: fixed later, fingerprints
+//   count which values are one value (src/fingerprint/sharing.ts);
+// - paths relative to the project: kept as test.failing and listed in README, Limits.
 import test from 'ava';
 import * as path from 'node:path';
 import { node, project, repo, tempDir, writeFile } from './fixtures/cache/helpers.mjs';
@@ -62,8 +63,8 @@ function dataAttack(t, body, expected) {
   }
 }
 
-// Known limit (README, Limits): still a stale hit; test.failing turns red the day it is fixed.
-test.failing('data: a Map keyed by a shared module object vs an equal copy of it', (t) => {
+// Was a known limit (counted by content); fixed by the sharing signature (src/fingerprint/sharing.ts).
+test('data: a Map keyed by a shared module object vs an equal copy of it', (t) => {
   const body = `
 const KEY = { id: 1 };
 const PRICES = new Map([[mode === 'copy' ? { id: 1 } : KEY, 10]]);
@@ -73,8 +74,8 @@ const f = cache(function f(x) { runs++; return price(x); }, { name: 'f' });
   dataAttack(t, body, [['', 50], ['', 50], ['copy', 0], ['copy', 0], ['', 50]]);
 });
 
-// Known limit (README, Limits): still a stale hit; test.failing turns red the day it is fixed.
-test.failing('data: two bindings aliasing one array vs two equal arrays', (t) => {
+// Was a known limit (counted by content); fixed by the sharing signature (src/fingerprint/sharing.ts).
+test('data: two bindings aliasing one array vs two equal arrays', (t) => {
   const body = `
 const A = [1, 2];
 const B = mode === 'copy' ? [1, 2] : A;
@@ -104,8 +105,8 @@ const f = cache(function f(x) { runs++; return locked(x); }, { name: 'f' });
   dataAttack(t, body, [['', 'open:5'], ['', 'open:5'], ['freeze', 'locked'], ['freeze', 'locked']]);
 });
 
-// Known limit (README, Limits): still a stale hit; test.failing turns red the day it is fixed.
-test.failing('data: an enum of unique symbols, the data holding another symbol of the same description', (t) => {
+// Was a known limit (counted by content); fixed by the sharing signature (src/fingerprint/sharing.ts).
+test('data: an enum of unique symbols, the data holding another symbol of the same description', (t) => {
   const body = `
 const RED = Symbol('red');
 const PALETTE = { main: mode === 'other' ? Symbol('red') : RED };
@@ -115,8 +116,8 @@ const f = cache(function f(x) { runs++; return isRed(x); }, { name: 'f' });
   dataAttack(t, body, [['', 'red5'], ['', 'red5'], ['other', 'not red5'], ['other', 'not red5']]);
 });
 
-// Known limit (README, Limits): still a stale hit; test.failing turns red the day it is fixed.
-test.failing('data: an object keyed by a unique symbol vs another symbol of the same description', (t) => {
+// Was a known limit (counted by content); fixed by the sharing signature (src/fingerprint/sharing.ts).
+test('data: an object keyed by a unique symbol vs another symbol of the same description', (t) => {
   const body = `
 const TAG = Symbol('tag');
 const ITEM = { [mode === 'other' ? Symbol('tag') : TAG]: 'yes' };

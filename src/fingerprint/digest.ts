@@ -11,6 +11,7 @@
  * whichever function was fingerprinted first in the process.
  */
 import { sha256, type Entity } from './graph';
+import { sharingSignature } from './sharing';
 
 function combine(e: Entity): string {
   const parts: string[] = [e.own];
@@ -179,4 +180,12 @@ export function computeFingerprints(root: Entity): void {
     }
     finishComponent(members);
   }
+}
+
+/** The fingerprint of the function at `root`: its graph's content, and which values in it are one value (sharing.ts). */
+export function rootFingerprint(root: Entity): { readonly fp: string; readonly sharing: string | undefined } {
+  computeFingerprints(root);
+  const sharing = sharingSignature([root]);
+  const fp = root.fp as string;
+  return { fp: sharing === undefined ? fp : sha256(JSON.stringify(['shared', fp, sharing])), sharing };
 }

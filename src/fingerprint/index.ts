@@ -76,6 +76,8 @@ interface Memo {
   readonly proven?: true;
   /** The built-ins reached, as the proof stored them (the graph's when walked). */
   readonly reached?: readonly string[];
+  /** Which values of the graph are one value (./sharing.ts), folded into `fp`; undefined when none. */
+  readonly sharing?: string | undefined;
 }
 
 let memo = new WeakMap<Function, Memo>();
@@ -154,11 +156,11 @@ function build(fn: Function, settle: boolean): Memo {
     const root = builder.functionEntity(fn);
     builder.drain();
     builder.refresh(root);
-    digest().computeFingerprints(root);
+    const { fp, sharing } = digest().rootFingerprint(root);
     handleVolatile(builder.created, settle);
     if (root.volatile === true) bumpEpochLater();
     const missing = root.missingGlobals !== undefined && root.missingGlobals.length > 0 ? [...root.missingGlobals] : undefined;
-    return { fp: root.fp as string, settled: root.volatile !== true && missing === undefined, missing, root, epoch };
+    return { fp, settled: root.volatile !== true && missing === undefined, missing, root, epoch, sharing };
   } catch (error) {
     if (error instanceof InspectorUnavailable) return fallbackFingerprint(fn, error.reason);
     // Half-built entities must not serve later requests.
@@ -251,7 +253,7 @@ function walkedLookup(fn: Function): Memo {
 }
 
 /**
- * Proofs: read from and written to `dir` (the cache root's `proofs-v3/`) from now on. The cache
+ * Proofs: read from and written to `dir` (the cache root's `proofs-v4/`) from now on. The cache
  * layer opens them only in the user's own root, as the analysis cache.
  */
 export function openFingerprintProofs(dir: string): void {
@@ -281,6 +283,16 @@ export function fingerprint(fn: Function): string {
   return lookup(fn).fp;
 }
 
+/**
+ * The sharing signature is part of the root's fingerprint but of no node's: shown as a child of
+ * its own, so that the tree's fingerprint is `fingerprint(fn)` and `explain --diff` can name it.
+ */
+function withSharing(tree: Explanation, m: Memo): Explanation {
+  if (m.sharing === undefined) return tree;
+  const node: DependencyNode = { kind: 'value', name: '(shared values)', hash: m.sharing, fingerprint: m.sharing, preview: 'which values are one value', children: [] };
+  return { ...tree, root: { ...tree.root, fingerprint: m.fp, children: [...tree.root.children, node] } };
+}
+
 /** The dependency tree behind `fingerprint(fn)`, with the dynamic dependencies listed. */
 export function explain(fn: Function): Explanation {
   const m = walkedLookup(fn);
@@ -290,7 +302,7 @@ export function explain(fn: Function): Explanation {
     return { root, dynamic: [fallback ?? 'inspector unavailable'] };
   }
   try {
-    return explainTree().explainEntity(m.root, name);
+    return withSharing(explainTree().explainEntity(m.root, name), m);
   } finally {
     // Locations looked up for display took remote ids too.
     try {

@@ -9,6 +9,7 @@
  */
 import { sha256 } from '../../hash';
 import { types } from 'node:util';
+import { isUniqueSymbol } from '../../unique-symbol';
 import type { NodeKind } from '../../explanation';
 import type { FunctionSite } from '../runtime';
 
@@ -17,6 +18,11 @@ export type { NodeKind };
 export interface Edge {
   readonly label: string;
   readonly target: Entity;
+  /**
+   * Identities the edge passes without an entity of their own (../sharing.ts): the objects a
+   * member path (`A.length`) goes through, a unique-symbol property or Map key.
+   */
+  readonly via?: ReadonlyArray<object | symbol>;
 }
 
 export interface Entity {
@@ -37,6 +43,11 @@ export interface Entity {
    */
   weak?: WeakMap<object, unknown> | WeakSet<object>;
   fn?: Function;
+  /**
+   * The object or unique symbol this entity stands for, when it has an identity the content does
+   * not show (two equal arrays, two `Symbol('a')`): read only by ../sharing.ts, never hashed.
+   */
+  identity?: object | symbol;
   /** Its code reads `this` or `super` (then a memo per holder applies). */
   usesThis?: boolean;
   edges: Edge[];
@@ -58,7 +69,7 @@ export interface Entity {
   volatile?: boolean;
 }
 
-export { sha256 };
+export { isUniqueSymbol, sha256 };
 
 /** A per-process random salt: a fingerprint that contains it can never match another run's. */
 export const PROCESS_SALT: string = sha256(`${process.pid}:${Date.now()}:${Math.random()}`);
@@ -69,9 +80,16 @@ export function leaf(kind: NodeKind, name: string, own: string, preview?: string
   return e;
 }
 
-export function addEdge(parent: Entity, label: string, target: Entity): void {
-  parent.edges.push({ label, target });
+/**
+ * `via`: the property or Map key the edge stands for (kept only when it is a unique symbol), or
+ * the objects a member path went through.
+ */
+export function addEdge(parent: Entity, label: string, target: Entity, via?: unknown): void {
+  if (isUniqueSymbol(via)) parent.edges.push({ label, target, via: [via] });
+  else if (Array.isArray(via) && via.length > 0) parent.edges.push({ label, target, via: via as object[] });
+  else parent.edges.push({ label, target });
 }
+
 
 export function addDynamic(e: Entity, reason: string): void {
   (e.dynamic ??= []).includes(reason) || e.dynamic.push(reason);

@@ -29,11 +29,11 @@ function outsideMembers(b: Builder, e: Entity, target: object, source: string, p
     if (d === undefined) continue;
     const label = `${prefix}.${keyLabel(key)}`;
     if ('value' in d) {
-      if (!inBody(d.value)) addEdge(e, label, b.entityOf(d.value, target));
+      if (!inBody(d.value)) addEdge(e, label, b.entityOf(d.value, target), key);
       continue;
     }
-    if (d.get !== undefined && !inBody(d.get)) addEdge(e, `${label} (get)`, b.functionEntity(d.get, target));
-    if (d.set !== undefined && !inBody(d.set)) addEdge(e, `${label} (set)`, b.functionEntity(d.set, target));
+    if (d.get !== undefined && !inBody(d.get)) addEdge(e, `${label} (get)`, b.functionEntity(d.get, target), key);
+    if (d.set !== undefined && !inBody(d.set)) addEdge(e, `${label} (set)`, b.functionEntity(d.set, target), key);
   }
 }
 

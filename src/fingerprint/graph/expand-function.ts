@@ -36,10 +36,10 @@ function functionExtras(b: Builder, e: Entity, fn: Function): void {
     const d = Reflect.getOwnPropertyDescriptor(fn, key);
     if (d === undefined || !d.enumerable) continue;
     const label = `.${keyLabel(key)}`;
-    if ('value' in d) addEdge(e, label, b.entityOf(d.value, fn));
+    if ('value' in d) addEdge(e, label, b.entityOf(d.value, fn), key);
     else {
-      if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, fn));
-      if (d.set !== undefined) addEdge(e, `${label} (set)`, b.functionEntity(d.set, fn));
+      if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, fn), key);
+      if (d.set !== undefined) addEdge(e, `${label} (set)`, b.functionEntity(d.set, fn), key);
     }
   }
   const proto = ownData(fn, 'prototype');

@@ -60,10 +60,10 @@ function memberEdges(
       const v: unknown = d.value;
       // The prototype's back-pointer to its own constructor is not content.
       if (key === 'constructor' && typeof v === 'function' && ownData(v, 'prototype') === value) continue;
-      addEdge(e, label, b.entityOf(v, value));
+      addEdge(e, label, b.entityOf(v, value), key);
     } else {
-      if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, value));
-      if (d.set !== undefined) addEdge(e, `${label} (set)`, b.functionEntity(d.set, value));
+      if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, value), key);
+      if (d.set !== undefined) addEdge(e, `${label} (set)`, b.functionEntity(d.set, value), key);
     }
   }
 }
@@ -131,7 +131,7 @@ function mapEdges(b: Builder, e: Entity, map: Map<unknown, unknown>): void {
     if (isObjectLike(k)) {
       addEdge(e, `key#${i}`, b.entityOf(k));
       addEdge(e, `value#${i}`, b.entityOf(v));
-    } else addEdge(e, `get(${keyText(b, k)})`, b.entityOf(v));
+    } else addEdge(e, `get(${keyText(b, k)})`, b.entityOf(v), k);
     i++;
   }
 }

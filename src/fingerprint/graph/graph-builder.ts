@@ -16,7 +16,7 @@
  */
 import { analyzeFunction, type FunctionAnalysis } from '../source';
 import { builtinName } from '../runtime';
-import { addDynamic, addEdge, encodePrimitive, keyLabel, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
+import { addDynamic, addEdge, encodePrimitive, isUniqueSymbol, keyLabel, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
 import type { Builder } from './builder';
 import { expandFunction } from './expand-function';
 import { describeFunction, describeFunctions, sameBindings, type FunctionDetails, type ScopeSnapshot } from '../runtime';
@@ -134,7 +134,9 @@ export class GraphBuilder implements Builder {
 
   primitive(value: unknown): Entity {
     const shown = typeof value === 'string' ? relativize(value) : value;
-    return leaf('value', typeof value, encodePrimitive(value, relativize), previewPrimitive(shown));
+    const e = leaf('value', typeof value, encodePrimitive(value, relativize), previewPrimitive(shown));
+    if (isUniqueSymbol(value)) e.identity = value;
+    return e;
   }
 
   builtin(name: string): Entity {
@@ -307,10 +309,10 @@ export class GraphBuilder implements Builder {
         const d = owner === undefined ? undefined : Reflect.getOwnPropertyDescriptor(owner, key);
         if (d === undefined) continue;
         const label = `.${keyLabel(key)}`;
-        if ('value' in d) addEdge(e, label, b.entityOf(d.value, wrapper));
+        if ('value' in d) addEdge(e, label, b.entityOf(d.value, wrapper), key);
         else {
-          if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, wrapper));
-          if (d.set !== undefined) addEdge(e, `${label} (set)`, b.functionEntity(d.set, wrapper));
+          if (d.get !== undefined) addEdge(e, `${label} (get)`, b.functionEntity(d.get, wrapper), key);
+          if (d.set !== undefined) addEdge(e, `${label} (set)`, b.functionEntity(d.set, wrapper), key);
         }
       }
     });
@@ -348,7 +350,7 @@ export class GraphBuilder implements Builder {
     if (named !== undefined) return this.builtin(named);
     const mod = isNamespace(value) ? undefined : this.moduleInfo(value);
     if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
-    const e: Entity = { kind: 'value', name: '', own: '', edges: [] };
+    const e: Entity = { kind: 'value', name: '', own: '', edges: [], identity: value };
     objects.set(value, e);
     this.enqueue(e, (b) => {
       if (isNamespace(value) || mod !== undefined) expandModule(b, e, value, mod);
@@ -363,7 +365,7 @@ export class GraphBuilder implements Builder {
     if (byPaths === undefined) views.set(value, (byPaths = new Map()));
     const memo = byPaths.get(key);
     if (memo !== undefined) return memo;
-    const e: Entity = { kind: 'module', name: '', own: '', edges: [] };
+    const e: Entity = { kind: 'module', name: '', own: '', edges: [], identity: value };
     byPaths.set(key, e);
     this.enqueue(e, (b) => moduleView(b, e, value, paths, info));
     return e;

@@ -4,6 +4,6 @@
  * references.ts, ...) through the `Builder` interface (builder.ts). digest.ts folds it into
  * fingerprints, explain-tree.ts into a tree.
  */
-export { PROCESS_SALT, encodePrimitive, nameOf, sha256 } from './entity';
+export { PROCESS_SALT, encodePrimitive, isUniqueSymbol, nameOf, sha256 } from './entity';
 export type { Entity, NodeKind } from './entity';
 export { GraphBuilder, GraphTooLarge, relativize, resetGraph } from './graph-builder';

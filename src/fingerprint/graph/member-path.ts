@@ -9,17 +9,24 @@
 import { types } from 'node:util';
 import { isObjectLike, ownData } from './entity';
 
-export type PathEnd =
-  /** `value` found at `depth` segments; `holder` is the object it was read from. */
-  | { readonly kind: 'value'; readonly depth: number; readonly value: unknown; readonly holder: object | undefined }
-  /** The value at `depth` segments is used whole. */
-  | { readonly kind: 'whole'; readonly depth: number; readonly value: unknown }
-  /** An accessor at `depth` segments: its getter counts (with `holder` as `this`). */
-  | { readonly kind: 'accessor'; readonly depth: number; readonly get: Function | undefined; readonly set: Function | undefined; readonly holder: object }
-  /** The member does not exist (reads `undefined`). */
-  | { readonly kind: 'missing'; readonly depth: number; readonly holder: object }
-  /** Reading threw (an ES module binding still in its temporal dead zone). */
-  | { readonly kind: 'unsettled'; readonly depth: number };
+/** The objects a path went through before its end, base first (which values are one value: ../sharing.ts). */
+interface Via {
+  readonly via: readonly object[];
+}
+
+export type PathEnd = Via &
+  (
+    | /** `value` found at `depth` segments; `holder` is the object it was read from. */
+    { readonly kind: 'value'; readonly depth: number; readonly value: unknown; readonly holder: object | undefined }
+    /** The value at `depth` segments is used whole. */
+    | { readonly kind: 'whole'; readonly depth: number; readonly value: unknown }
+    /** An accessor at `depth` segments: its getter counts (with `holder` as `this`). */
+    | { readonly kind: 'accessor'; readonly depth: number; readonly get: Function | undefined; readonly set: Function | undefined; readonly holder: object }
+    /** The member does not exist (reads `undefined`). */
+    | { readonly kind: 'missing'; readonly depth: number; readonly holder: object }
+    /** Reading threw (an ES module binding still in its temporal dead zone). */
+    | { readonly kind: 'unsettled'; readonly depth: number }
+  );
 
 interface Found {
   readonly descriptor: PropertyDescriptor;
@@ -49,26 +56,28 @@ function lookup(start: object, key: string): Found | undefined | 'threw' {
 export function followPath(base: unknown, path: readonly string[]): PathEnd {
   let current: unknown = base;
   let holder: object | undefined;
+  const via: object[] = [];
   for (let i = 0; i < path.length; i++) {
-    if (!isObjectLike(current) || types.isProxy(current)) return { kind: 'whole', depth: i, value: current };
+    if (!isObjectLike(current) || types.isProxy(current)) return { kind: 'whole', depth: i, value: current, via };
     const key = path[i] as string;
     // `C.#g` / `this.#r`: private members are no properties a lookup can see (it would say
     // missing, a constant, and edits of them would hit). The value holding them counts whole: a
     // class whole has its private members' text and static private state. (A real key that
     // starts with '#', `o['#x']`, is then needed whole too: more than needed, never less.)
-    if (key.startsWith('#')) return { kind: 'whole', depth: i, value: current };
+    if (key.startsWith('#')) return { kind: 'whole', depth: i, value: current, via };
     const found = lookup(current, key);
-    if (found === 'threw') return { kind: 'unsettled', depth: i + 1 };
-    if (found === undefined) return { kind: 'missing', depth: i + 1, holder: current };
-    if (found.owner !== current && isClassPrototype(found.owner)) return { kind: 'whole', depth: i, value: current };
+    via.push(current);
+    if (found === 'threw') return { kind: 'unsettled', depth: i + 1, via };
+    if (found === undefined) return { kind: 'missing', depth: i + 1, holder: current, via };
+    if (found.owner !== current && isClassPrototype(found.owner)) return { kind: 'whole', depth: i, value: current, via: via.slice(0, -1) };
     const d = found.descriptor;
     if (!('value' in d) && (d.get !== undefined || d.set !== undefined)) {
-      return { kind: 'accessor', depth: i + 1, get: d.get, set: d.set, holder: current };
+      return { kind: 'accessor', depth: i + 1, get: d.get, set: d.set, holder: current, via };
     }
     holder = current;
     current = d.value;
   }
-  return { kind: 'value', depth: path.length, value: current, holder };
+  return { kind: 'value', depth: path.length, value: current, holder, via };
 }
 
 /** `name` + the first `depth` segments, as labels show it: `CONFIG.limits`. */

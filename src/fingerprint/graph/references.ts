@@ -72,31 +72,31 @@ export function pathEdges(
   label: (path: readonly string[], depth: number) => string,
 ): void {
   const seen = new Set<string>();
-  const add = (name: string, target: () => Entity): void => {
+  const add = (name: string, target: () => Entity, via: readonly object[]): void => {
     if (seen.has(name)) return;
     seen.add(name);
-    addEdge(e, name, target());
+    addEdge(e, name, target(), via);
   };
   for (const path of paths) {
     const end = followPath(base, path);
     const name = label(path, end.depth);
     switch (end.kind) {
       case 'value':
-        add(name, () => b.entityOf(end.value, end.holder));
+        add(name, () => b.entityOf(end.value, end.holder), end.via);
         break;
       case 'whole':
-        add(name, () => b.entityOf(end.value));
+        add(name, () => b.entityOf(end.value), end.via);
         break;
       case 'accessor':
-        if (end.get !== undefined) add(`${name} (get)`, () => b.functionEntity(end.get as Function, end.holder));
-        if (end.set !== undefined) add(`${name} (set)`, () => b.functionEntity(end.set as Function, end.holder));
+        if (end.get !== undefined) add(`${name} (get)`, () => b.functionEntity(end.get as Function, end.holder), end.via);
+        if (end.set !== undefined) add(`${name} (set)`, () => b.functionEntity(end.set as Function, end.holder), end.via);
         break;
       case 'missing':
-        add(name, () => b.primitive(undefined));
+        add(name, () => b.primitive(undefined), end.via);
         break;
       case 'unsettled':
         e.unsettled = true;
-        add(name, () => leaf('dynamic', name, 'unsettled'));
+        add(name, () => leaf('dynamic', name, 'unsettled'), end.via);
         break;
     }
   }

@@ -9,7 +9,10 @@
  * that read nothing outside themselves. Any doubt returns undefined and the caller walks.
  */
 import type * as GraphLayer from '../graph';
-import { dataFingerprint } from './data';
+import type { Entity } from '../graph';
+import { sharingSignature } from '../sharing';
+import { isUniqueSymbol } from '../../unique-symbol';
+import { dataEntity } from './data';
 import {
   builtinPatches,
   describeFunction,
@@ -142,12 +145,14 @@ function bindingsHold(fn: Function, proof: Proof): boolean {
   scopes[0] = root.scopes;
   scripts[0] = root.scriptId;
   const done = new Set<number>();
+  // What the `values` then the `data` rows read, for the sharing signature.
+  const read: Array<Entity | undefined> = new Array<Entity | undefined>(proof.values.length + proof.data.length).fill(undefined);
   for (let wave = [0]; wave.length > 0; wave = scopes.flatMap((known, m) => (known !== undefined && !done.has(m) ? [m] : []))) {
     const toPlace: ToPlace[] = [];
     const toCheck: ToCheck[] = [];
     for (const m of wave) {
       done.add(m);
-      if (!moduleHolds(proof, m, scopes[m] as readonly ScopeSnapshot[], toPlace, toCheck)) return false;
+      if (!moduleHolds(proof, m, scopes[m] as readonly ScopeSnapshot[], toPlace, toCheck, read)) return false;
     }
     const wanted = [...new Set([...toCheck.map((c) => c.value), ...toPlace.map((p) => p.value)])];
     const details = wanted.length === 0 ? new Map<Function, FunctionDetails>() : describeFunctions(wanted);
@@ -170,7 +175,8 @@ function bindingsHold(fn: Function, proof: Proof): boolean {
       else if ((known[0] as ScopeSnapshot).object !== (theirs.scopes[0] as ScopeSnapshot).object && !sameBindings(known[0] as ScopeSnapshot, theirs.scopes[0] as ScopeSnapshot)) return false;
     }
   }
-  return done.size === proof.modules.length;
+  if (done.size !== proof.modules.length || read.some((e) => e === undefined)) return false;
+  return (sharingSignature(read as Entity[]) ?? '') === proof.sharing;
 }
 
 /** A function read from `module`'s binding `name` with the text `hash` and no members, or undefined. */
@@ -189,7 +195,7 @@ function functionAt(module: Record<string, unknown>, name: string, hash: string)
  * The rows of module `m` that need no inspector call are checked here; the functions the
  * inspector must place are queued for the wave's batch (`toPlace`, `toCheck`).
  */
-function moduleHolds(proof: Proof, m: number, mine: readonly ScopeSnapshot[], toPlace: ToPlace[], toCheck: ToCheck[]): boolean {
+function moduleHolds(proof: Proof, m: number, mine: readonly ScopeSnapshot[], toPlace: ToPlace[], toCheck: ToCheck[], read: Array<Entity | undefined>): boolean {
   const module = (mine[0] as ScopeSnapshot).object;
   const placeAll = m !== 0 && proof.modules[m]?.scope === 'module';
   for (const [at, name, hash] of proof.functions) {
@@ -208,22 +214,25 @@ function moduleHolds(proof: Proof, m: number, mine: readonly ScopeSnapshot[], to
     if (value === undefined) return false;
     toPlace.push({ value, t, line });
   }
-  for (const [at, name, encoded] of proof.values) {
+  for (const [i, [at, name, encoded]] of proof.values.entries()) {
     if (at !== m) continue;
-    const read = own(module, name);
+    const binding = own(module, name);
     // `undefined` may be a binding in its temporal dead zone: the walk decides.
-    if (read === undefined || read.value === undefined) return false;
-    const v = read.value;
+    if (binding === undefined || binding.value === undefined) return false;
+    const v = binding.value;
     if ((typeof v === 'object' && v !== null) || typeof v === 'function') return false;
     // The graph layer (a walk's) is loaded only when a proof has a primitive to compare.
     const { encodePrimitive, relativize } = require('../graph') as typeof GraphLayer;
     if (encodePrimitive(v, relativize) !== encoded) return false;
+    read[i] = { kind: 'value', name, own: encoded, edges: [], ...(isUniqueSymbol(v) ? { identity: v } : {}) };
   }
-  for (const [at, name, fp] of proof.data) {
+  for (const [j, [at, name, fp]] of proof.data.entries()) {
     if (at !== m) continue;
-    const read = own(module, name);
-    if (read === undefined || typeof read.value !== 'object' || read.value === null) return false;
-    if (dataFingerprint(read.value) !== fp) return false;
+    const binding = own(module, name);
+    if (binding === undefined || typeof binding.value !== 'object' || binding.value === null) return false;
+    const e = dataEntity(binding.value);
+    if (e === undefined || e.fp !== fp) return false;
+    read[proof.values.length + j] = e;
   }
   for (const [at, name] of proof.globals) {
     if (at !== m) continue;

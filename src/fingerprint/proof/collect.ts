@@ -12,6 +12,7 @@
  * - plain data in module bindings (arrays, plain objects, Maps…: values the walk expanded without
  *   reaching a function): walked again at reuse, without the inspector, and compared by the
  *   walk's own fingerprint of it;
+ * - which of those primitive and data values are one value (../sharing.ts): compared at reuse;
  * - built-ins named through globals the module does not bind.
  * Anything else (objects, classes, modules, packages, `this`, dynamic reads, pending or
  * maybe-uninitialized values, patched built-ins, code of other files) refuses: the next run walks.
@@ -19,6 +20,7 @@
 import path = require('node:path');
 import type { Entity } from '../graph';
 import { builtinPatches, describeFunction, functionSite, isBuiltinGlobal, releaseObjects, scriptInfo, type FunctionSite } from '../runtime';
+import { sharingSignature } from '../sharing';
 import { isData } from './data';
 import { functionHash, hasExtras } from './extras';
 import { sourceState } from './sources';
@@ -67,6 +69,9 @@ class Collector {
   readonly globals: Array<[number, string]> = [];
   readonly leaves: Array<[number, string, string]> = [];
   readonly data: Array<[number, string, string]> = [];
+  /** The entities of the `values` then the `data` rows, for the sharing signature. */
+  readonly valueEntities: Entity[] = [];
+  readonly dataEntities: Entity[] = [];
 
   /** The module of a top-level function `fn` compiled at `site`; refuses anything else. */
   moduleOf(fn: Function, site: FunctionSite): number {
@@ -110,9 +115,11 @@ class Collector {
         if (!PRIMITIVE.test(target.own) && isData(target)) {
           // Its whole subgraph was checked here: the reuse walks it again and compares.
           this.data.push([m, label, target.fp as string]);
+          this.dataEntities.push(target);
           continue;
         }
         this.values.push([m, label, target.own]);
+        this.valueEntities.push(target);
         next.push([target, m]);
         continue;
       }
@@ -192,7 +199,7 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   if (builtinPatches().length > 0) refuse('patched built-ins');
   checkEntity(root);
   const base = { text: functionHash(fn), fp, reached: [...reached] };
-  if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [], leaves: [], data: [] };
+  if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [], leaves: [], data: [], sharing: '' };
   const site = root.site;
   if (site === undefined) refuse('root site unknown');
   const c = new Collector();
@@ -212,5 +219,6 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   const modules = c.modules.map(({ file, hash, scope }) => ({ file, hash, scope }));
   const inGlobal = (row: readonly [number, ...unknown[]]): boolean => modules[row[0]]?.scope === 'global';
   if ([c.functions, c.imports, c.values, c.leaves, c.data].some((list) => list.some(inGlobal))) refuse('bindings without a module scope');
-  return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals, leaves: c.leaves, data: c.data };
+  const sharing = sharingSignature([...c.valueEntities, ...c.dataEntities]) ?? '';
+  return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals, leaves: c.leaves, data: c.data, sharing };
 }

@@ -2,7 +2,7 @@
  * Plain data in a proof: a module binding holding an array, a plain object, a Map… whose content
  * is values only. The walk expands such a value in JavaScript (no inspector), so a proof stores the
  * walk's fingerprint of it (collect.ts, `isData`) and the reuse walks the value again and compares
- * (check.ts, `dataFingerprint`): the same content gives the same fingerprint by construction (it
+ * (check.ts, `dataEntity`): the same content gives the same fingerprint by construction (it
  * is the same code), any change another one. A value that holds anything the walk would need the
  * inspector for (a function, an accessor, a class instance, a proxy) is not walked at reuse at
  * all: the proof fails and the caller walks in full.
@@ -82,13 +82,17 @@ function plain(value: object): boolean {
   return true;
 }
 
-/** The walk's fingerprint of `value` when it is plain data, else undefined (no walk at all). */
-export function dataFingerprint(value: object): string | undefined {
+/**
+ * The walk's graph of `value` when it is plain data (its fingerprint in `fp`), else undefined (no
+ * walk at all). The entity also serves the check's sharing signature (../sharing.ts).
+ */
+export function dataEntity(value: object): Entity | undefined {
   if (!plain(value)) return undefined;
   const { GraphBuilder } = require('../graph') as typeof GraphLayer;
   const builder = new GraphBuilder();
   const e = builder.entityOf(value);
   builder.drain();
   (require('../digest') as typeof Digest).computeFingerprints(e);
-  return isData(e) ? e.fp : undefined;
+  return isData(e) ? e : undefined;
 }
+

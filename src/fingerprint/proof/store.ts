@@ -1,5 +1,5 @@
 /**
- * Proof files under the cache root: `proofs-v3/<key>.json`, one per cached function's code,
+ * Proof files under the cache root: `proofs-v4/<key>.json`, one per cached function's code,
  * written atomically (temp file + rename) and checked on read like the analysis packs: a stamp
  * line, the sha256 of the body, the body. A file that is damaged, foreign, a link, too large or
  * of another shape is no proof: the caller walks in full. Only in the user's own root (the
@@ -13,7 +13,8 @@ import { randomHex, sha256 } from '../../hash';
 /** Bump when what a proof holds or how it is checked changes; the folder name carries it. */
 // 3: plain data (arrays and objects of primitives) bound by a module, checked by value (`data`);
 //    functions compared by text and strictness (extras.ts functionHash).
-export const PROOF_FORMAT = 3;
+// 4: which primitive and data bindings are one value (`sharing`); fingerprints count sharing.
+export const PROOF_FORMAT = 4;
 export const PROOF_FOLDER = `proofs-v${PROOF_FORMAT}`;
 const MAX_BYTES = 4 * 1024 * 1024;
 const NAME = /^[0-9a-f]{64}$/;
@@ -56,6 +57,12 @@ export interface Proof {
    * without the inspector and compared by that fingerprint.
    */
   readonly data: ReadonlyArray<readonly [number, string, string]>;
+  /**
+   * ../sharing.ts over the `values` then the `data` rows, as the walk saw them ('' when no value
+   * is met twice): equal content in other identities (`B = A` against `B = [...A]`, two
+   * `Symbol('red')`) must not pass for the proved values.
+   */
+  readonly sharing: string;
 }
 
 let folder: string | undefined;
@@ -87,7 +94,7 @@ const SCOPES: ReadonlySet<unknown> = new Set(['closure', 'module', 'global']);
 function shape(v: unknown): Proof | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
-  if (!isStr(o.text) || !isStr(o.fp) || !Array.isArray(o.reached) || !o.reached.every(isStr)) return undefined;
+  if (!isStr(o.text) || !isStr(o.fp) || !isStr(o.sharing) || !Array.isArray(o.reached) || !o.reached.every(isStr)) return undefined;
   if (!isIndex(o.line, Number.MAX_SAFE_INTEGER) || !Array.isArray(o.modules)) return undefined;
   const n = o.modules.length;
   const moduleOk = (m: unknown): boolean => {
