@@ -14,6 +14,7 @@ import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { node, project, smartcacheLines, tempDir } from './fixtures/cache/helpers.mjs';
+import { cli, REGISTER } from './fixtures/cli/helpers.mjs';
 import { parseWarnings } from './fixtures/warnings.mjs';
 
 const PAUSE_MS = 250;
@@ -54,6 +55,52 @@ whole(); nested(); listed();
   t.true(messages.some((m) => m.includes('ERR_UNSERIALIZABLE_RESULT: result.schema is an object with non-enumerable properties')), messages.join('\n'));
   t.true(messages.some((m) => m.includes('ERR_UNSERIALIZABLE_RESULT: result[1] is a function')), messages.join('\n'));
   t.false(messages.some((m) => m.includes('result[0]')), messages.join('\n'));
+});
+
+const WRAPPED = {
+  named: 'exports.descend = wrap(function descend(a, b) { return b - a; });\n',
+  anonymous: 'exports.descend = wrap((a, b) => b - a);\n',
+};
+
+for (const [kind, line] of Object.entries(WRAPPED)) {
+  test(`explain --diff (source): an edited ${kind} helper reached through a wrapper's parameter is named changed, with its new code`, async (t) => {
+    const dir = project({
+      'lib.js': `function wrap(fn) { return function (a, b) { return fn(a, b); }; }\n${line}`,
+      'app.js': `const { descend } = require('./lib.js');
+/** @cache */
+function order(xs) { return xs.slice().sort(descend); }
+console.log(JSON.stringify(order([3, 1, 2])));
+`,
+    });
+    const cacheDir = tempDir();
+    const first = node(['--require', REGISTER, 'app.js'], { cwd: dir, env: { SMARTCACHE_DIR: cacheDir } });
+    t.is(first.status, 0, first.stderr);
+    t.is(first.stdout.trim(), '[3,2,1]');
+    edit(dir, 'lib.js', 'b - a', 'a - b');
+    const r = await cli(['explain', 'app.js', '--diff', '--dir', cacheDir], { cwd: dir });
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stdout, /^app\.js#order: changed since/m, r.stdout);
+    t.regex(r.stdout, /helper `fn` \(lib\.js:2\) changed$/m, r.stdout);
+    t.notRegex(r.stdout, /no longer found/, r.stdout);
+    t.regex(r.stdout, /^\s+\+ .*a - b/m, r.stdout);
+  });
+}
+
+test('explain --diff (source): a helper that is really gone is still "no longer found"', async (t) => {
+  const dir = project({
+    'lib.js': `function wrap(fn) { return function (a, b) { return fn(a, b); }; }\n${WRAPPED.named}`,
+    'app.js': `const { descend } = require('./lib.js');
+/** @cache */
+function order(xs) { return xs.slice().sort(descend); }
+console.log(JSON.stringify(order([3, 1, 2])));
+`,
+  });
+  const cacheDir = tempDir();
+  t.is(node(['--require', REGISTER, 'app.js'], { cwd: dir, env: { SMARTCACHE_DIR: cacheDir } }).status, 0);
+  edit(dir, 'lib.js', 'exports.descend = wrap(function descend(a, b) { return b - a; });', 'exports.order = null;');
+  const r = await cli(['explain', 'app.js', '--diff', '--dir', cacheDir], { cwd: dir });
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /helper `fn` \(lib\.js:2\) no longer found in lib\.js/, r.stdout);
 });
 
 // Known spurious miss (not stale): `fn.apply(this, arguments)` passes `this` on, and `this` is the
