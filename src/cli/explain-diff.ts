@@ -157,6 +157,16 @@ function ownName(label: string): string {
   return bare.slice(bare.lastIndexOf('.') + 1);
 }
 
+/**
+ * The name a function's own text gives it (`function descend(`, `async function* g(`, `class Shape`):
+ * the tree labels a function by the binding it was reached through (`fn`, a wrapper's parameter),
+ * which the file may never spell.
+ */
+function textName(code: string | undefined): string | undefined {
+  const m = code === undefined ? null : /^(?:async\s+)?(?:function\b\s*\*?|class\b)\s*([A-Za-z_$][\w$]*)/.exec(code);
+  return m?.[1];
+}
+
 function lineOf(location: string | undefined): number {
   const m = /:(\d+)(?::\d+)?$/.exec(location ?? '');
   return m?.[1] === undefined ? 0 : Number(m[1]);
@@ -194,14 +204,20 @@ function judge(node: DependencyNode, now: FileNow): Verdict {
     if (hashes === undefined) now.hashes.set(f, (hashes = codeHashes(f.text)));
     return node.hash !== undefined && hashes.includes(node.hash);
   };
-  const name = ownName(node.name);
-  const named = now.functions.filter((f) => f.name === name);
+  const names = new Set([ownName(node.name)]);
+  const own = textName(node.code);
+  if (own !== undefined) names.add(own);
+  const named = now.functions.filter((f) => names.has(f.name));
   // Same name first (cheap and likely), then any function: a moved or renamed-binding copy.
   if (named.some(matches)) return { same: true };
   if (node.code === undefined && named.length === 0) return { unknown: true };
-  if (now.functions.some((f) => f.name !== name && matches(f))) return { same: true };
+  if (now.functions.some((f) => !names.has(f.name) && matches(f))) return { same: true };
   const line = lineOf(node.location);
-  const closest = [...named].sort((a, b) => Math.abs(a.line - line) - Math.abs(b.line - line))[0];
+  // An anonymous function reached through a binding (`wrap((a, b) => b - a)` seen as `fn`): the
+  // anonymous one that starts on the stored line is the edited one, if there is exactly one.
+  const anonymous = own === undefined ? now.functions.filter((f) => f.name === '' && f.line === line) : [];
+  const candidates = named.length > 0 ? named : anonymous.length === 1 ? anonymous : [];
+  const closest = [...candidates].sort((a, b) => Math.abs(a.line - line) - Math.abs(b.line - line))[0];
   return closest === undefined ? { same: false } : { same: false, now: closest };
 }
 

@@ -149,8 +149,8 @@ export class Store {
   }
 
   /** Throws ERR_UNSERIALIZABLE_RESULT (with the offending path) if the value cannot round-trip exactly. */
-  encode(meta: EntryMeta, value: unknown): EncodedResult {
-    return encodeEntry(meta, value);
+  encode(meta: EntryMeta, value: unknown, enveloped = false): EncodedResult {
+    return encodeEntry(meta, value, undefined, enveloped);
   }
 
   /** Atomic, stamped with `key`; returns the bytes written. Throws ERR_STORE_IO with the cause kept. */

@@ -24,7 +24,7 @@ export function save(parts: FunctionParts, ready: Ready, slot: Slot, value: unkn
   let snapshot: Snapshot | undefined;
   let kept = false;
   try {
-    encoded = ready.store.encode(meta, envelope(value, promise, manifest));
+    encoded = ready.store.encode(meta, envelope(value, promise, manifest), true);
     kept = parts.memory !== undefined && encoded.bytes <= parts.options.memory.maxBytes;
     // A copy only where one is read: the memory layer, and callers joined to a running promise.
     if (kept || promise) snapshot = snapshotOfEntry(encoded, value);

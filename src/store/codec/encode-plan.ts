@@ -76,8 +76,9 @@ class Frame {
   }
 }
 
-export function planValue(value: unknown, label = 'result'): Plan {
-  return new Walk(label).run(value);
+/** `enveloped`: `value` is the cache layer's `[result, …]`, and paths name the result as `label`. */
+export function planValue(value: unknown, label = 'result', enveloped = false): Plan {
+  return new Walk(label, enveloped).run(value);
 }
 
 class Walk {
@@ -92,7 +93,10 @@ class Walk {
   private readonly repeated = new Set<object>();
   private readonly stack: Frame[] = [];
 
-  constructor(private readonly label: string) {}
+  constructor(
+    private readonly label: string,
+    private readonly enveloped: boolean,
+  ) {}
 
   run(root: unknown): Plan {
     this.visit(root, undefined);
@@ -300,7 +304,7 @@ class Walk {
   }
 
   private refuse(parent: Frame | undefined, step: Step | undefined, what: string): never {
-    const where = formatPath(this.label, parent, step);
+    const where = formatPath(this.label, parent, step, this.enveloped);
     throw new SmartCacheError('ERR_UNSERIALIZABLE_RESULT', `${where} is ${what}, which cannot be stored exactly`, { path: where });
   }
 }

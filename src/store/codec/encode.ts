@@ -24,9 +24,9 @@ export interface EncodedValue {
   readonly substituted: boolean;
 }
 
-export function encodeValue(value: unknown, label = 'result'): EncodedValue {
+export function encodeValue(value: unknown, label = 'result', enveloped = false): EncodedValue {
   try {
-    const plan = planValue(value, label);
+    const plan = planValue(value, label, enveloped);
     const { root, blobs } = plan.substitute ? substitute(value) : { root: value, blobs: [] };
     const encoder = plan.shared ? cloneEncoder : plainEncoder;
     return { payload: encoder.encode(root), blobs, substituted: plan.substitute };

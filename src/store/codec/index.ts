@@ -22,9 +22,9 @@ const decoder = new Decoder({ copyBuffers: true });
 
 let encoder: typeof import('./encode') | undefined;
 
-export function encodeValue(value: unknown, label = 'result'): EncodedValue {
+export function encodeValue(value: unknown, label = 'result', enveloped = false): EncodedValue {
   encoder ??= require('./encode') as typeof import('./encode');
-  return encoder.encodeValue(value, label);
+  return encoder.encodeValue(value, label, enveloped);
 }
 
 /** Thrown when a payload cannot be decoded here (the file is not corrupt, our stack is deep). */

@@ -18,11 +18,13 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const PATH_STEPS_SHOWN = 24;
 
 /** `result.items[2]`, `result.byId.get("a")`, `result.tags.<item 3>`; long paths elided. */
-export function formatPath(label: string, parent: PathNode | undefined, step: Step | undefined): string {
+export function formatPath(label: string, parent: PathNode | undefined, step: Step | undefined, enveloped = false): string {
   const steps: Step[] = [];
   if (step !== undefined) steps.push(step);
   for (let f = parent; f !== undefined; f = f.parent) if (f.step !== undefined) steps.push(f.step);
   steps.reverse();
+  // The cache layer stores `[result, …]`: the user's result is its item 0, named `label` itself.
+  if (enveloped && steps[0] === 0) steps.shift();
   const shown =
     steps.length > PATH_STEPS_SHOWN * 2
       ? [...steps.slice(0, PATH_STEPS_SHOWN).map(formatStep), `…(${steps.length - PATH_STEPS_SHOWN * 2} levels)…`, ...steps.slice(-PATH_STEPS_SHOWN).map(formatStep)]

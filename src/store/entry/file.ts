@@ -23,9 +23,9 @@ export interface EncodedResult extends EncodedEntry {
   readonly parts: EncodedValue;
 }
 
-export function encodeEntry(meta: EntryMeta, value: unknown, label?: string): EncodedResult {
+export function encodeEntry(meta: EntryMeta, value: unknown, label?: string, enveloped = false): EncodedResult {
   checkMeta(meta);
-  const { payload, blobs, substituted } = encodeValue(value, label);
+  const { payload, blobs, substituted } = encodeValue(value, label, enveloped);
   const head = buildHead(meta, payload.byteLength, blobs.map((b) => ({ kind: b.kind, length: b.bytes.byteLength })), substituted);
   const chunks = [head, payload, ...blobs.map((b) => b.bytes)];
   const bytes = chunks.reduce((sum, c) => sum + c.byteLength, TRAILER_BYTES);
