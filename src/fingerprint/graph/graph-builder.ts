@@ -83,7 +83,7 @@ export function relativize(text: string): string {
 }
 
 function usesThis(analysis: FunctionAnalysis): boolean {
-  return analysis.references.some((r) => r.name === 'this' || r.name === 'super');
+  return analysis.thisForwards.length > 0 || analysis.references.some((r) => r.name === 'this' || r.name === 'super');
 }
 
 function analysisOf(fn: Function): FunctionAnalysis | Error {

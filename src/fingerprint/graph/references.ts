@@ -311,6 +311,37 @@ function receiverEdges(b: Builder, e: Entity, refs: readonly Reference[], holder
  * Resolves `analysis.references` of `fn` into edges of `e`. Returns false when `fn` turned out
  * to be Node's or a package's code (then `e` is that identity and nothing else applies).
  */
+/** The value of `key` on `o` or its prototypes, read from descriptors (no getter runs); undefined past a proxy or an accessor. */
+function inheritedData(o: object, key: string): unknown {
+  for (let p: object | null = o; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+    if (types.isProxy(p)) return undefined;
+    const d = Object.getOwnPropertyDescriptor(p, key);
+    if (d !== undefined) return 'value' in d ? d.value : undefined;
+  }
+  return undefined;
+}
+
+/** A function whose `apply` and `call` are JavaScript's own: `f.apply(this, …)` hands `this` to `f` and to nothing else. */
+function takesThisPlainly(value: unknown): value is Function {
+  return typeof value === 'function' && !types.isProxy(value) && inheritedData(value, 'apply') === Function.prototype.apply && inheritedData(value, 'call') === Function.prototype.call;
+}
+
+/**
+ * `this` handed on (`fn.apply(this, arguments)`, analysis `thisForwards`), reached as a member of
+ * `holder`: it matters as much as `fn` uses its own `this`, so `fn` counts as a member of `holder`
+ * too (its own reads of `this` become edges; a function that reads none adds nothing new). When
+ * `fn` is not a plain function here (another `apply`, a proxy, a name the scopes do not bind),
+ * the holder counts whole, as for any other use of `this`.
+ */
+function forwardEdges(b: Builder, e: Entity, names: readonly string[], reads: ReadonlyMap<string, unknown>, holder: object | undefined): void {
+  if (holder === undefined) return;
+  for (const name of names) {
+    const value = reads.get(name);
+    if (reads.has(name) && takesThisPlainly(value)) addEdge(e, `${name} (this)`, b.functionEntity(value, holder));
+    else addEdge(e, 'this', b.entityOf(holder));
+  }
+}
+
 /**
  * Patched built-in members this code names (`arr.sum()` on an argument: see ../runtime/patches.ts). The
  * text is the source itself, not the normalized form, which a start-up served by the analysis
@@ -457,6 +488,7 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
   }
   if (e.unsettled === true) b.keepBindings(e, reads);
   if (!isClass) receiverEdges(b, e, analysis.references, holder);
+  if (!isClass) forwardEdges(b, e, analysis.thisForwards, reads, holder);
   if (usesEval) evalEdges(b, e, details.scopes, new Set(names.map((r) => r.name)));
   // A function that uses nothing of its module's scope has no closure scope to learn its file
   // from (originOf gives up); its script id still names the file its specifiers resolve against.

@@ -35,7 +35,8 @@ import { randomHex, sha256 } from '../../hash';
 // 9: a const alias of process.env (`const env = process.env; env.A`) reads members A by name.
 // 10: `process.env[k]` beside `process.env.A` keeps path env.A (a computed read covered it).
 // 11: a computed key written as a template without expressions (process.env[`A`]) is static.
-export const ANALYSIS_FORMAT = 11;
+// 12: `this` only handed on (`fn.apply(this, arguments)`) is no use of its own (`thisForwards`).
+export const ANALYSIS_FORMAT = 12;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */
@@ -94,6 +95,7 @@ export interface StoredAnalysis {
   readonly requires: readonly string[];
   readonly clockWrites: ReadonlyArray<{ readonly target: string; readonly callee: readonly string[] }>;
   readonly stateWrites: readonly string[];
+  readonly thisForwards: readonly string[];
 }
 
 type Row = [
@@ -106,6 +108,7 @@ type Row = [
   requires: string[],
   clockWrites: Array<[string, string[]]>,
   stateWrites: string[],
+  thisForwards: string[],
 ];
 
 interface OpenCache {
@@ -301,15 +304,16 @@ function toRow(a: StoredAnalysis): Row {
     [...a.requires],
     a.clockWrites.map((w) => [w.target, [...w.callee]]),
     [...a.stateWrites],
+    [...a.thisForwards],
   ];
 }
 
 const KINDS: ReadonlySet<string> = new Set(['function', 'arrow', 'method', 'class']);
 
 function fromRow(row: unknown): StoredAnalysis | undefined {
-  if (!Array.isArray(row) || row.length !== 9) return undefined;
-  const [kind, codeHash, refs, dynamic, params, superClass, requires, clockWrites, stateWrites] = row as unknown[];
-  if (!isStrings(stateWrites)) return undefined;
+  if (!Array.isArray(row) || row.length !== 10) return undefined;
+  const [kind, codeHash, refs, dynamic, params, superClass, requires, clockWrites, stateWrites, thisForwards] = row as unknown[];
+  if (!isStrings(stateWrites) || !isStrings(thisForwards)) return undefined;
   if (!Array.isArray(clockWrites) || !clockWrites.every((w) => Array.isArray(w) && w.length === 2 && typeof w[0] === 'string' && isStrings(w[1]))) return undefined;
   if (typeof kind !== 'string' || !KINDS.has(kind)) return undefined;
   if (typeof codeHash !== 'string' || !/^[0-9a-f]{64}$/.test(codeHash)) return undefined;
@@ -335,6 +339,7 @@ function fromRow(row: unknown): StoredAnalysis | undefined {
     requires: Object.freeze(requires),
     clockWrites: Object.freeze((clockWrites as Array<[string, string[]]>).map(([target, callee]) => Object.freeze({ target, callee: Object.freeze(callee) }))),
     stateWrites: Object.freeze(stateWrites),
+    thisForwards: Object.freeze(thisForwards),
   });
 }
 

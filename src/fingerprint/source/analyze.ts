@@ -72,6 +72,12 @@ export interface FunctionAnalysis {
   readonly clockWrites: readonly ClockWrite[];
   /** With `clockWrites`: every captured variable the function writes itself, sorted. */
   readonly stateWrites: readonly string[];
+  /**
+   * Free names the function hands its own `this` to and does nothing else with it there
+   * (`fn.apply(this, arguments)`), sorted: reached as a member, its holder matters only as much
+   * as those functions use their own `this` (graph/references.ts `forwardEdges`).
+   */
+  readonly thisForwards: readonly string[];
 }
 
 const bySource = new Map<string, FunctionAnalysis | SmartCacheError>();
@@ -123,6 +129,7 @@ function analyzeUncached(source: string): FunctionAnalysis | SmartCacheError {
     superClass: parsed.kind === 'class' && parsed.node['superClass'] !== null,
     requires: Object.freeze(refs.requires),
     ...clockState(parsed, refs.references),
+    thisForwards: Object.freeze(refs.thisForwards),
   });
   recordAnalysis(source, stored);
   return restored(source, stored);
@@ -166,5 +173,6 @@ function nativeAnalysis(source: string): FunctionAnalysis {
     requires: Object.freeze([]),
     clockWrites: Object.freeze([]),
     stateWrites: Object.freeze([]),
+    thisForwards: Object.freeze([]),
   });
 }

@@ -23,6 +23,8 @@ export interface Reference {
 
 export interface ReferenceSet {
   readonly references: Reference[];
+  /** Free names the function's `this` is only handed to (`fn.apply(this, …)`), sorted (scopes.ts `forwards`). */
+  readonly thisForwards: string[];
   readonly dynamic: string[];
   readonly requires: string[];
 }
@@ -43,8 +45,16 @@ export function collectReferences(parsed: ParsedFunction): ReferenceSet {
   const requires = new Set(walk.requires);
   noteCalls(walk, dynamic, requires);
   noteSelf(walk, parsed, names, dynamic);
+  const thisForwards = new Set<string>();
+  for (const entry of walk.forwards) {
+    // Handed to a name of the function's own (a parameter, a local): what that is, no value of
+    // the walk says, so `this` counts whole.
+    if (entry.free) thisForwards.add(entry.name);
+    else accumulate(names, 'this', { path: undefined, computed: false });
+  }
   return {
     references: [...names].sort(([a], [b]) => compare(a, b)).map(([name, acc]) => toReference(name, acc)),
+    thisForwards: [...thisForwards].sort(compare),
     dynamic: [...dynamic].sort(compare),
     requires: [...requires].sort(compare),
   };

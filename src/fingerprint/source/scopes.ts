@@ -61,6 +61,12 @@ export interface CallSite {
 export interface WalkResult {
   readonly names: readonly NameUse[];
   readonly self: ReadonlyMap<SelfName, readonly BaseUse[]>;
+  /**
+   * Names the function hands its own `this` to, and does nothing else with it there:
+   * `fn.apply(this, arguments)`, `fn.call(this, x)` (wrappers, curry and arity helpers). Such a
+   * `this` matters only as much as `fn` uses its own (the fingerprint decides, with the values).
+   */
+  readonly forwards: readonly NameUse[];
   readonly calls: readonly CallSite[];
   readonly dynamic: ReadonlySet<string>;
   readonly requires: ReadonlySet<string>;
@@ -132,6 +138,16 @@ interface PendingName {
 }
 
 const CHILDREN: Readonly<Record<string, readonly string[]>> = childKeys();
+
+/** `fn` in `fn.apply(this, …)` or `fn.call(this, …)` (not optional, not computed), else undefined. */
+function thisForwardTarget(callee: AstNode | null, args: ReadonlyArray<AstNode | null>): AstNode | undefined {
+  if (callee === null || callee.type !== 'MemberExpression' || callee['computed'] === true || callee['optional'] === true) return undefined;
+  const object = nodeAt(callee, 'object');
+  const property = nodeAt(callee, 'property');
+  if (object === null || object.type !== 'Identifier' || property === null || property.type !== 'Identifier') return undefined;
+  const method = nameOf(property);
+  return (method === 'apply' || method === 'call') && args[0]?.type === 'ThisExpression' ? object : undefined;
+}
 const WHOLE: BaseUse = { path: undefined, computed: false };
 
 export function walkFunction(root: AstNode, kind: ParsedKind): WalkResult {
@@ -144,6 +160,7 @@ class ScopeWalker {
   private pending: PendingName[] = [];
   private readonly aliases: Alias[] = [];
   private readonly self = new Map<SelfName, BaseUse[]>();
+  private readonly forwards: PendingName[] = [];
   private readonly calls: Array<{ callee: PendingName; name: 'require' | 'Function'; specifier: string | undefined }> = [];
   private readonly dynamic = new Set<string>();
   private readonly requires = new Set<string>();
@@ -173,6 +190,7 @@ class ScopeWalker {
     return {
       names: this.pending,
       self: this.self,
+      forwards: this.forwards,
       calls: this.calls.map((c) => ({ callee: c.callee, name: c.name, specifier: c.specifier })),
       dynamic: this.dynamic,
       requires: this.requires,
@@ -576,6 +594,15 @@ class ScopeWalker {
   private visitCall(node: AstNode): void {
     const callee = nodeAt(node, 'callee');
     const args = nodesAt(node, 'arguments');
+    const target = this.own && node.type === 'CallExpression' ? thisForwardTarget(callee, args) : undefined;
+    if (target !== undefined) {
+      // `fn.apply(this, …)`: the chain `fn.apply` as usual, `fn` itself whole, and `this` only
+      // as handed to `fn` (the first argument is not a use of its own).
+      this.visit(callee);
+      this.forwards.push(this.reference(target, WHOLE));
+      for (const arg of args.slice(1)) this.visit(arg);
+      return;
+    }
     if (callee !== null && callee.type === 'Identifier') {
       const entry = this.reference(callee, WHOLE);
       const name = entry.name;
