@@ -1,5 +1,6 @@
 import { types } from 'node:util';
 import { nowMs } from '../../elapsed';
+import { beginMoment, endMoment } from '../../fingerprint';
 import type { RemoteTier } from '../../remote';
 import type { ReadEntry } from '../../store';
 import type { Frame } from '../../tracking';
@@ -55,17 +56,27 @@ export class CallPath {
   }
 
   call(self: unknown, args: unknown[]): unknown {
-    // Inside another tracked call, this function's cache work (store, clock, fingerprint) is not its input.
-    const tracker = this.parts.tracker;
-    const outer = tracker.outer();
-    if (outer !== undefined) return tracker.aside(outer, () => this.callHere(self, args));
-    return this.callHere(self, args);
+    // Until the function runs, no code of the program does: one fingerprint snapshot serves the
+    // whole lookup (fingerprint/index.ts, `beginMoment`). Every way to the function ends it first.
+    beginMoment();
+    try {
+      // Inside another tracked call, this function's cache work (store, clock, fingerprint) is not its input.
+      const tracker = this.parts.tracker;
+      const outer = tracker.outer();
+      if (outer !== undefined) return tracker.aside(outer, () => this.callHere(self, args));
+      return this.callHere(self, args);
+    } finally {
+      endMoment();
+    }
   }
 
   private callHere(self: unknown, args: unknown[]): unknown {
     const { parts, setup } = this;
     const ready = setup.current();
-    if (ready === undefined) return Reflect.apply(parts.fn, self, args);
+    if (ready === undefined) {
+      endMoment();
+      return Reflect.apply(parts.fn, self, args);
+    }
     const setupMs = setup.takeCharge();
     const timed = parts.outcomes.timed(setupMs) ? new CallBill(nowMs(), setupMs) : undefined;
     const mode = setup.self;
@@ -87,6 +98,7 @@ export class CallPath {
     if (slot === undefined) {
       // An argument that cannot be hashed, from an annotation (slotFor warned): the call runs as
       // if uncached, and with SMARTCACHE_LOG=1 still has its line.
+      endMoment();
       const result = Reflect.apply(parts.fn, self, args);
       parts.outcomes.uncached(ready.stats, bill, 'an argument cannot be hashed: ran uncached');
       return result;
@@ -225,6 +237,7 @@ export class CallPath {
     // of an uncaught error shows the user's line, not one of smartcache's.
     let returned = false;
     try {
+      endMoment();
       result = tracker.run(run.frame, () => Reflect.apply(this.parts.fn, self, args));
       returned = true;
     } finally {
