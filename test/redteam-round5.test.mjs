@@ -1,0 +1,42 @@
+// Red team, round 5: the contract read as an outside acceptance-test author would read it.
+// Each test is one finding, named after the contract sentence it checks; child processes over a
+// temp project with their own SMARTCACHE_DIR, as the other suites do.
+import test from 'ava';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { node, project, repo, smartcacheLines, tempDir, writeFile } from './fixtures/cache/helpers.mjs';
+
+const CLI = path.join(repo, 'dist', 'cli', 'main.js');
+
+function run(dir, env, script = 'app.js', args = []) {
+  const r = node([script, ...args], { cwd: dir, env });
+  if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
+  return { ...r.out, lines: smartcacheLines(r.stderr), stderr: r.stderr };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs from outside the code
+// ---------------------------------------------------------------------------------------------
+
+// "A later hit is served only if ... every stat the same type, size, mode and modification time."
+// A `{ bigint: true }` stat was recorded with its whole-millisecond `mtimeMs` (a bigint) and
+// checked against a number-form stat (fractional `mtimeMs`): the two never matched, so such an
+// entry never hit, run after run, with the reason "stat of data.txt changed".
+test('Inputs: a stat taken with { bigint: true } is an input that hits while the file is unchanged', (t) => {
+  const dir = project({
+    'data.txt': 'hello\n',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+let runs = 0;
+const f = cache(function f(p) { runs++; return Number(fs.statSync(p, { bigint: true }).size); }, { name: 'f' });
+console.log('OUT ' + JSON.stringify({ value: f('data.txt'), runs }));
+`,
+  });
+  const env = { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' };
+  t.like(run(dir, env), { value: 6, runs: 1 });
+  const second = run(dir, env);
+  t.like(second, { value: 6, runs: 0 }, second.lines.join('\n'));
+  writeFile(dir, 'data.txt', 'hello, world\n');
+  t.like(run(dir, env), { value: 13, runs: 1 });
+});
