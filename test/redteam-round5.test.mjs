@@ -40,3 +40,36 @@ console.log('OUT ' + JSON.stringify({ value: f('data.txt'), runs }));
   writeFile(dir, 'data.txt', 'hello, world\n');
   t.like(run(dir, env), { value: 13, runs: 1 });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Command line
+// ---------------------------------------------------------------------------------------------
+
+function cli(args, { cwd, env = {} } = {}) {
+  const r = node([CLI, ...args], { cwd, env });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// "`--diff` shows what changed since the fingerprint last stored, down to the code of a changed
+// function." With `--live`, the live tree carries display nodes for the latest entry's recorded
+// inputs (`(file) data.txt`, `(cwd)`), which stored trees never hold: every edit of a function
+// that reads a file was reported with "dependency `(file) data.txt` added" and "dependency
+// `(cwd)` added", though neither is new and neither is part of a fingerprint.
+test('CLI: explain --live --diff names only what changed (a file the function already read is not "added")', (t) => {
+  const dir = project({
+    'data.txt': 'hi\n',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+const load = cache(function load(p) { return fs.readFileSync(p, 'utf8').length + 1; });
+console.log('OUT ' + JSON.stringify({ value: load('data.txt') }));
+`,
+  });
+  const env = { SMARTCACHE_DIR: tempDir() };
+  t.like(run(dir, env), { value: 4 });
+  const app = path.join(dir, 'app.js');
+  fs.writeFileSync(app, fs.readFileSync(app, 'utf8').replace('length + 1', 'length + 2'));
+  const r = cli(['explain', 'app.js', '--live', '--diff'], { cwd: dir, env });
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /function `load` \(app\.js:3\) changed/);
+  t.notRegex(r.stdout, /added/, r.stdout);
+});
