@@ -73,3 +73,31 @@ console.log('OUT ' + JSON.stringify({ value: load('data.txt') }));
   t.regex(r.stdout, /function `load` \(app\.js:3\) changed/);
   t.notRegex(r.stdout, /added/, r.stdout);
 });
+
+// ---------------------------------------------------------------------------------------------
+// Environment: SMARTCACHE_LOG=1
+// ---------------------------------------------------------------------------------------------
+
+// "SMARTCACHE_LOG=1 — ... a miss says why when it knows (new arguments, or which dependency
+// changed)." The stored tree holds one `(env) NAME` node per variable read by name; the reason was
+// computed against the current tree without them, so every such variable was reported "removed"
+// on any code change, and a variable going from unset to set was reported "removed" too.
+test('SMARTCACHE_LOG=1: a miss names the dependency that changed, and only it (a function reading process.env.NAME)', (t) => {
+  const dir = project({
+    'app.js': (mod) => `const { cache } = require(${mod});
+const RATE = 2;
+const f = cache(function f(x) { return x * RATE + (process.env.BONUS ? 1 : 0); }, { name: 'f' });
+console.log('OUT ' + JSON.stringify({ value: f(1) }));
+`,
+  });
+  const env = { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' };
+  const reason = (r) => {
+    const line = r.lines.find((l) => l.startsWith('[smartcache] miss f '));
+    return line === undefined ? undefined : /\((.*?)(; first call: .*)?\)$/.exec(line)?.[1];
+  };
+  t.is(reason(run(dir, env)), 'new arguments');
+  const app = path.join(dir, 'app.js');
+  fs.writeFileSync(app, fs.readFileSync(app, 'utf8').replace('RATE = 2', 'RATE = 3'));
+  t.is(reason(run(dir, env)), '`RATE` 2 → 3', 'only the constant changed');
+  t.is(reason(run(dir, { ...env, BONUS: '1' })), '`(env) BONUS` unset → set', 'the variable was set, not removed');
+});
