@@ -101,3 +101,55 @@ console.log('OUT ' + JSON.stringify({ value: f(1) }));
   t.is(reason(run(dir, env)), '`RATE` 2 → 3', 'only the constant changed');
   t.is(reason(run(dir, { ...env, BONUS: '1' })), '`(env) BONUS` unset → set', 'the variable was set, not removed');
 });
+
+// ---------------------------------------------------------------------------------------------
+// Two projects, one root (npm workspaces: each package has its own package.json)
+// ---------------------------------------------------------------------------------------------
+
+/** A workspace: packages/a and packages/b, each its own project with `index.js` caching `build`. */
+function workspace() {
+  const dir = project({});
+  for (const [pkg, body] of [['a', "'A' + x"], ['b', "'B' + x + x"]]) {
+    writeFile(dir, `packages/${pkg}/package.json`, `{"name":"${pkg}","private":true}\n`);
+    writeFile(dir, `packages/${pkg}/index.js`, (mod) => `const { cache } = require(${mod});
+let runs = 0;
+const build = cache(function build(x) { runs++; return ${body}; });
+console.log('OUT ' + JSON.stringify({ value: build(1), runs }));
+`);
+  }
+  return dir;
+}
+
+// Known, not fixed (left failing): default names are "<project-relative file>#<name>", so
+// packages/a/index.js and packages/b/index.js both cache `index.js#build`. Sharing one root (the
+// README's CI setup: one SMARTCACHE_DIR for the repository) makes them one name with two
+// "versions": `prune` then evicts the package that ran first as "no longer current" although its
+// code is unchanged and in use, and `clear packages/a/index.js` finds the name's records pointing
+// at packages/b (0 functions cleared) or, from b, clears a's entries too. A fix needs the project
+// in what decides currency and file membership (records know their project folder; entries do
+// not), with care for CI runners whose checkout path changes from run to run.
+test.failing('CLI: prune evicts only "entries of fingerprints no longer current" (two packages of one workspace, same file and function name)', (t) => {
+  const dir = workspace();
+  const env = { SMARTCACHE_DIR: tempDir() };
+  const a = path.join(dir, 'packages', 'a');
+  const b = path.join(dir, 'packages', 'b');
+  t.like(run(a, env, 'index.js'), { value: 'A1', runs: 1 });
+  t.like(run(b, env, 'index.js'), { value: 'B11', runs: 1 });
+  const pruned = cli(['prune'], { cwd: dir, env });
+  t.is(pruned.status, 0, pruned.stderr);
+  t.like(run(a, env, 'index.js'), { value: 'A1', runs: 0 }, `package a's unchanged function lost its entry: ${pruned.stdout}`);
+  t.like(run(b, env, 'index.js'), { value: 'B11', runs: 0 });
+});
+
+test.failing('CLI: clear <file> removes the entries of every cached function of that file, and only those (two packages, one root)', (t) => {
+  const dir = workspace();
+  const env = { SMARTCACHE_DIR: tempDir() };
+  const a = path.join(dir, 'packages', 'a');
+  const b = path.join(dir, 'packages', 'b');
+  run(a, env, 'index.js');
+  run(b, env, 'index.js');
+  const cleared = cli(['clear', path.join('packages', 'a', 'index.js')], { cwd: dir, env });
+  t.is(cleared.status, 0, cleared.stderr);
+  t.like(run(a, env, 'index.js'), { runs: 1 }, `a's entry was not cleared: ${cleared.stdout}${cleared.stderr}`);
+  t.like(run(b, env, 'index.js'), { runs: 0 }, "b's entry was cleared with a's");
+});
