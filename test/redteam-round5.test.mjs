@@ -210,3 +210,28 @@ console.log('OUT ' + JSON.stringify({ value: [a(25), b(25), C.c(25)], runs: [glo
   t.deepEqual(r.value, [75025, 75025, 75025]);
   t.deepEqual(r.runs, [26, 26, 26]);
 });
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+// ---------------------------------------------------------------------------------------------
+
+// "Arguments are hashed by value ... Values that cannot be hashed faithfully ... raise a
+// SmartCacheError with code ERR_UNHASHABLE_ARGUMENT." A plain object's non-enumerable own data
+// property is read by the function like any other (`o.limit`) but left out of the key (plain
+// objects hash own enumerable properties only; class instances do include non-enumerable names):
+// two objects that differ only there share one key, and the second call gets the first's result.
+// Left failing (low severity: rare in arguments): either hash those names as for class
+// instances, or refuse such objects.
+test.failing('Keys: plain objects that differ in a non-enumerable own property are different keys (or refused)', (t) => {
+  const dir = project({
+    'app.js': (mod) => `const { cache } = require(${mod});
+const f = cache(function f(o) { return o.limit * 10; }, { name: 'f', memory: false });
+const mk = (v) => Object.defineProperty({ id: 1 }, 'limit', { value: v, enumerable: false });
+let second;
+try { second = [f(mk(1)), f(mk(2))]; } catch (e) { second = e.code; }
+console.log('OUT ' + JSON.stringify({ value: second }));
+`,
+  });
+  const r = run(dir, { SMARTCACHE_DIR: tempDir() });
+  t.true(r.value === 'ERR_UNHASHABLE_ARGUMENT' || (Array.isArray(r.value) && r.value[1] === 20), `served ${JSON.stringify(r.value)}`);
+});
