@@ -69,7 +69,9 @@ export function recordFingerprint(
   const record = { name, fingerprint, tree, written: Date.now(), project, code, files, run: thisRun(), ...(file === undefined ? {} : { file }) };
   store.writeFunctionRecord(record);
   if (previous === undefined) return null;
-  const change: CodeChange = { previousFingerprint: previous.fingerprint, lines: describeChange(previous.tree, explanation.root) };
+  // Compared as stored: the previous tree holds the `(env) NAME` nodes, so the current one must too
+  // (else every variable read is "removed", and an unset → set change is never named).
+  const change: CodeChange = { previousFingerprint: previous.fingerprint, lines: describeChange(previous.tree, decorate(explanation.root)) };
   checked.set(id, change);
   return change;
 }

@@ -73,6 +73,24 @@ function isCode(n: DependencyNode): boolean {
 }
 
 /**
+ * The nodes a live `explain()` appends for the latest entry's recorded inputs (input-tracker.ts
+ * `inputNodes`: files, listings, checks, stats, the working directory). They are display only and
+ * never enter a fingerprint, and stored trees do not hold them: a diff against a stored tree
+ * leaves them out, or every file the function reads would be "added".
+ */
+const INPUT_NODE = /^\((?:file|tree|listing|exists|access|stat|lstat|unchecked)\) |^\(cwd\)$/;
+
+function isInputNode(n: DependencyNode): boolean {
+  return n.kind === 'value' && INPUT_NODE.test(n.name);
+}
+
+/** The live root without its recorded-input nodes (a copy; the same object when it has none). */
+function withoutInputs(root: DependencyNode): DependencyNode {
+  const children = root.children.filter((c) => !isInputNode(c));
+  return children.length === root.children.length ? root : { ...root, children };
+}
+
+/**
  * Walks two trees of one function together (children matched by name, as diffExplanations
  * does): code changes of functions and classes, and the `after` nodes that changed or are new.
  */
@@ -88,6 +106,7 @@ export function changedPairs(before: DependencyNode, after: DependencyNode, code
   for (const child of after.children) {
     if (child.kind === 'dynamic') continue;
     const was = old.get(child.name);
+    if (was === undefined && isInputNode(child)) continue;
     if (was === undefined) {
       marked.add(child);
       if (isCode(child)) code.push(codeChange(child.name, child.location, undefined, child.code));
@@ -134,7 +153,7 @@ export function diffLive(f: ExplainedFunction, records: readonly FunctionRecord[
   const code: CodeChange[] = [];
   const marked = new Set<DependencyNode>();
   if (before !== undefined) changedPairs(before, f.explanation.root, code, marked);
-  const changes = before === undefined ? [] : diffLines(before, f.explanation.root);
+  const changes = before === undefined ? [] : diffLines(before, withoutInputs(f.explanation.root));
   return { ...stored, status: 'changed', changes: changes.length > 0 ? changes : [UNPINNED], code, changedNodes: marked };
 }
 

@@ -209,13 +209,27 @@ interface StatLike {
   size: number | bigint;
   mode: number | bigint;
   mtimeMs: number | bigint;
+  mtimeNs?: bigint;
+}
+
+/**
+ * The modification time as a number-form Stats gives it. A `{ bigint: true }` stat truncates
+ * `mtimeMs` to whole milliseconds; the validator stats in number form, so the time is rebuilt
+ * from `mtimeNs` the way Node computes the number form (sec * 1e3 + nsec / 1e6).
+ */
+function mtimeOf(s: StatLike): number {
+  if (typeof s.mtimeMs !== 'bigint') return s.mtimeMs;
+  if (typeof s.mtimeNs !== 'bigint') return Number(s.mtimeMs);
+  const sec = s.mtimeNs / 1_000_000_000n;
+  const nsec = s.mtimeNs % 1_000_000_000n;
+  return Number(sec) * 1e3 + Number(nsec) / 1e6;
 }
 
 /** The contract's stat terms: type, size, mode, modification time. */
 export function statState(s: StatLike | undefined): string {
   if (s === undefined) return ABSENT;
   const type = s.isFile() ? 'file' : s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'link' : 'other';
-  return `${type}:${String(s.size)}:${String(s.mode)}:${String(s.mtimeMs)}`;
+  return `${type}:${String(s.size)}:${String(s.mode)}:${String(mtimeOf(s))}`;
 }
 
 function statUnguarded(t: Target, s: StatLike | undefined, kind: 'stat' | 'lstat' = 'stat'): void {
