@@ -64,6 +64,17 @@ class EditPlan {
     return !span.includes('\n') && span.length >= `var ${this.defaultId}=`.length;
   }
 
+  /**
+   * `const fib = function fib(n) { … fib(n - 1) … }`: inside, `fib` is the function expression's
+   * own name, a binding nothing can reassign, so recursive calls would bypass the cache. The name
+   * is blanked (spaces, same width: columns stay), so they reach the binding, which holds the
+   * cached function; the function is still named `fib` (a name inferred from the binding).
+   */
+  private unshadow(fn: acorn.Node & { type: string; id?: acorn.Identifier | null }, binding: string): void {
+    if (fn.type !== 'FunctionExpression' || fn.id === null || fn.id === undefined || fn.id.name !== binding) return;
+    this.edits.push({ start: fn.id.start, end: fn.id.end, text: ' '.repeat(fn.id.end - fn.id.start), order: ORDER.replace });
+  }
+
   add({ candidate }: Annotated, index: number): void {
     const p = candidate.placement;
     const id = this.id;
@@ -73,6 +84,7 @@ class EditPlan {
         break;
       case 'binding':
         if (p.declaration.kind === 'const') this.letDeclarations.add(p.declaration);
+        this.unshadow(candidate.fn, p.binding);
         this.push(this.afterStatement, p.statement, `${p.binding}=${id}(${p.binding},${index});`);
         break;
       case 'assign':
