@@ -241,3 +241,16 @@ test('two processes (other locale and time zone) give the same keys', (t) => {
   t.deepEqual(there, here);
   t.is(new Set(here).size, here.length, 'the fixture lists are pairwise distinct');
 });
+
+test('a plain object\'s non-enumerable own properties are part of its key, apart from the enumerable ones', (t) => {
+  const hidden = (v) => Object.defineProperty({ id: 1 }, 'limit', { value: v, enumerable: false });
+  t.not(key(hidden(1)), key(hidden(2)), 'objects differing only in a hidden property');
+  t.is(key(hidden(1)), key(hidden(1)));
+  t.not(key(hidden(1)), key({ id: 1, limit: 1 }), 'hidden is not the same as enumerable (Object.keys, JSON.stringify differ)');
+  t.not(key(hidden(1)), key({ id: 1 }));
+  const bare = (v) => Object.defineProperty(Object.create(null), 'limit', { value: v, enumerable: false });
+  t.not(key(bare(1)), key(bare(2)), 'null-prototype objects too');
+  // Objects without hidden properties keep the encoding they always had (stored keys stay valid).
+  t.is(key({ b: 2, a: 1 }), key({ a: 1, b: 2 }));
+  t.is(hashValue({ a: 1 }), hashValue(JSON.parse('{"a":1}')));
+});

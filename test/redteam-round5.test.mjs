@@ -221,9 +221,9 @@ console.log('OUT ' + JSON.stringify({ value: [a(25), b(25), C.c(25)], runs: [glo
 // property is read by the function like any other (`o.limit`) but left out of the key (plain
 // objects hash own enumerable properties only; class instances do include non-enumerable names):
 // two objects that differ only there share one key, and the second call gets the first's result.
-// Left failing (low severity: rare in arguments): either hash those names as for class
-// instances, or refuse such objects.
-test.failing('Keys: plain objects that differ in a non-enumerable own property are different keys (or refused)', (t) => {
+// Fixed: a plain object's non-enumerable string-keyed properties are hashed, apart from the
+// enumerable ones (src/key/canonical.ts `plainObject`; key-distinct.test.mjs has the unit tests).
+test('Keys: plain objects that differ in a non-enumerable own property are different keys (or refused)', (t) => {
   const dir = project({
     'app.js': (mod) => `const { cache } = require(${mod});
 const f = cache(function f(o) { return o.limit * 10; }, { name: 'f', memory: false });

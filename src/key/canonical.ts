@@ -23,6 +23,10 @@ import { boxedValue, bytesOf, getTime, regexpFlags, regexpSource } from './intri
  *                     string keys first, then registered/well-known symbol keys (`y`/`Y` + name);
  *                     own enumerable properties only
  *   O<u32 n> pairs    the same with a null prototype
+ *   H<o|O><u32 n><u32 h> pairs   a plain object that also has h non-enumerable own string
+ *                     properties (`Object.defineProperty(o, 'limit', { value: 3 })`): its n
+ *                     enumerable pairs, then the h others, each part sorted; plain objects
+ *                     without any keep the `o`/`O` form
  *   C<F><inherited><u32 n> pairs   class instance: constructor fingerprint, what it inherits
  *                     outside the class body, own enumerable state
  *   p<u32 levels><u32 m>... pairs  `inherited`: the own enumerable properties of each prototype
@@ -56,7 +60,7 @@ const enum Tag {
   Ref = 0x72, Array = 0x61, HoleyArray = 0x62, Hole = 0x68, Object = 0x6f, NullProtoObject = 0x4f,
   Class = 0x43, CustomProto = 0x50, ProtoLink = 0x4c, Subclass = 0x58, Date = 0x44, RegExp = 0x52,
   Map = 0x4d, Set = 0x54, Boxed = 0x42, Error = 0x45, Url = 0x55, UrlParams = 0x51, Bytes = 0x56,
-  Accessor = 0x67, Inherited = 0x70,
+  Accessor = 0x67, Inherited = 0x70, Hidden = 0x48,
 }
 
 /** Internal placeholder values; their prototypes never occur in user data. */
@@ -203,15 +207,11 @@ export class Walker {
     }
     const proto: unknown = Object.getPrototypeOf(o);
     if (proto === Object.prototype) {
-      const keys = this.ownKeys(o);
-      this.sink.tagU32(Tag.Object, keys.length);
-      this.pushKeys(o, keys);
+      this.plainObject(o, Tag.Object);
       return;
     }
     if (proto === null) {
-      const keys = this.ownKeys(o);
-      this.sink.tagU32(Tag.NullProtoObject, keys.length);
-      this.pushKeys(o, keys);
+      this.plainObject(o, Tag.NullProtoObject);
       return;
     }
     // Internal placeholders (fresh objects, so they only take a number in the visit order).
@@ -290,6 +290,28 @@ export class Walker {
     return all;
   }
 
+  /**
+   * A plain object: its own enumerable properties and, apart, its non-enumerable string-keyed ones
+   * (they change what `o.limit` reads as much as the others, but not what `Object.keys` or
+   * `JSON.stringify` see, so they stay apart: `{ a }` with a hidden `b` is not `{ a, b }`).
+   */
+  private plainObject(o: object, tag: Tag.Object | Tag.NullProtoObject): void {
+    const keys = this.ownKeys(o);
+    const names = Object.getOwnPropertyNames(o);
+    let shown = keys.length;
+    while (shown > 0 && typeof keys[shown - 1] === 'symbol') shown--; // symbols come last
+    if (names.length === shown) {
+      this.sink.tagU32(tag, keys.length);
+      this.pushKeys(o, keys);
+      return;
+    }
+    const hidden = this.shapes.sorted(names.filter((k) => !isEnumerable.call(o, k)));
+    this.sink.tag(Tag.Hidden);
+    this.sink.tagU32(tag, keys.length);
+    this.sink.u32(hidden.length);
+    this.pushKeys(o, [...keys, ...hidden]);
+  }
+
   /** A class instance's own keys: enumerable ones as for objects, plus non-enumerable names. */
   private instanceKeys(o: object): ReadonlyArray<string | symbol> {
     const keys = this.ownKeys(o);
@@ -333,9 +355,7 @@ export class Walker {
       '', undefined, what === 'object' || what === 'Object instance' ? v.name : what);
     }
     if (v.kind === K.PLAIN) {
-      const keys = this.ownKeys(o);
-      this.sink.tagU32(Tag.Object, keys.length);
-      this.pushKeys(o, keys);
+      this.plainObject(o, Tag.Object);
       return;
     }
     if (v.kind === K.CLASS) {
