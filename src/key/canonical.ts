@@ -6,7 +6,7 @@ import { symbolName } from './symbols';
 import * as K from './kinds';
 import { describeType, propertySegment } from './path';
 import { ARRAY, Frame, HOLEY, LINK, MAP, NO_KEYS, NO_LIST, NO_TARGET, OBJ, PAIRS, SET, segmentOf } from './frames';
-import { ShapeCache, isIndexBelow, mayHaveNamedKeys, sortInPlace, symbolOrder } from './keys';
+import { ShapeCache, isIndexBelow, mayHaveNamedKeys, mayHaveNamedViewKeys, sortInPlace, symbolOrder } from './keys';
 import { boxedValue, bytesOf, getTime, regexpFlags, regexpSource } from './intrinsics';
 
 /**
@@ -275,6 +275,7 @@ export class Walker {
   private viewKeys(o: object): ReadonlyArray<string | symbol> {
     if (!types.isTypedArray(o)) return this.ownKeys(o);
     const length = (o as unknown as { length: number }).length;
+    if (length > INDEX_SCAN_LIMIT && !mayHaveNamedViewKeys(o, length)) return NO_NAMES;
     let named = length > INDEX_SCAN_LIMIT ? this.context.readNamedKeys?.(o) : undefined;
     if (named === undefined) {
       // A typed array lists its indices first, all of them (it has no holes): past them, only names.

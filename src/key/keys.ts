@@ -56,6 +56,17 @@ export function mayHaveNamedKeys(a: unknown[], len: number): boolean {
   return !(keys.length === len && (len === 0 || keys[len - 1] === String(len - 1)));
 }
 
+/**
+ * False when the typed array (or Buffer) `v` of `len` elements certainly has no own enumerable
+ * property besides its elements, by the same util.inspect reading as `mayHaveNamedKeys` (its
+ * output, `Float64Array(n) [ ... n more items ]`, lists named and symbol keys after the items):
+ * ~0.3 ms for 12.5M elements where `Object.keys` takes ~2.6 s. Anything else answers "maybe".
+ */
+export function mayHaveNamedViewKeys(v: object, len: number): boolean {
+  if (types.isProxy(v)) return true;
+  return !inspect(v, INSPECT_NAMED_ONLY).endsWith(` [ ... ${len} more items ]`);
+}
+
 export function symbolOrder(x: symbol, y: symbol): number {
   const a = symbolName(x)!;
   const b = symbolName(y)!;
