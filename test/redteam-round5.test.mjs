@@ -128,15 +128,14 @@ console.log('OUT ' + JSON.stringify({ value: build(1), runs }));
   return dir;
 }
 
-// Known, not fixed (left failing): default names are "<project-relative file>#<name>", so
-// packages/a/index.js and packages/b/index.js both cache `index.js#build`. Sharing one root (the
-// README's CI setup: one SMARTCACHE_DIR for the repository) makes them one name with two
-// "versions": `prune` then evicts the package that ran first as "no longer current" although its
-// code is unchanged and in use, and `clear packages/a/index.js` finds the name's records pointing
-// at packages/b (0 functions cleared) or, from b, clears a's entries too. A fix needs the project
-// in what decides currency and file membership (records know their project folder; entries do
-// not), with care for CI runners whose checkout path changes from run to run.
-test.failing('CLI: prune evicts only "entries of fingerprints no longer current" (two packages of one workspace, same file and function name)', (t) => {
+// Default names are "<project-relative file>#<name>", so packages/a/index.js and
+// packages/b/index.js both cache `index.js#build`. Sharing one root (the README's CI setup: one
+// SMARTCACHE_DIR for the repository) made them one name with two "versions": `prune` evicted the
+// package that ran first as "no longer current" although its code was unchanged and in use, and
+// `clear packages/a/index.js` found the name's records pointing at packages/b. Fixed: prune judges
+// currency per project folder the records name (src/store/prune.ts), and clear <file> takes only
+// the fingerprints recorded for that file when the name's records point at other files too.
+test('CLI: prune evicts only "entries of fingerprints no longer current" (two packages of one workspace, same file and function name)', (t) => {
   const dir = workspace();
   const env = { SMARTCACHE_DIR: tempDir() };
   const a = path.join(dir, 'packages', 'a');
@@ -147,9 +146,17 @@ test.failing('CLI: prune evicts only "entries of fingerprints no longer current"
   t.is(pruned.status, 0, pruned.stderr);
   t.like(run(a, env, 'index.js'), { value: 'A1', runs: 0 }, `package a's unchanged function lost its entry: ${pruned.stdout}`);
   t.like(run(b, env, 'index.js'), { value: 'B11', runs: 0 });
+  // Still pruned: the old version of a function whose project moved on.
+  const index = path.join(a, 'index.js');
+  fs.writeFileSync(index, fs.readFileSync(index, 'utf8').replace("'A' + x", "'a' + x"));
+  t.like(run(a, env, 'index.js'), { value: 'a1', runs: 1 });
+  const again = cli(['prune'], { cwd: dir, env });
+  t.regex(again.stdout, /removed 1 entr/, again.stdout);
+  t.like(run(a, env, 'index.js'), { value: 'a1', runs: 0 });
+  t.like(run(b, env, 'index.js'), { value: 'B11', runs: 0 });
 });
 
-test.failing('CLI: clear <file> removes the entries of every cached function of that file, and only those (two packages, one root)', (t) => {
+test('CLI: clear <file> removes the entries of every cached function of that file, and only those (two packages, one root)', (t) => {
   const dir = workspace();
   const env = { SMARTCACHE_DIR: tempDir() };
   const a = path.join(dir, 'packages', 'a');

@@ -3,7 +3,9 @@
  * glob over names (`'report*'` matches the whole name or the part after its last `#`, so
  * `report*` finds `src/report.js#reportTotals`); else a file, relative to the working directory,
  * standing for every cached function defined in it (found by the file its records name, or by
- * the file in its default name), whether or not the file still exists.
+ * the file in its default name), whether or not the file still exists. When records of the same
+ * name point at other files too (two packages of one workspace sharing a root: `index.js#build`
+ * in each), only the entries of the fingerprints recorded for this file go.
  */
 import path = require('node:path');
 import type { Store } from '../store';
@@ -14,8 +16,8 @@ import { recordSource } from './record-source';
 export interface ClearTarget {
   readonly kind: 'name' | 'glob' | 'file';
   readonly text: string;
-  /** Whether an entry of the function named `name` is to go. */
-  matches(name: string): boolean;
+  /** Whether the entry of the function named `name`, of code `fingerprint`, is to go. */
+  matches(name: string, fingerprint: string): boolean;
 }
 
 const GLOB_CHARS = /[*?[]/;
@@ -71,8 +73,28 @@ export function resolveClearTarget(text: string, store: Store, cwd: string = pro
     return known;
   };
   const inFile = (name: string): boolean => filesOf(name).includes(wanted);
+  /** Fingerprints this file's records hold, when records of `name` also point at another file. */
+  const ownPrints = new Map<string, ReadonlySet<string> | undefined>();
+  const sharedName = (name: string): ReadonlySet<string> | undefined => {
+    if (ownPrints.has(name)) return ownPrints.get(name);
+    const sources = (records.get(name) ?? []).map((r) => [r.fingerprint, recordSource(r)] as const);
+    const elsewhere = sources.some(([, source]) => source !== undefined && source !== wanted);
+    const mine = elsewhere ? new Set(sources.filter(([, source]) => source === wanted).map(([fp]) => fp)) : undefined;
+    ownPrints.set(name, mine);
+    return mine;
+  };
   const byFile = [...records.keys()].some(inFile) || looksLikeFile(text);
-  if (byFile) return { kind: 'file', text, matches: (name) => name === text || inFile(name) };
+  if (byFile) {
+    return {
+      kind: 'file',
+      text,
+      matches: (name, fingerprint) => {
+        if (name === text) return true;
+        const mine = sharedName(name);
+        return mine === undefined ? inFile(name) : mine.has(fingerprint);
+      },
+    };
+  }
   return { kind: 'name', text, matches: (name) => name === text };
 }
 

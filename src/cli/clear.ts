@@ -15,7 +15,7 @@ export function runClear(target: string | undefined, options: DirOption, out: Ou
     const match = resolveClearTarget(target, store);
     const names = new Set<string>();
     const { removed } = store.deleteWhere((e) => {
-      if (!match.matches(e.meta.fn)) return false;
+      if (!match.matches(e.meta.fn, e.meta.fingerprint)) return false;
       names.add(e.meta.fn);
       return true;
     }, false); // damaged entries name no function: they are not this target's to count or remove

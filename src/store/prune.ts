@@ -43,9 +43,26 @@ export interface PrunePlan {
 }
 
 /**
- * fn name -> fingerprints that survive: the current ones (currentVersions), and those no record
- * shows older; a function none of whose fingerprints has a record keeps its `keep` newest ones.
- * What survives is still bounded by --older-than and --max-size.
+ * Records of one name by the project folder of the run that wrote them: one name may be several
+ * functions (`index.js#build` in two packages of one workspace sharing a root), each with its own
+ * current version. Records without a project form one group.
+ */
+function byProject(records: readonly FunctionRecord[]): FunctionRecord[][] {
+  const groups = new Map<string, FunctionRecord[]>();
+  for (const r of records) {
+    const key = r.project ?? '';
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [r]);
+    else list.push(r);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * fn name -> fingerprints that survive: the current ones (currentVersions, in each project that
+ * recorded the name), and those no record shows older; a function none of whose fingerprints has
+ * a record keeps its `keep` newest ones. What survives is still bounded by --older-than and
+ * --max-size.
  */
 function survivingVersions(all: readonly EntryInfo[], store: PruneTarget, keep: number): Map<string, Set<string>> {
   const created = new Map<string, Map<string, number>>();
@@ -60,8 +77,13 @@ function survivingVersions(all: readonly EntryInfo[], store: PruneTarget, keep: 
     const recorded = records.get(fn) ?? [];
     const kept = new Set(rankFingerprints(recorded, byFp).slice(0, keep));
     if (recorded.length > 0) {
-      const isCurrent = currentVersions(recorded, keep);
-      for (const fp of byFp.keys()) if (isCurrent(fp) !== false) kept.add(fp);
+      const groups = byProject(recorded);
+      for (const group of groups) for (const fp of rankFingerprints(group, new Map()).slice(0, keep)) kept.add(fp);
+      const judges = groups.map((group) => currentVersions(group, keep));
+      for (const fp of byFp.keys()) {
+        const verdicts = judges.map((isCurrent) => isCurrent(fp));
+        if (verdicts.includes(true) || verdicts.every((v) => v === undefined)) kept.add(fp);
+      }
     }
     surviving.set(fn, kept);
   }
