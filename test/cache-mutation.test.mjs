@@ -64,3 +64,50 @@ test('primitive results need no copy and stay right', (t) => {
   t.is(f(3), null);
   t.is(f(3), null);
 });
+
+// Small plain results are copied from the first memory read on (src/store/snapshot.ts): the second
+// read compiles the copy into one literal. Every read must stay exactly what decoding gives and
+// independent of what callers did to earlier copies.
+test('small plain results: every memory hit is an exact, independent copy (the literal copy path)', (t) => {
+  let runs = 0;
+  const lone = '\ud800x';
+  const make = () => ({
+    zero: -0, nan: NaN, inf: -Infinity, big: 12345678901234567890n, u: undefined, s: lone, empty: {}, none: [],
+    list: [1, 'two', null, undefined, -0, [3, { four: 4 }]], '2': 'integer-like', '1': 'first', 'a b': "quote \" and \\ and \u2028",
+  });
+  const f = cache(function plainResult(n) { runs++; return { ...make(), n }; }, { dir: tempDir() });
+  const want = { ...make(), n: 1 };
+  for (let i = 0; i < 5; i++) {
+    const got = f(1);
+    t.deepEqual(got, want, `read ${i + 1}`);
+    t.true(Object.is(got.zero, -0) && Object.is(got.list[4], -0), `read ${i + 1}: -0 stays -0`);
+    t.deepEqual(Object.keys(got), Object.keys(want), `read ${i + 1}: key order`);
+    t.true('u' in got && got.list.length === 6 && 3 in got.list, `read ${i + 1}: undefined values are there`);
+    t.is(Object.getPrototypeOf(got), Object.prototype);
+    // What the caller does to this copy must not reach the next one.
+    got.list[5][1].four = 'changed';
+    got.list.push('extra');
+    got.empty.x = 1;
+    got.n = 2;
+    delete got.s;
+  }
+  t.is(runs, 1);
+});
+
+for (const [label, make, check] of [
+  ['an object met twice', (n) => { const shared = { k: n }; return { pair: [shared, shared] }; }, (t, got) => t.is(got.pair[0], got.pair[1])],
+  ['a null-prototype object', (n) => ({ bare: Object.assign(Object.create(null), { y: n }) }), (t, got) => t.is(Object.getPrototypeOf(got.bare), null)],
+  ['a Date', (n) => ({ when: new Date(n) }), (t, got) => t.true(got.when instanceof Date && got.when.getTime() === 1)],
+  ['a Map', (n) => ({ m: new Map([[n, 'one']]) }), (t, got) => t.is(got.m.get(1), 'one')],
+]) {
+  test(`results that are not small plain trees keep decoding exactly: ${label}`, (t) => {
+    let runs = 0;
+    const f = cache(function special(n) { runs++; return make(n); }, { dir: tempDir(), name: `special ${label}` });
+    for (let i = 0; i < 4; i++) {
+      const got = f(1);
+      check(t, got);
+      for (const v of Object.values(got)) if (typeof v === 'object' && v !== null && !(v instanceof Date) && !(v instanceof Map)) Object.assign(v, { changed: true });
+    }
+    t.is(runs, 1);
+  });
+}

@@ -27,6 +27,104 @@ class Held implements Snapshot {
   }
 }
 
+/** Nodes (objects, arrays, values) a result may have for its hits to be copied in JavaScript. */
+const PLAIN_NODES = 128;
+/**
+ * Encoded size up to which a result may be kept as a copy too. The memory layer counts `bytes`
+ * when it keeps an entry, before any read: such a snapshot counts room for the copy from the
+ * start (a JavaScript tree of small plain data measured ~3-5x its CBOR size on Node 20).
+ */
+const PLAIN_PAYLOAD_BYTES = 1024;
+const COPY_BYTES_PER_BYTE = 6;
+
+/**
+ * A private deep copy of `value` when it is a small tree of plain data that decoding its bytes
+ * would rebuild exactly as a copy does: objects of Object.prototype with data properties only
+ * (no symbols, no `__proto__` key, any key order: copying keeps it), dense arrays with nothing
+ * but their elements, primitives (-0, NaN, bigint, undefined, lone surrogates are values like
+ * any other), no object met twice (shared or cyclic parts are the codec's to rebuild). Anything
+ * else: undefined, and hits keep decoding.
+ */
+function plainTree(value: unknown): unknown {
+  let nodes = 0;
+  const seen = new Set<object>();
+  const copy = (v: unknown): unknown => {
+    if (++nodes > PLAIN_NODES) throw NOT_PLAIN;
+    if (typeof v !== 'object' || v === null) {
+      if (typeof v === 'function' || typeof v === 'symbol') throw NOT_PLAIN;
+      return v;
+    }
+    if (seen.has(v)) throw NOT_PLAIN;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      if (Object.getPrototypeOf(v) !== Array.prototype) throw NOT_PLAIN;
+      const keys = Reflect.ownKeys(v);
+      // Elements 0..n-1 and `length`, nothing else (a hole or an extra property is not plain).
+      if (keys.length !== v.length + 1) throw NOT_PLAIN;
+      const out: unknown[] = [];
+      for (let i = 0; i < v.length; i++) {
+        const d = Reflect.getOwnPropertyDescriptor(v, i);
+        if (d === undefined || !('value' in d)) throw NOT_PLAIN;
+        out.push(copy(d.value));
+      }
+      return out;
+    }
+    if (Object.getPrototypeOf(v) !== Object.prototype || Object.getOwnPropertySymbols(v).length > 0) throw NOT_PLAIN;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.getOwnPropertyNames(v)) {
+      const d = Reflect.getOwnPropertyDescriptor(v, key);
+      if (key === '__proto__' || d === undefined || !('value' in d) || d.enumerable !== true) throw NOT_PLAIN;
+      out[key] = copy(d.value);
+    }
+    return out;
+  };
+  try {
+    return { tree: copy(value) };
+  } catch (error) {
+    if (error === NOT_PLAIN) return undefined;
+    throw error;
+  }
+}
+const NOT_PLAIN = new Error('not plain');
+
+/**
+ * JavaScript source of a literal that builds a tree `plainTree` made: strings and keys through
+ * JSON.stringify (a string literal of any text, lone surrogates escaped), numbers exactly (`-0`,
+ * `NaN`, `-Infinity` are the non-writable globals or a negation), bigints with `n`, `undefined`
+ * as `void 0`. No other kind of value can be in such a tree, and no key is `__proto__` (which an
+ * object literal would take as the prototype).
+ */
+function literalText(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Object.is(v, -0) ? '-0' : String(v);
+    case 'bigint':
+      return `${v.toString()}n`;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'undefined':
+      return 'void 0';
+    default: {
+      if (v === null) return 'null';
+      if (Array.isArray(v)) return `[${v.map(literalText).join(',')}]`;
+      const o = v as Record<string, unknown>;
+      return `{${Object.keys(o).map((k) => `${JSON.stringify(k)}:${literalText(o[k])}`).join(',')}}`;
+    }
+  }
+}
+
+/**
+ * A function returning a new copy of the tree on each call: one object literal, ~10x faster than
+ * copying in a loop and ~50x faster than decoding a small object (Node 20). Made from the
+ * snapshot's own copy of a result that decoded from verified bytes, with every value written as
+ * an escaped literal: nothing of the data can become code.
+ */
+function literalMaker(tree: unknown): () => unknown {
+  return new Function(`return ${literalText(tree)};`) as () => unknown;
+}
+
 interface OwnedBlob {
   readonly kind: number;
   readonly bytes: Uint8Array;
@@ -37,6 +135,13 @@ const NO_BLOBS: readonly never[] = Object.freeze([]);
 
 class Encoded implements Snapshot {
   readonly bytes: number;
+  /**
+   * After the first read: a private copy of the result when it is a small tree of plain data
+   * (`{ tree }`), which the second read turns into `make`; null when it is not (reads decode).
+   */
+  private plain: { readonly tree: unknown } | null | undefined;
+  /** From the second copy on: the tree as one literal (compiled once the key proved it is hit again). */
+  private make: (() => unknown) | undefined;
 
   constructor(
     private readonly payload: Uint8Array,
@@ -46,14 +151,30 @@ class Encoded implements Snapshot {
     private readonly enveloped: boolean,
   ) {
     this.bytes = payload.byteLength + blobs.reduce((sum, b) => sum + b.bytes.byteLength, 0) + 64;
+    if (this.mayCopy()) this.bytes += COPY_BYTES_PER_BYTE * payload.byteLength;
+    else this.plain = null;
+  }
+
+  private mayCopy(): boolean {
+    return this.blobs.length === 0 && !this.substituted && this.payload.byteLength <= PLAIN_PAYLOAD_BYTES;
   }
 
   read(): unknown {
+    if (this.make !== undefined) return this.make();
+    const plain = this.plain;
+    if (plain !== undefined && plain !== null) {
+      this.make = literalMaker(plain.tree);
+      this.plain = null; // the literal holds it now
+      return this.make();
+    }
     // Large binaries live out of band: each hit gets its own copy, never a view of ours.
     const blobs = this.blobs.length === 0 ? NO_BLOBS : this.blobs.map((b) => tagBlob(makeBinary(b.kind, ownedCopy(b.bytes), 0, b.bytes.byteLength), b.kind));
     // Trusted: our own encoding, or bytes that passed the integrity checks when read from disk.
-    const value = decodeValue(this.payload, blobs, this.substituted, true);
-    return this.enveloped ? (value as unknown[])[0] : value;
+    const decoded = decodeValue(this.payload, blobs, this.substituted, true);
+    const value = this.enveloped ? (decoded as unknown[])[0] : decoded;
+    // Judged on what decoding gives (what a disk hit returns), before the caller can touch it.
+    if (plain === undefined) this.plain = (plainTree(value) as { tree: unknown } | undefined) ?? null;
+    return value;
   }
 }
 
