@@ -55,8 +55,8 @@ export class MemoryLayer {
 
   /**
    * Admission of results read from disk: the first read of a key is only remembered, the second
-   * is kept. Keeping costs an encode of the value (the caller owns the decoded one), ~6 µs for a
-   * small object on Node 20, a fifth of a cold hit; a key read once per process, the common
+   * is kept. Keeping costs a copy of the entry's bytes (or an encode of the value) and the
+   * layer's bookkeeping, a third of a small cold hit; a key read once per process, the common
    * cold pattern, never needs it. Computed results are always kept (see `set`).
    */
   admit(memKey: string): boolean {
@@ -67,6 +67,11 @@ export class MemoryLayer {
       if (oldest.done !== true) this.seenOnce.delete(oldest.value);
     }
     return false;
+  }
+
+  /** A key read once from disk and not kept yet: its next read is kept (the store then keeps its bytes). */
+  readOnce(memKey: string): boolean {
+    return this.seenOnce.has(memKey);
   }
 
   /** The warm path for all-primitive arguments: no key string is built. Not marked used here. */

@@ -286,8 +286,8 @@ export class CallPath {
   private readDisk(ready: Ready, slot: Slot): ReadEntry | undefined {
     try {
       // The entry must name this key and this function (store/entry/format.ts, checkIdentity).
-      // Without a memory layer, nothing would keep the snapshot the store makes for it.
-      return ready.store.read(slot.key, this.parts.name, this.parts.memory !== undefined);
+      // The copy of its bytes is wanted only when the memory layer will keep it (save.ts keepRead).
+      return ready.store.read(slot.key, this.parts.name, this.parts.memory?.readOnce(slot.memKey) === true);
     } catch (error) {
       this.parts.storeFailure(ready.stats, error);
       slot.unavailable = unavailable(error);

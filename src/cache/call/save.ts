@@ -50,14 +50,15 @@ export function save(parts: FunctionParts, ready: Ready, slot: Slot, value: unkn
 }
 
 /**
- * A result read from disk (or the team cache), kept in memory when that pays. A small entry
- * comes with a copy made from the bytes just read: kept on the first read. Otherwise the value
- * must be encoded again (the value read is the caller's own; memory keeps an independent copy),
- * which only pays for a key read twice (MemoryLayer.admit).
+ * A result read from disk (or the team cache), kept in memory from its second read in this
+ * process on (MemoryLayer.admit): a key read once, the common cold pattern, costs no copy and no
+ * bookkeeping. The second read brings a copy of a small entry's bytes (the store was asked for
+ * it, call-path.ts readDisk); otherwise the value is encoded again (the value read is the
+ * caller's own; memory keeps an independent copy).
  */
 export function keepRead(parts: FunctionParts, slot: Slot, read: ReadEntry, opened: Opened): void {
   const memory = parts.memory;
-  if (memory === undefined || (read.snapshot === undefined && !memory.admit(slot.memKey))) return;
+  if (memory === undefined || !memory.admit(slot.memKey)) return;
   const snapshot = read.snapshot ?? trySnapshot(opened.value);
   const expires = parts.ttl === undefined ? undefined : read.meta.created + parts.ttl;
   if (snapshot !== undefined) remember(parts, slot, snapshot, expires, read.meta.computeMs, opened.promise, opened.manifest);
