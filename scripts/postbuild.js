@@ -204,6 +204,8 @@ async function bundle() {
           '};',
           '/** The module `name` (a path under dist/), run on its first load like any CommonJS module. */',
           'exports.load = (name) => modules[name]();',
+          '/** Whether this bundle holds the module `name`. */',
+          'exports.has = (name) => Object.prototype.hasOwnProperty.call(modules, name);',
           '/** The modules of this bundle that ran so far, in the order they started. */',
           'exports.loaded = () => __smartcacheRan.map((name) => name());',
         ].join('\n'),
