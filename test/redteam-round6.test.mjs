@@ -4,6 +4,7 @@
 // SMARTCACHE_DIR; every printed value is checked against what the current code computes. A stale
 // hit = runs 0 with a value that differs.
 import test from 'ava';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { node, project, repo, tempDir } from './fixtures/cache/helpers.mjs';
 
@@ -67,4 +68,35 @@ const f = cache(function f(x) { runs++; return (a === b) + ':' + x; }, { name: '
 `;
   const seen = attack(t, body, [['', 'true:5'], ['copy', 'false:5'], ['', 'true:5']]);
   t.deepEqual(seen[1].proofs, { reused: 1, walked: 0 }, 'the second run of a program reuses its proof');
+});
+
+// ---------------------------------------------------------------------------------------------
+// 4. Named function expressions under the preload
+// ---------------------------------------------------------------------------------------------
+
+/** A temp project where `smartcache` resolves to this checkout (for `--require smartcache/register`). */
+function preloadProject(files) {
+  const dir = project(files);
+  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  fs.symlinkSync(repo, path.join(dir, 'node_modules', 'smartcache'), 'dir');
+  return dir;
+}
+
+test('preload: blanking the inner name of `let fib = function fib` changes what a program that reassigns fib computes', (t) => {
+  // The inner name of a named function expression is immutable: `orig(5)` recursed into itself
+  // even after `fib = other`. With the name blanked, the recursion reads the outer `let`, which
+  // the program reassigned: orig(5) gave 200 under the preload, 5 without it.
+  const dir = preloadProject({
+    'app.js': `/** @cache */
+let fib = function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); };
+const orig = fib;
+fib = function other(n) { return 100; };
+console.log('OUT ' + JSON.stringify({ value: orig(5), name: orig.name }));
+`,
+  });
+  const plain = node(['app.js'], { cwd: dir });
+  t.deepEqual(plain.out, { value: 5, name: 'fib' });
+  const r = node(['--require', 'smartcache/register', 'app.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.out, plain.out, 'the preload must not change what the program computes');
 });
