@@ -70,6 +70,44 @@ const f = cache(function f(x) { runs++; return (a === b) + ':' + x; }, { name: '
   t.deepEqual(seen[1].proofs, { reused: 1, walked: 0 }, 'the second run of a program reuses its proof');
 });
 
+// Left failing: a typed array's identity is its view, but what is shared is its ArrayBuffer. Two
+// views over one buffer see each other's writes; two views over two equal buffers do not; both
+// have equal bytes and distinct view objects, so the walk notes no sharing and the fingerprint is
+// the same. Noting `view.buffer` as an identity would tell them apart, but small Buffers share
+// Node's pool slab (`Buffer.from('ab')`, `Buffer.from('cd')`): the signature would then depend
+// on allocation history (needless misses) unless overlap of (buffer, offset, length) is what is
+// compared; not a small change.
+test.failing('sharing, walk: two typed arrays over one ArrayBuffer vs two buffers of equal bytes', (t) => {
+  const body = `
+const A = new Uint8Array(4);
+const B = mode === 'copy' ? new Uint8Array(4) : new Uint8Array(A.buffer);
+const f = cache(function f(x) { runs++; A[0] = x; const out = B[0]; A[0] = 0; return out; }, { name: 'f' });
+`;
+  attack(t, body, [['', 5], ['copy', 0], ['', 5]]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// 2. `this` forwarding
+// ---------------------------------------------------------------------------------------------
+
+// Left failing: `fn.apply(this, arguments)` takes `fn` as a member of the holder, with the value
+// `fn` held when the walk read it. A method that assigns `fn` itself before handing `this` on
+// (`fn = second; return fn.apply(this, arguments)`) hands `this` to a function the walk reached
+// only as a plain value (`second`, no holder): its `this.limit` is in no edge, so an edit of
+// `obj.limit` hits. Before today's change any use of `this` made `obj` whole. (The same happens
+// when another function of the program reassigns `fn` before the call.) A fix: a name the
+// function (or anyone: a `let`/`var` that is assigned anywhere) writes is no forward target, and
+// `this` counts whole; the analysis would need the writes of the forwarded name.
+test.failing('this forwarding: a method that reassigns fn before fn.apply(this) hands obj to a function reached without it', (t) => {
+  const body = `
+let fn = function first() { return 0; };
+function second() { return this.limit; }
+const obj = { limit: mode === 'b' ? 2 : 1, m() { fn = second; return fn.apply(this, arguments); } };
+const f = cache(function f(x) { runs++; return obj.m() + x; }, { name: 'f' });
+`;
+  attack(t, body, [['', 6], ['b', 7], ['', 6]]);
+});
+
 // ---------------------------------------------------------------------------------------------
 // 4. Named function expressions under the preload
 // ---------------------------------------------------------------------------------------------
