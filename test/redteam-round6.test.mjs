@@ -6,7 +6,7 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { node, project, repo, tempDir } from './fixtures/cache/helpers.mjs';
+import { node, project, repo, tempDir, writeFile } from './fixtures/cache/helpers.mjs';
 
 const FP = JSON.stringify(path.join(repo, 'dist', 'fingerprint', 'index.js'));
 
@@ -178,4 +178,47 @@ Object.defineProperty(o, 'limit', { value: mode === 'b' ? 4 : 3 });
   const [first, second] = keyRuns(body, ['', 'b']);
   t.deepEqual([first.value, first.runs], ['2:3', 1]);
   t.deepEqual([second.value, second.runs], ['2:4', 1], 'another hidden value is another key');
+});
+
+// ---------------------------------------------------------------------------------------------
+// 6. prune per project
+// ---------------------------------------------------------------------------------------------
+
+const CLI = path.join(repo, 'dist', 'cli', 'main.js');
+
+/** A workspace: packages/a and packages/b, each its own project with `index.js` caching `build`. */
+function workspace() {
+  const dir = project({});
+  for (const [pkg, body] of [['a', "'A' + x"], ['b', "'B' + x + x"]]) {
+    writeFile(dir, `packages/${pkg}/package.json`, `{"name":"${pkg}","private":true}\n`);
+    writeFile(dir, `packages/${pkg}/index.js`, (mod) => `const { cache } = require(${mod});
+let runs = 0;
+const build = cache(function build(x) { runs++; return ${body}; });
+console.log('OUT ' + JSON.stringify({ value: build(1), runs }));
+`);
+  }
+  return dir;
+}
+
+test.failing('prune: two packages of one workspace run from the workspace root (one cwd) keep their current entries', (t) => {
+  // Both cache `index.js#build` (names are relative to each file's own project), but a record's
+  // `project` is the project of the process's working directory: run from the workspace root
+  // (`node packages/a/index.js`, as npm scripts and CI often do), both records name the root, so
+  // prune judged them one function with two versions and evicted the one that ran first.
+  // Left failing: the fix is to record the function's own project (the folder its name is
+  // relative to), but the record's tree locations and `files` are relative to the cwd's project
+  // (record-tree.ts, findProjectRoot()), which explain --diff and clear <file> read: not small.
+  const dir = workspace();
+  const env = { SMARTCACHE_DIR: tempDir() };
+  const runApp = (file) => {
+    const r = node([file], { cwd: dir, env });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return r.out;
+  };
+  t.like(runApp('packages/a/index.js'), { value: 'A1', runs: 1 });
+  t.like(runApp('packages/b/index.js'), { value: 'B11', runs: 1 });
+  const pruned = node([CLI, 'prune'], { cwd: dir, env });
+  t.is(pruned.status, 0, pruned.stderr);
+  t.like(runApp('packages/a/index.js'), { value: 'A1', runs: 0 }, `package a's unchanged function lost its entry: ${pruned.stdout}`);
+  t.like(runApp('packages/b/index.js'), { value: 'B11', runs: 0 });
 });
