@@ -78,3 +78,12 @@ export function sharingSignature(roots: readonly Entity[]): string | undefined {
   }
   return met.length === 0 ? undefined : sha256(JSON.stringify(met));
 }
+
+/**
+ * Functions a proof takes by text (proof/collect.ts, proof/check.ts) as the signature sees them:
+ * their identity only. A leaf is accepted by its text wherever it was compiled, so `const b = a`
+ * and a copy of `a`'s text under `b` pass the same rows; only identity tells `a === b` apart.
+ */
+export function functionStubs(fns: readonly Function[]): Entity[] {
+  return fns.map((fn) => ({ kind: 'function', name: '', own: '', edges: [], identity: fn }));
+}

@@ -23,10 +23,10 @@ import { boxedValue, bytesOf, getTime, regexpFlags, regexpSource } from './intri
  *                     string keys first, then registered/well-known symbol keys (`y`/`Y` + name);
  *                     own enumerable properties only
  *   O<u32 n> pairs    the same with a null prototype
- *   H<o|O><u32 n><u32 h> pairs   a plain object that also has h non-enumerable own string
- *                     properties (`Object.defineProperty(o, 'limit', { value: 3 })`): its n
- *                     enumerable pairs, then the h others, each part sorted; plain objects
- *                     without any keep the `o`/`O` form
+ *   H<o|O><u32 n><u32 h> pairs   a plain object that also has h non-enumerable own
+ *                     properties (`Object.defineProperty(o, 'limit', { value: 3 })`, string keys,
+ *                     then registered/well-known symbol keys): its n enumerable pairs, then the
+ *                     h others, each part sorted; plain objects without any keep the `o`/`O` form
  *   C<F><inherited><u32 n> pairs   class instance: constructor fingerprint, what it inherits
  *                     outside the class body, own enumerable state
  *   p<u32 levels><u32 m>... pairs  `inherited`: the own enumerable properties of each prototype
@@ -301,12 +301,16 @@ export class Walker {
     const names = Object.getOwnPropertyNames(o);
     let shown = keys.length;
     while (shown > 0 && typeof keys[shown - 1] === 'symbol') shown--; // symbols come last
-    if (names.length === shown) {
+    // Non-enumerable symbol keys that another process can name (`Symbol.for('limit')`, well-known
+    // ones): hidden as much as a string-keyed one. A unique symbol's is left out, as before (it
+    // cannot be named in another process; refusing would turn such objects unhashable).
+    const hiddenSymbols = Object.getOwnPropertySymbols(o).filter((sym) => !isEnumerable.call(o, sym) && symbolName(sym) !== undefined);
+    if (names.length === shown && hiddenSymbols.length === 0) {
       this.sink.tagU32(tag, keys.length);
       this.pushKeys(o, keys);
       return;
     }
-    const hidden = this.shapes.sorted(names.filter((k) => !isEnumerable.call(o, k)));
+    const hidden: Array<string | symbol> = [...this.shapes.sorted(names.filter((k) => !isEnumerable.call(o, k))), ...hiddenSymbols.sort(symbolOrder)];
     this.sink.tag(Tag.Hidden);
     this.sink.tagU32(tag, keys.length);
     this.sink.u32(hidden.length);

@@ -69,6 +69,9 @@ class EditPlan {
    * own name, a binding nothing can reassign, so recursive calls would bypass the cache. The name
    * is blanked (spaces, same width: columns stay), so they reach the binding, which holds the
    * cached function; the function is still named `fib` (a name inferred from the binding).
+   * Only for `const`: a `let` or `var` binding the program may reassign (`const orig = fib; fib =
+   * other`), and then `orig(5)` would recurse into `other`, where the inner name kept calling the
+   * function itself: such recursion stays uncached rather than change what the program computes.
    */
   private unshadow(fn: acorn.Node & { type: string; id?: acorn.Identifier | null }, binding: string): void {
     if (fn.type !== 'FunctionExpression' || fn.id === null || fn.id === undefined || fn.id.name !== binding) return;
@@ -84,7 +87,7 @@ class EditPlan {
         break;
       case 'binding':
         if (p.declaration.kind === 'const') this.letDeclarations.add(p.declaration);
-        this.unshadow(candidate.fn, p.binding);
+        if (p.declaration.kind === 'const') this.unshadow(candidate.fn, p.binding);
         this.push(this.afterStatement, p.statement, `${p.binding}=${id}(${p.binding},${index});`);
         break;
       case 'assign':

@@ -10,7 +10,7 @@
  */
 import type * as GraphLayer from '../graph';
 import type { Entity } from '../graph';
-import { sharingSignature } from '../sharing';
+import { functionStubs, sharingSignature } from '../sharing';
 import { isUniqueSymbol } from '../../unique-symbol';
 import { dataEntity } from './data';
 import {
@@ -146,13 +146,16 @@ function bindingsHold(fn: Function, proof: Proof): boolean {
   scripts[0] = root.scriptId;
   const done = new Set<number>();
   // What the `values` then the `data` rows read, for the sharing signature.
+  // What the `values` then the `data` rows read, then the functions of the `functions`, `leaves`
+  // and `imports` rows, for the sharing signature (collect.ts functionStubs).
   const read: Array<Entity | undefined> = new Array<Entity | undefined>(proof.values.length + proof.data.length).fill(undefined);
+  const fns: Array<Function | undefined> = new Array<Function | undefined>(proof.functions.length + proof.leaves.length + proof.imports.length).fill(undefined);
   for (let wave = [0]; wave.length > 0; wave = scopes.flatMap((known, m) => (known !== undefined && !done.has(m) ? [m] : []))) {
     const toPlace: ToPlace[] = [];
     const toCheck: ToCheck[] = [];
     for (const m of wave) {
       done.add(m);
-      if (!moduleHolds(proof, m, scopes[m] as readonly ScopeSnapshot[], toPlace, toCheck, read)) return false;
+      if (!moduleHolds(proof, m, scopes[m] as readonly ScopeSnapshot[], toPlace, toCheck, read, fns)) return false;
     }
     const wanted = [...new Set([...toCheck.map((c) => c.value), ...toPlace.map((p) => p.value)])];
     const details = wanted.length === 0 ? new Map<Function, FunctionDetails>() : describeFunctions(wanted);
@@ -175,8 +178,8 @@ function bindingsHold(fn: Function, proof: Proof): boolean {
       else if ((known[0] as ScopeSnapshot).object !== (theirs.scopes[0] as ScopeSnapshot).object && !sameBindings(known[0] as ScopeSnapshot, theirs.scopes[0] as ScopeSnapshot)) return false;
     }
   }
-  if (done.size !== proof.modules.length || read.some((e) => e === undefined)) return false;
-  return (sharingSignature(read as Entity[]) ?? '') === proof.sharing;
+  if (done.size !== proof.modules.length || read.some((e) => e === undefined) || fns.some((f) => f === undefined)) return false;
+  return (sharingSignature([...(read as Entity[]), ...functionStubs(fns as Function[])]) ?? '') === proof.sharing;
 }
 
 /** A function read from `module`'s binding `name` with the text `hash` and no members, or undefined. */
@@ -195,23 +198,36 @@ function functionAt(module: Record<string, unknown>, name: string, hash: string)
  * The rows of module `m` that need no inspector call are checked here; the functions the
  * inspector must place are queued for the wave's batch (`toPlace`, `toCheck`).
  */
-function moduleHolds(proof: Proof, m: number, mine: readonly ScopeSnapshot[], toPlace: ToPlace[], toCheck: ToCheck[], read: Array<Entity | undefined>): boolean {
+function moduleHolds(
+  proof: Proof,
+  m: number,
+  mine: readonly ScopeSnapshot[],
+  toPlace: ToPlace[],
+  toCheck: ToCheck[],
+  read: Array<Entity | undefined>,
+  fns: Array<Function | undefined>,
+): boolean {
   const module = (mine[0] as ScopeSnapshot).object;
   const placeAll = m !== 0 && proof.modules[m]?.scope === 'module';
-  for (const [at, name, hash] of proof.functions) {
+  for (const [i, [at, name, hash]] of proof.functions.entries()) {
     if (at !== m) continue;
     const value = functionAt(module, name, hash);
     if (value === undefined) return false;
+    fns[i] = value;
     if (placeAll) toCheck.push({ value, m });
   }
   // A function that reads nothing outside itself: its text decides, wherever it was compiled.
-  for (const [at, name, hash] of proof.leaves) {
-    if (at === m && functionAt(module, name, hash) === undefined) return false;
-  }
-  for (const [at, name, hash, t, line] of proof.imports) {
+  for (const [i, [at, name, hash]] of proof.leaves.entries()) {
     if (at !== m) continue;
     const value = functionAt(module, name, hash);
     if (value === undefined) return false;
+    fns[proof.functions.length + i] = value;
+  }
+  for (const [i, [at, name, hash, t, line]] of proof.imports.entries()) {
+    if (at !== m) continue;
+    const value = functionAt(module, name, hash);
+    if (value === undefined) return false;
+    fns[proof.functions.length + proof.leaves.length + i] = value;
     toPlace.push({ value, t, line });
   }
   for (const [i, [at, name, encoded]] of proof.values.entries()) {

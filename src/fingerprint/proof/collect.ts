@@ -20,7 +20,7 @@
 import path = require('node:path');
 import type { Entity } from '../graph';
 import { builtinPatches, describeFunction, functionSite, isBuiltinGlobal, releaseObjects, scriptInfo, type FunctionSite } from '../runtime';
-import { sharingSignature } from '../sharing';
+import { functionStubs, sharingSignature } from '../sharing';
 import { isData } from './data';
 import { functionHash, hasExtras } from './extras';
 import { sourceState } from './sources';
@@ -72,6 +72,12 @@ class Collector {
   /** The entities of the `values` then the `data` rows, for the sharing signature. */
   readonly valueEntities: Entity[] = [];
   readonly dataEntities: Entity[] = [];
+  /**
+   * The functions of the `functions`, `leaves` and `imports` rows, for the sharing signature too:
+   * a leaf is taken by its text wherever it was compiled, so `const b = a` and a copy of `a`'s
+   * text under `b` pass the same rows; only their identities tell `a === b` apart.
+   */
+  readonly functionIds: { functions: Function[]; leaves: Function[]; imports: Function[] } = { functions: [], leaves: [], imports: [] };
 
   /** The module of a top-level function `fn` compiled at `site`; refuses anything else. */
   moduleOf(fn: Function, site: FunctionSite): number {
@@ -130,12 +136,14 @@ class Collector {
       if (readsNothing(target, text)) {
         // Its text alone decides what it does: no module, line or scope to place (check.ts).
         this.leaves.push([m, label, functionHash(fn, text)]);
+        this.functionIds.leaves.push(fn);
         next.push([target, LEAF]);
         continue;
       }
       const range = mod.facts.functions.get(label);
       if (range !== undefined && mod.facts.declared.get(label) === 1 && !mod.facts.assigned.has(label) && mod.source.slice(range.start, range.end) === text) {
         this.functions.push([m, label, functionHash(fn, text)]);
+        this.functionIds.functions.push(fn);
         next.push([target, m]);
         continue;
       }
@@ -145,6 +153,7 @@ class Collector {
       if (site === undefined) refuse('no site');
       const t = this.moduleOf(fn, site);
       this.imports.push([m, label, functionHash(fn, text), t, site.line]);
+      this.functionIds.imports.push(fn);
       next.push([target, t]);
     }
     return next;
@@ -219,6 +228,7 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   const modules = c.modules.map(({ file, hash, scope }) => ({ file, hash, scope }));
   const inGlobal = (row: readonly [number, ...unknown[]]): boolean => modules[row[0]]?.scope === 'global';
   if ([c.functions, c.imports, c.values, c.leaves, c.data].some((list) => list.some(inGlobal))) refuse('bindings without a module scope');
-  const sharing = sharingSignature([...c.valueEntities, ...c.dataEntities]) ?? '';
+  const ids = c.functionIds;
+  const sharing = sharingSignature([...c.valueEntities, ...c.dataEntities, ...functionStubs([...ids.functions, ...ids.leaves, ...ids.imports])]) ?? '';
   return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals, leaves: c.leaves, data: c.data, sharing };
 }
