@@ -90,20 +90,29 @@ const f = cache(function f(x) { runs++; A[0] = x; const out = B[0]; A[0] = 0; re
 // 2. `this` forwarding
 // ---------------------------------------------------------------------------------------------
 
-// Left failing: `fn.apply(this, arguments)` takes `fn` as a member of the holder, with the value
+// Was a stale hit: `fn.apply(this, arguments)` took `fn` as a member of the holder, with the value
 // `fn` held when the walk read it. A method that assigns `fn` itself before handing `this` on
-// (`fn = second; return fn.apply(this, arguments)`) hands `this` to a function the walk reached
-// only as a plain value (`second`, no holder): its `this.limit` is in no edge, so an edit of
-// `obj.limit` hits. Before today's change any use of `this` made `obj` whole. (The same happens
-// when another function of the program reassigns `fn` before the call.) A fix: a name the
-// function (or anyone: a `let`/`var` that is assigned anywhere) writes is no forward target, and
-// `this` counts whole; the analysis would need the writes of the forwarded name.
-test.failing('this forwarding: a method that reassigns fn before fn.apply(this) hands obj to a function reached without it', (t) => {
+// (`fn = second; return fn.apply(this, arguments)`) handed `this` to a function the walk reached
+// only as a plain value (`second`, no holder): its `this.limit` was in no edge, so an edit of
+// `obj.limit` hit. Fixed: a name its file's text ever writes is no forward target; `this` counts
+// whole (src/fingerprint/source/written.ts). The second test: another function writes it.
+test('this forwarding: a method that reassigns fn before fn.apply(this) hands obj to a function reached without it', (t) => {
   const body = `
 let fn = function first() { return 0; };
 function second() { return this.limit; }
 const obj = { limit: mode === 'b' ? 2 : 1, m() { fn = second; return fn.apply(this, arguments); } };
 const f = cache(function f(x) { runs++; return obj.m() + x; }, { name: 'f' });
+`;
+  attack(t, body, [['', 6], ['b', 7], ['', 6]]);
+});
+
+test('this forwarding: another function reassigns fn before the method hands this on', (t) => {
+  const body = `
+let fn = function first() { return 0; };
+function second() { return this.limit; }
+function useSecond() { fn = second; }
+const obj = { limit: mode === 'b' ? 2 : 1, m() { return fn.apply(this, arguments); } };
+const f = cache(function f(x) { runs++; useSecond(); return obj.m() + x; }, { name: 'f' });
 `;
   attack(t, body, [['', 6], ['b', 7], ['', 6]]);
 });

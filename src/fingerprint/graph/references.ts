@@ -15,7 +15,7 @@ import { foreignEdges } from './foreign';
 import { originOf } from './origin';
 import { namesMember } from '../runtime';
 import { requireEdges } from './requires';
-import { keyIsConstant } from '../source';
+import { keyIsConstant, namesWrittenIn } from '../source';
 import path = require('node:path');
 import { findProjectRoot, projectRelative } from '../../project';
 
@@ -329,15 +329,18 @@ function takesThisPlainly(value: unknown): value is Function {
 /**
  * `this` handed on (`fn.apply(this, arguments)`, analysis `thisForwards`), reached as a member of
  * `holder`: it matters as much as `fn` uses its own `this`, so `fn` counts as a member of `holder`
- * too (its own reads of `this` become edges; a function that reads none adds nothing new). When
- * `fn` is not a plain function here (another `apply`, a proxy, a name the scopes do not bind),
- * the holder counts whole, as for any other use of `this`.
+ * too (its own reads of `this` become edges; a function that reads none adds nothing new). That
+ * holds only while `fn` is the function the walk read: its file's text must never write the name
+ * (`file`: where the function was compiled; a binding it closes over is declared there). When it
+ * may be written, or `fn` is not a plain function here (another `apply`, a proxy, a name the
+ * scopes do not bind), the holder counts whole, as for any other use of `this`.
  */
-function forwardEdges(b: Builder, e: Entity, names: readonly string[], reads: ReadonlyMap<string, unknown>, holder: object | undefined): void {
+function forwardEdges(b: Builder, e: Entity, names: readonly string[], reads: ReadonlyMap<string, unknown>, holder: object | undefined, file: string | undefined): void {
   if (holder === undefined) return;
+  const written = names.length === 0 || file === undefined ? undefined : namesWrittenIn(file);
   for (const name of names) {
     const value = reads.get(name);
-    if (reads.has(name) && takesThisPlainly(value)) addEdge(e, `${name} (this)`, b.functionEntity(value, holder));
+    if (written !== undefined && !written.has(name) && reads.has(name) && takesThisPlainly(value)) addEdge(e, `${name} (this)`, b.functionEntity(value, holder));
     else addEdge(e, 'this', b.entityOf(holder));
   }
 }
@@ -488,7 +491,7 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
   }
   if (e.unsettled === true) b.keepBindings(e, reads);
   if (!isClass) receiverEdges(b, e, analysis.references, holder);
-  if (!isClass) forwardEdges(b, e, analysis.thisForwards, reads, holder);
+  if (!isClass) forwardEdges(b, e, analysis.thisForwards, reads, holder, info?.file ?? (details.site === undefined ? undefined : scriptInfo(details.site.scriptId).file));
   if (usesEval) evalEdges(b, e, details.scopes, new Set(names.map((r) => r.name)));
   // A function that uses nothing of its module's scope has no closure scope to learn its file
   // from (originOf gives up); its script id still names the file its specifiers resolve against.

@@ -100,3 +100,15 @@ export function patternNames(pattern: AstNode | null, out: string[] = []): strin
   }
   return out;
 }
+
+/** The names a node writes: assignment and update targets, `for (x in/of …)` heads. */
+export function writtenNames(node: AstNode): string[] {
+  const out: string[] = [];
+  if (node.type === 'AssignmentExpression') patternNames(nodeAt(node, 'left'), out);
+  else if (node.type === 'UpdateExpression') patternNames(nodeAt(node, 'argument'), out);
+  else if (node.type === 'ForInStatement' || node.type === 'ForOfStatement') {
+    const left = nodeAt(node, 'left');
+    if (left !== null && left.type !== 'VariableDeclaration') patternNames(left, out);
+  }
+  return out;
+}

@@ -10,6 +10,7 @@ import type * as TopLevel from './toplevel';
 import type * as Keyed from './keyed';
 import type * as ModuleSpecifiers from './module-specifiers';
 import type * as Siblings from './siblings';
+import type * as Written from './written';
 
 /*
  * The walk's text helpers (used by ../graph only), loaded on first use with the parser they need:
@@ -29,6 +30,11 @@ export function keyIsConstant(file: string, line: number, column: number, source
 /** Start of the function body declaring `text` directly, when the file proves its siblings share its scopes (./siblings.ts). */
 export function siblingBody(file: string, name: string, text: string, line?: number): number | undefined {
   return (require('./siblings') as typeof Siblings).siblingBody(file, name, text, line);
+}
+
+/** The names `file`'s text ever writes, undefined when it proves nothing (./written.ts). */
+export function namesWrittenIn(file: string): ReadonlySet<string> | undefined {
+  return (require('./written') as typeof Written).namesWrittenIn(file);
 }
 
 /** The literal specifiers the module's text loads, sorted and unique (./module-specifiers.ts). */

@@ -23,7 +23,7 @@
  * scopes are exactly A's. Any doubt answers no, and the inspector describes f as before.
  */
 import { recordFileFacts, restoreFileFacts } from './analysis-cache';
-import { childNodes, nameOf, nodeAt, nodesAt, patternNames, type AstNode } from './ast-node';
+import { childNodes, nameOf, nodeAt, nodesAt, patternNames, writtenNames, type AstNode } from './ast-node';
 import { lineOf, parsedFile, sourceFile } from './file-ast';
 
 /**
@@ -66,18 +66,6 @@ function boundNames(node: AstNode): string[] {
       break;
     default:
       break;
-  }
-  return out;
-}
-
-/** The names a node writes: assignment and update targets, `for (x in/of …)` heads. */
-function writtenNames(node: AstNode): string[] {
-  const out: string[] = [];
-  if (node.type === 'AssignmentExpression') patternNames(nodeAt(node, 'left'), out);
-  else if (node.type === 'UpdateExpression') patternNames(nodeAt(node, 'argument'), out);
-  else if (node.type === 'ForInStatement' || node.type === 'ForOfStatement') {
-    const left = nodeAt(node, 'left');
-    if (left !== null && left.type !== 'VariableDeclaration') patternNames(left, out);
   }
   return out;
 }
