@@ -209,14 +209,13 @@ console.log('OUT ' + JSON.stringify({ value: build(1), runs }));
   return dir;
 }
 
-test.failing('prune: two packages of one workspace run from the workspace root (one cwd) keep their current entries', (t) => {
+test('prune: two packages of one workspace run from the workspace root (one cwd) keep their current entries', (t) => {
   // Both cache `index.js#build` (names are relative to each file's own project), but a record's
   // `project` is the project of the process's working directory: run from the workspace root
   // (`node packages/a/index.js`, as npm scripts and CI often do), both records name the root, so
   // prune judged them one function with two versions and evicted the one that ran first.
-  // Left failing: the fix is to record the function's own project (the folder its name is
-  // relative to), but the record's tree locations and `files` are relative to the cwd's project
-  // (record-tree.ts, findProjectRoot()), which explain --diff and clear <file> read: not small.
+  // Fixed: prune groups a name's records by the source file they say the function is in
+  // (project + the tree's root location), so each package's newest version stays current.
   const dir = workspace();
   const env = { SMARTCACHE_DIR: tempDir() };
   const runApp = (file) => {
@@ -230,4 +229,30 @@ test.failing('prune: two packages of one workspace run from the workspace root (
   t.is(pruned.status, 0, pruned.stderr);
   t.like(runApp('packages/a/index.js'), { value: 'A1', runs: 0 }, `package a's unchanged function lost its entry: ${pruned.stdout}`);
   t.like(runApp('packages/b/index.js'), { value: 'B11', runs: 0 });
+});
+
+test('prune: a named function moved to another file (the old file deleted): the version before the move is stale', (t) => {
+  // The other side of grouping records by their source file: a record whose file is gone joins
+  // the newest record's group, so the old version is an older one, not another current function.
+  const dir = project({
+    'a.js': (mod) => `const { cache } = require(${mod});
+let runs = 0;
+const report = cache(function report(x) { runs++; return 'old' + x; }, { name: 'report' });
+console.log('OUT ' + JSON.stringify({ value: report(1), runs }));
+`,
+  });
+  const env = { SMARTCACHE_DIR: tempDir() };
+  const runApp = (file) => {
+    const r = node([file], { cwd: dir, env });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return r.out;
+  };
+  t.like(runApp('a.js'), { value: 'old1', runs: 1 });
+  fs.writeFileSync(path.join(dir, 'b.js'), fs.readFileSync(path.join(dir, 'a.js'), 'utf8').replace("'old' + x", "'new' + x"));
+  fs.rmSync(path.join(dir, 'a.js'));
+  t.like(runApp('b.js'), { value: 'new1', runs: 1 });
+  const pruned = node([CLI, 'prune'], { cwd: dir, env });
+  t.is(pruned.status, 0, pruned.stderr);
+  t.regex(pruned.stdout, /removed 1 entr/, pruned.stdout);
+  t.like(runApp('b.js'), { value: 'new1', runs: 0 });
 });

@@ -50,6 +50,7 @@ export type { Snapshot } from './snapshot';
 export { currentVersions, fileFromName, groupRecords, takeInventory } from './inventory';
 export type { FunctionSummary, Inventory, InventorySource, VersionSummary } from './inventory';
 export { applyPrune, planPrune, tallyPrune } from './prune';
+export { locationFile, recordSource, storedExplanation } from './record-source';
 export type { PrunePlan, PrunePolicy, PruneReason, PruneTarget } from './prune';
 
 /** Folders inside a root that the store reads from (their owner and mode count for trust). */

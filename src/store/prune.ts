@@ -11,6 +11,7 @@
 import fs = require('node:fs');
 import type { UsageAccount } from './entry';
 import { currentVersions, groupRecords, rankFingerprints } from './inventory';
+import { recordSource } from './record-source';
 import type { EntryInfo, FunctionRecord } from './types';
 
 /** What pruning needs of a store (a `Store` is one). */
@@ -43,14 +44,21 @@ export interface PrunePlan {
 }
 
 /**
- * Records of one name by the project folder of the run that wrote them: one name may be several
- * functions (`index.js#build` in two packages of one workspace sharing a root), each with its own
- * current version. Records without a project form one group.
+ * Records of one name (newest first) by the source file they say the function is in: one name may
+ * be several functions (`index.js#build` in two packages of one workspace sharing a root, run
+ * from each package or from the workspace), each with its own current version. A record whose
+ * file is unknown or gone (a function moved to another file under the same `name`) joins the
+ * newest record's group, so the versions before the move are older ones, not another function.
  */
 function byProject(records: readonly FunctionRecord[]): FunctionRecord[][] {
+  const sources = records.map((r) => {
+    const source = recordSource(r);
+    return source !== undefined && fs.existsSync(source) ? source : undefined;
+  });
+  const newest = sources.find((s) => s !== undefined) ?? '';
   const groups = new Map<string, FunctionRecord[]>();
-  for (const r of records) {
-    const key = r.project ?? '';
+  for (const [i, r] of records.entries()) {
+    const key = sources[i] ?? newest;
     const list = groups.get(key);
     if (list === undefined) groups.set(key, [r]);
     else list.push(r);
