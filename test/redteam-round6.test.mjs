@@ -6,6 +6,7 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { node, project, repo, tempDir, writeFile } from './fixtures/cache/helpers.mjs';
 
 const FP = JSON.stringify(path.join(repo, 'dist', 'fingerprint', 'index.js'));
@@ -255,4 +256,30 @@ console.log('OUT ' + JSON.stringify({ value: report(1), runs }));
   t.is(pruned.status, 0, pruned.stderr);
   t.regex(pruned.stdout, /removed 1 entr/, pruned.stdout);
   t.like(runApp('b.js'), { value: 'new1', runs: 0 });
+});
+
+test('this forwarding: an imported live binding reassigned by its own module before the method hands this on', (t) => {
+  // The importing file never writes `fn` (it cannot), but the exporting module can: an imported
+  // name counts as written (src/fingerprint/source/written.ts), and `this` counts whole.
+  const index = JSON.stringify(pathToFileURL(path.join(repo, 'dist', 'index.mjs')).href);
+  const dir = project({
+    'x.mjs': `export let fn = function first() { return 0; };
+function second() { return this.limit; }
+export function useSecond() { fn = second; }
+`,
+    'app.mjs': `import { cache } from ${index};
+import { fn, useSecond } from './x.mjs';
+let runs = 0;
+const obj = { limit: process.env.MODE === 'b' ? 2 : 1, m() { return fn.apply(this, arguments); } };
+const f = cache(function f(x) { runs++; useSecond(); return obj.m() + x; }, { name: 'f' });
+console.log('OUT ' + JSON.stringify({ value: f(5), runs }));
+`,
+  });
+  const cacheDir = tempDir();
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+  for (const [mode, value] of [['', 6], ['b', 7], ['', 6]]) {
+    const r = node(['app.mjs'], { cwd: dir, env: { SMARTCACHE_DIR: cacheDir, MODE: mode } });
+    t.is(r.status, 0, r.stderr);
+    t.is(r.out.value, value, `mode '${mode}': served ${JSON.stringify(r.out)}`);
+  }
 });

@@ -8,18 +8,24 @@
  * not been written since this process started). Kept in the analysis cache's packs by text.
  */
 import { recordFileFacts, restoreFileFacts } from './analysis-cache';
-import { childNodes, nameOf, writtenNames, type AstNode } from './ast-node';
+import { childNodes, nameOf, nodeAt, patternNames, writtenNames, type AstNode } from './ast-node';
 import { parsedFile, sourceFile } from './file-ast';
 
-const FACTS_KIND = 'written-1';
+const FACTS_KIND = 'written-2';
 const byFile = new Map<string, ReadonlySet<string> | undefined>();
 
-/** Every name the text writes, or null when it has `eval` or `with` (anything may be written). */
+const IMPORTS: ReadonlySet<string> = new Set(['ImportSpecifier', 'ImportDefaultSpecifier', 'ImportNamespaceSpecifier']);
+
+/**
+ * Every name the text writes, or null when it has `eval` or `with` (anything may be written). An
+ * imported name counts as written: it is a live binding its own module may assign.
+ */
 function written(ast: AstNode): string[] | null {
   const out = new Set<string>();
   const stack: AstNode[] = [ast];
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     if ((node.type === 'Identifier' && nameOf(node) === 'eval') || node.type === 'WithStatement') return null;
+    if (IMPORTS.has(node.type)) for (const name of patternNames(nodeAt(node, 'local'))) out.add(name);
     for (const name of writtenNames(node)) out.add(name);
     for (const child of childNodes(node)) stack.push(child);
   }
