@@ -53,6 +53,7 @@ export function sharingSignature(roots: readonly Entity[]): string | undefined {
     if (open.has(e)) return false;
     const id = identityOf(e);
     if (id !== undefined && !first(id, '=')) return false;
+    if (e.shares !== undefined) first(e.shares, 's');
     if (entered.has(e)) return false;
     entered.add(e);
     open.add(e);

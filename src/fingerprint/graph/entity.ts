@@ -48,6 +48,11 @@ export interface Entity {
    * not show (two equal arrays, two `Symbol('a')`): read only by ../sharing.ts, never hashed.
    */
   identity?: object | symbol;
+  /**
+   * An identity the entity's content lives in besides its own: the ArrayBuffer behind a typed
+   * array or DataView (two views of one buffer write each other's bytes). ../sharing.ts only.
+   */
+  shares?: object;
   /** Its code reads `this` or `super` (then a memo per holder applies). */
   usesThis?: boolean;
   edges: Edge[];
@@ -189,4 +194,24 @@ export function keyLabel(key: string | symbol): string {
   if (typeof key === 'symbol') return `[${symbolText(key)}]`;
   if (/^(0|[1-9]\d*)$/.test(key)) return `[${key}]`;
   return /^[A-Za-z_$][\w$]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
+}
+
+const TYPED_BUFFER = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, 'buffer')?.get as (this: unknown) => ArrayBufferLike;
+const VIEW_BUFFER = Object.getOwnPropertyDescriptor(DataView.prototype, 'buffer')?.get as (this: unknown) => ArrayBufferLike;
+
+/**
+ * The buffer a view's bytes live in (read with the intrinsic getters), when which views share it
+ * can matter and is the program's own doing: not for a Node Buffer or a view of a pool slab
+ * (`Buffer.poolSize` bytes): which small Buffers share a slab depends on every allocation of the
+ * process, smartcache's included, and would differ from run to run. ../sharing.ts notes it.
+ */
+export function sharedBacking(value: unknown): object | undefined {
+  // Internal-slot checks first: `instanceof` (Buffer.isBuffer) could run a proxy's trap.
+  let buffer: ArrayBufferLike;
+  if (types.isTypedArray(value)) {
+    if (Object.getPrototypeOf(value) === Buffer.prototype) return undefined;
+    buffer = TYPED_BUFFER.call(value);
+  } else if (types.isDataView(value)) buffer = VIEW_BUFFER.call(value);
+  else return undefined;
+  return buffer.byteLength === Buffer.poolSize ? undefined : buffer;
 }

@@ -8,7 +8,7 @@ import { sha256 } from '../../hash';
 import { types } from 'node:util';
 import { builtinName } from '../runtime';
 import { instanceEdges } from './expand-class';
-import { addDynamic, addEdge, exactText, isObjectLike, keyLabel, leaf, ownData, type Entity } from './entity';
+import { sharedBacking, addDynamic, addEdge, exactText, isObjectLike, keyLabel, leaf, ownData, type Entity } from './entity';
 import type { Builder } from './builder';
 import { isNamespace, namedOwnKeys, promiseParts, proxyParts } from '../runtime';
 import type { ModuleInfo } from '../runtime';
@@ -181,6 +181,8 @@ function specialContent(b: Builder, e: Entity, value: object): boolean {
     const bytes = bytesOf(value);
     e.own = `bytes:${tagOf(value)}:${sha256(bytes)}`;
     e.preview = `${tagOf(value)}(${bytes.byteLength})`;
+    const backing = sharedBacking(value);
+    if (backing !== undefined) e.shares = backing;
   } else if (types.isPromise(value)) {
     // A module-level promise (config loaded at start): what it settled with counts. Still
     // pending: the fingerprint is rebuilt on each request until it settles.

@@ -7,7 +7,7 @@
  * method runs on its receiver), so the walk reports that prefix as whole.
  */
 import { types } from 'node:util';
-import { isObjectLike, ownData } from './entity';
+import { isObjectLike, ownData, sharedBacking } from './entity';
 
 /** The objects a path went through before its end, base first (which values are one value: ../sharing.ts). */
 interface Via {
@@ -66,10 +66,14 @@ export function followPath(base: unknown, path: readonly string[]): PathEnd {
     // starts with '#', `o['#x']`, is then needed whole too: more than needed, never less.)
     if (key.startsWith('#')) return { kind: 'whole', depth: i, value: current, via };
     const found = lookup(current, key);
+    const before = via.length;
     via.push(current);
+    // A view's bytes live in its buffer: two views of one buffer are one value to code that writes.
+    const backing = sharedBacking(current);
+    if (backing !== undefined) via.push(backing);
     if (found === 'threw') return { kind: 'unsettled', depth: i + 1, via };
     if (found === undefined) return { kind: 'missing', depth: i + 1, holder: current, via };
-    if (found.owner !== current && isClassPrototype(found.owner)) return { kind: 'whole', depth: i, value: current, via: via.slice(0, -1) };
+    if (found.owner !== current && isClassPrototype(found.owner)) return { kind: 'whole', depth: i, value: current, via: via.slice(0, before) };
     const d = found.descriptor;
     if (!('value' in d) && (d.get !== undefined || d.set !== undefined)) {
       return { kind: 'accessor', depth: i + 1, get: d.get, set: d.set, holder: current, via };
