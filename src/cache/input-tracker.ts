@@ -31,6 +31,9 @@ import {
   type Frame,
   type Manifest,
 } from '../tracking';
+import path = require('node:path');
+import { findProjectRoot } from '../project';
+import { definitionFile } from '../registry';
 
 setActivityListener(setClockHooks);
 
@@ -82,9 +85,24 @@ export class InputTracker {
     return resumeAside(fn);
   }
 
+  /**
+   * The project root the paths of this function's manifests are relative to: its own file's
+   * project (the same whatever the working directory, and the same place in another checkout),
+   * else (a function cached in no one known file) the working directory's project.
+   */
+  private anchor(): string | undefined {
+    if (this.anchorRoot === undefined) {
+      const file = definitionFile(this.fn);
+      this.anchorRoot = file === undefined ? null : (findProjectRoot(path.dirname(file)) ?? null);
+    }
+    return this.anchorRoot ?? undefined;
+  }
+
+  private anchorRoot: string | null | undefined;
+
   /** A frame for a computing call (undefined with `track: false`). */
   begin(): Frame | undefined {
-    return this.enabled ? openFrame(this.name) : undefined;
+    return this.enabled ? openFrame(this.name, this.anchor()) : undefined;
   }
 
   /** Runs the user's function: in its frame, or (untracked) in the enclosing call's frame. */
@@ -108,15 +126,16 @@ export class InputTracker {
   /** Undefined when the entry's inputs still hold, else why not (naming the file). */
   check(m: Manifest | undefined): string | undefined {
     if (m === undefined) return undefined;
-    return checkManifest(m);
+    return checkManifest(m, this.anchor());
   }
 
   /** `check` for a memory entry; a touched file that hashed equal is refreshed in the entry. */
   checkMemory(entry: HasManifest): string | undefined {
     const m = entry.manifest;
     if (m === undefined) return undefined;
-    const why = checkManifest(m);
-    if (why === undefined && takeHashed()) entry.manifest = refreshed(m);
+    const anchor = this.anchor();
+    const why = checkManifest(m, anchor);
+    if (why === undefined && takeHashed()) entry.manifest = refreshed(m, anchor);
     return why;
   }
 
@@ -127,7 +146,8 @@ export class InputTracker {
     // Looked up only when there is something to merge: most hits carry no manifest.
     const frame = into ?? enclosingFrame();
     if (frame === undefined) return;
-    for (const f of frame.chain()) f.builder.merge(m);
+    const anchor = this.anchor();
+    for (const f of frame.chain()) f.builder.merge(m, anchor);
   }
 
   /** Where a joined concurrent call's inputs go once it settles. */

@@ -24,6 +24,8 @@ export class Frame {
     readonly parent: Frame | undefined,
     /** Working directory when the call began: relative paths make it an input. */
     readonly cwd: string,
+    /** The project root stored paths are relative to (the cached function's own project), if known. */
+    readonly anchor: string | undefined,
   ) {}
 
   /** This frame and every open enclosing one, innermost first. */
@@ -48,7 +50,7 @@ export class Frame {
       const rec = this.builder.files.get(abs);
       if (rec !== undefined && (now === undefined || !sameSnap(now, before))) this.builder.files.set(abs, { ...rec, hash: UNKNOWN });
     }
-    return this.builder.build(this.cwd);
+    return this.builder.build(this.cwd, this.anchor);
   }
 }
 
@@ -84,7 +86,7 @@ export function enclosingFrame(): Frame | undefined {
 
 /** Opens a frame for a call of `name` nested in whatever call encloses it. */
 /** A frame no call ever runs in: only the probe below sees it. */
-const PROBE = new Frame('(probe)', undefined, '');
+const PROBE = new Frame('(probe)', undefined, '', undefined);
 PROBE.closed = true;
 
 function createStorage(): AsyncLocalStorage<Frame | undefined> {
@@ -99,10 +101,10 @@ function createStorage(): AsyncLocalStorage<Frame | undefined> {
   return created;
 }
 
-export function openFrame(name: string): Frame {
+export function openFrame(name: string, anchor?: string): Frame {
   storage ??= createStorage();
   // untracked: the enclosing call did not read the working directory (cwd-patch.ts).
-  const frame = new Frame(name, enclosingFrame(), untracked(() => process.cwd()));
+  const frame = new Frame(name, enclosingFrame(), untracked(() => process.cwd()), anchor);
   if (active++ === 0) onActivity?.(true);
   return frame;
 }

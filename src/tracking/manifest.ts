@@ -113,9 +113,12 @@ export class ManifestBuilder {
     add(this.stats, `${link ? 'l' : 's'}${abs}`, link ? { path: abs, state, link } : { path: abs, state });
   }
 
-  /** Merges a stored manifest (an inner cached call that hit): its inputs are this call's too. */
-  merge(m: Manifest): void {
-    const root = untracked(() => findProjectRoot());
+  /**
+   * Merges a stored manifest (an inner cached call that hit): its inputs are this call's too.
+   * `anchor`: the project root its paths are relative to (the inner function's, ./validate.ts).
+   */
+  merge(m: Manifest, anchor?: string): void {
+    const root = anchor ?? untracked(() => findProjectRoot());
     const abs = (p: string): string => absolutePath(p, root) ?? p;
     if (m.cwd !== undefined) this.usedCwd = true;
     for (const f of m.files ?? []) add(this.files, abs(f.path), { ...f, path: abs(f.path) });
@@ -130,11 +133,14 @@ export class ManifestBuilder {
     return this.files.size + this.lists.size + this.exists.size + this.access.size + this.stats.size + this.opaque.size === 0;
   }
 
-  /** The stored form, paths made project-relative; undefined when nothing was read. */
-  build(cwd: string): Manifest | undefined {
+  /**
+   * The stored form, paths made relative to `anchor` (the project of the cached function's own
+   * file), else to the working directory's project; undefined when nothing was read.
+   */
+  build(cwd: string, anchor?: string): Manifest | undefined {
     // A call that only read the working directory (`process.cwd()`, `path.resolve('x')`) has it as its one input.
     if (this.isEmpty() && !this.usedCwd) return undefined;
-    const root = findProjectRoot(cwd);
+    const root = anchor ?? findProjectRoot(cwd);
     const rel = <T extends { path: string }>(items: Iterable<T>): T[] =>
       [...items].map((item) => ({ ...item, path: storedPath(item.path, root) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const out: { -readonly [K in keyof Manifest]: Manifest[K] } = {};

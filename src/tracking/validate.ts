@@ -107,15 +107,20 @@ function projectRoot(): string | undefined {
   return rootFor.root;
 }
 
-export function checkManifest(m: Manifest): string | undefined {
+/**
+ * `anchor`: the project root the manifest's paths are relative to, the cached function's own
+ * (InputTracker): a script run from a workspace root one day and from its package the next reads
+ * the same files. Without one, the working directory's project.
+ */
+export function checkManifest(m: Manifest, anchor?: string): string | undefined {
   // untracked: a nested hit checked inside an enclosing call must not make the working directory
   // (read here through process.cwd()) an input of that call (cwd-patch.ts).
-  return untracked(() => checkNow(m));
+  return untracked(() => checkNow(m, anchor));
 }
 
-function checkNow(m: Manifest): string | undefined {
+function checkNow(m: Manifest, anchor: string | undefined): string | undefined {
   if (m.opaque !== undefined && m.opaque.length > 0) return `read ${m.opaque[0]}, which cannot be checked`;
-  const root = projectRoot();
+  const root = anchor ?? projectRoot();
   if (m.cwd !== undefined && storedPath(process.cwd(), root) !== m.cwd) return `working directory changed (relative paths or process.cwd())`;
   const abs = (p: string): string | undefined => absolutePath(p, root);
   if (m.files !== undefined) {
@@ -151,9 +156,9 @@ function checkNow(m: Manifest): string | undefined {
  * After a stored file's cheap state failed but its hash matched, the state now can stand in for
  * it (memory entries only): the next memory hit is one stat again, not a hash.
  */
-export function refreshed(m: Manifest): Manifest {
+export function refreshed(m: Manifest, anchor?: string): Manifest {
   if (m.files === undefined) return m;
-  const root = findProjectRoot();
+  const root = anchor ?? findProjectRoot();
   let changed = false;
   const files = m.files.map((f) => {
     const a = absolutePath(f.path, root);
