@@ -105,3 +105,24 @@ console.log('OUT ' + JSON.stringify([make(1).get(), make(1).get(), make(1).get()
     'not stored last time: its result cannot be stored exactly',
   ]);
 });
+
+test("a version bump is told as such ('version \"1\" → \"2\"'), and going back hits; new arguments stay 'new arguments'", (t) => {
+  const dir = project({
+    'main.js': (mod) => `const { cache } = require(${mod});
+const v = process.env.V === '' ? undefined : process.env.V;
+const price = cache(function price(n) { return n * 2; }, { name: 'price', ...(v === undefined ? {} : { version: v }) });
+console.log('OUT ' + JSON.stringify([price(10), price(11)]));
+`,
+  });
+  const env = { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' };
+  const run = (V) => {
+    const r = node(['main.js'], { cwd: dir, env: { ...env, V } });
+    t.is(r.status, 0, r.stderr);
+    return calls(r.stderr).map((c) => c[1]);
+  };
+  t.deepEqual(run('1'), ['new arguments', 'new arguments']);
+  t.deepEqual(run('2'), ['version "1" → "2"', 'version "1" → "2"']);
+  t.deepEqual(run('1'), ['hit', 'hit']);
+  // Told against the version of the last run that computed (2; the run under 1 only hit).
+  t.deepEqual(run(''), ['version "2" → null', 'version "2" → null']);
+});

@@ -8,6 +8,8 @@
  *   change is the reason;
  * - `dependsOn()` returned something else than the last time (kept across runs as a function
  *   note) and an entry exists for these arguments under that previous value;
+ * - the `version` option is another than the last time (a note too) and an entry exists for these
+ *   arguments under the previous one;
  * - otherwise: new arguments.
  */
 import type { Store } from '../store';
@@ -18,6 +20,9 @@ import { errnoOf } from './fail-open';
 /** Keys whose result was not stored, with why; bounded so a long run of unstorable calls cannot grow it. */
 const NOT_STORED_MAX = 1024;
 const DEPENDS_NOTE = 'dependsOn';
+const VERSION_NOTE = 'version';
+/** How a version is kept in its note: `undefined` (no version) must be told from the string 'undefined'. */
+const versionText = (v: string | undefined): string => JSON.stringify(v ?? null);
 
 /** A miss reason for the log, from a store failure: "cache unavailable (ENOSPC)". */
 export function unavailable(error: unknown): string {
@@ -41,6 +46,10 @@ export class MissReasons {
   private lastDepends: string | undefined;
   private noted: string | undefined;
   private noteRead = false;
+  /** The version an earlier run's last miss ran under (its note, `versionText`): a process has one version per function. */
+  private earlierVersion: string | undefined;
+  private versionRead = false;
+  private versionWritten: string | undefined;
 
   constructor(private readonly name: string) {}
 
@@ -77,7 +86,39 @@ export class MissReasons {
       const digest = identityDigest(identity);
       if (this.exists(store, composeKey(digest, { ...inputs, depends: previous }))) return 'dependsOn() changed';
     }
+    const version = this.previousVersion(store);
+    if (version !== undefined && version !== versionText(identity.version)) {
+      const before = JSON.parse(version) as string | null;
+      if (this.exists(store, composeKey(identityDigest({ ...identity, version: before ?? undefined }), inputs))) return `version ${version} → ${versionText(identity.version)}`;
+    }
     return 'new arguments';
+  }
+
+  /** After a miss: keeps the version it ran under as a note for later runs (written only when it changed). */
+  rememberVersion(store: Store, version: string | undefined): void {
+    const text = versionText(version);
+    if (this.versionWritten === text || this.previousVersion(store) === text) return;
+    this.versionWritten = text;
+    try {
+      store.writeFunctionNote(this.name, VERSION_NOTE, text);
+    } catch {
+      // Only a log reason depends on it.
+    }
+  }
+
+  private previousVersion(store: Store): string | undefined {
+    if (!this.versionRead) {
+      this.versionRead = true;
+      let noted: string | undefined;
+      try {
+        noted = store.readFunctionNote(this.name, VERSION_NOTE);
+      } catch {
+        noted = undefined;
+      }
+      // Only a note this code wrote is believed (it is parsed back into a version).
+      this.earlierVersion = noted !== undefined && /^(null|"(?:[^"\\]|\\.)*")$/.test(noted) ? noted : undefined;
+    }
+    return this.earlierVersion;
   }
 
   /**

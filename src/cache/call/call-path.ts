@@ -261,6 +261,7 @@ export class CallPath {
     this.setup.recordFingerprint(ready);
     const reason = parts.logCalls ? given ?? parts.reasons.explain(ready.store, ready.identity, slot.inputs, slot.key, slot.inputs.self !== undefined, slot.unavailable) : given;
     if (slot.inputs.depends !== undefined) parts.reasons.rememberDepends(ready.store, slot.inputs.depends);
+    parts.reasons.rememberVersion(ready.store, ready.identity.version);
     return reason;
   }
 
