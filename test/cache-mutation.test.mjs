@@ -65,9 +65,10 @@ test('primitive results need no copy and stay right', (t) => {
   t.is(f(3), null);
 });
 
-// Small plain results are copied from the first memory read on (src/store/snapshot.ts): the second
-// read compiles the copy into one literal. Every read must stay exactly what decoding gives and
-// independent of what callers did to earlier copies.
+// Small plain results are copied in JavaScript from the second memory read on (src/store/snapshot.ts),
+// in a loop, then (after 32 copies) by one compiled literal: 40 reads cover the decode, the loop and
+// the literal. Every read must stay exactly what decoding gives and independent of what callers
+// did to earlier copies.
 test('small plain results: every memory hit is an exact, independent copy (the literal copy path)', (t) => {
   let runs = 0;
   const lone = '\ud800x';
@@ -77,7 +78,7 @@ test('small plain results: every memory hit is an exact, independent copy (the l
   });
   const f = cache(function plainResult(n) { runs++; return { ...make(), n }; }, { dir: tempDir() });
   const want = { ...make(), n: 1 };
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 40; i++) {
     const got = f(1);
     t.deepEqual(got, want, `read ${i + 1}`);
     t.true(Object.is(got.zero, -0) && Object.is(got.list[4], -0), `read ${i + 1}: -0 stays -0`);
@@ -90,6 +91,24 @@ test('small plain results: every memory hit is an exact, independent copy (the l
     got.empty.x = 1;
     got.n = 2;
     delete got.s;
+  }
+  t.is(runs, 1);
+});
+
+test('small plain results, the literal path: NaN, infinities, undefined, awkward strings and key order survive every copy', (t) => {
+  // (-0, bigints and lone surrogates make the codec substitute values: such results keep decoding.)
+  let runs = 0;
+  const make = () => ({ nan: NaN, inf: -Infinity, u: undefined, list: [1, -2.5, undefined, [2, { three: 3 }]], '2': 'b', '1': 'a', Q: "it's \"quoted\" \\ ${x} \u2028 </script>" });
+  const f = cache(function literalPath(n) { runs++; return { ...make(), n }; }, { dir: tempDir() });
+  const want = { ...make(), n: 1 };
+  for (let i = 0; i < 40; i++) {
+    const got = f(1);
+    t.deepEqual(got, want, `read ${i + 1}`);
+    t.true(Number.isNaN(got.nan) && got.inf === -Infinity, `read ${i + 1}: NaN and -Infinity`);
+    t.deepEqual(Object.keys(got), Object.keys(want), `read ${i + 1}: key order`);
+    t.true('u' in got && 2 in got.list, `read ${i + 1}: undefined values are there`);
+    got.list[3][1].three = 'changed';
+    got.Q = 'changed';
   }
   t.is(runs, 1);
 });
