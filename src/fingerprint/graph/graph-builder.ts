@@ -126,6 +126,17 @@ export class GraphBuilder implements Builder {
   private patchList: readonly Patch[] | undefined;
   readonly created: Entity[] = [];
 
+  /**
+   * `plainData`: the builder of a proof's check (../proof/data.ts), given values it already read as
+   * plain data: objects are taken by content without asking whether one is a built-in by name
+   * (building that map costs a few ms per process, and a proof row never holds one: the walk
+   * that wrote it saw a value). Its entities are its own, never the process's memo, so a later
+   * walk still names such a built-in as it always does.
+   */
+  constructor(private readonly plainData = false) {}
+
+  private readonly ownObjects = new WeakMap<object, Entity>();
+
   entityOf(value: unknown, holder?: object): Entity {
     if (typeof value === 'function') return this.functionEntity(value, holder);
     if (typeof value === 'object' && value !== null) return this.objectEntity(value);
@@ -344,14 +355,15 @@ export class GraphBuilder implements Builder {
   }
 
   objectEntity(value: object): Entity {
-    const memo = objects.get(value);
+    const memos = this.plainData ? this.ownObjects : objects;
+    const memo = memos.get(value);
     if (memo !== undefined) return memo;
-    const named = builtinName(value);
+    const named = this.plainData ? undefined : builtinName(value);
     if (named !== undefined) return this.builtin(named);
     const mod = isNamespace(value) ? undefined : this.moduleInfo(value);
     if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
     const e: Entity = { kind: 'value', name: '', own: '', edges: [], identity: value };
-    objects.set(value, e);
+    memos.set(value, e);
     this.enqueue(e, (b) => {
       if (isNamespace(value) || mod !== undefined) expandModule(b, e, value, mod);
       else expandObject(b, e, value);

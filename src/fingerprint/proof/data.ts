@@ -89,7 +89,7 @@ function plain(value: object): boolean {
 export function dataEntity(value: object): Entity | undefined {
   if (!plain(value)) return undefined;
   const { GraphBuilder } = require('../graph') as typeof GraphLayer;
-  const builder = new GraphBuilder();
+  const builder = new GraphBuilder(true);
   const e = builder.entityOf(value);
   builder.drain();
   (require('../digest') as typeof Digest).computeFingerprints(e);
