@@ -4,25 +4,10 @@
 // and printed another value than the code computes. The other half: sharing must never cost a
 // hit (same program, same fingerprint, whatever ran first; proofs still reused).
 import test from 'ava';
-import * as path from 'node:path';
-import { node, project, repo, tempDir } from './fixtures/cache/helpers.mjs';
+import { countingApp, node, pauseForProofs, project, tempDir } from './fixtures/cache/helpers.mjs';
 
-const FP = JSON.stringify(path.join(repo, 'dist', 'fingerprint', 'index.js'));
-
-function pause() {
-  // A file written just before a process starts is not trusted by its proofs.
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
-}
-
-/** A CommonJS app: `body` defines cached functions counting `runs`; `report` is the printed value. */
-const app = (body, report) => (mod) => `const { cache } = require(${mod});
-const fpm = require(${FP});
-let runs = 0;
-const mode = process.env.MODE || '';
-${body}
-const value = ${report};
-console.log('OUT ' + JSON.stringify({ value, runs, proofs: fpm.proofCounters() }));
-`;
+const pause = () => pauseForProofs();
+const app = countingApp;
 
 function setup(body, report) {
   const dir = project({ 'app.js': app(body, report) });

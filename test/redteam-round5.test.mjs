@@ -5,7 +5,7 @@ import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { node, project, repo, smartcacheLines, tempDir, writeFile } from './fixtures/cache/helpers.mjs';
+import { node, project, repo, smartcacheLines, tempDir, workspaceProject, writeFile } from './fixtures/cache/helpers.mjs';
 
 /** A temp project where `smartcache` resolves to this checkout (for `--require smartcache/register`). */
 function preloadProject(files) {
@@ -114,19 +114,6 @@ console.log('OUT ' + JSON.stringify({ value: f(1) }));
 // Two projects, one root (npm workspaces: each package has its own package.json)
 // ---------------------------------------------------------------------------------------------
 
-/** A workspace: packages/a and packages/b, each its own project with `index.js` caching `build`. */
-function workspace() {
-  const dir = project({});
-  for (const [pkg, body] of [['a', "'A' + x"], ['b', "'B' + x + x"]]) {
-    writeFile(dir, `packages/${pkg}/package.json`, `{"name":"${pkg}","private":true}\n`);
-    writeFile(dir, `packages/${pkg}/index.js`, (mod) => `const { cache } = require(${mod});
-let runs = 0;
-const build = cache(function build(x) { runs++; return ${body}; });
-console.log('OUT ' + JSON.stringify({ value: build(1), runs }));
-`);
-  }
-  return dir;
-}
 
 // Default names are "<project-relative file>#<name>", so packages/a/index.js and
 // packages/b/index.js both cache `index.js#build`. Sharing one root (the README's CI setup: one
@@ -136,7 +123,7 @@ console.log('OUT ' + JSON.stringify({ value: build(1), runs }));
 // currency per project folder the records name (src/store/prune.ts), and clear <file> takes only
 // the fingerprints recorded for that file when the name's records point at other files too.
 test('CLI: prune evicts only "entries of fingerprints no longer current" (two packages of one workspace, same file and function name)', (t) => {
-  const dir = workspace();
+  const dir = workspaceProject();
   const env = { SMARTCACHE_DIR: tempDir() };
   const a = path.join(dir, 'packages', 'a');
   const b = path.join(dir, 'packages', 'b');
@@ -157,7 +144,7 @@ test('CLI: prune evicts only "entries of fingerprints no longer current" (two pa
 });
 
 test('CLI: clear <file> removes the entries of every cached function of that file, and only those (two packages, one root)', (t) => {
-  const dir = workspace();
+  const dir = workspaceProject();
   const env = { SMARTCACHE_DIR: tempDir() };
   const a = path.join(dir, 'packages', 'a');
   const b = path.join(dir, 'packages', 'b');

@@ -7,24 +7,10 @@ import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { node, project, repo, tempDir, writeFile } from './fixtures/cache/helpers.mjs';
+import { countingApp, node, pauseForProofs, project, repo, tempDir, workspaceProject } from './fixtures/cache/helpers.mjs';
 
-const FP = JSON.stringify(path.join(repo, 'dist', 'fingerprint', 'index.js'));
-
-function pause() {
-  // A file written just before a process starts is not trusted by its proofs.
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
-}
-
-/** A CommonJS app: `body` defines cached functions counting `runs`; `report` is the printed value. */
-const app = (body, report) => (mod) => `const { cache } = require(${mod});
-const fpm = require(${FP});
-let runs = 0;
-const mode = process.env.MODE || '';
-${body}
-const value = ${report};
-console.log('OUT ' + JSON.stringify({ value, runs, proofs: fpm.proofCounters() }));
-`;
+const pause = () => pauseForProofs();
+const app = countingApp;
 
 function setup(body, report = 'f(5)', extra = {}) {
   const dir = project({ 'app.js': app(body, report), ...extra });
@@ -207,18 +193,12 @@ Object.defineProperty(o, 'limit', { value: mode === 'b' ? 4 : 3 });
 
 const CLI = path.join(repo, 'dist', 'cli', 'main.js');
 
-/** A workspace: packages/a and packages/b, each its own project with `index.js` caching `build`. */
-function workspace() {
-  const dir = project({});
-  for (const [pkg, body] of [['a', "'A' + x"], ['b', "'B' + x + x"]]) {
-    writeFile(dir, `packages/${pkg}/package.json`, `{"name":"${pkg}","private":true}\n`);
-    writeFile(dir, `packages/${pkg}/index.js`, (mod) => `const { cache } = require(${mod});
-let runs = 0;
-const build = cache(function build(x) { runs++; return ${body}; });
-console.log('OUT ' + JSON.stringify({ value: build(1), runs }));
-`);
-  }
-  return dir;
+
+/** Runs `file` in `dir`; its OUT report (throws when the process failed). */
+function runIn(dir, env, file) {
+  const r = node([file], { cwd: dir, env });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.out;
 }
 
 test('prune: two packages of one workspace run from the workspace root (one cwd) keep their current entries', (t) => {
@@ -228,13 +208,9 @@ test('prune: two packages of one workspace run from the workspace root (one cwd)
   // prune judged them one function with two versions and evicted the one that ran first.
   // Fixed: prune groups a name's records by the source file they say the function is in
   // (project + the tree's root location), so each package's newest version stays current.
-  const dir = workspace();
+  const dir = workspaceProject();
   const env = { SMARTCACHE_DIR: tempDir() };
-  const runApp = (file) => {
-    const r = node([file], { cwd: dir, env });
-    if (r.status !== 0) throw new Error(r.stderr);
-    return r.out;
-  };
+  const runApp = (file) => runIn(dir, env, file);
   t.like(runApp('packages/a/index.js'), { value: 'A1', runs: 1 });
   t.like(runApp('packages/b/index.js'), { value: 'B11', runs: 1 });
   const pruned = node([CLI, 'prune'], { cwd: dir, env });
@@ -254,11 +230,7 @@ console.log('OUT ' + JSON.stringify({ value: report(1), runs }));
 `,
   });
   const env = { SMARTCACHE_DIR: tempDir() };
-  const runApp = (file) => {
-    const r = node([file], { cwd: dir, env });
-    if (r.status !== 0) throw new Error(r.stderr);
-    return r.out;
-  };
+  const runApp = (file) => runIn(dir, env, file);
   t.like(runApp('a.js'), { value: 'old1', runs: 1 });
   fs.writeFileSync(path.join(dir, 'b.js'), fs.readFileSync(path.join(dir, 'a.js'), 'utf8').replace("'old' + x", "'new' + x"));
   fs.rmSync(path.join(dir, 'a.js'));

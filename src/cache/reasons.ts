@@ -99,22 +99,13 @@ export class MissReasons {
     const text = versionText(version);
     if (this.versionWritten === text || this.previousVersion(store) === text) return;
     this.versionWritten = text;
-    try {
-      store.writeFunctionNote(this.name, VERSION_NOTE, text);
-    } catch {
-      // Only a log reason depends on it.
-    }
+    this.writeNote(store, VERSION_NOTE, text);
   }
 
   private previousVersion(store: Store): string | undefined {
     if (!this.versionRead) {
       this.versionRead = true;
-      let noted: string | undefined;
-      try {
-        noted = store.readFunctionNote(this.name, VERSION_NOTE);
-      } catch {
-        noted = undefined;
-      }
+      const noted = this.readNote(store, VERSION_NOTE);
       // Only a note this code wrote is believed (it is parsed back into a version).
       this.earlierVersion = noted !== undefined && /^(null|"(?:[^"\\]|\\.)*")$/.test(noted) ? noted : undefined;
     }
@@ -131,21 +122,30 @@ export class MissReasons {
     this.lastDepends = digest;
     if (this.noted === digest) return;
     this.noted = digest;
+    this.writeNote(store, DEPENDS_NOTE, digest);
+  }
+
+  /** Only a log reason depends on a note: a store failure is reported where it matters, not here. */
+  private writeNote(store: Store, kind: string, text: string): void {
     try {
-      store.writeFunctionNote(this.name, DEPENDS_NOTE, digest);
+      store.writeFunctionNote(this.name, kind, text);
     } catch {
-      // Only a log reason depends on it; the store's failure is reported where it matters.
+      // See above.
+    }
+  }
+
+  private readNote(store: Store, kind: string): string | undefined {
+    try {
+      return store.readFunctionNote(this.name, kind);
+    } catch {
+      return undefined;
     }
   }
 
   private previousDepends(store: Store): string | undefined {
     if (!this.noteRead) {
       this.noteRead = true;
-      try {
-        this.noted = store.readFunctionNote(this.name, DEPENDS_NOTE);
-      } catch {
-        this.noted = undefined;
-      }
+      this.noted = this.readNote(store, DEPENDS_NOTE);
       this.lastDepends ??= this.noted;
     }
     return this.lastDepends;
