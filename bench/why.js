@@ -16,7 +16,27 @@ const LARGE_WRITE =
 const RERUN_FIXED =
   'Measured by a CPU profile and hrtime marks of a fib(32) disk hit (Node 20, bundle with its code cache): ~9 ms to reach and load the runtime loader (register.js, the door, node:vm/os), ~7 ms to read the 0.65 MB bundle and the 0.8 MB code cache and check it, ~8 ms for V8 to deserialize the cache, ~10 ms for the preload to install its hooks and fs patches, ~4 ms to find the stored rewrite of the entry file, then ~25 ms in the first call (running the cache layer\'s module bodies, node:crypto for sha256, the analysis and proof check, the read and decode). Each is a few ms; together ~60 ms over node -e 0. See native-notes/bundle-code-cache.md.';
 
+// bench/cache.js and bench/peers.js: a disk hit per call, 1,000 keys, in a fresh process.
+const COLD_HIT =
+  'Per hit (calls 2-1,000, Node 20): the same four system calls as readFileSync (open, fstat, read, close: ~7-9 µs together on this machine), then two sha256 (arguments, store key), the entry\'s checks (its name, key and checksum), the decode and the bookkeeping, in code V8 has not optimized yet for the first few hundred calls: ~20-30 µs in all on a quiet machine, more under load. A key read once is no longer copied into the memory layer (kept from its second read).';
+
+// bench/first-call.js, 10 CommonJS modules: the proof is checked, not walked.
+const FIRST_CALL_CJS =
+  'The stored proof is reused instead of walking, but each function imported from another module (~75 in this fixture: `const { h20 } = require(\'./m1\')`) must be placed by the inspector (one Runtime.getProperties each, batched per wave of modules) to prove it is that module\'s: an exported-only function is not in its module\'s scope, so no cheaper identity exists (identifying by the module binding was measured and reverted, native-notes/persisted-fingerprints.md). The ES module rows are within 0.5 ms of the target or meet it.';
+
+const FIRST_CALL_COLD =
+  'The first run ever: acorn is loaded and every function parsed (kept in <root>/analysis-v2 for later runs), the inspector describes every function the walk reaches, and a proof is written at exit.';
+
 module.exports = {
+  'cold hit, fresh process, 1000 distinct keys on disk (calls 2..1000)': COLD_HIT,
+  'cold hit, fresh process, 1,000 keys on disk: smartcache': COLD_HIT,
+  'cold hit: smartcache ÷ readFileSync floor': COLD_HIT,
+  'cold hit: memoize-fs ÷ smartcache': COLD_HIT,
+  'first call reaching 200 helpers, re-run (10 CommonJS modules, tree, cache()): wall over a plain disk hit': FIRST_CALL_CJS,
+  'first call reaching 200 helpers, re-run (10 CommonJS modules, tree, @cache): wall over a plain disk hit': FIRST_CALL_CJS,
+  'first call reaching 200 helpers, re-run (10 CommonJS modules, chain, cache()): wall over a plain disk hit': FIRST_CALL_CJS,
+  'first call reaching 200 helpers, re-run (10 CommonJS modules, chain, @cache): wall over a plain disk hit': FIRST_CALL_CJS,
+  '  same, first run ever (cold): wall over a plain cold hit': FIRST_CALL_COLD,
   'fib(32) annotated, cached re-run (--require): wall ÷ node -e 0': RERUN_FIXED,
   '  CPU ÷ node -e 0': RERUN_FIXED,
   'same with --import on a CommonJS entry: wall ÷ node -e 0': RERUN_FIXED,
