@@ -130,3 +130,18 @@ for (const [label, make, check] of [
     t.is(runs, 1);
   });
 }
+
+test('small plain results in a process that allows no code from strings (--disallow-code-generation-from-strings): copies keep coming', (t) => {
+  const dir = project({
+    'main.js': (mod) => `const { cache } = require(${mod});
+let runs = 0;
+const f = cache(function f(n) { runs++; return { n, list: [n, 'x'] }; }, { name: 'f' });
+const seen = [];
+for (let i = 0; i < 40; i++) { const v = f(1); seen.push(JSON.stringify(v)); v.list.push('mutated'); }
+console.log('OUT ' + JSON.stringify({ runs, same: seen.every((s) => s === seen[0]), first: seen[0] }));
+`,
+  });
+  const r = node(['--disallow-code-generation-from-strings', 'main.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.out, { runs: 1, same: true, first: '{"n":1,"list":[1,"x"]}' });
+});

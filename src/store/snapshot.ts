@@ -145,8 +145,12 @@ const LITERAL_AFTER = 32;
  * snapshot's own copy of a result that decoded from verified bytes, with every value written as
  * an escaped literal: nothing of the data can become code.
  */
-function literalMaker(tree: unknown): () => unknown {
-  return new Function(`return ${literalText(tree)};`) as () => unknown;
+function literalMaker(tree: unknown): (() => unknown) | undefined {
+  try {
+    return new Function(`return ${literalText(tree)};`) as () => unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 interface OwnedBlob {
@@ -188,10 +192,16 @@ class Encoded implements Snapshot {
     if (this.make !== undefined) return this.make();
     const plain = this.plain;
     if (plain !== undefined && plain !== null) {
-      if (++this.copies < LITERAL_AFTER) return copyTree(plain.tree);
-      this.make = literalMaker(plain.tree);
+      if (++this.copies < LITERAL_AFTER || this.copies === Infinity) return copyTree(plain.tree);
+      const make = literalMaker(plain.tree);
+      if (make === undefined) {
+        // No code from strings in this process (--disallow-code-generation-from-strings): keep copying.
+        this.copies = Infinity;
+        return copyTree(plain.tree);
+      }
+      this.make = make;
       this.plain = null; // the literal holds it now
-      return this.make();
+      return make();
     }
     // Large binaries live out of band: each hit gets its own copy, never a view of ours.
     const blobs = this.blobs.length === 0 ? NO_BLOBS : this.blobs.map((b) => tagBlob(makeBinary(b.kind, ownedCopy(b.bytes), 0, b.bytes.byteLength), b.kind));
