@@ -6,7 +6,7 @@
 // bench/peers.js caches a function returning a small object (~70 bytes as JSON); bench/cache.js
 // uses primitive results for its warm-hit target.
 const OBJECT_COPY =
-  'The result here is a small object: the memory layer hands out a fresh copy on every hit, so a caller that mutates its result cannot change what the next call gets; memoizee returns the same object every time. A small plain result is copied by one compiled object literal from its second read on (~10-20 ns for this shape, native-notes/copies-and-listings.md), so what remains is the lookup and the per-call bookkeeping (key, stats, the check of its inputs).';
+  'The result here is a small object: the memory layer hands out a fresh copy on every hit, so a caller that mutates its result cannot change what the next call gets; memoizee returns the same object every time. A small plain result is copied in a loop from its second read and by one compiled object literal after 32 copies (~10-20 ns for this shape, native-notes/copies-and-listings.md), so what remains is the lookup and the per-call bookkeeping (key, stats, the check of its inputs).';
 
 // bench/store.js and bench/rerun.js (fixtures/rerun/large.js) both time Store.put of 100 MB.
 const LARGE_WRITE =

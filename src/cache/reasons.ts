@@ -96,6 +96,9 @@ export class MissReasons {
 
   /** After a miss: keeps the version it ran under as a note for later runs (written only when it changed). */
   rememberVersion(store: Store, version: string | undefined): void {
+    // Most functions have no version: their misses read and write no note, unless a note of an
+    // earlier version was already read (to tell "version "2" → null" later).
+    if (version === undefined && this.earlierVersion === undefined) return;
     const text = versionText(version);
     if (this.versionWritten === text || this.previousVersion(store) === text) return;
     this.versionWritten = text;
