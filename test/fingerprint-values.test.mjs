@@ -32,12 +32,9 @@ test('a cycle gets the same fingerprints whichever member is fingerprinted first
   t.deepEqual([fingerprint(copy.isOdd), fingerprint(copy.isEven)], [odd, even]);
 });
 
-test('repeat requests are memoized: no inspector round trip after the first', (t) => {
-  // Counted, not timed: a busy machine must not fail this, and a memo that still asked the
-  // inspector would show up as posts however fast they were.
+/** Inspector posts made while `body` runs. */
+function countPosts(body) {
   const inspector = require('node:inspector');
-  const f = make(['k'], 'return function f(x) { return x * k; };', 3);
-  const first = fingerprint(f);
   const post = inspector.Session.prototype.post;
   let posts = 0;
   inspector.Session.prototype.post = function counted(...args) {
@@ -45,11 +42,38 @@ test('repeat requests are memoized: no inspector round trip after the first', (t
     return post.apply(this, args);
   };
   try {
-    for (let i = 0; i < 1000; i++) t.is(fingerprint(f), first);
+    body();
   } finally {
     inspector.Session.prototype.post = post;
   }
-  t.is(posts, 0);
+  return posts;
+}
+
+test('repeat requests are memoized: no inspector round trip after the first', (t) => {
+  // Counted, not timed: a busy machine must not fail this, and a memo that still asked the
+  // inspector would show up as posts however fast they were. A file whose text never assigns
+  // `k` proves the binding keeps its value: nothing to read again (src/fingerprint/watch.ts).
+  // The text compiled for the file is recorded (as the cache layer and the preload do).
+  require(path.resolve(here, '..', 'dist', 'compiled-sources.js')).recordCompiledSources();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-values-'));
+  const file = path.join(dir, 'factory.js');
+  fs.writeFileSync(file, 'module.exports = (k) => function f(x) { return x * k; };\n');
+  const f = require(file)(3);
+  const first = fingerprint(f);
+  t.is(countPosts(() => {
+    for (let i = 0; i < 1000; i++) t.is(fingerprint(f), first);
+  }), 0);
+  // Code without a file (`new Function`) proves nothing: its captured bindings are read again on
+  // each request (a scope read, never a walk), and a change is seen.
+  const counter = make([], 'let k = 3; return { f: function f(x) { return x * k; }, set(v) { k = v; } };');
+  const before = fingerprint(counter.f);
+  const walks = fpm.proofCounters().walked;
+  t.true(countPosts(() => t.is(fingerprint(counter.f), before)) > 0);
+  t.is(fpm.proofCounters().walked, walks);
+  counter.set(4);
+  t.not(fingerprint(counter.f), before);
+  counter.set(3);
+  t.is(fingerprint(counter.f), before);
 });
 
 test('closure values count: same code, different captured value, different fingerprint', (t) => {

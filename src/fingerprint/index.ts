@@ -3,9 +3,10 @@
  * any edit that can change its behaviour changes the digest and nothing else does.
  *
  * - Computed lazily on first request and memoized per process: a repeat is one WeakMap lookup.
- * - Values are read when first reached. Module-level `let` bindings and mutable objects count
- *   as they are at that moment, for the rest of the process: mutate them later and the cached
- *   function keeps its fingerprint.
+ * - Values are read when first reached, and every later call checks they still read the same
+ *   (./watch.ts): a module `let` set or an object edited between two calls makes the memo walk
+ *   again. What a cached body changes while it runs is taken as expected once it returns
+ *   (`retakeWatches`), so it never makes the same program miss on its next run.
  * - A binding read as `undefined` may be a `let`/`const` still in its temporal dead zone (the
  *   inspector cannot tell, native-notes/scopes-without-enable.md): a function called while its
  *   module is still evaluating, before a constant further down is initialized. Such a
@@ -29,7 +30,8 @@ import type { Entity } from './graph';
 import type * as RuntimeLayer from './runtime';
 import { ANALYSIS_FORMAT, analyzeFunction, analyzeSource } from './source';
 import type * as Digest from './digest';
-import { openProofs, proofsEnabled, reuseFingerprint, saveFingerprint } from './proof';
+import { collectFingerprintProof, openProofs, proofsEnabled, reuseFingerprint, writePendingProof, type PendingProof } from './proof';
+import { Watch, type Changes } from './watch';
 
 /*
  * The walk's layers (the dependency graph, the inspector, explain trees, digests) are loaded on
@@ -80,6 +82,8 @@ interface Memo {
   readonly sharing?: string | undefined;
   /** The moment (`beginMoment`) it was built in, if any. */
   readonly moment?: number;
+  /** What it read, checked again on each later call (./watch.ts); undefined when it read nothing that can change. */
+  readonly watch?: Watch;
 }
 
 /**
@@ -175,12 +179,33 @@ function build(fn: Function, settle: boolean): Memo {
   try {
     const root = builder.functionEntity(fn);
     builder.drain();
+    // What was derived from an earlier build of this root may be out of date (./watch.ts).
+    reached.delete(root);
+    weakReached.delete(root);
+    const changed = invalidations.get(root);
+    if (changed !== undefined) {
+      invalidations.delete(root);
+      builder.invalidate(root, changed);
+    }
     builder.refresh(root);
-    const { fp, sharing } = digest().rootFingerprint(root);
+    let { fp, sharing } = digest().rootFingerprint(root);
+    // Entities built by earlier walks hold what was read then: any that no longer reads the same
+    // is expanded again now (one pass: nothing of the program runs during a walk).
+    let watch = Watch.ofGraph(root);
+    const stale = watch.changes(new Set(builder.created));
+    if (stale !== undefined) {
+      builder.invalidate(root, stale.entities);
+      builder.refresh(root);
+      ({ fp, sharing } = digest().rootFingerprint(root));
+      watch = Watch.ofGraph(root);
+    }
     handleVolatile(builder.created, settle);
     if (root.volatile === true) bumpEpochLater();
     const missing = root.missingGlobals !== undefined && root.missingGlobals.length > 0 ? [...root.missingGlobals] : undefined;
-    return { fp, settled: root.volatile !== true && missing === undefined, missing, root, epoch, sharing, ...(moment === undefined ? {} : { moment }) };
+    const kept = watched(watch);
+    // Read just now: the rest of this call needs no second look.
+    if (kept !== undefined) kept.checkedIn = moment;
+    return { fp, settled: root.volatile !== true && missing === undefined, missing, root, epoch, sharing, ...(moment === undefined ? {} : { moment }), ...(kept === undefined ? {} : { watch: kept }) };
   } catch (error) {
     if (error instanceof InspectorUnavailable) return fallbackFingerprint(fn, error.reason);
     // Half-built entities must not serve later requests.
@@ -199,7 +224,58 @@ function build(fn: Function, settle: boolean): Memo {
   }
 }
 
+/**
+ * Every watch of the process, for `retakeWatches`. Weakly held: a memo replaced or a function
+ * gone takes its watch with it.
+ */
+const watches = new Set<WeakRef<Watch>>();
+
+function watched(w: Watch): Watch | undefined {
+  if (w.size === 0) return undefined;
+  watches.add(new WeakRef(w));
+  return w;
+}
+
+/**
+ * A computing call of a cached function has returned (or its promise settled): what changed
+ * while its body ran is its own doing (a memo table it grew, a client it created lazily), not an
+ * input of later calls. Every watch takes what it reads now as expected (./watch.ts).
+ */
+export function retakeWatches(): void {
+  for (const ref of watches) {
+    const w = ref.deref();
+    if (w === undefined || w.broken) watches.delete(ref);
+    else w.retake();
+  }
+}
+
+/**
+ * What a call found changed under a memo's root (./watch.ts), for the walk that follows to
+ * expand again in place (GraphBuilder.invalidate) instead of starting over: what did not change
+ * keeps the reading its fingerprint holds.
+ */
+const invalidations = new WeakMap<Entity, Changes>();
+
+/**
+ * True when what `m` read still reads the same; checked once per call (moment). When it does
+ * not, the memo is walked again (`lookup`).
+ */
+function watchHolds(m: Memo): boolean {
+  const w = m.watch;
+  if (w === undefined) return true;
+  if (w.broken) return false;
+  if (moment !== undefined && w.checkedIn === moment) return true;
+  const changes = w.changes();
+  if (changes === undefined) {
+    w.checkedIn = moment;
+    return true;
+  }
+  if (m.root !== undefined) invalidations.set(m.root, changes.entities);
+  return false;
+}
+
 function stillValid(m: Memo): boolean {
+  if (!watchHolds(m)) return false;
   if (m.root === undefined) return true;
   if (m.root.volatile === true) return moment !== undefined && m.moment === moment;
   if (m.missing === undefined) return true;
@@ -212,11 +288,13 @@ function stillValid(m: Memo): boolean {
 }
 
 /**
- * Walked functions whose proof may be saved at exit (`saveFingerprintProofs`): the latest memo
- * of each. Kept only once the cache layer opened proofs; holds the functions alive, as the cache
- * wrappers around them do anyway (and nothing the memo does not already keep while they live).
+ * The proof of each function's first settled walk, written at exit (`saveFingerprintProofs`);
+ * null when that walk allowed none. The first: the next run of the same program reads, at its
+ * first call, what this one read at its first (later walks read what the program changed since).
+ * Kept only once the cache layer opened proofs; holds the functions alive, as the cache wrappers
+ * around them do anyway.
  */
-const walked = new Map<Function, Memo>();
+const walked = new Map<Function, PendingProof | null>();
 
 const counters = { reused: 0, walked: 0 };
 
@@ -235,7 +313,8 @@ function fromProof(target: Function): Memo | undefined {
   const reused = reuseFingerprint(target, ANALYSIS_FORMAT, file);
   if (reused === undefined) return undefined;
   counters.reused++;
-  return { fp: reused.fp, settled: true, missing: undefined, root: undefined, epoch, proven: true, reached: reused.reached };
+  const watch = watched(reused.watch);
+  return { fp: reused.fp, settled: true, missing: undefined, root: undefined, epoch, proven: true, reached: reused.reached, ...(watch === undefined ? {} : { watch }) };
 }
 
 function lookup(fn: Function): Memo {
@@ -256,7 +335,7 @@ function lookup(fn: Function): Memo {
   const next = build(target, settle);
   memo.set(fn, next);
   if (target !== fn) memo.set(target, next);
-  if (next.root !== undefined && proofsEnabled()) walked.set(target, next);
+  if (next.root !== undefined && next.settled && proofsEnabled() && !walked.has(target)) walked.set(target, pendingProof(target, next, next.root));
   counters.walked++;
   return next;
 }
@@ -280,15 +359,24 @@ export function openFingerprintProofs(dir: string): void {
   openProofs(dir);
 }
 
+function pendingProof(fn: Function, m: Memo, root: Entity): PendingProof | null {
+  // Only a function cached in one known file can ever reuse a proof (fromProof).
+  const file = definitionFile(fn);
+  if (file === undefined) return null;
+  try {
+    return collectFingerprintProof(fn, root, m.fp, reachedOf(root), file) ?? null;
+  } catch {
+    // Only a proof lost: the next run walks.
+    return null;
+  }
+}
+
 /** Writes the proofs of this process's walks that allow one (at exit; never throws). */
 export function saveFingerprintProofs(): void {
-  for (const [fn, m] of walked) {
-    if (!m.settled || m.root === undefined || memo.get(fn) !== m) continue;
-    // Only a function cached in one known file can ever reuse a proof (fromProof).
-    const file = definitionFile(fn);
-    if (file === undefined) continue;
+  for (const pending of walked.values()) {
+    if (pending === null) continue;
     try {
-      saveFingerprint(fn, m.root, m.fp, reachedOf(m.root), ANALYSIS_FORMAT, file);
+      writePendingProof(pending, ANALYSIS_FORMAT);
     } catch {
       // Only a proof lost: the next run walks.
     }
@@ -299,7 +387,7 @@ export function saveFingerprintProofs(): void {
 /** Hex fingerprint of `fn` (or of what a cache wrapper wraps); lazily computed, memoized. */
 export function fingerprint(fn: Function): string {
   const m = memo.get(fn);
-  if (m !== undefined && m.settled) return m.fp;
+  if (m !== undefined && m.settled && (m.watch === undefined || watchHolds(m))) return m.fp;
   return lookup(fn).fp;
 }
 

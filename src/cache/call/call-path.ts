@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { nowMs } from '../../elapsed';
-import { beginMoment, endMoment } from '../../fingerprint';
+import { beginMoment, endMoment, retakeWatches } from '../../fingerprint';
 import type { RemoteTier } from '../../remote';
 import type { ReadEntry } from '../../store';
 import type { Frame } from '../../tracking';
@@ -240,6 +240,9 @@ export class CallPath {
       endMoment();
       result = tracker.run(run.frame, () => Reflect.apply(this.parts.fn, self, args));
       returned = true;
+      // What the body changed is not an input of later calls (fingerprint/watch.ts): taken as
+      // expected now, before an identical call can join an async body still running.
+      retakeWatches();
     } finally {
       if (!returned) this.failed(ready, slot, bill, run, 'threw, nothing stored');
     }
@@ -268,6 +271,8 @@ export class CallPath {
   /** The function returned, or its promise fulfilled (the time until then is its own, not the cache's). */
   private computed(ready: Ready, slot: Slot, bill: CallBill, run: Running, reason: string | undefined, value: unknown, promise: boolean): Settled {
     const computeMs = nowMs() - run.started;
+    // What an async body changed after its first await is its own too.
+    if (promise) retakeWatches();
     bill.computed(computeMs);
     const manifest = this.parts.tracker.finish(run.frame);
     const snapshot = save(this.parts, ready, slot, value, computeMs, promise, manifest);
@@ -277,6 +282,7 @@ export class CallPath {
 
   /** The function threw, or its promise rejected: a miss with nothing stored (and the claim released). */
   private failed(ready: Ready, slot: Slot, bill: CallBill, run: Running, note: string): void {
+    retakeWatches();
     slot.release?.(false);
     run.frame?.close();
     bill.computed(nowMs() - run.started);

@@ -25,6 +25,26 @@ export interface Edge {
   readonly via?: ReadonlyArray<object | symbol>;
 }
 
+/**
+ * Bindings read from one scope snapshot (the inspector's copy of a scope, ../runtime/describe.ts
+ * knows which function's description it came from), with what later calls must find.
+ */
+export interface BindingReads {
+  readonly scope: object;
+  readonly names: string[];
+  readonly values: unknown[];
+}
+
+/** The objects and globals an entity read, with what later calls must find (../watch.ts). */
+export interface EntityReads {
+  readonly objects: readonly object[];
+  shapes: unknown[];
+  readonly viewed: readonly object[];
+  copies: Uint8Array[];
+  readonly globals: readonly string[];
+  globalValues: unknown[];
+}
+
 export interface Entity {
   kind: NodeKind;
   /** Display name of the thing itself (function name, type, module file). */
@@ -53,6 +73,17 @@ export interface Entity {
    * array or DataView (two views of one buffer write each other's bytes). ../sharing.ts only.
    */
   shares?: object;
+  /**
+   * The scope bindings its code read that its file's text may write (`let locale` set by
+   * `setLocale`), with the values read: every later call re-reads them (../watch.ts).
+   */
+  watchedBindings?: BindingReads[];
+  /** Globals its code read by value (not built-ins): re-read on every later call (../watch.ts). */
+  watchedGlobals?: string[];
+  /** What later calls must find of the objects and globals it read (../watch.ts fills it). */
+  reads?: EntityReads;
+  /** Counts its expansions in place: a watch built before the latest one no longer holds. */
+  generation?: number;
   /** Its code reads `this` or `super` (then a memo per holder applies). */
   usesThis?: boolean;
   edges: Edge[];

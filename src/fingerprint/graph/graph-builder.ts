@@ -421,11 +421,53 @@ export class GraphBuilder implements Builder {
           x.unsettled = undefined;
           x.waiting = undefined;
           x.missingGlobals = undefined;
+          x.watchedBindings = undefined;
+          x.watchedGlobals = undefined;
+          x.reads = undefined;
+          x.generation = (x.generation ?? 0) + 1;
           expand(this);
           this.drain();
         }
       }
       for (const edge of x.edges) stack.push(edge.target);
+    }
+  }
+
+  /**
+   * What a call found changed since `root`'s fingerprint was taken (../watch.ts): each entity in
+   * `changed` is expanded again in place, its changed bindings read anew (`names`) while the
+   * others keep the reading the fingerprint holds (what a cached body changed since stays its
+   * own); every fingerprint under `root` is computed again.
+   */
+  invalidate(root: Entity, changed: ReadonlyMap<Entity, readonly string[]>): void {
+    const seen = new Set<Entity>();
+    const stack: Entity[] = [root];
+    for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+      if (seen.has(x)) continue;
+      seen.add(x);
+      x.fp = undefined;
+      x.volatile = undefined;
+      for (const edge of x.edges) stack.push(edge.target);
+    }
+    for (const [e, names] of changed) {
+      const reads = bindingReads.get(e);
+      if (reads !== undefined) for (const name of names) reads.delete(name);
+      const expand = expanders.get(e);
+      if (expand === undefined) continue;
+      e.own = '';
+      e.edges = [];
+      e.preview = undefined;
+      e.dynamic = undefined;
+      e.unsettled = undefined;
+      e.waiting = undefined;
+      e.missingGlobals = undefined;
+      e.watchedBindings = undefined;
+      e.watchedGlobals = undefined;
+      e.reads = undefined;
+      e.generation = (e.generation ?? 0) + 1;
+      this.created.push(e);
+      expand(this);
+      this.drain();
     }
   }
 

@@ -5,5 +5,5 @@
  * fingerprints, explain-tree.ts into a tree.
  */
 export { PROCESS_SALT, encodePrimitive, isUniqueSymbol, nameOf, sha256 } from './entity';
-export type { Entity, NodeKind } from './entity';
+export type { BindingReads, Entity, EntityReads, NodeKind } from './entity';
 export { GraphBuilder, GraphTooLarge, relativize, resetGraph } from './graph-builder';

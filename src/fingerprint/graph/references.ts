@@ -21,7 +21,7 @@ import { findProjectRoot, projectRelative } from '../../project';
 
 const NOT_NAMES = new Set(['this', 'super', 'new.target']);
 
-type Binding = { readonly found: true; readonly value: unknown } | { readonly found: false };
+type Binding = { readonly found: true; readonly value: unknown; readonly scope: object } | { readonly found: false };
 
 function findBinding(scopes: readonly ScopeSnapshot[], name: string): Binding {
   for (const scope of scopes) {
@@ -29,7 +29,7 @@ function findBinding(scopes: readonly ScopeSnapshot[], name: string): Binding {
     // A `with` object's names are dynamic by nature (analyze reports 'with'); its object is
     // the value of the `with` expression, which the code references anyway.
     if (scope.type === 'with') continue;
-    if (Object.prototype.hasOwnProperty.call(scope.object, name)) return { found: true, value: readBinding(scope.object, name) };
+    if (Object.prototype.hasOwnProperty.call(scope.object, name)) return { found: true, value: readBinding(scope.object, name), scope: scope.object };
   }
   return { found: false };
 }
@@ -217,6 +217,8 @@ function globalEdges(b: Builder, e: Entity, label: string, ref: Reference): void
     }
     return;
   }
+  // A global of the program's own can be set again between two calls (../watch.ts).
+  (e.watchedGlobals ??= []).includes(name) || e.watchedGlobals.push(name);
   if ('value' in d) {
     valueEdges(b, e, label, d.value, ref);
     return;
@@ -280,7 +282,7 @@ function realmGlobalEdges(b: Builder, e: Entity, realm: object, label: string, r
 }
 
 /** Every variable in reach, for code that calls `eval` (V8 keeps them all alive for it). */
-function evalEdges(b: Builder, e: Entity, scopes: readonly ScopeSnapshot[], already: ReadonlySet<string>): void {
+function evalEdges(b: Builder, e: Entity, scopes: readonly ScopeSnapshot[], already: ReadonlySet<string>, watch: BindingWatcher): void {
   const seen = new Set(already);
   for (const scope of scopes) {
     if (scope.type === 'global') break;
@@ -290,6 +292,7 @@ function evalEdges(b: Builder, e: Entity, scopes: readonly ScopeSnapshot[], alre
       if (seen.has(key) || key === 'arguments') continue;
       seen.add(key);
       const value = scope.object[key];
+      watch(scope.object, key, value);
       if (key === 'require' && isRequireFunction(value)) addEdge(e, key, b.builtin('require'));
       else valueEdges(b, e, key, value, { name: key, paths: [], whole: true });
     }
@@ -467,6 +470,8 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
   const realm = foreignGlobal(details.scopes);
   const reads = new Map<string, unknown>();
   const timing = timingState(analysis, details.scopes);
+  const file = info?.file ?? (details.site === undefined ? undefined : scriptInfo(details.site.scriptId).file);
+  const watch = bindingWatcher(e, file);
   for (const ref of names) {
     const binding = findBinding(details.scopes, ref.name);
     if (!binding.found) {
@@ -482,6 +487,9 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
       addEdge(e, ref.name, leaf('value', ref.name, 'clock-time', '(timing state)'));
       continue;
     }
+    // What a later call must find is what the binding holds now, even where the fingerprint
+    // keeps an earlier reading (a change a cached body made since is its own).
+    watch(binding.scope, ref.name, binding.value);
     // `var undefined;` (lodash, minified UMD bundles, `(function (undefined) {…})()`) is no `let`
     // in its temporal dead zone: it holds undefined for good, and re-reading it on every request
     // of the first run would re-walk the whole library each time.
@@ -489,12 +497,39 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     if (ref.name === 'require' && isRequireFunction(value)) addEdge(e, 'require', b.builtin('require'));
     else valueEdges(b, e, ref.name, value, withKeys(ref, (key) => (constantKey(fn, details, info?.file, key) ? keyValue(b, e, details.scopes, key) : undefined)));
   }
-  if (e.unsettled === true) b.keepBindings(e, reads);
+  // Kept for a later expansion in place: of an unsettled entity, or of one whose watched
+  // bindings changed (the others keep the reading the fingerprint holds, ../watch.ts).
+  if (e.unsettled === true || e.watchedBindings !== undefined) b.keepBindings(e, reads);
   if (!isClass) receiverEdges(b, e, analysis.references, holder);
-  if (!isClass) forwardEdges(b, e, analysis.thisForwards, reads, holder, info?.file ?? (details.site === undefined ? undefined : scriptInfo(details.site.scriptId).file));
-  if (usesEval) evalEdges(b, e, details.scopes, new Set(names.map((r) => r.name)));
+  if (!isClass) forwardEdges(b, e, analysis.thisForwards, reads, holder, file);
+  if (usesEval) evalEdges(b, e, details.scopes, new Set(names.map((r) => r.name)), watch);
   // A function that uses nothing of its module's scope has no closure scope to learn its file
   // from (originOf gives up); its script id still names the file its specifiers resolve against.
-  if (analysis.requires.length > 0) requireEdges(b, e, analysis.requires, info?.file ?? (details.site === undefined ? undefined : scriptInfo(details.site.scriptId).file));
+  if (analysis.requires.length > 0) requireEdges(b, e, analysis.requires, file);
   return true;
+}
+
+/**
+ * Notes on `e` each binding read that may hold another value at a later call: one its file's
+ * text writes somewhere (an assignment, `++`, an import's live binding), or any binding of a
+ * file that proves nothing (eval, with, unparsable, edited since it loaded). A binding nothing
+ * writes keeps the value the walk read for good.
+ */
+type BindingWatcher = (scope: object, name: string, value: unknown) => void;
+
+function bindingWatcher(e: Entity, file: string | undefined): BindingWatcher {
+  const written = file === undefined ? undefined : namesWrittenIn(file);
+  return (scope, name, value) => {
+    if (written !== undefined && !written.has(name)) return;
+    const list = (e.watchedBindings ??= []);
+    let reads = list.find((r) => r.scope === scope);
+    if (reads === undefined) list.push((reads = { scope, names: [], values: [] }));
+    // Expanded again (an unsettled binding): the latest reading is the one to compare with.
+    const at = reads.names.indexOf(name);
+    if (at >= 0) reads.values[at] = value;
+    else {
+      reads.names.push(name);
+      reads.values.push(value);
+    }
+  };
 }

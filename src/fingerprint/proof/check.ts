@@ -30,6 +30,8 @@ import { unwrap, wrapperExtraKeys } from '../../registry';
 import { functionHash, hasExtras } from './extras';
 import { sourceState } from './sources';
 import type { Proof } from './store';
+import { namesWrittenIn } from '../source';
+import { readScopeValue, type Watch } from '../watch';
 
 function own(object: Record<string, unknown>, name: string): { value: unknown } | undefined {
   if (!Object.prototype.hasOwnProperty.call(object, name)) return undefined;
@@ -53,7 +55,7 @@ function globalDefined(name: string): boolean {
  * no proof that `fn` is that function: a copy of the file, another checkout or a renamed file may
  * hold the same text at the same line around other bindings. The file `fn` was handed over in is.
  */
-export function proofHolds(fn: Function, text: string, proof: Proof, file: string): boolean {
+export function proofHolds(fn: Function, text: string, proof: Proof, file: string, watch: Watch): boolean {
   if (proof.text !== functionHash(fn, text) || hasExtras(fn)) return false;
   if (proof.modules.length > 0 && proof.modules[0]?.file !== file) return false;
   if (builtinPatches().length > 0) return false;
@@ -61,10 +63,11 @@ export function proofHolds(fn: Function, text: string, proof: Proof, file: strin
     const state = sourceState(m.file);
     if (state === undefined || !state.quiet || state.hash !== m.hash) return false;
   }
+  watch.object(fn);
   if (proof.modules.length === 0) return true;
   if (inspectorProblem() !== undefined || scopesProblem() !== undefined) return false;
   try {
-    return bindingsHold(fn, proof);
+    return bindingsHold(fn, proof, watch);
   } finally {
     releaseObjects();
   }
@@ -136,8 +139,11 @@ interface ToCheck {
  * scopes, instead of three calls per function. A module whose scopes never become known fails
  * the proof.
  */
-function bindingsHold(fn: Function, proof: Proof): boolean {
+function bindingsHold(fn: Function, proof: Proof, watch: Watch): boolean {
   const scopes: Array<readonly ScopeSnapshot[] | undefined> = proof.modules.map(() => undefined);
+  // The function each module's scopes were read through, for the watch (../watch.ts).
+  const through: Array<Function | undefined> = proof.modules.map(() => undefined);
+  through[0] = fn;
   // The script each module's functions were compiled from: one per module, whatever the path.
   const scripts: Array<string | undefined> = proof.modules.map(() => undefined);
   const root = placed(describeFunction(fn), proof, 0, proof.line);
@@ -174,12 +180,43 @@ function bindingsHold(fn: Function, proof: Proof): boolean {
       const known = scopes[t];
       // The same module scope, or another evaluation of the same script (a module reloaded after
       // `delete require.cache[…]`) whose bindings are all the same.
-      if (known === undefined) scopes[t] = theirs.scopes;
-      else if ((known[0] as ScopeSnapshot).object !== (theirs.scopes[0] as ScopeSnapshot).object && !sameBindings(known[0] as ScopeSnapshot, theirs.scopes[0] as ScopeSnapshot)) return false;
+      if (known === undefined) {
+        scopes[t] = theirs.scopes;
+        through[t] = value;
+      } else if ((known[0] as ScopeSnapshot).object !== (theirs.scopes[0] as ScopeSnapshot).object && !sameBindings(known[0] as ScopeSnapshot, theirs.scopes[0] as ScopeSnapshot)) return false;
     }
   }
   if (done.size !== proof.modules.length || read.some((e) => e === undefined) || fns.some((f) => f === undefined)) return false;
-  return (sharingSignature([...(read as Entity[]), ...functionStubs(fns as Function[])]) ?? '') === proof.sharing;
+  if ((sharingSignature([...(read as Entity[]), ...functionStubs(fns as Function[])]) ?? '') !== proof.sharing) return false;
+  watchProof(proof, scopes, through, read, fns as Function[], watch);
+  return true;
+}
+
+/**
+ * What later calls must find unchanged (../watch.ts): the functions and data the proof read,
+ * the module bindings its file's text may write (through the function the module's scope was
+ * read from), and the globals it found absent from its modules.
+ */
+function watchProof(
+  proof: Proof,
+  scopes: ReadonlyArray<readonly ScopeSnapshot[] | undefined>,
+  through: ReadonlyArray<Function | undefined>,
+  read: ReadonlyArray<Entity | undefined>,
+  fns: readonly Function[],
+  watch: Watch,
+): void {
+  for (const f of fns) watch.object(f);
+  for (const e of read) if (e !== undefined) watch.graph(e);
+  const rows: Array<readonly [number, string]> = [...proof.functions, ...proof.leaves, ...proof.imports, ...proof.values, ...proof.data].map((r) => [r[0], r[1]] as const);
+  proof.modules.forEach((m, i) => {
+    const fn = through[i];
+    const module = scopes[i]?.[0]?.object;
+    if (fn === undefined || module === undefined) return;
+    const written = namesWrittenIn(m.file);
+    const names = [...new Set([...rows.filter((r) => r[0] === i).map((r) => r[1]), ...proof.globals.filter((g) => g[0] === i).map((g) => g[1])])].filter((n) => written === undefined || written.has(n));
+    if (names.length > 0) watch.bind({ scope: module, names, values: names.map((n) => readScopeValue(module, n)) });
+  });
+  for (const [, name] of proof.globals) watch.global(name);
 }
 
 /** A function read from `module`'s binding `name` with the text `hash` and no members, or undefined. */

@@ -7,8 +7,10 @@
 import { sha256 } from '../../hash';
 import type { Entity } from '../graph';
 import { proofHolds } from './check';
+import { Watch } from '../watch';
+import { sourceState } from './sources';
 import type * as Collect from './collect';
-import { openProofFolder, proofsOpen, readProof, writeProof, PROOF_FORMAT, PROOF_FOLDER } from './store';
+import { openProofFolder, proofsOpen, readProof, writeProof, PROOF_FORMAT, PROOF_FOLDER, type Proof } from './store';
 
 export { PROOF_FOLDER };
 
@@ -47,6 +49,8 @@ export function proofsEnabled(): boolean {
 export interface Reused {
   readonly fp: string;
   readonly reached: readonly string[];
+  /** What the check read, for later calls to check again (../watch.ts). */
+  readonly watch: Watch;
 }
 
 /**
@@ -59,21 +63,46 @@ export function reuseFingerprint(fn: Function, analysisFormat: number, file: str
     const text = Function.prototype.toString.call(fn);
     const key = keyOf(text, analysisFormat);
     const proof = readProof(key, stamp(analysisFormat));
-    if (proof === undefined || !proofHolds(fn, text, proof, file)) return undefined;
-    return { fp: proof.fp, reached: proof.reached };
+    const watch = Watch.empty();
+    if (proof === undefined || !proofHolds(fn, text, proof, file, watch)) return undefined;
+    watch.take();
+    return { fp: proof.fp, reached: proof.reached, watch };
   } catch {
     return undefined;
   }
 }
 
-/** Writes the proof of one finished walk, when the graph allows one (at exit). */
-export function saveFingerprint(fn: Function, root: Entity, fp: string, reached: readonly string[], analysisFormat: number, file: string): void {
-  if (!proofsOpen()) return;
-  // Collecting runs after a walk only (at exit): a process that reused every proof never loads it.
+/** A proof collected from a walk, to write at exit. */
+export interface PendingProof {
+  readonly text: string;
+  readonly proof: Proof;
+}
+
+/**
+ * The proof of a walk just finished, when the graph allows one: collected now, while its
+ * entities hold what this walk read (a later call may expand some of them again in place when
+ * the program changes a value, ../watch.ts), written at exit (`writePendingProof`). Collecting
+ * runs after a walk only: a process that reused every proof never loads it.
+ */
+export function collectFingerprintProof(fn: Function, root: Entity, fp: string, reached: readonly string[], file: string): PendingProof | undefined {
+  if (!proofsOpen()) return undefined;
   const { collectProof } = require('./collect') as typeof Collect;
   const proof = collectProof(fn, root, fp, reached);
   // A root read from another file than the one it was cached in could never be reused.
-  if (proof === undefined || (proof.modules.length > 0 && proof.modules[0]?.file !== file)) return;
-  const text = Function.prototype.toString.call(fn);
-  writeProof(keyOf(text, analysisFormat), stamp(analysisFormat), proof);
+  if (proof === undefined || (proof.modules.length > 0 && proof.modules[0]?.file !== file)) return undefined;
+  return { text: Function.prototype.toString.call(fn), proof };
+}
+
+/**
+ * Writes a collected proof, unless one of its files changed since it was collected: nothing is
+ * saved from a process whose source files changed while it ran (a file edited after the walk
+ * would otherwise be vouched for by a proof of the text that ran before).
+ */
+export function writePendingProof(pending: PendingProof, analysisFormat: number): void {
+  if (!proofsOpen()) return;
+  for (const m of pending.proof.modules) {
+    const state = sourceState(m.file);
+    if (state === undefined || !state.quiet || state.hash !== m.hash) return;
+  }
+  writeProof(keyOf(pending.text, analysisFormat), stamp(analysisFormat), pending.proof);
 }

@@ -132,9 +132,22 @@ export function describeFunctions(fns: readonly Function[]): Map<Function, Funct
     const internal = internals[i] ?? [];
     const slot = slots[i] as { at: number; bound: boolean };
     const bound = slot.bound ? boundOf(values.slice(slot.at + 1, slot.at + 4)) : undefined;
-    out.set(fn, { site: siteOf(internal), scopes: snapshots(values[slot.at]), bound });
+    const scopes = snapshots(values[slot.at]);
+    scopes.forEach((scope, index) => owners.set(scope.object, { fn, index }));
+    out.set(fn, { site: siteOf(internal), scopes, bound });
   });
   return out;
+}
+
+/**
+ * Which function's description each scope snapshot came from, and where in its `[[Scopes]]`:
+ * a snapshot lent to siblings (graph-builder.ts) is read again through the one function that
+ * was described, once for all of them (../watch.ts).
+ */
+const owners = new WeakMap<object, { readonly fn: Function; readonly index: number }>();
+
+export function scopeOwner(snapshot: object): { readonly fn: Function; readonly index: number } | undefined {
+  return owners.get(snapshot);
 }
 
 /** What a binding in its temporal dead zone reads as (Node 24 shows it as a throwing accessor). */

@@ -5,7 +5,7 @@
  * built-ins, module objects in `require.cache`.
  */
 export { GLOBAL_OBJECT_NAMES, builtinName, globalAccessorName, isBuiltinGlobal, nodeFunctionName } from './builtin-names';
-export { describeFunction, describeFunctions, functionSite, namedOwnKeys, privateFields, promiseParts, proxyParts, sameBindings, scopesProblem } from './describe';
+export { describeFunction, describeFunctions, functionSite, scopeOwner, namedOwnKeys, privateFields, promiseParts, proxyParts, sameBindings, scopesProblem } from './describe';
 export type { FunctionDetails, FunctionSite, ScopeSnapshot } from './describe';
 export { InspectorUnavailable, inspectorProblem, prefetchRemoteIds, releaseObjects } from './inspector';
 export { isNamespace, moduleOf, resetModules } from './modules';

@@ -1,0 +1,259 @@
+// Values a cached function reaches can change between two of its calls: a locale set, a config
+// object edited, a handler registered, a global reassigned (src/fingerprint/watch.ts). The next
+// call must see it, in this run and in the next one, where the first call reads the same as
+// before. What a cached body changes itself (a memo table, a client created lazily) is not an
+// input of later calls: the same program still hits on its second run.
+import test from 'ava';
+import { node, pauseForProofs, project, tempDir } from './fixtures/cache/helpers.mjs';
+
+/**
+ * The app counts its computations on stderr (`RAN`), not in a variable: a counter the cached
+ * function writes is a value it reaches, and would change its fingerprint between calls.
+ */
+function app(body, report) {
+  const fp = JSON.stringify(new URL('../dist/fingerprint/index.js', import.meta.url).pathname);
+  return (mod) => `const { cache } = require(${mod});
+const fpm = require(${fp});
+const ran = () => process.stderr.write('RAN\\n');
+${body}
+const value = ${report};
+console.log('OUT ' + JSON.stringify({ value, proofs: fpm.proofCounters() }));
+`;
+}
+
+function runner(dir, file, cacheDir) {
+  return (env = {}) => {
+    const r = node([file], { cwd: dir, env: { SMARTCACHE_DIR: cacheDir, ...env } });
+    if (r.status !== 0 || r.out === undefined) throw new Error(`exit ${r.status}: ${r.stderr}`);
+    return { ...r.out, runs: r.stderr.split('\n').filter((l) => l === 'RAN').length };
+  };
+}
+
+function setup(body, report) {
+  const dir = project({ 'app.js': app(body, report) });
+  const cacheDir = tempDir();
+  pauseForProofs();
+  return { dir, run: runner(dir, 'app.js', cacheDir) };
+}
+
+test('a module `let` set between two calls with the same arguments: the second call computes', (t) => {
+  const { run } = setup(
+    `
+let locale = 'en';
+const words = { en: 'hello', fr: 'bonjour' };
+function setLocale(l) { locale = l; }
+function greet() { return words[locale]; }
+const f = cache(function f(x) { ran(); return x + ':' + greet(); }, { name: 'f' });
+const out = [];
+for (const l of ['en', 'fr', 'en']) { setLocale(l); out.push(f('home')); }
+`,
+    'out.join()',
+  );
+  const first = run();
+  t.is(first.value, 'home:hello,home:bonjour,home:hello');
+  t.is(first.runs, 2, 'en then fr computed; en again served');
+  const second = run();
+  t.is(second.value, 'home:hello,home:bonjour,home:hello');
+  t.is(second.runs, 0, 'the same program hits every call on its second run');
+});
+
+test('what the program sets between calls differs from run to run: never the other run\'s result', (t) => {
+  const { run } = setup(
+    `
+const state = { level: 1 };
+let mode = 'slow';
+const f = cache(function f(x) { ran(); return [x, mode, state.level].join(':'); }, { name: 'f' });
+const a = f(1);
+mode = process.env.NEXT || 'fast';
+state.level = Number(process.env.LEVEL || 2);
+const b = f(2);
+`,
+    '[a, b].join()',
+  );
+  t.is(run().value, '1:slow:1,2:fast:2');
+  t.is(run({ NEXT: 'slow' }).value, '1:slow:1,2:slow:2');
+  t.is(run({ LEVEL: '5' }).value, '1:slow:1,2:fast:5');
+  const again = run();
+  t.is(again.value, '1:slow:1,2:fast:2');
+  t.is(again.runs, 0);
+});
+
+test('objects the code reaches, edited between calls: a Map entry, an array element, typed array bytes, a new property', (t) => {
+  const { run } = setup(
+    `
+const table = new Map([['a', 1]]);
+const list = [10, 20];
+const bytes = new Uint8Array([1, 2, 3]);
+const opts = {};
+const f = cache(function f(x) { ran(); return [x, table.get('a'), list[1], bytes[2], opts.extra].join(':'); }, { name: 'f' });
+const out = [f(0)];
+table.set('a', 2); out.push(f(0));
+list[1] = 21; out.push(f(0));
+bytes[2] = 9; out.push(f(0));
+opts.extra = 'on'; out.push(f(0));
+`,
+    'out.join()',
+  );
+  const expected = '0:1:20:3:,0:2:20:3:,0:2:21:3:,0:2:21:9:,0:2:21:9:on';
+  const first = run();
+  t.is(first.value, expected);
+  t.is(first.runs, 5);
+  const second = run();
+  t.is(second.value, expected);
+  t.is(second.runs, 0);
+});
+
+test('a global of the program reassigned between calls', (t) => {
+  const { run } = setup(
+    `
+globalThis.RATE = 2;
+const f = cache(function f(x) { ran(); return x * RATE; }, { name: 'f' });
+const out = [f(5)];
+globalThis.RATE = 3;
+out.push(f(5));
+`,
+    'out.join()',
+  );
+  t.is(run().value, '10,15');
+  const second = run();
+  t.is(second.value, '10,15');
+  t.is(second.runs, 0);
+});
+
+test('a helper swapped between calls (a handler registered after the first call)', (t) => {
+  const { run } = setup(
+    `
+let format = (x) => 'plain ' + x;
+function register(fn) { format = fn; }
+const f = cache(function f(x) { ran(); return format(x); }, { name: 'f' });
+const out = [f(1)];
+register((x) => 'fancy ' + x);
+out.push(f(1));
+`,
+    'out.join()',
+  );
+  t.is(run().value, 'plain 1,fancy 1');
+  t.is(run().value, 'plain 1,fancy 1');
+});
+
+test('state a cached body changes itself (a memo table, a stats object) costs no miss on the next run', (t) => {
+  const { run } = setup(
+    `
+const stats = { calls: 0 };
+const memo = new Map();
+function lookup(k) { if (!memo.has(k)) memo.set(k, k.toUpperCase()); return memo.get(k); }
+const f = cache(function f(x) { ran(); stats.calls++; return lookup(x); }, { name: 'f' });
+const g = cache(function g(x) { ran(); stats.calls++; return lookup(x) + '!'; }, { name: 'g' });
+const out = [f('a'), g('b'), f('c'), g('a')];
+`,
+    'out.join()',
+  );
+  const first = run();
+  t.is(first.value, 'A,B!,C,A!');
+  t.is(first.runs, 4);
+  const second = run();
+  t.is(second.value, 'A,B!,C,A!');
+  t.is(second.runs, 0, 'the stats and the memo changed inside cached bodies only');
+});
+
+// Known limit (README, "One snapshot per process"): a `let` still undefined at the first call is
+// read again until the program's first synchronous run is over, so a client a body creates
+// lazily counts in the fingerprints taken after it, and not in the next run's.
+test.failing('an async body that creates its client lazily: the next run hits every call', (t) => {
+  const dir = project({
+    'app.js': (mod) => `const { cache } = require(${mod});
+const ran = () => process.stderr.write('RAN\\n');
+let client;
+async function getClient() { if (client === undefined) { await null; client = { token: 'abc' }; } return client; }
+const f = cache(async function f(x) { ran(); await getClient(); return x * 2; }, { name: 'f' });
+const g = cache(async function g(x) { ran(); await getClient(); return x * 3; }, { name: 'g' });
+(async () => {
+  const out = [await f(1), await g(1), await f(2), await g(2)];
+  console.log('OUT ' + JSON.stringify({ value: out.join() }));
+})();
+`,
+  });
+  const run = runner(dir, 'app.js', tempDir());
+  t.deepEqual(run(), { value: '2,3,4,6', runs: 4 });
+  t.deepEqual(run(), { value: '2,3,4,6', runs: 0 });
+});
+
+test('ES modules: an exported `let` set through its module between calls, read through an import', (t) => {
+  const dir = project({
+    'i18n.mjs': `export let locale = 'en';
+export function setLocale(l) { locale = l; }
+`,
+    'app.mjs': (mod) => `import { createRequire } from 'node:module';
+import { locale, setLocale } from './i18n.mjs';
+const { cache } = createRequire(import.meta.url)(${mod});
+const ran = () => process.stderr.write('RAN\\n');
+const words = { en: 'hello', fr: 'bonjour' };
+const f = cache(function f(x) { ran(); return x + ':' + words[locale]; }, { name: 'f' });
+const out = [];
+for (const l of ['en', 'fr', 'en']) { setLocale(l); out.push(f('home')); }
+console.log('OUT ' + JSON.stringify({ value: out.join() }));
+`,
+  });
+  const run = runner(dir, 'app.mjs', tempDir());
+  t.deepEqual(run(), { value: 'home:hello,home:bonjour,home:hello', runs: 2 });
+  t.deepEqual(run(), { value: 'home:hello,home:bonjour,home:hello', runs: 0 });
+});
+
+test('a fingerprint taken from a stored proof still sees a module binding set between calls', (t) => {
+  const { run } = setup(
+    `
+let factor = 2;
+function setFactor(n) { factor = n; }
+function scale(x) { return x * factor; }
+const f = cache(function f(x) { ran(); return scale(x); }, { name: 'f' });
+const out = [f(5)];
+setFactor(Number(process.env.FACTOR || 2));
+out.push(f(5));
+`,
+    'out.join()',
+  );
+  const first = run();
+  t.is(first.value, '10,10');
+  pauseForProofs();
+  const second = run({ FACTOR: '3' });
+  t.true(second.proofs.reused >= 1, `the fingerprint came from the proof: ${JSON.stringify(second.proofs)}`);
+  t.is(second.value, '10,15');
+  const third = run({ FACTOR: '3' });
+  t.is(third.value, '10,15');
+  t.is(third.runs, 0);
+});
+
+test('a memory hit is not served after the value it read changed, and is again once it changes back', (t) => {
+  const { run } = setup(
+    `
+const CONFIG = { unit: 'cm' };
+const f = cache(function f(x) { ran(); return x + CONFIG.unit; }, { name: 'f' });
+const out = [f(1), f(1)];
+CONFIG.unit = 'in'; out.push(f(1), f(1));
+CONFIG.unit = 'cm'; out.push(f(1));
+`,
+    'out.join()',
+  );
+  const first = run();
+  t.is(first.value, '1cm,1cm,1in,1in,1cm');
+  t.is(first.runs, 2, 'cm and in computed once each, from memory or disk after');
+});
+
+test('a function that reads nothing that can change keeps its hit path: no watch, no inspector call per call', (t) => {
+  const dir = project({
+    'app.js': (mod) => `const { cache } = require(${mod});
+const inspector = require(${JSON.stringify(new URL('../dist/fingerprint/runtime/inspector.js', import.meta.url).pathname)});
+const LIMIT = 3;
+const f = cache(function f(x) { return Math.min(x, LIMIT); }, { name: 'f' });
+f(1);
+const before = inspector.inspectorCalls();
+for (let i = 0; i < 100; i++) f(i % 5);
+console.log('OUT ' + JSON.stringify({ calls: inspector.inspectorCalls() - before }));
+`,
+  });
+  // A file written since the process started proves nothing about what its text writes.
+  pauseForProofs();
+  const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.out, { calls: 0 });
+});
