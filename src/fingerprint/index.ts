@@ -47,6 +47,7 @@ const explainTree = (): typeof ExplainTree => require('./explain-tree') as typeo
 const digest = (): typeof Digest => require('./digest') as typeof Digest;
 
 export type { DependencyNode, Explanation } from '../explanation';
+export type { Watch } from './watch';
 export { diffExplanations };
 /** What the cache layer needs of the text analysis: parameter names, `this` use, the on-disk analysis cache. */
 export { ANALYSIS_FORMAT, analyzeFunction, openAnalysisCache, saveAnalysisCache } from './source';
@@ -95,13 +96,23 @@ interface Memo {
  */
 let moment: number | undefined;
 let moments = 0;
+/** The current moment is a call made inside a cached body (./watch.ts: no watch is checked then). */
+let nestedMoment = false;
 
-export function beginMoment(): void {
+/**
+ * `nested`: the call is made while a cached body runs (directly, or in its async continuation).
+ * Such a call keeps the fingerprints as they are: what the enclosing body changed so far is its
+ * own doing (a counter bumped before recursing must not give every level of `fib` a fingerprint
+ * of its own); the watches are checked again by the next call made outside any cached body.
+ */
+export function beginMoment(nested = false): void {
   moment = ++moments;
+  nestedMoment = nested;
 }
 
 export function endMoment(): void {
   moment = undefined;
+  nestedMoment = false;
 }
 
 let memo = new WeakMap<Function, Memo>();
@@ -236,17 +247,48 @@ function watched(w: Watch): Watch | undefined {
   return w;
 }
 
-/**
- * A computing call of a cached function has returned (or its promise settled): what changed
- * while its body ran is its own doing (a memo table it grew, a client it created lazily), not an
- * input of later calls. Every watch takes what it reads now as expected (./watch.ts).
- */
-export function retakeWatches(): void {
+function liveWatches(): Watch[] {
+  const live: Watch[] = [];
   for (const ref of watches) {
     const w = ref.deref();
     if (w === undefined || w.broken) watches.delete(ref);
-    else w.retake();
+    else live.push(w);
   }
+  return live;
+}
+
+/**
+ * A cached function's body is about to run: every watch of the process is checked first, so
+ * that what the rest of the program changed before it is told apart from what the body changes
+ * (`retakeWatches`). A watch that no longer holds makes its memo walk again at its next call.
+ */
+export interface HeldWatches {
+  readonly watches: readonly Watch[];
+  /** The graph's expansion count when the body began. */
+  readonly since: number;
+}
+
+export function checkWatches(): HeldWatches {
+  const held: Watch[] = [];
+  for (const w of liveWatches()) {
+    const changes = w.checkedIn !== undefined && w.checkedIn === moment ? undefined : w.changes();
+    if (changes === undefined) held.push(w);
+    else if (w.root !== undefined) invalidations.set(w.root, changes.entities);
+  }
+  return { watches: held, since: graphLayer === undefined ? 0 : graphLayer.expansionClock() };
+}
+
+/**
+ * The synchronous part of a cached function's body has run (returned, thrown, or given its
+ * promise): what changed meanwhile is its own doing (a memo table it grew, a client it created),
+ * not an input of later calls. Each watch that held when the body began (`held`, from
+ * `checkWatches`) takes what it reads now as expected (./watch.ts). Not a watch made during the
+ * body (its readings are of the middle of the body, and the body may have changed them back
+ * since: the next call checks it), and not what an async body changes after its first await
+ * (other code may have run meanwhile).
+ */
+export function retakeWatches(held: HeldWatches): void {
+  for (const w of held.watches) if (!w.broken) w.retake(held.since);
 }
 
 /**
@@ -264,7 +306,7 @@ function watchHolds(m: Memo): boolean {
   const w = m.watch;
   if (w === undefined) return true;
   if (w.broken) return false;
-  if (moment !== undefined && w.checkedIn === moment) return true;
+  if (moment !== undefined && (nestedMoment || w.checkedIn === moment)) return true;
   const changes = w.changes();
   if (changes === undefined) {
     w.checkedIn = moment;
@@ -326,6 +368,9 @@ function lookup(fn: Function): Memo {
   const target = unwrap(fn);
   const proven = m === undefined ? fromProof(target) : undefined;
   if (proven !== undefined) {
+    // Its proof is the one the program's first call reads: a later walk (after the program
+    // changed a value it reads) must not replace it.
+    if (proofsEnabled()) walked.set(target, null);
     memo.set(fn, proven);
     if (target !== fn) memo.set(target, proven);
     return proven;

@@ -20,8 +20,10 @@
  * walk counts a proxy by its target and handler, which are entities of their own).
  */
 import { types } from 'node:util';
+import { patchOriginal } from '../registry';
 import type { BindingReads, Entity, EntityReads } from './graph';
 import type * as RuntimeLayer from './runtime';
+import type * as GraphLayer from './graph';
 
 const TYPED_BYTES = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, 'buffer')?.get as (this: unknown) => ArrayBufferLike;
 const TYPED_OFFSET = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, 'byteOffset')?.get as (this: unknown) => number;
@@ -32,8 +34,8 @@ const VIEW_LENGTH = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteLen
 const BUFFER_LENGTH = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')?.get as (this: unknown) => number;
 const MAP_SIZE = Object.getOwnPropertyDescriptor(Map.prototype, 'size')?.get as (this: unknown) => number;
 const SET_SIZE = Object.getOwnPropertyDescriptor(Set.prototype, 'size')?.get as (this: unknown) => number;
-const MAP_ENTRIES = Map.prototype.entries;
-const SET_VALUES = Set.prototype.values;
+const MAP_FOR_EACH = Map.prototype.forEach;
+const SET_FOR_EACH = Set.prototype.forEach;
 const DATE_TIME = Date.prototype.getTime;
 
 /**
@@ -87,27 +89,48 @@ function shapeOf(o: object, out: unknown[]): void {
   out.push(Object.getPrototypeOf(o), Object.isExtensible(o));
   // A typed array's indices are its bytes (compared as bytes); listing them as keys would cost
   // a string per element. Its named properties are not watched (README, "Limits").
-  if (!types.isTypedArray(o)) {
+  if (isLargeArray(o)) {
+    // Element by element, without a key string and a descriptor each (a 100,000-element table
+    // took ~50 ms a call that way). Its named properties are not watched.
+    const length = o.length;
+    out.push(length);
+    for (let i = 0; i < length; i++) out.push(i in o ? real(o[i]) : HOLE);
+  } else if (!types.isTypedArray(o)) {
     const keys = Reflect.ownKeys(o);
     out.push(keys.length);
+    const fn = typeof o === 'function';
     for (const key of keys) {
+      // A sloppy function's own `arguments` and `caller` are native accessors that walk the stack
+      // when read (~15 µs each): what a call is doing now, never the function's content.
+      if (fn && (key === 'arguments' || key === 'caller')) {
+        out.push(key);
+        continue;
+      }
       const d = Reflect.getOwnPropertyDescriptor(o, key);
       if (d === undefined) {
         out.push(key, undefined, undefined, undefined, -1);
         continue;
       }
-      out.push(key, d.value, d.get, d.set, flags(d));
+      out.push(key, real(d.value), real(d.get), real(d.set), flags(d));
     }
   }
   if (types.isMap(o)) {
     out.push(MAP_SIZE.call(o));
-    for (const [k, v] of MAP_ENTRIES.call(o) as IterableIterator<[unknown, unknown]>) out.push(k, v);
+    MAP_FOR_EACH.call(o, (v: unknown, k: unknown) => out.push(k, v));
   } else if (types.isSet(o)) {
     out.push(SET_SIZE.call(o));
-    for (const v of SET_VALUES.call(o) as IterableIterator<unknown>) out.push(v);
+    SET_FOR_EACH.call(o, (v: unknown) => out.push(v));
   } else if (types.isDate(o)) {
     out.push(DATE_TIME.call(o));
   }
+}
+
+/** Arrays past this many elements are compared element by element, not key by key. */
+const LARGE_ARRAY = 1000;
+const HOLE = Symbol('hole');
+
+function isLargeArray(o: object): o is unknown[] {
+  return Array.isArray(o) && !types.isProxy(o) && Object.getPrototypeOf(o) === Array.prototype && (o as unknown[]).length > LARGE_ARRAY;
 }
 
 function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
@@ -139,9 +162,17 @@ export function readScopeValue(object: Record<string, unknown>, name: string): u
 function globalReading(name: string): unknown {
   for (let o: object | null = globalThis; o !== null; o = Object.getPrototypeOf(o) as object | null) {
     const d = Object.getOwnPropertyDescriptor(o, name);
-    if (d !== undefined) return 'value' in d ? d.value : d.get;
+    if (d !== undefined) return real('value' in d ? d.value : d.get);
   }
   return ABSENT;
+}
+
+/**
+ * What a member holds, seen through smartcache's own patches (the clock and randomness while a
+ * call is tracked, src/inputs): `Date.now` patched during a body is still `Date.now`.
+ */
+function real(value: unknown): unknown {
+  return typeof value === 'function' ? (patchOriginal(value) ?? value) : value;
 }
 
 /** Objects, typed bytes and globals read, collected before their readings are taken. */
@@ -173,8 +204,10 @@ class ReadSet {
     if (!this.globals.includes(name)) this.globals.push(name);
   }
 
+  readonly privates: object[] = [];
+
   read(): EntityReads {
-    const reads: EntityReads = { objects: this.objects, shapes: [], viewed: this.viewed, copies: [], globals: this.globals, globalValues: [] };
+    const reads: EntityReads = { objects: this.objects, shapes: [], viewed: this.viewed, copies: [], globals: this.globals, globalValues: [], privates: this.privates, privateValues: [] };
     retakeReads(reads);
     return reads;
   }
@@ -184,6 +217,24 @@ function retakeReads(r: EntityReads): void {
   r.shapes = r.objects.map(shapeNow);
   r.copies = r.viewed.map((o) => Uint8Array.from(bytesOf(o) as Uint8Array));
   r.globalValues = r.globals.map(globalReading);
+  r.privateValues = r.privates.map(privatesNow);
+}
+
+/** An object's `#private` fields, flattened name, value, … (through the inspector). */
+function privatesNow(o: object): unknown[] {
+  const runtime = require('./runtime') as typeof RuntimeLayer;
+  try {
+    return runtime.privateFields(o).flat();
+  } catch {
+    // Unreadable now: a marker no reading equals, so the watch says changed.
+    return [Symbol('unreadable')];
+  } finally {
+    try {
+      runtime.releaseObjects();
+    } catch {
+      // Only memory: the next walk releases the group again.
+    }
+  }
 }
 
 function shapeNow(o: object): unknown[] {
@@ -199,6 +250,7 @@ function readsHold(r: EntityReads): boolean {
     if (!Buffer.from(now.buffer, now.byteOffset, now.byteLength).equals(r.copies[i] as Uint8Array)) return false;
   }
   for (let i = 0; i < r.globals.length; i++) if (!Object.is(globalReading(r.globals[i] as string), r.globalValues[i])) return false;
+  for (let i = 0; i < r.privates.length; i++) if (!sameList(privatesNow(r.privates[i] as object), r.privateValues[i] as unknown[])) return false;
   return true;
 }
 
@@ -210,7 +262,8 @@ function entityReads(e: Entity): EntityReads | undefined {
   if ((e.kind === 'function' || e.kind === 'class') && e.fn !== undefined) set.object(e.fn);
   for (const edge of e.edges) if (edge.via !== undefined) for (const v of edge.via) if (typeof v === 'object' || typeof v === 'function') set.object(v);
   for (const name of e.watchedGlobals ?? []) set.global(name);
-  if (set.objects.length === 0 && set.globals.length === 0) return undefined;
+  for (const target of e.privateTargets ?? []) set.privates.push(target);
+  if (set.objects.length === 0 && set.globals.length === 0 && set.privates.length === 0) return undefined;
   e.reads = set.read();
   return e.reads;
 }
@@ -230,9 +283,13 @@ export class Watch {
   /** Found not to hold: its memo is walked again and this watch is done. */
   broken = false;
 
+  /** The graph watched (undefined for a proof's readings). */
+  root: Entity | undefined;
+
   /** A watch over everything the graph under `root` read. */
   static ofGraph(root: Entity): Watch {
     const w = new Watch();
+    w.root = root;
     const seen = new Set<Entity>();
     const stack: Entity[] = [root];
     for (let e = stack.pop(); e !== undefined; e = stack.pop()) {
@@ -286,13 +343,29 @@ export class Watch {
    * Takes every reading anew: what is there now is what later calls must find (a computing
    * call returned: what its body changed is its own doing).
    */
-  retake(): void {
+  retake(since: number): void {
     if (this.looseReads !== undefined) retakeReads(this.looseReads);
-    for (const { e } of this.entities) if (e.reads !== undefined) retakeReads(e.reads);
-    const all = this.allBindings();
+    // An entity expanded during the body holds what the body had set then, which the body may
+    // have changed back since: it keeps its readings, and the next call compares them.
+    const before = (e: Entity): boolean => (e.expandedAt ?? 0) <= since;
+    for (const { e } of this.entities) if (e.reads !== undefined && before(e)) retakeReads(e.reads);
+    const all = this.allBindings().filter((b) => {
+      const owner = this.bindingOwner.get(b);
+      return owner === undefined || before(owner);
+    });
     if (all.length === 0) return;
     const now = readBindings(all);
-    if (now !== undefined) all.forEach((b, i) => b.values.splice(0, b.values.length, ...(now[i] as unknown[])));
+    if (now === undefined) return;
+    all.forEach((b, i) => {
+      const read = now[i] as unknown[];
+      const owner = this.bindingOwner.get(b);
+      if (owner !== undefined) {
+        b.names.forEach((name, j) => {
+          if (b.values[j] === undefined && read[j] !== undefined) (require('./graph') as typeof GraphLayer).keepUndefined(owner, name);
+        });
+      }
+      b.values.splice(0, b.values.length, ...read);
+    });
   }
 
   /**

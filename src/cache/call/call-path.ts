@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { nowMs } from '../../elapsed';
-import { beginMoment, endMoment, retakeWatches } from '../../fingerprint';
+import { beginMoment, checkWatches, endMoment, retakeWatches } from '../../fingerprint';
 import type { RemoteTier } from '../../remote';
 import type { ReadEntry } from '../../store';
 import type { Frame } from '../../tracking';
@@ -24,6 +24,13 @@ import { fetchAsync, fetchSync } from './team';
  */
 function isAsyncResult(value: unknown): value is Promise<unknown> {
   return types.isPromise(value);
+}
+
+/** Synchronous parts of cached bodies on the stack (with `track: false` no frame says so). */
+let bodies = 0;
+
+function insideBody(): boolean {
+  return bodies > 0;
 }
 
 /** A computation under way: when it started, and the frame recording what it reads. */
@@ -56,13 +63,14 @@ export class CallPath {
   }
 
   call(self: unknown, args: unknown[]): unknown {
+    const tracker = this.parts.tracker;
+    const outer = tracker.outer();
     // Until the function runs, no code of the program does: one fingerprint snapshot serves the
     // whole lookup (fingerprint/index.ts, `beginMoment`). Every way to the function ends it first.
-    beginMoment();
+    // Inside a cached body, fingerprints are taken as they are (`beginMoment`).
+    beginMoment(outer !== undefined || insideBody());
     try {
       // Inside another tracked call, this function's cache work (store, clock, fingerprint) is not its input.
-      const tracker = this.parts.tracker;
-      const outer = tracker.outer();
       if (outer !== undefined) return tracker.aside(outer, () => this.callHere(self, args));
       return this.callHere(self, args);
     } finally {
@@ -236,14 +244,18 @@ export class CallPath {
     // No catch and rethrow: what the function throws leaves from where it threw, so Node's report
     // of an uncaught error shows the user's line, not one of smartcache's.
     let returned = false;
+    // A body run outside any other: what the rest of the program changed so far is told apart
+    // from what the body changes (fingerprint/watch.ts). Checked before it, taken as expected
+    // after its synchronous part (before an identical call can join an async body still running).
+    const held = !insideBody() && tracker.enclosing() === undefined ? checkWatches() : undefined;
     try {
       endMoment();
+      bodies++;
       result = tracker.run(run.frame, () => Reflect.apply(this.parts.fn, self, args));
       returned = true;
-      // What the body changed is not an input of later calls (fingerprint/watch.ts): taken as
-      // expected now, before an identical call can join an async body still running.
-      retakeWatches();
     } finally {
+      bodies--;
+      if (held !== undefined) retakeWatches(held);
       if (!returned) this.failed(ready, slot, bill, run, 'threw, nothing stored');
     }
     if (!isAsyncResult(result)) return this.computed(ready, slot, bill, run, reason, result, false).value;
@@ -271,8 +283,6 @@ export class CallPath {
   /** The function returned, or its promise fulfilled (the time until then is its own, not the cache's). */
   private computed(ready: Ready, slot: Slot, bill: CallBill, run: Running, reason: string | undefined, value: unknown, promise: boolean): Settled {
     const computeMs = nowMs() - run.started;
-    // What an async body changed after its first await is its own too.
-    if (promise) retakeWatches();
     bill.computed(computeMs);
     const manifest = this.parts.tracker.finish(run.frame);
     const snapshot = save(this.parts, ready, slot, value, computeMs, promise, manifest);
@@ -282,7 +292,6 @@ export class CallPath {
 
   /** The function threw, or its promise rejected: a miss with nothing stored (and the claim released). */
   private failed(ready: Ready, slot: Slot, bill: CallBill, run: Running, note: string): void {
-    retakeWatches();
     slot.release?.(false);
     run.frame?.close();
     bill.computed(nowMs() - run.started);

@@ -43,6 +43,9 @@ export interface EntityReads {
   copies: Uint8Array[];
   readonly globals: readonly string[];
   globalValues: unknown[];
+  /** Objects whose `#private` fields were read, and those fields as [name, value] pairs, flattened. */
+  readonly privates: readonly object[];
+  privateValues: unknown[][];
 }
 
 export interface Entity {
@@ -80,10 +83,14 @@ export interface Entity {
   watchedBindings?: BindingReads[];
   /** Globals its code read by value (not built-ins): re-read on every later call (../watch.ts). */
   watchedGlobals?: string[];
+  /** Objects whose `#private` fields it read (through the inspector): read again on later calls. */
+  privateTargets?: object[];
   /** What later calls must find of the objects and globals it read (../watch.ts fills it). */
   reads?: EntityReads;
   /** Counts its expansions in place: a watch built before the latest one no longer holds. */
   generation?: number;
+  /** When it was last expanded (graph-builder.ts `expansionClock`). */
+  expandedAt?: number;
   /** Its code reads `this` or `super` (then a memo per holder applies). */
   usesThis?: boolean;
   edges: Edge[];

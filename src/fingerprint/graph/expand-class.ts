@@ -58,6 +58,8 @@ export function expandClass(b: Builder, e: Entity, cls: Function, analysis: Func
 
 /** Private fields as edges `#x`; private methods are in the class text already. */
 function privateEdges(b: Builder, e: Entity, target: object, source: string, prefix: string): void {
+  // Set again between two calls (`this.#locale = l`): ../watch.ts reads them again.
+  (e.privateTargets ??= []).push(target);
   for (const [name, value] of privateFields(target)) {
     if (typeof value === 'function' && source.includes(sourceOf(value))) continue;
     addEdge(e, `${prefix}${name}`, b.entityOf(value, target));

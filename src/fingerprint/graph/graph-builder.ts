@@ -61,6 +61,28 @@ let views = new WeakMap<object, Map<string, Entity>>();
 const builtins = new Map<string, Entity>();
 
 /** Drops every memoized entity (a missing global appeared, or tests). */
+/** Counts entity expansions (creations and expansions in place), for `Entity.expandedAt`. */
+let expansions = 0;
+
+/** The expansion count now: entities expanded after this moment have `expandedAt` above it. */
+export function expansionClock(): number {
+  return expansions;
+}
+
+/** A binding read as `undefined` that a cached body then set: it keeps counting as undefined. */
+const SET_BY_A_BODY = Symbol('set by a cached body');
+
+/**
+ * `e` read binding `name` as `undefined`, and a cached body has set it since (a client created
+ * lazily inside the first call): a later expansion of `e` keeps counting it as undefined, as the
+ * next run's first call reads it, instead of reading it again like a binding still in its
+ * temporal dead zone (which no body can set). ../watch.ts calls it when a computing call returns.
+ */
+export function keepUndefined(e: Entity, name: string): void {
+  const reads = bindingReads.get(e);
+  if (reads !== undefined && reads.has(name) && reads.get(name) === undefined) reads.set(name, SET_BY_A_BODY);
+}
+
 export function resetGraph(): void {
   expanders = new WeakMap();
   bindingReads = new WeakMap();
@@ -387,6 +409,7 @@ export class GraphBuilder implements Builder {
     const reads = bindingReads.get(e);
     if (reads === undefined || !reads.has(name)) return undefined;
     const value = reads.get(name);
+    if (value === SET_BY_A_BODY) return { value: undefined };
     return value === undefined ? undefined : { value };
   }
 
@@ -424,7 +447,9 @@ export class GraphBuilder implements Builder {
           x.watchedBindings = undefined;
           x.watchedGlobals = undefined;
           x.reads = undefined;
+          x.privateTargets = undefined;
           x.generation = (x.generation ?? 0) + 1;
+          x.expandedAt = ++expansions;
           expand(this);
           this.drain();
         }
@@ -464,7 +489,9 @@ export class GraphBuilder implements Builder {
       e.watchedBindings = undefined;
       e.watchedGlobals = undefined;
       e.reads = undefined;
+      e.privateTargets = undefined;
       e.generation = (e.generation ?? 0) + 1;
+      e.expandedAt = ++expansions;
       this.created.push(e);
       expand(this);
       this.drain();
@@ -472,6 +499,7 @@ export class GraphBuilder implements Builder {
   }
 
   private enqueue(e: Entity, expand: (b: GraphBuilder) => void): void {
+    e.expandedAt = ++expansions;
     e.pending = () => expand(this);
     expanders.set(e, expand);
     this.queue.push(e);
