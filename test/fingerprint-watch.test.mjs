@@ -380,3 +380,36 @@ out.push(f(4321));
   );
   t.is(run().value, '8642,-1');
 });
+
+test('a call counter the function bumps and the program resets between calls: the calls still hit', (t) => {
+  const { run } = setup(
+    `
+let calls = 0;
+const f = cache(function f(x) { ran(); calls++; return x * 2; }, { name: 'f' });
+const out = [f(1), calls];
+calls = 0;
+out.push(f(1), calls);
+calls = 10;
+out.push(f(1), calls);
+`,
+    'out.join()',
+  );
+  const first = run();
+  t.is(first.value, '2,1,2,0,2,10');
+  t.is(first.runs, 1);
+  t.is(run().runs, 0);
+});
+
+test('a counter read for its value is not a call counter: resetting it between calls is seen', (t) => {
+  const { run } = setup(
+    `
+let next = 0;
+const f = cache(function f(x) { ran(); next++; return x + ':' + next; }, { name: 'f' });
+const out = [f('a')];
+next = 5;
+out.push(f('a'));
+`,
+    'out.join()',
+  );
+  t.is(run().value, 'a:1,a:6');
+});

@@ -47,7 +47,6 @@ const explainTree = (): typeof ExplainTree => require('./explain-tree') as typeo
 const digest = (): typeof Digest => require('./digest') as typeof Digest;
 
 export type { DependencyNode, Explanation } from '../explanation';
-export type { Watch } from './watch';
 export { diffExplanations };
 /** What the cache layer needs of the text analysis: parameter names, `this` use, the on-disk analysis cache. */
 export { ANALYSIS_FORMAT, analyzeFunction, openAnalysisCache, saveAnalysisCache } from './source';
@@ -262,11 +261,13 @@ function liveWatches(): Watch[] {
  * that what the rest of the program changed before it is told apart from what the body changes
  * (`retakeWatches`). A watch that no longer holds makes its memo walk again at its next call.
  */
+/** What `checkWatches` found holding, for `retakeWatches` (opaque to the cache layer). */
 export interface HeldWatches {
-  readonly watches: readonly Watch[];
   /** The graph's expansion count when the body began. */
   readonly since: number;
 }
+
+const heldLists = new WeakMap<HeldWatches, readonly Watch[]>();
 
 export function checkWatches(): HeldWatches {
   const held: Watch[] = [];
@@ -275,7 +276,9 @@ export function checkWatches(): HeldWatches {
     if (changes === undefined) held.push(w);
     else if (w.root !== undefined) invalidations.set(w.root, changes.entities);
   }
-  return { watches: held, since: graphLayer === undefined ? 0 : graphLayer.expansionClock() };
+  const token: HeldWatches = { since: graphLayer === undefined ? 0 : graphLayer.expansionClock() };
+  heldLists.set(token, held);
+  return token;
 }
 
 /**
@@ -288,7 +291,7 @@ export function checkWatches(): HeldWatches {
  * (other code may have run meanwhile).
  */
 export function retakeWatches(held: HeldWatches): void {
-  for (const w of held.watches) if (!w.broken) w.retake(held.since);
+  for (const w of heldLists.get(held) ?? []) if (!w.broken) w.retake(held.since);
 }
 
 /**
@@ -397,7 +400,7 @@ function walkedLookup(fn: Function): Memo {
 }
 
 /**
- * Proofs: read from and written to `dir` (the cache root's `proofs-v4/`) from now on. The cache
+ * Proofs: read from and written to `dir` (the cache root's `proofs-v5/`) from now on. The cache
  * layer opens them only in the user's own root, as the analysis cache.
  */
 export function openFingerprintProofs(dir: string): void {

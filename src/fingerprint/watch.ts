@@ -53,7 +53,8 @@ function intrinsicPrototypes(): ReadonlySet<object> {
     const value: unknown = d !== undefined && 'value' in d ? d.value : undefined;
     if (typeof value !== 'function') continue;
     const proto = Object.getOwnPropertyDescriptor(value, 'prototype')?.value as unknown;
-    if (typeof proto === 'object' && proto !== null) found.add(proto);
+    // `Function.prototype` is itself a function.
+    if ((typeof proto === 'object' && proto !== null) || typeof proto === 'function') found.add(proto);
     found.add(value);
   }
   found.add(Object.getPrototypeOf(Uint8Array.prototype) as object);
@@ -85,44 +86,102 @@ function flags(d: PropertyDescriptor): number {
  * with its descriptor, a Map's or Set's entries, a Date's time. A typed array's elements are
  * compared as bytes (`bytes`), not listed here.
  */
-function shapeOf(o: object, out: unknown[]): void {
-  out.push(Object.getPrototypeOf(o), Object.isExtensible(o));
-  // A typed array's indices are its bytes (compared as bytes); listing them as keys would cost
-  // a string per element. Its named properties are not watched (README, "Limits").
+function shapeOf(o: object, out: unknown[], light: boolean): void {
+  const emit = (v: unknown): boolean => {
+    out.push(v);
+    return true;
+  };
+  if (light) lightShape(o as Function, emit);
+  else visitShape(o, emit);
+}
+
+/** True when `o` shows the shape `expected` (shapeOf's), compared as it is read: no copy. */
+function sameShape(o: object, expected: readonly unknown[], light: boolean): boolean {
+  let at = 0;
+  const emit = (v: unknown): boolean => at < expected.length && Object.is(v, expected[at++]);
+  const complete = light ? lightShape(o as Function, emit) : visitShape(o, emit);
+  return complete && at === expected.length;
+}
+
+/**
+ * A plain function as graph/expand-function.ts reads it: its prototype (the parent it inherits
+ * statics from), its enumerable own members, its `prototype` object and whether that holds
+ * anything besides `constructor` (then the walk made it an entity, watched in full). A
+ * function's `prototype` is a data property that cannot be redefined: read directly.
+ */
+function lightShape(fn: Function, emit: (v: unknown) => boolean): boolean {
+  if (!emit(Object.getPrototypeOf(fn))) return false;
+  const keys = Object.keys(fn);
+  const symbols = Object.getOwnPropertySymbols(fn);
+  if (!emit(keys.length) || !emit(symbols.length)) return false;
+  for (const key of [...keys, ...symbols]) {
+    const d = Reflect.getOwnPropertyDescriptor(fn, key);
+    if (d === undefined) {
+      if (!emit(key) || !emit(-1)) return false;
+      continue;
+    }
+    if (!emit(key) || !emit(real(d.value)) || !emit(real(d.get)) || !emit(real(d.set)) || !emit(flags(d))) return false;
+  }
+  const proto: unknown = Object.prototype.hasOwnProperty.call(fn, 'prototype') ? (fn as { prototype?: unknown }).prototype : ABSENT;
+  if (!emit(proto)) return false;
+  return typeof proto !== 'object' || proto === null || emit(Reflect.ownKeys(proto).length);
+}
+
+/** The functions' own keys the walk never reads by value (their text says them, or the stack). */
+const FUNCTION_KEYS: ReadonlySet<string | symbol> = new Set(['length', 'name', 'arguments', 'caller']);
+
+/**
+ * Hands each part of `o`'s shape to `emit`, in a fixed order, until `emit` says stop (false);
+ * true when every part was handed over. Nothing of the program runs: descriptors, never getters
+ * (but a large array's elements, read directly).
+ */
+function visitShape(o: object, emit: (v: unknown) => boolean): boolean {
+  if (!emit(Object.getPrototypeOf(o)) || !emit(Object.isExtensible(o))) return false;
   if (isLargeArray(o)) {
     // Element by element, without a key string and a descriptor each (a 100,000-element table
     // took ~50 ms a call that way). Its named properties are not watched.
     const length = o.length;
-    out.push(length);
-    for (let i = 0; i < length; i++) out.push(i in o ? real(o[i]) : HOLE);
+    if (!emit(length)) return false;
+    for (let i = 0; i < length; i++) if (!emit(i in o ? real(o[i]) : HOLE)) return false;
   } else if (!types.isTypedArray(o)) {
+    // A typed array's indices are its bytes (compared as bytes, `viewed`); listing them as keys
+    // would cost a string per element. Its named properties are not watched (README, "Limits").
     const keys = Reflect.ownKeys(o);
-    out.push(keys.length);
+    if (!emit(keys.length)) return false;
     const fn = typeof o === 'function';
     for (const key of keys) {
-      // A sloppy function's own `arguments` and `caller` are native accessors that walk the stack
-      // when read (~15 µs each): what a call is doing now, never the function's content.
-      if (fn && (key === 'arguments' || key === 'caller')) {
-        out.push(key);
+      // A function's `length` and `name` come from its text; a sloppy function's own `arguments`
+      // and `caller` are native accessors that walk the stack when read (~15 µs each).
+      if (fn && FUNCTION_KEYS.has(key)) {
+        if (!emit(key)) return false;
         continue;
       }
       const d = Reflect.getOwnPropertyDescriptor(o, key);
       if (d === undefined) {
-        out.push(key, undefined, undefined, undefined, -1);
+        if (!emit(key) || !emit(-1)) return false;
         continue;
       }
-      out.push(key, real(d.value), real(d.get), real(d.set), flags(d));
+      if (!emit(key) || !emit(real(d.value)) || !emit(real(d.get)) || !emit(real(d.set)) || !emit(flags(d))) return false;
     }
   }
   if (types.isMap(o)) {
-    out.push(MAP_SIZE.call(o));
-    MAP_FOR_EACH.call(o, (v: unknown, k: unknown) => out.push(k, v));
-  } else if (types.isSet(o)) {
-    out.push(SET_SIZE.call(o));
-    SET_FOR_EACH.call(o, (v: unknown) => out.push(v));
-  } else if (types.isDate(o)) {
-    out.push(DATE_TIME.call(o));
+    if (!emit(MAP_SIZE.call(o))) return false;
+    let same = true;
+    MAP_FOR_EACH.call(o, (v: unknown, k: unknown) => {
+      if (same) same = emit(k) && emit(v);
+    });
+    return same;
   }
+  if (types.isSet(o)) {
+    if (!emit(SET_SIZE.call(o))) return false;
+    let same = true;
+    SET_FOR_EACH.call(o, (v: unknown) => {
+      if (same) same = emit(v);
+    });
+    return same;
+  }
+  if (types.isDate(o)) return emit(DATE_TIME.call(o));
+  return true;
 }
 
 /** Arrays past this many elements are compared element by element, not key by key. */
@@ -182,9 +241,23 @@ class ReadSet {
   readonly globals: string[] = [];
   private readonly seen = new Set<object>();
 
-  /** `start` and the prototypes above it up to JavaScript's or Node's own. */
-  object(start: object): void {
+  /** Plain functions, watched as the walk reads them (`lightShape`), not key by key. */
+  readonly light = new Set<object>();
+
+  /**
+   * `start` and the prototypes above it up to JavaScript's or Node's own. `plainFunction`: start
+   * is a function (not a class) the walk expanded as one (graph/expand-function.ts).
+   */
+  object(start: object, plainFunction = false): void {
     const stop = intrinsicPrototypes();
+    if (plainFunction && typeof start === 'function' && !this.seen.has(start) && !types.isProxy(start)) {
+      this.seen.add(start);
+      this.objects.push(start);
+      this.light.add(start);
+      const parent = Object.getPrototypeOf(start) as object | null;
+      if (parent !== null) this.object(parent);
+      return;
+    }
     for (let o: object | null = start; o !== null && !this.seen.has(o) && !stop.has(o); ) {
       this.seen.add(o);
       // A proxy runs code when listed; the walk reads its target and handler instead.
@@ -207,14 +280,14 @@ class ReadSet {
   readonly privates: object[] = [];
 
   read(): EntityReads {
-    const reads: EntityReads = { objects: this.objects, shapes: [], viewed: this.viewed, copies: [], globals: this.globals, globalValues: [], privates: this.privates, privateValues: [] };
+    const reads: EntityReads = { objects: this.objects, light: this.light, shapes: [], viewed: this.viewed, copies: [], globals: this.globals, globalValues: [], privates: this.privates, privateValues: [] };
     retakeReads(reads);
     return reads;
   }
 }
 
 function retakeReads(r: EntityReads): void {
-  r.shapes = r.objects.map(shapeNow);
+  r.shapes = r.objects.map((o) => shapeNow(o, r.light.has(o)));
   r.copies = r.viewed.map((o) => Uint8Array.from(bytesOf(o) as Uint8Array));
   r.globalValues = r.globals.map(globalReading);
   r.privateValues = r.privates.map(privatesNow);
@@ -237,14 +310,17 @@ function privatesNow(o: object): unknown[] {
   }
 }
 
-function shapeNow(o: object): unknown[] {
+function shapeNow(o: object, light: boolean): unknown[] {
   const out: unknown[] = [];
-  shapeOf(o, out);
+  shapeOf(o, out, light);
   return out;
 }
 
 function readsHold(r: EntityReads): boolean {
-  for (let i = 0; i < r.objects.length; i++) if (!sameList(shapeNow(r.objects[i] as object), r.shapes[i] as unknown[])) return false;
+  for (let i = 0; i < r.objects.length; i++) {
+    const o = r.objects[i] as object;
+    if (!sameShape(o, r.shapes[i] as unknown[], r.light.has(o))) return false;
+  }
   for (let i = 0; i < r.viewed.length; i++) {
     const now = bytesOf(r.viewed[i] as object) as Uint8Array;
     if (!Buffer.from(now.buffer, now.byteOffset, now.byteLength).equals(r.copies[i] as Uint8Array)) return false;
@@ -259,7 +335,7 @@ function entityReads(e: Entity): EntityReads | undefined {
   if (e.reads !== undefined) return e.reads;
   const set = new ReadSet();
   if ((e.kind === 'value' || e.kind === 'module') && typeof e.identity === 'object') set.object(e.identity);
-  if ((e.kind === 'function' || e.kind === 'class') && e.fn !== undefined) set.object(e.fn);
+  if ((e.kind === 'function' || e.kind === 'class') && e.fn !== undefined) set.object(e.fn, e.kind === 'function');
   for (const edge of e.edges) if (edge.via !== undefined) for (const v of edge.via) if (typeof v === 'object' || typeof v === 'function') set.object(v);
   for (const name of e.watchedGlobals ?? []) set.global(name);
   for (const target of e.privateTargets ?? []) set.privates.push(target);
@@ -267,6 +343,8 @@ function entityReads(e: Entity): EntityReads | undefined {
   e.reads = set.read();
   return e.reads;
 }
+
+const NO_BINDINGS: readonly BindingReads[] = [];
 
 /** Which watched entities no longer read as expected, with the names of their bindings that changed. */
 export type Changes = Map<Entity, string[]>;
@@ -310,8 +388,9 @@ export class Watch {
     return this.entities.length + this.bindings.length + this.loose.objects.length + this.loose.globals.length;
   }
 
-  object(o: object): void {
-    this.loose.object(o);
+  /** `plainFunction`: `o` is a function (not a class) read as the walk reads one. */
+  object(o: object, plainFunction = false): void {
+    this.loose.object(o, plainFunction);
   }
 
   /** The objects of a proof's data graph. */
@@ -374,14 +453,17 @@ export class Watch {
    */
   changes(fresh?: ReadonlySet<Entity>): { readonly entities: Changes; readonly loose: boolean } | undefined {
     if (this.broken) return { entities: new Map(), loose: true };
-    const entities: Changes = new Map();
+    let changed: Changes | undefined;
     let loose = this.looseReads !== undefined && !readsHold(this.looseReads);
-    for (const { e, generation } of this.entities) {
-      if (fresh?.has(e) === true) continue;
+    const list = this.entities;
+    for (let i = 0; i < list.length; i++) {
+      const { e, generation } = list[i] as { readonly e: Entity; readonly generation: number };
+      if (fresh !== undefined && fresh.has(e)) continue;
       // Expanded again since (by another function's call): its content may be another.
-      if ((e.generation ?? 0) !== generation || (e.reads !== undefined && !readsHold(e.reads))) entities.set(e, []);
+      if ((e.generation ?? 0) !== generation || (e.reads !== undefined && !readsHold(e.reads))) (changed ??= new Map()).set(e, []);
     }
-    const all = this.allBindings(fresh);
+    const entities: Changes = changed ?? new Map();
+    const all = this.hasBindings ? this.allBindings(fresh) : NO_BINDINGS;
     if (all.length > 0) {
       const now = readBindings(all);
       all.forEach((b, i) => {
@@ -393,12 +475,20 @@ export class Watch {
         else entities.set(owner, [...(entities.get(owner) ?? []), ...names]);
       });
     }
-    if (!loose && entities.size === 0) return undefined;
+    if (!loose && entities.size === 0 && changed === undefined) return undefined;
     this.broken = true;
     return { entities, loose };
   }
 
   private readonly bindingOwner = new Map<BindingReads, Entity>();
+
+  /** Any binding to read again (through the inspector): known once the entities are collected. */
+  private get hasBindings(): boolean {
+    if (this.bindings.length > 0) return true;
+    return (this.anyEntityBindings ??= this.entities.some(({ e }) => (e.watchedBindings?.length ?? 0) > 0));
+  }
+
+  private anyEntityBindings: boolean | undefined;
 
   /** Every binding watched, but those of `fresh` entities (expanded just now: read just now). */
   private allBindings(fresh?: ReadonlySet<Entity>): BindingReads[] {

@@ -38,6 +38,8 @@ export interface BindingReads {
 /** The objects and globals an entity read, with what later calls must find (../watch.ts). */
 export interface EntityReads {
   readonly objects: readonly object[];
+  /** Of `objects`, the plain functions (their shape is what the walk reads of a function). */
+  readonly light: ReadonlySet<object>;
   shapes: unknown[];
   readonly viewed: readonly object[];
   copies: Uint8Array[];

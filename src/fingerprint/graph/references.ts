@@ -489,7 +489,10 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     }
     // What a later call must find is what the binding holds now, even where the fingerprint
     // keeps an earlier reading (a change a cached body made since is its own).
-    watch(binding.scope, ref.name, binding.value);
+    // A call counter (`runs++;`, reset by the program between calls) keeps the reading the
+    // fingerprint took, as every value did before values were checked between calls: counting
+    // it on every call would give every call a fingerprint of its own.
+    if (ref.counter !== true) watch(binding.scope, ref.name, binding.value);
     // `var undefined;` (lodash, minified UMD bundles, `(function (undefined) {…})()`) is no `let`
     // in its temporal dead zone: it holds undefined for good, and re-reading it on every request
     // of the first run would re-walk the whole library each time.

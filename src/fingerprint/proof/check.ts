@@ -30,7 +30,6 @@ import { unwrap, wrapperExtraKeys } from '../../registry';
 import { functionHash, hasExtras } from './extras';
 import { sourceState } from './sources';
 import type { Proof } from './store';
-import { namesWrittenIn } from '../source';
 import { readScopeValue, type Watch } from '../watch';
 
 function own(object: Record<string, unknown>, name: string): { value: unknown } | undefined {
@@ -63,7 +62,7 @@ export function proofHolds(fn: Function, text: string, proof: Proof, file: strin
     const state = sourceState(m.file);
     if (state === undefined || !state.quiet || state.hash !== m.hash) return false;
   }
-  watch.object(fn);
+  watch.object(fn, !text.startsWith('class'));
   if (proof.modules.length === 0) return true;
   if (inspectorProblem() !== undefined || scopesProblem() !== undefined) return false;
   try {
@@ -205,15 +204,15 @@ function watchProof(
   fns: readonly Function[],
   watch: Watch,
 ): void {
-  for (const f of fns) watch.object(f);
+  for (const f of fns) watch.object(f, !Function.prototype.toString.call(f).startsWith('class'));
   for (const e of read) if (e !== undefined) watch.graph(e);
   const rows: Array<readonly [number, string]> = [...proof.functions, ...proof.leaves, ...proof.imports, ...proof.values, ...proof.data].map((r) => [r[0], r[1]] as const);
-  proof.modules.forEach((m, i) => {
+  proof.modules.forEach((_, i) => {
     const fn = through[i];
     const module = scopes[i]?.[0]?.object;
     if (fn === undefined || module === undefined) return;
-    const written = namesWrittenIn(m.file);
-    const names = [...new Set([...rows.filter((r) => r[0] === i).map((r) => r[1]), ...proof.globals.filter((g) => g[0] === i).map((g) => g[1])])].filter((n) => written === undefined || written.has(n));
+    // The names the walk watched (those the file's text assigns, call counters aside).
+    const names = [...new Set([...rows.filter((r) => r[0] === i).map((r) => r[1]), ...proof.globals.filter((g) => g[0] === i).map((g) => g[1])])].filter((n) => proof.watched.includes(n));
     if (names.length > 0) watch.bind({ scope: module, names, values: names.map((n) => readScopeValue(module, n)) });
   });
   for (const [, name] of proof.globals) watch.global(name);

@@ -208,7 +208,7 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   if (builtinPatches().length > 0) refuse('patched built-ins');
   checkEntity(root);
   const base = { text: functionHash(fn), fp, reached: [...reached] };
-  if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [], leaves: [], data: [], sharing: '' };
+  if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [], leaves: [], data: [], sharing: '', watched: [] };
   const site = root.site;
   if (site === undefined) refuse('root site unknown');
   const c = new Collector();
@@ -230,5 +230,19 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   if ([c.functions, c.imports, c.values, c.leaves, c.data].some((list) => list.some(inGlobal))) refuse('bindings without a module scope');
   const ids = c.functionIds;
   const sharing = sharingSignature([...c.valueEntities, ...c.dataEntities, ...functionStubs([...ids.functions, ...ids.leaves, ...ids.imports])]) ?? '';
-  return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals, leaves: c.leaves, data: c.data, sharing };
+  return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals, leaves: c.leaves, data: c.data, sharing, watched: watchedNames(root) };
+}
+
+/** Every binding name an entity of the graph watches between calls (../watch.ts), sorted. */
+function watchedNames(root: Entity): string[] {
+  const names = new Set<string>();
+  const seen = new Set<Entity>();
+  const stack = [root];
+  for (let e = stack.pop(); e !== undefined; e = stack.pop()) {
+    if (seen.has(e)) continue;
+    seen.add(e);
+    for (const reads of e.watchedBindings ?? []) for (const name of reads.names) names.add(name);
+    for (const edge of e.edges) stack.push(edge.target);
+  }
+  return [...names].sort();
 }

@@ -1,5 +1,5 @@
 /**
- * Proof files under the cache root: `proofs-v4/<key>.json`, one per cached function's code,
+ * Proof files under the cache root: `proofs-v5/<key>.json`, one per cached function's code,
  * written atomically (temp file + rename) and checked on read like the analysis packs: a stamp
  * line, the sha256 of the body, the body. A file that is damaged, foreign, a link, too large or
  * of another shape is no proof: the caller walks in full. Only in the user's own root (the
@@ -14,7 +14,7 @@ import { randomHex, sha256 } from '../../hash';
 // 3: plain data (arrays and objects of primitives) bound by a module, checked by value (`data`);
 //    functions compared by text and strictness (extras.ts functionHash).
 // 4: which primitive and data bindings are one value (`sharing`); fingerprints count sharing.
-export const PROOF_FORMAT = 4;
+export const PROOF_FORMAT = 5;
 export const PROOF_FOLDER = `proofs-v${PROOF_FORMAT}`;
 const MAX_BYTES = 4 * 1024 * 1024;
 const NAME = /^[0-9a-f]{64}$/;
@@ -63,6 +63,11 @@ export interface Proof {
    * `Symbol('red')`) must not pass for the proved values.
    */
   readonly sharing: string;
+  /**
+   * The binding names the walk watched between calls (../watch.ts: those its files' texts assign,
+   * call counters aside), for the reuse to watch the same ones.
+   */
+  readonly watched: readonly string[];
 }
 
 let folder: string | undefined;
@@ -95,6 +100,7 @@ function shape(v: unknown): Proof | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
   if (!isStr(o.text) || !isStr(o.fp) || !isStr(o.sharing) || !Array.isArray(o.reached) || !o.reached.every(isStr)) return undefined;
+  if (!Array.isArray(o.watched) || !o.watched.every(isStr)) return undefined;
   if (!isIndex(o.line, Number.MAX_SAFE_INTEGER) || !Array.isArray(o.modules)) return undefined;
   const n = o.modules.length;
   const moduleOk = (m: unknown): boolean => {

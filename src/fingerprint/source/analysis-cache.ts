@@ -36,7 +36,8 @@ import { randomHex, sha256 } from '../../hash';
 // 10: `process.env[k]` beside `process.env.A` keeps path env.A (a computed read covered it).
 // 11: a computed key written as a template without expressions (process.env[`A`]) is static.
 // 12: `this` only handed on (`fn.apply(this, arguments)`) is no use of its own (`thisForwards`).
-export const ANALYSIS_FORMAT = 12;
+// 13: a name only counted with (`n++;`, `n += k;`) is marked `counter` (not watched between calls).
+export const ANALYSIS_FORMAT = 13;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */
@@ -88,6 +89,7 @@ export interface StoredAnalysis {
     readonly paths: ReadonlyArray<ReadonlyArray<string>>;
     readonly whole: boolean;
     readonly keyed?: ReadonlyArray<{ readonly path: ReadonlyArray<string>; readonly key: string }>;
+    readonly counter?: true;
   }>;
   readonly dynamic: readonly string[];
   readonly params: ReadonlyArray<string | undefined>;
@@ -101,7 +103,7 @@ export interface StoredAnalysis {
 type Row = [
   kind: string,
   codeHash: string,
-  refs: Array<[string, string[][], boolean, Array<[string[], string]>]>,
+  refs: Array<[string, string[][], boolean, Array<[string[], string]>, boolean]>,
   dynamic: string[],
   params: Array<string | null>,
   superClass: boolean,
@@ -297,7 +299,7 @@ function toRow(a: StoredAnalysis): Row {
   return [
     a.kind,
     a.codeHash,
-    a.references.map((r) => [r.name, r.paths.map((p) => [...p]), r.whole, (r.keyed ?? []).map((k) => [[...k.path], k.key])]),
+    a.references.map((r) => [r.name, r.paths.map((p) => [...p]), r.whole, (r.keyed ?? []).map((k) => [[...k.path], k.key]), r.counter === true]),
     [...a.dynamic],
     a.params.map((p) => p ?? null),
     a.superClass,
@@ -324,12 +326,13 @@ function fromRow(row: unknown): StoredAnalysis | undefined {
     kind: kind as StoredAnalysis['kind'],
     codeHash,
     references: Object.freeze(
-      (refs as Array<[string, string[][], boolean, Array<[string[], string]>]>).map(([name, paths, whole, keyed]) =>
+      (refs as Array<[string, string[][], boolean, Array<[string[], string]>, boolean]>).map(([name, paths, whole, keyed, counter]) =>
         Object.freeze({
           name,
           paths: Object.freeze(paths.map((p) => Object.freeze(p))),
           whole,
           ...(keyed.length === 0 ? {} : { keyed: Object.freeze(keyed.map(([path, key]) => Object.freeze({ path: Object.freeze(path), key }))) }),
+          ...(counter ? { counter: true as const } : {}),
         }),
       ),
     ),
@@ -344,10 +347,10 @@ function fromRow(row: unknown): StoredAnalysis | undefined {
 }
 
 function isRefRow(value: unknown): boolean {
-  if (!Array.isArray(value) || value.length !== 4) return false;
-  const [name, paths, whole, keyed] = value as unknown[];
+  if (!Array.isArray(value) || value.length !== 5) return false;
+  const [name, paths, whole, keyed, counter] = value as unknown[];
   const keyedOk = Array.isArray(keyed) && keyed.every((k) => Array.isArray(k) && k.length === 2 && isStrings(k[0]) && typeof k[1] === 'string');
-  return typeof name === 'string' && typeof whole === 'boolean' && Array.isArray(paths) && paths.every(isStrings) && keyedOk;
+  return typeof name === 'string' && typeof whole === 'boolean' && typeof counter === 'boolean' && Array.isArray(paths) && paths.every(isStrings) && keyedOk;
 }
 
 function isStrings(value: unknown): value is string[] {

@@ -19,6 +19,8 @@ export interface Reference {
    * member `path + value of key` when that value is a string or number, else `path` whole.
    */
   readonly keyed?: ReadonlyArray<{ readonly path: ReadonlyArray<string>; readonly key: string }>;
+  /** Every use only counts with it (`n++;`): a call counter (scopes.ts `counter`). */
+  readonly counter?: true;
 }
 
 export interface ReferenceSet {
@@ -70,6 +72,8 @@ function noteGlobalObject(name: string, use: BaseUse, dynamic: Set<string>): voi
 
 interface Accumulated {
   whole: boolean;
+  /** Every use so far was a counting statement. */
+  counter: boolean;
   readonly paths: Map<string, readonly string[]>;
   readonly keyed: Map<string, { readonly path: readonly string[]; readonly key: string }>;
 }
@@ -77,9 +81,10 @@ interface Accumulated {
 function accumulate(names: Map<string, Accumulated>, name: string, use: BaseUse): void {
   let acc = names.get(name);
   if (acc === undefined) {
-    acc = { whole: false, paths: new Map(), keyed: new Map() };
+    acc = { whole: false, counter: true, paths: new Map(), keyed: new Map() };
     names.set(name, acc);
   }
+  if (use.counter !== true) acc.counter = false;
   if (use.key !== undefined && use.path !== undefined && !GLOBAL_OBJECTS.has(name)) {
     acc.keyed.set(`${use.path.join('\0')}\0\0${use.key}`, { path: use.path, key: use.key });
     return;
@@ -124,8 +129,9 @@ function toReference(name: string, acc: Accumulated): Reference {
   const keyed = [...acc.keyed.values()]
     .sort((a, b) => comparePaths([...a.path, a.key], [...b.path, b.key]))
     .map((k) => Object.freeze({ path: Object.freeze([...k.path]), key: k.key }));
-  if (keyed.length === 0) return Object.freeze({ name, paths: Object.freeze(paths), whole: acc.whole });
-  return Object.freeze({ name, paths: Object.freeze(paths), whole: acc.whole, keyed: Object.freeze(keyed) });
+  const counter = acc.counter ? { counter: true as const } : {};
+  if (keyed.length === 0) return Object.freeze({ name, paths: Object.freeze(paths), whole: acc.whole, ...counter });
+  return Object.freeze({ name, paths: Object.freeze(paths), whole: acc.whole, keyed: Object.freeze(keyed), ...counter });
 }
 
 /**

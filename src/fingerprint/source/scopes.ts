@@ -40,6 +40,11 @@ export interface BaseUse {
    * getter `return _index[key]`). Absent otherwise.
    */
   readonly key?: string;
+  /**
+   * `n++;` / `n += k;` as a statement of its own: the binding is only counted up or down, its
+   * value going nowhere else from here (a call counter). Absent otherwise.
+   */
+  readonly counter?: true;
 }
 
 export type SelfName = 'this' | 'super' | 'new.target';
@@ -149,6 +154,26 @@ function thisForwardTarget(callee: AstNode | null, args: ReadonlyArray<AstNode |
   return (method === 'apply' || method === 'call') && args[0]?.type === 'ThisExpression' ? object : undefined;
 }
 const WHOLE: BaseUse = { path: undefined, computed: false };
+const COUNTER: BaseUse = { path: undefined, computed: false, counter: true };
+
+const COUNTING = new Set(['+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=']);
+
+/**
+ * The name a statement only counts with (`n++`, `--n`, `n += k`: the value produced is thrown
+ * away), and the rest of the statement to visit as usual (`k`); undefined for any other statement.
+ */
+function counterTarget(expression: AstNode | null): { readonly name: AstNode; readonly rest: AstNode | null } | undefined {
+  if (expression === null) return undefined;
+  if (expression.type === 'UpdateExpression') {
+    const argument = nodeAt(expression, 'argument');
+    return argument !== null && argument.type === 'Identifier' ? { name: argument, rest: null } : undefined;
+  }
+  if (expression.type === 'AssignmentExpression' && COUNTING.has(String(expression['operator']))) {
+    const left = nodeAt(expression, 'left');
+    return left !== null && left.type === 'Identifier' ? { name: left, rest: nodeAt(expression, 'right') } : undefined;
+  }
+  return undefined;
+}
 
 export function walkFunction(root: AstNode, kind: ParsedKind): WalkResult {
   const walker = new ScopeWalker();
@@ -215,6 +240,12 @@ class ScopeWalker {
       case 'BreakStatement':
       case 'ContinueStatement':
         return; // labels and private names are not variables
+      case 'ExpressionStatement': {
+        const counted = counterTarget(nodeAt(node, 'expression'));
+        if (counted === undefined) return this.visit(nodeAt(node, 'expression'));
+        this.reference(counted.name, COUNTER);
+        return this.visit(counted.rest);
+      }
       case 'AssignmentExpression':
         this.visitTarget(nodeAt(node, 'left'));
         return this.visit(nodeAt(node, 'right'));
