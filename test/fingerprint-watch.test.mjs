@@ -413,3 +413,22 @@ out.push(f('a'));
   );
   t.is(run().value, 'a:1,a:6');
 });
+
+test('a client created lazily (synchronously) inside the first call of an async function: every call hits on the next run', (t) => {
+  const dir = project({
+    'app.js': (mod) => `const { cache } = require(${mod});
+const ran = () => process.stderr.write('RAN\\n');
+let client;
+function getClient() { if (client === undefined) client = { token: 'abc', opened: 1 }; return client; }
+const ask = cache(async function ask(q) { ran(); const c = getClient(); await null; return q + ':' + c.token; }, { name: 'ask' });
+const tell = cache(async function tell(q) { ran(); const c = getClient(); await null; return q + '!' + c.token; }, { name: 'tell' });
+(async () => {
+  const out = [await ask('a'), await tell('b'), await ask('c')];
+  console.log('OUT ' + JSON.stringify({ value: out.join() }));
+})();
+`,
+  });
+  const run = runner(dir, 'app.js', tempDir());
+  t.deepEqual(run(), { value: 'a:abc,b!abc,c:abc', runs: 3 });
+  t.deepEqual(run(), { value: 'a:abc,b!abc,c:abc', runs: 0 });
+});

@@ -414,6 +414,9 @@ export class GraphBuilder implements Builder {
   }
 
   keepBindings(e: Entity, reads: Map<string, unknown>): void {
+    // A binding a body set keeps counting as undefined through every later expansion.
+    const before = bindingReads.get(e);
+    if (before !== undefined) for (const [name, value] of before) if (value === SET_BY_A_BODY && reads.get(name) === undefined) reads.set(name, value);
     bindingReads.set(e, reads);
   }
 

@@ -481,7 +481,8 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     }
     // Expanded again because some binding was unsettled: the others keep their first reading
     // (one snapshot per process, graph.ts).
-    const value = b.earlierBinding(e, ref.name)?.value ?? binding.value;
+    const earlier = b.earlierBinding(e, ref.name);
+    const value = earlier !== undefined ? earlier.value : binding.value;
     reads.set(ref.name, value);
     if (timing.has(ref.name)) {
       addEdge(e, ref.name, leaf('value', ref.name, 'clock-time', '(timing state)'));
