@@ -19,6 +19,7 @@ const PROGRAM = `'use strict';
 const { cache } = require('smartcache');
 const CONFIG = { unit: 'cm', factor: 2, names: ['a', 'b', 'c'] };
 const TABLE = Array.from({ length: 100000 }, (_, i) => i);
+const FROZEN = Object.freeze(Array.from({ length: 100000 }, (_, i) => i));
 const LOOKUP = new Map(Array.from({ length: 1000 }, (_, i) => ['k' + i, i]));
 let mode = 'x';
 function setMode(m) { mode = m; }
@@ -28,6 +29,7 @@ const variants = {
   'a helper and a 3-key object': cache(function obj(x) { return helper(x); }, { name: 'obj' }),
   'a 1,000-entry Map': cache(function map(x) { return LOOKUP.get('k' + x); }, { name: 'map' }),
   'a 100,000-element array': cache(function table(x) { return TABLE[x]; }, { name: 'table' }),
+  'the same array, frozen': cache(function frozen(x) { return FROZEN[x]; }, { name: 'frozen' }),
   'a module let its file assigns': cache(function bind(x) { return x + mode; }, { name: 'bind' }),
 };
 setMode('y');

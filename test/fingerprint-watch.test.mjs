@@ -432,3 +432,17 @@ const tell = cache(async function tell(q) { ran(); const c = getClient(); await 
   t.deepEqual(run(), { value: 'a:abc,b!abc,c:abc', runs: 3 });
   t.deepEqual(run(), { value: 'a:abc,b!abc,c:abc', runs: 0 });
 });
+
+test('a frozen object is not compared again, but what it holds still is', (t) => {
+  const { run } = setup(
+    `
+const CFG = Object.freeze({ unit: 'cm', inner: { factor: 2 } });
+const f = cache(function f(x) { ran(); return x * CFG.inner.factor + CFG.unit; }, { name: 'f' });
+const out = [f(1)];
+CFG.inner.factor = 3;
+out.push(f(1));
+`,
+    'out.join()',
+  );
+  t.is(run().value, '2cm,3cm');
+});

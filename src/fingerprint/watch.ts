@@ -97,6 +97,7 @@ function shapeOf(o: object, out: unknown[], light: boolean): void {
 
 /** True when `o` shows the shape `expected` (shapeOf's), compared as it is read: no copy. */
 function sameShape(o: object, expected: readonly unknown[], light: boolean): boolean {
+  if (!light && isLargeArray(o)) return sameLargeArray(o, expected);
   let at = 0;
   const emit = (v: unknown): boolean => at < expected.length && Object.is(v, expected[at++]);
   const complete = light ? lightShape(o as Function, emit) : visitShape(o, emit);
@@ -127,6 +128,21 @@ function lightShape(fn: Function, emit: (v: unknown) => boolean): boolean {
   return typeof proto !== 'object' || proto === null || emit(Reflect.ownKeys(proto).length);
 }
 
+/** An element as the shape holds it: a hole marked, a function seen through smartcache's patches. */
+function elementAt(a: readonly unknown[], i: number): unknown {
+  if (!(i in a)) return HOLE;
+  const v = a[i];
+  return typeof v === 'function' ? real(v) : v;
+}
+
+/** `visitShape`'s order for a large array (prototype, extensibility, length, elements), in one tight loop. */
+function sameLargeArray(a: unknown[], expected: readonly unknown[]): boolean {
+  const length = a.length;
+  if (expected.length !== length + 3 || expected[0] !== Object.getPrototypeOf(a) || expected[1] !== Object.isExtensible(a) || expected[2] !== length) return false;
+  for (let i = 0; i < length; i++) if (!Object.is(elementAt(a, i), expected[i + 3])) return false;
+  return true;
+}
+
 /** The functions' own keys the walk never reads by value (their text says them, or the stack). */
 const FUNCTION_KEYS: ReadonlySet<string | symbol> = new Set(['length', 'name', 'arguments', 'caller']);
 
@@ -142,7 +158,7 @@ function visitShape(o: object, emit: (v: unknown) => boolean): boolean {
     // took ~50 ms a call that way). Its named properties are not watched.
     const length = o.length;
     if (!emit(length)) return false;
-    for (let i = 0; i < length; i++) if (!emit(i in o ? real(o[i]) : HOLE)) return false;
+    for (let i = 0; i < length; i++) if (!emit(elementAt(o, i))) return false;
   } else if (!types.isTypedArray(o)) {
     // A typed array's indices are its bytes (compared as bytes, `viewed`); listing them as keys
     // would cost a string per element. Its named properties are not watched (README, "Limits").
@@ -264,7 +280,9 @@ class ReadSet {
       // A proxy runs code when listed; the walk reads its target and handler instead.
       if (types.isProxy(o)) return;
       if (bytesOf(o) !== undefined) this.viewed.push(o);
-      this.objects.push(o);
+      // A frozen object's own properties and prototype can never change (a Map's, Set's or
+      // Date's content can): nothing to compare (a large frozen table costs nothing a call).
+      if (!Object.isFrozen(o) || types.isMap(o) || types.isSet(o) || types.isDate(o)) this.objects.push(o);
       // A function's prototype object holds its methods (the walk reads it as `.prototype`).
       if (typeof o === 'function') {
         const proto = Object.getOwnPropertyDescriptor(o, 'prototype')?.value as unknown;
