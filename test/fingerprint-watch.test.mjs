@@ -446,3 +446,21 @@ out.push(f(1));
   );
   t.is(run().value, '2cm,3cm');
 });
+
+test('members hung on a helper function and on its prototype, set between calls', (t) => {
+  const { run } = setup(
+    `
+function scale(x) { return x * (scale.factor || 1); }
+function Unit(n) { this.n = n; }
+Unit.prototype.show = function () { return this.n + 'u'; };
+const f = cache(function f(x) { ran(); const u = new Unit(scale(x)); return u.show() + (u.extra ? u.extra() : ''); }, { name: 'f' });
+const out = [f(2)];
+scale.factor = 3; out.push(f(2));
+scale.factor = 4; out.push(f(2));
+Unit.prototype.extra = function () { return '+'; }; out.push(f(2));
+`,
+    'out.join()',
+  );
+  t.is(run().value, '2u,6u,8u,8u+');
+  t.is(run().value, '2u,6u,8u,8u+');
+});
