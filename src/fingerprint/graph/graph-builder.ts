@@ -438,24 +438,7 @@ export class GraphBuilder implements Builder {
         x.fp = undefined;
         x.volatile = undefined;
         this.created.push(x);
-        const expand = expanders.get(x);
-        if (x.unsettled === true && expand !== undefined) {
-          x.own = '';
-          x.edges = [];
-          x.preview = undefined;
-          x.dynamic = undefined;
-          x.unsettled = undefined;
-          x.waiting = undefined;
-          x.missingGlobals = undefined;
-          x.watchedBindings = undefined;
-          x.watchedGlobals = undefined;
-          x.reads = undefined;
-          x.privateTargets = undefined;
-          x.generation = (x.generation ?? 0) + 1;
-          x.expandedAt = ++expansions;
-          expand(this);
-          this.drain();
-        }
+        if (x.unsettled === true) this.expandAgain(x);
       }
       for (const edge of x.edges) stack.push(edge.target);
     }
@@ -480,25 +463,31 @@ export class GraphBuilder implements Builder {
     for (const [e, names] of changed) {
       const reads = bindingReads.get(e);
       if (reads !== undefined) for (const name of names) reads.delete(name);
-      const expand = expanders.get(e);
-      if (expand === undefined) continue;
-      e.own = '';
-      e.edges = [];
-      e.preview = undefined;
-      e.dynamic = undefined;
-      e.unsettled = undefined;
-      e.waiting = undefined;
-      e.missingGlobals = undefined;
-      e.watchedBindings = undefined;
-      e.watchedGlobals = undefined;
-      e.reads = undefined;
-      e.privateTargets = undefined;
-      e.generation = (e.generation ?? 0) + 1;
-      e.expandedAt = ++expansions;
+      if (!expanders.has(e)) continue;
       this.created.push(e);
-      expand(this);
-      this.drain();
+      this.expandAgain(e);
     }
+  }
+
+  /** Expands `e` again in place: what it read before is dropped, its generation counted. */
+  private expandAgain(e: Entity): void {
+    const expand = expanders.get(e);
+    if (expand === undefined) return;
+    e.own = '';
+    e.edges = [];
+    e.preview = undefined;
+    e.dynamic = undefined;
+    e.unsettled = undefined;
+    e.waiting = undefined;
+    e.missingGlobals = undefined;
+    e.watchedBindings = undefined;
+    e.watchedGlobals = undefined;
+    e.reads = undefined;
+    e.privateTargets = undefined;
+    e.generation = (e.generation ?? 0) + 1;
+    e.expandedAt = ++expansions;
+    expand(this);
+    this.drain();
   }
 
   private enqueue(e: Entity, expand: (b: GraphBuilder) => void): void {
