@@ -107,6 +107,18 @@ let nestedMoment = false;
 export function beginMoment(nested = false): void {
   moment = ++moments;
   nestedMoment = nested;
+  momentWatches = [];
+}
+
+/**
+ * The watches found holding in the current moment: the function's own, and those of the
+ * functions its key took a fingerprint of (the class of `this`, a function argument). What the
+ * body then changes of what they read is this call's doing (`retakeWatch`).
+ */
+let momentWatches: Watch[] = [];
+
+function heldNow(w: Watch): void {
+  if (moment !== undefined && !momentWatches.includes(w)) momentWatches.push(w);
 }
 
 export function endMoment(): void {
@@ -179,7 +191,7 @@ function handleVolatile(created: readonly Entity[], requested: boolean): void {
   }
 }
 
-function build(fn: Function, settle: boolean): Memo {
+function build(fn: Function, settle: boolean, before?: Watch): Memo {
   if (fallback !== undefined) return fallbackFingerprint(fn, fallback);
   const { inspectorProblem, InspectorUnavailable, releaseObjects, scopesProblem } = runtime();
   const { GraphBuilder, GraphTooLarge, resetGraph } = graph();
@@ -201,20 +213,23 @@ function build(fn: Function, settle: boolean): Memo {
     let { fp, sharing } = digest().rootFingerprint(root);
     // Entities built by earlier walks hold what was read then: any that no longer reads the same
     // is expanded again now (one pass: nothing of the program runs during a walk).
-    let watch = Watch.ofGraph(root);
+    let watch = Watch.ofGraph(root, before);
     const stale = watch.changes(new Set(builder.created));
     if (stale !== undefined) {
       builder.invalidate(root, stale.entities);
       builder.refresh(root);
       ({ fp, sharing } = digest().rootFingerprint(root));
-      watch = Watch.ofGraph(root);
+      watch = Watch.ofGraph(root, before);
     }
     handleVolatile(builder.created, settle);
     if (root.volatile === true) bumpEpochLater();
     const missing = root.missingGlobals !== undefined && root.missingGlobals.length > 0 ? [...root.missingGlobals] : undefined;
     const kept = watched(watch);
     // Read just now: the rest of this call needs no second look.
-    if (kept !== undefined) kept.checkedIn = moment;
+    if (kept !== undefined) {
+      kept.checkedIn = moment;
+      heldNow(kept);
+    }
     return { fp, settled: root.volatile !== true && missing === undefined, missing, root, epoch, sharing, ...(moment === undefined ? {} : { moment }), ...(kept === undefined ? {} : { watch: kept }) };
   } catch (error) {
     if (error instanceof InspectorUnavailable) return fallbackFingerprint(fn, error.reason);
@@ -234,64 +249,8 @@ function build(fn: Function, settle: boolean): Memo {
   }
 }
 
-/**
- * Every watch of the process, for `retakeWatches`. Weakly held: a memo replaced or a function
- * gone takes its watch with it.
- */
-const watches = new Set<WeakRef<Watch>>();
-
 function watched(w: Watch): Watch | undefined {
-  if (w.size === 0) return undefined;
-  watches.add(new WeakRef(w));
-  return w;
-}
-
-function liveWatches(): Watch[] {
-  const live: Watch[] = [];
-  for (const ref of watches) {
-    const w = ref.deref();
-    if (w === undefined || w.broken) watches.delete(ref);
-    else live.push(w);
-  }
-  return live;
-}
-
-/**
- * A cached function's body is about to run: every watch of the process is checked first, so
- * that what the rest of the program changed before it is told apart from what the body changes
- * (`retakeWatches`). A watch that no longer holds makes its memo walk again at its next call.
- */
-/** What `checkWatches` found holding, for `retakeWatches` (opaque to the cache layer). */
-export interface HeldWatches {
-  /** The graph's expansion count when the body began. */
-  readonly since: number;
-}
-
-const heldLists = new WeakMap<HeldWatches, readonly Watch[]>();
-
-export function checkWatches(): HeldWatches {
-  const held: Watch[] = [];
-  for (const w of liveWatches()) {
-    const changes = w.checkedIn !== undefined && w.checkedIn === moment ? undefined : w.changes();
-    if (changes === undefined) held.push(w);
-    else if (w.root !== undefined) invalidations.set(w.root, changes.entities);
-  }
-  const token: HeldWatches = { since: graphLayer === undefined ? 0 : graphLayer.expansionClock() };
-  heldLists.set(token, held);
-  return token;
-}
-
-/**
- * The synchronous part of a cached function's body has run (returned, thrown, or given its
- * promise): what changed meanwhile is its own doing (a memo table it grew, a client it created),
- * not an input of later calls. Each watch that held when the body began (`held`, from
- * `checkWatches`) takes what it reads now as expected (./watch.ts). Not a watch made during the
- * body (its readings are of the middle of the body, and the body may have changed them back
- * since: the next call checks it), and not what an async body changes after its first await
- * (other code may have run meanwhile).
- */
-export function retakeWatches(held: HeldWatches): void {
-  for (const w of heldLists.get(held) ?? []) if (!w.broken) w.retake(held.since);
+  return w.size === 0 ? undefined : w;
 }
 
 /**
@@ -301,6 +260,40 @@ export function retakeWatches(held: HeldWatches): void {
  */
 const invalidations = new WeakMap<Entity, Changes>();
 
+/** What `checkWatch` found holding, for `retakeWatch` (opaque to the cache layer). */
+export interface HeldWatches {
+  /** The graph's expansion count when the body began. */
+  readonly since: number;
+}
+
+const heldWatch = new WeakMap<HeldWatches, readonly Watch[]>();
+
+/**
+ * A cached function's body is about to run, outside any other: its own watch is checked first
+ * (and those its key's fingerprints were checked against in this moment), so that what the rest
+ * of the program changed before is told apart from what the body changes (`retakeWatch`).
+ */
+export function checkWatch(fn: Function): HeldWatches {
+  const token: HeldWatches = { since: graphLayer === undefined ? 0 : graphLayer.expansionClock() };
+  const m = memo.get(fn);
+  if (m !== undefined) watchHolds(m);
+  heldWatch.set(token, momentWatches);
+  return token;
+}
+
+/**
+ * The synchronous part of that body has run (returned, thrown, or given its promise): what it
+ * changed of what its own function reads is its own doing (a memo table it grew, a counter), not
+ * an input of its later calls, so its watch takes what it reads now as expected (./watch.ts).
+ * Only its own: another function's fingerprint never counted what this body changed, and must
+ * see it at its next call. Not the readings of entities expanded during the body (the body may
+ * have changed them back since), and not what an async body changes after its first await (other
+ * code may have run meanwhile).
+ */
+export function retakeWatch(held: HeldWatches): void {
+  for (const w of heldWatch.get(held) ?? []) if (!w.broken) w.retake(held.since);
+}
+
 /**
  * True when what `m` read still reads the same; checked once per call (moment). When it does
  * not, the memo is walked again (`lookup`).
@@ -309,10 +302,14 @@ function watchHolds(m: Memo): boolean {
   const w = m.watch;
   if (w === undefined) return true;
   if (w.broken) return false;
-  if (moment !== undefined && (nestedMoment || w.checkedIn === moment)) return true;
+  if (moment !== undefined && (nestedMoment || w.checkedIn === moment)) {
+    heldNow(w);
+    return true;
+  }
   const changes = w.changes();
   if (changes === undefined) {
     w.checkedIn = moment;
+    heldNow(w);
     return true;
   }
   if (m.root !== undefined) invalidations.set(m.root, changes.entities);
@@ -380,7 +377,8 @@ function lookup(fn: Function): Memo {
   }
   // Unsettled in an earlier synchronous run: the modules have finished evaluating since.
   const settle = m !== undefined && m.root?.volatile === true && m.epoch < epoch;
-  const next = build(target, settle);
+  // What the last watch took as this function's own doing stays so (./watch.ts `retake`).
+  const next = build(target, settle, m?.watch);
   memo.set(fn, next);
   if (target !== fn) memo.set(target, next);
   if (next.root !== undefined && next.settled && proofsEnabled() && !walked.has(target)) walked.set(target, pendingProof(target, next, next.root));

@@ -23,7 +23,6 @@ import { types } from 'node:util';
 import { patchOriginal } from '../registry';
 import type { BindingReads, Entity, EntityReads } from './graph';
 import type * as RuntimeLayer from './runtime';
-import type * as GraphLayer from './graph';
 
 const TYPED_BYTES = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, 'buffer')?.get as (this: unknown) => ArrayBufferLike;
 const TYPED_OFFSET = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, 'byteOffset')?.get as (this: unknown) => number;
@@ -119,7 +118,7 @@ function sameLightShape(fn: Function, expected: readonly unknown[]): boolean {
   const proto: unknown = Object.prototype.hasOwnProperty.call(fn, 'prototype') ? (fn as { prototype?: unknown }).prototype : ABSENT;
   if (proto !== expected[3]) return false;
   if (typeof proto !== 'object' || proto === null) return expected.length === 4;
-  return expected.length === 5 && Object.keys(proto).length === expected[4];
+  return expected.length === 6 && Object.keys(proto).length === expected[4] && Object.getPrototypeOf(proto) === expected[5];
 }
 
 /**
@@ -145,7 +144,7 @@ function lightShape(fn: Function, emit: (v: unknown) => boolean): boolean {
   if (!emit(proto)) return false;
   // Methods hung on it (`Ctor.prototype.m = …`) are enumerable: counting those costs 60 ns where
   // listing every key cost 280 (a member defined non-enumerable later is not seen).
-  return typeof proto !== 'object' || proto === null || emit(Object.keys(proto).length);
+  return typeof proto !== 'object' || proto === null || (emit(Object.keys(proto).length) && emit(Object.getPrototypeOf(proto)));
 }
 
 /** An element as the shape holds it: a hole marked, a function seen through smartcache's patches. */
@@ -162,6 +161,9 @@ function sameLargeArray(a: unknown[], expected: readonly unknown[]): boolean {
   for (let i = 0; i < length; i++) if (!Object.is(elementAt(a, i), expected[i + 3])) return false;
   return true;
 }
+
+/** The own keys every function may have. */
+const STANDARD_FUNCTION_KEYS: ReadonlySet<string | symbol> = new Set(['length', 'name', 'prototype', 'arguments', 'caller']);
 
 /** The functions' own keys the walk never reads by value (their text says them, or the stack). */
 const FUNCTION_KEYS: ReadonlySet<string | symbol> = new Set(['length', 'name', 'arguments', 'caller']);
@@ -287,7 +289,8 @@ class ReadSet {
    */
   object(start: object, plainFunction = false): void {
     const stop = intrinsicPrototypes();
-    if (plainFunction && typeof start === 'function' && !this.seen.has(start) && !types.isProxy(start)) {
+    // A function with members of its own beyond the standard ones is compared key by key.
+    if (plainFunction && typeof start === 'function' && !this.seen.has(start) && !types.isProxy(start) && Reflect.ownKeys(start).every((k) => STANDARD_FUNCTION_KEYS.has(k))) {
       this.seen.add(start);
       this.objects.push(start);
       this.light.add(start);
@@ -323,6 +326,13 @@ class ReadSet {
     retakeReads(reads);
     return reads;
   }
+}
+
+/** The same objects and globals as `r`, read now. */
+function readsNow(r: EntityReads): EntityReads {
+  const copy: EntityReads = { ...r, shapes: [], copies: [], globalValues: [], privateValues: [] };
+  retakeReads(copy);
+  return copy;
 }
 
 function retakeReads(r: EntityReads): void {
@@ -403,10 +413,18 @@ export class Watch {
   /** The graph watched (undefined for a proof's readings). */
   root: Entity | undefined;
 
-  /** A watch over everything the graph under `root` read. */
-  static ofGraph(root: Entity): Watch {
+  /**
+   * A watch over everything the graph under `root` read. `before`: the watch of the memo this
+   * walk replaces; what it took as its function's own doing (`retake`) stays so for the readings
+   * this walk did not take again (an entity expanded again has new readings).
+   */
+  static ofGraph(root: Entity, before?: Watch): Watch {
     const w = new Watch();
     w.root = root;
+    if (before !== undefined) {
+      for (const [reads, copy] of before.accepted) w.accepted.set(reads, copy);
+      for (const [reads, values] of before.acceptedValues) w.acceptedValues.set(reads, values);
+    }
     const seen = new Set<Entity>();
     const stack: Entity[] = [root];
     for (let e = stack.pop(); e !== undefined; e = stack.pop()) {
@@ -466,7 +484,9 @@ export class Watch {
     // An entity expanded during the body holds what the body had set then, which the body may
     // have changed back since: it keeps its readings, and the next call compares them.
     const before = (e: Entity): boolean => (e.expandedAt ?? 0) <= since;
-    for (const { e } of this.entities) if (e.reads !== undefined && before(e)) retakeReads(e.reads);
+    // This watch's own copy: entities are shared with other functions' graphs, whose watches
+    // must still see what this body changed (their fingerprints never counted it).
+    for (const { e } of this.entities) if (e.reads !== undefined && before(e)) this.accepted.set(e.reads, readsNow(e.reads));
     const all = this.allBindings().filter((b) => {
       const owner = this.bindingOwner.get(b);
       return owner === undefined || before(owner);
@@ -474,17 +494,12 @@ export class Watch {
     if (all.length === 0) return;
     const now = readBindings(all);
     if (now === undefined) return;
-    all.forEach((b, i) => {
-      const read = now[i] as unknown[];
-      const owner = this.bindingOwner.get(b);
-      if (owner !== undefined) {
-        b.names.forEach((name, j) => {
-          if (b.values[j] === undefined && read[j] !== undefined) (require('./graph') as typeof GraphLayer).keepUndefined(owner, name);
-        });
-      }
-      b.values.splice(0, b.values.length, ...read);
-    });
+    all.forEach((b, i) => this.acceptedValues.set(b, now[i] as unknown[]));
   }
+
+  /** Readings this watch took as expected after its function's body (`retake`), by what they replace. */
+  private readonly accepted = new Map<EntityReads, EntityReads>();
+  private readonly acceptedValues = new Map<BindingReads, readonly unknown[]>();
 
   /**
    * What no longer reads as expected: undefined when everything does; else the entities to
@@ -499,7 +514,7 @@ export class Watch {
       const { e, generation } = list[i] as { readonly e: Entity; readonly generation: number };
       if (fresh !== undefined && fresh.has(e)) continue;
       // Expanded again since (by another function's call): its content may be another.
-      if ((e.generation ?? 0) !== generation || (e.reads !== undefined && !readsHold(e.reads))) (changed ??= new Map()).set(e, []);
+      if ((e.generation ?? 0) !== generation || (e.reads !== undefined && !readsHold(this.accepted.get(e.reads) ?? e.reads))) (changed ??= new Map()).set(e, []);
     }
     const entities: Changes = changed ?? new Map();
     const all = this.hasBindings ? this.allBindings(fresh) : NO_BINDINGS;
@@ -507,7 +522,8 @@ export class Watch {
       const now = readBindings(all);
       all.forEach((b, i) => {
         const read = now?.[i];
-        const names = b.names.filter((name, j) => read === undefined || !Object.is(read[j], b.values[j]));
+        const expected = this.acceptedValues.get(b) ?? b.values;
+        const names = b.names.filter((name, j) => read === undefined || !Object.is(read[j], expected[j]));
         if (names.length === 0) return;
         const owner = this.bindingOwner.get(b);
         if (owner === undefined) loose = true;

@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { nowMs } from '../../elapsed';
-import { beginMoment, checkWatches, endMoment, retakeWatches } from '../../fingerprint';
+import { beginMoment, checkWatch, endMoment, retakeWatch } from '../../fingerprint';
 import type { RemoteTier } from '../../remote';
 import type { ReadEntry } from '../../store';
 import type { Frame } from '../../tracking';
@@ -247,7 +247,7 @@ export class CallPath {
     // A body run outside any other: what the rest of the program changed so far is told apart
     // from what the body changes (fingerprint/watch.ts). Checked before it, taken as expected
     // after its synchronous part (before an identical call can join an async body still running).
-    const held = !insideBody() && tracker.enclosing() === undefined ? checkWatches() : undefined;
+    const held = !insideBody() && tracker.enclosing() === undefined ? checkWatch(this.parts.fn) : undefined;
     try {
       endMoment();
       bodies++;
@@ -255,7 +255,7 @@ export class CallPath {
       returned = true;
     } finally {
       bodies--;
-      if (held !== undefined) retakeWatches(held);
+      if (held !== undefined) retakeWatch(held);
       if (!returned) this.failed(ready, slot, bill, run, 'threw, nothing stored');
     }
     if (!isAsyncResult(result)) return this.computed(ready, slot, bill, run, reason, result, false).value;

@@ -33,8 +33,10 @@ function expandNative(b: Builder, e: Entity, fn: Function): void {
 function functionExtras(b: Builder, e: Entity, fn: Function): void {
   for (const key of Reflect.ownKeys(fn)) {
     if (STANDARD_FUNCTION_KEYS.has(key)) continue;
+    // Hidden ones too (`Object.defineProperty(helper, 'limit', { value: 5 })`): read by path
+    // (`helper.limit`) they are as much the function's state as any other member.
     const d = Reflect.getOwnPropertyDescriptor(fn, key);
-    if (d === undefined || !d.enumerable) continue;
+    if (d === undefined) continue;
     const label = `.${keyLabel(key)}`;
     if ('value' in d) addEdge(e, label, b.entityOf(d.value, fn), key);
     else {
@@ -43,7 +45,9 @@ function functionExtras(b: Builder, e: Entity, fn: Function): void {
     }
   }
   const proto = ownData(fn, 'prototype');
-  if (typeof proto === 'object' && proto !== null && !types.isProxy(proto) && Reflect.ownKeys(proto).some((k) => k !== 'constructor')) {
+  // Methods on it, or methods it inherits (`Child.prototype = Object.create(Parent.prototype)`,
+  // `util.inherits`): instances made with `new` run them.
+  if (typeof proto === 'object' && proto !== null && !types.isProxy(proto) && (Reflect.ownKeys(proto).some((k) => k !== 'constructor') || Object.getPrototypeOf(proto) !== Object.prototype)) {
     addEdge(e, '.prototype', b.entityOf(proto));
   }
 }

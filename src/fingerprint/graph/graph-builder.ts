@@ -69,20 +69,6 @@ export function expansionClock(): number {
   return expansions;
 }
 
-/** A binding read as `undefined` that a cached body then set: it keeps counting as undefined. */
-const SET_BY_A_BODY = Symbol('set by a cached body');
-
-/**
- * `e` read binding `name` as `undefined`, and a cached body has set it since (a client created
- * lazily inside the first call): a later expansion of `e` keeps counting it as undefined, as the
- * next run's first call reads it, instead of reading it again like a binding still in its
- * temporal dead zone (which no body can set). ../watch.ts calls it when a computing call returns.
- */
-export function keepUndefined(e: Entity, name: string): void {
-  const reads = bindingReads.get(e);
-  if (reads !== undefined && reads.has(name) && reads.get(name) === undefined) reads.set(name, SET_BY_A_BODY);
-}
-
 export function resetGraph(): void {
   expanders = new WeakMap();
   bindingReads = new WeakMap();
@@ -409,14 +395,10 @@ export class GraphBuilder implements Builder {
     const reads = bindingReads.get(e);
     if (reads === undefined || !reads.has(name)) return undefined;
     const value = reads.get(name);
-    if (value === SET_BY_A_BODY) return { value: undefined };
     return value === undefined ? undefined : { value };
   }
 
   keepBindings(e: Entity, reads: Map<string, unknown>): void {
-    // A binding a body set keeps counting as undefined through every later expansion.
-    const before = bindingReads.get(e);
-    if (before !== undefined) for (const [name, value] of before) if (value === SET_BY_A_BODY && reads.get(name) === undefined) reads.set(name, value);
     bindingReads.set(e, reads);
   }
 
