@@ -43,14 +43,27 @@ const DATE_TIME = Date.prototype.getTime;
  */
 let intrinsics: ReadonlySet<object> | undefined;
 
+/**
+ * JavaScript's own constructors, read by name from the global object (a fixed list: listing the
+ * global object's every property reads Node's lazy ones, which on Node 24 loads net, http, tls…,
+ * and would run the traps of a proxy a program keeps there).
+ */
+const INTRINSIC_CONSTRUCTORS = [
+  'Object', 'Function', 'Array', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Date', 'RegExp', 'Error',
+  'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError',
+  'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'Promise', 'Proxy', 'ArrayBuffer',
+  'SharedArrayBuffer', 'DataView', 'Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array',
+  'Int32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Uint8ClampedArray',
+];
+
 function intrinsicPrototypes(): ReadonlySet<object> {
   if (intrinsics !== undefined) return intrinsics;
   const found = new Set<object>();
   const g = globalThis as unknown as Record<string, unknown>;
-  for (const name of Object.getOwnPropertyNames(g)) {
+  for (const name of INTRINSIC_CONSTRUCTORS) {
     const d = Object.getOwnPropertyDescriptor(g, name);
     const value: unknown = d !== undefined && 'value' in d ? d.value : undefined;
-    if (typeof value !== 'function') continue;
+    if (typeof value !== 'function' || types.isProxy(value)) continue;
     const proto = Object.getOwnPropertyDescriptor(value, 'prototype')?.value as unknown;
     // `Function.prototype` is itself a function.
     if ((typeof proto === 'object' && proto !== null) || typeof proto === 'function') found.add(proto);
