@@ -573,3 +573,40 @@ out.push(f(1));
   pauseForProofs();
   t.is(runner(dir, 'app.js', cacheDir)().value, '14,20');
 });
+
+test('a run log and a counter object shared by several cached functions: the second run hits every call', (t) => {
+  const { run } = setup(
+    `
+const log = [];
+const stats = { f: 0, g: 0 };
+const seen = new Set();
+const f = cache(function fBody(x) { ran(); log.push('f' + x); stats.f++; seen.add(x); return x * 2; }, { name: 'f' });
+const g = cache(function gBody(x) { ran(); log.push('g' + x); stats['g'] += 1; return x * 3; }, { name: 'g' });
+const out = [f(1), g(1), f(2), g(2), f(1)];
+log.length = 0;
+stats.f = 0;
+out.push(g(1), f(2));
+`,
+    'out.join()',
+  );
+  const first = run();
+  t.is(first.value, '2,3,4,6,2,3,4');
+  t.is(first.runs, 4);
+  const second = run();
+  t.is(second.value, '2,3,4,6,2,3,4');
+  t.is(second.runs, 0);
+});
+
+test('a log the function also reads is no log: changed between calls, it is seen', (t) => {
+  const { run } = setup(
+    `
+const log = [];
+const f = cache(function fBody(x) { ran(); log.push(x); return x + ':' + log.length; }, { name: 'f' });
+const out = [f('a')];
+log.push('outside');
+out.push(f('a'));
+`,
+    'out.join()',
+  );
+  t.is(run().value, 'a:1,a:3');
+});

@@ -490,10 +490,16 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     }
     // What a later call must find is what the binding holds now, even where the fingerprint
     // keeps an earlier reading (a change a cached body made since is its own).
-    // A call counter (`runs++;`, reset by the program between calls) keeps the reading the
-    // fingerprint took, as every value did before values were checked between calls: counting
-    // it on every call would give every call a fingerprint of its own.
-    if (ref.counter !== true) watch(binding.scope, ref.name, binding.value);
+    // A call counter or a run log (`runs++;`, `stats.calls++;`, `log.push(x);`): the code only
+    // counts with it or records into it, so what it holds cannot change what the code computes
+    // (checked here: a number, or one of JavaScript's own collections or a plain object without
+    // accessors). Not counted, not checked between calls: the program resets it, and cached
+    // bodies of other functions bump it, without any call computing anything else.
+    if (ref.counter === true && onlyCounted(value)) {
+      addEdge(e, ref.name, leaf('value', ref.name, 'counted', '(counted or recorded into, never read)'));
+      continue;
+    }
+    watch(binding.scope, ref.name, binding.value);
     // `var undefined;` (lodash, minified UMD bundles, `(function (undefined) {…})()`) is no `let`
     // in its temporal dead zone: it holds undefined for good, and re-reading it on every request
     // of the first run would re-walk the whole library each time.
@@ -519,6 +525,25 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
  * file that proves nothing (eval, with, unparsable, edited since it loaded). A binding nothing
  * writes keeps the value the walk read for good.
  */
+/**
+ * A value a statement can count with or record into without running code of the program: a
+ * primitive, an array, Map or Set of JavaScript's own prototypes, or a plain object whose own
+ * properties are all data (no setter runs on `stats.calls++`).
+ */
+function onlyCounted(value: unknown): boolean {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return typeof value !== 'symbol';
+  if (typeof value === 'function' || types.isProxy(value)) return false;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (Array.isArray(value)) return proto === Array.prototype;
+  if (types.isMap(value)) return proto === Map.prototype;
+  if (types.isSet(value)) return proto === Set.prototype;
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Reflect.ownKeys(value).every((k) => {
+    const d = Reflect.getOwnPropertyDescriptor(value, k);
+    return d !== undefined && 'value' in d;
+  });
+}
+
 type BindingWatcher = (scope: object, name: string, value: unknown) => void;
 
 function bindingWatcher(e: Entity, file: string | undefined): BindingWatcher {

@@ -41,8 +41,9 @@ export interface BaseUse {
    */
   readonly key?: string;
   /**
-   * `n++;` / `n += k;` as a statement of its own: the binding is only counted up or down, its
-   * value going nowhere else from here (a call counter). Absent otherwise.
+   * `n++;`, `stats.calls++;`, `log.push(x);` as a statement of its own: the binding is only
+   * counted with or recorded into, its value going nowhere else from here (a call counter, a run
+   * log). Absent otherwise.
    */
   readonly counter?: true;
 }
@@ -158,21 +159,41 @@ const COUNTER: BaseUse = { path: undefined, computed: false, counter: true };
 
 const COUNTING = new Set(['+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=']);
 
+/** Methods of JavaScript's own collections a statement may call to record something (a log). */
+const RECORDING: ReadonlySet<string> = new Set(['push', 'unshift', 'add', 'set']);
+
 /**
- * The name a statement only counts with (`n++`, `--n`, `n += k`: the value produced is thrown
- * away), and the rest of the statement to visit as usual (`k`); undefined for any other statement.
+ * The name a statement only counts or records with, the value produced thrown away: `n++`,
+ * `n += k`, `stats.calls++`, `runs[name] += 1`, `log.push(x)`, `seen.add(k)`, `hits.set(k, v)`
+ * (on the name itself, not a member of it); and the rest of the statement to visit as usual (`k`,
+ * `x`). Undefined for any other statement. Whether the value really is a number or one of
+ * JavaScript's own collections, the walk checks (graph/references.ts).
  */
-function counterTarget(expression: AstNode | null): { readonly name: AstNode; readonly rest: AstNode | null } | undefined {
+function counterTarget(expression: AstNode | null): { readonly name: AstNode; readonly rest: ReadonlyArray<AstNode | null> } | undefined {
   if (expression === null) return undefined;
-  if (expression.type === 'UpdateExpression') {
-    const argument = nodeAt(expression, 'argument');
-    return argument !== null && argument.type === 'Identifier' ? { name: argument, rest: null } : undefined;
-  }
+  if (expression.type === 'UpdateExpression') return countedName(nodeAt(expression, 'argument'), []);
   if (expression.type === 'AssignmentExpression' && COUNTING.has(String(expression['operator']))) {
-    const left = nodeAt(expression, 'left');
-    return left !== null && left.type === 'Identifier' ? { name: left, rest: nodeAt(expression, 'right') } : undefined;
+    return countedName(nodeAt(expression, 'left'), [nodeAt(expression, 'right')]);
+  }
+  if (expression.type === 'CallExpression') {
+    const callee = nodeAt(expression, 'callee');
+    if (callee === null || callee.type !== 'MemberExpression' || callee['computed'] === true || callee['optional'] === true) return undefined;
+    const object = nodeAt(callee, 'object');
+    const method = nodeAt(callee, 'property');
+    if (object === null || object.type !== 'Identifier' || method === null || !RECORDING.has(nameOf(method))) return undefined;
+    return { name: object, rest: nodesAt(expression, 'arguments') };
   }
   return undefined;
+}
+
+/** `n` or `n.member` / `n[key]` (one step) as what is counted; the key is visited as usual. */
+function countedName(target: AstNode | null, rest: ReadonlyArray<AstNode | null>): { readonly name: AstNode; readonly rest: ReadonlyArray<AstNode | null> } | undefined {
+  if (target === null) return undefined;
+  if (target.type === 'Identifier') return { name: target, rest };
+  if (target.type !== 'MemberExpression' || target['optional'] === true) return undefined;
+  const object = nodeAt(target, 'object');
+  if (object === null || object.type !== 'Identifier') return undefined;
+  return { name: object, rest: target['computed'] === true ? [...rest, nodeAt(target, 'property')] : rest };
 }
 
 export function walkFunction(root: AstNode, kind: ParsedKind): WalkResult {
@@ -244,7 +265,8 @@ class ScopeWalker {
         const counted = counterTarget(nodeAt(node, 'expression'));
         if (counted === undefined) return this.visit(nodeAt(node, 'expression'));
         this.reference(counted.name, COUNTER);
-        return this.visit(counted.rest);
+        for (const part of counted.rest) this.visit(part);
+        return;
       }
       case 'AssignmentExpression':
         this.visitTarget(nodeAt(node, 'left'));
