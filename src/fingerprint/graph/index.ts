@@ -7,3 +7,4 @@
 export { PROCESS_SALT, encodePrimitive, isUniqueSymbol, nameOf, sha256 } from './entity';
 export type { BindingReads, Entity, EntityReads, NodeKind } from './entity';
 export { GraphBuilder, GraphTooLarge, expansionClock, relativize, resetGraph } from './graph-builder';
+export { COUNTED, onlyCounted } from './references';

@@ -496,7 +496,7 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     // accessors). Not counted, not checked between calls: the program resets it, and cached
     // bodies of other functions bump it, without any call computing anything else.
     if (ref.counter === true && onlyCounted(value)) {
-      addEdge(e, ref.name, leaf('value', ref.name, 'counted', '(counted or recorded into, never read)'));
+      addEdge(e, ref.name, leaf('value', ref.name, COUNTED, '(counted or recorded into, never read)'));
       continue;
     }
     watch(binding.scope, ref.name, binding.value);
@@ -525,12 +525,15 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
  * file that proves nothing (eval, with, unparsable, edited since it loaded). A binding nothing
  * writes keeps the value the walk read for good.
  */
+/** The `own` of a binding only counted with or recorded into (also the proofs' mark, ../proof). */
+export const COUNTED = 'counted';
+
 /**
  * A value a statement can count with or record into without running code of the program: a
  * primitive, an array, Map or Set of JavaScript's own prototypes, or a plain object whose own
  * properties are all data (no setter runs on `stats.calls++`).
  */
-function onlyCounted(value: unknown): boolean {
+export function onlyCounted(value: unknown): boolean {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return typeof value !== 'symbol';
   if (typeof value === 'function' || types.isProxy(value)) return false;
   const proto = Object.getPrototypeOf(value) as object | null;

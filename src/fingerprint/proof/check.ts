@@ -286,6 +286,12 @@ function moduleHolds(
     if (e === undefined || e.fp !== fp) return false;
     read[proof.values.length + j] = e;
   }
+  for (const [at, name] of proof.counted) {
+    if (at !== m) continue;
+    const binding = own(module, name);
+    const { onlyCounted } = require('../graph') as typeof GraphLayer;
+    if (binding === undefined || !onlyCounted(binding.value)) return false;
+  }
   for (const [at, name] of proof.globals) {
     if (at !== m) continue;
     for (const scope of mine) {

@@ -22,6 +22,9 @@ import type { Entity } from '../graph';
 import { builtinPatches, describeFunction, functionSite, isBuiltinGlobal, releaseObjects, scriptInfo, type FunctionSite } from '../runtime';
 import { functionStubs, sharingSignature } from '../sharing';
 import { isData } from './data';
+
+/** The `own` of a binding only counted with (graph/references.ts `onlyCounted`). */
+const COUNTED = 'counted';
 import { functionHash, hasExtras } from './extras';
 import { sourceState } from './sources';
 import { textFacts, type TextFacts } from './text-facts';
@@ -67,6 +70,7 @@ class Collector {
   readonly imports: Array<[number, string, string, number, number]> = [];
   readonly values: Array<[number, string, string]> = [];
   readonly globals: Array<[number, string]> = [];
+  readonly counted: Array<[number, string]> = [];
   readonly leaves: Array<[number, string, string]> = [];
   readonly data: Array<[number, string, string]> = [];
   /** The entities of the `values` then the `data` rows, for the sharing signature. */
@@ -118,6 +122,12 @@ class Collector {
       }
       if (!IDENTIFIER.test(label) || (mod.facts.declared.get(label) ?? 0) < 1) refuse(`edge ${label}`);
       if (target.kind === 'value') {
+        // A counter or a log the code only counts with (graph/references.ts): what it holds does
+        // not count; the reuse checks it is still something only counted with.
+        if (target.own === COUNTED) {
+          this.counted.push([m, label]);
+          continue;
+        }
         if (!PRIMITIVE.test(target.own) && isData(target)) {
           // Its whole subgraph was checked here: the reuse walks it again and compares.
           this.data.push([m, label, target.fp as string]);
@@ -208,7 +218,7 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   if (builtinPatches().length > 0) refuse('patched built-ins');
   checkEntity(root);
   const base = { text: functionHash(fn), fp, reached: [...reached] };
-  if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [], leaves: [], data: [], sharing: '', watched: [] };
+  if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [], leaves: [], data: [], sharing: '', watched: [], counted: [] };
   const site = root.site;
   if (site === undefined) refuse('root site unknown');
   const c = new Collector();
@@ -230,7 +240,7 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   if ([c.functions, c.imports, c.values, c.leaves, c.data].some((list) => list.some(inGlobal))) refuse('bindings without a module scope');
   const ids = c.functionIds;
   const sharing = sharingSignature([...c.valueEntities, ...c.dataEntities, ...functionStubs([...ids.functions, ...ids.leaves, ...ids.imports])]) ?? '';
-  return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals, leaves: c.leaves, data: c.data, sharing, watched: watchedNames(root) };
+  return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals, leaves: c.leaves, data: c.data, sharing, watched: watchedNames(root), counted: c.counted };
 }
 
 /** Every binding name an entity of the graph watches between calls (../watch.ts), sorted. */

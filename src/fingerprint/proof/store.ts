@@ -68,6 +68,8 @@ export interface Proof {
    * call counters aside), for the reuse to watch the same ones.
    */
   readonly watched: readonly string[];
+  /** [module, binding]: a counter or log the code only counts with; its content never counts. */
+  readonly counted: ReadonlyArray<readonly [number, string]>;
 }
 
 let folder: string | undefined;
@@ -115,7 +117,8 @@ function shape(v: unknown): Proof | undefined {
   if (!rows(o.globals, (r) => r.length === 2 && isIndex(r[0], n) && isStr(r[1]))) return undefined;
   if (!rows(o.leaves, (r) => r.length === 3 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]))) return undefined;
   if (!rows(o.data, (r) => r.length === 3 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]))) return undefined;
-  const reads = [o.functions, o.imports, o.values, o.globals, o.leaves, o.data].reduce((sum: number, list) => sum + (list as unknown[]).length, 0);
+  if (!rows(o.counted, (r) => r.length === 2 && isIndex(r[0], n) && isStr(r[1]))) return undefined;
+  const reads = [o.functions, o.imports, o.values, o.globals, o.leaves, o.data, o.counted].reduce((sum: number, list) => sum + (list as unknown[]).length, 0);
   // Reads without a module to read them in, or a module without reads: not a proof this code writes.
   if ((reads > 0) !== (n > 0)) return undefined;
   return o as unknown as Proof;

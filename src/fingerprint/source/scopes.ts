@@ -169,7 +169,7 @@ const RECORDING: ReadonlySet<string> = new Set(['push', 'unshift', 'add', 'set']
  * `x`). Undefined for any other statement. Whether the value really is a number or one of
  * JavaScript's own collections, the walk checks (graph/references.ts).
  */
-function counterTarget(expression: AstNode | null): { readonly name: AstNode; readonly rest: ReadonlyArray<AstNode | null> } | undefined {
+function counterTarget(expression: AstNode | null): { readonly name: AstNode; readonly rest: ReadonlyArray<AstNode | null>; readonly method?: string } | undefined {
   if (expression === null) return undefined;
   if (expression.type === 'UpdateExpression') return countedName(nodeAt(expression, 'argument'), []);
   if (expression.type === 'AssignmentExpression' && COUNTING.has(String(expression['operator']))) {
@@ -181,7 +181,7 @@ function counterTarget(expression: AstNode | null): { readonly name: AstNode; re
     const object = nodeAt(callee, 'object');
     const method = nodeAt(callee, 'property');
     if (object === null || object.type !== 'Identifier' || method === null || !RECORDING.has(nameOf(method))) return undefined;
-    return { name: object, rest: nodesAt(expression, 'arguments') };
+    return { name: object, rest: nodesAt(expression, 'arguments'), method: nameOf(method) };
   }
   return undefined;
 }
@@ -264,7 +264,9 @@ class ScopeWalker {
       case 'ExpressionStatement': {
         const counted = counterTarget(nodeAt(node, 'expression'));
         if (counted === undefined) return this.visit(nodeAt(node, 'expression'));
-        this.reference(counted.name, COUNTER);
+        // A recording call keeps its member path (`registry.add`): should the value turn out
+        // not to be a collection of JavaScript's own, the walk counts that member, as before.
+        this.reference(counted.name, counted.method === undefined ? COUNTER : { path: [counted.method], computed: false, counter: true });
         for (const part of counted.rest) this.visit(part);
         return;
       }
