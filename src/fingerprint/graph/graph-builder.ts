@@ -4,9 +4,9 @@
  * and expanded from a work queue, so deep chains never recurse on the JavaScript stack.
  *
  * Memoization is per process and by identity: a value is read the first time any fingerprint
- * reaches it, and that reading is the process's snapshot of it for every later fingerprint.
- * Module-level `let` bindings and mutable objects therefore count as they were at that moment
- * (documented in index.ts). A binding read as `undefined` may be a `let`/`const` still in its
+ * reaches it, and that reading serves every later fingerprint until a call finds it changed
+ * (../watch.ts): then that entity alone is expanded again in place (`invalidate`). A binding
+ * read as `undefined` may be a `let`/`const` still in its
  * temporal dead zone; such entities are marked `unsettled`, and index.ts rebuilds them until the
  * synchronous run that read them has ended. A rebuild expands only those entities again, in
  * place (`refresh`), and only re-reads the bindings that were `undefined`: everything else keeps
