@@ -610,3 +610,44 @@ out.push(f('a'));
   );
   t.is(run().value, 'a:1,a:3');
 });
+
+// A memory hit of a function no reached code can get hold of compares nothing of the function
+// object itself (watch.ts, rootMembersUnobservable). Each way code can still reach it must keep
+// the comparison: by its name, through `arguments.callee`, through a helper's `caller`, through
+// a module object that holds it.
+for (const [title, body] of [
+  ['the body names its own function', `function f(x) { ran(); return x * (f.factor ?? 1); }`],
+  ['a sloppy body reads arguments.callee', `function f(x) { ran(); return x * (arguments.callee.factor ?? 1); }`],
+  ['a sloppy helper reads its caller', `function scale(x) { return x * (scale.caller.factor ?? 1); }\nfunction f(x) { ran(); return scale(x); }`],
+  ['a module object that holds the function', `const registry = {};\nfunction f(x) { ran(); return x * (registry.f.factor ?? 1); }\nregistry.f = f;`],
+]) {
+  test(`a member set on the cached function between calls, when ${title}: the next call computes`, (t) => {
+    const { run } = setup(
+      `
+${body}
+const cached = cache(f, { name: 'f' });
+const out = [cached(2), cached(2)];
+f.factor = 10; out.push(cached(2));
+`,
+      'out.join()',
+    );
+    const first = run();
+    t.is(first.value, '2,2,20');
+    t.is(first.runs, 2);
+  });
+}
+
+test('a member set on a cached function that nothing it runs can reach: memory hits continue', (t) => {
+  const { run } = setup(
+    `
+function f(x) { ran(); return x * 2; }
+const cached = cache(f, { name: 'f' });
+const out = [cached(2)];
+f.factor = 10; f.prototype.extra = 1; out.push(cached(2));
+`,
+    'out.join()',
+  );
+  const first = run();
+  t.is(first.value, '4,4');
+  t.is(first.runs, 1, 'members no code of the call can read are no input');
+});

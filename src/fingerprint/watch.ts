@@ -378,8 +378,9 @@ function shapeNow(o: object, light: boolean): unknown[] {
   return out;
 }
 
-function readsHold(r: EntityReads): boolean {
-  for (let i = 0; i < r.objects.length; i++) {
+/** `from`: the first object compared (1 leaves out a root function no code of its call can reach, `Watch.ofGraph`). */
+function readsHold(r: EntityReads, from = 0): boolean {
+  for (let i = from; i < r.objects.length; i++) {
     const o = r.objects[i] as object;
     if (!sameShape(o, r.shapes[i] as unknown[], r.light.has(o))) return false;
   }
@@ -408,12 +409,76 @@ function entityReads(e: Entity): EntityReads | undefined {
 
 const NO_BINDINGS: readonly BindingReads[] = [];
 
+/** An identifier as a word of source text (`$` and `_` are word characters there). */
+function wordCount(text: string, word: string): number {
+  const escaped = word.replace(/[$]/g, '\\$');
+  return text.match(new RegExp(`(?<![\\w$])${escaped}(?![\\w$])`, 'g'))?.length ?? 0;
+}
+
+/**
+ * The function's text uses its own name past its header (`f.factor` inside `function f`): the
+ * walk counts such a use as the function itself, with no edge, so only the text can tell. Any
+ * other occurrence of the word (a string, a comment) answers yes too.
+ */
+function namesItself(fn: Function, text: string): boolean {
+  const names = new Set<string>();
+  const declared = Object.getOwnPropertyDescriptor(fn, 'name')?.value as unknown;
+  if (typeof declared === 'string') names.add(declared);
+  const header = /^\s*(?:async\s+)?function\s*\*?\s*([\w$]+)/.exec(text);
+  if (header?.[1] !== undefined) names.add(header[1]);
+  for (const name of names) {
+    if (!/^[\w$]+$/.test(name)) {
+      // A computed or symbol-named method: its text may name it in ways a word search misses.
+      if (name !== '') return true;
+      continue;
+    }
+    const headed = header?.[1] === name || new RegExp(`^\\s*(?:(?:async|static|get|set)\\s+|\\*\\s*)*${name.replace(/[$]/g, '\\$')}\\s*\\(`).test(text);
+    if (wordCount(text, name) > (headed ? 1 : 0)) return true;
+  }
+  return false;
+}
+
+/** Words by which code can get hold of the function that is running, or of its caller, without naming it. */
+const SELF_REACH = /\b(?:arguments|caller|callee)\b/;
+
+/**
+ * True when nothing the root function's call can run holds the root function object itself, so
+ * what hangs on it (members, its `prototype`'s keys, its [[Prototype]]) cannot change its result
+ * and need not be compared on every call: a memory hit of a function that reaches nothing then
+ * checks nothing (bench/cache.js, warm hit). The graph must not lead back to the root (a body that
+ * names its own function, a module object that exports it), and no reached text may get hold of
+ * it by the stack: `arguments.callee` in a sloppy root, `helper.caller` in a sloppy helper
+ * (searched as words in every reached function's text: any use at all keeps the full check).
+ * Other functions' watches that reach this function still compare its shape.
+ */
+function rootMembersUnobservable(root: Entity, reached: ReadonlySet<Entity>): boolean {
+  if (root.kind !== 'function' || root.fn === undefined || types.isProxy(root.fn)) return false;
+  let own: string;
+  try {
+    own = Function.prototype.toString.call(root.fn);
+  } catch {
+    return false;
+  }
+  if (namesItself(root.fn, own)) return false;
+  for (const e of reached) {
+    if (e.fn === undefined) continue;
+    let text: string;
+    try {
+      text = Function.prototype.toString.call(e.fn);
+    } catch {
+      return false;
+    }
+    if (SELF_REACH.test(text)) return false;
+  }
+  return true;
+}
+
 /** Which watched entities no longer read as expected, with the names of their bindings that changed. */
 export type Changes = Map<Entity, string[]>;
 
 export class Watch {
   /** Entities of the graph that read something that can change, and their expansion when collected. */
-  private readonly entities: Array<{ readonly e: Entity; readonly generation: number }> = [];
+  private readonly entities: Array<{ readonly e: Entity; readonly generation: number; readonly skipOwn: boolean }> = [];
   /** A proof's readings: no entity (./proof/check.ts). */
   private readonly loose = new ReadSet();
   private looseReads: EntityReads | undefined;
@@ -440,11 +505,28 @@ export class Watch {
     }
     const seen = new Set<Entity>();
     const stack: Entity[] = [root];
+    let reachedAgain = false;
     for (let e = stack.pop(); e !== undefined; e = stack.pop()) {
       if (seen.has(e)) continue;
       seen.add(e);
-      if (entityReads(e) !== undefined || e.watchedBindings !== undefined) w.entities.push({ e, generation: e.generation ?? 0 });
-      for (const edge of e.edges) stack.push(edge.target);
+      for (const edge of e.edges) {
+        if (edge.target === root) reachedAgain = true;
+        stack.push(edge.target);
+      }
+    }
+    for (const e of seen) {
+      const reads = entityReads(e);
+      if (reads === undefined && e.watchedBindings === undefined) continue;
+      // The root function object, read as a plain function (its first reading) and through no
+      // member path of the root's own edges (`alias.factor`): not compared by this watch. Other
+      // functions' watches that reach it compare it still.
+      const own = e.fn;
+      const skipOwn =
+        e === root && own !== undefined && !reachedAgain && reads !== undefined && reads.objects[0] === own && reads.light.has(own) && !e.edges.some((edge) => edge.via?.includes(own) === true) && rootMembersUnobservable(root, seen);
+      // Nothing else to compare for it: not listed at all (a function that reaches nothing then
+      // checks nothing on a memory hit).
+      if (skipOwn && e.watchedBindings === undefined && (reads as EntityReads).objects.length === 1 && (reads as EntityReads).viewed.length === 0 && (reads as EntityReads).globals.length === 0 && (reads as EntityReads).privates.length === 0) continue;
+      w.entities.push({ e, generation: e.generation ?? 0, skipOwn });
     }
     return w;
   }
@@ -524,10 +606,10 @@ export class Watch {
     let loose = this.looseReads !== undefined && !readsHold(this.looseReads);
     const list = this.entities;
     for (let i = 0; i < list.length; i++) {
-      const { e, generation } = list[i] as { readonly e: Entity; readonly generation: number };
+      const { e, generation, skipOwn } = list[i] as { readonly e: Entity; readonly generation: number; readonly skipOwn: boolean };
       if (fresh !== undefined && fresh.has(e)) continue;
       // Expanded again since (by another function's call): its content may be another.
-      if ((e.generation ?? 0) !== generation || (e.reads !== undefined && !readsHold(this.accepted.get(e.reads) ?? e.reads))) (changed ??= new Map()).set(e, []);
+      if ((e.generation ?? 0) !== generation || (e.reads !== undefined && !readsHold(this.accepted.get(e.reads) ?? e.reads, skipOwn ? 1 : 0))) (changed ??= new Map()).set(e, []);
     }
     const entities: Changes = changed ?? new Map();
     const all = this.hasBindings ? this.allBindings(fresh) : NO_BINDINGS;
