@@ -21,7 +21,7 @@ function project(t, files) {
 // Cause: src/cli/explain-diff.ts diffSource() only judges JS_FILE files; an edited .ts file goes to
 // `untold`, the status stays 'edited', and src/cli/explain-print.ts prints "no function's code
 // changed" for every 'edited' status.
-test.failing('explain app.ts --diff (stored, nothing run): an edited TypeScript helper is shown as changed, with its code', async (t) => {
+async function editedTypeScriptHelper(t) {
   const dir = project(t, {
     'helper.ts': 'export function scale(x: number): number { return x * 3; }\n',
     'report.ts': [
@@ -40,9 +40,22 @@ test.failing('explain app.ts --diff (stored, nothing run): an edited TypeScript 
   t.is(run.code, 0, run.stderr);
   t.is(run.stdout.trim(), '9');
   fs.writeFileSync(path.join(dir, 'helper.ts'), 'export function scale(x: number): number { return x * 4; }\n');
-  const r = await cli(['explain', 'report.ts', '--diff', '--dir', root], { cwd: dir });
+  return cli(['explain', 'report.ts', '--diff', '--dir', root], { cwd: dir });
+}
+
+test('explain app.ts --diff (stored, nothing run): an edited TypeScript helper is never reported as "no function\'s code changed"', async (t) => {
+  const r = await editedTypeScriptHelper(t);
   t.is(r.code, 0, r.stderr);
   t.notRegex(r.stdout, /no function's code changed/);
+  t.regex(r.stdout, /^report\.ts#totals: source edited since .*helper\.ts edited.*not compared without running/m);
+  t.regex(r.stdout, /explain --live --diff/);
+});
+
+// Still open: reading TypeScript sources to compare their code without running (the stored code
+// is the transpiler's output); `--live --diff` shows it.
+test.failing('explain app.ts --diff (stored, nothing run): an edited TypeScript helper is shown as changed, with its code', async (t) => {
+  const r = await editedTypeScriptHelper(t);
+  t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /^report\.ts#totals: changed since /m);
   t.regex(r.stdout, /^\s+\+.*x ?\* ?4/m);
 });

@@ -54,6 +54,8 @@ export interface FunctionDiff {
   readonly code: readonly CodeChange[];
   /** Project files edited since the record was written (source mode). */
   readonly edited: readonly string[];
+  /** Of those, or of the code they hold, what reading the source cannot compare (TypeScript, an edit that no longer parses, an old record): `edited` then says nothing about the code. */
+  readonly uncompared?: boolean;
   readonly note?: string;
   readonly last?: LastChange;
   /** Nodes of the tree drawn for this function that changed (not serialized). */
@@ -256,7 +258,7 @@ export function diffSource(f: ExplainedFunction, records: readonly FunctionRecor
   const project = newest.project;
   if (newest.files === undefined || project === undefined || storedExplanation(newest) === undefined) {
     const note = 'this record was written by an earlier smartcache version, without the file hashes a check needs: smartcache explain --live --diff loads the file to compare';
-    return { ...stored, status: 'edited', changes: [], code: [], edited: [], note, changedNodes: new Set() };
+    return { ...stored, status: 'edited', changes: [], code: [], edited: [], uncompared: true, note, changedNodes: new Set() };
   }
   const edited = Object.entries(newest.files).filter(([rel, hash]) => hashFile(path.resolve(project, rel)) !== hash).map(([rel]) => rel);
   if (edited.length === 0) return { ...stored, status: 'unchanged', changes: [], code: [], edited, changedNodes: new Set() };
@@ -309,5 +311,5 @@ export function diffSource(f: ExplainedFunction, records: readonly FunctionRecor
   if (changes.length === 0 || untold.length > 0) notes.push('constants and other values are only read by running: smartcache explain --live --diff loads the file (its top-level code runs) to compare them too');
   const note = notes.join('; ');
   if (changes.length > 0) return { ...stored, status: 'changed', changes, code, edited, note, changedNodes: marked };
-  return { ...stored, status: 'edited', changes: [], code: [], edited, note, changedNodes: marked };
+  return { ...stored, status: 'edited', changes: [], code: [], edited, uncompared: untold.length > 0, note, changedNodes: marked };
 }

@@ -47,7 +47,8 @@ export function printDiff(d: FunctionDiff, out: Output): void {
     for (const c of d.code) printCode(c, '    ', out);
   } else {
     const files = d.edited.length === 0 ? '' : ` (${d.edited.join(', ')} edited)`;
-    out.line(`${name}: ${style.yellow('source edited')} since ${since}${files}, no function's code changed (stored fingerprint ${shortHash(d.stored)})`);
+    const verdict = d.uncompared === true ? 'its code is not compared without running (see the note)' : "no function's code changed";
+    out.line(`${name}: ${style.yellow('source edited')} since ${since}${files}, ${verdict} (stored fingerprint ${shortHash(d.stored)})`);
   }
   if (d.note !== undefined && d.note !== '') out.line(`  ${style.dim(`note: ${d.note}`)}`);
   if (d.last !== undefined) printLast(d.last, out);

@@ -91,7 +91,7 @@ function diffHtml(d: FunctionDiff): string {
         ? `unchanged since ${isoTime(d.storedAt)}`
         : d.status === 'changed'
           ? `changed since ${isoTime(d.storedAt)} (${d.mode === 'live' ? `fingerprint ${shortHash(d.stored)} → ${shortHash(d.current)}` : 'found by reading the source, nothing was run'})`
-          : `source edited since ${isoTime(d.storedAt)} (${escapeXml(d.edited.join(', '))}), no function's code changed`;
+          : `source edited since ${isoTime(d.storedAt)} (${escapeXml(d.edited.join(', '))}), ${d.uncompared === true ? 'its code is not compared without running' : "no function's code changed"}`;
   const cls = d.status === 'changed' ? 'status changed' : d.status === 'unchanged' ? 'status same' : 'status edited';
   const changes = d.changes.length === 0 ? '' : `<ul class="changes">${d.changes.map((c) => `<li>${escapeXml(c)}</li>`).join('')}</ul>`;
   const note = d.note === undefined || d.note === '' ? '' : `<p class="meta">${escapeXml(d.note)}</p>`;
