@@ -5,12 +5,11 @@
  * rewrites annotated user files. A result without source is left to the CommonJS loader, where the
  * require hook sees it.
  */
-import Module = require('node:module');
 import { fileURLToPath } from 'node:url';
 import { setWarningSink, warnOnce, type WarningCode } from '../warn';
 import { REWRITTEN_MARK } from './filter';
-import { hasMarker, isTypeScript, isUserFile } from './filter';
-import type { ModuleFormat } from './parse';
+import { displayPath, hasMarker, isTypeScript, isUserFile } from './filter';
+import { isTypeScriptFormat, stripTypeScript } from './ts-strip';
 
 export interface LoadResult {
   format?: string | null;
@@ -18,25 +17,10 @@ export interface LoadResult {
   shortCircuit?: boolean;
 }
 
-type StripTypes = (code: string, options?: { mode?: 'strip' }) => string;
-
 function sourceText(source: string | ArrayBuffer | ArrayBufferView): string {
   if (typeof source === 'string') return source;
   const bytes = ArrayBuffer.isView(source) ? Buffer.from(source.buffer, source.byteOffset, source.byteLength) : Buffer.from(source);
   return bytes.toString('utf8');
-}
-
-/**
- * Node's own TypeScript support (22.6+, on by default from 22.18/23.6) hands hooks the TypeScript
- * text with format `module-typescript`. Stripping it ourselves (`strip` mode blanks types in place,
- * so positions stay and comments survive) lets the JSDoc be read directly.
- */
-function asJavaScript(format: string, text: string): { format: ModuleFormat; text: string } | undefined {
-  if (format === 'module' || format === 'commonjs') return { format, text };
-  if (format !== 'module-typescript' && format !== 'commonjs-typescript') return undefined;
-  const strip = (Module as unknown as { stripTypeScriptTypes?: StripTypes }).stripTypeScriptTypes;
-  if (typeof strip !== 'function') return undefined;
-  return { format: format === 'module-typescript' ? 'module' : 'commonjs', text: strip(text, { mode: 'strip' }) };
 }
 
 type Transform = typeof import('./transform').transformSource;
@@ -88,10 +72,28 @@ function rewrite(url: string, result: LoadResult): LoadResult {
   const filename = fileURLToPath(url);
   if (!isUserFile(filename)) return result;
   const text = sourceText(result.source);
+  if (isTypeScriptFormat(result.format)) return rewriteTypeScript(url, filename, result, text);
+  if (result.format !== 'module' && result.format !== 'commonjs') return result;
+  // TypeScript a transpiler already turned into JavaScript may have lost its comments: transform
+  // re-reads the original file for them.
   if (!hasMarker(text) && !isTypeScript(filename)) return result;
-  const js = asJavaScript(result.format, text);
-  if (js === undefined) return result;
   transform ??= (require('./transform') as typeof import('./transform')).transformSource;
-  const out: unknown = transform(js.text, filename, js.format);
+  const out: unknown = transform(text, filename, result.format);
+  return typeof out !== 'string' ? result : { ...result, source: out };
+}
+
+/**
+ * Node's own TypeScript support hands over the file's own text (comments included): without a
+ * marker there is nothing to do, and Node strips it as usual.
+ */
+function rewriteTypeScript(url: string, filename: string, result: LoadResult, text: string): LoadResult {
+  if (!hasMarker(text)) return result;
+  const js = stripTypeScript(result.format ?? '', text, url);
+  if (js === undefined) return result;
+  for (const { line } of js.dropped) {
+    warnOnce(`${displayPath(filename)}:${line}`, '@cache is above a type-only declaration (abstract or overload signature, declare, type); nothing is cached', undefined, 'SMARTCACHE_ANNOTATION');
+  }
+  transform ??= (require('./transform') as typeof import('./transform')).transformSource;
+  const out: unknown = transform(js.text, filename, js.format, { ownComments: true });
   return typeof out !== 'string' ? result : { ...result, format: js.format, source: out };
 }

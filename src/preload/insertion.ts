@@ -6,6 +6,11 @@
  * line, the insertion may move down past *inert* statements (imports, `require`s, declarations of
  * literals and functions: nothing that can call user code) to the first line end with no code after
  * it. Failing that, the ideal place is used and the rewriter adds a source map for the moved columns.
+ *
+ * Moving down has a bound: the plan also puts code *between or inside* those inert statements
+ * (`;f=__sc$(f,0);` after a binding, `__sc$(…)` around an expression), and that code calls what
+ * the prologue defines. A prologue placed after it would run too late (`__sc$ is not a function`),
+ * so the caller passes `limit`, the first offset where such code goes, and the point never passes it.
  */
 import type * as acorn from 'acorn';
 import type { StatementList } from './candidates';
@@ -94,7 +99,7 @@ function scopeStart(parsed: Parsed, scope: StatementList): number {
   return parsed.code.indexOf('{', scope.start) + 1;
 }
 
-export function scopeInsertionPoint(parsed: Parsed, scope: StatementList): InsertionPoint {
+export function scopeInsertionPoint(parsed: Parsed, scope: StatementList, limit = Number.POSITIVE_INFINITY): InsertionPoint {
   const body = scope.body as AnyNode[];
   let index = 0;
   let ideal = scopeStart(parsed, scope);
@@ -109,7 +114,8 @@ export function scopeInsertionPoint(parsed: Parsed, scope: StatementList): Inser
   if (parsed.restOfLineIsFree(ideal)) return { offset: ideal, free: true };
   for (; index < body.length; index++) {
     const statement = body[index];
-    if (statement === undefined || !inertStatement(statement)) break;
+    // At `limit` itself is still fine: the plan orders the prologue before other code at one offset.
+    if (statement === undefined || statement.end > limit || !inertStatement(statement)) break;
     if (parsed.restOfLineIsFree(statement.end)) return { offset: statement.end, free: true };
   }
   return { offset: ideal, free: false };

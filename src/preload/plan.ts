@@ -121,12 +121,6 @@ class EditPlan {
 
   finish(prologueText: string): Edit[] {
     const code = this.parsed.code;
-    const top = scopeInsertionPoint(this.parsed, this.parsed.ast);
-    this.edits.push({ start: top.offset, end: top.offset, text: prologueText, order: ORDER.prologue });
-    for (const [scope, parts] of this.atScopeTop) {
-      const at = scopeInsertionPoint(this.parsed, scope);
-      this.edits.push({ start: at.offset, end: at.offset, text: `;${parts.join('')}`, order: ORDER.hoisted });
-    }
     for (const declaration of this.letDeclarations) {
       // `const` → `let` padded to the same width: the binding must be reassignable, columns must not move.
       if (code.startsWith('const', declaration.start)) this.edits.push({ start: declaration.start, end: declaration.start + 5, text: 'let  ', order: ORDER.replace });
@@ -138,6 +132,18 @@ class EditPlan {
     }
     for (const [statement, parts] of this.afterStatement) {
       this.edits.push({ start: statement.end, end: statement.end, text: `;${parts.join('')}`, order: ORDER.after });
+    }
+    // Code that calls the helper while the module body runs must come after the prologue that
+    // defines it (the prologue may not move down past it; insertion.ts). Replacements call nothing.
+    const calls = this.edits.filter((e) => e.order === ORDER.after || e.order === ORDER.prefix);
+    const limit = Math.min(...calls.map((e) => e.start));
+    const top = scopeInsertionPoint(this.parsed, this.parsed.ast, limit);
+    this.edits.push({ start: top.offset, end: top.offset, text: prologueText, order: ORDER.prologue });
+    for (const [scope, parts] of this.atScopeTop) {
+      // Module-level hoisted code goes with the prologue (ordered after it); in a function body
+      // it runs when the function is called, long after the prologue.
+      const at = scope === this.parsed.ast ? top : scopeInsertionPoint(this.parsed, scope);
+      this.edits.push({ start: at.offset, end: at.offset, text: `;${parts.join('')}`, order: ORDER.hoisted });
     }
     return this.edits;
   }

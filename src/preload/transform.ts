@@ -34,10 +34,19 @@ function typeScriptLoaderRunsAfter(): boolean {
 type Rewrite = typeof import('./rewrite').rewriteSource;
 let rewrite: Rewrite | undefined;
 
+export interface TransformOptions {
+  /**
+   * The code is the file's TypeScript with types stripped by Node: its comments are the file's
+   * own, so they are read there, never from the file again (a tag on a blanked type-only
+   * declaration has been dropped on purpose; the file would bring it back).
+   */
+  readonly ownComments?: boolean;
+}
+
 /** The rewritten text of an annotated user file, or undefined to load it unchanged. */
-export function transformSource(code: string, filename: string, format: ModuleFormat): string | undefined {
+export function transformSource(code: string, filename: string, format: ModuleFormat, options: TransformOptions = {}): string | undefined {
   if (!isUserFile(filename) || code.includes(REWRITTEN_MARK)) return undefined;
-  const original = readOriginal(filename, code);
+  const original = options.ownComments === true ? undefined : readOriginal(filename, code);
   if (!hasMarker(code) && (original === undefined || !hasMarker(original))) return undefined;
   if (original === undefined && isTypeScript(filename) && typeScriptLoaderRunsAfter()) return undefined;
   const input = transformInput(filename, format, code, original);
