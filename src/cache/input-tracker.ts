@@ -18,6 +18,7 @@ import {
   INPUT_WARNING_CODES as CODES,
   installFsHooks,
   openFrame,
+  openFrames,
   refreshed,
   resumeAside,
   runInFrame,
@@ -147,7 +148,10 @@ export class InputTracker {
     const frame = into ?? enclosingFrame();
     if (frame === undefined) return;
     const anchor = this.anchor();
-    for (const f of frame.chain()) f.builder.merge(m, anchor);
+    const targets = new Set(frame.chain());
+    // A served value can reach a concurrent call too, like a read (tracking/record.ts `readers`).
+    for (const f of openFrames()) if (!f.closed) targets.add(f);
+    for (const f of targets) f.builder.merge(m, anchor);
   }
 
   /** Where a joined concurrent call's inputs go once it settles. */
