@@ -100,6 +100,30 @@ pending.then((value) => console.log('OUT ' + JSON.stringify({ value })));
   t.is(r.out.value, 'two', r.stderr);
 });
 
+// What the cache itself does while a call is open (fingerprinting another function, storing a
+// result, loading its own modules) is not a read of that call.
+test('concurrent calls record only the program\'s reads, not the cache\'s own work', (t) => {
+  const dir = project({
+    'a.txt': 'A',
+    'b.txt': 'B',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+const a = cache(async function a() { await new Promise((r) => setTimeout(r, 30)); return fs.promises.readFile('a.txt', 'utf8'); }, { name: 'a' });
+const b = cache(async function b() { return fs.promises.readFile('b.txt', 'utf8'); }, { name: 'b' });
+const c = cache(async function c() { await new Promise((r) => setTimeout(r, 60)); return 1; }, { name: 'c' });
+Promise.all([a(), b(), c()]).then(() => {
+  const files = Object.fromEntries([a, b, c].map((f) => [f.name, (f.explain().inputs.files ?? []).map((i) => i.path).sort()]));
+  console.log('OUT ' + JSON.stringify({ files }));
+});
+`,
+  });
+  const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.is(r.status, 0, r.stderr);
+  for (const paths of Object.values(r.out.files)) t.true(paths.every((p) => p === 'a.txt' || p === 'b.txt'), JSON.stringify(r.out.files));
+  t.deepEqual(r.out.files.b, ['b.txt']);
+  t.true(r.out.files.c.includes('a.txt') && r.out.files.c.includes('b.txt'), 'c was open during both reads');
+});
+
 // The runs are counted outside the functions (a counter they read would be a value they reach,
 // and the outer body bumping it before calling the inner function would change what that reads).
 const nested = (mod) => `const { cache } = require(${mod});

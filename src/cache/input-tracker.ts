@@ -23,6 +23,7 @@ import {
   resumeAside,
   runInFrame,
   setActivityListener,
+  wrapperWork,
   setClockHooks,
   takeHashed,
   UNKNOWN,
@@ -79,6 +80,14 @@ export class InputTracker {
   /** The wrapper's own work inside a tracked call: not recorded, not warned about. */
   aside<T>(outer: Frame, fn: () => T): T {
     return aside(outer, fn);
+  }
+
+  /**
+   * The wrapper's own work outside every call: not charged to the calls open meanwhile (which
+   * take every read made while they run, tracking/record.ts `readers`).
+   */
+  own<T>(fn: () => T): T {
+    return wrapperWork(fn);
   }
 
   /** The user's `key`/`dependsOn`: run in the enclosing call's frame, their reads are its inputs. */

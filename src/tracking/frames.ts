@@ -65,6 +65,23 @@ let active = 0;
  * on any read that happened while it was in progress. Over-approximate, never under.
  */
 const open = new Set<Frame>();
+/**
+ * Depth of a cache wrapper's own synchronous work outside every frame (fingerprint, lookup,
+ * storing; modules it loads lazily): not the program's reads, so not charged to the calls open
+ * meanwhile. The user's code run from inside it (`runInFrame`) is counted again.
+ */
+let ownWork = 0;
+
+/** Runs a cache wrapper's own work (see `ownWork`); inside a frame, `aside` does this. */
+export function wrapperWork<T>(fn: () => T): T {
+  ownWork++;
+  try {
+    return fn();
+  } finally {
+    ownWork--;
+  }
+}
+
 /** Frames set aside while a cache wrapper does its own work (see `aside`), innermost last. */
 const asideStack: Frame[] = [];
 
@@ -98,7 +115,7 @@ export function openFrames(): ReadonlySet<Frame> {
  * (`outsideFrames`) run under ASIDE and are not such code.
  */
 export function outsideAnyFrame(): boolean {
-  if (active === 0 || storage === undefined || inInternal()) return false;
+  if (active === 0 || ownWork !== 0 || storage === undefined || inInternal()) return false;
   const frame = storage.getStore();
   return frame === undefined || (frame.closed && frame !== ASIDE && frame !== PROBE);
 }
@@ -140,6 +157,17 @@ export function openFrame(name: string, anchor?: string): Frame {
 
 /** Runs `fn` (the user's code) inside `frame`: what it reads, sync or async, is recorded there. */
 export function runInFrame<T>(frame: Frame | undefined, fn: () => T): T {
+  // The user's code: out of the wrapper's own work again, whatever frame it runs in.
+  const savedOwn = ownWork;
+  ownWork = 0;
+  try {
+    return inFrame(frame, fn);
+  } finally {
+    ownWork = savedOwn;
+  }
+}
+
+function inFrame<T>(frame: Frame | undefined, fn: () => T): T {
   if (frame === undefined || storage === undefined) return fn();
   // The aside stack belongs to the wrapper's own work; user code below sees only its frame.
   const saved = asideStack.length;
