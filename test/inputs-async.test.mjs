@@ -35,7 +35,10 @@ const c = cache(async function c(arrive) {
 Promise.all([a(gate), b(gate), c(gate)]).then((out) => console.log('OUT ' + JSON.stringify({ out, runs })));
 `;
 
-test('concurrent async calls: promise, callback and stream reads are each attributed to their own call', (t) => {
+// A call's entry holds its own reads and every read that overlapped it in time (async context
+// follows who started work, not who awaits it: see README "Inputs from outside the code"), so a
+// changed file recomputes its reader and may recompute a call that ran beside it; never stale.
+test('concurrent async calls: promise, callback and stream reads are each inputs of their own call', (t) => {
   const dir = project({ 'a.txt': 'A', 'b.txt': 'B', 'c.txt': 'C', 'app.js': concurrent });
   const env = { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' };
   const first = node(['app.js', '3'], { cwd: dir, env });
@@ -43,13 +46,82 @@ test('concurrent async calls: promise, callback and stream reads are each attrib
   t.deepEqual(node(['app.js', '0'], { cwd: dir, env }).out.runs, { a: 0, b: 0, c: 0 });
   writeFile(dir, 'b.txt', 'B2');
   const second = node(['app.js', '1'], { cwd: dir, env });
-  t.deepEqual(second.out, { out: ['A', 'B2', 'C'], runs: { a: 0, b: 1, c: 0 } }, second.stderr);
+  t.deepEqual(second.out.out, ['A', 'B2', 'C'], second.stderr);
+  t.is(second.out.runs.b, 1, second.stderr);
   t.true(smartcacheLines(second.stderr).some((l) => /^\[smartcache\] miss b .*file b\.txt changed/.test(l)), second.stderr);
+  t.deepEqual(node(['app.js', '0'], { cwd: dir, env }).out.runs, { a: 0, b: 0, c: 0 });
   // Two change at once: both recompute concurrently, each from its own file.
   writeFile(dir, 'a.txt', 'A2');
   writeFile(dir, 'c.txt', 'C2');
-  t.deepEqual(node(['app.js', '2'], { cwd: dir, env }).out, { out: ['A2', 'B2', 'C2'], runs: { a: 1, b: 0, c: 1 } });
+  const third = node(['app.js', '2'], { cwd: dir, env }).out;
+  t.deepEqual(third.out, ['A2', 'B2', 'C2']);
+  t.is(third.runs.a + third.runs.c, 2);
   t.deepEqual(node(['app.js', '0'], { cwd: dir, env }).out.runs, { a: 0, b: 0, c: 0 });
+});
+
+// Calls one after another do not overlap: each entry holds only its own file.
+test('sequential async calls keep precise inputs', (t) => {
+  const dir = project({
+    'a.txt': 'A',
+    'b.txt': 'B',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+const runs = { a: 0, b: 0 };
+process.on('sc-ran', (name) => runs[name]++);
+const a = cache(async function a() { process.emit('sc-ran', 'a'); return fs.promises.readFile('a.txt', 'utf8'); }, { name: 'a' });
+const b = cache(async function b() { process.emit('sc-ran', 'b'); return fs.promises.readFile('b.txt', 'utf8'); }, { name: 'b' });
+(async () => { const out = [await a(), await b()]; console.log('OUT ' + JSON.stringify({ out, runs })); })();
+`,
+  });
+  const env = { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' };
+  t.deepEqual(node(['app.js'], { cwd: dir, env }).out, { out: ['A', 'B'], runs: { a: 1, b: 1 } });
+  writeFile(dir, 'b.txt', 'B2');
+  t.deepEqual(node(['app.js'], { cwd: dir, env }).out, { out: ['A', 'B2'], runs: { a: 0, b: 1 } });
+});
+
+// Code outside every call (a timer set before it) reads a file whose content the call awaits.
+test('a read made outside any call while a call is in progress is an input of that call', (t) => {
+  const dir = project({
+    'cfg.txt': 'one',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+let resolveCfg;
+const cfg = new Promise((r) => (resolveCfg = r));
+const f = cache(async function f() { return (await cfg).trim(); }, { name: 'f' });
+const pending = f();
+setTimeout(() => resolveCfg(fs.readFileSync('cfg.txt', 'utf8')), 20);
+pending.then((value) => console.log('OUT ' + JSON.stringify({ value })));
+`,
+  });
+  const env = { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' };
+  t.is(node(['app.js'], { cwd: dir, env }).out.value, 'one');
+  writeFile(dir, 'cfg.txt', 'two');
+  const r = node(['app.js'], { cwd: dir, env });
+  t.is(r.out.value, 'two', r.stderr);
+});
+
+// What the cache itself does while a call is open (fingerprinting another function, storing a
+// result, loading its own modules) is not a read of that call.
+test('concurrent calls record only the program\'s reads, not the cache\'s own work', (t) => {
+  const dir = project({
+    'a.txt': 'A',
+    'b.txt': 'B',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+const a = cache(async function a() { await new Promise((r) => setTimeout(r, 30)); return fs.promises.readFile('a.txt', 'utf8'); }, { name: 'a' });
+const b = cache(async function b() { return fs.promises.readFile('b.txt', 'utf8'); }, { name: 'b' });
+const c = cache(async function c() { await new Promise((r) => setTimeout(r, 60)); return 1; }, { name: 'c' });
+Promise.all([a(), b(), c()]).then(() => {
+  const files = Object.fromEntries([a, b, c].map((f) => [f.name, (f.explain().inputs.files ?? []).map((i) => i.path).sort()]));
+  console.log('OUT ' + JSON.stringify({ files }));
+});
+`,
+  });
+  const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.is(r.status, 0, r.stderr);
+  for (const paths of Object.values(r.out.files)) t.true(paths.every((p) => p === 'a.txt' || p === 'b.txt'), JSON.stringify(r.out.files));
+  t.deepEqual(r.out.files.b, ['b.txt']);
+  t.true(r.out.files.c.includes('a.txt') && r.out.files.c.includes('b.txt'), 'c was open during both reads');
 });
 
 // The runs are counted outside the functions (a counter they read would be a value they reach,

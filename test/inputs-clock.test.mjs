@@ -39,3 +39,28 @@ test('clock and randomness: one warning per function and source, naming both; re
   t.is(runs(second), 0, 'the results were cached');
   t.deepEqual(second.out.warnings, [], 'nothing ran, nothing to warn about');
 });
+
+// Who called: Node's own code using the clock or randomness (fetch's timing, fs.glob's minimatch)
+// is not the function's result depending on the moment; the user's code is, also through a
+// built-in that calls back (`sort(Math.random)`), and a nested cached call's use is its caller's.
+test('clock and randomness: the user code calling them warns, through a native caller and for every enclosing call', (t) => {
+  const dir = project({
+    'app.js': (mod) => `const { cache } = require(${mod});
+const warnings = [];
+process.on('warning', (w) => { if (w.name === 'SmartCacheWarning') warnings.push(w.code + ' ' + w.message.split(' ')[0]); });
+const prepare = [Object.hasOwn(Error, 'prepareStackTrace'), Error.prepareStackTrace, Error.stackTraceLimit];
+const shuffle = cache(function shuffle(xs) { return [...xs].sort(Math.random).length; }, { name: 'shuffle' });
+const inner = cache(function inner(x) { return x + (performance.now() > 0 ? 1 : 0); }, { name: 'inner' });
+const outer = cache(function outer(x) { return inner(x) * 2; }, { name: 'outer' });
+const value = [shuffle([1, 2, 3]), outer(1)];
+const now = [Object.hasOwn(Error, 'prepareStackTrace'), Error.prepareStackTrace, Error.stackTraceLimit];
+const untouched = now.every((v, i) => v === prepare[i]);
+setImmediate(() => console.log('OUT ' + JSON.stringify({ value, warnings: warnings.sort(), untouched })));
+`,
+  });
+  const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.out.value, [3, 4]);
+  t.deepEqual(r.out.warnings, ['SMARTCACHE_CLOCK inner', 'SMARTCACHE_CLOCK outer', 'SMARTCACHE_RANDOM shuffle']);
+  t.true(r.out.untouched);
+});

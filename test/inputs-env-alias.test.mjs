@@ -33,6 +33,8 @@ const readers = {
   'destructuring from a const alias': ["const env = process.env; const { API_URL, API_MODE = 'dev' } = env; return [x, API_URL, API_MODE].join(':');"],
   'env destructured from process': ["const { env } = process; return [x, env.API_URL, env.API_MODE ?? 'dev'].join(':');"],
   'an alias of an alias': ["const p = process; const env = p.env; return [x, env.API_URL, env.API_MODE ?? 'dev'].join(':');"],
+  'nested destructuring from process': ["const { env: { API_URL, API_MODE = 'dev' } } = process; return [x, API_URL, API_MODE].join(':');"],
+  'nested destructuring from a const alias of process': ["const p = process; const { env: { API_URL }, env: { API_MODE = 'dev' } } = p; return [x, API_URL, API_MODE].join(':');"],
 };
 
 for (const [title, [body, top]] of Object.entries(readers)) {

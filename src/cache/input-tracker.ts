@@ -18,10 +18,12 @@ import {
   INPUT_WARNING_CODES as CODES,
   installFsHooks,
   openFrame,
+  openFrames,
   refreshed,
   resumeAside,
   runInFrame,
   setActivityListener,
+  wrapperWork,
   setClockHooks,
   takeHashed,
   UNKNOWN,
@@ -78,6 +80,14 @@ export class InputTracker {
   /** The wrapper's own work inside a tracked call: not recorded, not warned about. */
   aside<T>(outer: Frame, fn: () => T): T {
     return aside(outer, fn);
+  }
+
+  /**
+   * The wrapper's own work outside every call: not charged to the calls open meanwhile (which
+   * take every read made while they run, tracking/record.ts `readers`).
+   */
+  own<T>(fn: () => T): T {
+    return wrapperWork(fn);
   }
 
   /** The user's `key`/`dependsOn`: run in the enclosing call's frame, their reads are its inputs. */
@@ -147,7 +157,10 @@ export class InputTracker {
     const frame = into ?? enclosingFrame();
     if (frame === undefined) return;
     const anchor = this.anchor();
-    for (const f of frame.chain()) f.builder.merge(m, anchor);
+    const targets = new Set(frame.chain());
+    // A served value can reach a concurrent call too, like a read (tracking/record.ts `readers`).
+    for (const f of openFrames()) if (!f.closed) targets.add(f);
+    for (const f of targets) f.builder.merge(m, anchor);
   }
 
   /** Where a joined concurrent call's inputs go once it settles. */

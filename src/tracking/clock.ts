@@ -12,7 +12,7 @@
  */
 import { registerPatch } from '../registry';
 import { currentFrame } from './frames';
-import { CODES, warnInputOnce } from './warnings';
+import { CODES, warnedInput, warnInputOnce } from './warnings';
 
 type Source = 'clock' | 'performance' | 'math' | 'crypto';
 
@@ -23,16 +23,70 @@ const LABEL: Record<Source, string> = {
   crypto: 'randomness (crypto)',
 };
 
-function used(source: Source, what: string): void {
+/**
+ * `hook`: the patched function (or Proxy trap) the user's code called; frames from it up are
+ * skipped. Every open call of the chain is warned (a nested call's moment is its callers' too).
+ */
+function used(source: Source, what: string, hook: Function): void {
   const frame = currentFrame();
   if (frame === undefined) return;
+  const cause = `source:${source}`;
   const code = source === 'clock' || source === 'performance' ? CODES.clock : CODES.random;
-  warnInputOnce(
-    frame.name,
-    `source:${source}`,
-    code,
-    `${frame.name} uses ${LABEL[source]} (${what}): its cached result depends on the moment it was computed, and later hits return that moment's result`,
-  );
+  let byNode: boolean | undefined;
+  for (const f of frame.chain()) {
+    // Once warned, a function is not looked at again for this source: the stack is not captured.
+    if (warnedInput(f.name, cause)) continue;
+    byNode ??= calledByNode(hook);
+    if (byNode) return;
+    warnInputOnce(
+      f.name,
+      cause,
+      code,
+      `${f.name} uses ${LABEL[source]} (${what}): its cached result depends on the moment it was computed, and later hits return that moment's result`,
+    );
+  }
+}
+
+/** Frames looked at: the caller, and past native ones (`arr.sort(Math.random)`) to a real file. */
+const CALLER_FRAMES = 3;
+
+/**
+ * True when the code that called `hook` is Node's own (a `node:` file): undici's timing inside
+ * `fetch()` calls `performance.now()`, the minimatch Node 22+ loads for `fs.globSync` calls
+ * `Math.random()` at load. That is not the user's result depending on the moment. Frames with no
+ * file (native built-ins) are passed over; none left with a file counts as Node's. Only a few
+ * frames are captured, with the program's own `Error.prepareStackTrace` set aside (a source-map
+ * handler must not run here), and restored in every case.
+ */
+function calledByNode(hook: Function): boolean {
+  const savedLimit = Error.stackTraceLimit;
+  // The descriptor, not the value: an absent `prepareStackTrace` must be absent again after.
+  const savedPrepare = Object.getOwnPropertyDescriptor(Error, 'prepareStackTrace');
+  try {
+    Error.stackTraceLimit = CALLER_FRAMES;
+    Error.prepareStackTrace = (_error, sites) => sites;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, hook);
+    const sites: unknown = holder.stack;
+    if (!Array.isArray(sites)) return false;
+    for (const site of sites as NodeJS.CallSite[]) {
+      const file = site.getFileName();
+      if (file === undefined || file === null || file === '') continue;
+      return file.startsWith('node:');
+    }
+    return true;
+  } catch {
+    // Advice only: when the stack cannot be read, warn as before.
+    return false;
+  } finally {
+    try {
+      Error.stackTraceLimit = savedLimit;
+      if (savedPrepare === undefined) Reflect.deleteProperty(Error, 'prepareStackTrace');
+      else Object.defineProperty(Error, 'prepareStackTrace', savedPrepare);
+    } catch {
+      // A frozen Error: nothing was changed.
+    }
+  }
 }
 
 interface Hook {
@@ -54,7 +108,7 @@ function method(holder: object, key: string, source: Source, label: string): Hoo
   if (typeof original !== 'function') return undefined;
   const fn = original as (...args: unknown[]) => unknown;
   const patched = function (this: unknown, ...args: unknown[]): unknown {
-    used(source, label);
+    used(source, label, patched);
     return Reflect.apply(fn, this, args);
   };
   Object.defineProperty(patched, 'name', { value: fn.name, configurable: true });
@@ -65,16 +119,19 @@ function method(holder: object, key: string, source: Source, label: string): Hoo
 
 function dateHook(): Hook {
   const RealDate = Date;
-  const proxy: DateConstructor = new Proxy(RealDate, {
+  const handler: ProxyHandler<DateConstructor> = {
     construct(target, args, newTarget) {
-      if (args.length === 0) used('clock', 'new Date()');
+      if (args.length === 0) used('clock', 'new Date()', construct);
       return Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as object;
     },
     apply(target, self, args) {
-      used('clock', 'Date()');
+      used('clock', 'Date()', apply);
       return Reflect.apply(target, self, args) as unknown;
     },
-  });
+  };
+  const construct = handler.construct as Function;
+  const apply = handler.apply as Function;
+  const proxy: DateConstructor = new Proxy(RealDate, handler);
   return { holder: globalThis, key: 'Date', original: RealDate, patched: proxy, descriptor: Object.getOwnPropertyDescriptor(globalThis, 'Date') };
 }
 

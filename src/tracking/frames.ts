@@ -37,6 +37,7 @@ export class Frame {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    open.delete(this);
     if (--active === 0) onActivity?.(false);
   }
 
@@ -57,6 +58,30 @@ export class Frame {
 let storage: AsyncLocalStorage<Frame | undefined> | undefined;
 /** Open frames in the process. Hooks do nothing more than read this while it is 0. */
 let active = 0;
+/**
+ * Every open frame, in opening order. A read is charged to all of them, not only to the frame it
+ * runs in: async context follows who started work, not who awaits its result (a shared in-flight
+ * promise, a batcher's `process.nextTick` run for several callers), so a call's result may depend
+ * on any read that happened while it was in progress. Over-approximate, never under.
+ */
+const open = new Set<Frame>();
+/**
+ * Depth of a cache wrapper's own synchronous work outside every frame (fingerprint, lookup,
+ * storing; modules it loads lazily): not the program's reads, so not charged to the calls open
+ * meanwhile. The user's code run from inside it (`runInFrame`) is counted again.
+ */
+let ownWork = 0;
+
+/** Runs a cache wrapper's own work (see `ownWork`); inside a frame, `aside` does this. */
+export function wrapperWork<T>(fn: () => T): T {
+  ownWork++;
+  try {
+    return fn();
+  } finally {
+    ownWork--;
+  }
+}
+
 /** Frames set aside while a cache wrapper does its own work (see `aside`), innermost last. */
 const asideStack: Frame[] = [];
 
@@ -78,6 +103,23 @@ export function currentFrame(): Frame | undefined {
   return frame === undefined || frame.closed ? undefined : frame;
 }
 
+/** Every open frame: each of them may depend on a read made now (see `open`). */
+export function openFrames(): ReadonlySet<Frame> {
+  return open;
+}
+
+/**
+ * True when code runs outside every call's frame while calls are open (a timer or a callback
+ * started before them, detached work of a call that already settled): its reads may still feed
+ * the open calls. The wrapper's own work (`aside`) and Node's inside an fs function
+ * (`outsideFrames`) run under ASIDE and are not such code.
+ */
+export function outsideAnyFrame(): boolean {
+  if (active === 0 || ownWork !== 0 || storage === undefined || inInternal()) return false;
+  const frame = storage.getStore();
+  return frame === undefined || (frame.closed && frame !== ASIDE && frame !== PROBE);
+}
+
 /** The frame a wrapper working aside belongs to, else the current one. */
 export function enclosingFrame(): Frame | undefined {
   const top = asideStack[asideStack.length - 1];
@@ -88,6 +130,9 @@ export function enclosingFrame(): Frame | undefined {
 /** A frame no call ever runs in: only the probe below sees it. */
 const PROBE = new Frame('(probe)', undefined, '', undefined);
 PROBE.closed = true;
+/** The store while the wrapper or Node works aside: no call's, and not user code outside calls. */
+const ASIDE = new Frame('(aside)', undefined, '', undefined);
+ASIDE.closed = true;
 
 function createStorage(): AsyncLocalStorage<Frame | undefined> {
   const created = new AsyncLocalStorage<Frame | undefined>();
@@ -105,12 +150,24 @@ export function openFrame(name: string, anchor?: string): Frame {
   storage ??= createStorage();
   // untracked: the enclosing call did not read the working directory (cwd-patch.ts).
   const frame = new Frame(name, enclosingFrame(), untracked(() => process.cwd()), anchor);
+  open.add(frame);
   if (active++ === 0) onActivity?.(true);
   return frame;
 }
 
 /** Runs `fn` (the user's code) inside `frame`: what it reads, sync or async, is recorded there. */
 export function runInFrame<T>(frame: Frame | undefined, fn: () => T): T {
+  // The user's code: out of the wrapper's own work again, whatever frame it runs in.
+  const savedOwn = ownWork;
+  ownWork = 0;
+  try {
+    return inFrame(frame, fn);
+  } finally {
+    ownWork = savedOwn;
+  }
+}
+
+function inFrame<T>(frame: Frame | undefined, fn: () => T): T {
   if (frame === undefined || storage === undefined) return fn();
   // The aside stack belongs to the wrapper's own work; user code below sees only its frame.
   const saved = asideStack.length;
@@ -131,9 +188,9 @@ export function aside<T>(outer: Frame, fn: () => T): T {
   if (storage === undefined) return fn();
   asideStack.push(outer);
   try {
-    // `run(undefined)`, not `exit()`: on Node 20 `exit` only disables the storage, and a `run`
+    // `run(ASIDE)`, not `exit()`: on Node 20 `exit` only disables the storage, and a `run`
     // nested inside it (the inner call's own frame) re-enables it with the outer frame current.
-    return storage.run(undefined, fn);
+    return storage.run(ASIDE, fn);
   } finally {
     asideStack.pop();
   }
@@ -147,8 +204,8 @@ export function aside<T>(outer: Frame, fn: () => T): T {
  */
 export function outsideFrames<T>(fn: () => T): T {
   if (storage === undefined) return fn();
-  // `run(undefined)`, not `exit()`: see `aside`.
-  return storage.run(undefined, fn);
+  // `run(ASIDE)`, not `exit()`: see `aside`.
+  return storage.run(ASIDE, fn);
 }
 
 /** Runs the user's `fn` (a `key` or `dependsOn` option) in the frame set aside, so its reads count. */

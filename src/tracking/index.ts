@@ -12,6 +12,6 @@ export { ABSENT, UNKNOWN, isManifest, type Manifest } from './manifest';
 export { CODES as INPUT_WARNING_CODES, warnInputOnce } from './warnings';
 export { setClockHooks } from './clock';
 export { envReads, envValueHash, envValues, withEnv, type EnvReads } from './env';
-export { aside, currentFrame, enclosingFrame, openFrame, resumeAside, runInFrame, setActivityListener, type Frame } from './frames';
+export { aside, currentFrame, enclosingFrame, openFrame, openFrames, resumeAside, runInFrame, setActivityListener, wrapperWork, type Frame } from './frames';
 export { ignoreTree } from './paths';
 export { checkManifest, refreshed, takeHashed } from './validate';

@@ -63,9 +63,22 @@ export function hashBytes(data: Buffer | string): string {
 
 /** sha256 of a file's bytes now, or undefined when it cannot be read. */
 export function hashFile(abs: string): string | undefined {
+  return readHash(abs)?.hash;
+}
+
+/** sha256 of a file's bytes now and how many bytes there were (see `UNSIZED`). */
+export function readHash(abs: string): { readonly hash: string; readonly bytes: number } | undefined {
   try {
-    return hashBytes(untracked(() => real.readFileSync(abs)));
+    const data = untracked(() => real.readFileSync(abs));
+    return { hash: hashBytes(data), bytes: data.length };
   } catch {
     return undefined;
   }
 }
+
+/**
+ * The size recorded for a file whose stat size was not the number of bytes read: /proc and /sys
+ * pseudo-files say 0 and keep a fixed mtime, ctime and inode while their content changes, so the
+ * cheap state proves nothing. No stat has this size: every check compares the content hash.
+ */
+export const UNSIZED = -2;

@@ -9,9 +9,9 @@
  * validation falls back to the content hash of the bytes actually read.
  */
 import * as path from 'node:path';
-import { currentFrame, type Frame } from './frames';
+import { currentFrame, openFrames, outsideAnyFrame, type Frame } from './frames';
 import { ABSENT, UNKNOWN, type FileInput } from './manifest';
-import { hashBytes, hashFile, isRacy, real, snap, type Snap } from './originals';
+import { hashBytes, isRacy, readHash, real, snap, UNSIZED, type Snap } from './originals';
 import { isIgnored, resolveArg, type Resolved } from './paths';
 
 /**
@@ -30,7 +30,8 @@ function guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) =>
 
 /** A target worth recording for the current call: its frame and resolved path. */
 export interface Target {
-  readonly frame: Frame;
+  /** The call's frame; undefined for code running outside every call while some are open. */
+  readonly frame: Frame | undefined;
   readonly abs: string;
 }
 
@@ -46,35 +47,45 @@ export function target(arg: unknown): Target | undefined {
 
 function targetUnguarded(arg: unknown): Target | undefined {
   const frame = currentFrame();
-  if (frame === undefined) return undefined;
+  if (frame === undefined && !outsideAnyFrame()) return undefined;
   const resolved: Resolved | undefined = resolveArg(arg);
   if (resolved === undefined || isIgnored(resolved.abs)) return undefined;
-  if (resolved.relative) for (const f of frame.chain()) f.builder.usedCwd = true;
+  if (resolved.relative && frame !== undefined) for (const f of frame.chain()) f.builder.usedCwd = true;
   return { frame, abs: resolved.abs };
 }
 
-/** Frames that still treat `abs` as an input (not a file they wrote themselves). */
+/**
+ * Frames that still treat `abs` as an input (not a file they wrote themselves): every open frame,
+ * not only the reading call's chain. A read made for one call can reach another that overlaps it
+ * in time (a shared in-flight promise, a batcher run in the first caller's context), and async
+ * context cannot tell; sequential calls never overlap and keep precise manifests.
+ */
 function* readers(t: Target): Generator<Frame> {
-  for (const f of t.frame.chain()) if (!f.builder.produced.has(t.abs)) yield f;
+  for (const f of openFrames()) if (!f.closed && !f.builder.produced.has(t.abs)) yield f;
 }
 
 export function before(t: Target): Snap | undefined {
   return snap(t.abs);
 }
 
-function fileInput(abs: string, s: Snap | undefined, hash: string): FileInput {
+/** `bytes`: how many bytes the call got, when known; unlike the stat's size, the state proves nothing. */
+function fileInput(abs: string, s: Snap | undefined, hash: string, bytes?: number): FileInput {
   const base = s ?? { size: -1, mtimeMs: -1, ctimeMs: -1, ino: -1 };
-  const input: FileInput = { path: abs, hash, size: base.size, mtimeMs: base.mtimeMs, ctimeMs: base.ctimeMs, ino: base.ino };
+  const size = bytes !== undefined && bytes !== base.size && s !== undefined ? UNSIZED : base.size;
+  const input: FileInput = { path: abs, hash, size, mtimeMs: base.mtimeMs, ctimeMs: base.ctimeMs, ino: base.ino };
   return s !== undefined && isRacy(s) ? { ...input, racy: true } : input;
 }
 
 /** The call read `data` (all of the file's bytes) from `t`, whose state was `s` before the read. */
 function fileReadUnguarded(t: Target, s: Snap | undefined, data: Buffer | string | undefined): void {
   let hash: string | undefined;
+  // A string's UTF-8 length may differ from the bytes read (another encoding): then it is only
+  // hashed at every check, never wrong.
+  const bytes = data === undefined ? undefined : typeof data === 'string' ? Buffer.byteLength(data) : data.length;
   for (const f of readers(t)) {
     if (f.builder.files.has(t.abs)) continue;
     hash ??= data === undefined ? ABSENT : hashBytes(data);
-    f.builder.file(t.abs, fileInput(t.abs, s, f.builder.appended.has(t.abs) ? UNKNOWN : hash));
+    f.builder.file(t.abs, fileInput(t.abs, s, f.builder.appended.has(t.abs) ? UNKNOWN : hash, bytes));
   }
 }
 
@@ -95,15 +106,17 @@ function fileOpenedUnguarded(t: Target): void {
   if (frames.length === 0) return;
   const s = snap(t.abs);
   if (s !== undefined && !s.isFile) return; // a FIFO or a device: reads through it are opaque
-  const hash = s === undefined ? ABSENT : hashFile(t.abs) ?? UNKNOWN;
+  const read = s === undefined ? undefined : readHash(t.abs);
+  const hash = s === undefined ? ABSENT : read?.hash ?? UNKNOWN;
   for (const f of frames) {
-    f.builder.file(t.abs, fileInput(t.abs, s, f.builder.appended.has(t.abs) ? UNKNOWN : hash));
+    f.builder.file(t.abs, fileInput(t.abs, s, f.builder.appended.has(t.abs) ? UNKNOWN : hash, read?.bytes));
     if (s !== undefined) f.builder.watched.set(t.abs, s);
   }
 }
 
 /** The call wrote `t` from scratch (writeFile, open 'w'): later reads of it read its own output. */
 function fileProducedUnguarded(t: Target): void {
+  if (t.frame === undefined) return;
   for (const f of t.frame.chain()) {
     if (!f.builder.files.has(t.abs)) f.builder.produced.add(t.abs);
   }
@@ -244,9 +257,9 @@ function statFailedUnguarded(t: Target, error: unknown, kind: 'stat' | 'lstat' =
 
 /** An input that cannot be checked later (a descriptor of unknown origin, a pipe): the entry never hits. */
 export function opaque(what: string): void {
-  const frame = currentFrame();
-  if (frame === undefined) return;
-  for (const f of frame.chain()) f.builder.opaque.add(what);
+  if (currentFrame() === undefined) return;
+  // Every open call: what the opaque read gave may reach any of them (see `readers`).
+  for (const f of openFrames()) if (!f.closed) f.builder.opaque.add(what);
 }
 
 export const fileRead = guarded(fileReadUnguarded);

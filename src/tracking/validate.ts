@@ -7,7 +7,7 @@
  */
 import { findProjectRoot } from '../project';
 import { ABSENT, UNKNOWN, type FileInput, type ListingInput, type Manifest } from './manifest';
-import { hashBytes, hashFile, isRacy, real, sameSnap, snap, type Snap } from './originals';
+import { hashBytes, isRacy, readHash, real, sameSnap, snap, type Snap } from './originals';
 import { absolutePath, storedPath } from './paths';
 import { listNow, statState } from './record';
 import { untracked } from './guard';
@@ -28,8 +28,11 @@ function currentHash(abs: string, now: Snap): string | undefined {
   const known = verified.get(abs);
   // Racy when hashed (judged then, not now): a write in the same clock tick would not show.
   if (known !== undefined && !known.racy && sameSnap(now, known.snap)) return known.hash;
-  const hash = hashFile(abs);
-  if (hash === undefined) return undefined;
+  const read = readHash(abs);
+  if (read === undefined) return undefined;
+  const hash = read.hash;
+  // A pseudo-file (/proc, /sys) keeps its state while its content changes: never remembered.
+  if (read.bytes !== now.size) return hash;
   hashedSinceReset = true;
   // `now` was taken before the bytes were read: the pair is sound to reuse while it holds.
   if (verified.size >= MAX_VERIFIED) verified.clear();

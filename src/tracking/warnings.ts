@@ -19,6 +19,11 @@ export const CODES = {
 
 const seen = new Set<string>();
 
+/** True once `warnInputOnce` was called for this function and cause: no need to look again. */
+export function warnedInput(fnName: string, cause: string): boolean {
+  return seen.has(`${fnName}\u0000${cause}`);
+}
+
 export function warnInputOnce(fnName: string, cause: string, code: string, message: string): void {
   const id = `${fnName}\u0000${cause}`;
   if (seen.has(id)) return;

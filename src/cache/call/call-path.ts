@@ -72,7 +72,7 @@ export class CallPath {
     try {
       // Inside another tracked call, this function's cache work (store, clock, fingerprint) is not its input.
       if (outer !== undefined) return tracker.aside(outer, () => this.callHere(self, args));
-      return this.callHere(self, args);
+      return tracker.own(() => this.callHere(self, args));
     } finally {
       endMoment();
     }
@@ -83,7 +83,8 @@ export class CallPath {
     const ready = setup.current();
     if (ready === undefined) {
       endMoment();
-      return Reflect.apply(parts.fn, self, args);
+      // The user's code, in the enclosing call's frame: its reads are that call's inputs.
+      return parts.tracker.run(undefined, () => Reflect.apply(parts.fn, self, args));
     }
     const setupMs = setup.takeCharge();
     const timed = parts.outcomes.timed(setupMs) ? new CallBill(nowMs(), setupMs) : undefined;
@@ -107,7 +108,7 @@ export class CallPath {
       // An argument that cannot be hashed, from an annotation (slotFor warned): the call runs as
       // if uncached, and with SMARTCACHE_LOG=1 still has its line.
       endMoment();
-      const result = Reflect.apply(parts.fn, self, args);
+      const result = parts.tracker.run(undefined, () => Reflect.apply(parts.fn, self, args));
       parts.outcomes.uncached(ready.stats, bill, 'an argument cannot be hashed: ran uncached');
       return result;
     }
@@ -260,10 +261,11 @@ export class CallPath {
     }
     if (!isAsyncResult(result)) return this.computed(ready, slot, bill, run, reason, result, false).value;
     this.promises = true;
+    // Storing is the wrapper's own work, not a read of the calls still open (see `own`).
     const settled = result.then(
-      (value) => this.computed(ready, slot, bill, run, reason, value, true),
+      (value) => tracker.own(() => this.computed(ready, slot, bill, run, reason, value, true)),
       (error: unknown) => {
-        this.failed(ready, slot, bill, run, 'rejected, nothing stored');
+        tracker.own(() => this.failed(ready, slot, bill, run, 'rejected, nothing stored'));
         throw error;
       },
     );

@@ -279,7 +279,11 @@ export class GraphBuilder implements Builder {
     const memo = plainFunctions.get(fn);
     if (memo !== undefined && !this.needsHolder(memo, holder)) return memo;
     const named = builtinName(fn);
-    if (named !== undefined) return bypassesRecording(fn) ? unrecordedReader(named) : this.builtin(named);
+    // Checked by value, named or not: Node names `fs.promises.readFile` only once `fs/promises`
+    // itself was loaded, and `const { promises: { readFile } } = require('fs')` loads only the
+    // internal module behind the getter, so the original would count as Node's code (no warning).
+    if (bypassesRecording(fn)) return unrecordedReader(named ?? nameOf(fn));
+    if (named !== undefined) return this.builtin(named);
     // A module's `require`, passed around as a value: Node's loader, by identity.
     if (isRequireFunction(fn)) return this.builtin('require');
     const mod = this.moduleInfo(fn);

@@ -426,18 +426,11 @@ class ScopeWalker {
    */
   private visitDestructuredRead(pattern: AstNode | null, init: AstNode | null, once = false): boolean {
     if (pattern === null || init === null || pattern.type !== 'ObjectPattern') return false;
-    const keys: string[] = [];
+    /** Member paths read, from the initializer: `{ A }` gives [A], `{ env: { MODE } }` [env, MODE]. */
+    const keys: string[][] = [];
     /** `const { env } = process`, `const { env: e } = p`: the bound name per key, when a plain one. */
     const bound: Array<string | undefined> = [];
-    for (const property of nodesAt(pattern, 'properties')) {
-      if (property === null || property.type !== 'Property') return false;
-      const key = nodeAt(property, 'key');
-      const name = key === null ? undefined : staticKey(key, property['computed'] === true);
-      if (name === undefined) return false;
-      keys.push(name);
-      const value = nodeAt(property, 'value');
-      bound.push(value !== null && value.type === 'Identifier' ? nameOf(value) : undefined);
-    }
+    if (!this.destructuredPaths(pattern, [], keys, bound)) return false;
     if (keys.length === 0) return false;
     const steps: string[] = [];
     let base: AstNode | null = init;
@@ -451,7 +444,7 @@ class ScopeWalker {
     if (base === null || (base.type !== 'Identifier' && base.type !== 'ThisExpression')) return false;
     const prefix = steps.reverse();
     keys.forEach((key, i) => {
-      const use: BaseUse = { path: [...prefix, key], computed: false };
+      const use: BaseUse = { path: [...prefix, ...key], computed: false };
       if (base === null || base.type !== 'Identifier') {
         this.useSelf('this', use);
         return;
@@ -463,6 +456,30 @@ class ScopeWalker {
         this.aliases.push({ name, scope: this.scope, base: from, baseScope: this.scope, prefix: use.path ?? [], init: [entry] });
       }
     });
+    return true;
+  }
+
+  /**
+   * The member paths an object pattern reads, nested patterns included (`{ env: { MODE } }` reads
+   * `env.MODE`, not `env` whole: else `const { env: { MODE } } = process` was a whole use of
+   * `process.env`, no input). Only the outermost names are bound (aliases). False for a rest
+   * element or a computed key, at any depth (the caller then keeps the whole-value use).
+   */
+  private destructuredPaths(pattern: AstNode, at: readonly string[], keys: string[][], bound: Array<string | undefined>): boolean {
+    for (const property of nodesAt(pattern, 'properties')) {
+      if (property === null || property.type !== 'Property') return false;
+      const key = nodeAt(property, 'key');
+      const name = key === null ? undefined : staticKey(key, property['computed'] === true);
+      if (name === undefined) return false;
+      const value = nodeAt(property, 'value');
+      if (value !== null && value.type === 'ObjectPattern' && nodesAt(value, 'properties').length > 0) {
+        if (!this.destructuredPaths(value, [...at, name], keys, bound)) return false;
+        continue;
+      }
+      // Any other target (a name, a default, an array pattern) reads the member whole.
+      keys.push([...at, name]);
+      bound.push(at.length === 0 && value !== null && value.type === 'Identifier' ? nameOf(value) : undefined);
+    }
     return true;
   }
 
