@@ -221,6 +221,7 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [], leaves: [], data: [], sharing: '', watched: [], counted: [] };
   const site = root.site;
   if (site === undefined) refuse('root site unknown');
+  refuseEarly(root);
   const c = new Collector();
   const seen = new Map<Entity, number>();
   const stack: Array<[Entity, number]> = [[root, c.moduleOf(fn, site)]];
@@ -241,6 +242,26 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   const ids = c.functionIds;
   const sharing = sharingSignature([...c.valueEntities, ...c.dataEntities, ...functionStubs([...ids.functions, ...ids.leaves, ...ids.imports])]) ?? '';
   return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals, leaves: c.leaves, data: c.data, sharing, watched: watchedNames(root), counted: c.counted };
+}
+
+/**
+ * The refusals that need no file: a class, a package, a module object… anywhere the collection
+ * would go (from function to function). Checked before any module is opened, hashed and parsed:
+ * a function that calls into a package (lodash from node_modules) paid ~20 ms on every run to
+ * parse its file for a proof refused at the first edge.
+ */
+function refuseEarly(root: Entity): void {
+  const seen = new Set<Entity>();
+  const stack = [root];
+  for (let e = stack.pop(); e !== undefined; e = stack.pop()) {
+    if (seen.has(e)) continue;
+    seen.add(e);
+    checkEntity(e);
+    for (const { target } of e.edges) {
+      if (target.kind === 'function') stack.push(target);
+      else if (target.kind !== 'value' && target.kind !== 'builtin') refuse(`edge to a ${target.kind}`);
+    }
+  }
 }
 
 /** Every binding name an entity of the graph watches between calls (../watch.ts), sorted. */
