@@ -129,7 +129,7 @@ test24('Node 24, typeless package: annotations in a required .ts file are applie
 // ---------------------------------------------------------------------------------------------
 
 for (const type of ['module', 'commonjs']) {
-  test.failing(`tsx (${type} package): /** @cache */ export default function (…) is cached`, async (t) => {
+  test(`tsx (${type} package): /** @cache */ export default function (…) is cached`, async (t) => {
     const dir = project(t, { type }, {
       'lib.ts': [
         "console.error('lib loaded');",
@@ -151,6 +151,20 @@ for (const type of ['module', 'commonjs']) {
     t.false(second.stderr.includes('BODY def'));
   });
 }
+
+test('tsx: /** @cache */ export default (x) => … (an arrow) is cached under `default`, and an edit of it recomputes', async (t) => {
+  const lib = (k) => ['/** @cache */', `export default (x: number): number => { console.error('BODY arrow'); return x * ${k}; };`, ''].join('\n');
+  const dir = project(t, { type: 'module' }, { 'lib.ts': lib(2), 'main.ts': "import def from './lib.ts';\nconsole.log(def(5));\n" }, { tsx: true });
+  const args = ['--import', 'tsx', '--import', 'smartcache/register', 'main.ts'];
+  const first = await run(process.execPath, dir, args);
+  t.is(first.stdout.trim(), '10', first.stderr);
+  t.deepEqual(log(first.stderr).miss, ['lib.ts#default'], first.stderr);
+  const second = await run(process.execPath, dir, args);
+  t.deepEqual(log(second.stderr).hit, ['lib.ts#default'], second.stderr);
+  fs.writeFileSync(path.join(dir, 'lib.ts'), lib(3));
+  const third = await run(process.execPath, dir, args);
+  t.is(third.stdout.trim(), '15', third.stderr);
+});
 
 // ---------------------------------------------------------------------------------------------
 // 4. Node 24's own type stripping blanks TypeScript-only declarations, so a /** @cache */ written
@@ -247,7 +261,7 @@ test('plain JavaScript: a module-level array of \'use cache\' arrows loads under
 //    `A#m` as the contract's default names say (`Class#method`).
 // ---------------------------------------------------------------------------------------------
 
-test.failing('tsx: a /** @cache */ method of a decorated class is named Class#method', async (t) => {
+test('tsx: a /** @cache */ method of a decorated class is named Class#method', async (t) => {
   const dir = project(t, { type: 'module' }, {
     'main.ts': [
       'function log(value: any, _context: any) { return value; }',

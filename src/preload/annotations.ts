@@ -36,6 +36,8 @@ export interface OriginalSource {
 
 interface Tag {
   readonly text: string;
+  /** The name the user wrote, when the transpiled code names the function otherwise (`default`). */
+  readonly userName?: string;
   /** Line of the tag itself, for warnings. */
   readonly line: number;
   /** Line of the function in the original source, when the tag came from there. */
@@ -95,6 +97,14 @@ function tagsByNextOffset(parsed: Parsed): Map<number, Tag> {
   return tags;
 }
 
+/**
+ * What a transpiler names an anonymous default export: esbuild (tsx) `lib_default` after the file
+ * (`function lib_default(x)`, `var lib_default = (x) => …`), Babel and TypeScript `_default`.
+ * Matched only by line (through the source map) like any other name, and cached under the name
+ * the user wrote, `default`.
+ */
+const DEFAULT_BINDING = /(?:^|_)default\d*$/;
+
 /** Pairs original-source tags with transpiled candidates by name, then by line (or by order without a map). */
 function matchOriginal(candidates: readonly Candidate[], original: OriginalSource, warnings: FileWarning[]): Map<Candidate, Tag> {
   const matched = new Map<Candidate, Tag>();
@@ -104,7 +114,7 @@ function matchOriginal(candidates: readonly Candidate[], original: OriginalSourc
       warnings.push({ line: a.tagLine, message: '@cache is not directly above a function; ignored' });
       continue;
     }
-    const named = candidates.filter((c) => c.simpleName === a.name && !used.has(c));
+    const named = candidates.filter((c) => (c.simpleName === a.name || (a.name === 'default' && DEFAULT_BINDING.test(c.simpleName))) && !used.has(c));
     const byLine = named.find((c) => {
       const line = original.originalLine(c.anchor.start) ?? original.originalLine(c.fn.start);
       return line !== undefined && line >= a.firstLine && line <= a.nameLine;
@@ -116,7 +126,8 @@ function matchOriginal(candidates: readonly Candidate[], original: OriginalSourc
       continue;
     }
     used.add(pick);
-    matched.set(pick, { text: a.tagText, line: a.tagLine, target: a.nameLine });
+    const renamed = pick.simpleName !== a.name ? { userName: a.name } : {};
+    matched.set(pick, { text: a.tagText, line: a.tagLine, target: a.nameLine, ...renamed });
   }
   return matched;
 }
@@ -154,7 +165,9 @@ export function selectAnnotated(
     const parsedTag = parseTagOptions(tag?.text ?? '');
     for (const message of parsedTag.warnings) warnings.push({ line: tag?.line ?? line, message });
     if (parsedTag.invalid) continue;
-    annotated.push({ candidate, site: { line, qualifiedName: uniqueName(loweredName(candidate, lowered.outer), line, taken), options: parsedTag.options } });
+    const transpiledName = loweredName(candidate, lowered.outer);
+    const userName = tag?.userName === undefined ? transpiledName : transpiledName.replace(/[^.#~]*$/, tag.userName);
+    annotated.push({ candidate, site: { line, qualifiedName: uniqueName(userName, line, taken), options: parsedTag.options } });
   }
   for (const tag of tags.values()) {
     if (!usedTags.has(tag)) warnings.push({ line: tag.line, message: '@cache is not directly above a function; ignored' });

@@ -253,6 +253,17 @@ class CandidateWalker {
     return undefined;
   }
 
+  /**
+   * The name the user gave a class the transpiler renamed: esbuild (tsx, `keepNames`) lowering
+   * decorators writes `const _A = class _A {…}; __name(_A, "A"); let A = _A;`, and the method is
+   * the user's `A#m`, not `_A#m`. Only that exact call restores a name.
+   */
+  private keptName(id: string): string {
+    if (!id.startsWith('_')) return id;
+    const kept = new RegExp(`__name\\(\\s*${id.replace(/\$/g, '\\$')}\\s*,\\s*"([\\w$]+)"\\s*\\)`).exec(this.parsed.code);
+    return kept?.[1] ?? id;
+  }
+
   private classMember(fn: FunctionNode, expression: AnyNode, member: acorn.MethodDefinition | acorn.PropertyDefinition, depth: number, make: MakeCandidate): Candidate {
     const body = this.parent(depth + 1);
     const cls = this.parent(depth + 2);
@@ -260,7 +271,7 @@ class CandidateWalker {
       return make(member, `anonymous@${this.line(fn.start)}`, undefined, 'unexpected class shape');
     }
     const holder = this.classHolder(cls, depth + 3);
-    const className = cls.id?.name ?? (holder !== undefined && holder.label !== '' ? holder.label : this.parent(depth + 3)?.type === 'ExportDefaultDeclaration' ? 'default' : '(anonymous)');
+    const className = (cls.id === null || cls.id === undefined ? undefined : this.keptName(cls.id.name)) ?? (holder !== undefined && holder.label !== '' ? holder.label : this.parent(depth + 3)?.type === 'ExportDefaultDeclaration' ? 'default' : '(anonymous)');
     const key = member.key.type === 'PrivateIdentifier' ? undefined : keyName(member.key, member.computed);
     const own = `${className}${member.static ? '.' : '#'}${key ?? (member.key.type === 'PrivateIdentifier' ? `#${member.key.name}` : '[computed]')}`;
     if (member.key.type === 'PrivateIdentifier') return make(member, own, undefined, 'private methods cannot be replaced from outside the class');
