@@ -12,6 +12,22 @@ export interface WrappedInfo {
 
 const wrappers = new WeakMap<Function, WrappedInfo>();
 
+/**
+ * A function compiled in the preload's entry file, kept only when that preload is the process's
+ * only one: every script with a smaller script id was then compiled by Node before any of the
+ * program's code (fingerprint/graph/origin.ts uses it to know Node's own functions without the
+ * Debugger).
+ */
+let preloadMarker: Function | undefined;
+
+export function notePreloadMarker(fn: Function): void {
+  preloadMarker ??= fn;
+}
+
+export function preloadMarkerFunction(): Function | undefined {
+  return preloadMarker;
+}
+
 export function registerWrapper(wrapper: Function, info: WrappedInfo): void {
   wrappers.set(wrapper, info);
   if (listeners.size > 0) notifyListeners(wrapper, info);

@@ -130,3 +130,61 @@ test('the global object reached as a value: Node\'s lazy global accessors (perfo
   t.is(hits(second), 2, second.stderr.slice(0, 2000));
   t.is(misses(second), 0);
 });
+
+// Under the preload, Node's functions compiled before it are known as Node's without the Debugger
+// (fingerprint/graph/origin.ts, `compiledBeforePreload`): only when smartcache's preload is the
+// only one, and never for a function the program (or another preload) put in Node's place.
+const COUNT_DEBUGGER = `
+const inspector = require('node:inspector');
+let debuggerEnables = 0;
+const post = inspector.Session.prototype.post;
+inspector.Session.prototype.post = function (method, ...rest) { if (method === 'Debugger.enable') debuggerEnables++; return post.call(this, method, ...rest); };
+`;
+
+test('preload: a Node function reached through a variable is Node\'s without Debugger.enable, and hits on the next run', (t) => {
+  const dir = project();
+  write(dir, 'app.js', `${COUNT_DEBUGGER}
+    const isTA = require('node:util').types.isTypedArray;
+    /** @cache */
+    function kind(x) { return isTA(x) ? 'typed' : typeof x; }
+    const out = kind('abc');
+    console.log(JSON.stringify({ out, debuggerEnables }));
+  `);
+  const first = run(dir, ['--require', 'smartcache/register', 'app.js'], { SMARTCACHE_LOG: '1' });
+  t.deepEqual(first.json, { out: 'string', debuggerEnables: 0 });
+  const second = run(dir, ['--require', 'smartcache/register', 'app.js'], { SMARTCACHE_LOG: '1' });
+  t.is(hits(second), 1, second.stderr);
+});
+
+test('preload: a function the program puts in Node\'s place (util.types.isTypedArray = mine) is the program\'s code: an edit recomputes', (t) => {
+  const dir = project();
+  const app = (answer) => `
+    const util = require('node:util');
+    util.types.isTypedArray = function mine(x) { return ${answer}; };
+    const isTA = util.types.isTypedArray;
+    /** @cache */
+    function kind(x) { return isTA(x) ? 'typed' : typeof x; }
+    console.log(JSON.stringify({ out: kind('abc') }));
+  `;
+  write(dir, 'app.js', app('false'));
+  t.deepEqual(run(dir, ['--require', 'smartcache/register', 'app.js']).json, { out: 'string' });
+  write(dir, 'app.js', app('true'));
+  t.deepEqual(run(dir, ['--require', 'smartcache/register', 'app.js']).json, { out: 'typed' });
+});
+
+test('preload after another preload that replaces a Node function: that function is walked as code, an edit of it recomputes', (t) => {
+  const dir = project();
+  const patch = (answer) => `require('node:util').types.isTypedArray = function patched(x) { return ${answer}; };\n`;
+  write(dir, 'patch.js', patch('false'));
+  write(dir, 'app.js', `
+    const isTA = require('node:util').types.isTypedArray;
+    /** @cache */
+    function kind(x) { return isTA(x) ? 'typed' : typeof x; }
+    console.log(JSON.stringify({ out: kind('abc') }));
+  `);
+  const args = ['--require', './patch.js', '--require', 'smartcache/register', 'app.js'];
+  t.deepEqual(run(dir, args).json, { out: 'string' });
+  t.deepEqual(run(dir, args).json, { out: 'string' });
+  write(dir, 'patch.js', patch('true'));
+  t.deepEqual(run(dir, args).json, { out: 'typed' });
+});

@@ -9,6 +9,7 @@ import Module = require('node:module');
 import path = require('node:path');
 import { pathToFileURL } from 'node:url';
 import { findProjectRoot } from '../project';
+import { notePreloadMarker } from '../registry';
 import { isSwitchedOff } from '../switch';
 import { warnOnce } from '../warn';
 import { checkPreloadSetup } from './checks';
@@ -81,10 +82,24 @@ function installEsmHooks(): boolean {
 }
 
 /** `mode` says which flag loaded us; both install the same hooks (the ESM hooks follow the entry script). */
-export function installPreload(mode: PreloadMode): void {
+/** Flags that run code before the program: preloads, loaders, and snapshots (which restore the program's own code first). */
+const EARLY_CODE = /^(?:-r|--require|--import|--loader|--experimental-loader)(?:=.*)?$|^-r.|^--snapshot-blob|^--build-snapshot/;
+
+/**
+ * True when smartcache's preload is the only code the command line or NODE_OPTIONS runs before
+ * the program (one preload flag, no loader, no snapshot): then only Node compiled scripts before
+ * its entry file. Unsure (a flag it cannot read) is false.
+ */
+function onlyPreload(): boolean {
+  const words = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/).filter((w) => w !== '')];
+  return words.filter((w) => EARLY_CODE.test(w)).length === 1;
+}
+
+export function installPreload(mode: PreloadMode, marker?: Function): void {
   void mode;
   // SMARTCACHE=off: annotated functions run exactly as written; nothing is rewritten, read or stored.
   if (isSwitchedOff(process.env['SMARTCACHE'])) return;
+  if (marker !== undefined && onlyPreload()) notePreloadMarker(marker);
   const s = state();
   try {
     installRuntime();

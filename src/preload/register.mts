@@ -3,4 +3,4 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-(require('./install.js') as typeof import('./install.js')).installPreload('import');
+(require('./install.js') as typeof import('./install.js')).installPreload('import', function smartcachePreloadMarker() {});

@@ -2,4 +2,5 @@
 // All logic lives in install.ts; this entry only installs.
 import { installPreload } from './install';
 
-installPreload('require');
+// The marker is compiled here, before any of the program's code (registry.ts, notePreloadMarker).
+installPreload('require', function smartcachePreloadMarker() {});

@@ -6,7 +6,7 @@
 import type { FunctionDetails, ScopeSnapshot } from '../runtime';
 import { nameOf } from './entity';
 import type { Builder } from './builder';
-import { scriptInfo, type ScriptInfo } from '../runtime';
+import { compiledBeforePreload, nodeFunctionName, scriptInfo, type ScriptInfo } from '../runtime';
 import { isTopLevelFunction, siblingBody } from '../source';
 
 /**
@@ -19,6 +19,11 @@ export function originOf(b: Builder, fn: Function, details: FunctionDetails): Sc
   const scoped = details.scopes.filter((s) => s.type !== 'global' && s.type !== 'script');
   if (details.site === undefined || scoped.length === 0) return undefined;
   const esModule = scoped.some((s) => s.type === 'module');
+  // Node's own function under a public name (lodash keeps `require('util').types.isTypedArray`),
+  // compiled before smartcache's preload, itself the first code Node ran for the program: only
+  // Node compiles scripts that early. Asking the Debugger for its script's url instead cost every
+  // such process 25-40 ms (native-notes/script-urls.md).
+  if (!esModule && compiledBeforePreload(details.site.scriptId) && nodeFunctionName(fn) !== undefined) return { origin: 'node' };
   const info = scriptInfo(details.site.scriptId, esModule, { text: Function.prototype.toString.call(fn), line: details.site.line });
   const first = scoped[0] as ScopeSnapshot;
   const name = nameOf(fn);

@@ -14,5 +14,5 @@ export type { ModuleInfo } from './modules';
 export { BUNDLED_MODULE_MARKER, isOwnBundleFile, isPackageFile, packageIdentity, setPackagePolicy } from './packages';
 export { builtinPatches, namesMember } from './patches';
 export type { Patch } from './patches';
-export { forgetScripts, onlyLoadedFileHolding, scriptInfo } from './scripts';
+export { compiledBeforePreload, forgetScripts, onlyLoadedFileHolding, scriptInfo } from './scripts';
 export type { ScriptInfo } from './scripts';

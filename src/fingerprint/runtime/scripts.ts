@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { functionSite, type FunctionSite } from './describe';
 import { allScriptUrls } from './inspector';
 import { isPackageFile, packageIdentity } from './packages';
+import { preloadMarkerFunction } from '../../registry';
 
 export type ScriptOrigin = 'project' | 'package' | 'node' | 'eval';
 
@@ -235,6 +236,31 @@ export function scriptInfo(scriptId: string, esModule = false, probe?: { readonl
   info = { origin: 'eval' };
   known.set(scriptId, info);
   return info;
+}
+
+/** The script id of the preload's entry file; null when unknown (no preload, or not the only one). */
+let preloadScript: number | null | undefined;
+
+/**
+ * True when script `scriptId` was compiled before smartcache's preload entry, itself the only
+ * code run before the program (registry.ts `notePreloadMarker`): V8 numbers scripts in the order
+ * it compiles them, so such a script is one of Node's (measured: node:internal/util/types 18,
+ * node:fs 45, the preload 81, the program 82; Node's modules loaded later get larger ids and
+ * take the usual way). native-notes/script-urls.md.
+ */
+export function compiledBeforePreload(scriptId: string): boolean {
+  if (preloadScript === undefined) {
+    const marker = preloadMarkerFunction();
+    let id: number | null = null;
+    try {
+      const site = marker === undefined ? undefined : functionSite(marker);
+      if (site !== undefined && /^\d+$/.test(site.scriptId)) id = Number(site.scriptId);
+    } catch {
+      id = null;
+    }
+    preloadScript = id;
+  }
+  return preloadScript !== null && /^\d+$/.test(scriptId) && Number(scriptId) < preloadScript;
 }
 
 /** Forget what was learnt (tests; a change of package policy). */
