@@ -13,6 +13,7 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import { fileURLToPath } from 'node:url';
+import { types } from 'node:util';
 import { functionSite, type FunctionSite } from './describe';
 import { allScriptUrls } from './inspector';
 import { isPackageFile, packageIdentity } from './packages';
@@ -90,13 +91,36 @@ function probeFunction(exports: unknown): Function | undefined {
   return undefined;
 }
 
+/** Own keys past which a function is costly to describe (the inspector lists them all: lodash's `_`, 313 members, 22 ms). */
+const LIGHT_KEYS = 8;
+
+/**
+ * A function member of `fn` with few own keys, or undefined: described first, as its script is
+ * usually `fn`'s (`fileHolds` checks it is this module's before anything is learnt).
+ */
+function lightMember(fn: Function): Function | undefined {
+  let looked = 0;
+  for (const key of Object.keys(fn)) {
+    if (++looked > 20) break;
+    const d = Object.getOwnPropertyDescriptor(fn, key);
+    if (d !== undefined && 'value' in d && typeof d.value === 'function' && !types.isProxy(d.value) && Reflect.ownKeys(d.value as Function).length <= LIGHT_KEYS) return d.value as Function;
+  }
+  return undefined;
+}
+
 function probeModule(file: string, exports: unknown): void {
   probed.add(file);
   const fn = probeFunction(exports);
   if (fn === undefined) return;
-  const site = functionSite(fn);
-  if (site === undefined || known.has(site.scriptId)) return;
-  if (fileHolds(file, Function.prototype.toString.call(fn), site)) known.set(site.scriptId, infoFromUrl(file));
+  const light = Reflect.ownKeys(fn).length > LIGHT_KEYS ? lightMember(fn) : undefined;
+  for (const candidate of light === undefined ? [fn] : [light, fn]) {
+    const site = functionSite(candidate);
+    if (site === undefined || known.has(site.scriptId)) return;
+    if (fileHolds(file, Function.prototype.toString.call(candidate), site)) {
+      known.set(site.scriptId, infoFromUrl(file));
+      return;
+    }
+  }
 }
 
 function probeProjectModules(scriptId: string): void {
