@@ -637,10 +637,10 @@ f.factor = 10; out.push(cached(2));
   });
 }
 
-test('a member set on a cached function that nothing it runs can reach: memory hits continue', (t) => {
+test('a member set on a strict cached function that nothing it runs can reach: memory hits continue', (t) => {
   const { run } = setup(
     `
-function f(x) { ran(); return x * 2; }
+const f = (function () { 'use strict'; return function f(x) { ran(); return x * 2; }; })();
 const cached = cache(f, { name: 'f' });
 const out = [cached(2)];
 f.factor = 10; f.prototype.extra = 1; out.push(cached(2));

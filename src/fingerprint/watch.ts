@@ -438,28 +438,42 @@ function namesItself(fn: Function, text: string): boolean {
   return false;
 }
 
-/** Words by which code can get hold of the function that is running, or of its caller, without naming it. */
-const SELF_REACH = /\b(?:arguments|caller|callee)\b/;
+/** Words by which code can get hold of the function that is running, or of its caller, without naming it (a CallSite's `getFunction`, `getThis`). */
+const SELF_REACH = /\b(?:arguments|caller|callee|getFunction|getThis)\b/;
+const THIS_WORDS = /\b(?:this|super)\b/;
+
+/**
+ * An ordinary function of strict code (own `prototype`, no own `caller`/`arguments`): the stack
+ * never hands it out (V8 censors strict frames: `helper.caller` is null, a CallSite's
+ * `getFunction()` undefined, `arguments.callee` throws). Arrows, methods and async functions do
+ * not show their strictness this way: they keep the full comparison.
+ */
+function strictOrdinary(fn: Function): boolean {
+  const has = (key: string): boolean => Object.prototype.hasOwnProperty.call(fn, key);
+  return has('prototype') && !has('caller') && !has('arguments') && !types.isGeneratorFunction(fn) && !types.isAsyncFunction(fn);
+}
 
 /**
  * True when nothing the root function's call can run holds the root function object itself, so
  * what hangs on it (members, its `prototype`'s keys, its [[Prototype]]) cannot change its result
  * and need not be compared on every call: a memory hit of a function that reaches nothing then
- * checks nothing (bench/cache.js, warm hit). The graph must not lead back to the root (a body that
- * names its own function, a module object that exports it), and no reached text may get hold of
- * it by the stack: `arguments.callee` in a sloppy root, `helper.caller` in a sloppy helper
- * (searched as words in every reached function's text: any use at all keeps the full check).
- * Other functions' watches that reach this function still compare its shape.
+ * checks nothing (bench/cache.js, warm hit). The root must be a strict ordinary function (the
+ * stack never hands out a strict function: red team 10 reached a sloppy one through a CallSite's
+ * `getFunction()`), whose text uses neither its own name nor `this`/`super` (a holder of it); the
+ * graph must not lead back to it (a module object that exports it); and no reached text may say
+ * `arguments`, `caller`, `callee`, `getFunction` or `getThis` (searched as words: any use at all
+ * keeps the full check). Other functions' watches that reach this function still compare it.
  */
 function rootMembersUnobservable(root: Entity, reached: ReadonlySet<Entity>): boolean {
-  if (root.kind !== 'function' || root.fn === undefined || types.isProxy(root.fn)) return false;
+  if (root.kind !== 'function' || root.fn === undefined || types.isProxy(root.fn) || !strictOrdinary(root.fn)) return false;
   let own: string;
   try {
     own = Function.prototype.toString.call(root.fn);
   } catch {
     return false;
   }
-  if (namesItself(root.fn, own)) return false;
+  // `this` may be an object that holds the function (`holder.run = cache(impl)`, `this.target`).
+  if (namesItself(root.fn, own) || THIS_WORDS.test(own)) return false;
   for (const e of reached) {
     if (e.fn === undefined) continue;
     let text: string;
