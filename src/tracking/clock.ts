@@ -12,6 +12,7 @@
  */
 import { registerPatch } from '../registry';
 import { currentFrame } from './frames';
+import { callSites, fileOf } from './stack';
 import { CODES, warnedInput, warnInputOnce } from './warnings';
 
 type Source = 'clock' | 'performance' | 'math' | 'crypto';
@@ -51,42 +52,22 @@ function used(source: Source, what: string, hook: Function): void {
 const CALLER_FRAMES = 3;
 
 /**
- * True when the code that called `hook` is Node's own (a `node:` file): undici's timing inside
- * `fetch()` calls `performance.now()`, the minimatch Node 22+ loads for `fs.globSync` calls
- * `Math.random()` at load. That is not the user's result depending on the moment. Frames with no
- * file (native built-ins) are passed over; none left with a file counts as Node's. Only a few
- * frames are captured, with the program's own `Error.prepareStackTrace` set aside (a source-map
- * handler must not run here), and restored in every case.
+ * True when the code that called `hook` is one of Node's bundled dependencies
+ * (`node:internal/deps/…`): undici's timing inside `fetch()` calls `performance.now()`, the
+ * minimatch Node 22+ loads for `fs.globSync` calls `Math.random()` at load. That is not the user's
+ * result depending on the moment. Any other caller is the user's use: another `node:` file
+ * (`util.promisify`, node:crypto's wrappers) only forwards the user's call, and no frame with a
+ * file at all is a built-in handed straight to a promise (`.then(Date.now)`). When the stack
+ * cannot be read (a program's accessor `Error.prepareStackTrace`), it warns: the conservative answer.
  */
 function calledByNode(hook: Function): boolean {
-  const savedLimit = Error.stackTraceLimit;
-  // The descriptor, not the value: an absent `prepareStackTrace` must be absent again after.
-  const savedPrepare = Object.getOwnPropertyDescriptor(Error, 'prepareStackTrace');
-  try {
-    Error.stackTraceLimit = CALLER_FRAMES;
-    Error.prepareStackTrace = (_error, sites) => sites;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, hook);
-    const sites: unknown = holder.stack;
-    if (!Array.isArray(sites)) return false;
-    for (const site of sites as NodeJS.CallSite[]) {
-      const file = site.getFileName();
-      if (file === undefined || file === null || file === '') continue;
-      return file.startsWith('node:');
-    }
-    return true;
-  } catch {
-    // Advice only: when the stack cannot be read, warn as before.
-    return false;
-  } finally {
-    try {
-      Error.stackTraceLimit = savedLimit;
-      if (savedPrepare === undefined) Reflect.deleteProperty(Error, 'prepareStackTrace');
-      else Object.defineProperty(Error, 'prepareStackTrace', savedPrepare);
-    } catch {
-      // A frozen Error: nothing was changed.
-    }
+  const sites = callSites(CALLER_FRAMES, hook);
+  if (sites === undefined) return false;
+  for (const site of sites) {
+    const file = fileOf(site);
+    if (file !== undefined) return file.startsWith('node:internal/deps/');
   }
+  return false;
 }
 
 interface Hook {

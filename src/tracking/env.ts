@@ -14,7 +14,7 @@ import { sha256 } from '../hash';
 export interface EnvReads {
   /** Variable names read by name, sorted. */
   readonly names: readonly string[];
-  /** `process.env` read by computed name, or used as a whole. */
+  /** `process.env` read by computed name, or `process.env` or `process` used as a whole. */
   readonly dynamic: boolean;
 }
 
@@ -28,7 +28,9 @@ export function envReads(builtins: readonly string[]): EnvReads {
   const names = new Set<string>();
   let dynamic = false;
   for (const b of builtins) {
-    if (b === 'process.env') dynamic = true;
+    // `process` whole (a helper given it, `({ env: { MODE } } = process)` as a parameter default
+    // or an assignment, a loop over `[process]`) may reach any variable: as dynamic as `process.env` whole.
+    if (b === 'process.env' || b === 'process') dynamic = true;
     if (!b.startsWith(PREFIX)) continue;
     const parts = b.slice(PREFIX.length).split('.');
     for (let i = 1; i <= parts.length; i++) names.add(parts.slice(0, i).join('.'));

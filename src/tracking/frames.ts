@@ -109,30 +109,46 @@ export function openFrames(): ReadonlySet<Frame> {
 }
 
 /**
- * True when code runs outside every call's frame while calls are open (a timer or a callback
- * started before them, detached work of a call that already settled): its reads may still feed
- * the open calls. The wrapper's own work (`aside`) and Node's inside an fs function
- * (`outsideFrames`) run under ASIDE and are not such code.
+ * Where a read made while no call's frame is current goes: `null` when it is not the program's,
+ * else the frame to charge (undefined: only the calls open meanwhile, tracking/record.ts
+ * `readers`). Code outside every frame while calls are open (a timer started before them, detached
+ * work of a call that settled) may feed them. Node's own use of `node:fs` inside an fs function
+ * (`outsideFrames`) is not the program's. During the cache's own work (`aside`, `wrapperWork`) the
+ * program's code runs too (argument getters and proxies while a key is hashed, `toJSON` while a
+ * result is stored), so a counter cannot tell whose a read is: `ownRead` (the nearest caller
+ * outside `node:` is smartcache's own code) decides, and is asked only inside those windows.
  */
-export function outsideAnyFrame(): boolean {
-  if (active === 0 || ownWork !== 0 || storage === undefined || inInternal()) return false;
-  const frame = storage.getStore();
-  return frame === undefined || (frame.closed && frame !== ASIDE && frame !== PROBE);
+export function chargeOutside(ownRead: () => boolean): Frame | undefined | null {
+  if (active === 0 || storage === undefined || inInternal()) return null;
+  const store = storage.getStore();
+  if (store === NODE_WORK || store === PROBE) return null;
+  if (store === ASIDE) return ownRead() ? null : openAside();
+  if (store !== undefined && !store.closed) return store;
+  if (ownWork !== 0 && ownRead()) return null;
+  return openAside();
+}
+
+/** The frame set aside by the innermost `aside` running now, if it is still open. */
+function openAside(): Frame | undefined {
+  const top = asideStack[asideStack.length - 1];
+  return top !== undefined && !top.closed ? top : undefined;
 }
 
 /** The frame a wrapper working aside belongs to, else the current one. */
 export function enclosingFrame(): Frame | undefined {
-  const top = asideStack[asideStack.length - 1];
-  return top !== undefined && !top.closed ? top : currentFrame();
+  return openAside() ?? currentFrame();
 }
 
 /** Opens a frame for a call of `name` nested in whatever call encloses it. */
 /** A frame no call ever runs in: only the probe below sees it. */
 const PROBE = new Frame('(probe)', undefined, '', undefined);
 PROBE.closed = true;
-/** The store while the wrapper or Node works aside: no call's, and not user code outside calls. */
+/** The store while the wrapper works aside: no call's; reads made there are judged by `chargeOutside`. */
 const ASIDE = new Frame('(aside)', undefined, '', undefined);
 ASIDE.closed = true;
+/** The store while Node works inside an fs function (`outsideFrames`): never the program's reads. */
+const NODE_WORK = new Frame('(node)', undefined, '', undefined);
+NODE_WORK.closed = true;
 
 function createStorage(): AsyncLocalStorage<Frame | undefined> {
   const created = new AsyncLocalStorage<Frame | undefined>();
@@ -204,8 +220,8 @@ export function aside<T>(outer: Frame, fn: () => T): T {
  */
 export function outsideFrames<T>(fn: () => T): T {
   if (storage === undefined) return fn();
-  // `run(ASIDE)`, not `exit()`: see `aside`.
-  return storage.run(ASIDE, fn);
+  // `run(NODE_WORK)`, not `exit()`: see `aside`.
+  return storage.run(NODE_WORK, fn);
 }
 
 /** Runs the user's `fn` (a `key` or `dependsOn` option) in the frame set aside, so its reads count. */

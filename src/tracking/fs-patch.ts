@@ -123,7 +123,7 @@ function descriptorTarget(fd: number): Target | undefined {
   }
   // The cache's own files (its store reads through descriptors) are neither inputs nor opaque.
   if (link !== undefined && path.isAbsolute(link) && isIgnored(link)) return undefined;
-  const t = link === undefined ? undefined : target(link);
+  const t = link === undefined ? undefined : target(link, 2);
   if (t !== undefined && snap(t.abs)?.isFile === true) {
     try {
       if (real.fstatSync(fd).ino === snap(t.abs)?.ino) return t;
@@ -307,7 +307,7 @@ function descriptorStat(fd: unknown, s: unknown): void {
     return;
   }
   if (!path.isAbsolute(link) || isIgnored(link) || snap(link)?.isFile !== true) return;
-  const t = target(link);
+  const t = target(link, 2);
   if (t !== undefined) stat(t, s as fs.Stats);
 }
 
@@ -493,7 +493,7 @@ function patchListings(fsm: Record<string, unknown>, promises: Record<string, un
   );
   // A Dir is read entry by entry later: the listing is taken now, before the call sees any.
   const listAtOpen = (arg: unknown, options: unknown): void => {
-    const t = target(arg);
+    const t = target(arg, 2);
     if (t === undefined) return;
     const recursive = isRecursive(options);
     // A Dir yields Dirents: the call sees each entry's type.
@@ -648,7 +648,7 @@ function patchChecks(fsm: Record<string, unknown>, promises: Record<string, unkn
  * reads the call's own output.
  */
 function copied(from: unknown, to: unknown): void {
-  const source = target(from);
+  const source = target(from, 2);
   if (source !== undefined) {
     const s = snap(source.abs);
     if (s?.isDirectory === true) {
@@ -660,7 +660,7 @@ function copied(from: unknown, to: unknown): void {
       }
     } else fileOpened(source);
   }
-  const destination = target(to);
+  const destination = target(to, 2);
   if (destination !== undefined && snap(destination.abs)?.isDirectory !== true) fileProduced(destination);
 }
 

@@ -73,9 +73,13 @@ export const UNKNOWN = 'unknown';
 
 type Keyed<T extends { path: string }> = Map<string, T>;
 
-function add<T extends { path: string }>(map: Keyed<T>, key: string, value: T): void {
-  if (!map.has(key)) map.set(key, value);
-}
+/**
+ * Records one call keeps at most: a call that never settles stays open and is charged every read
+ * the process makes (tracking/record.ts `readers`), so without a bound its frame grows with every
+ * distinct path. Past it the entry is marked unverifiable (it never hits), which loses nothing a
+ * never-settling call could store, and keeps a huge but finite call correct.
+ */
+const MAX_INPUTS = 100_000;
 
 /** Accumulates one call's inputs, keyed by absolute path. */
 export class ManifestBuilder {
@@ -92,25 +96,36 @@ export class ManifestBuilder {
   /** Files read through a descriptor or stream: re-checked when the call ends. */
   readonly watched = new Map<string, { size: number; mtimeMs: number; ctimeMs: number; ino: number }>();
   usedCwd = false;
+  private count = 0;
+
+  private put<T extends { path: string }>(map: Keyed<T>, key: string, value: T): void {
+    if (map.has(key)) return;
+    if (this.count >= MAX_INPUTS) {
+      this.opaque.add(`more than ${MAX_INPUTS} inputs`);
+      return;
+    }
+    this.count++;
+    map.set(key, value);
+  }
 
   file(abs: string, input: FileInput): void {
-    add(this.files, abs, input);
+    this.put(this.files, abs, input);
   }
 
   listing(abs: string, input: ListingInput): void {
-    add(this.lists, listingKey(input, abs), input);
+    this.put(this.lists, listingKey(input, abs), input);
   }
 
   exist(abs: string, exists: boolean): void {
-    add(this.exists, abs, { path: abs, exists });
+    this.put(this.exists, abs, { path: abs, exists });
   }
 
   accessed(abs: string, mode: number, result: string): void {
-    add(this.access, `${mode}:${abs}`, { path: abs, mode, result });
+    this.put(this.access, `${mode}:${abs}`, { path: abs, mode, result });
   }
 
   stat(abs: string, state: string, link: boolean): void {
-    add(this.stats, `${link ? 'l' : 's'}${abs}`, link ? { path: abs, state, link } : { path: abs, state });
+    this.put(this.stats, `${link ? 'l' : 's'}${abs}`, link ? { path: abs, state, link } : { path: abs, state });
   }
 
   /**
@@ -121,11 +136,11 @@ export class ManifestBuilder {
     const root = anchor ?? untracked(() => findProjectRoot());
     const abs = (p: string): string => absolutePath(p, root) ?? p;
     if (m.cwd !== undefined) this.usedCwd = true;
-    for (const f of m.files ?? []) add(this.files, abs(f.path), { ...f, path: abs(f.path) });
-    for (const l of m.lists ?? []) add(this.lists, listingKey(l, abs(l.path)), { ...l, path: abs(l.path) });
-    for (const e of m.exists ?? []) add(this.exists, abs(e.path), { ...e, path: abs(e.path) });
-    for (const a of m.access ?? []) add(this.access, `${a.mode}:${abs(a.path)}`, { ...a, path: abs(a.path) });
-    for (const s of m.stats ?? []) add(this.stats, `${s.link === true ? 'l' : 's'}${abs(s.path)}`, { ...s, path: abs(s.path) });
+    for (const f of m.files ?? []) this.put(this.files, abs(f.path), { ...f, path: abs(f.path) });
+    for (const l of m.lists ?? []) this.put(this.lists, listingKey(l, abs(l.path)), { ...l, path: abs(l.path) });
+    for (const e of m.exists ?? []) this.put(this.exists, abs(e.path), { ...e, path: abs(e.path) });
+    for (const a of m.access ?? []) this.put(this.access, `${a.mode}:${abs(a.path)}`, { ...a, path: abs(a.path) });
+    for (const s of m.stats ?? []) this.put(this.stats, `${s.link === true ? 'l' : 's'}${abs(s.path)}`, { ...s, path: abs(s.path) });
     for (const o of m.opaque ?? []) this.opaque.add(o);
   }
 

@@ -9,10 +9,11 @@
  * validation falls back to the content hash of the bytes actually read.
  */
 import * as path from 'node:path';
-import { currentFrame, openFrames, outsideAnyFrame, type Frame } from './frames';
+import { chargeOutside, currentFrame, openFrames, type Frame } from './frames';
 import { ABSENT, UNKNOWN, type FileInput } from './manifest';
 import { hashBytes, isRacy, readHash, real, snap, UNSIZED, type Snap } from './originals';
 import { isIgnored, resolveArg, type Resolved } from './paths';
+import { callSites, fileOf } from './stack';
 
 /**
  * Recording must never break the user's file access: a failure here (a bug, an exotic argument)
@@ -35,19 +36,49 @@ export interface Target {
   readonly abs: string;
 }
 
-/** The frame and resolved path of a path argument, or undefined (untracked, a descriptor, the cache's own files). */
-export function target(arg: unknown): Target | undefined {
+/**
+ * The frame and resolved path of a path argument, or undefined (untracked, a descriptor, the
+ * cache's own files). `hookDepth`: how many of smartcache's frames lie between this call and the
+ * code that called `node:fs` (1: the hook itself; 2: a helper of the hook).
+ */
+export function target(arg: unknown, hookDepth = 1): Target | undefined {
   try {
-    return targetUnguarded(arg);
+    return targetUnguarded(arg, hookDepth);
   } catch {
     opaque('an input that could not be recorded');
     return undefined;
   }
 }
 
-function targetUnguarded(arg: unknown): Target | undefined {
-  const frame = currentFrame();
-  if (frame === undefined && !outsideAnyFrame()) return undefined;
+/** smartcache's compiled files (dist/, the bundles included): code there is the cache's own. */
+const OWN_DIR = path.resolve(__dirname, '..') + path.sep;
+/** Frames looked at past the hook: Node's own frames (`require` loading a module) come first. */
+const CALLER_FRAMES = 12;
+
+/**
+ * True when the code that called `node:fs` is smartcache's own (its store, its lookups of
+ * package.json, its reads of sources to fingerprint), judged by the nearest frame outside `node:`.
+ * Unreadable or no such frame: false, the program's read, recorded (record more, never less).
+ */
+function issuedByCache(hookDepth: number): boolean {
+  const sites = callSites(CALLER_FRAMES + hookDepth, target);
+  if (sites === undefined) return false;
+  for (let i = hookDepth; i < sites.length; i++) {
+    const site = sites[i];
+    const file = site === undefined ? undefined : fileOf(site);
+    if (file === undefined || file.startsWith('node:')) continue;
+    return file.startsWith(OWN_DIR);
+  }
+  return false;
+}
+
+function targetUnguarded(arg: unknown, hookDepth: number): Target | undefined {
+  let frame = currentFrame();
+  if (frame === undefined) {
+    const charged = chargeOutside(() => issuedByCache(hookDepth));
+    if (charged === null) return undefined;
+    frame = charged;
+  }
   const resolved: Resolved | undefined = resolveArg(arg);
   if (resolved === undefined || isIgnored(resolved.abs)) return undefined;
   if (resolved.relative && frame !== undefined) for (const f of frame.chain()) f.builder.usedCwd = true;
