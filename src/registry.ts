@@ -8,6 +8,8 @@ export interface WrappedInfo {
   readonly name: string;
   /** Where the preload found the annotation (absolute file, 1-based line, JSDoc namepath); set on its stand-ins. */
   readonly site?: { readonly file: string; readonly line: number; readonly qualifiedName: string };
+  /** `remote: false`: its results must not leave the machine (`smartcache pull` fetches nothing for it). */
+  readonly local?: boolean;
 }
 
 const wrappers = new WeakMap<Function, WrappedInfo>();

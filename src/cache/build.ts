@@ -165,7 +165,7 @@ export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildP
   }
   defineIdentity(wrapper, fn);
   Object.assign(wrapper, methods);
-  registerWrapper(wrapper, { original: fn, name });
+  registerWrapper(wrapper, { original: fn, name, ...(options.remote ? {} : { local: true }) });
   return wrapper;
 }
 

@@ -54,19 +54,24 @@ export function recordFingerprint(
   fingerprint: string,
   file: string | undefined,
   decorate: (tree: DependencyNode) => DependencyNode = (tree) => tree,
+  local = false,
 ): CodeChange | null {
   const id = `${store.root}\u0000${name}\u0000${fingerprint}`;
   const known = checked.get(id);
   if (known !== undefined) return known;
   checked.set(id, null);
   const previous = store.latestFunctionRecord(name);
-  if (previous !== undefined && previous.fingerprint === fingerprint) return null;
+  if (previous !== undefined && previous.fingerprint === fingerprint) {
+    // `remote: false` sticks to the fingerprint's record (push reads it), whoever wrote it first.
+    if (local && previous.local !== true) store.writeFunctionRecord({ ...previous, local: true });
+    return null;
+  }
   const explanation = explain(fn);
   const recorded = recordTree(explanation);
   // `decorate` adds what the fingerprint folds in beyond the code (environment variables).
   const tree = { ...recorded.tree, root: decorate(recorded.tree.root) };
   const { code, files, project } = recorded;
-  const record = { name, fingerprint, tree, written: Date.now(), project, code, files, run: thisRun(), ...(file === undefined ? {} : { file }) };
+  const record = { name, fingerprint, tree, written: Date.now(), project, code, files, run: thisRun(), ...(file === undefined ? {} : { file }), ...(local ? { local: true } : {}) };
   store.writeFunctionRecord(record);
   if (previous === undefined) return null;
   // Compared as stored: the previous tree holds the `(env) NAME` nodes, so the current one must too

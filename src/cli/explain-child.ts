@@ -85,7 +85,7 @@ function explainOne(seen: Seen, file: string): ExplainedFunction {
   if (typeof methods.explain !== 'function') throw new Error(`the wrapper of ${seen.info.name} has no explain()`);
   const explanation = methods.explain();
   const fingerprint = typeof methods.fingerprint === 'function' ? methods.fingerprint() : explanation.root.fingerprint;
-  return { name: seen.info.name, aliases: aliasesOf(seen), file, fingerprint, explanation };
+  return { name: seen.info.name, aliases: aliasesOf(seen), file, fingerprint, explanation, ...(seen.info.local === true ? { local: true } : {}) };
 }
 
 /** `total`, `file.js#total`, `Shape.area` and `Shape#area` all name `file.js#Shape#area`-style identities. */

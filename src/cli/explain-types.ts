@@ -12,6 +12,8 @@ export interface ExplainedFunction {
   readonly explanation: Explanation;
   /** When the record shown was written (stored mode); absent for a live fingerprint. */
   readonly stored?: number;
+  /** Its options say `remote: false` (live mode): nothing of it goes to or comes from the team cache. */
+  readonly local?: boolean;
 }
 
 export type ChildResult =

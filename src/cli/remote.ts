@@ -111,6 +111,8 @@ interface PushTally {
   present: number;
   tooLarge: number;
   stale: number;
+  /** Entries of functions that say `remote: false`. */
+  local: number;
 }
 
 async function runPush(options: DirOption, out: Output): Promise<void> {
@@ -124,19 +126,29 @@ async function runPush(options: DirOption, out: Output): Promise<void> {
   }
   // Every current fingerprint of a name, not only its newest: closures of one factory share a
   // name, each with its own fingerprint (store/prune.ts, currentVersions).
-  const current = new Map<string, (fingerprint: string) => boolean | undefined>();
-  const isCurrent = (fn: string, fingerprint: string): boolean => {
-    let test = current.get(fn);
-    if (test === undefined) current.set(fn, (test = storeLibrary().currentVersions(store.readFunctionRecords(fn))));
-    return test(fingerprint) === true;
+  const current = new Map<string, { readonly test: (fingerprint: string) => boolean | undefined; readonly local: ReadonlySet<string> }>();
+  const versions = (fn: string): { readonly test: (fingerprint: string) => boolean | undefined; readonly local: ReadonlySet<string> } => {
+    let known = current.get(fn);
+    if (known === undefined) {
+      const records = store.readFunctionRecords(fn);
+      known = { test: storeLibrary().currentVersions(records), local: new Set(records.filter((r) => r.local === true).map((r) => r.fingerprint)) };
+      current.set(fn, known);
+    }
+    return known;
   };
-  const tally: PushTally = { pushed: 0, bytes: 0, present: 0, tooLarge: 0, stale: 0 };
+  const tally: PushTally = { pushed: 0, bytes: 0, present: 0, tooLarge: 0, stale: 0, local: 0 };
   const now = Date.now();
   await withConnection(remote, config, async (c) => {
     for (const entry of store.entries()) {
       const { fn, fingerprint, expires } = entry.meta;
-      if (!isCurrent(fn, fingerprint) || (expires !== undefined && expires <= now)) {
+      const known = versions(fn);
+      if (known.test(fingerprint) !== true || (expires !== undefined && expires <= now)) {
         tally.stale++;
+        continue;
+      }
+      // A run of this code said `remote: false`: its results never leave the machine.
+      if (known.local.has(fingerprint)) {
+        tally.local++;
         continue;
       }
       const bytes = store.readBytes(entry.key, config.maxBytes);
@@ -161,7 +173,8 @@ async function runPush(options: DirOption, out: Output): Promise<void> {
   });
   out.line(
     `pushed ${tally.pushed} ${tally.pushed === 1 ? 'entry' : 'entries'} (${formatBytes(tally.bytes)}) to ${config.shown}, namespace ${config.namespace}; ` +
-      `${tally.present} already there, ${tally.tooLarge} over the size cap, ${tally.stale} of old fingerprints or expired skipped`,
+      `${tally.present} already there, ${tally.tooLarge} over the size cap, ${tally.stale} of old fingerprints or expired skipped` +
+      (tally.local === 0 ? '' : `, ${tally.local} of remote: false functions kept local`),
   );
 }
 
@@ -182,9 +195,14 @@ async function runPull(spec: string, options: DirOption, out: Output): Promise<v
   }
   const { Store: StoreClass } = require('../store') as typeof import('../store');
   const store = StoreClass.open(resolveRoot(options));
-  const tally = { pulled: 0, bytes: 0, local: 0, refused: 0, missing: 0 };
+  const tally = { pulled: 0, bytes: 0, local: 0, refused: 0, missing: 0, kept: [] as string[] };
   await withConnection(remote, config, async (c) => {
     for (const fn of result.functions) {
+      // `remote: false`: its results are this machine's alone, never looked up remotely.
+      if (fn.local === true) {
+        tally.kept.push(fn.name);
+        continue;
+      }
       let keys: string[];
       try {
         keys = await c.members(fn.name, fn.fingerprint);
@@ -219,7 +237,8 @@ async function runPull(spec: string, options: DirOption, out: Output): Promise<v
   const names = result.functions.map((f) => f.name).join(', ');
   out.line(
     `pulled ${tally.pulled} ${tally.pulled === 1 ? 'entry' : 'entries'} (${formatBytes(tally.bytes)}) for ${names} from ${config.shown}; ` +
-      `${tally.local} already local, ${tally.refused} refused (bad signature or entry), ${tally.missing} gone or over the size cap`,
+      `${tally.local} already local, ${tally.refused} refused (bad signature or entry), ${tally.missing} gone or over the size cap` +
+      (tally.kept.length === 0 ? '' : `; ${tally.kept.join(', ')} say remote: false, nothing fetched`),
   );
 }
 

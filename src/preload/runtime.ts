@@ -90,7 +90,7 @@ function wrapFunction(fn: unknown, file: string, relFile: string, spec: SiteSpec
   };
   const name = options.name ?? `${relFile}#${qualifiedName}`;
   noteDefinitionFile(unwrap(fn), file);
-  return lazyCached(fn, { original: fn, name, site: { file, line, qualifiedName } }, build);
+  return lazyCached(fn, { original: fn, name, site: { file, line, qualifiedName }, ...(options.remote === false ? { local: true } : {}) }, build);
 }
 
 function replaceMethod(holder: unknown, key: string, file: string, relFile: string, spec: SiteSpec): void {

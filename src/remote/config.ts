@@ -125,6 +125,15 @@ function parse(env: NodeJS.ProcessEnv): RemoteConfig {
   };
 }
 
+/** A %-escaped part of the URL, decoded; a malformed escape is bad configuration (never the text: it may be a secret). */
+function decodedPart(part: string, what: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new Problem(ENV.url, `${ENV.url}: ${what} holds a malformed %-escape`);
+  }
+}
+
 /**
  * The default key id: a short digest of the secret, so that changing the secret alone starts a
  * new key space (entries signed with the old secret are then simply not looked up) even when
@@ -191,13 +200,13 @@ function parseUrl(text: string): ParsedUrl {
     // The text may hold a password: say only what shape was expected.
     throw new Problem(ENV.url, `${ENV.url} is not a URL; expected redis://host:port[/db], rediss://host:port[/db] or unix:///path/to/socket`);
   }
-  const urlUser = url.username === '' ? undefined : decodeURIComponent(url.username);
-  const urlPassword = url.password === '' ? undefined : decodeURIComponent(url.password);
+  const urlUser = url.username === '' ? undefined : decodedPart(url.username, 'its user name');
+  const urlPassword = url.password === '' ? undefined : decodedPart(url.password, 'its password');
   if (url.protocol === 'unix:') {
     if (url.host !== '' || url.pathname === '' || url.pathname === '/') {
       throw new Problem(ENV.url, `${ENV.url}: a unix socket is written unix:///absolute/path/to/socket`);
     }
-    const socketPath = decodeURIComponent(url.pathname);
+    const socketPath = decodedPart(url.pathname, 'its socket path');
     const database = databaseOf(url.searchParams.get('db') ?? '');
     return { endpoint: { kind: 'unix', path: socketPath, database }, shown: `unix://${socketPath}${database === 0 ? '' : `?db=${database}`}`, urlUser, urlPassword };
   }

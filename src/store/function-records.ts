@@ -34,6 +34,7 @@ export function writeFunctionRecord(layout: Layout, access: Access, record: Func
   if (record.code !== undefined) value['code'] = record.code;
   if (record.files !== undefined) value['files'] = record.files;
   if (record.run !== undefined) value['run'] = record.run;
+  if (record.local === true) value['local'] = true;
   const meta = { fn: record.name, fingerprint: record.fingerprint, created: record.written, computeMs: 0 };
   const file = functionRecordFile(layout, record.name, record.fingerprint);
   writeEntry(file, encodeEntry(meta, value, 'record'), recordKey(record.name, record.fingerprint), access);
@@ -44,7 +45,7 @@ function checkRecord(r: FunctionRecord): void {
   const ok =
     typeof r === 'object' && r !== null && typeof r.name === 'string' && typeof r.fingerprint === 'string' &&
     Number.isFinite(r.written) && (r.file === undefined || typeof r.file === 'string') && (r.project === undefined || typeof r.project === 'string') &&
-    (r.run === undefined || typeof r.run === 'string') &&
+    (r.run === undefined || typeof r.run === 'string') && (r.local === undefined || typeof r.local === 'boolean') &&
     isStringMap(r.code) && isStringMap(r.files);
   if (!ok) throw new SmartCacheTypeError('a function record needs string name and fingerprint, finite written, and optional string file, project and run, and string maps code and files');
 }

@@ -65,6 +65,8 @@ export interface FunctionRecord {
    * `prune` closures of one factory from older versions (store/prune.ts).
    */
   readonly run?: string;
+  /** Some run of this fingerprint said `remote: false`: `smartcache push` never uploads its entries. */
+  readonly local?: boolean;
 }
 
 export interface StatsDelta {

@@ -205,6 +205,9 @@ export class CallPath {
   /** A hit on a stored entry: from disk, the team cache or a peer process (`note` says which, but disk). */
   private storedHit(ready: Ready, read: ReadEntry, opened: Opened, slot: Slot, bill: CallBill, note?: string): unknown {
     if (opened.promise) this.promises = true;
+    // `remote: false` marks the fingerprint's record (once a process) even when every call hits:
+    // entries computed while the option said otherwise must not be pushed from now on.
+    if (!this.parts.options.remote) this.setup.recordFingerprint(ready);
     keepRead(this.parts, slot, read, opened);
     this.parts.tracker.served(opened.manifest);
     ready.stats.servedFromDisk(slot.key, read.mtimeMs);

@@ -78,7 +78,7 @@ export class Setup {
     this.recordedFor = ready.identity.fingerprint;
     const { parts } = this;
     try {
-      parts.reasons.change = codeChange().recordFingerprint(ready.store, parts.name, parts.fn, ready.identity.fingerprint, parts.file, (tree) => parts.tracker.decorate(tree));
+      parts.reasons.change = codeChange().recordFingerprint(ready.store, parts.name, parts.fn, ready.identity.fingerprint, parts.file, (tree) => parts.tracker.decorate(tree), !parts.options.remote);
     } catch (error) {
       parts.storeFailure(ready.stats, error);
     }
