@@ -196,7 +196,7 @@ async function until(check, what, limitMs = 60_000) {
   }
 }
 
-test.failing('a promise-returning (not async) function waiting for another process computing its key keeps the event loop running', async (t) => {
+test('a promise-returning (not async) function waiting for another process computing its key keeps the event loop running', async (t) => {
   const dir = tempDir('sc-rt10-promise-');
   fs.writeFileSync(path.join(dir, 'main.js'), PROMISE_PROGRAM);
   const env = { SMARTCACHE_DIR: path.join(dir, 'root') };

@@ -20,6 +20,8 @@ export interface SeenClaim extends ClaimIdentity {
   /** Undefined while the creator has not written its content yet (or it is damaged). */
   readonly owner: Owner | undefined;
   readonly released: boolean;
+  /** The owner's call returned a promise: waiters wait on timers, whatever their function looks like. */
+  readonly promise: boolean;
   readonly mtimeMs: number;
 }
 
@@ -27,7 +29,9 @@ export interface HeldClaim extends ClaimIdentity {
   readonly file: string;
 }
 
-function content(owner: Owner, state: 'computing' | 'released'): string {
+type ClaimState = 'computing' | 'promise' | 'released';
+
+function content(owner: Owner, state: ClaimState): string {
   return JSON.stringify({ pid: owner.pid, start: owner.start, host: owner.host, state });
 }
 
@@ -65,8 +69,8 @@ export function inspect(file: string): SeenClaim | undefined {
   } catch {
     parsed = undefined;
   }
-  const released = typeof parsed === 'object' && parsed !== null && (parsed as { state?: unknown }).state === 'released';
-  return { ino: stat.ino, text, owner: parseOwner(parsed), released, mtimeMs: stat.mtimeMs };
+  const state = typeof parsed === 'object' && parsed !== null ? (parsed as { state?: unknown }).state : undefined;
+  return { ino: stat.ino, text, owner: parseOwner(parsed), released: state === 'released', promise: state === 'promise', mtimeMs: stat.mtimeMs };
 }
 
 function isSame(file: string, claim: ClaimIdentity): boolean {
@@ -82,15 +86,36 @@ export function removeIfSame(file: string, claim: ClaimIdentity): void {
   }
 }
 
-/** The owner's computation failed: rewrite its own claim as released (atomically), if still its own. */
-export function markReleased(claim: HeldClaim, owner: Owner): void {
-  const temp = `${claim.file}.${process.pid}.released.tmp`;
+/**
+ * Rewrites the owner's own claim (atomically, temp file + rename) in another state; returns what
+ * identifies it now, or undefined when it is no longer its own (or could not be rewritten: then
+ * it is removed, as a failed claim).
+ */
+function rewrite(claim: HeldClaim, owner: Owner, state: ClaimState): HeldClaim | undefined {
+  const temp = `${claim.file}.${process.pid}.${state}.tmp`;
   try {
-    if (!isSame(claim.file, claim)) return;
-    fs.writeFileSync(temp, content(owner, 'released'), { mode: 0o600 });
+    if (!isSame(claim.file, claim)) return undefined;
+    const text = content(owner, state);
+    fs.writeFileSync(temp, text, { mode: 0o600 });
     fs.renameSync(temp, claim.file);
+    return { file: claim.file, ino: fs.statSync(claim.file).ino, text };
   } catch {
     fs.rmSync(temp, { force: true });
     removeIfSame(claim.file, claim);
+    return undefined;
   }
+}
+
+/** The owner's computation failed: rewrite its own claim as released, if still its own. */
+export function markReleased(claim: HeldClaim, owner: Owner): void {
+  rewrite(claim, owner, 'released');
+}
+
+/**
+ * The owner's call returned a promise (a function not declared `async` that returns one): its
+ * waiters, which cannot tell from their function, then wait on timers instead of blocking their
+ * event loop. Returns the claim as it is now (undefined: no longer held).
+ */
+export function markPromise(claim: HeldClaim, owner: Owner): HeldClaim | undefined {
+  return rewrite(claim, owner, 'promise');
 }

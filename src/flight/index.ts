@@ -14,7 +14,7 @@
  * A process never waits on its own claim (re-entrant calls), and never blocks synchronously
  * while it holds a claim itself: two processes each waiting for the other would stall.
  */
-import { create, type HeldClaim, inspect, markReleased, removeIfSame, type SeenClaim } from './claim';
+import { create, type HeldClaim, inspect, markPromise, markReleased, removeIfSame, type SeenClaim } from './claim';
 import { currentOwner, isGone, isSelf } from './owner';
 import { FIRST_DELAY_MS, nextDelay, sleepAsync, sleepSync } from './sleep';
 
@@ -26,15 +26,21 @@ const UNWRITTEN_STALE_MS = 10_000;
 const ATTEMPTS = 4;
 
 export type Turn =
-  /** This process computes; `release(stored)` once the entry is written (true) or will not be (false). */
-  | { readonly kind: 'owner'; release(stored: boolean): void }
+  /**
+   * This process computes; `release(stored)` once the entry is written (true) or will not be
+   * (false); `promised()` as soon as its call returned a promise.
+   */
+  | { readonly kind: 'owner'; release(stored: boolean): void; promised(): void }
   /** Another live process computes: wait for it. */
   | { readonly kind: 'wait'; readonly file: string; readonly claim: SeenClaim }
   /** Compute without a claim (our own claim, an I/O error, races lost). */
   | { readonly kind: 'alone' };
 
-/** Why a wait ended: its entry exists; try for the claim again; compute here; waited too long. */
-export type Outcome = 'entry' | 'retry' | 'compute' | 'timeout';
+/**
+ * Why a wait ended: its entry exists; try for the claim again; compute here; waited too long;
+ * (a blocking wait only) the owner's call returned a promise, so this one will too: wait on timers.
+ */
+export type Outcome = 'entry' | 'retry' | 'compute' | 'timeout' | 'promise';
 
 let held = 0;
 
@@ -49,9 +55,11 @@ function isStale(claim: SeenClaim): boolean {
   return isGone(claim.owner);
 }
 
-function ownerTurn(claim: HeldClaim): Turn {
+function ownerTurn(first: HeldClaim): Turn {
   held++;
   let done = false;
+  let claim = first;
+  let promised = false;
   return {
     kind: 'owner',
     release(stored: boolean): void {
@@ -60,6 +68,12 @@ function ownerTurn(claim: HeldClaim): Turn {
       held--;
       if (stored) removeIfSame(claim.file, claim);
       else markReleased(claim, currentOwner());
+    },
+    promised(): void {
+      if (done || promised) return;
+      promised = true;
+      const now = markPromise(claim, currentOwner());
+      if (now !== undefined) claim = now;
     },
   };
 }
@@ -87,22 +101,27 @@ export function takeTurn(file: () => string): Turn {
   return { kind: 'alone' };
 }
 
-/** One look at a waited-for claim: undefined = keep waiting. */
-function look(file: string, hasEntry: () => boolean, deadline: number): Outcome | undefined {
+/** One look at a waited-for claim: undefined = keep waiting. `blocking`: a promise-returning owner ends the wait ('promise'). */
+function look(file: string, hasEntry: () => boolean, deadline: number, blocking = false): Outcome | undefined {
   if (hasEntry()) return 'entry';
   const now = inspect(file);
   if (now === undefined) return hasEntry() ? 'entry' : 'retry';
   if (now.released) return hasEntry() ? 'entry' : 'compute';
   if (isStale(now)) return 'retry';
+  if (blocking && now.promise) return 'promise';
   return Date.now() > deadline ? 'timeout' : undefined;
 }
 
-/** Waits synchronously (sleeping, not spinning) until the owner's entry exists or the wait must end. */
+/**
+ * Waits synchronously (sleeping, not spinning) until the owner's entry exists or the wait must
+ * end; 'promise' as soon as the claim says the owner's call returned a promise.
+ */
 export function waitSync(turn: Extract<Turn, { kind: 'wait' }>, hasEntry: () => boolean): Outcome {
+  if (turn.claim.promise) return 'promise';
   const deadline = Date.now() + WAIT_LIMIT_MS;
   for (let delay = FIRST_DELAY_MS; ; delay = nextDelay(delay)) {
     sleepSync(delay);
-    const outcome = look(turn.file, hasEntry, deadline);
+    const outcome = look(turn.file, hasEntry, deadline, true);
     if (outcome !== undefined) return outcome;
   }
 }

@@ -184,8 +184,9 @@ export class CallPath {
         const opened = this.parts.check.servable(read);
         return read !== undefined && opened !== undefined ? this.storedHit(ready, read, opened, slot, bill, 'computed by another process') : NOT_SERVED;
       },
-      compute: (release) => {
+      compute: (release, promised) => {
         if (release !== undefined) slot.release = release;
+        if (promised !== undefined) slot.promised = promised;
         return this.compute(ready, self, args, slot, stale, bill);
       },
     });
@@ -264,6 +265,8 @@ export class CallPath {
     }
     if (!isAsyncResult(result)) return this.computed(ready, slot, bill, run, reason, result, false).value;
     this.promises = true;
+    // Processes waiting on this key's claim learn it, and wait on timers from now on (flight/).
+    slot.promised?.();
     // Storing is the wrapper's own work, not a read of the calls still open (see `own`).
     const settled = result.then(
       (value) => tracker.own(() => this.computed(ready, slot, bill, run, reason, value, true)),

@@ -31,8 +31,11 @@ export interface Miss {
   freshOnDisk(): boolean;
   /** The entry a peer stored, served as a hit (its inputs checked as for any); NOT_SERVED otherwise. */
   servePeer(): unknown;
-  /** Computes here; `release`, when given, ends this process's claim once the entry is written or will not be. */
-  compute(release?: (stored: boolean) => void): unknown;
+  /**
+   * Computes here; `release`, when given, ends this process's claim once the entry is written or
+   * will not be; `promised`, when given, tells its waiters the call returned a promise.
+   */
+  compute(release?: (stored: boolean) => void, promised?: () => void): unknown;
 }
 
 /** A miss is computed here, unless another process is computing the same key: then its entry is read. */
@@ -48,13 +51,17 @@ export function computeOnce(miss: Miss, turnNo = 1): unknown {
       turn.release(true);
       return afterWait(miss, 'entry', turnNo);
     }
-    return miss.compute((stored) => turn.release(stored));
+    return miss.compute((stored) => turn.release(stored), () => turn.promised());
   }
   const hasEntry = (): boolean => miss.freshOnDisk();
   if (miss.promises) return waitAsync(turn, hasEntry).then((outcome) => afterWait(miss, outcome, turnNo));
   // Blocking while holding a claim of our own could stall a peer waiting for it.
   if (holdsClaims()) return miss.compute();
-  return afterWait(miss, waitSync(turn, hasEntry), turnNo);
+  const outcome = waitSync(turn, hasEntry);
+  // The owner's call returned a promise: so does this one (same function, same arguments), and
+  // its event loop keeps running while it waits.
+  if (outcome === 'promise') return waitAsync(turn, hasEntry).then((next) => afterWait(miss, next, turnNo));
+  return afterWait(miss, outcome, turnNo);
 }
 
 function afterWait(miss: Miss, outcome: Outcome, turnNo: number): unknown {

@@ -28,6 +28,8 @@ export class Slot {
   notStored: string | undefined;
   /** Set while this process holds the cross-process claim on the key: called once the entry is written or will not be. */
   release: ((stored: boolean) => void) | undefined;
+  /** Set with `release`: tells the processes waiting on the claim that the call returned a promise. */
+  promised: (() => void) | undefined;
 }
 
 /** What a function fixes at wrap time about turning its calls into slots. */
