@@ -188,3 +188,19 @@ test('preload after another preload that replaces a Node function: that function
   write(dir, 'patch.js', patch('true'));
   t.deepEqual(run(dir, args).json, { out: 'typed' });
 });
+
+test('a function a program puts on a Node module (path.basename = mine) is code, not Node\'s name: an edit of it recomputes (cache(), no preload)', (t) => {
+  const dir = project();
+  const app = (suffix) => `
+    const path = require('node:path');
+    path.basename = function mine(p) { return 'base:' + p + '${suffix}'; };
+    const { cache } = require('smartcache');
+    const f = cache(function f(p) { return path.basename(p); }, { name: 'f' });
+    console.log(JSON.stringify({ out: f('a/b') }));
+  `;
+  write(dir, 'app.js', app(''));
+  t.deepEqual(run(dir, ['app.js']).json, { out: 'base:a/b' });
+  t.deepEqual(run(dir, ['app.js']).json, { out: 'base:a/b' });
+  write(dir, 'app.js', app('!'));
+  t.deepEqual(run(dir, ['app.js']).json, { out: 'base:a/b!' });
+});

@@ -4,7 +4,7 @@
  * script scopes through the inspector, then the global object read directly.
  */
 import type { FunctionAnalysis, Reference } from '../source';
-import { builtinName, GLOBAL_OBJECT_NAMES, isBuiltinGlobal } from '../runtime';
+import { builtinName, GLOBAL_OBJECT_NAMES, isBuiltinGlobal, isNodesOwn } from '../runtime';
 import { types } from 'node:util';
 import { addDynamic, addEdge, isObjectLike, leaf, nameOf, ownData, PROCESS_SALT, type Entity } from './entity';
 import type { Builder } from './builder';
@@ -138,6 +138,16 @@ function processEdge(b: Builder, e: Entity, label: string, value: object, p: rea
   else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`process.${p.join('.')}`));
 }
 
+/**
+ * A member of a built-in object that holds a program's function (`path.basename = mine`, a
+ * wrapper hung on `fs`): walked as code, not named after the member (an edit of it was a stale
+ * hit). Read through data properties only (followPath); anything else keeps the built-in name.
+ */
+function programMember(holder: object, path: readonly string[]): boolean {
+  const end = followPath(holder, path);
+  return end.kind === 'value' && typeof end.value === 'function' && !isNodesOwn(end.value);
+}
+
 /** Edges for one resolved name: the whole value, or only the member paths the code reads. */
 export function valueEdges(b: Builder, e: Entity, label: string, value: unknown, ref: Reference): void {
   if (isModuleRecord(value)) {
@@ -157,6 +167,7 @@ export function valueEdges(b: Builder, e: Entity, label: string, value: unknown,
   if (named !== undefined) {
     for (const p of ref.paths) {
       if (named === 'process') processEdge(b, e, label, value, p);
+      else if (programMember(value, p)) pathEdges(b, e, value, [p], (q, depth) => pathLabel(label, q, depth));
       else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${named}.${p.join('.')}`));
     }
     return;

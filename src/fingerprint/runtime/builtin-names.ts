@@ -8,7 +8,9 @@
  */
 import { builtinModules } from 'node:module';
 import { types } from 'node:util';
-import { patchCounterpart } from '../../registry';
+import { patchCounterpart, patchOriginal } from '../../registry';
+import { functionSite } from './describe';
+import { compiledBeforePreload, scriptInfo } from './scripts';
 
 const ECMASCRIPT_GLOBALS = [
   'AggregateError', 'Array', 'ArrayBuffer', 'Atomics', 'BigInt', 'BigInt64Array', 'BigUint64Array', 'Boolean',
@@ -214,7 +216,40 @@ function moduleLabel(name: string, exports: unknown): string {
 /** The stable name of a built-in object or function (`Math.max`, `node:fs`), if it is one. */
 export function builtinName(value: object): string | undefined {
   names ??= buildNames();
-  return names.get(value) ?? patchedName(names, value) ?? lazyGlobalName(names, value);
+  const name = names.get(value) ?? patchedName(names, value) ?? lazyGlobalName(names, value);
+  if (name !== undefined && typeof value === 'function' && !isNodesOwn(value)) return undefined;
+  return name;
+}
+
+/** Per function: whether its code is JavaScript's or Node's own (not a program's). */
+const ownCode = new WeakMap<Function, boolean>();
+
+/**
+ * A function found under a built-in name is JavaScript's (native code) or Node's (its script is
+ * one of Node's): a program may have put its own there (`util.types.isTypedArray = mine`,
+ * `fs.readFileSync = wrapper`, a `setTimeout` replaced), and that one is code to walk, not a
+ * name: counted by name, an edit of it was a stale hit (measured on Node 24, which loads
+ * `util/types` at start-up). smartcache's own patches (the fs and clock hooks) are judged by the
+ * function they replace. Costs an inspector call per JavaScript function named, once a process;
+ * with smartcache's preload alone before the program, no `Debugger.enable` for Node's modules
+ * loaded while it started (scripts.ts `compiledBeforePreload`).
+ */
+export function isNodesOwn(fn: Function): boolean {
+  const subject = patchOriginal(fn) ?? fn;
+  let known = ownCode.get(subject);
+  if (known !== undefined) return known;
+  if (Function.prototype.toString.call(subject).endsWith('{ [native code] }')) known = true;
+  else {
+    try {
+      const site = functionSite(subject);
+      known = site !== undefined && (compiledBeforePreload(site.scriptId) || scriptInfo(site.scriptId).origin === 'node');
+    } catch {
+      // The inspector cannot say: counted as code, walked (the safe side).
+      known = false;
+    }
+  }
+  ownCode.set(subject, known);
+  return known;
 }
 
 /** A built-in smartcache patched (src/inputs): the same name as before, whichever side was named. */

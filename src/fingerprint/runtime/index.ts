@@ -4,7 +4,7 @@
  * running program: script origins, npm package identities, built-in names, user patches on
  * built-ins, module objects in `require.cache`.
  */
-export { GLOBAL_OBJECT_NAMES, builtinName, globalAccessorName, isBuiltinGlobal, nodeFunctionName } from './builtin-names';
+export { GLOBAL_OBJECT_NAMES, builtinName, globalAccessorName, isBuiltinGlobal, isNodesOwn, nodeFunctionName } from './builtin-names';
 export { describeFunction, describeFunctions, functionSite, scopeOwner, namedOwnKeys, privateFields, promiseParts, proxyParts, sameBindings, scopesProblem } from './describe';
 export type { FunctionDetails, FunctionSite, ScopeSnapshot } from './describe';
 export { InspectorUnavailable, inspectorProblem, prefetchRemoteIds, releaseObjects } from './inspector';
