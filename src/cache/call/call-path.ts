@@ -51,16 +51,12 @@ interface Running {
  * steps; where a promise must be awaited, the async twin sits right below its synchronous one.
  */
 export class CallPath {
-  /** Calls return promises (an async function, or one seen returning a promise or stored as one): wait for peers on timers. */
-  private promises: boolean;
   private readonly joins = new Joins();
 
   constructor(
     private readonly parts: FunctionParts,
     private readonly setup: Setup,
-  ) {
-    this.promises = parts.isAsync;
-  }
+  ) {}
 
   call(self: unknown, args: unknown[]): unknown {
     const tracker = this.parts.tracker;
@@ -170,13 +166,10 @@ export class CallPath {
 
   /** Step 5: computed here, unless another process is computing this key; then its entry is served (claims.ts). */
   private computeOnce(ready: Ready, self: unknown, args: unknown[], slot: Slot, stale: string | undefined, bill: CallBill): unknown {
-    const path = this;
     return computeOnce({
       name: this.parts.name,
       tally: ready.stats.tally,
-      get promises(): boolean {
-        return path.promises;
-      },
+      declaredAsync: this.parts.isAsync,
       claimPath: () => ready.store.claimPath(slot.key),
       freshOnDisk: () => this.parts.check.freshOnDisk(ready.store, slot.key),
       servePeer: () => {
@@ -205,7 +198,6 @@ export class CallPath {
 
   /** A hit on a stored entry: from disk, the team cache or a peer process (`note` says which, but disk). */
   private storedHit(ready: Ready, read: ReadEntry, opened: Opened, slot: Slot, bill: CallBill, note?: string): unknown {
-    if (opened.promise) this.promises = true;
     // `remote: false` marks the fingerprint's record (once a process) even when every call hits:
     // entries computed while the option said otherwise must not be pushed from now on.
     if (!this.parts.options.remote) this.setup.recordFingerprint(ready);
@@ -264,7 +256,6 @@ export class CallPath {
       if (!returned) this.failed(ready, slot, bill, run, 'threw, nothing stored');
     }
     if (!isAsyncResult(result)) return this.computed(ready, slot, bill, run, reason, result, false).value;
-    this.promises = true;
     // Processes waiting on this key's claim learn it, and wait on timers from now on (flight/).
     slot.promised?.();
     // Storing is the wrapper's own work, not a read of the calls still open (see `own`).

@@ -24,8 +24,12 @@ export const NOT_SERVED: unique symbol = Symbol('smartcache.notServed');
 export interface Miss {
   readonly name: string;
   readonly tally: Tally;
-  /** Calls return promises: a peer is awaited on timers; otherwise the wait blocks. */
-  readonly promises: boolean;
+  /**
+   * The function is declared `async`: a peer is awaited on timers. Otherwise the wait blocks until
+   * the peer's claim says its call returned a promise (flight/ 'promise'): a function that returned
+   * one for other arguments may return a plain value for these.
+   */
+  readonly declaredAsync: boolean;
   claimPath(): string;
   /** A fresh entry of the key is on disk (from its meta alone). */
   freshOnDisk(): boolean;
@@ -54,7 +58,7 @@ export function computeOnce(miss: Miss, turnNo = 1): unknown {
     return miss.compute((stored) => turn.release(stored), () => turn.promised());
   }
   const hasEntry = (): boolean => miss.freshOnDisk();
-  if (miss.promises) return waitAsync(turn, hasEntry).then((outcome) => afterWait(miss, outcome, turnNo));
+  if (miss.declaredAsync) return waitAsync(turn, hasEntry).then((outcome) => afterWait(miss, outcome, turnNo));
   // Blocking while holding a claim of our own could stall a peer waiting for it.
   if (holdsClaims()) return miss.compute();
   const outcome = waitSync(turn, hasEntry);

@@ -133,7 +133,7 @@ function argvAsInput(): string[] {
 
 /** `process` counts by identity, but what its `env` holds is data: a captured `proc.env.MODE` counts by value, as it did before `process` had a name. */
 function processEdge(b: Builder, e: Entity, label: string, value: object, p: readonly string[]): void {
-  if (p[0] === 'env' && p.length > 1) pathEdges(b, e, value, [p], (q, depth) => pathLabel(label, q, depth));
+  if ((p[0] === 'env' && p.length > 1) || programMember(value, p)) pathEdges(b, e, value, [p], (q, depth) => pathLabel(label, q, depth));
   else if (p[0] === 'argv' && p[1] !== '0') addEdge(e, `${label}.argv`, b.entityOf(argvAsInput()));
   else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`process.${p.join('.')}`));
 }
@@ -145,7 +145,21 @@ function processEdge(b: Builder, e: Entity, label: string, value: object, p: rea
  */
 function programMember(holder: object, path: readonly string[]): boolean {
   const end = followPath(holder, path);
-  return end.kind === 'value' && typeof end.value === 'function' && !isNodesOwn(end.value);
+  if (end.kind === 'value') return typeof end.value === 'function' && !isNodesOwn(end.value);
+  // An accessor the program put there (`Object.defineProperty(path, 'join', { get })`).
+  if (end.kind === 'accessor') return [end.get, end.set].some((f) => f !== undefined && !isNodesOwn(f));
+  return false;
+}
+
+/**
+ * What a built-in global holds now, without running a program's getter: a data property's value,
+ * or Node's own value behind its accessor globals (Node 20 defines `process` and `Buffer` so).
+ */
+function builtinGlobalValue(name: string, d: PropertyDescriptor): unknown {
+  if ('value' in d) return d.value;
+  if (name === 'process' && d.get !== undefined && isNodesOwn(d.get)) return process;
+  if (name === 'Buffer' && d.get !== undefined && isNodesOwn(d.get)) return Buffer;
+  return undefined;
 }
 
 /** Edges for one resolved name: the whole value, or only the member paths the code reads. */
@@ -218,10 +232,15 @@ function globalEdges(b: Builder, e: Entity, label: string, ref: Reference): void
     addEdge(e, label, leaf('dynamic', name, 'undefined-global'));
     return;
   }
-  if (isBuiltinGlobal(name)) {
+  const current = builtinGlobalValue(name, d);
+  // A built-in global the program replaced with its own function (`globalThis.setTimeout = mine`)
+  // is the program's global: read by value below, not named.
+  if (isBuiltinGlobal(name) && !(typeof current === 'function' && !isNodesOwn(current))) {
     if (ref.whole || ref.paths.length === 0) addEdge(e, label, b.builtin(name));
     for (const p of ref.paths) {
       if (name === 'process' && p[0] === 'argv' && p[1] !== '0') addEdge(e, `${label}.argv`, b.entityOf(argvAsInput()));
+      // A member the program replaced (`Buffer.from = mine`, `process.nextTick = mine`) is code.
+      else if (!ref.whole && isObjectLike(current) && programMember(current, p)) pathEdges(b, e, current, [p], (q, depth) => pathLabel(label, q, depth));
       // Used whole (passed along), a built-in counts by identity and its members add nothing,
       // except the variables read by name: they are inputs whatever else the code does.
       else if (!ref.whole || (name === 'process' && p[0] === 'env' && p.length > 1)) addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${name}.${p.join('.')}`));

@@ -221,6 +221,8 @@ export function builtinName(value: object): string | undefined {
   return name;
 }
 
+const BOUND_TEXT = /^function \(\) \{ \[native code\] \}$/;
+
 /** Per function: whether its code is JavaScript's or Node's own (not a program's). */
 const ownCode = new WeakMap<Function, boolean>();
 
@@ -238,7 +240,11 @@ export function isNodesOwn(fn: Function): boolean {
   const subject = patchOriginal(fn) ?? fn;
   let known = ownCode.get(subject);
   if (known !== undefined) return known;
-  if (Function.prototype.toString.call(subject).endsWith('{ [native code] }')) known = true;
+  const text = Function.prototype.toString.call(subject);
+  // A proxy of a function and a bound function print as native code too (a bound one without a
+  // name: `function () { [native code] }`): they are what the program made of some function.
+  if (types.isProxy(subject) || BOUND_TEXT.test(text)) known = false;
+  else if (text.endsWith('{ [native code] }')) known = true;
   else {
     try {
       const site = functionSite(subject);
