@@ -5,18 +5,10 @@ import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { installedProject, run, write, hits, misses } from './fixtures/contract/project.mjs';
+import { projectsRemovedAfter, run, write, hits, misses } from './fixtures/contract/project.mjs';
 
 const require = createRequire(import.meta.url);
-const dirs = [];
-test.after.always(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-function project() {
-  const dir = installedProject();
-  dirs.push(dir);
-  return dir;
-}
+const project = projectsRemovedAfter(test);
 
 test('lodash as user code: sortBy, groupBy, pick, merge, isEqual hit on the second run', (t) => {
   const dir = project();

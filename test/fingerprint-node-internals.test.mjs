@@ -2,19 +2,9 @@
 // and nothing of Node's state behind them is walked (issue 13: `require('util').types.isTypedArray`
 // made a first call take 51 s and miss on every later run). Cross-run, in child processes.
 import test from 'ava';
-import * as fs from 'node:fs';
-import { installedProject, run, write, hits, misses } from './fixtures/contract/project.mjs';
+import { projectsRemovedAfter, run, write, hits, misses } from './fixtures/contract/project.mjs';
 
-const dirs = [];
-test.after.always(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function project() {
-  const dir = installedProject();
-  dirs.push(dir);
-  return dir;
-}
+const project = projectsRemovedAfter(test);
 
 test('a Node function held in a variable: named node:util.types.isTypedArray, walked no further, hits on the next run', (t) => {
   const dir = project();

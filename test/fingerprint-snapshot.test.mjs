@@ -6,18 +6,14 @@ import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { installedProject, run, write, hits, misses } from './fixtures/contract/project.mjs';
+import { projectsRemovedAfter, run, write, hits, misses } from './fixtures/contract/project.mjs';
 
 const require = createRequire(import.meta.url);
 const lodashFile = require.resolve('lodash/lodash.js');
-const dirs = [];
-test.after.always(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const newProject = projectsRemovedAfter(test);
 
 function project() {
-  const dir = installedProject();
-  dirs.push(dir);
+  const dir = newProject();
   fs.copyFileSync(lodashFile, path.join(dir, 'lodash.js'));
   return dir;
 }

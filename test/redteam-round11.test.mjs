@@ -7,18 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { installedProject, run, write } from './fixtures/contract/project.mjs';
+import { projectsRemovedAfter, run, write } from './fixtures/contract/project.mjs';
 
-const dirs = [];
-test.after.always(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function project() {
-  const dir = installedProject();
-  dirs.push(dir);
-  return dir;
-}
+const project = projectsRemovedAfter(test);
 
 /** Run 1 fills the cache, run 2 hits, `files` re-written with the edit, run 3 must recompute. */
 function staleCheck(t, files) {
