@@ -28,6 +28,8 @@ const FIRST_CALL_COLD =
   'The first run ever: acorn is loaded and every function parsed (kept in <root>/analysis-v2 for later runs), the inspector describes every function the walk reaches, and a proof is written at exit.';
 
 module.exports = {
+  'repeat fingerprint of a function reaching 200 helpers (memoized; checks what the first read)':
+    'A memoized fingerprint is served only after checking that what its walk read still reads the same (src/fingerprint/watch.ts: a value the program changes between two calls was a stale hit before): here the ~200 function objects, the 10 module objects the helpers call through and the 10 constant objects they read, each object compared once per check. A function reaching nothing checks nothing (0.2 µs, bench/watch.js).',
   'cold hit, fresh process, 1000 distinct keys on disk (calls 2..1000)': COLD_HIT,
   'cold hit, fresh process, 1,000 keys on disk: smartcache': COLD_HIT,
   'cold hit: smartcache ÷ readFileSync floor': COLD_HIT,

@@ -372,17 +372,45 @@ function privatesNow(o: object): unknown[] {
   }
 }
 
+/**
+ * While readings are taken for many entities at once (a watch over a whole graph, a retake), one
+ * object's shape is taken once and shared: the object a hundred helpers read through
+ * (`K.factor`, `mod.h1`) is then compared once per check (`readsHold`'s `verified`).
+ */
+let shapeBatch: Map<object, unknown[]>[] | undefined;
+
+function inShapeBatch<T>(run: () => T): T {
+  if (shapeBatch !== undefined) return run();
+  shapeBatch = [new Map(), new Map()];
+  try {
+    return run();
+  } finally {
+    shapeBatch = undefined;
+  }
+}
+
 function shapeNow(o: object, light: boolean): unknown[] {
+  const batch = shapeBatch?.[light ? 1 : 0];
+  const shared = batch?.get(o);
+  if (shared !== undefined) return shared;
   const out: unknown[] = [];
   shapeOf(o, out, light);
+  batch?.set(o, out);
   return out;
 }
 
-/** `from`: the first object compared (1 leaves out a root function no code of its call can reach, `Watch.ofGraph`). */
-function readsHold(r: EntityReads, from = 0): boolean {
+/**
+ * `from`: the first object compared (1 leaves out a root function no code of its call can reach,
+ * `Watch.ofGraph`). `verified`: objects already found, in this same check, to show the very
+ * shape array expected here (shared by `shapeNow`): nothing ran since, so they still do.
+ */
+function readsHold(r: EntityReads, from = 0, verified?: Map<object, unknown[]>): boolean {
   for (let i = from; i < r.objects.length; i++) {
     const o = r.objects[i] as object;
-    if (!sameShape(o, r.shapes[i] as unknown[], r.light.has(o))) return false;
+    const expected = r.shapes[i] as unknown[];
+    if (verified?.get(o) === expected) continue;
+    if (!sameShape(o, expected, r.light.has(o))) return false;
+    verified?.set(o, expected);
   }
   for (let i = 0; i < r.viewed.length; i++) {
     const now = bytesOf(r.viewed[i] as object) as Uint8Array;
@@ -528,21 +556,26 @@ export class Watch {
         stack.push(edge.target);
       }
     }
-    for (const e of seen) {
-      const reads = entityReads(e);
-      if (reads === undefined && e.watchedBindings === undefined) continue;
-      // The root function object, read as a plain function (its first reading) and through no
-      // member path of the root's own edges (`alias.factor`): not compared by this watch. Other
-      // functions' watches that reach it compare it still.
-      const own = e.fn;
-      const skipOwn =
-        e === root && own !== undefined && !reachedAgain && reads !== undefined && reads.objects[0] === own && reads.light.has(own) && !e.edges.some((edge) => edge.via?.includes(own) === true) && rootMembersUnobservable(root, seen);
-      // Nothing else to compare for it: not listed at all (a function that reaches nothing then
-      // checks nothing on a memory hit).
-      if (skipOwn && e.watchedBindings === undefined && (reads as EntityReads).objects.length === 1 && (reads as EntityReads).viewed.length === 0 && (reads as EntityReads).globals.length === 0 && (reads as EntityReads).privates.length === 0) continue;
-      w.entities.push({ e, generation: e.generation ?? 0, skipOwn });
-    }
+    inShapeBatch(() => {
+      for (const e of seen) w.addEntity(e, root, reachedAgain, seen);
+    });
     return w;
+  }
+
+  /** Lists `e` with what this watch compares of it (`Watch.ofGraph`). */
+  private addEntity(e: Entity, root: Entity, reachedAgain: boolean, seen: ReadonlySet<Entity>): void {
+    const reads = entityReads(e);
+    if (reads === undefined && e.watchedBindings === undefined) return;
+    // The root function object, read as a plain function (its first reading) and through no
+    // member path of the root's own edges (`alias.factor`): not compared by this watch. Other
+    // functions' watches that reach it compare it still.
+    const own = e.fn;
+    const skipOwn =
+      e === root && own !== undefined && !reachedAgain && reads !== undefined && reads.objects[0] === own && reads.light.has(own) && !e.edges.some((edge) => edge.via?.includes(own) === true) && rootMembersUnobservable(root, seen);
+    // Nothing else to compare for it: not listed at all (a function that reaches nothing then
+    // checks nothing on a memory hit).
+    if (skipOwn && e.watchedBindings === undefined && (reads as EntityReads).objects.length === 1 && (reads as EntityReads).viewed.length === 0 && (reads as EntityReads).globals.length === 0 && (reads as EntityReads).privates.length === 0) return;
+    this.entities.push({ e, generation: e.generation ?? 0, skipOwn });
   }
 
   /** Empty: a proof check adds what it read (`object`, `graph`, `bind`, `global`), then `take`s. */
@@ -595,7 +628,9 @@ export class Watch {
     const before = (e: Entity): boolean => (e.expandedAt ?? 0) <= since;
     // This watch's own copy: entities are shared with other functions' graphs, whose watches
     // must still see what this body changed (their fingerprints never counted it).
-    for (const { e } of this.entities) if (e.reads !== undefined && before(e)) this.accepted.set(e.reads, readsNow(e.reads));
+    inShapeBatch(() => {
+      for (const { e } of this.entities) if (e.reads !== undefined && before(e)) this.accepted.set(e.reads, readsNow(e.reads));
+    });
     const all = this.allBindings().filter((b) => {
       const owner = this.bindingOwner.get(b);
       return owner === undefined || before(owner);
@@ -617,13 +652,14 @@ export class Watch {
   changes(fresh?: ReadonlySet<Entity>): { readonly entities: Changes; readonly loose: boolean } | undefined {
     if (this.broken) return { entities: new Map(), loose: true };
     let changed: Changes | undefined;
-    let loose = this.looseReads !== undefined && !readsHold(this.looseReads);
+    const verified = new Map<object, unknown[]>();
+    let loose = this.looseReads !== undefined && !readsHold(this.looseReads, 0, verified);
     const list = this.entities;
     for (let i = 0; i < list.length; i++) {
       const { e, generation, skipOwn } = list[i] as { readonly e: Entity; readonly generation: number; readonly skipOwn: boolean };
       if (fresh !== undefined && fresh.has(e)) continue;
       // Expanded again since (by another function's call): its content may be another.
-      if ((e.generation ?? 0) !== generation || (e.reads !== undefined && !readsHold(this.accepted.get(e.reads) ?? e.reads, skipOwn ? 1 : 0))) (changed ??= new Map()).set(e, []);
+      if ((e.generation ?? 0) !== generation || (e.reads !== undefined && !readsHold(this.accepted.get(e.reads) ?? e.reads, skipOwn ? 1 : 0, verified))) (changed ??= new Map()).set(e, []);
     }
     const entities: Changes = changed ?? new Map();
     const all = this.hasBindings ? this.allBindings(fresh) : NO_BINDINGS;
