@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CLI, INDEX_CJS, SECRET, bodies, machine as newMachine, namespace, node, tempDir as newTempDir } from './fixtures/remote/helpers.mjs';
 import { allKeys, haveRedis, redisTest, startRedis } from './fixtures/remote/server.mjs';
+import { until } from './fixtures/until.mjs';
 
 const maybe = redisTest(test);
 let server;
@@ -188,13 +189,6 @@ function cleanEnv() {
   return env;
 }
 
-async function until(check, what, limitMs = 60_000) {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > limitMs) throw new Error(`gave up waiting for ${what}`);
-    await delay(10);
-  }
-}
 
 test('a promise-returning (not async) function waiting for another process computing its key keeps the event loop running', async (t) => {
   const dir = tempDir('sc-rt10-promise-');

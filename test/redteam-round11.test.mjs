@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { projectsRemovedAfter, run, write } from './fixtures/contract/project.mjs';
+import { until } from './fixtures/until.mjs';
 
 const project = projectsRemovedAfter(test);
 
@@ -154,13 +155,6 @@ function startChild(dir, args, env) {
   }));
 }
 
-async function until(check, what, limitMs = 60_000) {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > limitMs) throw new Error(`gave up waiting for ${what}`);
-    await delay(10);
-  }
-}
 
 test('B1 a waiter whose process has seen the function return a promise (other arguments) returns a promise for a call whose function returns a plain value', async (t) => {
   const dir = project();
