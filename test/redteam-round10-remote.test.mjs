@@ -3,13 +3,12 @@
 // test.failing is a confirmed deviation; it starts passing once the deviation is fixed.
 // No timing assertions except generous bounds; every server, folder and child is our own.
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CLI, INDEX_CJS, SECRET, bodies, machine as newMachine, namespace, node, tempDir as newTempDir } from './fixtures/remote/helpers.mjs';
 import { allKeys, haveRedis, redisTest, startRedis } from './fixtures/remote/server.mjs';
-import { until } from './fixtures/until.mjs';
+import { startChild, until } from './fixtures/children.mjs';
 
 const maybe = redisTest(test);
 let server;
@@ -170,24 +169,7 @@ promise.then((value) => {
 });
 `;
 
-function startChild(dir, args, env) {
-  const child = spawn(process.execPath, args, { cwd: dir, env: { ...cleanEnv(), ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (status) => {
-    const line = stdout.split('\n').find((l) => l.startsWith('OUT '));
-    resolve({ status, stdout, stderr, out: line === undefined ? undefined : JSON.parse(line.slice(4)) });
-  }));
-}
 
-function cleanEnv() {
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('SMARTCACHE')) delete env[k];
-  delete env.NODE_OPTIONS;
-  return env;
-}
 
 
 test('a promise-returning (not async) function waiting for another process computing its key keeps the event loop running', async (t) => {

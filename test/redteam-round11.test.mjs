@@ -2,13 +2,12 @@
 // built-in-name check does not look at, stale across runs; (B) a waiter returning a promise for
 // a call whose function returns a plain value. Child processes, temp dirs.
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { projectsRemovedAfter, run, write } from './fixtures/contract/project.mjs';
-import { until } from './fixtures/until.mjs';
+import { startChild, until } from './fixtures/children.mjs';
 
 const project = projectsRemovedAfter(test);
 
@@ -140,20 +139,6 @@ const f = cache(load, { name: 'load', track: false });
 })();
 `;
 
-function startChild(dir, args, env) {
-  const clean = { ...process.env };
-  for (const k of Object.keys(clean)) if (k.startsWith('SMARTCACHE')) delete clean[k];
-  delete clean.NODE_OPTIONS;
-  const child = spawn(process.execPath, args, { cwd: dir, env: { ...clean, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (status) => {
-    const line = stdout.split('\n').find((l) => l.startsWith('OUT '));
-    resolve({ status, stderr, out: line === undefined ? undefined : JSON.parse(line.slice(4)) });
-  }));
-}
 
 
 test('B1 a waiter whose process has seen the function return a promise (other arguments) returns a promise for a call whose function returns a plain value', async (t) => {
