@@ -3,7 +3,6 @@
 // a call whose function returns a plain value. Child processes, temp dirs.
 import test from 'ava';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { projectsRemovedAfter, run, write } from './fixtures/contract/project.mjs';
