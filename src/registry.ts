@@ -125,6 +125,22 @@ export function patchCounterpart(fn: Function): Function | undefined {
 }
 
 /**
+ * Accessors smartcache put where Node had a data property (`process.env`, tracking/env-watch.ts):
+ * the fingerprint reads them as that data property, the value behind them, never as code.
+ */
+const dataAccessors = new WeakMap<Function, () => unknown>();
+
+export function registerDataAccessor(get: Function, value: () => unknown): void {
+  dataAccessors.set(get, value);
+}
+
+/** The data behind one of smartcache's accessors (`{ value }`), or undefined for any other getter. */
+export function dataAccessorValue(get: Function | undefined): { readonly value: unknown } | undefined {
+  const read = get === undefined ? undefined : dataAccessors.get(get);
+  return read === undefined ? undefined : { value: read() };
+}
+
+/**
  * Symbol keys Node adds to objects for async context bookkeeping once smartcache's
  * AsyncLocalStorage is in use (Node 20: `async_id_symbol`, `trigger_async_id_symbol` on every
  * promise, `kResourceStore` on the resource running a tracked call). Not content: fingerprints skip

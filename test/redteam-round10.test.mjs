@@ -158,9 +158,10 @@ console.log('OUT ' + JSON.stringify({ stack: String(new Error('boom').stack) }))
 
 // 6f5a019 made `const { env: { MODE } } = process` an input, but the same pattern as a parameter
 // default, as an assignment, `process` handed to a helper that destructures it, and an inline
-// `require('node:process').env.MODE` are neither inputs nor warned about (SMARTCACHE_DYNAMIC_ENV):
-// a changed MODE is served the old result silently.
-test.failing('MODE read through a parameter default, an assignment pattern, a helper given process, or require(\'node:process\') is an input', (t) => {
+// `require('node:process').env.MODE` were neither inputs nor warned about (SMARTCACHE_DYNAMIC_ENV):
+// a changed MODE was served the old result silently. Fixed: variables read while a call runs are
+// recorded with its entry (src/tracking/env-watch.ts).
+test('MODE read through a parameter default, an assignment pattern, a helper given process, or require(\'node:process\') is an input', (t) => {
   const { run, cleanup } = setup({
     'app.js': (mod) => `const { cache } = require(${mod});
 const warnings = [];
@@ -187,7 +188,7 @@ setImmediate(() => console.log('OUT ' + JSON.stringify({ value, warnings })));
 
 // The shapes above that hand `process` whole to a pattern or a helper, and more of them: each uses
 // `process` whole, so it is warned about as a dynamic read (README, "Inputs from outside the code").
-// (`require('node:process').env.MODE` inline is still neither: the test above stays failing.)
+// (`require('node:process').env.MODE` inline is not warned about; it is recorded as the call reads it.)
 test('MODE read through process used whole (parameter default, assignment, helper, loop, array pattern) is warned as dynamic', (t) => {
   const { run, cleanup } = setup({
     'app.js': (mod) => `const { cache } = require(${mod});

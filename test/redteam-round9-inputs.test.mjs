@@ -131,9 +131,10 @@ f('data.txt').then((value) => console.log('OUT ' + JSON.stringify({ value })));
 });
 
 // A package in node_modules that reads an environment variable by name when called (a config or
-// client package reading API_URL, PGHOST...): the package counts by name and version, its env
-// reads are not seen, no warning, and a changed value is served stale.
-test.failing('a variable read by name inside a package the function calls is an input', (t) => {
+// client package reading API_URL, PGHOST...): the package counts by name and version, and its env
+// reads were not seen, so a changed value was served stale. Fixed: variables read while a call
+// runs are recorded with its entry (src/tracking/env-watch.ts; more in inputs-env-runtime).
+test('a variable read by name inside a package the function calls is an input', (t) => {
   const { run, cleanup } = setup({
     'node_modules/cfgpkg/package.json': '{"name":"cfgpkg","version":"1.0.0","main":"index.js"}\n',
     'node_modules/cfgpkg/index.js': "exports.apiUrl = function apiUrl() { return process.env.API_URL || 'http://default'; };\n",

@@ -186,7 +186,7 @@ export class InputTracker {
         this.name,
         'dynamic-env',
         CODES.dynamicEnv,
-        `${this.name} reads process.env by computed name (or uses it whole): those variables are not inputs, so changing them does not recompute (read them by name, or pass them as arguments)`,
+        `${this.name} reads process.env by computed name (or uses it whole): only the variables a call reads are recorded with its entry (a changed value recomputes); they are not part of the fingerprint, so switching a value back recomputes again (read them by name, or pass them as arguments)`,
       );
     }
     const values = envValues(reads.names);
@@ -211,11 +211,16 @@ export class InputTracker {
     if (!this.enabled) return base;
     this.fingerprint(fingerprint(this.fn)); // the variables read, even before the first call
     const root = this.decorate(base.root);
-    const files = this.latest === undefined ? [] : inputNodes(this.latest);
+    // A variable the code names is in the tree already (`(env) NAME`); its runtime record is not repeated.
+    const named = new Set(this.env?.values.map(([name]) => name) ?? []);
+    const files = this.latest === undefined ? [] : inputNodes(this.latest).filter((n) => !(n.name.startsWith(ENV_READ) && named.has(n.name.slice(ENV_READ.length))));
     const out = { ...base, root: files.length === 0 ? root : { ...root, children: [...root.children, ...files] } };
     return this.latest === undefined ? out : { ...out, inputs: this.latest };
   }
 }
+
+/** How a variable read while the call ran (not named by the code) is listed. */
+const ENV_READ = '(env read) ';
 
 function shortHash(hash: string): string {
   return hash === ABSENT || hash === UNKNOWN ? hash : hash.slice(0, 12);
@@ -230,6 +235,7 @@ function inputNodes(m: Manifest): DependencyNode[] {
   for (const e of m.exists ?? []) out.push(node(`(exists) ${e.path}`, String(e.exists), String(e.exists)));
   for (const a of m.access ?? []) out.push(node(`(access) ${a.path}`, a.result, a.result));
   for (const s of m.stats ?? []) out.push(node(`(${s.link === true ? 'lstat' : 'stat'}) ${s.path}`, s.state, s.state.split(':')[0] ?? s.state));
+  for (const v of m.env ?? []) out.push(node(`${ENV_READ}${v.name}`, v.value, v.value === 'unset' ? 'unset' : 'set'));
   for (const o of m.opaque ?? []) out.push(node(`(unchecked) ${o}`, UNKNOWN, 'cannot be checked'));
   if (m.cwd !== undefined) out.push(node('(cwd)', m.cwd, m.cwd === '.' ? 'project root' : m.cwd));
   return out;

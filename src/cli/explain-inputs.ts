@@ -1,7 +1,8 @@
 /**
  * `smartcache explain`: what the latest stored entry of a function read from outside its code
  * (src/inputs: files, listings, existence and stat checks), read from the store without running
- * anything. Environment variables are part of the stored tree already (`(env) NAME` nodes).
+ * anything. Variables the code names are part of the stored tree already (`(env) NAME` nodes);
+ * those read while the call ran (by a package, by computed name) are listed here.
  */
 import type { Manifest } from '../tracking';
 import type { Store } from '../store';
@@ -31,6 +32,7 @@ export function inputLines(m: Manifest): string[] {
   for (const e of m.exists ?? []) out.push(`exists ${e.path} (${String(e.exists)})`);
   for (const a of m.access ?? []) out.push(`access ${a.path} (${a.result})`);
   for (const s of m.stats ?? []) out.push(`${s.link === true ? 'lstat' : 'stat'} ${s.path} (${s.state.split(':')[0] ?? s.state})`);
+  for (const v of m.env ?? []) out.push(`env ${v.name} (${v.value === 'unset' ? 'unset' : 'set'})`);
   for (const o of m.opaque ?? []) out.push(`unchecked ${o} (the entry never hits)`);
   if (m.cwd !== undefined) out.push(`working directory ${m.cwd === '.' ? '(project root)' : m.cwd}`);
   return out;

@@ -13,6 +13,7 @@ import fs = require('node:fs');
 import { AsyncResource } from 'node:async_hooks';
 import path = require('node:path');
 import { installCwdHook } from './cwd-patch';
+import { installEnvHook } from './env-watch';
 import { syncBuiltinESMExports } from 'node:module';
 import { registerPatch } from '../registry';
 import { currentFrame, outsideFrames, runInFrame, trackingActive } from './frames';
@@ -826,6 +827,8 @@ export function installFsHooks(beforeUserCode = false): void {
     );
   }
   installCwdHook();
+  // Variables are inputs the same way: recorded while a call runs, checked before a hit.
+  installEnvHook();
   try {
     // ES modules that imported named bindings from node:fs see the hooks too.
     syncBuiltinESMExports();

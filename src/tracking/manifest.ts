@@ -55,6 +55,13 @@ export interface StatInput {
   readonly link?: boolean;
 }
 
+/** An environment variable the call read: a hash of its name and value (never the value: it may be a secret). */
+export interface EnvInput {
+  readonly name: string;
+  /** env.ts `envValueHash`: 'unset' when the variable was not set. */
+  readonly value: string;
+}
+
 export interface Manifest {
   /** Working directory at the call, when a relative path was resolved against it. */
   readonly cwd?: string;
@@ -63,6 +70,8 @@ export interface Manifest {
   readonly exists?: readonly ExistsInput[];
   readonly access?: readonly AccessInput[];
   readonly stats?: readonly StatInput[];
+  /** Environment variables read while the call ran (env-watch.ts), by name. */
+  readonly env?: readonly EnvInput[];
   /** Inputs that can never be checked (a pipe, a descriptor of unknown origin): the entry never hits. */
   readonly opaque?: readonly string[];
 }
@@ -88,6 +97,9 @@ export class ManifestBuilder {
   readonly exists: Keyed<ExistsInput> = new Map();
   readonly access: Keyed<AccessInput> = new Map();
   readonly stats: Keyed<StatInput> = new Map();
+  readonly env = new Map<string, EnvInput>();
+  /** Variables the call set or deleted before reading them: its own outputs. */
+  readonly envWritten = new Set<string>();
   readonly opaque = new Set<string>();
   /** Paths the call created by a truncating write before reading them: its own outputs. */
   readonly produced = new Set<string>();
@@ -98,7 +110,7 @@ export class ManifestBuilder {
   usedCwd = false;
   private count = 0;
 
-  private put<T extends { path: string }>(map: Keyed<T>, key: string, value: T): void {
+  private put<T>(map: Map<string, T>, key: string, value: T): void {
     if (map.has(key)) return;
     if (this.count >= MAX_INPUTS) {
       this.opaque.add(`more than ${MAX_INPUTS} inputs`);
@@ -128,6 +140,10 @@ export class ManifestBuilder {
     this.put(this.stats, `${link ? 'l' : 's'}${abs}`, link ? { path: abs, state, link } : { path: abs, state });
   }
 
+  envRead(name: string, value: string): void {
+    this.put(this.env, name, { name, value });
+  }
+
   /**
    * Merges a stored manifest (an inner cached call that hit): its inputs are this call's too.
    * `anchor`: the project root its paths are relative to (the inner function's, ./validate.ts).
@@ -141,11 +157,12 @@ export class ManifestBuilder {
     for (const e of m.exists ?? []) this.put(this.exists, abs(e.path), { ...e, path: abs(e.path) });
     for (const a of m.access ?? []) this.put(this.access, `${a.mode}:${abs(a.path)}`, { ...a, path: abs(a.path) });
     for (const s of m.stats ?? []) this.put(this.stats, `${s.link === true ? 'l' : 's'}${abs(s.path)}`, { ...s, path: abs(s.path) });
+    for (const v of m.env ?? []) this.put(this.env, v.name, v);
     for (const o of m.opaque ?? []) this.opaque.add(o);
   }
 
   isEmpty(): boolean {
-    return this.files.size + this.lists.size + this.exists.size + this.access.size + this.stats.size + this.opaque.size === 0;
+    return this.files.size + this.lists.size + this.exists.size + this.access.size + this.stats.size + this.env.size + this.opaque.size === 0;
   }
 
   /**
@@ -165,6 +182,7 @@ export class ManifestBuilder {
     if (this.exists.size > 0) out.exists = rel(this.exists.values());
     if (this.access.size > 0) out.access = rel(this.access.values());
     if (this.stats.size > 0) out.stats = rel(this.stats.values());
+    if (this.env.size > 0) out.env = [...this.env.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (this.opaque.size > 0) out.opaque = [...this.opaque].sort();
     return out;
   }
@@ -179,7 +197,7 @@ function listingKey(l: ListingInput, abs: string): string {
 export function isManifest(value: unknown): value is Manifest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const m = value as Record<string, unknown>;
-  const arrays = ['files', 'lists', 'exists', 'access', 'stats', 'opaque'];
+  const arrays = ['files', 'lists', 'exists', 'access', 'stats', 'env', 'opaque'];
   for (const k of arrays) if (m[k] !== undefined && !Array.isArray(m[k])) return false;
   return m['cwd'] === undefined || typeof m['cwd'] === 'string';
 }

@@ -11,6 +11,8 @@ import { hashBytes, isRacy, readHash, real, sameSnap, snap, type Snap } from './
 import { absolutePath, storedPath } from './paths';
 import { listNow, statState } from './record';
 import { untracked } from './guard';
+import { envNow } from './env-watch';
+import { envValueHash } from './env';
 
 /** Content hashes computed in this process, by path and state: a file touched once is hashed once. */
 const verified = new Map<string, { readonly snap: Snap; readonly hash: string; readonly racy: boolean }>();
@@ -100,6 +102,19 @@ function statNow(abs: string, link: boolean): string {
   }
 }
 
+/** The last value hashed per variable: a memory hit re-reads each variable but hashes it only when it changed. */
+const envHashes = new Map<string, { readonly value: string | undefined; readonly hash: string }>();
+
+function envHash(name: string): string {
+  const value = envNow(name);
+  const known = envHashes.get(name);
+  if (known !== undefined && known.value === value) return known.hash;
+  const hash = envValueHash(name, value ?? null);
+  if (envHashes.size >= MAX_VERIFIED) envHashes.clear();
+  envHashes.set(name, { value, hash });
+  return hash;
+}
+
 /** Undefined when every input of `m` still holds; else the reason, naming the first that does not. */
 let rootFor: { readonly cwd: string; readonly root: string | undefined } | undefined;
 
@@ -124,6 +139,10 @@ export function checkManifest(m: Manifest, anchor?: string): string | undefined 
 function checkNow(m: Manifest, anchor: string | undefined): string | undefined {
   if (m.opaque !== undefined && m.opaque.length > 0) return `read ${m.opaque[0]}, which cannot be checked`;
   const root = anchor ?? projectRoot();
+  // Variables first: no system call, and the likeliest to differ between two shells.
+  for (const v of m.env ?? []) {
+    if (envHash(v.name) !== v.value) return `environment variable ${v.name} changed`;
+  }
   if (m.cwd !== undefined && storedPath(process.cwd(), root) !== m.cwd) return `working directory changed (relative paths or process.cwd())`;
   const abs = (p: string): string | undefined => absolutePath(p, root);
   if (m.files !== undefined) {

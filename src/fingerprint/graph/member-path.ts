@@ -8,6 +8,7 @@
  */
 import { types } from 'node:util';
 import { isObjectLike, ownData, sharedBacking } from './entity';
+import { dataAccessorValue } from '../../registry';
 
 /** The objects a path went through before its end, base first (which values are one value: ../sharing.ts). */
 interface Via {
@@ -75,6 +76,13 @@ export function followPath(base: unknown, path: readonly string[]): PathEnd {
     if (found === undefined) return { kind: 'missing', depth: i + 1, holder: current, via };
     if (found.owner !== current && isClassPrototype(found.owner)) return { kind: 'whole', depth: i, value: current, via: via.slice(0, before) };
     const d = found.descriptor;
+    // `process.env` behind smartcache's own accessor: the environment object, as Node defines it.
+    const data = 'value' in d ? undefined : dataAccessorValue(d.get);
+    if (data !== undefined) {
+      holder = current;
+      current = data.value;
+      continue;
+    }
     if (!('value' in d) && (d.get !== undefined || d.set !== undefined)) {
       return { kind: 'accessor', depth: i + 1, get: d.get, set: d.set, holder: current, via };
     }
