@@ -23,15 +23,19 @@ const SIZE_UNITS: Readonly<Record<string, number>> = {
   b: 1,
   k: 1024,
   kb: 1024,
+  kib: 1024,
   m: 1024 ** 2,
   mb: 1024 ** 2,
+  mib: 1024 ** 2,
   g: 1024 ** 3,
   gb: 1024 ** 3,
+  gib: 1024 ** 3,
   t: 1024 ** 4,
   tb: 1024 ** 4,
+  tib: 1024 ** 4,
 };
 
-/** `500`, `10k`, `200M`, `1G`, `1.5GB` (powers of 1024); undefined when malformed. */
+/** `500`, `10k`, `200M`, `1G`, `1.5GB`, `10MiB` (powers of 1024, any case); undefined when malformed. */
 export function parseSize(input: string): number | undefined {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(input);
   if (match === null) return undefined;

@@ -28,3 +28,38 @@ test('clear of an unknown name is an error, and removes nothing', async (t) => {
   t.regex(r.stderr, /^smartcache: no cached function, file or glob matching "fibb"/);
   t.is(keysIn(store).length, 6);
 });
+
+// Red team round 12: `K*` found `app.js#K.stat` but not `app.js#K#inst` (only the part after the
+// last `#` was matched), and `K#*` matched nothing.
+test('clear <glob> matches the name within its file: K* and K#* find the instance methods of K', async (t) => {
+  const { loadStore, keyOf, tempDir } = await import('./fixtures/cli/helpers.mjs');
+  const { meta, LOAD_FP } = await import('./fixtures/cli/stores.mjs');
+  const path = await import('node:path');
+  const fill = async () => {
+    const Store = await loadStore();
+    const root = path.join(tempDir(), 'cache');
+    const store = Store.open(root);
+    for (const name of ['app.js#K#inst', 'app.js#K.stat', 'app.js#Kother', 'app.js#L#inst']) store.put(keyOf(name), meta(name, LOAD_FP), 1);
+    return { root, store };
+  };
+  const names = (store) => [...store.entries()].map((e) => e.meta.fn).sort();
+  let { root, store } = await fill();
+  let r = await cli(['clear', 'K#*', '--dir', root]);
+  t.is(r.code, 0, r.stderr);
+  t.deepEqual(names(store), ['app.js#K.stat', 'app.js#Kother', 'app.js#L#inst']);
+  ({ root, store } = await fill());
+  r = await cli(['clear', 'K*', '--dir', root]);
+  t.is(r.code, 0, r.stderr);
+  t.deepEqual(names(store), ['app.js#L#inst']);
+});
+
+test('sizes take binary unit names in any case: --max-size 10MiB', async (t) => {
+  const { root } = await twoFunctionStore();
+  for (const size of ['10MiB', '10mib', '1GiB', '512KiB', '10M']) {
+    const r = await cli(['prune', '--max-size', size, '--dir', root]);
+    t.is(r.code, 0, `${size}: ${r.stderr}`);
+  }
+  const bad = await cli(['prune', '--max-size', '10MiBs', '--dir', root]);
+  t.not(bad.code, 0);
+  t.true(isOneLine(bad.stderr));
+});

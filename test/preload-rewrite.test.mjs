@@ -73,7 +73,7 @@ test('CommonJS fixture: every form found, named, and nothing moved but the in-pl
   t.deepEqual(lines, []);
   t.deepEqual(
     sites(out).map((s) => s.name),
-    ['hoisted', 'arrow', 'expression', 'assigned', 'memberAssigned', 'Shape#area', 'Shape#later', 'Shape.unit', 'Shape.unitLater', 'api.load', 'api.parse', 'api.nested.deep', 'directive', 'directiveArrow', 'anonymous@101', 'fib', 'outer~inner'],
+    ['hoisted', 'arrow', 'expression', 'assigned', 'memberAssigned', 'Shape#area', 'Shape#later', 'Shape.unit', 'Shape.unitLater', 'api.load', 'api.parse', 'api.nested.deep', 'directive', 'directiveArrow', 'anonymous:1', 'fib', 'outer~inner'],
   );
   t.is(sites(out).find((s) => s.name === 'fib').line, 108);
   t.true(out.includes('//# sourceMappingURL=data:application/json'), 'the in-place wrap moved code: a map is added');
@@ -185,4 +185,18 @@ test('TypeScript source scan: names and lines of annotated heads', (t) => {
 test('source map mappings round-trip', (t) => {
   const mappings = 'AAAA,SAASA;AACA,IAAI,CAAC;;AAEE';
   t.is(encodeMappings(decodeMappings(mappings)), mappings);
+});
+
+// Red team round 12: a named inner function was `make~anonymous@1` (its line), so a comment added
+// above it renamed it and lost its entries; `const alias = function realName` was `alias`.
+test('names: a function expression\'s own name comes first; anonymous ones are numbered in their scope, not by line', (t) => {
+  const source = `function make() { return function inner(x) { 'use cache'; return x; }; }
+/** @cache */ const alias = function realName(y) { return y; };
+const list = [(a) => { 'use cache'; return a; }, (b) => { 'use cache'; return b; }];
+function outer() { return [() => { 'use cache'; return 1; }]; }
+`;
+  const names = (text) => sites(rewrite(text, path.join(os.tmpdir(), 'names.js'), 'commonjs').code).map((s) => s.name);
+  const expected = ['make~inner', 'realName', 'anonymous:1', 'anonymous:2', 'outer~anonymous:1'];
+  t.deepEqual(names(source), expected);
+  t.deepEqual(names(`// a comment\n\n/* and another */\n${source.replace('function make', '// here\nfunction make')}`), expected);
 });

@@ -1,6 +1,7 @@
 /**
  * What `smartcache clear <target>` means: an exact function name; else, with glob characters, a
- * glob over names (`'report*'` matches the whole name or the part after its last `#`, so
+ * glob over names (`'report*'` matches the whole name, the name within its file (after the first
+ * `#`: `K*` finds `app.js#K#inst` and `app.js#K.stat`) or the part after its last `#`, so
  * `report*` finds `src/report.js#reportTotals`); else a file, relative to the working directory,
  * standing for every cached function defined in it (found by the file its records name, or by
  * the file in its default name), whether or not the file still exists. When records of the same
@@ -43,9 +44,12 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${out}$`, 's');
 }
 
-function shortName(name: string): string {
-  const at = name.lastIndexOf('#');
-  return at < 0 ? name : name.slice(at + 1);
+/** The name within its file (after the first `#`) and the part after the last `#`. */
+function shortNames(name: string): string[] {
+  const first = name.indexOf('#');
+  const last = name.lastIndexOf('#');
+  if (first < 0) return [];
+  return first === last ? [name.slice(first + 1)] : [name.slice(first + 1), name.slice(last + 1)];
 }
 
 export function resolveClearTarget(text: string, store: Store, cwd: string = process.cwd()): ClearTarget {
@@ -54,7 +58,7 @@ export function resolveClearTarget(text: string, store: Store, cwd: string = pro
   if (records.has(text) || store.readStats().has(text)) return { kind: 'name', text, matches: (name) => name === text };
   if (GLOB_CHARS.test(text)) {
     const re = globToRegExp(text);
-    return { kind: 'glob', text, matches: (name) => re.test(name) || re.test(shortName(name)) };
+    return { kind: 'glob', text, matches: (name) => re.test(name) || shortNames(name).some((n) => re.test(n)) };
   }
   const wanted = path.resolve(cwd, text);
   const base = projectBase(store.root, cwd);

@@ -77,6 +77,11 @@ function exportLabel(text: string): string {
   return m[1].replace(/^"(.*)"\]$/, '$1');
 }
 
+/** A function expression's own name (`function realName() {}`), which names it before any binding. */
+function ownName(fn: FunctionNode): string | undefined {
+  return fn.type === 'FunctionExpression' && fn.id !== null && fn.id !== undefined ? fn.id.name : undefined;
+}
+
 function keyName(key: AnyNode, computed: boolean): string | undefined {
   if (!computed && key.type === 'Identifier') return key.name;
   if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number')) return String(key.value);
@@ -116,9 +121,19 @@ class CandidateWalker {
     return this.ancestors[this.ancestors.length - depth];
   }
 
-  private line(offset: number): number {
-    return this.parsed.line(offset) + 1;
+  /**
+   * A name for a function with none of its own and no binding: `anonymous:1`, `anonymous:2`... in
+   * source order within its scope. Not its line: a comment added above it would rename it, and
+   * its entries would be lost to a miss.
+   */
+  private anonymous(): string {
+    const scope = this.scopes[this.scopes.length - 1] ?? '';
+    const n = (this.anonymousIn.get(scope) ?? 0) + 1;
+    this.anonymousIn.set(scope, n);
+    return `anonymous:${n}`;
   }
+
+  private readonly anonymousIn = new Map<string, number>();
 
   private qualify(own: string): string {
     const outer = this.scopes[this.scopes.length - 1];
@@ -151,7 +166,7 @@ class CandidateWalker {
     };
     const parent = this.parent(depth);
     if (fn.type === 'FunctionDeclaration') return this.declaration(fn, make);
-    if (parent === undefined) return make(fn, `anonymous@${this.line(fn.start)}`, { kind: 'wrap', expression: fn });
+    if (parent === undefined) return make(fn, ownName(fn) ?? this.anonymous(), { kind: 'wrap', expression: fn });
     switch (parent.type) {
       case 'VariableDeclarator':
         return this.declarator(fn, expression, parent, depth, make);
@@ -165,7 +180,7 @@ class CandidateWalker {
       case 'ExportDefaultDeclaration':
         return make(parent, 'default', { kind: 'default', statement: parent });
       default:
-        return make(fn, `anonymous@${this.line(fn.start)}`, { kind: 'wrap', expression: fn });
+        return make(fn, ownName(fn) ?? this.anonymous(), { kind: 'wrap', expression: fn });
     }
   }
 
@@ -187,20 +202,22 @@ class CandidateWalker {
 
   private declarator(fn: FunctionNode, expression: AnyNode, declarator: acorn.VariableDeclarator, depth: number, make: MakeCandidate): Candidate {
     const declaration = this.parent(depth + 1);
-    const own = declarator.id.type === 'Identifier' ? declarator.id.name : `anonymous@${this.line(fn.start)}`;
-    if (declarator.init !== expression || declaration?.type !== 'VariableDeclaration' || declarator.id.type !== 'Identifier') {
+    const binding = declarator.id.type === 'Identifier' ? declarator.id.name : undefined;
+    // The contract's default name: the function's own name, else the binding it is assigned to.
+    const own = ownName(fn) ?? binding ?? this.anonymous();
+    if (declarator.init !== expression || declaration?.type !== 'VariableDeclaration' || binding === undefined) {
       return make(fn, own, { kind: 'wrap', expression: fn });
     }
     const { statement, list } = this.statementOf(declaration, depth + 2);
     const listed = isStatementList(list) && (declaration.kind === 'const' || declaration.kind === 'let' || declaration.kind === 'var');
-    const placement: Placement = listed ? { kind: 'binding', statement, declaration, binding: own } : { kind: 'wrap', expression: fn };
+    const placement: Placement = listed ? { kind: 'binding', statement, declaration, binding } : { kind: 'wrap', expression: fn };
     return make(statement, own, placement);
   }
 
   private assignment(fn: FunctionNode, expression: AnyNode, assign: acorn.AssignmentExpression, depth: number, make: MakeCandidate): Candidate {
     const target = assign.right === expression && assign.operator === '=' ? referenceText(this.parsed, assign.left as AnyNode) : undefined;
     const statement = this.parent(depth + 1);
-    const own = target === undefined ? `anonymous@${this.line(fn.start)}` : exportLabel(target) || 'module.exports';
+    const own = target === undefined ? (ownName(fn) ?? this.anonymous()) : exportLabel(target) || 'module.exports';
     if (target === undefined || statement?.type !== 'ExpressionStatement' || !isStatementList(this.parent(depth + 2))) {
       return make(statement?.type === 'ExpressionStatement' ? statement : fn, own, { kind: 'wrap', expression: fn });
     }
@@ -210,7 +227,7 @@ class CandidateWalker {
   private property(fn: FunctionNode, prop: acorn.Property, depth: number, make: MakeCandidate): Candidate {
     const key = keyName(prop.key, prop.computed);
     const object = this.parent(depth + 1);
-    if (key === undefined || object?.type !== 'ObjectExpression') return make(prop, `anonymous@${this.line(fn.start)}`, undefined, 'computed property key');
+    if (key === undefined || object?.type !== 'ObjectExpression') return make(prop, this.anonymous(), undefined, 'computed property key');
     if (prop.kind !== 'init') return make(prop, key, undefined, `${prop.kind}ter methods are not supported`);
     const holder = this.objectHolder(object, depth + 2);
     const own = holder !== undefined && holder.label !== '' ? `${holder.label}.${key}` : key;
@@ -268,7 +285,7 @@ class CandidateWalker {
     const body = this.parent(depth + 1);
     const cls = this.parent(depth + 2);
     if (body?.type !== 'ClassBody' || (cls?.type !== 'ClassDeclaration' && cls?.type !== 'ClassExpression')) {
-      return make(member, `anonymous@${this.line(fn.start)}`, undefined, 'unexpected class shape');
+      return make(member, this.anonymous(), undefined, 'unexpected class shape');
     }
     const holder = this.classHolder(cls, depth + 3);
     const className = (cls.id === null || cls.id === undefined ? undefined : this.keptName(cls.id.name)) ?? (holder !== undefined && holder.label !== '' ? holder.label : this.parent(depth + 3)?.type === 'ExportDefaultDeclaration' ? 'default' : '(anonymous)');

@@ -12,6 +12,7 @@ import { computeOnce, NOT_SERVED } from './claims';
 import { Joins, type Settled } from './joins';
 import type { FunctionParts } from './parts';
 import { keepRead, save, trySnapshot } from './save';
+import type { Snapshot } from '../../store';
 import type { Ready, Setup } from './setup';
 import { fetchAsync, fetchSync } from './team';
 
@@ -28,6 +29,16 @@ function isAsyncResult(value: unknown): value is Promise<unknown> {
 
 /** Synchronous parts of cached bodies on the stack (with `track: false` no frame says so). */
 let bodies = 0;
+
+/**
+ * Cached bodies nested on the stack past which a call takes the deep path. A cached call on the
+ * normal path holds ~20 frames (~3 KB of stack) while its body runs, so annotated recursion
+ * (`sumTo(n - 1)`, a recursive DP over a long string) overflowed V8's ~1 MB stack at ~340
+ * levels where plain code goes ~30 times deeper (native-notes/deep-recursion.md).
+ */
+const DEEP_BODIES = 64;
+/** Deep-path results per function, kept while the outermost cached body runs (`deepCall`). */
+const deepMemos = new Set<Map<string, Snapshot>>();
 
 function insideBody(): boolean {
   return bodies > 0;
@@ -59,6 +70,24 @@ export class CallPath {
   ) {}
 
   call(self: unknown, args: unknown[]): unknown {
+    if (bodies >= DEEP_BODIES) {
+      // The deep path, inline: every frame a level holds while its body runs costs depth.
+      const found = this.parts.isAsync ? undefined : this.deepLookup(self, args);
+      if (typeof found === 'object') return found.value;
+      let result: unknown;
+      bodies++;
+      try {
+        result = Reflect.apply(this.parts.fn, self, args);
+      } finally {
+        bodies--;
+      }
+      if (found !== undefined && !isAsyncResult(result)) this.remember(found, result);
+      return result;
+    }
+    return this.shallowCall(self, args);
+  }
+
+  private shallowCall(self: unknown, args: unknown[]): unknown {
     const tracker = this.parts.tracker;
     const outer = tracker.outer();
     // Until the function runs, no code of the program does: one fingerprint snapshot serves the
@@ -73,6 +102,45 @@ export class CallPath {
       endMoment();
     }
   }
+
+  /**
+   * (`call`, past `DEEP_BODIES`) A call made that many cached bodies deep: served from memory or from what an identical
+   * deep call returned earlier in the same outermost body, else run directly with no frame of its
+   * own and nothing stored. Memoized recursion stays linear (`fib(5000)` runs each level once),
+   * in a few frames a level. What it reads is still recorded, as a read of every call open (the
+   * outer calls, whose entries are stored). Its results live only until the outermost cached
+   * body returns: within one synchronous body nothing but that body runs.
+   */
+  /** A deep call's stored or remembered value (`{ value }`), else the key to remember it by, if it has one. */
+  private deepLookup(self: unknown, args: unknown[]): { readonly value: unknown } | string | undefined {
+    const { parts, setup } = this;
+    beginMoment(true);
+    let slot: Slot | undefined;
+    try {
+      const ready = setup.current();
+      const mode = setup.self;
+      slot = ready === undefined ? undefined : slotFor(parts, ready.digest, args, mode.kind === 'none' ? NO_SELF : selfInput(mode, self));
+    } finally {
+      endMoment();
+    }
+    if (slot === undefined) return undefined;
+    const entry = parts.memory?.get(slot.memKey);
+    if (entry !== undefined && !entry.promise && parts.check.memory(entry) === undefined) {
+      if (entry.manifest !== undefined) parts.tracker.served(entry.manifest);
+      return { value: entry.snapshot.read() };
+    }
+    const known = this.deepMemo.get(slot.memKey);
+    return known === undefined ? slot.memKey : { value: known.read() };
+  }
+
+  private remember(memKey: string, result: unknown): void {
+    const snapshot = trySnapshot(result);
+    if (snapshot === undefined) return;
+    this.deepMemo.set(memKey, snapshot);
+    deepMemos.add(this.deepMemo);
+  }
+
+  private readonly deepMemo = new Map<string, Snapshot>();
 
   private callHere(self: unknown, args: unknown[]): unknown {
     const { parts, setup } = this;
@@ -110,6 +178,15 @@ export class CallPath {
     }
     /** Why a stored result was not served: expired, or an input (a file) changed. */
     let stale: string | undefined;
+
+    // 0. Computed by a deep call in the outermost body still running (`deepCall`).
+    if (deepMemos.size > 0) {
+      const deep = this.deepMemo.get(slot.memKey);
+      if (deep !== undefined) {
+        endMoment();
+        return deep.read();
+      }
+    }
 
     // 1. Memory.
     const entry = parts.memory?.get(slot.memKey);
@@ -251,7 +328,10 @@ export class CallPath {
       result = tracker.run(run.frame, () => Reflect.apply(this.parts.fn, self, args));
       returned = true;
     } finally {
-      bodies--;
+      if (--bodies === 0 && deepMemos.size > 0) {
+        for (const memo of deepMemos) memo.clear();
+        deepMemos.clear();
+      }
       if (held !== undefined) retakeWatch(held);
       if (!returned) this.failed(ready, slot, bill, run, 'threw, nothing stored');
     }
