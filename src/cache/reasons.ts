@@ -79,7 +79,7 @@ export class MissReasons {
     const change = this.change;
     if (change !== null) {
       const before = composeKey(identityDigest({ ...identity, fingerprint: change.previousFingerprint }), inputs);
-      if (hasSelf || this.exists(store, before)) return change.lines.length > 0 ? change.lines.join('; ') : 'code changed';
+      if (hasSelf || this.exists(store, before)) return change.lines.length > 0 ? [...new Set(change.lines)].join('; ') : 'code changed';
     }
     const previous = this.previousDepends(store);
     if (inputs.depends !== undefined && previous !== undefined && previous !== inputs.depends) {

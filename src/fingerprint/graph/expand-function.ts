@@ -29,8 +29,21 @@ function expandNative(b: Builder, e: Entity, fn: Function): void {
   bound.args.forEach((arg, i) => addEdge(e, `args[${i}]`, b.entityOf(arg)));
 }
 
+/** What `function`, `async`, generator and async generator functions inherit from. */
+const FUNCTION_PROTOTYPES: ReadonlySet<unknown> = new Set([
+  Function.prototype,
+  Object.getPrototypeOf(async function () {}),
+  Object.getPrototypeOf(function* () {}),
+  Object.getPrototypeOf(async function* () {}),
+]);
+
 /** Members user code put on the function object, and on its prototype (pre-class "classes"). */
 function functionExtras(b: Builder, e: Entity, fn: Function): void {
+  // A function given another prototype (`Object.setPrototypeOf(chalk, createChalk.prototype)`):
+  // `fn.red()` runs what that object holds, which no member of `fn` shows (an edit of it was a
+  // stale hit).
+  const inherited: unknown = Object.getPrototypeOf(fn);
+  if (inherited !== null && !FUNCTION_PROTOTYPES.has(inherited) && !types.isProxy(inherited)) addEdge(e, '[[Prototype]]', b.entityOf(inherited));
   for (const key of Reflect.ownKeys(fn)) {
     if (STANDARD_FUNCTION_KEYS.has(key)) continue;
     // Hidden ones too (`Object.defineProperty(helper, 'limit', { value: 5 })`): read by path

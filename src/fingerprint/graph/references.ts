@@ -475,6 +475,16 @@ export function needsScopes(analysis: FunctionAnalysis): boolean {
   return analysis.references.some((r) => !NOT_NAMES.has(r.name)) || analysis.dynamic.includes('eval') || analysis.requires.length > 0;
 }
 
+/** `ref` (read whole) is the name of a class in `cls`'s superclass chain, which is walked as its 'extends' edge. */
+function namesSuperclass(cls: Function, ref: Reference): boolean {
+  if (!ref.whole || ref.paths.length > 0) return false;
+  for (let c: unknown = Object.getPrototypeOf(cls); typeof c === 'function' && c !== Function.prototype && !types.isProxy(c); c = Object.getPrototypeOf(c)) {
+    const d = Object.getOwnPropertyDescriptor(c, 'name');
+    if (d !== undefined && 'value' in d && d.value === ref.name) return true;
+  }
+  return false;
+}
+
 export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis: FunctionAnalysis, holder: object | undefined, isClass: boolean): boolean {
   for (const reason of analysis.dynamic) addDynamic(e, reason);
   const names = analysis.references.filter((r) => !NOT_NAMES.has(r.name));
@@ -505,6 +515,9 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
   for (const ref of names) {
     const binding = findBinding(details.scopes, ref.name);
     if (!binding.found) {
+      // `class Sub extends Base`: V8 keeps no binding a class reads only in its heritage (it is
+      // read once, when the class is made); the superclass itself is walked ('extends' edge).
+      if (isClass && analysis.superClass && globalDescriptor(ref.name) === undefined && namesSuperclass(fn, ref)) continue;
       if (realm === undefined) globalEdges(b, e, ref.name, ref);
       else realmGlobalEdges(b, e, realm, ref.name, ref);
       continue;

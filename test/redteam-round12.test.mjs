@@ -1,0 +1,108 @@
+// Red team, round 12 (real libraries as user code and as dependencies; the contract's API).
+// Each test is a confirmed finding, fixed; `test.failing` marks one still open (README, Limits).
+import test from 'ava';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { node, project, smartcacheLines, tempDir } from './fixtures/cache/helpers.mjs';
+
+function setup(t, files) {
+  const dir = project(files);
+  const root = tempDir();
+  const run = (args = ['app.js'], env = {}) => {
+    const r = node(args, { cwd: dir, env: { SMARTCACHE_DIR: root, SMARTCACHE_LOG: '1', ...env } });
+    t.is(r.status, 0, r.stderr);
+    return { ...r.out, lines: smartcacheLines(r.stderr), stderr: r.stderr };
+  };
+  const edit = (file, from, to) => {
+    const p = path.join(dir, file);
+    const text = fs.readFileSync(p, 'utf8');
+    if (!text.includes(from)) throw new Error(`${from} not in ${file}`);
+    fs.writeFileSync(p, text.replace(from, to));
+  };
+  return { dir, run, edit };
+}
+
+// chalk's pattern: `Object.setPrototypeOf(chalk, createChalk.prototype)`. `f.red()` runs a method
+// of the function's prototype, which no member of `f` shows: editing it was a stale hit (10 of 29
+// behaviour mutants of chalk as user code), and a chalk version bump was not seen.
+for (const [label, member] of [
+  ['a method', "Proto.prototype.red = function (s) { return PREFIX + s; };"],
+  ['a getter', "Object.defineProperty(Proto.prototype, 'red', { get() { return (s) => PREFIX + s; } });"],
+]) {
+  test(`a function whose prototype was swapped: an edit of ${label} on that prototype recomputes`, (t) => {
+    const { run, edit } = setup(t, {
+      'app.js': (mod) => `const { cache } = require(${mod});
+const PREFIX = '<';
+function Proto() {}
+${member}
+const f = () => 0;
+Object.setPrototypeOf(f, Proto.prototype);
+const work = cache(function work(s) { return f.red(s); });
+console.log('OUT ' + JSON.stringify({ value: work('x') }));
+`,
+    });
+    t.is(run().value, '<x');
+    t.is(run().lines[0].split(' ')[1], 'hit');
+    edit('app.js', "const PREFIX = '<'", "const PREFIX = '>>'");
+    const r = run();
+    t.is(r.value, '>>x', `stale hit: ${r.lines.join('\n')}`);
+  });
+}
+
+test('a package function with a swapped prototype: a version bump of the package recomputes', (t) => {
+  const { run, edit } = setup(t, {
+    'node_modules/fp/package.json': '{"name":"fp","version":"1.0.0","main":"index.js"}\n',
+    'node_modules/fp/index.js': `const PREFIX = '<';
+function Proto() {}
+Object.defineProperty(Proto.prototype, 'red', { get() { return (s) => PREFIX + s + this.level; } });
+exports.make = function make(level) { const f = (...s) => s.join(' '); f.level = level; Object.setPrototypeOf(f, Proto.prototype); return f; };
+`,
+    'app.js': (mod) => `const { cache } = require(${mod});
+const c = require('fp').make(1);
+const work = cache(function work(s) { return c.red(s); });
+console.log('OUT ' + JSON.stringify({ value: work('x') }));
+`,
+  });
+  t.is(run().value, '<x1');
+  edit('node_modules/fp/index.js', "const PREFIX = '<'", "const PREFIX = '>>'");
+  edit('node_modules/fp/package.json', '1.0.0', '1.0.1');
+  const r = run();
+  t.is(r.value, '>>x1', `stale hit: ${r.lines.join('\n')}`);
+  t.regex(r.lines[0], /package `fp@1\.0\.0` → `fp@1\.0\.1`/);
+  t.is((r.lines[0].match(/fp@1\.0\.0/g) ?? []).length, 1, 'the reason is said once');
+});
+
+test('explain: a superclass read only in `extends` is the superclass, not a dynamic dependency', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+class Base { val() { return 1; } }
+class Sub extends Base { v2() { return this.val() + 1; } }
+const main = cache(function main(x) { return new Sub().v2() + x; });
+console.log('OUT ' + JSON.stringify({ value: main(1), dynamic: main.explain().dynamic }));
+`,
+  });
+  const r = run();
+  t.is(r.value, 3);
+  t.deepEqual(r.dynamic, []);
+});
+
+// A user function handed to a package and kept in the package's own state (Handlebars helpers,
+// a plugin registry): the package counts by name and version, and its state is not walked.
+test.failing('a user helper registered into a package\'s module state: an edit of it recomputes', (t) => {
+  const { run, edit } = setup(t, {
+    'node_modules/reg/package.json': '{"name":"reg","version":"1.0.0","main":"index.js"}\n',
+    'node_modules/reg/index.js': `const helpers = {};
+exports.register = (n, f) => { helpers[n] = f; };
+exports.run = (n, x) => helpers[n](x);
+`,
+    'app.js': (mod) => `const { cache } = require(${mod});
+const reg = require('reg');
+reg.register('up', (x) => x.toUpperCase());
+const work = cache(function work(s) { return reg.run('up', s); });
+console.log('OUT ' + JSON.stringify({ value: work('abc') }));
+`,
+  });
+  t.is(run().value, 'ABC');
+  edit('app.js', 'toUpperCase', 'toLowerCase');
+  t.is(run().value, 'abc');
+});
