@@ -218,6 +218,9 @@ async function bundle() {
       // No comments or indentation: a third smaller to read and compile, and all ASCII (esbuild
       // escapes the rest), which the loader reads as a one-byte string (src/runtime-loader.ts).
       minifyWhitespace: true,
+      // Short lines all the same: an uncaught error (a SmartCacheError for a bad option) makes Node
+      // print the source line it was thrown from, which was the whole bundle (~190 KB on stderr).
+      lineLimit: 160,
       // Everything tsc emits is strict: the bundle as a whole is too.
       banner: { js: "'use strict';\nconst __smartcacheDist = (rel) => require('node:path').join(__dirname, rel);\nconst __smartcacheRan = [];" },
       plugins: [otherParts(part.name, partOf), ownPaths(), cborEncoderOutside()],
@@ -225,7 +228,8 @@ async function bundle() {
     // The bundle must hold the rewritten paths (a module that moved would silently keep dist/'s).
     const out = fs.readFileSync(path.join(dist, part.file), 'utf8');
     if (/\b__dirname\b/.test(out.replace("require('node:path').join(__dirname, rel)", ''))) throw new Error(`postbuild: a module of ${part.file} still reads the bundle's __dirname`);
-    const bodies = new Set([...out.matchAll(/var __smartcacheModule ?= ?("[^"]+")/g)].map((b) => JSON.parse(b[1])));
+    // `lineLimit` may continue a string on the next line (a backslash before the line break).
+    const bodies = new Set([...out.matchAll(/var __smartcacheModule ?= ?("[^"]+")/g)].map((b) => JSON.parse(b[1].replace(/\\\n/g, ''))));
     for (const m of held) if (!bodies.has(m)) throw new Error(`postbuild: ${part.file} does not hold ${m}`);
     for (const m of bodies) if (partOf.get(m) !== part.name) throw new Error(`postbuild: ${part.file} holds a copy of ${m}, a module of another part`);
   }

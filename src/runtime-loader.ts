@@ -25,7 +25,8 @@
  *   V8 may have flushed by exit after the walk's garbage collections); between two of a kind, the
  *   one whose process ran more of the bundle's modules. Most runs only read.
  * - Off where it cannot be made safe or is not wanted: no `process.getuid` (Windows), or
- *   `NODE_DISABLE_COMPILE_CACHE=1` (Node's own switch for compile caches). Any failure only means compiling as usual, silently: nothing is cached wrong.
+ *   `NODE_DISABLE_COMPILE_CACHE=1` (Node's own switch for compile caches), or `SMARTCACHE=off` (nothing
+ *   read or written). Any failure only means compiling as usual, silently: nothing is cached wrong.
  */
 import fs = require('node:fs');
 import Module = require('node:module');
@@ -271,8 +272,18 @@ export type CodeCacheState = 'accepted' | 'rejected' | 'none' | 'off';
 
 const states: Record<Part, CodeCacheState> = { preload: 'off', runtime: 'off' };
 
+/**
+ * `SMARTCACHE=off`, read as src/switch.ts reads it. Not imported from there: every other module
+ * of dist/ is a door into the bundles this file loads (scripts/postbuild.js).
+ */
+function switchedOff(): boolean {
+  const value = process.env['SMARTCACHE'];
+  return value !== undefined && ['off', '0', 'false', 'no'].includes(value.trim().toLowerCase());
+}
+
 function loadWithCodeCache(part: Part): BundleExports | undefined {
-  if (process.env.NODE_DISABLE_COMPILE_CACHE === '1' || typeof process.getuid !== 'function') return undefined;
+  // SMARTCACHE=off: nothing is read or written, the code cache of smartcache's own bundles included.
+  if (process.env.NODE_DISABLE_COMPILE_CACHE === '1' || switchedOff() || typeof process.getuid !== 'function') return undefined;
   // Loaded inside a vm context (jest runs each test file in one, with its own module registry):
   // the bundle must run in that realm, as every module loaded there does, and `runInThisContext`
   // would run it in Node's main one (the test's objects would not be plain data to the codec, and

@@ -69,6 +69,43 @@ test('ignore by name and by position', (t) => {
   t.is(runs, 1);
 });
 
+// Red team round 12: `ignore: ['rest']` left out only the first rest argument, and an ignored
+// argument at the end still counted by being passed at all (`.has(1)` false after `load(1, log)`).
+test('ignore: a rest parameter leaves out every argument it gathers', (t) => {
+  let runs = 0;
+  const f = cache(function f(a, ...rest) { runs++; return a; }, { dir: tempDir(), ignore: ['rest'] });
+  f(1, 'x', 'z');
+  f(1, 'x', 'w');
+  f(1);
+  t.is(f(1, 'q', 'r', 's'), 1);
+  t.is(runs, 1);
+  f(2, 'x');
+  t.is(runs, 2, 'the arguments before it still count');
+  runs = 0;
+  const g = cache(function g(a, ...more) { runs++; return a; }, { dir: tempDir(), ignore: ['...more'] });
+  g(1, 2);
+  g(1, 3);
+  t.is(runs, 1, "'...more' names the rest parameter too");
+});
+
+test('ignore: an ignored argument at the end counts the same passed or not', (t) => {
+  let runs = 0;
+  const load = cache(function load(id, log) { runs++; return { id }; }, { dir: tempDir(), ignore: ['log'] });
+  load(1, console);
+  t.true(load.has(1));
+  t.true(load.has(1, console));
+  t.deepEqual(load(1), { id: 1 });
+  t.is(runs, 1);
+  runs = 0;
+  const mid = cache(function mid(a, b, c) { runs++; return [a, c]; }, { dir: tempDir(), ignore: [1] });
+  mid(1, 'x', 3);
+  mid(1, undefined, 3);
+  t.is(runs, 1, 'an ignored slot in the middle keeps its place');
+  mid(1, 'x');
+  mid(1);
+  t.is(runs, 2, 'f(1) and f(1, x) share a key; f(1, x, 3) is another');
+});
+
 test('key: a custom key replaces the argument list', (t) => {
   const { fn, counter } = counted({ key: (req) => req.url }, (req) => req.url.length);
   fn({ url: '/a', at: 1 });

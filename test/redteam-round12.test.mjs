@@ -106,3 +106,18 @@ console.log('OUT ' + JSON.stringify({ value: work('abc') }));
   edit('app.js', 'toUpperCase', 'toLowerCase');
   t.is(run().value, 'abc');
 });
+
+// An uncaught SmartCacheError (a bad option, an unhashable argument) made Node print the source
+// line it was thrown from: the whole minified bundle, ~190 KB, with the message at the very end.
+test('an uncaught SmartCacheError prints a readable report, not the bundle', (t) => {
+  const dir = project({
+    'app.js': (mod) => `const { cache } = require(${mod});
+cache(function f(a) { return a; }, { ttl: 'soon' });
+`,
+  });
+  const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.not(r.status, 0);
+  t.regex(r.stderr, /ERR_INVALID_OPTION|ttl/);
+  t.true(r.stderr.length < 8000, `stderr is ${r.stderr.length} bytes`);
+  t.true(r.stderr.split('\n').every((line) => line.length < 1000), 'a line of stderr is longer than 1,000 characters');
+});

@@ -171,3 +171,13 @@ run('the folder keeps the most recent caches only, and no old temporary file', (
   t.true(fs.existsSync(fresh));
   t.is(once().out.state, 'accepted');
 });
+
+// Red team round 12: SMARTCACHE=off ("nothing is read or written") still wrote the bundles' code
+// caches under the temp folder.
+run('SMARTCACHE=off: no code cache is read or written', (t) => {
+  const { folder, once } = setup();
+  const r = once({ SMARTCACHE: 'off' });
+  t.is(r.out.value, 42);
+  t.is(r.out.state, 'off');
+  t.false(fs.existsSync(folder), 'the code cache folder was created');
+});

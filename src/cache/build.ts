@@ -8,6 +8,7 @@ import { cacheFailure, ioCause } from './fail-open';
 import { claimName, definitionOf } from './names';
 import { openCachedFunction } from './call';
 import type { SelfMode } from './inputs';
+import type { IgnoredArgs } from '../key';
 
 /** Per-entry control on every cached function. */
 export interface CachedMethods<A extends readonly unknown[], R = unknown> {
@@ -65,10 +66,14 @@ export function checkCacheable(fn: unknown): asserts fn is Function {
   }
 }
 
-/** `ignore` names and positions as positions; an unknown name is a TypeError at wrap time. */
-export function ignoredPositions(fn: Function, ignore: ReadonlyArray<string | number>): ReadonlySet<number> | undefined {
+/**
+ * `ignore` names and positions as positions; an unknown name is a TypeError at wrap time. A rest
+ * parameter named (`ignore: ['rest']` or `['...rest']`) leaves out every argument it gathers.
+ */
+export function ignoredPositions(fn: Function, ignore: ReadonlyArray<string | number>): IgnoredArgs | undefined {
   if (ignore.length === 0) return undefined;
   const positions = new Set<number>();
+  let from: number | undefined;
   let params: ReadonlyArray<string | undefined> | undefined;
   for (const item of ignore) {
     if (typeof item === 'number') {
@@ -76,14 +81,16 @@ export function ignoredPositions(fn: Function, ignore: ReadonlyArray<string | nu
       continue;
     }
     params ??= paramsOf(fn);
-    const at = params.indexOf(item);
-    if (at < 0) {
+    const plain = params.indexOf(item);
+    const rest = plain < 0 ? params.indexOf(item.startsWith('...') ? item : `...${item}`) : -1;
+    if (plain < 0 && rest < 0) {
       const shown = params.map((p) => p ?? '{…}').join(', ');
       throw new SmartCacheTypeError(`smartcache: option "ignore" names "${item}", which is not a parameter of ${fn.name || 'anonymous'}(${shown})`, { option: 'ignore' });
     }
-    positions.add(at);
+    if (plain >= 0) positions.add(plain);
+    else from = Math.min(from ?? rest, rest);
   }
-  return positions;
+  return { positions, from };
 }
 
 function paramsOf(fn: Function): ReadonlyArray<string | undefined> {

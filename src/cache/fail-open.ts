@@ -30,7 +30,7 @@ export function errnoOf(error: unknown): string | undefined {
  */
 export function ioCause(error: unknown): string {
   const errno = errnoOf(error);
-  return `the cache is unavailable${errno === undefined ? '' : ` (${errno})`}; running uncached`;
+  return `the cache is unavailable${errno === undefined ? '' : ` (${errno})`}; results are not stored (calls compute, or hit this process's memory layer)`;
 }
 
 function asSmartCacheError(error: unknown, code: SmartCacheErrorCode, message: string): SmartCacheError {

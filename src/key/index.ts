@@ -82,15 +82,31 @@ function release(w: Walker): void {
   if (idle.length < MAX_IDLE) idle.push(w);
 }
 
-/** sha256 hex of an argument list; positions in `ignore` are left out (their slot is kept). */
-export function hashArguments(args: readonly unknown[], ignore?: ReadonlySet<number>, context: KeyContext = SOURCE_KEYS): string {
+/** Argument positions left out of a key: those listed, and every one from `from` on (a rest parameter). */
+export interface IgnoredArgs {
+  readonly positions: ReadonlySet<number>;
+  readonly from: number | undefined;
+}
+
+function isIgnoredArg(ignore: IgnoredArgs, i: number): boolean {
+  return ignore.positions.has(i) || (ignore.from !== undefined && i >= ignore.from);
+}
+
+/**
+ * sha256 hex of an argument list; positions in `ignore` are left out (their slot is kept, so
+ * `f(1, x, 3)` and `f(1, y, 3)` share a key). Ignored arguments at the end do not count at all:
+ * `load(id, log)` and `load(id)` are one key when `log` is ignored.
+ */
+export function hashArguments(args: readonly unknown[], ignore?: IgnoredArgs, context: KeyContext = SOURCE_KEYS): string {
   const w = acquire(context);
   try {
+    let end = args.length;
+    if (ignore !== undefined) while (end > 0 && isIgnoredArg(ignore, end - 1)) end--;
     w.sink.string(PREFIX);
-    w.sink.tagU32(ARGS, args.length);
+    w.sink.tagU32(ARGS, end);
     w.begin();
-    for (let i = 0; i < args.length; i++) {
-      if (ignore !== undefined && ignore.has(i)) w.sink.tag(IGNORED);
+    for (let i = 0; i < end; i++) {
+      if (ignore !== undefined && isIgnoredArg(ignore, i)) w.sink.tag(IGNORED);
       else w.write(args[i], 'args', i);
     }
     return w.sink.digest();

@@ -10,6 +10,7 @@ import { type LogMode, remoteTier } from '../process';
 import { MissReasons, unavailable } from '../reasons';
 import { HitCheck } from './hit-check';
 import { Outcomes } from './outcomes';
+import type { IgnoredArgs } from '../../key';
 
 /** What `cache()`, an annotation or `@cached` decided about a function, once its options are checked. */
 export interface WrapPlan {
@@ -18,7 +19,7 @@ export interface WrapPlan {
   /** Project-relative file of the function, for the FunctionRecord. */
   readonly file: string | undefined;
   readonly options: ResolvedOptions;
-  readonly ignore: ReadonlySet<number> | undefined;
+  readonly ignore: IgnoredArgs | undefined;
   readonly self: SelfMode;
   readonly log: LogMode;
   /** From an annotation: an unhashable argument runs the call uncached instead of throwing (unless `strict`). */

@@ -1,7 +1,7 @@
 import { fingerprint, reachedBuiltins, reachedWeakCollections, readNamedKeys, readPrivateState } from '../../fingerprint';
 import { sha256 } from '../../hash';
 import { types } from 'node:util';
-import { createKeyHash, hashArguments, hashValue, type KeyContext } from '../../key';
+import { createKeyHash, hashArguments, hashValue, type IgnoredArgs, type KeyContext } from '../../key';
 import { envReads, envValues, withEnv } from '../../tracking';
 
 /**
@@ -91,7 +91,7 @@ export interface CallInputs {
 /** How a wrapper turns a call into `CallInputs` (fixed at wrap time). */
 export interface InputPlan {
   readonly key: ((...args: readonly unknown[]) => unknown) | undefined;
-  readonly ignore: ReadonlySet<number> | undefined;
+  readonly ignore: IgnoredArgs | undefined;
   readonly dependsOn: (() => unknown) | undefined;
   /** How errors name the `this` input: 'this', or 'watch()' for the decorator's watched parts. */
   readonly selfLabel: string;

@@ -38,7 +38,8 @@ import { randomHex, sha256 } from '../../hash';
 // 12: `this` only handed on (`fn.apply(this, arguments)`) is no use of its own (`thisForwards`).
 // 13: a name only counted with (`n++;`, `n += k;`) is marked `counter` (not watched between calls).
 // 14: also `stats.calls++;`, `log.push(x);`, `seen.add(k);`, `hits.set(k, v);` (counters and logs).
-export const ANALYSIS_FORMAT = 14;
+// 15: a rest parameter's name keeps its dots (`...rest`) in `params`.
+export const ANALYSIS_FORMAT = 15;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */

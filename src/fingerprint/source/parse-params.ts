@@ -1,6 +1,7 @@
 /**
  * Parameter names by position, so `ignore: ['log']` can be turned into a position:
- * `(a, {b}, c = 1, ...rest)` → ['a', undefined, 'c', 'rest'].
+ * `(a, {b}, c = 1, ...rest)` → ['a', undefined, 'c', '...rest'] (a rest parameter keeps its dots:
+ * ignoring it leaves out every argument from its position on).
  */
 import { nodeAt, nodesAt, nameOf, type AstNode } from './ast-node';
 
@@ -16,8 +17,10 @@ function paramName(param: AstNode | null): string | undefined {
       return nameOf(param);
     case 'AssignmentPattern':
       return paramName(nodeAt(param, 'left'));
-    case 'RestElement':
-      return paramName(nodeAt(param, 'argument'));
+    case 'RestElement': {
+      const name = paramName(nodeAt(param, 'argument'));
+      return name === undefined ? undefined : `...${name}`;
+    }
     default:
       return undefined; // a destructuring pattern has no single name
   }
