@@ -187,6 +187,45 @@ test('types that are easy to lose stay what they were', (t) => {
   t.is(roundTrip('\ud800'), '\ud800');
 });
 
+// Red team round 12: immer's `produce` returns deeply frozen trees, which were refused, so a
+// function returning one never hit. Frozen plain objects and arrays are stored frozen.
+test('frozen objects and arrays come back frozen, at every level, sharing and cycles kept', (t) => {
+  const store = Store.open(tempRoot(t));
+  const shared = Object.freeze({ s: 1 });
+  const cyclic = { name: 'c' };
+  cyclic.self = cyclic;
+  Object.freeze(cyclic);
+  const value = Object.freeze({
+    list: Object.freeze([1, Object.freeze({ a: 2 }), [3]]),
+    open: { b: 4 },
+    left: shared,
+    right: shared,
+    bare: Object.freeze(Object.assign(Object.create(null), { n: 5 })),
+    cyclic,
+    empty: Object.freeze({}),
+  });
+  store.put(keyOf('frozen'), META, value);
+  const back = store.read(keyOf('frozen')).value;
+  t.deepEqual(back, value);
+  t.true(Object.isFrozen(back));
+  t.true(Object.isFrozen(back.list));
+  t.true(Object.isFrozen(back.list[1]));
+  t.false(Object.isFrozen(back.list[2]), 'an unfrozen part stays unfrozen');
+  t.false(Object.isFrozen(back.open));
+  t.is(back.left, back.right);
+  t.true(Object.isFrozen(back.left));
+  t.is(Object.getPrototypeOf(back.bare), null);
+  t.true(Object.isFrozen(back.bare));
+  t.is(back.cyclic.self, back.cyclic);
+  t.true(Object.isFrozen(back.cyclic));
+  t.true(Object.isFrozen(back.empty));
+  // Not frozen at the top: the top comes back extensible.
+  store.put(keyOf('open'), META, { inner: Object.freeze([1]) });
+  const open = store.read(keyOf('open')).value;
+  t.false(Object.isFrozen(open));
+  t.true(Object.isFrozen(open.inner));
+});
+
 test('typed arrays come back owning exactly their bytes (no view into a bigger buffer)', (t) => {
   const store = Store.open(tempRoot(t));
   for (const value of [new Float64Array(10), new Float64Array(big), Buffer.alloc(BLOB_MIN_BYTES + 1), new Int32Array(new ArrayBuffer(64), 16, 4)]) {
@@ -263,8 +302,9 @@ function refusedCases() {
     ['depth 10,000 objects', deepObjects, 'result.next.next', new RegExp(`deeper than ${MAX_DEPTH}`)],
     ['getter that throws', throwing, 'result', /getter or setter/],
     ['getter', { get g() { return 5; } }, 'result.g', /getter or setter/],
-    ['frozen object', Object.freeze({ a: 1 }), 'result', /frozen, sealed or non-extensible/],
-    ['sealed array', Object.seal([1, 2]), 'result', /frozen, sealed or non-extensible/],
+    ['sealed array', Object.seal([1, 2]), 'result', /sealed or non-extensible/],
+    ['non-extensible object', Object.preventExtensions({ a: 1 }), 'result', /sealed or non-extensible/],
+    ['sealed object inside a frozen one', Object.freeze({ s: Object.seal({ a: 1 }) }), 'result.s', /sealed or non-extensible/],
     ['non-enumerable property', Object.defineProperty({ a: 1 }, 'h', { value: 2 }), 'result', /non-enumerable/],
   ];
 }

@@ -56,6 +56,8 @@ function plainTree(value: unknown): unknown {
     }
     if (seen.has(v)) throw NOT_PLAIN;
     seen.add(v);
+    // A copy would come back unfrozen (codec/tags.ts `Frozen`): decoded each time instead.
+    if (!Object.isExtensible(v)) throw NOT_PLAIN;
     if (Array.isArray(v)) {
       if (Object.getPrototypeOf(v) !== Array.prototype) throw NOT_PLAIN;
       const keys = Reflect.ownKeys(v);

@@ -260,13 +260,18 @@ class Walk {
 
   /**
    * What CBOR cannot carry about a plain object or array, so a hit would return something
-   * different from what the function returned: frozen/sealed state, non-enumerable properties
-   * and accessors (a getter would come back as a plain value). Such results are refused (returned
-   * uncached with one warning), never stored altered. `keys` (objects only) are checked for
-   * accessors; `expectedNames` is how many own names a plain value of this shape has.
+   * different from what the function returned: sealed or non-extensible state, non-enumerable
+   * properties and accessors (a getter would come back as a plain value). Such results are
+   * refused (returned uncached with one warning), never stored altered. A frozen one is stored
+   * with a private tag and frozen again on decode (immer freezes what `produce` returns).
+   * `keys` (objects only) are checked for accessors; `expectedNames` is how many own names a
+   * plain value of this shape has.
    */
   private plainShape(value: object, keys: readonly string[] | undefined, expectedNames: number, parent: Frame | undefined, frame: Frame): void {
-    if (!Object.isExtensible(value)) this.refuse(parent, frame.step, 'a frozen, sealed or non-extensible object');
+    if (!Object.isExtensible(value)) {
+      if (!Object.isFrozen(value)) this.refuse(parent, frame.step, 'a sealed or non-extensible (but not frozen) object');
+      this.substitute = true;
+    }
     if (Object.getOwnPropertyNames(value).length > expectedNames) this.refuse(parent, frame.step, 'an object with non-enumerable properties');
     if (keys === undefined) return;
     for (const key of keys) {

@@ -22,6 +22,8 @@ export function revive(root: unknown, blobs: ReadonlyArray<ArrayBuffer | ArrayBu
   const visited = new Set<object>();
   const work: object[] = [];
   const usedBlobs = new Set<number>();
+  /** Containers to freeze once every child is in place (a frozen one cannot be filled). */
+  const frozen: object[] = [];
 
   const fix = (v: unknown): unknown => {
     if (typeof v !== 'object' || v === null) return v;
@@ -75,6 +77,13 @@ export function revive(root: unknown, blobs: ReadonlyArray<ArrayBuffer | ArrayBu
         usedBlobs.add(index as number);
         return blob;
       }
+      case PrivateTag.Frozen: {
+        const inner = content instanceof Tag ? (content.tag === PrivateTag.NullProto ? fix(content) : undefined) : content;
+        if (typeof inner !== 'object' || inner === null || (!Array.isArray(inner) && !isPlainOrNull(inner))) throw new ReviveError('bad frozen value');
+        fix(inner);
+        frozen.push(inner);
+        return inner;
+      }
       case PrivateTag.NullProto: {
         if (typeof content !== 'object' || content === null || Object.getPrototypeOf(content) !== Object.prototype) throw new ReviveError('bad object');
         Object.setPrototypeOf(content, null);
@@ -89,6 +98,7 @@ export function revive(root: unknown, blobs: ReadonlyArray<ArrayBuffer | ArrayBu
 
   const result = fix(root);
   while (work.length > 0) fixChildren(work.pop()!, fix);
+  for (const container of frozen) Object.freeze(container);
   return result;
 }
 
@@ -107,6 +117,11 @@ function blobKind(blob: object): number | undefined {
 function tuple(content: unknown, length: number): unknown[] {
   if (!Array.isArray(content) || content.length !== length) throw new ReviveError('bad tag content');
   return content;
+}
+
+function isPlainOrNull(v: object): boolean {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 function isContainer(v: object): boolean {

@@ -23,6 +23,14 @@ export interface Substituted {
 
 type Fill = () => void;
 
+/** A frozen plain object or array (what the walk lets through frozen). */
+function isFrozenContainer(v: object): boolean {
+  if (!Object.isFrozen(v)) return false;
+  if (Array.isArray(v)) return true;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
 export function substitute(value: unknown): Substituted {
   const memo = new Map<object, unknown>();
   const blobs: Blob[] = [];
@@ -39,7 +47,9 @@ export function substitute(value: unknown): Substituted {
       case 'object': {
         if (v === null) return v;
         if (memo.has(v)) return memo.get(v);
-        const out = convertObject(v);
+        const converted = convertObject(v);
+        // Only plain objects and arrays pass the walk frozen (encode-plan.ts `plainShape`).
+        const out = isFrozenContainer(v) ? new Tag(converted, PrivateTag.Frozen) : converted;
         memo.set(v, out);
         return out;
       }

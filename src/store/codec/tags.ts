@@ -24,9 +24,14 @@ export const PrivateTag = {
   Blob: 51206,
   /** Object with a null prototype. Content: the same properties as a plain object. */
   NullProto: 51207,
+  /**
+   * A frozen plain object or array (immer's results, `Object.freeze`d tables): frozen again on
+   * decode. Content: the object or array (or a NullProto tag).
+   */
+  Frozen: 51208,
 } as const;
 export const TAG_FIRST = 51200;
-export const TAG_LAST = 51207;
+export const TAG_LAST = 51208;
 
 /** Binary kinds, by a stable number written in files (never renumber). */
 export const BinaryKind = {
