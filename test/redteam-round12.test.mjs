@@ -121,3 +121,49 @@ cache(function f(a) { return a; }, { ttl: 'soon' });
   t.true(r.stderr.length < 8000, `stderr is ${r.stderr.length} bytes`);
   t.true(r.stderr.split('\n').every((line) => line.length < 1000), 'a line of stderr is longer than 1,000 characters');
 });
+
+// A package bundled by webpack or esbuild exports through getters, so no exported function shows
+// its module scope: the bundle's closure was walked whole (100 functions: ~10,000 nodes, a
+// fingerprint that changed from run to run: fast-xml-parser and immer never hit).
+test('a package bundled with getter exports: its internals count with its version, and the next run hits', (t) => {
+  let body = '(()=>{"use strict";\nvar t={d:(e,n)=>{for(var i in n)t.o(n,i)&&!t.o(e,i)&&Object.defineProperty(e,i,{enumerable:!0,get:n[i]})},o:(t,e)=>Object.prototype.hasOwnProperty.call(t,e)},e={};t.d(e,{P:()=>P});\n';
+  for (let i = 0; i < 100; i++) body += `function f${i}(x){ return x<=0?0:f${(i * 7 + 3) % 100}(x-1)+${i}; }\n`;
+  body += 'class P { parse(x){ return f0(x); } }\nmodule.exports=e;})();\n';
+  const { run, edit } = setup(t, {
+    'node_modules/bundled/package.json': '{"name":"bundled","version":"1.0.0","main":"index.js"}\n',
+    'node_modules/bundled/index.js': body,
+    'app.js': (mod) => `const { cache } = require(${mod});
+const { P } = require('bundled');
+const work = cache(function work(n) { return new P().parse(n); });
+let nodes = 0;
+const count = (n) => { nodes++; for (const c of n.children) count(c); };
+const value = work(5);
+count(work.explain().root);
+console.log('OUT ' + JSON.stringify({ value, nodes }));
+`,
+  });
+  const f = (i, x) => (x <= 0 ? 0 : f((i * 7 + 3) % 100, x - 1) + i);
+  const first = run();
+  t.is(first.value, f(0, 5));
+  t.true(first.nodes < 20, `${first.nodes} nodes`);
+  const second = run();
+  t.is(second.lines[0].split(' ')[1], 'hit', second.lines.join('\n'));
+  edit('node_modules/bundled/package.json', '1.0.0', '1.0.1');
+  t.regex(run().lines[0], /^\[smartcache\] miss .*bundled@1\.0\.0` → `bundled@1\.0\.1/);
+});
+
+test('a frozen result (immer-style) is stored: the next run hits and gets it frozen', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const deepFreeze = (o) => { for (const v of Object.values(o)) if (typeof v === 'object' && v !== null) deepFreeze(v); return Object.freeze(o); };
+let runs = 0;
+const state = cache(function state(n) { runs++; return deepFreeze({ todos: [{ id: n, done: false }] }); });
+const s = state(1);
+console.log('OUT ' + JSON.stringify({ runs, frozen: [Object.isFrozen(s), Object.isFrozen(s.todos), Object.isFrozen(s.todos[0])] }));
+`,
+  });
+  const first = run();
+  t.like(first, { runs: 1, frozen: [true, true, true] });
+  t.false(first.stderr.includes('ERR_UNSERIALIZABLE_RESULT'), first.stderr);
+  t.like(run(), { runs: 0, frozen: [true, true, true] });
+});
