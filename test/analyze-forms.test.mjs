@@ -21,14 +21,14 @@ test('real class: references across members, private names, super and superClass
 });
 
 test('real methods: params and references', (t) => {
-  t.deepEqual(analyzeFunction(obj.plain).params, ['a', undefined, 'rest']);
+  t.deepEqual(analyzeFunction(obj.plain).params, ['a', undefined, '...rest']);
   t.deepEqual(refStrings(analyzeFunction(cases.asyncGenMethod[0])), ['LIMIT*', 'helper*']);
   t.deepEqual(refStrings(analyzeFunction(cases.arrowField[0])), ['super.base', 'this.#area']);
   t.deepEqual(refStrings(analyzeFunction(obj.expr)), []); // recursion through its own name
 });
 
 test('params by position', (t) => {
-  t.deepEqual(analyzeSource('(a, {b}, ...rest) => a').params, ['a', undefined, 'rest']);
+  t.deepEqual(analyzeSource('(a, {b}, ...rest) => a').params, ['a', undefined, '...rest']);
   t.deepEqual(analyzeSource('function f(a = 1, [b], c, ...[d]) {}').params, ['a', undefined, 'c', undefined]);
   t.deepEqual(analyzeSource('async ({ a } = {}) => a').params, [undefined]);
   t.deepEqual(analyzeSource('m(x, y) {}').params, ['x', 'y']);

@@ -64,6 +64,26 @@ const named = cache(function double(id) { console.log('RAN'); return id * 5; });
   t.deepEqual(parseWarnings(first.stderr), []);
 });
 
+// Red team round 12: `cache(Svc.prototype.render)` was `main.js#render`; the contract names
+// methods `Class#method` and statics `Class.staticMethod`.
+test('a method handed to cache() by its path is named Class#method, a static Class.method, an object method api.load', (t) => {
+  const dir = project({
+    'main.js': (mod) => `const { cache } = require(${mod});
+class Svc { render(x) { console.log('RAN'); return 'r' + x; } static create(x) { console.log('RAN'); return 'c' + x; } }
+const api = { load(x) { console.log('RAN'); return 'l' + x; } };
+const render = cache(Svc.prototype.render);
+const create = cache(Svc.create);
+const load = cache(api.load);
+const plain = cache(function helper(x) { console.log('RAN'); return 'h' + x; });
+console.log('OUT ' + JSON.stringify([render(1), create(1), load(1), plain(1)]));
+`,
+  });
+  const r = node(['main.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir(), SMARTCACHE_LOG: '1' } });
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.out, ['r1', 'c1', 'l1', 'h1']);
+  t.deepEqual(loggedNames(r.stderr), ['main.js#Svc#render', 'main.js#Svc.create', 'main.js#api.load', 'main.js#helper']);
+});
+
 test('two live functions with one name: the second is warned about once and kept apart', (t) => {
   const dir = project({
     'main.js': (mod) => `const { cache } = require(${mod});

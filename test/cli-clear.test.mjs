@@ -63,3 +63,12 @@ test('sizes take binary unit names in any case: --max-size 10MiB', async (t) => 
   t.not(bad.code, 0);
   t.true(isOneLine(bad.stderr));
 });
+
+test('clear of a file that does not exist and names no cached function is an error, like an unknown name', async (t) => {
+  const { root, store } = await twoFunctionStore();
+  const r = await cli(['clear', 'nowhere/missing.js', '--dir', root]);
+  t.not(r.code, 0);
+  t.true(isOneLine(r.stderr), r.stderr);
+  t.regex(r.stderr, /^smartcache: no cached function, file or glob matching "nowhere\/missing\.js"/);
+  t.is(keysIn(store).length, 6);
+});

@@ -141,10 +141,13 @@ test('argument lists: count, position and ignore are part of the key', (t) => {
     t.false(seen.has(hex), `${label} collides with ${seen.get(hex)}`);
     seen.set(hex, label);
   }
-  const ignore1 = new Set([1]);
+  const ignore1 = { positions: new Set([1]), from: undefined };
   t.is(hashArguments([1, 'log-a', 3], ignore1), hashArguments([1, 'log-b', 3], ignore1));
   t.not(hashArguments([1, 'log-a', 3], ignore1), hashArguments([1, 'log-a', 4], ignore1));
-  t.not(hashArguments([1, 'x'], ignore1), hashArguments([1], ignore1), 'the ignored slot still counts');
+  t.is(hashArguments([1, 'x'], ignore1), hashArguments([1], ignore1), 'an ignored argument at the end counts the same passed or not');
+  t.not(hashArguments([1, 'x', 3], ignore1), hashArguments([1], ignore1), 'an ignored slot in the middle keeps its place');
+  const rest = { positions: new Set(), from: 1 };
+  t.is(hashArguments([1, 'a', 'b'], rest), hashArguments([1], rest), 'a rest parameter ignored: all it gathers');
   t.not(hashArguments([1, 2], ignore1), hashArguments([1, 2]));
 });
 

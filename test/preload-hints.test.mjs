@@ -63,6 +63,10 @@ test('smartcache/register before the TypeScript loader: one warning saying the r
   t.is(warnings.length, 1, wrong.stderr);
   t.regex(warnings[0].message, /^smartcache\/register: it is loaded before tsx.*--import tsx --import smartcache\/register/);
 
+  // With --require the hooks thread (Node 20) loads the preload too: still one warning.
+  const required = node(['--require', 'smartcache/register', '--import', 'tsx', 'app.ts'], { cwd: dir, env });
+  t.is(parseWarnings(required.stderr).filter((w) => w.code === 'SMARTCACHE_PRELOAD').length, 1, required.stderr);
+
   const viaOptions = node(['--import', 'tsx', 'app.ts'], { cwd: dir, env: { ...env, NODE_OPTIONS: '--import smartcache/register' } });
   t.is(parseWarnings(viaOptions.stderr).filter((w) => w.code === 'SMARTCACHE_PRELOAD').length, 1, 'NODE_OPTIONS preloads come first');
 

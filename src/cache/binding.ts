@@ -76,6 +76,21 @@ export function bindingAt(file: string, line: number, column: number): string | 
   return bindingBefore(before);
 }
 
+/**
+ * For a method handed over by its path, `cache(Svc.prototype.render)` or `cache(Svc.create)`,
+ * the contract's method names: `Svc#render`, `Svc.create` (an object's method: `api.load`).
+ * Read from the call's first argument at the call site (the callee at `line`/`column`, as for
+ * `bindingAt`); undefined unless it is such a path ending in `name`.
+ */
+export function memberAt(file: string, line: number, column: number, name: string): string | undefined {
+  const at = originalPosition(file, line, column);
+  const current = linesOf(file)?.[at.line - 1];
+  if (current === undefined) return undefined;
+  const m = /^(?:[\w$]+(?:\s*\.\s*[\w$]+)*\s*)?\(\s*([A-Za-z_$][\w$]*)\s*\.\s*(prototype\s*\.\s*)?([A-Za-z_$][\w$]*)\s*[,)]/.exec(current.slice(at.column - 1));
+  if (m === null || m[3] !== name || m[1] === 'this') return undefined;
+  return `${m[1] as string}${m[2] === undefined ? '.' : '#'}${name}`;
+}
+
 /** The name assigned to what follows `text` (the text before the callee), if any. */
 export function bindingBefore(text: string): string | undefined {
   let s = text.replace(/\s+$/, '');

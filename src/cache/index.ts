@@ -31,7 +31,7 @@ export function cache<F extends (...args: never[]) => unknown>(fn: F, options?: 
   const resolved = resolveOptions(options);
   const site = callerSite(cache);
   if (site !== undefined) noteDefinitionFile(unwrap(fn), site.path);
-  const name = resolved.name ?? defaultName(fn.name, site);
+  const name = resolved.name ?? defaultName(fn.name, site, fn);
   return buildCached(fn, resolved, { name, file: site?.file, self: { kind: 'auto' }, site: siteIdentity(site) }) as Cached<F>;
 }
 

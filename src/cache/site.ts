@@ -1,7 +1,8 @@
 import path = require('node:path');
 import { fileURLToPath } from 'node:url';
 import { findProjectRoot, projectRelative } from '../project';
-import { bindingAt } from './binding';
+import { bindingAt, memberAt } from './binding';
+import { callSites } from '../tracking/stack';
 
 /** Where a function was wrapped: the project-relative file, line and column of the `cache()` call. */
 export interface CallSite {
@@ -32,19 +33,8 @@ function isOwn(file: string): boolean {
  * per wrapped function.
  */
 export function callerSite(skip: Function): CallSite | undefined {
-  const previousPrepare = Error.prepareStackTrace;
-  const previousLimit = Error.stackTraceLimit;
-  let frames: NodeJS.CallSite[] = [];
-  try {
-    Error.stackTraceLimit = 30;
-    Error.prepareStackTrace = (_error, callSites) => callSites;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, skip);
-    if (Array.isArray(holder.stack)) frames = holder.stack as NodeJS.CallSite[];
-  } finally {
-    Error.prepareStackTrace = previousPrepare;
-    Error.stackTraceLimit = previousLimit;
-  }
+  // Set aside by descriptor, never assigned: a program's accessor (source-map-support) is not run.
+  const frames = callSites(30, skip) ?? [];
   for (const frame of frames) {
     const file = frameFile(frame);
     if (file === undefined || isOwn(file)) continue;
@@ -63,9 +53,21 @@ export function callerSite(skip: Function): CallSite | undefined {
  * call must not turn every entry into a miss. Two live functions that still end up with one name
  * are kept apart by names.ts.
  */
-export function defaultName(fnName: string, site: CallSite | undefined): string {
-  const shown = fnName !== '' ? fnName : (site === undefined ? undefined : bindingAt(site.path, site.line, site.column)) ?? 'anonymous';
+export function defaultName(fnName: string, site: CallSite | undefined, fn?: Function): string {
+  const method = fn !== undefined && site !== undefined && fnName !== '' && isMethodSyntax(fn) ? memberAt(site.path, site.line, site.column, fnName) : undefined;
+  const shown = method ?? (fnName !== '' ? fnName : (site === undefined ? undefined : bindingAt(site.path, site.line, site.column)) ?? 'anonymous');
   return site === undefined ? shown : `${site.file}#${shown}`;
+}
+
+/** A method written as one (`render(x) { … }`, `async load()`, `*items()`), not a function or arrow. */
+function isMethodSyntax(fn: Function): boolean {
+  let text: string;
+  try {
+    text = Function.prototype.toString.call(fn);
+  } catch {
+    return false;
+  }
+  return !/^(?:async\s+)?function\b/.test(text) && !/^class\b/.test(text) && /^(?:async\s*)?\*?\s*(?:[\w$]+|\[[^\]]*\]|"[^"]*"|'[^']*')\s*\(/.test(text) && !/^(?:async\s*)?\(?[\w$,\s]*\)?\s*=>/.test(text);
 }
 
 /** What identifies one definition across re-evaluations of its module: where it was wrapped. */

@@ -1,4 +1,6 @@
 /** `smartcache clear [name|file|glob]`: remove every entry, or those of the matching functions. */
+import fs = require('node:fs');
+import path = require('node:path');
 import type { Command } from 'commander';
 import { resolveClearTarget } from './clear-target';
 import { DIR_FLAG, DIR_HELP, openStoreForChanges, usageError, type DirOption } from './context';
@@ -27,6 +29,10 @@ export function runClear(target: string | undefined, options: DirOption, out: Ou
       }
       out.line(`cleared ${target}: ${entries(removed)}, ${formatBytes(freed)} freed`);
       return;
+    }
+    // A file that does not exist and names no cached function is a typo, like an unknown name.
+    if (match.kind === 'file' && names.size === 0 && !fs.existsSync(path.resolve(target))) {
+      throw usageError(`no cached function, file or glob matching "${target}" in ${store.root} (see smartcache ls)`);
     }
     const what = match.kind === 'file' ? `functions of ${target}` : `functions matching ${target}`;
     const list = names.size === 0 ? '' : ` (${[...names].sort().join(', ')})`;

@@ -80,6 +80,9 @@ function underVitest(env: Readonly<Record<string, string | undefined>>, argv: re
 /** Warns about setups where annotations would be silently ignored; never throws. */
 export function checkPreloadSetup(): void {
   try {
+    // The setup is the process's: told by its main thread. Node 20's module-hooks thread loads
+    // the preloads too, and its warnings reach the same stderr (the tsx order was said twice).
+    if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
     const loader = loaderAfterUs(preloadedModules(process.env['NODE_OPTIONS'], process.execArgv));
     if (loader !== undefined) {
       warnOnce(
