@@ -12,8 +12,9 @@ const register = path.resolve('dist/preload/register.js');
 function runner(t, files) {
   const dir = project(files);
   const root = tempDir();
-  return {
+  const run = {
     dir,
+    root,
     run(args, env = {}) {
       const r = node(['--require', register, ...args], { cwd: dir, env: { SMARTCACHE_DIR: root, ...env } });
       t.is(r.status, 0, r.stderr);
@@ -21,6 +22,7 @@ function runner(t, files) {
       return r.out;
     },
   };
+  return { dir, run: run.run, root };
 }
 
 test('sumTo(1000) and mutual recursion 1000 deep: the right result, no stack overflow, then a hit', (t) => {
@@ -80,4 +82,21 @@ console.log('OUT ' + JSON.stringify({ length: out.length, last: out[out.length -
 `,
   });
   t.deepEqual(run(['app.js']), { length: 301, last: 300, first: 0 });
+});
+
+test('SMARTCACHE_LOG=1 says one line per call at every depth: fib(90) logs 91 misses and 88 hits, then one hit', (t) => {
+  const run = runner(t, {
+    'fib.js': `/** @cache */ function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+console.log('OUT ' + JSON.stringify({ value: String(fib(90)) }));
+`,
+  });
+  const lines = (r) => r.stderr.split('\n').filter((l) => l.startsWith('[smartcache] '));
+  const first = node(['--require', register, 'fib.js'], { cwd: run.dir, env: { SMARTCACHE_DIR: run.root, SMARTCACHE_LOG: '1' } });
+  t.is(first.status, 0, first.stderr);
+  t.is(first.out.value, '2880067194370816000');
+  t.is(lines(first).filter((l) => l.startsWith('[smartcache] miss fib.js#fib ')).length, 91);
+  t.is(lines(first).filter((l) => l.startsWith('[smartcache] hit fib.js#fib ')).length, 88);
+  t.true(lines(first).some((l) => / 64 cached calls deep: kept in memory/.test(l)), 'the deep levels say why they are not stored');
+  const second = node(['--require', register, 'fib.js'], { cwd: run.dir, env: { SMARTCACHE_DIR: run.root, SMARTCACHE_LOG: '1' } });
+  t.deepEqual(lines(second).map((l) => l.split(' ').slice(0, 3).join(' ')), ['[smartcache] hit fib.js#fib']);
 });

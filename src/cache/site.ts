@@ -2,7 +2,7 @@ import path = require('node:path');
 import { fileURLToPath } from 'node:url';
 import { findProjectRoot, projectRelative } from '../project';
 import { bindingAt, memberAt } from './binding';
-import { callSites } from '../tracking/stack';
+import { callSites } from '../tracking';
 
 /** Where a function was wrapped: the project-relative file, line and column of the `cache()` call. */
 export interface CallSite {

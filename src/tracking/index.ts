@@ -15,3 +15,4 @@ export { envReads, envValueHash, envValues, withEnv, type EnvReads } from './env
 export { aside, currentFrame, enclosingFrame, openFrame, openFrames, resumeAside, runInFrame, setActivityListener, wrapperWork, type Frame } from './frames';
 export { ignoreTree } from './paths';
 export { checkManifest, refreshed, takeHashed } from './validate';
+export { callSites } from './stack';

@@ -37,8 +37,22 @@ let bodies = 0;
  * levels where plain code goes ~30 times deeper (native-notes/deep-recursion.md).
  */
 const DEEP_BODIES = 64;
-/** Deep-path results per function, kept while the outermost cached body runs (`deepCall`). */
-const deepMemos = new Set<Map<string, Snapshot>>();
+/** A deep call's value and how long its body ran. */
+interface DeepResult {
+  readonly snapshot: Snapshot;
+  readonly computeMs: number;
+}
+/** Deep-path results per function, kept while the outermost cached body runs (`call`). */
+const deepMemos = new Set<Map<string, DeepResult>>();
+/** What a computed deep call's log line says. */
+const DEEP_NOTE = `${DEEP_BODIES} cached calls deep: kept in memory until the outermost call returns, not stored`;
+
+/** A deep call that computes: what its outcome needs once the body returns. */
+interface DeepMiss {
+  readonly ready: Ready;
+  readonly slot: Slot;
+  readonly started: number;
+}
 
 function insideBody(): boolean {
   return bodies > 0;
@@ -73,7 +87,7 @@ export class CallPath {
     if (bodies >= DEEP_BODIES) {
       // The deep path, inline: every frame a level holds while its body runs costs depth.
       const found = this.parts.isAsync ? undefined : this.deepLookup(self, args);
-      if (typeof found === 'object') return found.value;
+      if (found !== undefined && 'value' in found) return found.value;
       let result: unknown;
       bodies++;
       try {
@@ -81,7 +95,7 @@ export class CallPath {
       } finally {
         bodies--;
       }
-      if (found !== undefined && !isAsyncResult(result)) this.remember(found, result);
+      if (found !== undefined) this.deepComputed(found, result);
       return result;
     }
     return this.shallowCall(self, args);
@@ -112,35 +126,50 @@ export class CallPath {
    * body returns: within one synchronous body nothing but that body runs.
    */
   /** A deep call's stored or remembered value (`{ value }`), else the key to remember it by, if it has one. */
-  private deepLookup(self: unknown, args: unknown[]): { readonly value: unknown } | string | undefined {
+  private deepLookup(self: unknown, args: unknown[]): { readonly value: unknown } | DeepMiss | undefined {
     const { parts, setup } = this;
+    const started = nowMs();
     beginMoment(true);
     let slot: Slot | undefined;
+    let ready: Ready | undefined;
     try {
-      const ready = setup.current();
+      ready = setup.current();
       const mode = setup.self;
       slot = ready === undefined ? undefined : slotFor(parts, ready.digest, args, mode.kind === 'none' ? NO_SELF : selfInput(mode, self));
     } finally {
       endMoment();
     }
-    if (slot === undefined) return undefined;
+    if (slot === undefined || ready === undefined) return undefined;
+    // Logged and counted like any call (SMARTCACHE_LOG=1: one line per cached call).
+    const bill = parts.logCalls ? new CallBill(started, 0) : undefined;
     const entry = parts.memory?.get(slot.memKey);
     if (entry !== undefined && !entry.promise && parts.check.memory(entry) === undefined) {
       if (entry.manifest !== undefined) parts.tracker.served(entry.manifest);
-      return { value: entry.snapshot.read() };
+      const value = entry.snapshot.read();
+      parts.outcomes.memoryHit(ready.stats, entry.key, entry.computeMs, bill, false);
+      return { value };
     }
     const known = this.deepMemo.get(slot.memKey);
-    return known === undefined ? slot.memKey : { value: known.read() };
+    if (known === undefined) return { ready, slot, started };
+    const value = known.snapshot.read();
+    parts.outcomes.memoryHit(ready.stats, slot.key, known.computeMs, bill, false);
+    return { value };
   }
 
-  private remember(memKey: string, result: unknown): void {
-    const snapshot = trySnapshot(result);
-    if (snapshot === undefined) return;
-    this.deepMemo.set(memKey, snapshot);
-    deepMemos.add(this.deepMemo);
+  /** A deep call's body returned: its value is kept until the outermost body returns (`call`). */
+  private deepComputed(miss: DeepMiss, result: unknown): void {
+    const computeMs = nowMs() - miss.started;
+    const bill = new CallBill(miss.started, 0);
+    bill.computed(computeMs);
+    const snapshot = isAsyncResult(result) ? undefined : trySnapshot(result);
+    if (snapshot !== undefined) {
+      this.deepMemo.set(miss.slot.memKey, { snapshot, computeMs });
+      deepMemos.add(this.deepMemo);
+    }
+    this.parts.outcomes.miss(miss.ready.stats, bill, miss.slot.key, DEEP_NOTE);
   }
 
-  private readonly deepMemo = new Map<string, Snapshot>();
+  private readonly deepMemo = new Map<string, DeepResult>();
 
   private callHere(self: unknown, args: unknown[]): unknown {
     const { parts, setup } = this;
@@ -184,7 +213,9 @@ export class CallPath {
       const deep = this.deepMemo.get(slot.memKey);
       if (deep !== undefined) {
         endMoment();
-        return deep.read();
+        const value = deep.snapshot.read();
+        parts.outcomes.memoryHit(ready.stats, slot.key, deep.computeMs, bill, false);
+        return value;
       }
     }
 
