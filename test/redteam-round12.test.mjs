@@ -167,3 +167,25 @@ console.log('OUT ' + JSON.stringify({ runs, frozen: [Object.isFrozen(s), Object.
   t.false(first.stderr.includes('ERR_UNSERIALIZABLE_RESULT'), first.stderr);
   t.like(run(), { runs: 0, frozen: [true, true, true] });
 });
+
+// A relative SMARTCACHE_DIR was resolved at each function's first call: a program that changed
+// its working directory in between wrote a second store there, and its later functions missed.
+test('a relative SMARTCACHE_DIR stays where it was when the program changes its working directory', (t) => {
+  const dir = project({
+    'sub/.keep': '',
+    'app.js': (mod) => `const { cache } = require(${mod});
+let runs = 0;
+const a = cache(function a(x) { runs++; return x; });
+const b = cache(function b(x) { runs++; return x * 2; });
+a(1);
+process.chdir('sub');
+b(1);
+console.log('OUT ' + JSON.stringify({ runs }));
+`,
+  });
+  const env = { SMARTCACHE_DIR: 'rel-cache' };
+  t.deepEqual(node(['app.js'], { cwd: dir, env }).out, { runs: 2 });
+  t.deepEqual(node(['app.js'], { cwd: dir, env }).out, { runs: 0 });
+  t.true(fs.existsSync(path.join(dir, 'rel-cache')));
+  t.false(fs.existsSync(path.join(dir, 'sub', 'rel-cache')), 'a second store in the new working directory');
+});

@@ -8,8 +8,17 @@ import { warnOnce } from '../../warn';
 /** One `Store` per root folder per process, shared by every wrapper using that root. */
 const stores = new Map<string, Store>();
 
+/**
+ * The working directory roots resolve against: the one of the process's first cached call. A
+ * relative `SMARTCACHE_DIR` (or `dir`), and the default root found from the working directory,
+ * stay where they were when the program later calls `process.chdir` (a second store appeared in
+ * the new folder, and every function set up after the change missed).
+ */
+let baseCwd: string | undefined;
+
 export function resolveRoot(dir: string | undefined): string {
-  return dir === undefined ? defaultCacheRoot() : path.resolve(dir);
+  baseCwd ??= process.cwd();
+  return dir === undefined ? defaultCacheRoot(process.env, baseCwd) : path.resolve(baseCwd, dir);
 }
 
 export function storeFor(root: string): Store {
