@@ -194,3 +194,17 @@ console.log('OUT ' + JSON.stringify({ value: endpoint(), runs }));
   t.like(run(), { value: 'http://default', runs: 1 });
   t.like(run({ API_URL: 'http://prod' }), { value: 'http://default', runs: 0 });
 });
+
+test('a call that lists the environment: a variable added or removed recomputes, not only a changed value', (t) => {
+  const { run } = runner(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+let runs = 0;
+const f = cache(function f() { runs++; return Object.keys(process.env).filter((k) => k.startsWith('MYAPP_')).sort().join(','); }, { name: 'f' });
+console.log('OUT ' + JSON.stringify({ value: f(), runs }));
+`,
+  });
+  t.like(run({ MYAPP_A: '1' }), { value: 'MYAPP_A', runs: 1 });
+  t.like(run({ MYAPP_A: '1' }), { value: 'MYAPP_A', runs: 0 });
+  t.like(run({ MYAPP_A: '1', MYAPP_B: '2' }), { value: 'MYAPP_A,MYAPP_B', runs: 1 });
+  t.like(run({ MYAPP_B: '2' }), { value: 'MYAPP_B', runs: 1 });
+});

@@ -8,6 +8,7 @@ import { explain, fingerprint, reachedBuiltins, type DependencyNode, type Explan
 import {
   ABSENT,
   aside,
+  ENV_LISTING,
   checkManifest,
   currentFrame,
   enclosingFrame,
@@ -235,7 +236,7 @@ function inputNodes(m: Manifest): DependencyNode[] {
   for (const e of m.exists ?? []) out.push(node(`(exists) ${e.path}`, String(e.exists), String(e.exists)));
   for (const a of m.access ?? []) out.push(node(`(access) ${a.path}`, a.result, a.result));
   for (const s of m.stats ?? []) out.push(node(`(${s.link === true ? 'lstat' : 'stat'}) ${s.path}`, s.state, s.state.split(':')[0] ?? s.state));
-  for (const v of m.env ?? []) out.push(node(`${ENV_READ}${v.name}`, v.value, v.value === 'unset' ? 'unset' : 'set'));
+  for (const v of m.env ?? []) out.push(v.name === ENV_LISTING ? node('(env listing)', v.value, 'names') : node(`${ENV_READ}${v.name}`, v.value, v.value === 'unset' ? 'unset' : 'set'));
   for (const o of m.opaque ?? []) out.push(node(`(unchecked) ${o}`, UNKNOWN, 'cannot be checked'));
   if (m.cwd !== undefined) out.push(node('(cwd)', m.cwd, m.cwd === '.' ? 'project root' : m.cwd));
   return out;

@@ -13,8 +13,9 @@
  * is recorded only while a tracked call is open, only the first time per call and variable, and
  * only when the code reading it is the program's: Node's own code (`child_process` copying the
  * environment for a child, `util.debuglog`) and smartcache's are told apart by one stack capture
- * per new variable and call. Listing the variables (`Object.keys(process.env)`) records nothing
- * by itself; reading each of them (`{ ...process.env }` in the program) records each.
+ * per new variable and call. Listing the variables (`Object.keys(process.env)`, a spread, a
+ * `for…in`) records which names exist (`ENV_LISTING`) and, as the listing reads each descriptor,
+ * every value: a call that enumerates the environment depends on all of it.
  */
 import * as path from 'node:path';
 import { chargeOutside, currentFrame, openFrames, trackingActive, type Frame } from './frames';
@@ -33,8 +34,16 @@ let proxied: EnvObject = process.env;
 const OWN_DIR = path.resolve(__dirname, '..') + path.sep;
 const CALLER_FRAMES = 8;
 
-/** A variable's value now, read past the Proxy (nothing recorded): for validation. */
+/**
+ * The record of a listing (`Object.keys(process.env)`, `for…in`, a spread): which variables
+ * exist. A name no variable can have (`=` cannot be in one): a listing that gains or loses a
+ * variable changes, which reading the values already listed would not show.
+ */
+export const ENV_LISTING = '=names';
+
+/** A variable's value now, read past the Proxy (nothing recorded); for ENV_LISTING, the sorted names. */
 export function envNow(name: string): string | undefined {
+  if (name === ENV_LISTING) return JSON.stringify(Object.keys(backing).sort());
   const v = backing[name];
   return v === undefined ? undefined : String(v);
 }
@@ -104,6 +113,10 @@ function handler(): ProxyHandler<EnvObject> {
     getOwnPropertyDescriptor(target, key) {
       if (typeof key === 'string' && trackingActive()) recordRead(key);
       return Reflect.getOwnPropertyDescriptor(target, key);
+    },
+    ownKeys(target) {
+      if (trackingActive()) recordRead(ENV_LISTING);
+      return Reflect.ownKeys(target);
     },
     set(target, key, value) {
       if (typeof key === 'string' && trackingActive()) recordWrite(key);

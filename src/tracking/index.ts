@@ -16,3 +16,4 @@ export { aside, currentFrame, enclosingFrame, openFrame, openFrames, resumeAside
 export { ignoreTree } from './paths';
 export { checkManifest, refreshed, takeHashed } from './validate';
 export { callSites } from './stack';
+export { ENV_LISTING } from './env-watch';
