@@ -125,19 +125,18 @@ export function patchCounterpart(fn: Function): Function | undefined {
 }
 
 /**
- * Accessors smartcache put where Node had a data property (`process.env`, tracking/env-watch.ts):
- * the fingerprint reads them as that data property, the value behind them, never as code.
+ * Proxies smartcache put where Node had an object (`process.env`, tracking/env-watch.ts): the
+ * fingerprint reads the object behind them, as it did before, never the Proxy's traps.
  */
-const dataAccessors = new WeakMap<Function, () => unknown>();
+const standIns = new WeakMap<object, object>();
 
-export function registerDataAccessor(get: Function, value: () => unknown): void {
-  dataAccessors.set(get, value);
+export function registerStandIn(proxy: object, target: object): void {
+  standIns.set(proxy, target);
 }
 
-/** The data behind one of smartcache's accessors (`{ value }`), or undefined for any other getter. */
-export function dataAccessorValue(get: Function | undefined): { readonly value: unknown } | undefined {
-  const read = get === undefined ? undefined : dataAccessors.get(get);
-  return read === undefined ? undefined : { value: read() };
+/** The object one of smartcache's Proxies stands for, else undefined. */
+export function standInTarget(value: unknown): object | undefined {
+  return typeof value === 'object' && value !== null ? standIns.get(value) : undefined;
 }
 
 /**

@@ -208,3 +208,67 @@ console.log('OUT ' + JSON.stringify({ value: f(), runs }));
   t.like(run({ MYAPP_A: '1', MYAPP_B: '2' }), { value: 'MYAPP_A,MYAPP_B', runs: 1 });
   t.like(run({ MYAPP_B: '2' }), { value: 'MYAPP_B', runs: 1 });
 });
+
+// Red team round 12 (this session's own change): the first version made `process.env` an
+// accessor (sinon.replace threw, a stub put in place by defineProperty escaped tracking), recorded
+// the value of the current object for a read made through a kept alias, skipped every read made
+// inside Node's code (os.tmpdir() reads TMPDIR), and broke structuredClone(process.env).
+test('process.env stays a data property a test double can replace; a stub put there is tracked', (t) => {
+  const { run } = runner(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const d = Object.getOwnPropertyDescriptor(process, 'env');
+const isData = 'value' in d && d.writable === true && d.get === undefined;
+let runs = 0;
+const f = cache(function readMode(k) { runs++; return 'mode=' + process.env['MO' + k]; }, { name: 'f' });
+const saved = process.env;
+Object.defineProperty(process, 'env', { value: { MODE: process.argv[2] }, writable: true, configurable: true, enumerable: true });
+const value = f('DE');
+Object.defineProperty(process, 'env', { value: saved, writable: true, configurable: true, enumerable: true });
+console.log('OUT ' + JSON.stringify({ isData, value, runs }));
+`,
+  });
+  t.like(run({}, ['app.js', 'a']), { isData: true, value: 'mode=a', runs: 1 });
+  t.like(run({}, ['app.js', 'a']), { value: 'mode=a', runs: 0 });
+  t.like(run({}, ['app.js', 'b']), { value: 'mode=b', runs: 1 });
+});
+
+test('a package that kept `const env = process.env` before the program replaced process.env: its reads are checked where they were made', (t) => {
+  // cache() alone: the Proxy is in place once smartcache is loaded, before the package is.
+  const { run } = runner(t, {
+    'node_modules/cfg/package.json': '{"name":"cfg","version":"1.0.0","main":"index.js"}\n',
+    'node_modules/cfg/index.js': 'const env = process.env; exports.get = (k) => env[k];\n',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const cfg = require('cfg');
+process.env = { SMARTCACHE_DIR: process.env.SMARTCACHE_DIR, SMARTCACHE_LOG: process.env.SMARTCACHE_LOG, REGION: 'test-default' };
+let runs = 0;
+const f = cache(function region(k) { runs++; return 'region=' + cfg.get('REGION'); }, { name: 'region' });
+console.log('OUT ' + JSON.stringify({ value: f(1), runs }));
+`,
+  });
+  t.like(run({ REGION: 'eu' }), { value: 'region=eu', runs: 1 });
+  t.like(run({ REGION: 'eu' }), { value: 'region=eu', runs: 0 });
+  t.like(run({ REGION: 'us' }), { value: 'region=us', runs: 1 });
+});
+
+test('a variable one of Node\'s functions reads for the call (os.tmpdir() reads TMPDIR) is an input', (t) => {
+  const { dir, run } = runner(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const os = require('node:os'); const path = require('node:path');
+let runs = 0;
+const scratch = cache(function scratchPath(name) { runs++; return path.join(os.tmpdir(), name); }, { name: 'scratch' });
+console.log('OUT ' + JSON.stringify({ value: scratch('job.lock'), runs }));
+`,
+  });
+  const a = path.join(dir, 'aaa');
+  const b = path.join(dir, 'bbb');
+  t.like(run({ TMPDIR: a }), { value: path.join(a, 'job.lock'), runs: 1 });
+  t.like(run({ TMPDIR: a }), { runs: 0 });
+  t.like(run({ TMPDIR: b }), { value: path.join(b, 'job.lock'), runs: 1 });
+});
+
+test('structuredClone(process.env) still works under the preload', (t) => {
+  const dir = project({ 'app.js': "const c = structuredClone(process.env); console.log('OUT ' + JSON.stringify({ same: c.HOME === process.env.HOME, plain: Object.getPrototypeOf(c) === Object.prototype }));\n" });
+  const r = node(['--require', path.resolve('dist/preload/register.js'), 'app.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir(), HOME: '/home/x' } });
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.out, { same: true, plain: true });
+});

@@ -16,6 +16,8 @@ import { callerSite, defaultName, siteIdentity } from './site';
 import { addStartupCost } from './accounting';
 import { noteDefinitionFile, unwrap } from '../registry';
 import { recordCompiledSources } from '../compiled-sources';
+import { installEnvHook } from '../tracking';
+import { readEnv } from './process';
 
 export type { Cached, CachedMethods } from './build';
 export { cached } from './decorator';
@@ -61,4 +63,7 @@ export { openEnvelope } from './inputs';
 // Loading the cache layer is part of what the first cached call costs (accounting.ts).
 // Modules compiled from now on are known by the text Node compiled (the preload did this earlier).
 recordCompiledSources();
+// Before the program's next modules run: a package that keeps `const env = process.env` then
+// holds the Proxy whose reads are recorded (tracking/env-watch.ts). SMARTCACHE=off touches nothing.
+if (!readEnv().off) installEnvHook();
 addStartupCost(nowMs() - loadStarted);

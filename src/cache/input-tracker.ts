@@ -30,6 +30,7 @@ import {
   UNKNOWN,
   warnInputOnce,
   withEnv,
+  wrapCurrentEnv,
   type EnvReads,
   type Frame,
   type Manifest,
@@ -113,7 +114,10 @@ export class InputTracker {
 
   /** A frame for a computing call (undefined with `track: false`). */
   begin(): Frame | undefined {
-    return this.enabled ? openFrame(this.name, this.anchor()) : undefined;
+    if (!this.enabled) return undefined;
+    // A `process.env` the program replaced since (a test double, `process.env = { … }`) is wrapped too.
+    wrapCurrentEnv();
+    return openFrame(this.name, this.anchor());
   }
 
   /** Runs the user's function: in its frame, or (untracked) in the enclosing call's frame. */

@@ -2,7 +2,7 @@ import path = require('node:path');
 import { fileURLToPath } from 'node:url';
 import { findProjectRoot, projectRelative } from '../project';
 import { bindingAt, memberAt } from './binding';
-import { callSites } from '../tracking';
+import { callSites, type StackSite } from '../tracking';
 
 /** Where a function was wrapped: the project-relative file, line and column of the `cache()` call. */
 export interface CallSite {
@@ -16,7 +16,7 @@ export interface CallSite {
 /** dist/ of this package: frames inside it are our own (cache.js, index.js, index.mjs...). */
 const OWN_DIR = path.resolve(__dirname, '..');
 
-function frameFile(frame: NodeJS.CallSite): string | undefined {
+function frameFile(frame: StackSite): string | undefined {
   const name = frame.getFileName() ?? undefined;
   if (name === undefined || name.startsWith('node:')) return undefined;
   return name.startsWith('file://') ? fileURLToPath(name) : name;

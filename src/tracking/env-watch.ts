@@ -2,33 +2,50 @@
  * Environment variables a call reads while it runs, whoever reads them: the fingerprint already
  * folds in the variables the reached code names (`process.env.API_URL`, env.ts), but a package
  * the function calls (its code counts by name and version, never read), a read by computed name
- * (`process.env[key]`), `require('node:process').env.X` or a helper handed `process` read
- * variables no source text names. Each such read is recorded with the entry, like a file
- * (manifest.ts `env`), and a hit is served only while every recorded variable still has the value
- * the call saw.
+ * (`process.env[key]`), `require('node:process').env.X`, a helper handed `process`, or one of
+ * Node's functions (`os.tmpdir()` reads TMPDIR) read variables no source text names. Each such
+ * read is recorded with the entry, like a file (manifest.ts `env`), and a hit is served only
+ * while every recorded variable still has the value the call saw.
  *
- * How: `process.env` becomes an accessor whose getter returns a Proxy of the environment object
- * (the same Proxy every time, so `process.env === process.env` holds); the setter replaces the
- * object behind it, as plain assignment did (test runners swap `process.env` for a copy). A read
- * is recorded only while a tracked call is open, only the first time per call and variable, and
- * only when the code reading it is the program's: Node's own code (`child_process` copying the
- * environment for a child, `util.debuglog`) and smartcache's are told apart by one stack capture
- * per new variable and call. Listing the variables (`Object.keys(process.env)`, a spread, a
- * `for…in`) records which names exist (`ENV_LISTING`) and, as the listing reads each descriptor,
- * every value: a call that enumerates the environment depends on all of it.
+ * How: `process.env` holds a Proxy of the environment object (a data property still, so test
+ * doubles that replace it, `sinon.replace(process, 'env', …)`, work as before). A program that
+ * puts another object there (`process.env = { … }`, a stub) has it wrapped the same way when a
+ * tracked call next begins (`wrapCurrentEnv`). A read is recorded only while a tracked call is
+ * open, only the first time per call and variable, and only when the code reading it is not
+ * smartcache's and not Node's copying of the environment for a child process or worker (one
+ * stack capture per new variable and call). Listing the variables (`Object.keys(process.env)`,
+ * a spread, a `for…in`) records which names exist (`ENV_LISTING`) and, as the listing reads each
+ * descriptor, every value: a call that enumerates the environment depends on all of it.
+ *
+ * A Proxy cannot be structured-cloned: `structuredClone(process.env)` is given the object behind
+ * it; `postMessage(process.env)` and `workerData: process.env` throw DataCloneError (README).
  */
 import * as path from 'node:path';
 import { chargeOutside, currentFrame, openFrames, trackingActive, type Frame } from './frames';
 import { callSites, fileOf } from './stack';
 import { envValueHash } from './env';
-import { registerDataAccessor } from '../registry';
+import { types } from 'node:util';
+import { registerPatch, registerStandIn } from '../registry';
 
 type EnvObject = Record<string, string | undefined>;
 
 let installed = false;
-/** The object behind `process.env` now (Node's, or one the program assigned). */
-let backing: EnvObject = process.env;
-let proxied: EnvObject = process.env;
+/** Node's own environment object (the one `process.env` held before smartcache). */
+let nodeEnv: EnvObject = process.env;
+/** Object -> its Proxy, and back: each environment object is wrapped once. */
+const proxies = new WeakMap<object, EnvObject>();
+const unwrapped = new WeakMap<object, EnvObject>();
+
+/** The object `process.env` stands for now: behind our Proxy, or what the program put there. */
+function currentEnv(): EnvObject {
+  const d = Object.getOwnPropertyDescriptor(process, 'env');
+  const value: unknown = d !== undefined && 'value' in d ? d.value : undefined;
+  if (typeof value !== 'object' || value === null) return nodeEnv;
+  return unwrapped.get(value) ?? (value as EnvObject);
+}
+
+/** Node's code that copies the environment for a child process or a worker: not the call's reads. */
+const NODE_COPIERS = ['node:child_process', 'node:internal/child_process', 'node:worker_threads', 'node:internal/worker'];
 
 /** smartcache's compiled files: reads made there are the cache's own. */
 const OWN_DIR = path.resolve(__dirname, '..') + path.sep;
@@ -41,17 +58,27 @@ const CALLER_FRAMES = 8;
  */
 export const ENV_LISTING = '=names';
 
-/** A variable's value now, read past the Proxy (nothing recorded); for ENV_LISTING, the sorted names. */
-export function envNow(name: string): string | undefined {
-  if (name === ENV_LISTING) return JSON.stringify(Object.keys(backing).sort());
-  const v = backing[name];
+/** `name`'s value in `env`, read past the Proxy (nothing recorded); for ENV_LISTING, the sorted names. */
+function valueIn(env: EnvObject, name: string): string | undefined {
+  if (name === ENV_LISTING) return JSON.stringify(Object.keys(env).sort());
+  const v = env[name];
   return v === undefined ? undefined : String(v);
 }
 
 /**
- * Whose read this is: false when it is Node's or smartcache's (judged by the nearest frame below
- * the Proxy's trap that has a file: `node:` is Node's, dist/ is smartcache's), else true. An
- * unreadable stack counts as the program's (record more, never less).
+ * A recorded variable's value now (for validation): in what `process.env` stands for now, or,
+ * for a read made through Node's own object while the program had put another there (a package
+ * that kept `const env = process.env`), in Node's object (`raw`).
+ */
+export function envNow(name: string, raw = false): string | undefined {
+  return valueIn(raw ? nodeEnv : currentEnv(), name);
+}
+
+/**
+ * Whose read this is: false when it is smartcache's or Node's copying of the environment for a
+ * child or a worker (judged by the nearest frame below the Proxy's trap that has a file), else
+ * true: the program's, or one of Node's functions working for it (`os.tmpdir()`). An unreadable
+ * stack counts as the program's (record more, never less).
  */
 function programsRead(): boolean {
   // Cut at `recordRead`: the first frame left is the trap that called it, the next the reader.
@@ -61,7 +88,7 @@ function programsRead(): boolean {
     const site = sites[i];
     const file = site === undefined ? undefined : fileOf(site);
     if (file === undefined) continue;
-    return !(file.startsWith('node:') || file.startsWith(OWN_DIR));
+    return !(file.startsWith(OWN_DIR) || NODE_COPIERS.some((m) => file === m || file.startsWith(`${m}.`)));
   }
   return true;
 }
@@ -77,7 +104,7 @@ function readersOf(name: string): Frame[] {
  * Records a read of `name` into every open call that has not recorded it (a read may feed any
  * call open meanwhile, record.ts `readers`). Never throws into the program.
  */
-function recordRead(name: string): void {
+function recordRead(name: string, target: EnvObject): void {
   try {
     const frames = readersOf(name);
     if (frames.length === 0) return;
@@ -86,8 +113,16 @@ function recordRead(name: string): void {
     // Outside every call's frame (a timer, detached work, the cache's own windows): frames.ts decides.
     if (currentFrame() === undefined && chargeOutside(() => !isProgram()) === null) return;
     if (!isProgram()) return;
-    const hash = envValueHash(name, envNow(name) ?? null);
-    for (const f of frames) f.builder.envRead(name, hash);
+    // The object read, which may not be what process.env stands for now (an alias kept before the
+    // program replaced it): checked later where it was read, or not at all.
+    const current = currentEnv();
+    if (target !== current && target !== nodeEnv) {
+      for (const f of frames) f.builder.opaque.add('an environment object the program has since replaced');
+      return;
+    }
+    const raw = target !== current;
+    const hash = envValueHash(name, valueIn(target, name) ?? null);
+    for (const f of frames) f.builder.envRead(name, hash, raw);
   } catch {
     for (const f of openFrames()) if (!f.closed) f.builder.opaque.add('an environment variable that could not be recorded');
   }
@@ -103,19 +138,19 @@ function recordWrite(name: string): void {
 function handler(): ProxyHandler<EnvObject> {
   return {
     get(target, key, receiver) {
-      if (typeof key === 'string' && trackingActive()) recordRead(key);
-      return Reflect.get(target, key, receiver === proxied ? target : receiver);
+      if (typeof key === 'string' && trackingActive()) recordRead(key, target);
+      return Reflect.get(target, key, unwrapped.has(receiver as object) ? target : receiver);
     },
     has(target, key) {
-      if (typeof key === 'string' && trackingActive()) recordRead(key);
+      if (typeof key === 'string' && trackingActive()) recordRead(key, target);
       return Reflect.has(target, key);
     },
     getOwnPropertyDescriptor(target, key) {
-      if (typeof key === 'string' && trackingActive()) recordRead(key);
+      if (typeof key === 'string' && trackingActive()) recordRead(key, target);
       return Reflect.getOwnPropertyDescriptor(target, key);
     },
     ownKeys(target) {
-      if (trackingActive()) recordRead(ENV_LISTING);
+      if (trackingActive()) recordRead(ENV_LISTING, target);
       return Reflect.ownKeys(target);
     },
     set(target, key, value) {
@@ -133,43 +168,93 @@ function handler(): ProxyHandler<EnvObject> {
   };
 }
 
-/** Installs the accessor once per process. A `process.env` that cannot be redefined is left as it is. */
+let traps: ProxyHandler<EnvObject> | undefined;
+
+function proxyOf(env: EnvObject): EnvObject {
+  let p = proxies.get(env);
+  if (p === undefined) {
+    p = new Proxy(env, (traps ??= handler()));
+    proxies.set(env, p);
+    unwrapped.set(p, env);
+    registerStandIn(p, env);
+  }
+  return p;
+}
+
+/** Puts the Proxy of what `process.env` holds in its place, when it is a plain writable data property. */
+function wrapInPlace(): void {
+  const d = Object.getOwnPropertyDescriptor(process, 'env');
+  if (d === undefined || !('value' in d) || d.writable !== true || typeof d.value !== 'object' || d.value === null) return;
+  if (unwrapped.has(d.value as object) || types.isProxy(d.value)) return;
+  try {
+    Object.defineProperty(process, 'env', { ...d, value: proxyOf(d.value as EnvObject) });
+  } catch {
+    // A frozen `process`: variables are inputs by name only (env.ts).
+  }
+}
+
+/**
+ * A tracked call begins: a program that replaced `process.env` since (`process.env = { … }`, a
+ * test double) has its object wrapped too, so the call's reads are recorded.
+ */
+export function wrapCurrentEnv(): void {
+  if (installed) wrapInPlace();
+}
+
+/** `structuredClone(process.env)` clones the object behind the Proxy (a Proxy cannot be cloned). */
+function unwrapForClone(): void {
+  const g = globalThis as unknown as { structuredClone?: (value: unknown, options?: unknown) => unknown };
+  const original = g.structuredClone;
+  if (typeof original !== 'function') return;
+  const patched = function structuredClone(value: unknown, options?: unknown): unknown {
+    return Reflect.apply(original, globalThis, [typeof value === 'object' && value !== null ? (unwrapped.get(value) ?? value) : value, ...(arguments.length > 1 ? [options] : [])]);
+  };
+  Object.defineProperty(patched, 'length', { value: original.length });
+  registerPatch(patched, original);
+  const d = Object.getOwnPropertyDescriptor(globalThis, 'structuredClone');
+  if (d !== undefined && 'value' in d && d.writable === true) Object.defineProperty(globalThis, 'structuredClone', { ...d, value: patched });
+}
+
+/**
+ * Node's functions that read variables in C++, past `process.env` (`os.tmpdir()` reads TMPDIR, TMP
+ * and TEMP; `os.homedir()` HOME): their reads are recorded by name, as Node's real environment.
+ */
+const NATIVE_READS: Readonly<Record<string, readonly string[]>> = {
+  tmpdir: ['TMPDIR', 'TMP', 'TEMP'],
+  homedir: ['HOME', 'USERPROFILE'],
+};
+
+function patchNativeReaders(): void {
+  const os = require('node:os') as Record<string, unknown>;
+  for (const [name, variables] of Object.entries(NATIVE_READS)) {
+    const original = os[name];
+    if (typeof original !== 'function') continue;
+    const patched = function (this: unknown, ...args: unknown[]): unknown {
+      // `recordRead` judges the caller (the frame after this one): the program's, or smartcache's own.
+      if (trackingActive()) for (const v of variables) recordRead(v, nodeEnv);
+      return Reflect.apply(original, this, args);
+    };
+    Object.defineProperty(patched, 'name', { value: original.name });
+    Object.defineProperty(patched, 'length', { value: original.length });
+    registerPatch(patched, original as Function);
+    os[name] = patched;
+  }
+  try {
+    // ES modules that imported `tmpdir` by name see the patch too.
+    (require('node:module') as { syncBuiltinESMExports(): void }).syncBuiltinESMExports();
+  } catch {
+    // Only named ES module imports stay unrecorded.
+  }
+}
+
+/** Installs the Proxy once per process. A `process.env` that cannot be replaced is left as it is. */
 export function installEnvHook(): void {
   if (installed) return;
   installed = true;
   const d = Object.getOwnPropertyDescriptor(process, 'env');
-  if (d === undefined || d.configurable !== true || !('value' in d) || typeof d.value !== 'object' || d.value === null) return;
-  backing = d.value as EnvObject;
-  const traps = handler();
-  proxied = new Proxy(backing, traps);
-  const proxies = new WeakMap<object, EnvObject>([[backing, proxied]]);
-  /** Proxy -> its object: assigning `process.env` its own value keeps one Proxy, not two. */
-  const unwrapped = new WeakMap<object, EnvObject>([[proxied, backing]]);
-  const get = (): EnvObject => proxied;
-  // The fingerprint reads `process.env` as the object behind it, as it did before (registry.ts).
-  registerDataAccessor(get, () => backing);
-  try {
-    Object.defineProperty(process, 'env', {
-      configurable: true,
-      enumerable: d.enumerable ?? true,
-      get,
-      set: (value: unknown) => {
-        if (typeof value !== 'object' || value === null) {
-          // What a data property would hold: the program gets back exactly what it assigned.
-          Object.defineProperty(process, 'env', { value, writable: true, configurable: true, enumerable: d.enumerable ?? true });
-          return;
-        }
-        backing = unwrapped.get(value) ?? (value as EnvObject);
-        let p = proxies.get(backing);
-        if (p === undefined) {
-          p = new Proxy(backing, traps);
-          proxies.set(backing, p);
-          unwrapped.set(p, backing);
-        }
-        proxied = p;
-      },
-    });
-  } catch {
-    // A frozen `process`: variables are inputs by name only (env.ts).
-  }
+  if (d === undefined || !('value' in d) || typeof d.value !== 'object' || d.value === null) return;
+  nodeEnv = d.value as EnvObject;
+  wrapInPlace();
+  unwrapForClone();
+  patchNativeReaders();
 }

@@ -15,5 +15,5 @@ export { envReads, envValueHash, envValues, withEnv, type EnvReads } from './env
 export { aside, currentFrame, enclosingFrame, openFrame, openFrames, resumeAside, runInFrame, setActivityListener, wrapperWork, type Frame } from './frames';
 export { ignoreTree } from './paths';
 export { checkManifest, refreshed, takeHashed } from './validate';
-export { callSites } from './stack';
-export { ENV_LISTING } from './env-watch';
+export { callSites, type StackSite } from './stack';
+export { ENV_LISTING, installEnvHook, wrapCurrentEnv } from './env-watch';

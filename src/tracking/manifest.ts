@@ -60,6 +60,8 @@ export interface EnvInput {
   readonly name: string;
   /** env.ts `envValueHash`: 'unset' when the variable was not set. */
   readonly value: string;
+  /** Read through Node's own object while the program had put another in `process.env` (env-watch.ts). */
+  readonly raw?: true;
 }
 
 export interface Manifest {
@@ -140,8 +142,8 @@ export class ManifestBuilder {
     this.put(this.stats, `${link ? 'l' : 's'}${abs}`, link ? { path: abs, state, link } : { path: abs, state });
   }
 
-  envRead(name: string, value: string): void {
-    this.put(this.env, name, { name, value });
+  envRead(name: string, value: string, raw = false): void {
+    this.put(this.env, raw ? `raw:${name}` : name, raw ? { name, value, raw: true } : { name, value });
   }
 
   /**
@@ -157,7 +159,7 @@ export class ManifestBuilder {
     for (const e of m.exists ?? []) this.put(this.exists, abs(e.path), { ...e, path: abs(e.path) });
     for (const a of m.access ?? []) this.put(this.access, `${a.mode}:${abs(a.path)}`, { ...a, path: abs(a.path) });
     for (const s of m.stats ?? []) this.put(this.stats, `${s.link === true ? 'l' : 's'}${abs(s.path)}`, { ...s, path: abs(s.path) });
-    for (const v of m.env ?? []) this.put(this.env, v.name, v);
+    for (const v of m.env ?? []) this.put(this.env, v.raw === true ? `raw:${v.name}` : v.name, v);
     for (const o of m.opaque ?? []) this.opaque.add(o);
   }
 

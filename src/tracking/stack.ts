@@ -9,6 +9,13 @@
  * either is an accessor, nothing is touched and the caller gets undefined (its conservative answer).
  */
 
+/** What smartcache reads of a V8 call site (a subset of `NodeJS.CallSite`, named here so the public types need no @types/node). */
+export interface StackSite {
+  getFileName(): string | null | undefined;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+}
+
 function plainOrAbsent(d: PropertyDescriptor | undefined): boolean {
   return d === undefined || 'value' in d;
 }
@@ -19,14 +26,14 @@ function restore(key: 'prepareStackTrace' | 'stackTraceLimit', saved: PropertyDe
 }
 
 /** Up to `limit` call sites above the topmost call of `cut`, or undefined when they cannot be read without running the program's code. */
-export function callSites(limit: number, cut: Function): readonly NodeJS.CallSite[] | undefined {
+export function callSites(limit: number, cut: Function): readonly StackSite[] | undefined {
   const savedPrepare = Object.getOwnPropertyDescriptor(Error, 'prepareStackTrace');
   const savedLimit = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
   if (!plainOrAbsent(savedPrepare) || !plainOrAbsent(savedLimit)) return undefined;
   try {
     Object.defineProperty(Error, 'stackTraceLimit', { value: limit, writable: true, configurable: true, enumerable: true });
     Object.defineProperty(Error, 'prepareStackTrace', {
-      value: (_error: Error, sites: NodeJS.CallSite[]) => sites,
+      value: (_error: Error, sites: StackSite[]) => sites,
       writable: true,
       configurable: true,
       enumerable: false,
@@ -34,7 +41,7 @@ export function callSites(limit: number, cut: Function): readonly NodeJS.CallSit
     const holder: { stack?: unknown } = {};
     Error.captureStackTrace(holder, cut);
     const sites: unknown = holder.stack;
-    return Array.isArray(sites) ? (sites as NodeJS.CallSite[]) : undefined;
+    return Array.isArray(sites) ? (sites as StackSite[]) : undefined;
   } catch {
     // A non-configurable property or a frozen Error: nothing could be read.
     return undefined;
@@ -49,7 +56,7 @@ export function callSites(limit: number, cut: Function): readonly NodeJS.CallSit
 }
 
 /** The file of a call site, or undefined for native frames (built-ins, microtask entries). */
-export function fileOf(site: NodeJS.CallSite): string | undefined {
+export function fileOf(site: StackSite): string | undefined {
   const file = site.getFileName();
   return file === undefined || file === null || file === '' ? undefined : file;
 }

@@ -105,8 +105,8 @@ function statNow(abs: string, link: boolean): string {
 /** The last value hashed per variable: a memory hit re-reads each variable but hashes it only when it changed. */
 const envHashes = new Map<string, { readonly value: string | undefined; readonly hash: string }>();
 
-function envHash(name: string): string {
-  const value = envNow(name);
+function envHash(name: string, raw: boolean): string {
+  const value = envNow(name, raw);
   const known = envHashes.get(name);
   if (known !== undefined && known.value === value) return known.hash;
   const hash = envValueHash(name, value ?? null);
@@ -141,7 +141,7 @@ function checkNow(m: Manifest, anchor: string | undefined): string | undefined {
   const root = anchor ?? projectRoot();
   // Variables first: no system call, and the likeliest to differ between two shells.
   for (const v of m.env ?? []) {
-    if (envHash(v.name) !== v.value) return `environment variable ${v.name} changed`;
+    if (envHash(v.name, v.raw === true) !== v.value) return `environment variable ${v.name} changed`;
   }
   if (m.cwd !== undefined && storedPath(process.cwd(), root) !== m.cwd) return `working directory changed (relative paths or process.cwd())`;
   const abs = (p: string): string | undefined => absolutePath(p, root);

@@ -26,7 +26,7 @@ import { builtinPatches, type Patch } from '../runtime';
 import { isTopLevelFunction, siblingBody } from '../source';
 import { isRequireFunction, needsScopes } from './references';
 import { expandObject, expandModule, moduleView } from './expand-value';
-import { bypassesRecording, unwrap, wrappedInfo, wrapperExtraKeys } from '../../registry';
+import { bypassesRecording, standInTarget, unwrap, wrappedInfo, wrapperExtraKeys } from '../../registry';
 import { warnOnce } from '../../warn';
 import { findProjectRoot } from '../../project';
 import path = require('node:path');
@@ -147,7 +147,8 @@ export class GraphBuilder implements Builder {
 
   entityOf(value: unknown, holder?: object): Entity {
     if (typeof value === 'function') return this.functionEntity(value, holder);
-    if (typeof value === 'object' && value !== null) return this.objectEntity(value);
+    // smartcache's Proxy in `process.env` (tracking/env-watch.ts) stands for the object behind it.
+    if (typeof value === 'object' && value !== null) return this.objectEntity(standInTarget(value) ?? value);
     return this.primitive(value);
   }
 

@@ -8,7 +8,7 @@
  */
 import { types } from 'node:util';
 import { isObjectLike, ownData, sharedBacking } from './entity';
-import { dataAccessorValue } from '../../registry';
+import { standInTarget } from '../../registry';
 
 /** The objects a path went through before its end, base first (which values are one value: ../sharing.ts). */
 interface Via {
@@ -59,6 +59,8 @@ export function followPath(base: unknown, path: readonly string[]): PathEnd {
   let holder: object | undefined;
   const via: object[] = [];
   for (let i = 0; i < path.length; i++) {
+    // `process.env` holds smartcache's Proxy: the environment object behind it, as Node defines it.
+    current = standInTarget(current) ?? current;
     if (!isObjectLike(current) || types.isProxy(current)) return { kind: 'whole', depth: i, value: current, via };
     const key = path[i] as string;
     // `C.#g` / `this.#r`: private members are no properties a lookup can see (it would say
@@ -76,20 +78,13 @@ export function followPath(base: unknown, path: readonly string[]): PathEnd {
     if (found === undefined) return { kind: 'missing', depth: i + 1, holder: current, via };
     if (found.owner !== current && isClassPrototype(found.owner)) return { kind: 'whole', depth: i, value: current, via: via.slice(0, before) };
     const d = found.descriptor;
-    // `process.env` behind smartcache's own accessor: the environment object, as Node defines it.
-    const data = 'value' in d ? undefined : dataAccessorValue(d.get);
-    if (data !== undefined) {
-      holder = current;
-      current = data.value;
-      continue;
-    }
     if (!('value' in d) && (d.get !== undefined || d.set !== undefined)) {
       return { kind: 'accessor', depth: i + 1, get: d.get, set: d.set, holder: current, via };
     }
     holder = current;
     current = d.value;
   }
-  return { kind: 'value', depth: path.length, value: current, holder, via };
+  return { kind: 'value', depth: path.length, value: standInTarget(current) ?? current, holder, via };
 }
 
 /** `name` + the first `depth` segments, as labels show it: `CONFIG.limits`. */
