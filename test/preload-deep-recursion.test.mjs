@@ -100,3 +100,26 @@ console.log('OUT ' + JSON.stringify({ value: String(fib(90)) }));
   const second = node(['--require', register, 'fib.js'], { cwd: run.dir, env: { SMARTCACHE_DIR: run.root, SMARTCACHE_LOG: '1' } });
   t.deepEqual(lines(second).map((l) => l.split(' ').slice(0, 3).join(' ')), ['[smartcache] hit fib.js#fib']);
 });
+
+// Red team round 12: an identical deep call was served what an earlier one returned although a
+// file or variable it read had changed in between (the deep path kept no record of its inputs).
+test('a deep call is served again only while the files and variables it read still hold', (t) => {
+  const dir = project({
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs'), F = require('node:path').join(__dirname, 'data.txt');
+const read = cache(function read(k) { return fs.readFileSync(F, 'utf8'); });
+const envr = cache(function envr(k) { return process.env[k]; });
+const down = cache(function downBody(n) {
+  if (n > 0) return down(n - 1);
+  fs.writeFileSync(F, 'v1'); const a = read('k');
+  fs.writeFileSync(F, 'v2'); const b = read('k');
+  process.env.DEEPV = 'one'; const c = envr('DEEPV'); process.env.DEEPV = 'two'; const d = envr('DEEPV');
+  return [a, b, c, d].join('|');
+});
+console.log('OUT ' + JSON.stringify({ deep: down(70), shallow: down(3), after: read('k') }));
+`,
+  });
+  const r = node(['app.js'], { cwd: dir, env: { SMARTCACHE_DIR: tempDir() } });
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.out, { deep: 'v1|v2|one|two', shallow: 'v1|v2|one|two', after: 'v2' });
+});

@@ -3,7 +3,7 @@ import { nowMs } from '../../elapsed';
 import { beginMoment, checkWatch, endMoment, retakeWatch } from '../../fingerprint';
 import type { RemoteTier } from '../../remote';
 import type { ReadEntry } from '../../store';
-import type { Frame } from '../../tracking';
+import type { Frame, Manifest } from '../../tracking';
 import { CallBill } from '../accounting';
 import { NO_SELF, type Opened, type Slot, selfInput, slotFor } from '../inputs';
 import type { MemoryEntry, MemoryLayer } from '../memory-layer';
@@ -41,6 +41,8 @@ const DEEP_BODIES = 64;
 interface DeepResult {
   readonly snapshot: Snapshot;
   readonly computeMs: number;
+  /** What its body read: checked before the value is served again. */
+  readonly manifest?: Manifest;
 }
 /** Deep-path results per function, kept while the outermost cached body runs (`call`). */
 const deepMemos = new Set<Map<string, DeepResult>>();
@@ -88,14 +90,20 @@ export class CallPath {
       // The deep path, inline: every frame a level holds while its body runs costs depth.
       const found = this.parts.isAsync ? undefined : this.deepLookup(self, args);
       if (found !== undefined && 'value' in found) return found.value;
+      // A frame of its own, outside async context (the body is synchronous): every read made while
+      // it is open is charged to it, so its remembered value is checked like a memory entry.
+      const frame = found === undefined ? undefined : this.parts.tracker.begin();
       let result: unknown;
+      let returned = false;
       bodies++;
       try {
         result = Reflect.apply(this.parts.fn, self, args);
+        returned = true;
       } finally {
         bodies--;
+        if (!returned) frame?.close();
       }
-      if (found !== undefined) this.deepComputed(found, result);
+      if (found !== undefined) this.deepComputed(found, result, frame);
       return result;
     }
     return this.shallowCall(self, args);
@@ -149,21 +157,40 @@ export class CallPath {
       parts.outcomes.memoryHit(ready.stats, entry.key, entry.computeMs, bill, false);
       return { value };
     }
-    const known = this.deepMemo.get(slot.memKey);
+    const known = this.knownDeep(slot.memKey);
     if (known === undefined) return { ready, slot, started };
     const value = known.snapshot.read();
     parts.outcomes.memoryHit(ready.stats, slot.key, known.computeMs, bill, false);
     return { value };
   }
 
+  /**
+   * What an identical deep call returned earlier in this outermost body, if what it read (files,
+   * variables) still holds; its inputs are then the enclosing calls' too.
+   */
+  private knownDeep(memKey: string): DeepResult | undefined {
+    const known = this.deepMemo.get(memKey);
+    if (known === undefined) return undefined;
+    if (known.manifest !== undefined) {
+      if (this.parts.tracker.check(known.manifest) !== undefined) {
+        this.deepMemo.delete(memKey);
+        return undefined;
+      }
+      this.parts.tracker.served(known.manifest);
+    }
+    return known;
+  }
+
   /** A deep call's body returned: its value is kept until the outermost body returns (`call`). */
-  private deepComputed(miss: DeepMiss, result: unknown): void {
+  private deepComputed(miss: DeepMiss, result: unknown, frame: Frame | undefined): void {
     const computeMs = nowMs() - miss.started;
     const bill = new CallBill(miss.started, 0);
     bill.computed(computeMs);
+    const manifest = this.parts.tracker.finish(frame);
     const snapshot = isAsyncResult(result) ? undefined : trySnapshot(result);
-    if (snapshot !== undefined) {
-      this.deepMemo.set(miss.slot.memKey, { snapshot, computeMs });
+    // An input that can never be checked (a pipe): not remembered, as it would never hit.
+    if (snapshot !== undefined && (manifest?.opaque ?? []).length === 0) {
+      this.deepMemo.set(miss.slot.memKey, manifest === undefined ? { snapshot, computeMs } : { snapshot, computeMs, manifest });
       deepMemos.add(this.deepMemo);
     }
     this.parts.outcomes.miss(miss.ready.stats, bill, miss.slot.key, DEEP_NOTE);
@@ -210,7 +237,7 @@ export class CallPath {
 
     // 0. Computed by a deep call in the outermost body still running (`deepCall`).
     if (deepMemos.size > 0) {
-      const deep = this.deepMemo.get(slot.memKey);
+      const deep = this.knownDeep(slot.memKey);
       if (deep !== undefined) {
         endMoment();
         const value = deep.snapshot.read();
