@@ -189,3 +189,36 @@ console.log('OUT ' + JSON.stringify({ runs }));
   t.true(fs.existsSync(path.join(dir, 'rel-cache')));
   t.false(fs.existsSync(path.join(dir, 'sub', 'rel-cache')), 'a second store in the new working directory');
 });
+
+// This session's own first fix dropped every unnamed closure of a bundled package function, which
+// hid a user function held by an anonymous factory's closure (an IIFE-made `withRetry(parse)`).
+// The module-level scopes are now those the bundle's export getters show.
+test('a user function held by an anonymous factory in a bundle with getter exports: an edit of it recomputes', (t) => {
+  const { run, edit } = setup(t, {
+    'node_modules/eslib/package.json': '{"name":"eslib","version":"1.0.0","main":"index.js"}\n',
+    'node_modules/eslib/index.js': `"use strict";
+var __defProp = Object.defineProperty;
+var __export = (target, all) => { for (var name in all) __defProp(target, name, { get: all[name], enumerable: true }); };
+var lib_exports = {};
+__export(lib_exports, { withRetry: () => withRetry, pipe: () => pipe });
+module.exports = lib_exports;
+var withRetry = (() => { const defaults = { retries: 2 };
+  return (fn, opts = defaults) => (...args) => { let last; for (let i = 0; i <= opts.retries; i++) { try { return fn(...args); } catch (e) { last = e; } } throw last; }; })();
+var pipe = (function () { return function (f, g) { return function (x) { return g(f(x)); }; }; })();
+`,
+    'app.js': (mod) => `const { cache } = require(${mod});
+const { withRetry, pipe } = require('eslib');
+function parse(s) { return s.split(',').map(Number); }
+const safeParse = withRetry(parse);
+const total = pipe((xs) => xs.length, (n) => n + 100);
+const load = cache(function load(s) { const xs = safeParse(s); return [xs, total(xs)]; });
+console.log('OUT ' + JSON.stringify({ value: load('1,2,3') }));
+`,
+  });
+  t.deepEqual(run().value, [[1, 2, 3], 103]);
+  t.is(run().lines[0].split(' ')[1], 'hit');
+  edit('app.js', 'map(Number)', 'map((x) => Number(x) * 10)');
+  t.deepEqual(run().value, [[10, 20, 30], 103]);
+  edit('app.js', 'n + 100', 'n + 200');
+  t.deepEqual(run().value, [[10, 20, 30], 203]);
+});

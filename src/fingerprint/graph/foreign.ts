@@ -10,7 +10,8 @@
  * - an ES module's is typed `Module`;
  * - a CommonJS package module's is recognised by comparing with the scopes of a function the
  *   module exports (a top-level function has exactly the module scope, or none when the module
- *   keeps no context): same variables, same values;
+ *   keeps no context): same variables, same values; a bundle that exports through getters
+ *   (esbuild, webpack) shows all of its module-level scopes in those getters' scopes;
  * - for Node's own modules (no registry to compare with) the outermost scope is taken as the
  *   module's only when there are at least two: a lone closure scope is kept.
  */
@@ -32,30 +33,45 @@ function nodeInternalId(info: ScriptInfo, details: FunctionDetails, name: string
   return `${info.builtin ?? 'node'}#${name === '' ? '(anonymous)' : name}${at}`;
 }
 
-/** Per package file: the module scope's variables (null: the module keeps no context). */
-const moduleScopes = new Map<string, Record<string, unknown> | null | undefined>();
+/**
+ * Per package file: the variables of each module-level scope (null: the module keeps no context).
+ * Usually one, the CommonJS wrapper's; a bundle adds its own around the code (esbuild's or
+ * webpack's IIFE, webpack's per-module function).
+ */
+const moduleScopes = new Map<string, ReadonlyArray<Record<string, unknown>> | null | undefined>();
 
-function candidates(exports: unknown): Function[] {
-  if (typeof exports === 'function') return [exports];
-  if (typeof exports !== 'object' || exports === null) return [];
-  const out: Function[] = [];
-  for (const key of Object.keys(exports).slice(0, 20)) {
-    const d = Object.getOwnPropertyDescriptor(exports, key);
-    if (d !== undefined && 'value' in d && typeof d.value === 'function') out.push(d.value as Function);
-  }
-  return out;
+/** An exported function (a top-level one), or the getter a bundle exports a binding through. */
+interface Candidate {
+  readonly fn: Function;
+  /** A bundle's export getter (`__export(exports, { P: () => P })`, webpack's `d()`): made at module level, every scope it has is the module's. */
+  readonly getter: boolean;
 }
 
-/** The module scope of CommonJS `file`, seen through a function it exports; undefined when unknown. */
-function packageModuleScope(file: string): Record<string, unknown> | null | undefined {
+function candidates(exports: unknown): Candidate[] {
+  if (typeof exports === 'function') return [{ fn: exports, getter: false }];
+  if (typeof exports !== 'object' || exports === null) return [];
+  const out: Candidate[] = [];
+  for (const key of Object.keys(exports).slice(0, 20)) {
+    const d = Object.getOwnPropertyDescriptor(exports, key);
+    if (d === undefined) continue;
+    if ('value' in d) {
+      if (typeof d.value === 'function') out.push({ fn: d.value as Function, getter: false });
+    } else if (typeof d.get === 'function') out.push({ fn: d.get, getter: true });
+  }
+  // Exported functions first: their scopes are known to be the module's alone.
+  return [...out.filter((c) => !c.getter), ...out.filter((c) => c.getter)];
+}
+
+/** The module-level scopes of CommonJS `file`, seen through a function it exports; undefined when unknown. */
+function packageModuleScopes(file: string): ReadonlyArray<Record<string, unknown>> | null | undefined {
   if (moduleScopes.has(file)) return moduleScopes.get(file);
-  let found: Record<string, unknown> | null | undefined;
-  for (const fn of candidates(require.cache[file]?.exports)) {
+  let found: ReadonlyArray<Record<string, unknown>> | null | undefined;
+  for (const { fn, getter } of candidates(require.cache[file]?.exports)) {
     const details = describeFunction(fn);
     if (details.site === undefined || scriptInfo(details.site.scriptId).file !== file) continue;
     const own = details.scopes.filter((s) => s.type !== 'global' && s.type !== 'script');
     if (own.length === 0) found = null;
-    else if (own.length === 1) found = (own[0] as ScopeSnapshot).object;
+    else if (getter || own.length === 1) found = own.map((s) => s.object);
     else continue; // itself a closure: says nothing about the module scope
     break;
   }
@@ -102,22 +118,18 @@ export function closureScopes(info: ScriptInfo, details: FunctionDetails): Scope
   if (details.scopes.some((s) => s.type === 'module') || own.length === 0) return own;
   if (info.origin === 'node') return nodeClosureScopes(own);
   if (info.origin === 'package' && isOwnBundleFile(info.file)) return bundledClosureScopes(own);
-  const outer = own[own.length - 1] as ScopeSnapshot;
   if (info.origin === 'package' && info.file !== undefined && require.cache[info.file] !== undefined) {
-    const moduleScope = packageModuleScope(info.file);
-    if (moduleScope === null) return own;
-    if (moduleScope !== undefined) return sameScope(outer.object, moduleScope) ? own.slice(0, -1) : own;
-  }
-  // No exported function showed the module scope (a bundle whose exports are getters: esbuild's
-  // `__export`, webpack's `__webpack_require__.d`). Unnamed outermost closures are the module's
-  // wrapper and the bundle's IIFE: the package's own state, which counts with its version. Walked,
-  // a bundle of 100 functions made a graph of ~10,000 nodes whose fingerprint changed from run
-  // to run (immer, fast-xml-parser). A factory's closure is named (`Closure (make)`) and kept.
-  if (info.origin === 'package' && outer.type === 'closure' && outer.name === '') {
-    // The module's wrapper around a bundle's IIFE: every unnamed closure from the outside in.
-    let end = own.length;
-    while (end > 0 && (own[end - 1] as ScopeSnapshot).type === 'closure' && (own[end - 1] as ScopeSnapshot).name === '') end--;
-    return own.slice(0, end);
+    const moduleLevel = packageModuleScopes(info.file);
+    if (moduleLevel === null) return own;
+    if (moduleLevel !== undefined) {
+      // From the outside in, every scope that is one of the module's (a bundle's IIFE around the
+      // wrapper's): a bundle of 100 functions walked through them made ~10,000 nodes whose
+      // fingerprint changed from run to run (immer, fast-xml-parser). A factory's closure
+      // (`withRetry(parse)`), inside them, is kept.
+      let end = own.length;
+      while (end > 0 && moduleLevel.some((m) => sameScope((own[end - 1] as ScopeSnapshot).object, m))) end--;
+      return own.slice(0, end);
+    }
   }
   return own.length >= 2 ? own.slice(0, -1) : own;
 }
