@@ -71,7 +71,9 @@ test('a method handed to cache() by its path is named Class#method, a static Cla
     'main.js': (mod) => `const { cache } = require(${mod});
 class Svc { render(x) { console.log('RAN'); return 'r' + x; } static create(x) { console.log('RAN'); return 'c' + x; } }
 const api = { load(x) { console.log('RAN'); return 'l' + x; } };
-const render = cache(Svc.prototype.render);
+const render = cache(
+  /* hot path */ Svc.prototype.render, // comments and line breaks in the call
+);
 const create = cache(Svc.create);
 const load = cache(api.load);
 const plain = cache(function helper(x) { console.log('RAN'); return 'h' + x; });

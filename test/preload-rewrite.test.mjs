@@ -194,9 +194,11 @@ test('names: a function expression\'s own name comes first; anonymous ones are n
 /** @cache */ const alias = function realName(y) { return y; };
 const list = [(a) => { 'use cache'; return a; }, (b) => { 'use cache'; return b; }];
 function outer() { return [() => { 'use cache'; return 1; }]; }
+/** @cache */ const f1 = function impl(x) { return x; };
+/** @cache */ const f2 = function impl(x) { return x + 1; };
 `;
   const names = (text) => sites(rewrite(text, path.join(os.tmpdir(), 'names.js'), 'commonjs').code).map((s) => s.name);
-  const expected = ['make~inner', 'realName', 'anonymous:1', 'anonymous:2', 'outer~anonymous:1'];
+  const expected = ['make~inner', 'realName', 'anonymous:1', 'anonymous:2', 'outer~anonymous:1', 'impl', 'impl:2'];
   t.deepEqual(names(source), expected);
   t.deepEqual(names(`// a comment\n\n/* and another */\n${source.replace('function make', '// here\nfunction make')}`), expected);
 });

@@ -304,6 +304,8 @@ function refusedCases() {
     ['getter', { get g() { return 5; } }, 'result.g', /getter or setter/],
     ['sealed array', Object.seal([1, 2]), 'result', /sealed or non-extensible/],
     ['non-extensible object', Object.preventExtensions({ a: 1 }), 'result', /sealed or non-extensible/],
+    ['frozen empty typed array', { e: Object.freeze(new Uint8Array(0)) }, 'result.e', /non-extensible typed array/],
+    ['non-extensible Buffer', { b: Object.preventExtensions(Buffer.from([1, 2])) }, 'result.b', /non-extensible typed array/],
     ['sealed object inside a frozen one', Object.freeze({ s: Object.seal({ a: 1 }) }), 'result.s', /sealed or non-extensible/],
     ['non-enumerable property', Object.defineProperty({ a: 1 }, 'h', { value: 2 }), 'result', /non-enumerable/],
   ];

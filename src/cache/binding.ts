@@ -84,9 +84,15 @@ export function bindingAt(file: string, line: number, column: number): string | 
  */
 export function memberAt(file: string, line: number, column: number, name: string): string | undefined {
   const at = originalPosition(file, line, column);
-  const current = linesOf(file)?.[at.line - 1];
-  if (current === undefined) return undefined;
-  const m = /^(?:[\w$]+(?:\s*\.\s*[\w$]+)*\s*)?\(\s*([A-Za-z_$][\w$]*)\s*\.\s*(prototype\s*\.\s*)?([A-Za-z_$][\w$]*)\s*[,)]/.exec(current.slice(at.column - 1));
+  const lines = linesOf(file);
+  const current = lines?.[at.line - 1];
+  if (lines === undefined || current === undefined) return undefined;
+  // The call may run over a few lines, with comments (`cache(\n  /* hot */ Svc.prototype.render,\n)`).
+  const text = [current.slice(at.column - 1), ...lines.slice(at.line, at.line + 3)]
+    .join('\n')
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\/\/[^\n]*/g, ' ');
+  const m = /^(?:[\w$]+(?:\s*\.\s*[\w$]+)*\s*)?\(\s*([A-Za-z_$][\w$]*)\s*\.\s*(prototype\s*\.\s*)?([A-Za-z_$][\w$]*)\s*[,)]/.exec(text);
   if (m === null || m[3] !== name || m[1] === 'this') return undefined;
   return `${m[1] as string}${m[2] === undefined ? '.' : '#'}${name}`;
 }

@@ -132,10 +132,14 @@ function matchOriginal(candidates: readonly Candidate[], original: OriginalSourc
   return matched;
 }
 
-function uniqueName(name: string, line: number, taken: Set<string>): string {
-  const unique = taken.has(name) ? `${name}@${line}` : name;
-  taken.add(unique);
-  return unique;
+/**
+ * Two annotated functions of one file with one namepath: the second is `name:2`, the third
+ * `name:3`, in source order. Not the line: a comment added above would rename it (a miss).
+ */
+function uniqueName(name: string, taken: Map<string, number>): string {
+  const seen = (taken.get(name) ?? 0) + 1;
+  taken.set(name, seen);
+  return seen === 1 ? name : `${name}:${seen}`;
 }
 
 export function selectAnnotated(
@@ -147,7 +151,7 @@ export function selectAnnotated(
   const tags = tagsByNextOffset(parsed);
   const fromOriginal = original === undefined ? new Map<Candidate, Tag>() : matchOriginal(candidates, original, warnings);
   const usedTags = new Set<Tag>();
-  const taken = new Set<string>();
+  const taken = new Map<string, number>();
   const annotated: Annotated[] = [];
   const lowered = loweredAnnotated(candidates);
   for (const candidate of candidates) {
@@ -167,7 +171,7 @@ export function selectAnnotated(
     if (parsedTag.invalid) continue;
     const transpiledName = loweredName(candidate, lowered.outer);
     const userName = tag?.userName === undefined ? transpiledName : transpiledName.replace(/[^.#~]*$/, tag.userName);
-    annotated.push({ candidate, site: { line, qualifiedName: uniqueName(userName, line, taken), options: parsedTag.options } });
+    annotated.push({ candidate, site: { line, qualifiedName: uniqueName(userName, taken), options: parsedTag.options } });
   }
   for (const tag of tags.values()) {
     if (!usedTags.has(tag)) warnings.push({ line: tag.line, message: '@cache is not directly above a function; ignored' });

@@ -291,10 +291,13 @@ class Walk {
 
   private arrayBuffer(value: ArrayBuffer, parent: Frame | undefined): void {
     if ((value as { resizable?: boolean }).resizable === true) this.refuse(parent, parent?.current(), 'a resizable ArrayBuffer');
+    this.noOwnProperties(value, parent);
     this.substitute = true;
   }
 
   private view(value: ArrayBufferView, native: boolean, parent: Frame | undefined): void {
+    // A frozen (empty) or non-extensible view would come back extensible.
+    if (!Object.isExtensible(value)) this.refuse(parent, parent?.current(), 'a frozen, sealed or non-extensible typed array or Buffer');
     const buffer = value.buffer as ArrayBuffer | SharedArrayBuffer;
     if (!(buffer instanceof ArrayBuffer)) this.refuse(parent, parent?.current(), 'a view of a SharedArrayBuffer');
     if ((buffer as { resizable?: boolean }).resizable === true) this.refuse(parent, parent?.current(), 'a view of a resizable ArrayBuffer');
