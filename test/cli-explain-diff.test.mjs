@@ -159,3 +159,19 @@ test('[source] an arrow helper whose expression body grows at its end is named a
   t.regex(out, /helper `scale` \(lib\.js:2\) changed/);
   t.regex(out, /\+ \(x\) => x \* RATE \+ 1/);
 });
+
+// Red team round 12: a changed JSON module was said to be "TypeScript or another language".
+test('[source] a JSON module edited: said to be data, compared only by running', async (t) => {
+  const project = tempDir();
+  fs.writeFileSync(path.join(project, 'package.json'), '{"name":"jsondiff","private":true}\n');
+  fs.writeFileSync(path.join(project, 'rates.json'), '{"vat": 0.2}\n');
+  fs.writeFileSync(path.join(project, 'app.js'), "const rates = require('./rates.json');\n/** @cache */\nfunction price(x) { return x * (1 + rates.vat); }\nconsole.log(price(10));\n");
+  const root = path.join(project, 'cache');
+  const r = await runNode(['--require', REGISTER, 'app.js'], { cwd: project, env: { SMARTCACHE_DIR: root } });
+  t.is(r.code, 0, r.stderr);
+  fs.writeFileSync(path.join(project, 'rates.json'), '{"vat": 0.25}\n');
+  const out = await cli(['explain', 'app.js#price', '--diff', '--dir', root], { cwd: project });
+  t.is(out.code, 0, out.stderr);
+  t.regex(out.stdout, /rates\.json changed and cannot be compared without running \(data, compared only by running\)/);
+  t.notRegex(out.stdout, /TypeScript/);
+});

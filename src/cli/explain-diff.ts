@@ -307,7 +307,12 @@ export function diffSource(f: ExplainedFunction, records: readonly FunctionRecor
   visit(f.explanation.root, true);
   const untold = [...unknownFiles, ...edited.filter((rel) => !JS_FILE.test(rel) && !unknownFiles.has(rel))];
   const notes: string[] = [];
-  if (untold.length > 0) notes.push(`${[...new Set(untold)].join(', ')} changed and cannot be compared without running (TypeScript or another language)`);
+  if (untold.length > 0) {
+    const files = [...new Set(untold)];
+    // A JSON module is data: its values are compared by running, like constants.
+    const why = files.every((f) => /\.json$/i.test(f)) ? 'data, compared only by running' : files.some((f) => /\.json$/i.test(f)) ? 'TypeScript, another language or data' : 'TypeScript or another language';
+    notes.push(`${files.join(', ')} changed and cannot be compared without running (${why})`);
+  }
   if (changes.length === 0 || untold.length > 0) notes.push('constants and other values are only read by running: smartcache explain --live --diff loads the file (its top-level code runs) to compare them too');
   const note = notes.join('; ');
   if (changes.length > 0) return { ...stored, status: 'changed', changes, code, edited, note, changedNodes: marked };
