@@ -27,13 +27,12 @@ function isOwn(file: string): boolean {
 }
 
 /**
- * The first stack frame outside this package. V8's structured stack trace API
- * (`Error.prepareStackTrace` receiving CallSite objects) is swapped in only for the capture and
- * restored at once, so a user's own hook (source-map-support...) keeps working; ~10 µs, paid once
- * per wrapped function.
+ * The first stack frame outside this package, through V8's structured stack trace API
+ * (tracking/stack.ts: the program's `Error.prepareStackTrace` is set aside by descriptor and put
+ * back, never assigned, so its own hook keeps working and no setter of its runs; when it is an
+ * accessor nothing is read and the site is unknown); ~10 µs, paid once per wrapped function.
  */
 export function callerSite(skip: Function): CallSite | undefined {
-  // Set aside by descriptor, never assigned: a program's accessor (source-map-support) is not run.
   const frames = callSites(30, skip) ?? [];
   for (const frame of frames) {
     const file = frameFile(frame);

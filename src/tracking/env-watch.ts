@@ -239,12 +239,8 @@ function patchNativeReaders(): void {
     registerPatch(patched, original as Function);
     os[name] = patched;
   }
-  try {
-    // ES modules that imported `tmpdir` by name see the patch too.
-    (require('node:module') as { syncBuiltinESMExports(): void }).syncBuiltinESMExports();
-  } catch {
-    // Only named ES module imports stay unrecorded.
-  }
+  // ES modules that imported `tmpdir` by name see the patch once installFsHooks syncs Node's
+  // ES module exports (it follows whenever a tracked function exists; nothing to record otherwise).
 }
 
 /** Installs the Proxy once per process. A `process.env` that cannot be replaced is left as it is. */

@@ -126,14 +126,12 @@ export class CallPath {
   }
 
   /**
-   * (`call`, past `DEEP_BODIES`) A call made that many cached bodies deep: served from memory or from what an identical
-   * deep call returned earlier in the same outermost body, else run directly with no frame of its
-   * own and nothing stored. Memoized recursion stays linear (`fib(5000)` runs each level once),
-   * in a few frames a level. What it reads is still recorded, as a read of every call open (the
-   * outer calls, whose entries are stored). Its results live only until the outermost cached
-   * body returns: within one synchronous body nothing but that body runs.
+   * The deep path (`call`, past `DEEP_BODIES`): a call's memory entry, else what an identical deep
+   * call returned earlier in the same outermost body while the files and variables it read still
+   * hold (`knownDeep`), else a `DeepMiss`: the body runs directly, nothing is stored, and its value
+   * is remembered until the outermost cached body returns. Memoized recursion stays linear
+   * (`fib(1000)` runs each level once) in a few frames a level. Undefined: no key (the body runs).
    */
-  /** A deep call's stored or remembered value (`{ value }`), else the key to remember it by, if it has one. */
   private deepLookup(self: unknown, args: unknown[]): { readonly value: unknown } | DeepMiss | undefined {
     const { parts, setup } = this;
     const started = nowMs();
