@@ -24,7 +24,8 @@ import { prefetchRemoteIds } from '../runtime';
 import { moduleOf, isNamespace, type ModuleInfo } from '../runtime';
 import { builtinPatches, type Patch } from '../runtime';
 import { isTopLevelFunction, siblingBody } from '../source';
-import { isRequireFunction, needsScopes } from './references';
+import { needsScopes } from './references';
+import { isOtherLoader, loaderByAnotherName } from './loaders';
 import { expandObject, expandModule, moduleView } from './expand-value';
 import { bypassesRecording, standInTarget, unwrap, wrappedInfo, wrapperExtraKeys } from '../../registry';
 import { warnOnce } from '../../warn';
@@ -279,14 +280,16 @@ export class GraphBuilder implements Builder {
     if (fn !== input && wrapperExtraKeys(input).length > 0) return this.wrapperEntity(input, fn, holder);
     const memo = plainFunctions.get(fn);
     if (memo !== undefined && !this.needsHolder(memo, holder)) return memo;
+    // A module loader under another name than `require` (`const r = require`, `module.require`,
+    // `createRequire(…)`): which modules it loads is not in the code's text. Before `named`:
+    // `module.require` is a named built-in.
+    if (isOtherLoader(fn)) return loaderByAnotherName(nameOf(fn));
     const named = builtinName(fn);
     // Checked by value, named or not: Node names `fs.promises.readFile` only once `fs/promises`
     // itself was loaded, and `const { promises: { readFile } } = require('fs')` loads only the
     // internal module behind the getter, so the original would count as Node's code (no warning).
     if (bypassesRecording(fn)) return unrecordedReader(named ?? nameOf(fn));
     if (named !== undefined) return this.builtin(named);
-    // A module's `require`, passed around as a value: Node's loader, by identity.
-    if (isRequireFunction(fn)) return this.builtin('require');
     const mod = this.moduleInfo(fn);
     if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
     // ../source/analyze.ts recognizes native code itself (kind 'native'), from the same memoized text.

@@ -6,6 +6,7 @@
 import type { FunctionAnalysis, Reference } from '../source';
 import { builtinName, GLOBAL_OBJECT_NAMES, isBuiltinGlobal, isNodesOwn } from '../runtime';
 import { types } from 'node:util';
+import { isRequireFunction, loaderByAnotherName } from './loaders';
 import { addDynamic, addEdge, isObjectLike, leaf, nameOf, ownData, PROCESS_SALT, type Entity } from './entity';
 import type { Builder } from './builder';
 import type { FunctionDetails, ScopeSnapshot } from '../runtime';
@@ -48,10 +49,6 @@ function readBinding(object: Record<string, unknown>, name: string): unknown {
     if (error instanceof ReferenceError) return undefined;
     throw error;
   }
-}
-
-export function isRequireFunction(value: unknown): boolean {
-  return typeof value === 'function' && typeof ownData(value, 'resolve') === 'function' && ownData(value, 'cache') !== undefined;
 }
 
 let ModuleClass: Function | undefined;
@@ -113,7 +110,8 @@ function moduleRecordEdges(b: Builder, e: Entity, label: string, record: { expor
     if (p[0] === 'exports') {
       if (p.length === 1) addEdge(e, `${label}.exports`, b.entityOf(record.exports));
       else exportPaths.push(p.slice(1));
-    } else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`module.${p.join('.')}`));
+    } else if (p[0] === 'require' || p[0] === 'constructor') addEdge(e, `${label}.${p.join('.')}`, loaderByAnotherName(`${label}.${p[0]}`));
+    else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`module.${p.join('.')}`));
   }
   if (exportPaths.length > 0) valueEdges(b, e, `${label}.exports`, record.exports, { name: label, paths: exportPaths, whole: false });
 }

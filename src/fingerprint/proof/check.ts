@@ -27,6 +27,7 @@ import {
   type ScopeSnapshot,
 } from '../runtime';
 import { unwrap, wrapperExtraKeys } from '../../registry';
+import { builtinToken } from './builtin-token';
 import { functionHash, hasExtras } from './extras';
 import { sourceState } from './sources';
 import type { Proof } from './store';
@@ -58,6 +59,7 @@ export function proofHolds(fn: Function, text: string, proof: Proof, file: strin
   if (proof.text !== functionHash(fn, text) || hasExtras(fn)) return false;
   if (proof.modules.length > 0 && proof.modules[0]?.file !== file) return false;
   if (builtinPatches().length > 0) return false;
+  for (const [label, token] of proof.builtins) if (builtinToken(label) !== token) return false;
   for (const m of proof.modules) {
     const state = sourceState(m.file);
     if (state === undefined || !state.quiet || state.hash !== m.hash) return false;

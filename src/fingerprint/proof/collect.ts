@@ -25,6 +25,7 @@ import { isData } from './data';
 
 /** The `own` of a binding only counted with (graph/references.ts `onlyCounted`). */
 const COUNTED = 'counted';
+import { builtinToken } from './builtin-token';
 import { functionHash, hasExtras } from './extras';
 import { sourceState } from './sources';
 import { textFacts, type TextFacts } from './text-facts';
@@ -70,6 +71,7 @@ class Collector {
   readonly imports: Array<[number, string, string, number, number]> = [];
   readonly values: Array<[number, string, string]> = [];
   readonly globals: Array<[number, string]> = [];
+  readonly builtins = new Map<string, string>();
   readonly counted: Array<[number, string]> = [];
   readonly leaves: Array<[number, string, string]> = [];
   readonly data: Array<[number, string, string]> = [];
@@ -118,6 +120,7 @@ class Collector {
         const head = label.split('.')[0] ?? '';
         if (target.name !== label || !IDENTIFIER.test(head) || !isBuiltinGlobal(head) || mod.facts.declared.has(head)) refuse('built-in through a binding');
         this.globals.push([m, head]);
+        if (!this.builtins.has(label)) this.builtins.set(label, builtinToken(label));
         continue;
       }
       if (!IDENTIFIER.test(label) || (mod.facts.declared.get(label) ?? 0) < 1) refuse(`edge ${label}`);
@@ -218,7 +221,7 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   if (builtinPatches().length > 0) refuse('patched built-ins');
   checkEntity(root);
   const base = { text: functionHash(fn), fp, reached: [...reached] };
-  if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [], leaves: [], data: [], sharing: '', watched: [], counted: [] };
+  if (root.edges.length === 0) return { ...base, line: 0, modules: [], functions: [], imports: [], values: [], globals: [], builtins: [], leaves: [], data: [], sharing: '', watched: [], counted: [] };
   const site = root.site;
   if (site === undefined) refuse('root site unknown');
   refuseEarly(root);
@@ -241,7 +244,7 @@ function collect(fn: Function, root: Entity, fp: string, reached: readonly strin
   if ([c.functions, c.imports, c.values, c.leaves, c.data].some((list) => list.some(inGlobal))) refuse('bindings without a module scope');
   const ids = c.functionIds;
   const sharing = sharingSignature([...c.valueEntities, ...c.dataEntities, ...functionStubs([...ids.functions, ...ids.leaves, ...ids.imports])]) ?? '';
-  return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals, leaves: c.leaves, data: c.data, sharing, watched: watchedNames(root), counted: c.counted };
+  return { ...base, line: site.line, modules, functions: c.functions, imports: c.imports, values: c.values, globals: c.globals, builtins: [...c.builtins], leaves: c.leaves, data: c.data, sharing, watched: watchedNames(root), counted: c.counted };
 }
 
 /**

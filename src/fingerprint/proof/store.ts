@@ -14,7 +14,9 @@ import { randomHex, sha256 } from '../../hash';
 // 3: plain data (arrays and objects of primitives) bound by a module, checked by value (`data`);
 //    functions compared by text and strictness (extras.ts functionHash).
 // 4: which primitive and data bindings are one value (`sharing`); fingerprints count sharing.
-export const PROOF_FORMAT = 5;
+// 5: counters and logs (`counted`).
+// 6: what each built-in reached was (`builtins`, builtin-token.ts): a replaced global was a stale hit.
+export const PROOF_FORMAT = 6;
 export const PROOF_FOLDER = `proofs-v${PROOF_FORMAT}`;
 const MAX_BYTES = 4 * 1024 * 1024;
 const NAME = /^[0-9a-f]{64}$/;
@@ -46,6 +48,8 @@ export interface Proof {
   readonly values: ReadonlyArray<readonly [number, string, string]>;
   /** [module, global name reached as a built-in]. */
   readonly globals: ReadonlyArray<readonly [number, string]>;
+  /** [a built-in's path as the code names it (`console.log`), builtin-token.ts's token of its value]. */
+  readonly builtins: ReadonlyArray<readonly [string, string]>;
   /**
    * [module, binding, functionHash]: a function that reads nothing outside itself (a
    * `function` without bindings, globals or members), taken by its text wherever it is from.
@@ -115,6 +119,7 @@ function shape(v: unknown): Proof | undefined {
   if (!rows(o.imports, (r) => r.length === 5 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]) && isIndex(r[3], n) && isIndex(r[4], Number.MAX_SAFE_INTEGER))) return undefined;
   if (!rows(o.values, (r) => r.length === 3 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]))) return undefined;
   if (!rows(o.globals, (r) => r.length === 2 && isIndex(r[0], n) && isStr(r[1]))) return undefined;
+  if (!rows(o.builtins, (r) => r.length === 2 && isStr(r[0]) && isStr(r[1]))) return undefined;
   if (!rows(o.leaves, (r) => r.length === 3 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]))) return undefined;
   if (!rows(o.data, (r) => r.length === 3 && isIndex(r[0], n) && isStr(r[1]) && isStr(r[2]))) return undefined;
   if (!rows(o.counted, (r) => r.length === 2 && isIndex(r[0], n) && isStr(r[1]))) return undefined;

@@ -21,6 +21,8 @@ const CONSTRUCTORS = [
 ];
 
 const toText = Function.prototype.toString;
+const ARRAY_ITERATOR_PROTOTYPE: unknown = Object.getPrototypeOf([][Symbol.iterator]());
+const ITERATOR_PROTOTYPE: unknown = Object.getPrototypeOf(ARRAY_ITERATOR_PROTOTYPE);
 
 function isNative(fn: unknown): boolean {
   if (typeof fn !== 'function') return false;
@@ -35,6 +37,28 @@ export interface Patch {
   /** The member's key, as code names it. */
   readonly key: string;
   readonly value: unknown;
+  /** JavaScript calls it on the code's behalf (implicitly called): it counts for every function. */
+  readonly implicit: boolean;
+}
+
+/**
+ * Members the language itself calls, with no name in the code that causes the call:
+ * `JSON.stringify` calls `toJSON` (and Date's `toJSON` calls `toISOString`), `String(arr)` and
+ * template literals call `toString` and `valueOf` (and Array's `toString` calls `join`),
+ * `'ab'.replace(re, …)` calls `re[Symbol.replace]`, which calls `exec` and reads `flags`,
+ * `await` and `Promise.all` call `then` and `resolve`, `new Map(pairs)` calls `set`, `new
+ * Set(list)` calls `add`, iteration calls `next`. Every symbol-keyed member is such a hook too
+ * (`Symbol.iterator`, `Symbol.toPrimitive`, `Symbol.hasInstance`, …). A patch of one of these
+ * counts for every function (a miss when it changes, never a stale hit).
+ */
+const IMPLICIT_KEYS: ReadonlySet<string> = new Set([
+  'toJSON', 'toISOString', 'toString', 'toLocaleString', 'valueOf', 'join', 'exec', 'then', 'resolve', 'constructor',
+  'next', 'set', 'add', 'flags', 'global', 'ignoreCase', 'multiline', 'dotAll', 'unicode', 'unicodeSets', 'sticky',
+  'hasIndices', 'source', 'lastIndex',
+]);
+
+function isImplicit(key: string | symbol): boolean {
+  return typeof key === 'symbol' || IMPLICIT_KEYS.has(key);
 }
 
 /**
@@ -51,11 +75,11 @@ function scan(out: Patch[], target: unknown, name: string): void {
     const d = Reflect.getOwnPropertyDescriptor(target, key);
     if (d === undefined) continue;
     if ('value' in d) {
-      if (typeof d.value === 'function' && !isNative(d.value)) out.push({ label: `${name}.${String(key)}`, key: keyName(key), value: d.value });
+      if (typeof d.value === 'function' && !isNative(d.value)) out.push({ label: `${name}.${String(key)}`, key: keyName(key), value: d.value, implicit: isImplicit(key) });
       continue;
     }
-    if (d.get !== undefined && !isNative(d.get)) out.push({ label: `${name}.${String(key)} (get)`, key: keyName(key), value: d.get });
-    if (d.set !== undefined && !isNative(d.set)) out.push({ label: `${name}.${String(key)} (set)`, key: keyName(key), value: d.set });
+    if (d.get !== undefined && !isNative(d.get)) out.push({ label: `${name}.${String(key)} (get)`, key: keyName(key), value: d.get, implicit: isImplicit(key) });
+    if (d.set !== undefined && !isNative(d.set)) out.push({ label: `${name}.${String(key)} (set)`, key: keyName(key), value: d.set, implicit: isImplicit(key) });
   }
 }
 
@@ -79,16 +103,20 @@ export function builtinPatches(): readonly Patch[] {
       if (typeof ctor === 'function') scan(out, (ctor as { prototype?: unknown }).prototype, `${name}.prototype`);
     }
     scan(out, Object.getPrototypeOf(Uint8Array.prototype), '%TypedArray%.prototype');
+    // `for (const x of arr)`, spreads and destructuring call these `next`s.
+    scan(out, ARRAY_ITERATOR_PROTOTYPE, '%ArrayIteratorPrototype%');
+    scan(out, ITERATOR_PROTOTYPE, '%IteratorPrototype%');
     return out;
   }
 }
 
 /**
- * True when `code` (source/analyze.ts's normalized text) has the member's name as a whole word: a
+ * True when the patch counts for `code`: an implicitly called member always; any other when `code` (source/analyze.ts's normalized text) has the member's name as a whole word: a
  * member access, a string key, or anything else spelled the same (then the patch counts too,
  * which at worst costs a miss).
  */
 export function namesMember(code: string, patch: Patch): boolean {
+  if (patch.implicit) return true;
   if (!code.includes(patch.key)) return false;
   let word = words.get(patch.key);
   if (word === undefined) {
