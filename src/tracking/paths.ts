@@ -6,6 +6,7 @@
  */
 import path = require('node:path');
 import { fileURLToPath } from 'node:url';
+import { types } from 'node:util';
 import { findProjectRoot } from '../project';
 
 /** A path argument resolved: undefined for descriptors and anything `node:fs` would reject. */
@@ -15,14 +16,23 @@ export interface Resolved {
   readonly relative: boolean;
 }
 
+function isUrlLike(arg: unknown): boolean {
+  if (typeof arg !== 'object' || arg === null) return false;
+  const o = arg as { href?: unknown; protocol?: unknown };
+  return Boolean(o.href) && Boolean(o.protocol);
+}
+
 export function resolveArg(arg: unknown): Resolved | undefined {
   let text: string;
   if (typeof arg === 'string') text = arg;
   else if (Buffer.isBuffer(arg)) text = arg.toString('utf8');
-  else if (arg instanceof URL) {
-    if (arg.protocol !== 'file:') return undefined;
+  // node:fs takes any Uint8Array as a path (`new TextEncoder().encode('data.txt')`).
+  else if (types.isUint8Array(arg)) text = Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength).toString('utf8');
+  // …and any object that looks like a URL (Node's `isURL`: `href` and `protocol`), not only URL instances.
+  else if (arg instanceof URL || isUrlLike(arg)) {
+    if ((arg as URL).protocol !== 'file:') return undefined;
     try {
-      text = fileURLToPath(arg);
+      text = fileURLToPath(arg as URL);
     } catch {
       return undefined;
     }
@@ -32,8 +42,14 @@ export function resolveArg(arg: unknown): Resolved | undefined {
   return { abs: path.resolve(text), relative };
 }
 
-/** Roots of cache stores: the cache's own files are never inputs of a call. */
+/**
+ * Roots of cache stores: the cache's own files are never inputs of a call. Only its own folders
+ * (`smartcache-v2/`, `proofs-v6/`, `analysis-v15/`, `preload-v3/`): a root may be a folder that
+ * also holds the program's data (`dir: __dirname`), and reads of that data are inputs. The root
+ * itself is ignored as well (a listing of it would change whenever the cache adds a folder).
+ */
 const ignored: string[] = [];
+const OWN_FOLDER = /^(smartcache|proofs|analysis|preload)-v\d+$/;
 
 export function ignoreTree(dir: string): void {
   const abs = path.resolve(dir);
@@ -42,7 +58,11 @@ export function ignoreTree(dir: string): void {
 
 export function isIgnored(abs: string): boolean {
   for (const dir of ignored) {
-    if (abs === dir || (abs.startsWith(dir) && abs.charCodeAt(dir.length) === 47 /* / */)) return true;
+    // The root itself too: its listing holds the cache's folders, which come and go.
+    if (abs === dir) return true;
+    if (!abs.startsWith(dir) || abs.charCodeAt(dir.length) !== 47 /* / */) continue;
+    const slash = abs.indexOf('/', dir.length + 1);
+    if (OWN_FOLDER.test(abs.slice(dir.length + 1, slash < 0 ? undefined : slash))) return true;
   }
   return false;
 }

@@ -120,11 +120,16 @@ function fileReadUnguarded(t: Target, s: Snap | undefined, data: Buffer | string
   }
 }
 
-/** A read that failed: a missing file is an input (creating it must miss); other errors are not recorded. */
+/**
+ * A read that failed: a missing file is an input (creating it must miss), a folder too. Any other
+ * failure (EACCES, ELOOP, EMFILE…) may be what the call's result depends on (a fallback taken),
+ * and no later check could tell it is gone: the entry is not reused.
+ */
 function readFailedUnguarded(t: Target, error: unknown): void {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') fileRead(t, undefined, undefined);
   else if (code === 'EISDIR') stat(t, snap(t.abs) === undefined ? undefined : real.statSync(t.abs));
+  else opaque(`${t.abs} (the read failed: ${typeof code === 'string' ? code : 'error'})`);
 }
 
 /**
@@ -284,6 +289,7 @@ function statUnguarded(t: Target, s: StatLike | undefined, kind: 'stat' | 'lstat
 function statFailedUnguarded(t: Target, error: unknown, kind: 'stat' | 'lstat' = 'stat'): void {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') stat(t, undefined, kind);
+  else opaque(`${t.abs} (its ${kind} failed: ${typeof code === 'string' ? code : 'error'})`);
 }
 
 /** An input that cannot be checked later (a descriptor of unknown origin, a pipe): the entry never hits. */
