@@ -79,7 +79,7 @@ interface Hook {
   readonly descriptor: PropertyDescriptor | undefined;
 }
 
-let hooks: Hook[] | undefined;
+const hooks: Array<Hook | undefined> = [];
 let on = false;
 
 function method(holder: object, key: string, source: Source, label: string): Hook | undefined {
@@ -116,23 +116,40 @@ function dateHook(): Hook {
   return { holder: globalThis, key: 'Date', original: RealDate, patched: proxy, descriptor: Object.getOwnPropertyDescriptor(globalThis, 'Date') };
 }
 
-function buildHooks(): Hook[] {
-  const out: Array<Hook | undefined> = [method(Date, 'now', 'clock', 'Date.now()'), dateHook(), method(Math, 'random', 'math', 'Math.random()')];
+/**
+ * How to hook each watched function, from what its holder holds at that moment: a program (a
+ * test's `sinon.stub(Math, 'random')`, fake timers replacing `Date`, `seedrandom` installed
+ * globally) may replace one between two tracked calls, and the hook must then wrap the
+ * replacement, never put back the function it saw first.
+ */
+function hookSpecs(): Array<() => Hook | undefined> {
+  const out: Array<() => Hook | undefined> = [() => method(Date, 'now', 'clock', 'Date.now()'), dateHook, () => method(Math, 'random', 'math', 'Math.random()')];
   // The instance shared by `globalThis.performance` and `perf_hooks` (its `now` is inherited).
   const perf = (require('node:perf_hooks') as typeof import('node:perf_hooks')).performance;
-  out.push(method(perf, 'now', 'performance', 'performance.now()'));
+  out.push(() => method(perf, 'now', 'performance', 'performance.now()'));
   const crypto = require('node:crypto') as Record<string, unknown>;
   for (const key of ['randomUUID', 'randomBytes', 'randomInt', 'randomFill', 'randomFillSync', 'getRandomValues', 'pseudoRandomBytes']) {
-    out.push(method(crypto, key, 'crypto', `crypto.${key}()`));
+    out.push(() => method(crypto, key, 'crypto', `crypto.${key}()`));
   }
   // Web Crypto (`globalThis.crypto`), whose methods live on its prototype.
   const web = (crypto['webcrypto'] ?? undefined) as object | undefined;
   const proto = web === undefined ? undefined : (Object.getPrototypeOf(web) as object | null);
   if (proto !== undefined && proto !== null) {
-    out.push(method(proto, 'getRandomValues', 'crypto', 'crypto.getRandomValues()'));
-    out.push(method(proto, 'randomUUID', 'crypto', 'crypto.randomUUID()'));
+    out.push(() => method(proto, 'getRandomValues', 'crypto', 'crypto.getRandomValues()'));
+    out.push(() => method(proto, 'randomUUID', 'crypto', 'crypto.randomUUID()'));
   }
-  return out.filter((h): h is Hook => h !== undefined);
+  return out;
+}
+
+let specs: Array<() => Hook | undefined> | undefined;
+
+/** The hook of spec `i` for what its holder holds now (rebuilt when the program replaced it). */
+function currentHook(i: number): Hook | undefined {
+  const h = hooks[i];
+  if (h !== undefined && (h.holder as Record<string, unknown>)[h.key] === h.original) return h;
+  const made = specs?.[i]?.();
+  hooks[i] = made;
+  return made;
 }
 
 /** Called when the first tracked call starts (true) and when the last one ends (false). */
@@ -140,8 +157,10 @@ export function setClockHooks(enable: boolean): void {
   if (enable === on) return;
   on = enable;
   try {
-    hooks ??= buildHooks();
-    for (const h of hooks) {
+    specs ??= hookSpecs();
+    for (let i = 0; i < specs.length; i++) {
+      const h = enable ? currentHook(i) : hooks[i];
+      if (h === undefined) continue;
       const holder = h.holder as Record<string, unknown>;
       const d = h.descriptor;
       if (enable) {
