@@ -80,8 +80,29 @@ export function setPackagePolicy(policy: 'version' | 'source'): void {
   countByVersion = policy === 'version';
 }
 
-/** True for files npm installed (under a node_modules folder) and for smartcache itself. */
+const installed = new Map<string, boolean>();
+
+function inNodeModules(file: string): boolean {
+  return file.split(path.sep).includes('node_modules');
+}
+
+/**
+ * True for files npm installed (under a node_modules folder) and for smartcache itself. A path
+ * under node_modules that is a link to a file outside any (a workspace package, `npm link`,
+ * seen as such under `--preserve-symlinks`, where Node keeps the link's path) is the user's own
+ * code, edited without version bumps: it is walked like the project's.
+ */
 export function isPackageFile(file: string): boolean {
   if (file.startsWith(OWN_PACKAGE_ROOT + path.sep + 'dist' + path.sep)) return true;
-  return countByVersion && file.split(path.sep).includes('node_modules');
+  if (!countByVersion || !inNodeModules(file)) return false;
+  let known = installed.get(file);
+  if (known === undefined) {
+    try {
+      known = inNodeModules(fs.realpathSync(file));
+    } catch {
+      known = true; // not a file on disk (a bundled or virtual module): as before, by its package
+    }
+    installed.set(file, known);
+  }
+  return known;
 }
