@@ -8,7 +8,9 @@ import { explain, fingerprint, reachedBuiltins, type DependencyNode, type Explan
 import {
   ABSENT,
   aside,
+  DEFAULT_LOCALE,
   ENV_LISTING,
+  TIME_ZONE,
   checkManifest,
   currentFrame,
   enclosingFrame,
@@ -26,6 +28,8 @@ import {
   setActivityListener,
   wrapperWork,
   setClockHooks,
+  setFrameOpenListener,
+  setLocaleHooks,
   takeHashed,
   UNKNOWN,
   warnInputOnce,
@@ -39,7 +43,11 @@ import path = require('node:path');
 import { findProjectRoot } from '../project';
 import { definitionFile } from '../registry';
 
-setActivityListener(setClockHooks);
+setActivityListener((on) => {
+  setClockHooks(on);
+  if (!on) setLocaleHooks(false);
+});
+setFrameOpenListener(() => setLocaleHooks(true));
 
 /** What the environment contributes to a fingerprint, computed once per code fingerprint. */
 interface EnvState {
@@ -240,7 +248,11 @@ function inputNodes(m: Manifest): DependencyNode[] {
   for (const e of m.exists ?? []) out.push(node(`(exists) ${e.path}`, String(e.exists), String(e.exists)));
   for (const a of m.access ?? []) out.push(node(`(access) ${a.path}`, a.result, a.result));
   for (const s of m.stats ?? []) out.push(node(`(${s.link === true ? 'lstat' : 'stat'}) ${s.path}`, s.state, s.state.split(':')[0] ?? s.state));
-  for (const v of m.env ?? []) out.push(v.name === ENV_LISTING ? node('(env listing)', v.value, 'names') : node(`${ENV_READ}${v.name}`, v.value, v.value === 'unset' ? 'unset' : 'set'));
+  for (const v of m.env ?? []) {
+    if (v.name === ENV_LISTING) out.push(node('(env listing)', v.value, 'names'));
+    else if (v.name === TIME_ZONE || v.name === DEFAULT_LOCALE) out.push(node(`(${v.name === TIME_ZONE ? 'time zone' : 'locale'})`, v.value, 'set'));
+    else out.push(node(`${ENV_READ}${v.name}`, v.value, v.value === 'unset' ? 'unset' : 'set'));
+  }
   for (const o of m.opaque ?? []) out.push(node(`(unchecked) ${o}`, UNKNOWN, 'cannot be checked'));
   if (m.cwd !== undefined) out.push(node('(cwd)', m.cwd, m.cwd === '.' ? 'project root' : m.cwd));
   return out;

@@ -4,7 +4,7 @@
  * anything. Variables the code names are part of the stored tree already (`(env) NAME` nodes);
  * those read while the call ran (by a package, by computed name) are listed here.
  */
-import { ENV_LISTING, type Manifest } from '../tracking';
+import { ENV_LISTING, envLabel, type Manifest } from '../tracking';
 import type { Store } from '../store';
 import { openEnvelope } from '../cache';
 
@@ -32,7 +32,11 @@ export function inputLines(m: Manifest): string[] {
   for (const e of m.exists ?? []) out.push(`exists ${e.path} (${String(e.exists)})`);
   for (const a of m.access ?? []) out.push(`access ${a.path} (${a.result})`);
   for (const s of m.stats ?? []) out.push(`${s.link === true ? 'lstat' : 'stat'} ${s.path} (${s.state.split(':')[0] ?? s.state})`);
-  for (const v of m.env ?? []) out.push(v.name === ENV_LISTING ? 'env (the names of all variables: the call listed them)' : `env ${v.name} (${v.value === 'unset' ? 'unset' : 'set'})`);
+  for (const v of m.env ?? []) {
+    if (v.name === ENV_LISTING) out.push('env (the names of all variables: the call listed them)');
+    else if (v.name.startsWith('=')) out.push(envLabel(v.name));
+    else out.push(`env ${v.name} (${v.value === 'unset' ? 'unset' : 'set'})`);
+  }
   for (const o of m.opaque ?? []) out.push(`unchecked ${o} (the entry never hits)`);
   if (m.cwd !== undefined) out.push(`working directory ${m.cwd === '.' ? '(project root)' : m.cwd}`);
   return out;

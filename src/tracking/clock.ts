@@ -12,6 +12,7 @@
  */
 import { registerPatch } from '../registry';
 import { currentFrame } from './frames';
+import { localTimeUsed } from './locale-watch';
 import { callSites, fileOf } from './stack';
 import { CODES, warnedInput, warnInputOnce } from './warnings';
 
@@ -103,10 +104,13 @@ function dateHook(): Hook {
   const handler: ProxyHandler<DateConstructor> = {
     construct(target, args, newTarget) {
       if (args.length === 0) used('clock', 'new Date()', construct);
+      // Local time: `new Date(2024, 0, 1)`, `new Date('2024-01-01 10:00')` (locale-watch.ts).
+      else if (args.length > 1 || typeof args[0] === 'string') localTimeUsed(construct);
       return Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as object;
     },
     apply(target, self, args) {
       used('clock', 'Date()', apply);
+      localTimeUsed(apply);
       return Reflect.apply(target, self, args) as unknown;
     },
   };

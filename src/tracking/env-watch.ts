@@ -58,9 +58,31 @@ const CALLER_FRAMES = 8;
  */
 export const ENV_LISTING = '=names';
 
+/**
+ * The time zone and the default locale, as V8 resolves them: read in C++ (ICU) from TZ, LANG,
+ * LC_ALL… past `process.env`, they are recorded under these names (names no variable can have)
+ * when a call uses local time or a locale (locale-watch.ts).
+ */
+export const TIME_ZONE = '=time-zone';
+export const DEFAULT_LOCALE = '=locale';
+
+// Taken before any hook: a formatter's own methods are hooked while calls run.
+const RealDateTimeFormat = Intl.DateTimeFormat;
+const RealNumberFormat = Intl.NumberFormat;
+
+/** How a recorded name reads in a miss reason or explain. */
+export function envLabel(name: string): string {
+  if (name === ENV_LISTING) return 'the list of environment variables';
+  if (name === TIME_ZONE) return 'the time zone (TZ)';
+  if (name === DEFAULT_LOCALE) return 'the default locale (LANG, LC_ALL…)';
+  return `environment variable ${name}`;
+}
+
 /** `name`'s value in `env`, read past the Proxy (nothing recorded); for ENV_LISTING, the sorted names. */
 function valueIn(env: EnvObject, name: string): string | undefined {
   if (name === ENV_LISTING) return JSON.stringify(Object.keys(env).sort());
+  if (name === TIME_ZONE) return new RealDateTimeFormat().resolvedOptions().timeZone;
+  if (name === DEFAULT_LOCALE) return new RealNumberFormat().resolvedOptions().locale;
   const v = env[name];
   return v === undefined ? undefined : String(v);
 }
@@ -80,11 +102,12 @@ export function envNow(name: string, raw = false): string | undefined {
  * true: the program's, or one of Node's functions working for it (`os.tmpdir()`). An unreadable
  * stack counts as the program's (record more, never less).
  */
-function programsRead(): boolean {
+function programsRead(cut: Function): boolean {
   // Cut at `recordRead`: the first frame left is the trap that called it, the next the reader.
-  const sites = callSites(CALLER_FRAMES, recordRead);
+  // Cut at a hook (`recordAmbient`): the first frame left is the reader.
+  const sites = callSites(CALLER_FRAMES, cut);
   if (sites === undefined) return true;
-  for (let i = 1; i < sites.length; i++) {
+  for (let i = cut === recordRead ? 1 : 0; i < sites.length; i++) {
     const site = sites[i];
     const file = site === undefined ? undefined : fileOf(site);
     if (file === undefined) continue;
@@ -104,12 +127,12 @@ function readersOf(name: string): Frame[] {
  * Records a read of `name` into every open call that has not recorded it (a read may feed any
  * call open meanwhile, record.ts `readers`). Never throws into the program.
  */
-function recordRead(name: string, target: EnvObject): void {
+function recordRead(name: string, target: EnvObject, cut: Function = recordRead): void {
   try {
     const frames = readersOf(name);
     if (frames.length === 0) return;
     let program: boolean | undefined;
-    const isProgram = (): boolean => (program ??= programsRead());
+    const isProgram = (): boolean => (program ??= programsRead(cut));
     // Outside every call's frame (a timer, detached work, the cache's own windows): frames.ts decides.
     if (currentFrame() === undefined && chargeOutside(() => !isProgram()) === null) return;
     if (!isProgram()) return;
@@ -126,6 +149,15 @@ function recordRead(name: string, target: EnvObject): void {
   } catch {
     for (const f of openFrames()) if (!f.closed) f.builder.opaque.add('an environment variable that could not be recorded');
   }
+}
+
+/**
+ * A call used local time or the default locale (`TIME_ZONE`, `DEFAULT_LOCALE`), through `hook`,
+ * the patched member the reader called. True once every open call has it recorded.
+ */
+export function recordAmbient(name: string, hook: Function): boolean {
+  if (trackingActive()) recordRead(name, currentEnv(), hook);
+  return readersOf(name).length === 0;
 }
 
 /** The call assigned or deleted `name`: its later reads of it read its own output. */

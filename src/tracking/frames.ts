@@ -86,10 +86,16 @@ export function wrapperWork<T>(fn: () => T): T {
 const asideStack: Frame[] = [];
 
 let onActivity: ((on: boolean) => void) | undefined;
+let onOpen: (() => void) | undefined;
 
 /** Told when the first frame opens and when the last one closes (the clock hooks follow it). */
 export function setActivityListener(listener: (on: boolean) => void): void {
   onActivity = listener;
+}
+
+/** Told each time a frame opens (the locale hooks, unhooked once every open call recorded them). */
+export function setFrameOpenListener(listener: () => void): void {
+  onOpen = listener;
 }
 
 export function trackingActive(): boolean {
@@ -168,6 +174,7 @@ export function openFrame(name: string, anchor?: string): Frame {
   const frame = new Frame(name, enclosingFrame(), untracked(() => process.cwd()), anchor);
   open.add(frame);
   if (active++ === 0) onActivity?.(true);
+  onOpen?.();
   return frame;
 }
 

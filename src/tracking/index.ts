@@ -5,15 +5,17 @@
  *
  * Pieces: frames.ts (which call is running, AsyncLocalStorage), fs-patch.ts (the `node:fs`
  * hooks), record.ts (one observation into the frames), manifest.ts (what is stored with an
- * entry), validate.ts (checked before every hit), env.ts, clock.ts, warnings.ts.
+ * entry), validate.ts (checked before every hit), env.ts, env-watch.ts (variables read while a call
+ * runs), locale-watch.ts (local time and the default locale), clock.ts, warnings.ts.
  */
 export { installFsHooks } from './fs-patch';
 export { ABSENT, UNKNOWN, isManifest, type Manifest } from './manifest';
 export { CODES as INPUT_WARNING_CODES, warnInputOnce } from './warnings';
 export { setClockHooks } from './clock';
+export { setLocaleHooks } from './locale-watch';
 export { envReads, envValueHash, envValues, withEnv, type EnvReads } from './env';
-export { aside, currentFrame, enclosingFrame, openFrame, openFrames, resumeAside, runInFrame, setActivityListener, wrapperWork, type Frame } from './frames';
+export { aside, currentFrame, enclosingFrame, openFrame, openFrames, resumeAside, runInFrame, setActivityListener, setFrameOpenListener, wrapperWork, type Frame } from './frames';
 export { ignoreTree } from './paths';
 export { checkManifest, refreshed, takeHashed } from './validate';
 export { callSites, type StackSite } from './stack';
-export { ENV_LISTING, installEnvHook, wrapCurrentEnv } from './env-watch';
+export { DEFAULT_LOCALE, ENV_LISTING, TIME_ZONE, envLabel, installEnvHook, wrapCurrentEnv } from './env-watch';

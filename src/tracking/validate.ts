@@ -11,7 +11,7 @@ import { hashBytes, isRacy, readHash, real, sameSnap, snap, type Snap } from './
 import { absolutePath, storedPath } from './paths';
 import { listNow, statState } from './record';
 import { untracked } from './guard';
-import { envNow } from './env-watch';
+import { envLabel, envNow } from './env-watch';
 import { envValueHash } from './env';
 
 /** Content hashes computed in this process, by path and state: a file touched once is hashed once. */
@@ -141,7 +141,7 @@ function checkNow(m: Manifest, anchor: string | undefined): string | undefined {
   const root = anchor ?? projectRoot();
   // Variables first: no system call, and the likeliest to differ between two shells.
   for (const v of m.env ?? []) {
-    if (envHash(v.name, v.raw === true) !== v.value) return `environment variable ${v.name} changed`;
+    if (envHash(v.name, v.raw === true) !== v.value) return `${envLabel(v.name)} changed`;
   }
   if (m.cwd !== undefined && storedPath(process.cwd(), root) !== m.cwd) return `working directory changed (relative paths or process.cwd())`;
   const abs = (p: string): string | undefined => absolutePath(p, root);
