@@ -1,0 +1,237 @@
+// Red-team round 13: stale hits and broken programs found by four reviewers (persisted
+// fingerprints and modules, inputs from outside the code, real libraries, robustness).
+// Each test is a confirmed finding, fixed.
+import test from 'ava';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { node, project, smartcacheLines, tempDir } from './fixtures/cache/helpers.mjs';
+
+function setup(t, files, { root = tempDir() } = {}) {
+  const dir = project(files);
+  const run = (args = ['app.js'], env = {}) => {
+    const r = node(args, { cwd: dir, env: { SMARTCACHE_DIR: root, SMARTCACHE_LOG: '1', ...env } });
+    t.is(r.status, 0, r.stderr);
+    return { ...r.out, lines: smartcacheLines(r.stderr), stderr: r.stderr };
+  };
+  const edit = (file, from, to) => {
+    const p = path.join(dir, file);
+    const text = fs.readFileSync(p, 'utf8');
+    if (!text.includes(from)) throw new Error(`${from} not in ${file}`);
+    fs.writeFileSync(p, text.replace(from, to));
+  };
+  return { dir, root, run, edit };
+}
+
+const kinds = (lines) => lines.filter((l) => / (hit|miss) /.test(l)).map((l) => l.split(' ')[1]);
+
+function proofCount(root) {
+  const names = fs.readdirSync(root).filter((n) => n.startsWith('proofs-v'));
+  return names.reduce((sum, n) => sum + fs.readdirSync(path.join(root, n)).length, 0);
+}
+
+// A stored fingerprint (a proof) checked only that a global's name was a built-in's: a program
+// that replaced the global (a mock of fetch under test, a polyfill loaded on a condition) was
+// served the result computed with the real one.
+test('a proof is not reused once the program replaced a global its function uses', (t) => {
+  const { root, run } = setup(t, {
+    'patch.js': `globalThis.parseInt = function (s) { return 'mine'; };
+const E = globalThis.TextEncoder;
+globalThis.TextEncoder = class extends E { encode(s) { return super.encode(s + '!!'); } };
+`,
+    'app.js': (mod) => `if (process.env.PATCH) require('./patch');
+const { cache } = require(${mod});
+const b = cache(function b(x) { return parseInt(x); });
+const c = cache(function c(x) { return new TextEncoder().encode(x).length; });
+console.log('OUT ' + JSON.stringify({ value: [b('5'), c('ab')] }));
+`,
+  });
+  for (let i = 0; i < 3; i++) t.deepEqual(run().value, [5, 2]);
+  t.true(proofCount(root) > 0, 'no proof was stored: the test would not test proofs');
+  t.deepEqual(kinds(run().lines), ['hit', 'hit']);
+  t.deepEqual(run(['app.js'], { PATCH: '1' }).value, ['mine', 4]);
+});
+
+test('a proof is not reused once load-time code made a function inherit methods (util.inherits)', (t) => {
+  const { root, run, edit } = setup(t, {
+    'setup.js': `module.exports = function setup(Child) {};\n`,
+    'app.js': (mod) => `const { cache } = require(${mod});
+function Child() {}
+require('./setup')(Child);
+const f = cache(function f(x) { const o = new Child(); return o.m ? o.m(x) : x; });
+console.log('OUT ' + JSON.stringify({ value: f(1) }));
+`,
+  });
+  for (let i = 0; i < 3; i++) t.is(run().value, 1);
+  t.true(proofCount(root) > 0);
+  edit('setup.js', 'module.exports = function setup(Child) {};', `const util = require('util');
+function Base() {}
+Base.prototype.m = function (x) { return x * 1000; };
+module.exports = function setup(Child) { util.inherits(Child, Base); };`);
+  t.is(run().value, 1000);
+});
+
+// Built-in members the language calls with no name in the code: a patch of them was counted only
+// when the code spelled the member's name.
+test('an edit of a patch of an implicitly called built-in member recomputes', (t) => {
+  const { run, edit } = setup(t, {
+    'patch.js': `Date.prototype.toJSON = function () { return 'D:' + this.getUTCFullYear(); };
+const join = Array.prototype.join;
+Array.prototype.join = function (sep) { return join.call(this, '|'); };
+`,
+    'app.js': (mod) => `require('./patch');
+const { cache } = require(${mod});
+const f = cache(function f(y) { return JSON.stringify({ when: new Date(Date.UTC(y, 0, 1)) }) + ' ' + String([1, 2]); });
+console.log('OUT ' + JSON.stringify({ value: f(2020) }));
+`,
+  });
+  t.is(run().value, '{"when":"D:2020"} 1|2');
+  t.deepEqual(kinds(run().lines), ['hit']);
+  edit('patch.js', "'D:'", "'Year:'");
+  edit('patch.js', "'|'", "';'");
+  t.is(run().value, '{"when":"Year:2020"} 1;2');
+});
+
+// `const r = require; r('./util')`, `module.require(…)`, `createRequire(…)(…)`: the loader was
+// counted as a built-in by identity, and an edit of the (already loaded) module it returned hit.
+test('a module loader used under another name never serves a stale module', (t) => {
+  const { run, edit } = setup(t, {
+    'util.js': 'module.exports = { v: 1 };\n',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const req = require('module').createRequire(__filename);
+const r = require;
+require('./util');
+const f1 = cache(function f1(x) { return x + req('./util').v; });
+const f2 = cache(function f2(x) { return x + r('./util').v; });
+const f3 = cache(function f3(x) { return x + module.require('./util').v; });
+console.log('OUT ' + JSON.stringify({ value: [f1(1), f2(1), f3(1)], dynamic: f2.explain().dynamic }));
+`,
+  });
+  const first = run();
+  t.deepEqual(first.value, [2, 2, 2]);
+  t.true(first.dynamic.some((d) => d.includes('module loader')), JSON.stringify(first.dynamic));
+  t.regex(first.stderr, /module loader is used under another name/);
+  edit('util.js', 'v: 1', 'v: 2');
+  t.deepEqual(run().value, [3, 3, 3]);
+});
+
+// A read that failed for another reason than a missing file (EACCES, ELOOP) was not recorded:
+// fixing the file later still served the fallback.
+test('a read that failed with ELOOP is an input: the entry is not reused once the file is readable', (t) => {
+  const { dir, run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('fs');
+const load = cache(function load() { try { return fs.readFileSync('config.txt', 'utf8').trim(); } catch (e) { return 'default ' + e.code; } });
+console.log('OUT ' + JSON.stringify({ value: load() }));
+`,
+  });
+  fs.symlinkSync('loop-b', path.join(dir, 'config.txt'));
+  fs.symlinkSync('config.txt', path.join(dir, 'loop-b'));
+  const first = run();
+  t.is(first.value, 'default ELOOP');
+  t.regex(first.stderr, /config\.txt \(the read failed: ELOOP\)/);
+  fs.unlinkSync(path.join(dir, 'config.txt'));
+  fs.writeFileSync(path.join(dir, 'config.txt'), 'from-file\n');
+  t.is(run().value, 'from-file');
+});
+
+test('paths given as a Uint8Array or a URL-like object are recorded', (t) => {
+  const { dir, run } = setup(t, {
+    'data.txt': 'v1',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('fs');
+const path = require('path');
+const bytes = cache(function bytes() { return fs.readFileSync(new TextEncoder().encode('data.txt'), 'utf8'); });
+const like = cache(function like() {
+  const pathname = path.join(process.cwd(), 'data.txt');
+  return fs.readFileSync({ href: 'file://' + pathname, protocol: 'file:', hostname: '', pathname }, 'utf8');
+});
+console.log('OUT ' + JSON.stringify({ value: [bytes(), like()] }));
+`,
+  });
+  t.deepEqual(run().value, ['v1', 'v1']);
+  t.deepEqual(kinds(run().lines), ['hit', 'hit']);
+  fs.writeFileSync(path.join(dir, 'data.txt'), 'v2');
+  t.deepEqual(run().value, ['v2', 'v2']);
+});
+
+// The whole cache root was left out of tracking, so a root that also holds data (`dir: __dirname`)
+// served stale results; only the cache's own folders in it are left out.
+test('a cache root that also holds the data the call reads: an edit of that data recomputes', (t) => {
+  const { dir, run } = setup(t, {
+    'data/d.txt': 'v1',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('fs');
+const load = cache(function load() { return fs.readFileSync(__dirname + '/data/d.txt', 'utf8'); }, { dir: __dirname });
+console.log('OUT ' + JSON.stringify({ value: load() }));
+`,
+  });
+  t.is(run().value, 'v1');
+  t.deepEqual(kinds(run().lines), ['hit']);
+  fs.writeFileSync(path.join(dir, 'data/d.txt'), 'v2');
+  t.is(run().value, 'v2');
+  t.deepEqual(kinds(run().lines), ['hit']);
+});
+
+// The clock and randomness hooks captured `Math.random` and `Date.now` at the first tracked call
+// and put those back after each later one, undoing a test's stubs (sinon, seedrandom).
+test('a stub of Math.random or Date.now made between tracked calls survives the next call', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const roll = cache(function roll(n) { return n + 1; });
+roll(1);
+Math.random = () => 0.42;
+const realNow = Date.now;
+Date.now = () => 1000;
+roll(2);
+console.log('OUT ' + JSON.stringify({ value: [Math.random(), Date.now()] }));
+Date.now = realNow;
+`,
+  });
+  t.deepEqual(run().value, [0.42, 1000]);
+});
+
+// npm workspaces link the user's own package into node_modules; under --preserve-symlinks Node
+// keeps the link's path, and the user's source counted as a package by version.
+test('a workspace package linked into node_modules is the user\'s code under --preserve-symlinks', (t) => {
+  const { dir, run, edit } = setup(t, {
+    'packages/utils/package.json': '{"name":"@acme/utils","version":"1.0.0","main":"index.js"}\n',
+    'packages/utils/index.js': 'const RATE = 0.2;\nexports.withTax = (p) => Math.round(p * (1 + RATE));\n',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const { withTax } = require('@acme/utils');
+const invoice = cache(function invoice(prices) { return prices.map(withTax); });
+console.log('OUT ' + JSON.stringify({ value: invoice([10, 20]) }));
+`,
+  });
+  fs.mkdirSync(path.join(dir, 'node_modules/@acme'), { recursive: true });
+  fs.symlinkSync('../../packages/utils', path.join(dir, 'node_modules/@acme/utils'));
+  const args = ['--preserve-symlinks', 'app.js'];
+  t.deepEqual(run(args).value, [12, 24]);
+  edit('packages/utils/index.js', 'RATE = 0.2', 'RATE = 0.5');
+  t.deepEqual(run(args).value, [15, 30]);
+});
+
+// V8 reads TZ and LANG/LC_ALL in C++ (ICU), past process.env: another time zone or locale was
+// served the first one's dates and numbers.
+test('a call using local time or the default locale recomputes in another time zone or locale; one using neither hits', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const hours = cache(function hours(ms) { return new Date(ms).getHours(); });
+const money = cache(function money(n) { return n.toLocaleString(); });
+const utc = cache(function utc(ms) { return new Date(ms).toISOString(); });
+console.log('OUT ' + JSON.stringify({ value: [hours(0), money(1234.5), utc(0)], inputs: hours.explain().inputs }));
+`,
+  });
+  const en = { TZ: 'UTC', LC_ALL: 'en_US.UTF-8', LANG: 'en_US.UTF-8' };
+  const first = run(['app.js'], en);
+  t.deepEqual(first.value, [0, '1,234.5', '1970-01-01T00:00:00.000Z']);
+  t.true(JSON.stringify(first.inputs).includes('time-zone'), JSON.stringify(first.inputs));
+  t.deepEqual(kinds(run(['app.js'], en).lines), ['hit', 'hit', 'hit']);
+  const tokyo = run(['app.js'], { ...en, TZ: 'Asia/Tokyo' });
+  t.deepEqual(tokyo.value, [9, '1,234.5', '1970-01-01T00:00:00.000Z']);
+  t.deepEqual(kinds(tokyo.lines), ['miss', 'hit', 'hit']);
+  t.regex(tokyo.lines[0], /time zone/);
+  // Tokyo again (hours' latest entry is Tokyo's), in German.
+  const de = run(['app.js'], { TZ: 'Asia/Tokyo', LC_ALL: 'de_DE.UTF-8', LANG: 'de_DE.UTF-8' });
+  t.deepEqual(de.value, [9, '1.234,5', '1970-01-01T00:00:00.000Z']);
+  t.deepEqual(kinds(de.lines), ['hit', 'miss', 'hit']);
+});
