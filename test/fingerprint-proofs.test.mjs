@@ -35,7 +35,7 @@ function setup(files) {
   const dir = project(files);
   const cacheDir = tempDir();
   pause();
-  return { dir, cacheDir, proofs: path.join(cacheDir, 'proofs-v5') };
+  return { dir, cacheDir, proofs: path.join(cacheDir, 'proofs-v6') };
 }
 
 const sha = (text) => createHash('sha256').update(text).digest('hex');

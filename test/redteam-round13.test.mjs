@@ -235,3 +235,25 @@ console.log('OUT ' + JSON.stringify({ value: [hours(0), money(1234.5), utc(0)], 
   t.deepEqual(de.value, [9, '1.234,5', '1970-01-01T00:00:00.000Z']);
   t.deepEqual(kinds(de.lines), ['hit', 'miss', 'hit']);
 });
+
+// A package counted by its own name and version only: `npm update` of a dependency of a
+// dependency (fmtlib stays 1.0.0, fmtcore goes 1 → 2) was a stale hit.
+test('an upgrade of a dependency of a package the function uses recomputes', (t) => {
+  const { run, dir } = setup(t, {
+    'node_modules/fmtlib/package.json': '{"name":"fmtlib","version":"1.0.0","main":"index.js","dependencies":{"fmtcore":"*"}}\n',
+    'node_modules/fmtlib/index.js': "const core = require('fmtcore');\nexports.format = (s) => core.wrap(s.toUpperCase());\n",
+    'node_modules/fmtcore/package.json': '{"name":"fmtcore","version":"1.0.0","main":"index.js"}\n',
+    'node_modules/fmtcore/index.js': "exports.wrap = (s) => '[v1:' + s + ']';\n",
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fmt = require('fmtlib');
+const title = cache(function title(s) { return fmt.format(s); });
+console.log('OUT ' + JSON.stringify({ value: title('hello') }));
+`,
+  });
+  t.is(run().value, '[v1:HELLO]');
+  t.deepEqual(kinds(run().lines), ['hit']);
+  fs.writeFileSync(path.join(dir, 'node_modules/fmtcore/package.json'), '{"name":"fmtcore","version":"2.0.0","main":"index.js"}\n');
+  fs.writeFileSync(path.join(dir, 'node_modules/fmtcore/index.js'), "exports.wrap = (s) => '[v2:' + s + ']';\n");
+  t.is(run().value, '[v2:HELLO]');
+  t.deepEqual(kinds(run().lines), ['hit']);
+});

@@ -398,7 +398,7 @@ function walkedLookup(fn: Function): Memo {
 }
 
 /**
- * Proofs: read from and written to `dir` (the cache root's `proofs-v5/`) from now on. The cache
+ * Proofs: read from and written to `dir` (the cache root's `proofs-v6/`) from now on. The cache
  * layer opens them only in the user's own root, as the analysis cache.
  */
 export function openFingerprintProofs(dir: string): void {

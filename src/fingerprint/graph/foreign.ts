@@ -20,7 +20,7 @@ import { describeFunction } from '../runtime';
 import type { Entity } from './entity';
 import type { ScriptInfo } from '../runtime';
 import { scriptInfo } from '../runtime';
-import { BUNDLED_MODULE_MARKER, globalAccessorName, isOwnBundleFile, nodeFunctionName } from '../runtime';
+import { BUNDLED_MODULE_MARKER, globalAccessorName, isOwnBundleFile, nodeFunctionName, packageOwn } from '../runtime';
 
 /**
  * Identity of one of Node's functions that no public module exports (a factory's product such as
@@ -160,7 +160,7 @@ export function foreignEdges(e: Entity, info: ScriptInfo, details: FunctionDetai
     return;
   } else {
     e.kind = 'package';
-    e.own = `package:${info.pkg ?? ''}`;
+    e.own = packageOwn(info.pkg ?? '');
     e.name = info.pkg ?? '';
   }
   e.edges.length = 0;

@@ -15,7 +15,7 @@
  * fingerprint between two calls of one function: issue 13.)
  */
 import { analyzeFunction, type FunctionAnalysis } from '../source';
-import { builtinName } from '../runtime';
+import { builtinName, packageOwn } from '../runtime';
 import { addDynamic, addEdge, encodePrimitive, isUniqueSymbol, keyLabel, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
 import type { Builder } from './builder';
 import { expandFunction } from './expand-function';
@@ -357,7 +357,7 @@ export class GraphBuilder implements Builder {
   }
 
   packageLeaf(pkg: string): Entity {
-    return this.builtinLike('package', pkg, `package:${pkg}`);
+    return this.builtinLike('package', pkg, packageOwn(pkg));
   }
 
   private builtinLike(kind: 'package', name: string, own: string): Entity {

@@ -7,7 +7,7 @@ import path = require('node:path');
 import { createRequire, isBuiltin } from 'node:module';
 import { addDynamic, addEdge, leaf, PROCESS_SALT, sha256, type Entity } from './entity';
 import type { Builder } from './builder';
-import { isPackageFile, packageIdentity } from '../runtime';
+import { isPackageFile, packageIdentity, packageOwn } from '../runtime';
 import { moduleSpecifiers } from '../source';
 
 /**
@@ -35,7 +35,7 @@ export function requireEdges(b: Builder, e: Entity, specifiers: readonly string[
     }
     const pkg = isPackageFile(resolved) ? packageIdentity(resolved) : undefined;
     if (pkg !== undefined) {
-      addEdge(e, label, leaf('package', pkg, `package:${pkg}`));
+      addEdge(e, label, leaf('package', pkg, packageOwn(pkg)));
       continue;
     }
     addEdge(e, label, leaf('module', b.relativize(resolved), `files:${moduleTreeDigest(resolved)}`));

@@ -1,5 +1,5 @@
 /**
- * Proof files under the cache root: `proofs-v5/<key>.json`, one per cached function's code,
+ * Proof files under the cache root: `proofs-v6/<key>.json`, one per cached function's code,
  * written atomically (temp file + rename) and checked on read like the analysis packs: a stamp
  * line, the sha256 of the body, the body. A file that is damaged, foreign, a link, too large or
  * of another shape is no proof: the caller walks in full. Only in the user's own root (the

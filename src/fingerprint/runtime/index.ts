@@ -11,7 +11,7 @@ export { InspectorUnavailable, inspectorProblem, prefetchRemoteIds, releaseObjec
 export { isNamespace, moduleOf, resetModules } from './modules';
 export { isSloppyFunction } from './strictness';
 export type { ModuleInfo } from './modules';
-export { BUNDLED_MODULE_MARKER, isOwnBundleFile, isPackageFile, packageIdentity, setPackagePolicy } from './packages';
+export { BUNDLED_MODULE_MARKER, isOwnBundleFile, isPackageFile, packageIdentity, packageOwn, setPackagePolicy } from './packages';
 export { builtinPatches, namesMember } from './patches';
 export type { Patch } from './patches';
 export { compiledBeforePreload, forgetScripts, onlyLoadedFileHolding, scriptInfo } from './scripts';

@@ -4,6 +4,7 @@
  */
 import fs = require('node:fs');
 import path = require('node:path');
+import { sha256 } from '../../hash';
 
 const byDir = new Map<string, string | null>();
 
@@ -60,6 +61,7 @@ export function packageIdentity(file: string): string | undefined {
     const identity = readIdentity(dir);
     if (identity !== undefined) {
       found = identity;
+      if (identity !== null) noteDir(identity, dir);
       break;
     }
     const parent = path.dirname(dir);
@@ -68,6 +70,98 @@ export function packageIdentity(file: string): string | undefined {
   }
   for (const d of visited) byDir.set(d, found);
   return found ?? undefined;
+}
+
+/** Per package identity, the folders it was found in (one `name@version` may be installed twice). */
+const dirsOf = new Map<string, Set<string>>();
+const ownOf = new Map<string, string>();
+
+function noteDir(identity: string, dir: string): void {
+  let dirs = dirsOf.get(identity);
+  if (dirs === undefined) dirsOf.set(identity, (dirs = new Set()));
+  dirs.add(dir);
+  ownOf.delete(identity);
+}
+
+interface Manifest {
+  readonly identity: string;
+  readonly deps: readonly string[];
+}
+
+function readManifest(dir: string): Manifest | undefined {
+  try {
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const names = new Set<string>();
+    // What the package may load at run time; devDependencies are not installed for its users.
+    for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies']) {
+      const deps = json[field];
+      if (typeof deps === 'object' && deps !== null) for (const name of Object.keys(deps)) names.add(name);
+    }
+    const name = typeof json.name === 'string' ? json.name : '?';
+    return { identity: `${name}@${typeof json.version === 'string' ? json.version : '0.0.0'}`, deps: [...names].sort() };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where `name` resolves from package folder `dir`: Node's node_modules lookup, upward. */
+function dependencyDir(dir: string, name: string): string | undefined {
+  for (let d = dir; ; ) {
+    const candidate = path.join(d, 'node_modules', name);
+    if (fs.existsSync(path.join(candidate, 'package.json'))) return candidate;
+    const parent = path.dirname(d);
+    if (parent === d) return undefined;
+    d = parent;
+  }
+}
+
+/** Packages one dependency closure may list before it gives up (then it counts as unknown). */
+const MAX_CLOSURE = 3000;
+/** Unknown: differs in every process, so nothing is reused (never `Math.random`: it is watched in calls). */
+const UNKNOWN_CLOSURE = `unknown:${String(process.pid)}:${String(process.hrtime.bigint())}`;
+
+/**
+ * `name@version` of every package `dir`'s package may load, transitively (its dependencies, theirs…),
+ * sorted; a dependency not installed as `name@-`. A package counts by its version *and* these: an
+ * upgrade of a dependency of a dependency (`npm update`, a lockfile change) changes what its code
+ * does as surely as a bump of its own version.
+ */
+function dependencyClosure(dir: string): string {
+  const seen = new Set<string>([dir]);
+  const queue = [dir];
+  const out = new Set<string>();
+  while (queue.length > 0) {
+    const at = queue.shift() as string;
+    const manifest = readManifest(at);
+    if (manifest === undefined) continue;
+    for (const name of manifest.deps) {
+      const found = dependencyDir(at, name);
+      if (found === undefined) {
+        out.add(`${name}@-`);
+        continue;
+      }
+      if (seen.has(found)) continue;
+      if (seen.size >= MAX_CLOSURE) return UNKNOWN_CLOSURE;
+      seen.add(found);
+      out.add(readManifest(found)?.identity ?? `${name}@?`);
+      queue.push(found);
+    }
+  }
+  return [...out].sort().join(',');
+}
+
+/**
+ * What a package counts as in a fingerprint: `package:name@version`, with the dependency closure
+ * of every folder it was found in (see `dependencyClosure`). Once per identity and process.
+ */
+export function packageOwn(identity: string): string {
+  let own = ownOf.get(identity);
+  if (own === undefined) {
+    const closures = [...(dirsOf.get(identity) ?? [])].map(dependencyClosure).sort();
+    own = closures.every((c) => c === '') ? `package:${identity}` : `package:${identity}+deps:${sha256(closures.join('\n'))}`;
+    ownOf.set(identity, own);
+  }
+  return own;
 }
 
 let countByVersion = true;
