@@ -257,3 +257,86 @@ console.log('OUT ' + JSON.stringify({ value: title('hello') }));
   t.is(run().value, '[v2:HELLO]');
   t.deepEqual(kinds(run().lines), ['hit']);
 });
+
+// `cp`'s filter is the program's code, run by Node inside the copy (which smartcache runs
+// untracked): what the filter read was not recorded.
+test('what a cp filter reads is an input of the call (cpSync and fs.promises.cp)', (t) => {
+  const { dir, run } = setup(t, {
+    'src/a.txt': 'a',
+    'src/b.txt': 'b',
+    '.copyignore': 'a.txt',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('fs');
+const ignored = (p) => fs.readFileSync('.copyignore', 'utf8').trim() === require('path').basename(p);
+const copySync = cache(function copySync(to) {
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.cpSync('src', to, { recursive: true, filter: (s) => !ignored(s) });
+  return fs.readdirSync(to).join(',');
+});
+const copyAsync = cache(async function copyAsync(to) {
+  await fs.promises.rm(to, { recursive: true, force: true });
+  await fs.promises.cp('src', to, { recursive: true, filter: (s) => !ignored(s) });
+  return (await fs.promises.readdir(to)).join(',');
+});
+(async () => console.log('OUT ' + JSON.stringify({ value: [copySync('out1'), await copyAsync('out2')] })))();
+`,
+  });
+  t.deepEqual(run().value, ['b.txt', 'b.txt']);
+  // The call empties its own output folder first: that is no input (it hit, not missed, before).
+  t.deepEqual(kinds(run().lines), ['hit', 'hit']);
+  fs.writeFileSync(path.join(dir, '.copyignore'), 'b.txt');
+  t.deepEqual(run().value, ['a.txt', 'a.txt']);
+});
+
+test('a link retargeted with its modification time kept recomputes', (t) => {
+  const { dir, run } = setup(t, {
+    'v1/x.txt': 'one',
+    'v2/x.txt': 'two',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('fs');
+const release = cache(function release() { return fs.readlinkSync('current'); });
+console.log('OUT ' + JSON.stringify({ value: release() }));
+`,
+  });
+  const link = path.join(dir, 'current');
+  fs.symlinkSync('v1', link);
+  const kept = fs.lstatSync(link).mtime;
+  t.is(run().value, 'v1');
+  fs.unlinkSync(link);
+  fs.symlinkSync('v2', link);
+  fs.lutimesSync(link, kept, kept);
+  t.is(run().value, 'v2');
+});
+
+// The variables process.loadEnvFile() sets were recorded as reads, unset again by the next run's
+// check: the entry never hit. The .env file itself was not recorded.
+test('process.loadEnvFile inside a call: its file is the input, the variables it sets are the call\'s own', (t) => {
+  const { dir, run } = setup(t, {
+    '.env': 'API_URL=https://one.test\n',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const config = cache(function config() { process.loadEnvFile('.env'); return process.env.API_URL; });
+console.log('OUT ' + JSON.stringify({ value: config() }));
+`,
+  });
+  t.is(run().value, 'https://one.test');
+  t.deepEqual(kinds(run().lines), ['hit']);
+  fs.writeFileSync(path.join(dir, '.env'), 'API_URL=https://two.test\n');
+  t.is(run().value, 'https://two.test');
+});
+
+test('util.parseArgs() in a call makes the command line an input', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const { parseArgs } = require('node:util');
+const settings = cache(function settings() {
+  return parseArgs({ options: { mode: { type: 'string', default: 'dev' } } }).values.mode;
+});
+console.log('OUT ' + JSON.stringify({ value: settings() }));
+`,
+  });
+  t.is(run(['app.js', '--mode', 'prod']).value, 'prod');
+  t.deepEqual(kinds(run(['app.js', '--mode', 'prod']).lines), ['hit']);
+  const r = run(['app.js', '--mode', 'test']);
+  t.is(r.value, 'test');
+  t.regex(r.lines[0], /command-line arguments changed/);
+});

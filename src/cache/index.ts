@@ -16,7 +16,7 @@ import { callerSite, defaultName, siteIdentity } from './site';
 import { addStartupCost } from './accounting';
 import { noteDefinitionFile, unwrap } from '../registry';
 import { recordCompiledSources } from '../compiled-sources';
-import { installEnvHook } from '../tracking';
+import { installEnvHook, installProcessInputHooks } from '../tracking';
 import { readEnv } from './process';
 
 export type { Cached, CachedMethods } from './build';
@@ -65,5 +65,8 @@ export { openEnvelope } from './inputs';
 recordCompiledSources();
 // Before the program's next modules run: a package that keeps `const env = process.env` then
 // holds the Proxy whose reads are recorded (tracking/env-watch.ts). SMARTCACHE=off touches nothing.
-if (!readEnv().off) installEnvHook();
+if (!readEnv().off) {
+  installEnvHook();
+  installProcessInputHooks();
+}
 addStartupCost(nowMs() - loadStarted);

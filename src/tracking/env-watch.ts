@@ -36,8 +36,8 @@ let nodeEnv: EnvObject = process.env;
 const proxies = new WeakMap<object, EnvObject>();
 const unwrapped = new WeakMap<object, EnvObject>();
 
-/** The object `process.env` stands for now: behind our Proxy, or what the program put there. */
-function currentEnv(): EnvObject {
+/** The object `process.env` stands for now: behind our Proxy, or what the program put there (reading it records nothing). */
+export function currentEnv(): EnvObject {
   const d = Object.getOwnPropertyDescriptor(process, 'env');
   const value: unknown = d !== undefined && 'value' in d ? d.value : undefined;
   if (typeof value !== 'object' || value === null) return nodeEnv;
@@ -65,6 +65,8 @@ export const ENV_LISTING = '=names';
  */
 export const TIME_ZONE = '=time-zone';
 export const DEFAULT_LOCALE = '=locale';
+/** The command line after the script (`process.argv.slice(2)`), read by `util.parseArgs()` (process-inputs.ts). */
+export const ARGUMENTS = '=argv';
 
 // Taken before any hook: a formatter's own methods are hooked while calls run.
 const RealDateTimeFormat = Intl.DateTimeFormat;
@@ -75,6 +77,7 @@ export function envLabel(name: string): string {
   if (name === ENV_LISTING) return 'the list of environment variables';
   if (name === TIME_ZONE) return 'the time zone (TZ)';
   if (name === DEFAULT_LOCALE) return 'the default locale (LANG, LC_ALL…)';
+  if (name === ARGUMENTS) return 'the command-line arguments';
   return `environment variable ${name}`;
 }
 
@@ -83,6 +86,7 @@ function valueIn(env: EnvObject, name: string): string | undefined {
   if (name === ENV_LISTING) return JSON.stringify(Object.keys(env).sort());
   if (name === TIME_ZONE) return new RealDateTimeFormat().resolvedOptions().timeZone;
   if (name === DEFAULT_LOCALE) return new RealNumberFormat().resolvedOptions().locale;
+  if (name === ARGUMENTS) return JSON.stringify(process.argv.slice(2));
   const v = env[name];
   return v === undefined ? undefined : String(v);
 }
@@ -161,7 +165,7 @@ export function recordAmbient(name: string, hook: Function): boolean {
 }
 
 /** The call assigned or deleted `name`: its later reads of it read its own output. */
-function recordWrite(name: string): void {
+export function recordWrite(name: string): void {
   const frame = currentFrame();
   if (frame === undefined) return;
   for (const f of frame.chain()) if (!f.builder.env.has(name)) f.builder.envWritten.add(name);

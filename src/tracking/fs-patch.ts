@@ -14,11 +14,12 @@ import { AsyncResource } from 'node:async_hooks';
 import path = require('node:path');
 import { installCwdHook } from './cwd-patch';
 import { installEnvHook } from './env-watch';
+import { installProcessInputHooks } from './process-inputs';
 import { syncBuiltinESMExports } from 'node:module';
 import { registerPatch } from '../registry';
 import { currentFrame, outsideFrames, runInFrame, trackingActive } from './frames';
 import { isIgnored } from './paths';
-import { untracked } from './guard';
+import { retracked, untracked } from './guard';
 import { real, snap } from './originals';
 import {
   accessed,
@@ -665,6 +666,19 @@ function copied(from: unknown, to: unknown): void {
   if (destination !== undefined && snap(destination.abs)?.isDirectory !== true) fileProduced(destination);
 }
 
+/**
+ * `cp`'s `filter` option is the program's code, called by Node inside the copy (which runs
+ * untracked or outside the call's frame): what it reads (`.copyignore`) is the call's. The options
+ * (`args[2]`) are replaced by a copy holding `wrap(filter)`; the program's object is not touched.
+ */
+function withOwnFilter(args: unknown[], wrap: (filter: Function) => Function): void {
+  const options = args[2];
+  if (typeof options !== 'object' || options === null) return;
+  const filter = (options as { filter?: unknown }).filter;
+  if (typeof filter !== 'function') return;
+  args[2] = { ...options, filter: wrap(filter) };
+}
+
 function patchCopies(fsm: Record<string, unknown>, promises: Record<string, unknown>): void {
   // `cp` is written with fs calls of its own (Node 20): recorded, its stats of the destination's
   // folders would be inputs; `copied` records what the copy reads instead.
@@ -674,6 +688,7 @@ function patchCopies(fsm: Record<string, unknown>, promises: Record<string, unkn
       function (this: unknown, ...args: unknown[]): unknown {
         if (!trackingActive()) return original.apply(this, args);
         copied(args[0], args[1]);
+        if (name === 'cpSync') withOwnFilter(args, (filter) => (...a: unknown[]) => retracked(() => Reflect.apply(filter, undefined, a)));
         return untracked(() => original.apply(this, args));
       },
     );
@@ -684,7 +699,8 @@ function patchCopies(fsm: Record<string, unknown>, promises: Record<string, unkn
         const at = lastCallback(args);
         if (!trackingActive() || at < 2) return original.apply(this, args);
         copied(args[0], args[1]);
-        // The callback runs in the call's frame: what it reads is the call's.
+        // The callback and a `filter` run in the call's frame: what they read is the call's.
+        if (name === 'cp') withOwnFilter(args, (filter) => AsyncResource.bind(filter as (...a: unknown[]) => unknown));
         const callback = AsyncResource.bind(args[at] as (...results: unknown[]) => unknown);
         return inside(name)(() => original.call(this, ...args.slice(0, at), callback));
       },
@@ -693,8 +709,56 @@ function patchCopies(fsm: Record<string, unknown>, promises: Record<string, unkn
       function (this: unknown, ...args: unknown[]): unknown {
         if (!trackingActive()) return original.apply(this, args);
         copied(args[0], args[1]);
+        if (name === 'cp') withOwnFilter(args, (filter) => AsyncResource.bind(filter as (...a: unknown[]) => unknown));
         // An `await` of the promise resumes in the caller's frame.
         return inside(name)(() => original.apply(this, args));
+      },
+    );
+  }
+}
+
+// ---- removals: rm and rmdir -------------------------------------------------------------------
+
+/**
+ * Removing is writing: a call that empties its output folder (`rmSync('dist', { recursive: true,
+ * force: true })`, then writes it again) does not depend on what was there. Node's JavaScript `rm`
+ * (Node 20; Node 24's `promises.rm`) lstats and lists the tree through `node:fs`: recorded, the
+ * folder's state (a new mtime every run) made the entry miss every time. The removal runs
+ * unrecorded, and the path is the call's own output from then on.
+ */
+function patchRemovals(fsm: Record<string, unknown>, promises: Record<string, unknown>): void {
+  for (const name of ['rmSync', 'rmdirSync'] as const) {
+    replace(fsm, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (!trackingActive() || isDescriptor(args[0])) return original.apply(this, args);
+        const t = target(args[0]);
+        const out: unknown = untracked(() => original.apply(this, args));
+        if (t !== undefined) fileProduced(t);
+        return out;
+      },
+    );
+  }
+  for (const name of ['rm', 'rmdir'] as const) {
+    replace(fsm, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        const at = lastCallback(args);
+        if (!trackingActive() || at < 1) return original.apply(this, args);
+        const t = target(args[0]);
+        const callback = AsyncResource.bind(args[at] as (error: unknown) => void);
+        return outsideFrames(() =>
+          original.call(this, ...args.slice(0, at), (error: unknown) => {
+            if (t !== undefined && (error === null || error === undefined)) fileProduced(t);
+            callback(error);
+          }),
+        );
+      },
+    );
+    replace(promises, name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (!trackingActive()) return original.apply(this, args);
+        const t = target(args[0]);
+        const done = outsideFrames(() => original.apply(this, args)) as Promise<unknown>;
+        return t === undefined ? done : done.then((out) => (fileProduced(t), out));
       },
     );
   }
@@ -817,6 +881,7 @@ export function installFsHooks(beforeUserCode = false): void {
   patchChecks(fsm, promises);
   patchLinks(fsm, promises);
   patchCopies(fsm, promises);
+  patchRemovals(fsm, promises);
   patchDescriptors(fsm);
   // Handles opened before these hooks (a module loaded before the first `cache()`) share the
   // prototype the first handle opened now patches.
@@ -829,6 +894,7 @@ export function installFsHooks(beforeUserCode = false): void {
   installCwdHook();
   // Variables are inputs the same way: recorded while a call runs, checked before a hit.
   installEnvHook();
+  installProcessInputHooks();
   try {
     // ES modules that imported named bindings from node:fs see the hooks too.
     syncBuiltinESMExports();

@@ -17,3 +17,17 @@ export function untracked<T>(fn: () => T): T {
     internal--;
   }
 }
+
+/**
+ * Runs the user's `fn` recorded again inside an `untracked` stretch: a callback the program
+ * handed to an fs function smartcache runs untracked (`cpSync`'s `filter`) is the program's code.
+ */
+export function retracked<T>(fn: () => T): T {
+  const saved = internal;
+  internal = 0;
+  try {
+    return fn();
+  } finally {
+    internal = saved;
+  }
+}

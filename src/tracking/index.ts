@@ -13,6 +13,7 @@ export { ABSENT, UNKNOWN, isManifest, type Manifest } from './manifest';
 export { CODES as INPUT_WARNING_CODES, warnInputOnce } from './warnings';
 export { setClockHooks } from './clock';
 export { setLocaleHooks } from './locale-watch';
+export { installProcessInputHooks } from './process-inputs';
 export { envReads, envValueHash, envValues, withEnv, type EnvReads } from './env';
 export { aside, currentFrame, enclosingFrame, openFrame, openFrames, resumeAside, runInFrame, setActivityListener, setFrameOpenListener, wrapperWork, type Frame } from './frames';
 export { ignoreTree } from './paths';

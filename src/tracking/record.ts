@@ -274,15 +274,25 @@ function mtimeOf(s: StatLike): number {
   return Number(sec) * 1e3 + Number(nsec) / 1e6;
 }
 
-/** The contract's stat terms: type, size, mode, modification time. */
-export function statState(s: StatLike | undefined): string {
+/**
+ * The contract's stat terms: type, size, mode, modification time; for a symbolic link at `abs`,
+ * also where it points (a link retargeted with its mtime kept, as `cp -a`, tar or rsync do, has
+ * the same size when both targets' names are as long).
+ */
+export function statState(s: StatLike | undefined, abs?: string): string {
   if (s === undefined) return ABSENT;
   const type = s.isFile() ? 'file' : s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'link' : 'other';
-  return `${type}:${String(s.size)}:${String(s.mode)}:${String(mtimeOf(s))}`;
+  const state = `${type}:${String(s.size)}:${String(s.mode)}:${String(mtimeOf(s))}`;
+  if (type !== 'link' || abs === undefined) return state;
+  try {
+    return `${state}:${real.readlinkSync(abs)}`;
+  } catch {
+    return `${state}:?`;
+  }
 }
 
 function statUnguarded(t: Target, s: StatLike | undefined, kind: 'stat' | 'lstat' = 'stat'): void {
-  const state = statState(s);
+  const state = statState(s, t.abs);
   for (const f of readers(t)) f.builder.stat(t.abs, state, kind === 'lstat');
 }
 

@@ -96,7 +96,7 @@ function accessNow(abs: string, mode: number): string {
 function statNow(abs: string, link: boolean): string {
   try {
     const s = link ? real.lstatSync(abs) : real.statSync(abs);
-    return statState(s);
+    return statState(s, abs);
   } catch {
     return ABSENT;
   }
