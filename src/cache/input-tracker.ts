@@ -28,6 +28,7 @@ import {
   setActivityListener,
   wrapperWork,
   setClockHooks,
+  unrecordableReason,
   setFrameOpenListener,
   setLocaleHooks,
   takeHashed,
@@ -125,7 +126,10 @@ export class InputTracker {
     if (!this.enabled) return undefined;
     // A `process.env` the program replaced since (a test double, `process.env = { … }`) is wrapped too.
     wrapCurrentEnv();
-    return openFrame(this.name, this.anchor());
+    const frame = openFrame(this.name, this.anchor());
+    const unrecordable = unrecordableReason();
+    if (unrecordable !== undefined) frame.builder.opaque.add(unrecordable);
+    return frame;
   }
 
   /** Runs the user's function: in its frame, or (untracked) in the enclosing call's frame. */

@@ -273,7 +273,11 @@ function patchNativeReaders(): void {
     Object.defineProperty(patched, 'name', { value: original.name });
     Object.defineProperty(patched, 'length', { value: original.length });
     registerPatch(patched, original as Function);
-    os[name] = patched;
+    try {
+      os[name] = patched;
+    } catch {
+      // A frozen `node:os`: those variables are not seen through it.
+    }
   }
   // ES modules that imported `tmpdir` by name see the patch once installFsHooks syncs Node's
   // ES module exports (it follows whenever a tracked function exists; nothing to record otherwise).

@@ -44,8 +44,18 @@ type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/
 
 let installed = false;
 
+/** Members of `node:fs` the program made unwritable before smartcache could hook them. */
+const unhookable = new Set<string>();
+
 function replace(holder: Record<string, unknown>, key: string, make: (original: AnyFn) => AnyFn): void {
-  const original = holder[key];
+  let original: unknown;
+  try {
+    original = holder[key];
+  } catch {
+    // Node's lazy members (`fs.opendirSync`) redefine themselves on first read: on a frozen `fs`, that throws.
+    unhookable.add(key);
+    return;
+  }
   if (typeof original !== 'function') return;
   const patched = make(original as AnyFn);
   // Keep what hangs on the original (`util.promisify.custom` on `fs.exists`), and its name.
@@ -56,7 +66,23 @@ function replace(holder: Record<string, unknown>, key: string, make: (original: 
   }
   Object.defineProperty(patched, 'name', { value: original.name, configurable: true });
   registerPatch(patched, original, true);
-  holder[key] = patched;
+  try {
+    holder[key] = patched;
+  } catch {
+    // A frozen `node:fs` (`Object.freeze(fs)`, SES): checked below.
+  }
+  if (holder[key] !== patched) unhookable.add(key);
+}
+
+
+/**
+ * Why no call's reads can be trusted, or undefined: what a call reads through a member that could
+ * not be hooked is not recorded, so no entry could be checked against it (the calls run, their
+ * results are not reused: InputTracker marks each call opaque).
+ */
+export function unrecordableReason(): string | undefined {
+  if (unhookable.size === 0) return undefined;
+  return `node:fs, which the program made read-only before smartcache could watch it (${[...unhookable].slice(0, 3).join(', ')}${unhookable.size > 3 ? ', …' : ''}); load smartcache first or use the preload`;
 }
 
 // ---- option helpers -------------------------------------------------------------------------

@@ -11,6 +11,9 @@ import {
 } from './classify';
 import { formatPath, type Step } from './result-path';
 import { MAX_DEPTH } from './limits';
+import { constants } from 'node:buffer';
+
+const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 
 /**
  * The validating walk run before every encode: it proves the value round-trips exactly through
@@ -167,6 +170,11 @@ class Walk {
         return;
       case 'string':
         if (!isWellFormed(value)) this.substitute = true;
+        // Read back through Buffer#toString, which refuses more bytes than V8's longest string:
+        // '€'.repeat(2e8) is 2e8 characters but 6e8 bytes of UTF-8, written and never readable.
+        if (value.length * 3 > MAX_STRING_LENGTH && Buffer.byteLength(value) > MAX_STRING_LENGTH) {
+          return this.refuse(parent, parent?.current(), `a string of more than ${MAX_STRING_LENGTH} bytes as UTF-8 (it could not be read back)`);
+        }
         return;
       case 'bigint':
         if (isWideBigInt(value)) this.substitute = true;
