@@ -74,16 +74,17 @@ export async function readLiveSnapshot(spec: string): Promise<LiveSnapshot> {
     // local: use the protocol description bundled with the package; Node's inspector need not serve one.
     client = await withTimeout(cdp()({ ...address, local: true }), CONNECT_TIMEOUT_MS, `connecting to ${spec}`);
   } catch (error) {
-    throw usageError(`cannot connect to the inspector at ${spec}: ${error instanceof Error ? error.message : String(error)}`);
+    // Not bad input (exit 2): the address is well formed, the process is not there (exit 1).
+    throw new Error(`cannot connect to the inspector at ${spec}: ${error instanceof Error ? error.message : String(error)}`);
   }
   try {
     const answer = await withTimeout(client.Runtime.evaluate({ expression: SNAPSHOT_EXPRESSION, returnByValue: true }), CONNECT_TIMEOUT_MS, 'reading the live registry');
     if (answer.exceptionDetails !== undefined) {
       const why = answer.exceptionDetails.exception?.description?.split('\n')[0] ?? answer.exceptionDetails.text ?? 'exception';
-      throw usageError(`the process at ${spec} failed to report its cache: ${why}`);
+      throw new Error(`the process at ${spec} failed to report its cache: ${why}`);
     }
     const snapshot = asSnapshot(answer.result.value);
-    if (snapshot === undefined) throw usageError(`the process at ${spec} does not use smartcache (no live registry found)`);
+    if (snapshot === undefined) throw new Error(`the process at ${spec} does not use smartcache (no live registry found)`);
     return snapshot;
   } finally {
     await client.close().catch(() => undefined);

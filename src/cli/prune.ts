@@ -32,6 +32,9 @@ export function runPrune(options: PruneOptions, out: Output): void {
   const store = openStoreForChanges(options, out, options.json === true ? { dryRun: options.dryRun === true, scanned: 0, removed: 0, bytes: 0, kept: 0, keptBytes: 0 } : undefined);
   if (store === undefined) return;
   const { applyPrune, planPrune, tallyPrune, UsageAccount } = storeLibrary();
+  // Files of writers killed over an hour ago and damaged entry files first: they take space that
+  // --max-size must count, and no entry selection would ever remove them.
+  const leftovers = options.dryRun === true ? { removed: 0, bytes: 0 } : store.deleteWhere(() => false, true);
   // One walk: the entries, and the disk usage --max-size is measured against.
   const { entries: scanned, usage } = store.entriesWithUsage();
   // Functions whose source file is gone first: none of their entries can be hit again.
@@ -61,13 +64,14 @@ export function runPrune(options: PruneOptions, out: Output): void {
   const missing = { functions: [...gone].sort(), entries: orphans.length, bytes: orphans.reduce((n, e) => n + e.disk, 0) };
   const elapsedMs = Date.now() - started;
   if (options.json === true) {
-    out.line(JSON.stringify({ root: store.root, dryRun: options.dryRun === true, scanned: scanned.length, removed, bytes: freed, reasons, missing, kept: plan.kept, keptBytes: plan.keptBytes, elapsedMs }, null, 2));
+    out.line(JSON.stringify({ root: store.root, dryRun: options.dryRun === true, scanned: scanned.length, removed, bytes: freed, reasons, missing, leftovers: { files: leftovers.removed, bytes: leftovers.bytes }, kept: plan.kept, keptBytes: plan.keptBytes, elapsedMs }, null, 2));
     return;
   }
   const verb = options.dryRun === true ? 'would remove' : 'removed';
   const count = options.dryRun === true ? doomed.length : removed;
   const bytes = options.dryRun === true ? doomed.reduce((n, v) => n + v.entry.disk, 0) : freed;
   out.line(`${verb} ${entries(count)}, ${formatBytes(bytes)} freed; kept ${entries(plan.kept)} (${formatBytes(plan.keptBytes)} on disk) in ${formatMs(elapsedMs)}`);
+  if (leftovers.removed > 0) out.line(`  ${leftovers.removed} leftover file${leftovers.removed === 1 ? '' : 's'} of killed writers or damaged entries (${formatBytes(leftovers.bytes)})`);
   if (gone.size > 0) out.line(`  ${entries(missing.entries)} (${formatBytes(missing.bytes)}) of functions whose file no longer exists: ${missing.functions.join(', ')}`);
   for (const [reason, t] of Object.entries(reasons) as Array<[PruneReason, { entries: number; bytes: number }]>) {
     if (t.entries > 0) out.line(`  ${entries(t.entries)} (${formatBytes(t.bytes)}) ${REASON_TEXT[reason]}`);

@@ -3,6 +3,9 @@ import { createClient, RESP_TYPES, type RedisClientType } from '@redis/client';
 import type { RemoteConfig } from './config';
 import { checkKey, entryKey, indexKey, type Space } from './keys';
 import { MAX_HEADER_BYTES, recordHeader, verifyRecord } from './record';
+
+/** The last instant a JavaScript Date can hold (ms since epoch). */
+const MAX_DATE_MS = 8.64e15;
 import { RemoteTimeoutError, transferAllowanceMs } from './limits';
 
 /**
@@ -105,7 +108,9 @@ export class Connection {
     // One value per SET: a record split over SET + APPEND would be visible half-written.
     const record = Buffer.concat([header, entry]);
     const args = ['SET', entryKey(ns, this.space, key), record, 'NX'];
-    if (expiresAt !== undefined) args.push('PXAT', String(Math.max(1, Math.floor(expiresAt))));
+    // Past the last representable date (`ttl: Number.MAX_VALUE`) Redis refuses the argument (and
+    // three refusals turn the team cache off): such a record is kept; readers still check its ttl.
+    if (expiresAt !== undefined && expiresAt <= MAX_DATE_MS) args.push('PXAT', String(Math.max(1, Math.floor(expiresAt))));
     const reply = await this.within(client.sendCommand<string | null>(args), config.timeoutMs + transferAllowanceMs(record.length), 'SET');
     if (reply === null) return 'exists';
     await this.within(client.sendCommand<number>(['SADD', indexKey(ns, this.space, fn, fingerprint), key]), config.timeoutMs, 'SADD');

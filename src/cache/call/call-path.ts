@@ -62,7 +62,8 @@ function insideBody(): boolean {
 
 /** A computation under way: when it started, and the frame recording what it reads. */
 interface Running {
-  readonly started: number;
+  /** When the body began: the cache's own work before it (a frame, the watch check) is not the function's time. */
+  started: number;
   readonly frame: Frame | undefined;
 }
 
@@ -381,6 +382,7 @@ export class CallPath {
     try {
       endMoment();
       bodies++;
+      run.started = nowMs();
       result = tracker.run(run.frame, () => Reflect.apply(this.parts.fn, self, args));
       returned = true;
     } finally {
