@@ -104,3 +104,22 @@ test('expired entries go', async (t) => {
   t.regex(r.stdout, /1 entry \(\d+(?:\.\d+)? (?:B|KiB|MiB)\) expired/);
   t.deepEqual(keysIn(store), [keyOf('fresh')]);
 });
+
+// A writer killed mid-write leaves `<key>.<…>.tmp` behind; prune removed only entries, so
+// --max-size could never be met while such files stayed (only `clear` swept them).
+test('prune removes temp files of writers killed over an hour ago, and keeps recent ones', async (t) => {
+  const { root } = await twoFunctionStore();
+  const folder = path.join(root, 'smartcache-v2', 'entries', 'ab', 'cd');
+  fs.mkdirSync(folder, { recursive: true });
+  const old = path.join(folder, 'abcd0000.1234.tmp');
+  const recent = path.join(folder, 'abcd0001.1234.tmp');
+  fs.writeFileSync(old, Buffer.alloc(64 * 1024));
+  fs.writeFileSync(recent, Buffer.alloc(1024));
+  const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
+  fs.utimesSync(old, twoHoursAgo, twoHoursAgo);
+  const r = await cli(['prune', '--json', '--dir', root]);
+  t.is(r.code, 0, r.stderr);
+  t.like(JSON.parse(r.stdout), { leftovers: { files: 1 } });
+  t.false(fs.existsSync(old));
+  t.true(fs.existsSync(recent), 'a temp file of a writer still running was removed');
+});

@@ -340,3 +340,30 @@ console.log('OUT ' + JSON.stringify({ value: settings() }));
   t.is(r.value, 'test');
   t.regex(r.lines[0], /command-line arguments changed/);
 });
+
+// A program that hardens `node:fs` before using cache() crashed with a TypeError from smartcache's
+// hooks (a lazy member redefining itself on a frozen object, or an unwritable one).
+test('a frozen node:fs never breaks cache(): the call runs, its result is not reused, one warning', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `'use strict';
+const { cache } = require(${mod});
+const fs = require('fs');
+Object.freeze(fs);
+const f = cache(function f(x) { return x * 2; });
+console.log('OUT ' + JSON.stringify({ value: [f(21), f(21)] }));
+`,
+  });
+  const first = run();
+  t.deepEqual(first.value, [42, 42]);
+  t.regex(first.stderr, /SMARTCACHE_OPAQUE_INPUT.*node:fs/);
+  t.deepEqual(kinds(run().lines), ['miss', 'miss']);
+});
+
+test('attach to an address where nothing listens exits 1 (a failure, not bad input)', (t) => {
+  const cli = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'cli', 'main.js');
+  const refused = node([cli, 'attach', '127.0.0.1:1'], {});
+  t.is(refused.status, 1, refused.stderr);
+  t.regex(refused.stderr, /cannot connect/);
+  const bad = node([cli, 'attach', 'nohostport'], {});
+  t.is(bad.status, 2, bad.stderr);
+});
