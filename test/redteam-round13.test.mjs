@@ -367,3 +367,38 @@ test('attach to an address where nothing listens exits 1 (a failure, not bad inp
   const bad = node([cli, 'attach', 'nohostport'], {});
   t.is(bad.status, 2, bad.stderr);
 });
+
+// markdown-it 15 (CommonJS build): `module.exports = callable(MarkdownIt)`, a closure that calls
+// the class without `new`. Its module scope was not recognised, the whole bundle was walked, and
+// the fingerprint changed every run: never a hit.
+test('a package exporting a callable wrapper of its class: an instance reached by the function hits on the next run', (t) => {
+  const { run, dir } = setup(t, {
+    'node_modules/md/package.json': '{"name":"md","version":"1.0.0","main":"index.js"}\n',
+    // Module state that differs from run to run (an id made at load): the package's own, counted
+    // with its version, never walked.
+    'node_modules/md/index.js': `const instanceId = Math.random();
+function escape(s) { return instanceId >= 0 ? s.replace(/</g, '&lt;') : s; }
+class Md { constructor(o) { this.options = o; this.rules = [function text(s) { return escape(s); }]; }
+  render(s) { return '<p>' + this.rules.reduce((acc, r) => r(acc), s) + '</p>'; } }
+Md.Helper = class Helper {};
+function callable(cls) {
+  const wrapper = function (...args) { return Reflect.construct(cls, args, cls); };
+  Object.setPrototypeOf(wrapper, cls);
+  wrapper.prototype = cls.prototype;
+  return wrapper;
+}
+module.exports = callable(Md);
+`,
+    'app.js': (mod) => `const { cache } = require(${mod});
+const md = require('md')({ typographer: true });
+const render = cache(function render(src) { return md.render(src); });
+console.log('OUT ' + JSON.stringify({ value: render('a<b') }));
+`,
+  });
+  t.is(run().value, '<p>a&lt;b</p>');
+  const second = run();
+  t.deepEqual(kinds(second.lines), ['hit'], second.lines.join('\n'));
+  fs.writeFileSync(path.join(dir, 'node_modules/md/package.json'), '{"name":"md","version":"1.0.1","main":"index.js"}\n');
+  fs.writeFileSync(path.join(dir, 'node_modules/md/index.js'), fs.readFileSync(path.join(dir, 'node_modules/md/index.js'), 'utf8').replace("'&lt;'", "'&#60;'"));
+  t.is(run().value, '<p>a&#60;b</p>');
+});

@@ -47,8 +47,27 @@ interface Candidate {
   readonly getter: boolean;
 }
 
+/**
+ * A function export that is itself a closure (`module.exports = callable(MarkdownIt)`, a wrapper
+ * that calls a class without `new`) says nothing of the module scope; the class it stands for
+ * (its [[Prototype]], its `prototype.constructor`) and its static members may be top-level.
+ */
+function behindFunction(fn: Function): Function[] {
+  const out: Function[] = [];
+  const proto: unknown = Object.getPrototypeOf(fn);
+  if (typeof proto === 'function' && proto !== Function.prototype) out.push(proto);
+  const prototype = Reflect.getOwnPropertyDescriptor(fn, 'prototype');
+  const ctor: unknown = prototype !== undefined && 'value' in prototype && typeof prototype.value === 'object' && prototype.value !== null ? Reflect.getOwnPropertyDescriptor(prototype.value as object, 'constructor')?.value : undefined;
+  if (typeof ctor === 'function' && ctor !== fn) out.push(ctor);
+  for (const key of Object.getOwnPropertyNames(fn).slice(0, 20)) {
+    const d = Object.getOwnPropertyDescriptor(fn, key);
+    if (d !== undefined && 'value' in d && typeof d.value === 'function' && key !== 'prototype') out.push(d.value as Function);
+  }
+  return out;
+}
+
 function candidates(exports: unknown): Candidate[] {
-  if (typeof exports === 'function') return [{ fn: exports, getter: false }];
+  if (typeof exports === 'function') return [exports, ...behindFunction(exports)].map((fn) => ({ fn, getter: false }));
   if (typeof exports !== 'object' || exports === null) return [];
   const out: Candidate[] = [];
   for (const key of Object.keys(exports).slice(0, 20)) {
