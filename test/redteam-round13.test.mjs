@@ -402,3 +402,18 @@ console.log('OUT ' + JSON.stringify({ value: render('a<b') }));
   fs.writeFileSync(path.join(dir, 'node_modules/md/index.js'), fs.readFileSync(path.join(dir, 'node_modules/md/index.js'), 'utf8').replace("'&lt;'", "'&#60;'"));
   t.is(run().value, '<p>a&#60;b</p>');
 });
+
+// ~21 of smartcache's frames sit between a cached function and its caller: with Node's default
+// Error.stackTraceLimit (10), an error thrown by the body lost every caller line.
+test('an error thrown by a cached function still shows its callers in the stack, and the limit is put back', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const parsePort = cache(function parsePort(text) { if (!/^\\d+$/.test(text)) throw new TypeError('bad port ' + text); return Number(text); });
+function loadConfigForTest() { return parsePort('x'); }
+let stack = '';
+try { loadConfigForTest(); } catch (e) { stack = e.stack; }
+console.log('OUT ' + JSON.stringify({ value: { callerShown: stack.includes('loadConfigForTest'), limit: Error.stackTraceLimit } }));
+`,
+  });
+  t.deepEqual(run().value, { callerShown: true, limit: 10 });
+});
