@@ -417,3 +417,15 @@ console.log('OUT ' + JSON.stringify({ value: { callerShown: stack.includes('load
   });
   t.deepEqual(run().value, { callerShown: true, limit: 10 });
 });
+
+test('between calls the program sees JavaScript\'s own Date and Intl members again (feature tests)', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const native = () => [Date.prototype.getHours, Date.prototype.toLocaleString, Number.prototype.toLocaleString].every((f) => /\\[native code\\]/.test(Function.prototype.toString.call(f)));
+const f = cache(function f(n) { return n + 1; });
+for (let i = 0; i < 3; i++) f(i);
+setImmediate(() => setImmediate(() => console.log('OUT ' + JSON.stringify({ value: native() }))));
+`,
+  });
+  t.true(run().value);
+});

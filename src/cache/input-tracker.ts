@@ -30,6 +30,7 @@ import {
   setClockHooks,
   unrecordableReason,
   setFrameOpenListener,
+  releaseLocaleHooksSoon,
   setLocaleHooks,
   takeHashed,
   UNKNOWN,
@@ -46,7 +47,7 @@ import { definitionFile } from '../registry';
 
 setActivityListener((on) => {
   setClockHooks(on);
-  if (!on) setLocaleHooks(false);
+  if (!on) releaseLocaleHooksSoon();
 });
 setFrameOpenListener(() => setLocaleHooks(true));
 

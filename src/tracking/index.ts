@@ -12,7 +12,7 @@ export { installFsHooks, unrecordableReason } from './fs-patch';
 export { ABSENT, UNKNOWN, isManifest, type Manifest } from './manifest';
 export { CODES as INPUT_WARNING_CODES, warnInputOnce } from './warnings';
 export { setClockHooks } from './clock';
-export { setLocaleHooks } from './locale-watch';
+export { releaseLocaleHooksSoon, setLocaleHooks } from './locale-watch';
 export { installProcessInputHooks } from './process-inputs';
 export { envReads, envValueHash, envValues, withEnv, type EnvReads } from './env';
 export { aside, currentFrame, enclosingFrame, openFrame, openFrames, resumeAside, runInFrame, setActivityListener, setFrameOpenListener, wrapperWork, type Frame } from './frames';
