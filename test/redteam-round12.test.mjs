@@ -3,24 +3,9 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { node, project, smartcacheLines, tempDir } from './fixtures/cache/helpers.mjs';
+import { node, project, tempDir, projectRunner } from './fixtures/cache/helpers.mjs';
 
-function setup(t, files) {
-  const dir = project(files);
-  const root = tempDir();
-  const run = (args = ['app.js'], env = {}) => {
-    const r = node(args, { cwd: dir, env: { SMARTCACHE_DIR: root, SMARTCACHE_LOG: '1', ...env } });
-    t.is(r.status, 0, r.stderr);
-    return { ...r.out, lines: smartcacheLines(r.stderr), stderr: r.stderr };
-  };
-  const edit = (file, from, to) => {
-    const p = path.join(dir, file);
-    const text = fs.readFileSync(p, 'utf8');
-    if (!text.includes(from)) throw new Error(`${from} not in ${file}`);
-    fs.writeFileSync(p, text.replace(from, to));
-  };
-  return { dir, run, edit };
-}
+const setup = (t, files) => projectRunner(t, files);
 
 // chalk's pattern: `Object.setPrototypeOf(chalk, createChalk.prototype)`. `f.red()` runs a method
 // of the function's prototype, which no member of `f` shows: editing it was a stale hit (10 of 29
