@@ -88,7 +88,17 @@ interface Manifest {
   readonly deps: readonly string[];
 }
 
+const manifests = new Map<string, Manifest | undefined>();
+
+/** Read once per folder and process (several packages share most of their dependencies). */
 function readManifest(dir: string): Manifest | undefined {
+  if (manifests.has(dir)) return manifests.get(dir);
+  const manifest = parseManifest(dir);
+  manifests.set(dir, manifest);
+  return manifest;
+}
+
+function parseManifest(dir: string): Manifest | undefined {
   try {
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
     const names = new Set<string>();
@@ -104,11 +114,36 @@ function readManifest(dir: string): Manifest | undefined {
   }
 }
 
-/** Where `name` resolves from package folder `dir`: Node's node_modules lookup, upward. */
+/** The names in a folder (null: none, or not a folder), listed once per process. */
+const listings = new Map<string, ReadonlySet<string> | null>();
+
+function namesIn(dir: string): ReadonlySet<string> | null {
+  let names = listings.get(dir);
+  if (names === undefined) {
+    try {
+      names = new Set(fs.readdirSync(dir));
+    } catch {
+      names = null;
+    }
+    listings.set(dir, names);
+  }
+  return names;
+}
+
+/**
+ * Where `name` resolves from package folder `dir`: Node's node_modules lookup, upward, on the
+ * listings of the node_modules folders met (one readdir each per process, not a stat per try).
+ */
 function dependencyDir(dir: string, name: string): string | undefined {
+  const slash = name.indexOf('/');
   for (let d = dir; ; ) {
-    const candidate = path.join(d, 'node_modules', name);
-    if (fs.existsSync(path.join(candidate, 'package.json'))) return candidate;
+    const modules = path.join(d, 'node_modules');
+    const top = namesIn(modules);
+    if (top !== null) {
+      if (slash < 0 ? top.has(name) : top.has(name.slice(0, slash)) && namesIn(path.join(modules, name.slice(0, slash)))?.has(name.slice(slash + 1)) === true) {
+        return path.join(modules, name);
+      }
+    }
     const parent = path.dirname(d);
     if (parent === d) return undefined;
     d = parent;
