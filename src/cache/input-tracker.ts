@@ -4,7 +4,7 @@
  * and the function's own reads still count for an enclosing tracked call (whose result they
  * shape).
  */
-import { explain, fingerprint, reachedBuiltins, type DependencyNode, type Explanation } from '../fingerprint';
+import { explain, fingerprint, LOCAL_TIME_UNSEEN, reachedBuiltins, type DependencyNode, type Explanation } from '../fingerprint';
 import {
   ABSENT,
   aside,
@@ -30,6 +30,8 @@ import {
   setClockHooks,
   unrecordableReason,
   setFrameOpenListener,
+  localTimeUnseen,
+  recordLocalTime,
   releaseLocaleHooksSoon,
   setLocaleHooks,
   takeHashed,
@@ -57,6 +59,8 @@ interface EnvState {
   readonly reads: EnvReads;
   readonly values: Array<[string, string | null]>;
   readonly fingerprint: string;
+  /** The code reaches local time or the locale where no hook sees it: each call records both. */
+  readonly localTime: boolean;
 }
 
 /** A memory entry's manifest, refreshed in place after a touched file hashed equal. */
@@ -130,6 +134,7 @@ export class InputTracker {
     const frame = openFrame(this.name, this.anchor());
     const unrecordable = unrecordableReason();
     if (unrecordable !== undefined) frame.builder.opaque.add(unrecordable);
+    if (this.env?.localTime === true || localTimeUnseen()) recordLocalTime(frame);
     return frame;
   }
 
@@ -194,8 +199,11 @@ export class InputTracker {
     const known = this.env;
     if (known !== undefined && known.code === code) return known.fingerprint;
     let reads: EnvReads;
+    let localTime = false;
     try {
-      reads = envReads(reachedBuiltins(this.fn));
+      const reached = reachedBuiltins(this.fn);
+      reads = envReads(reached);
+      localTime = reached.includes(LOCAL_TIME_UNSEEN);
     } catch {
       reads = { names: [], dynamic: false };
     }
@@ -208,7 +216,7 @@ export class InputTracker {
       );
     }
     const values = envValues(reads.names);
-    this.env = { code, reads, values, fingerprint: withEnv(code, values) };
+    this.env = { code, reads, values, fingerprint: withEnv(code, values), localTime };
     return this.env.fingerprint;
   }
 

@@ -505,6 +505,21 @@ export function reachedWeakCollections(fn: Function): ReadonlyArray<WeakMap<obje
   return found;
 }
 
+/**
+ * Among the reached names when the code reaches local time or the default locale where no hook
+ * of tracking/locale-watch.ts can see it: a native function no built-in name covers (a bound
+ * `Intl` formatter's `format` or a Collator's `compare`, taken before the call), `Date` under
+ * another name (`const NativeDate = Date`) or as a superclass. Each call then records the time
+ * zone and the locale (cache/input-tracker.ts).
+ */
+export const LOCAL_TIME_UNSEEN = '(local time or locale, unseen)';
+
+function hidesLocalTime(from: Entity, label: string, to: Entity): boolean {
+  if (to.kind !== 'builtin') return false;
+  if (to.name.startsWith('native ')) return true;
+  return to.name === 'Date' && (label !== 'Date' || from.kind === 'class');
+}
+
 function reachedOf(root: Entity): readonly string[] {
   let names = reached.get(root);
   if (names !== undefined) return names;
@@ -515,7 +530,10 @@ function reachedOf(root: Entity): readonly string[] {
     if (seen.has(e)) continue;
     seen.add(e);
     if (e.kind === 'builtin') found.add(e.name);
-    for (const edge of e.edges) stack.push(edge.target);
+    for (const edge of e.edges) {
+      if (hidesLocalTime(e, edge.label, edge.target)) found.add(LOCAL_TIME_UNSEEN);
+      stack.push(edge.target);
+    }
   }
   names = [...found].sort();
   reached.set(root, names);

@@ -72,6 +72,21 @@ export const ARGUMENTS = '=argv';
 const RealDateTimeFormat = Intl.DateTimeFormat;
 const RealNumberFormat = Intl.NumberFormat;
 
+/**
+ * The default locale is fixed at start-up (LANG assigned later changes nothing: native-notes/
+ * time-zone-locale.md); the zone follows TZ, which Node hands to ICU when it is assigned. Both
+ * are checked before every hit of a call that used them, and a formatter costs ~10-50 µs to
+ * make: the zone is resolved again only when TZ's value changed.
+ */
+let defaultLocale: string | undefined;
+let zoneFor: { readonly tz: string | undefined; readonly zone: string } | undefined;
+
+function resolvedZone(): string {
+  const tz = nodeEnv['TZ'];
+  if (zoneFor === undefined || zoneFor.tz !== tz) zoneFor = { tz, zone: new RealDateTimeFormat().resolvedOptions().timeZone };
+  return zoneFor.zone;
+}
+
 /** How a recorded name reads in a miss reason or explain. */
 export function envLabel(name: string): string {
   if (name === ENV_LISTING) return 'the list of environment variables';
@@ -84,8 +99,8 @@ export function envLabel(name: string): string {
 /** `name`'s value in `env`, read past the Proxy (nothing recorded); for ENV_LISTING, the sorted names. */
 function valueIn(env: EnvObject, name: string): string | undefined {
   if (name === ENV_LISTING) return JSON.stringify(Object.keys(env).sort());
-  if (name === TIME_ZONE) return new RealDateTimeFormat().resolvedOptions().timeZone;
-  if (name === DEFAULT_LOCALE) return new RealNumberFormat().resolvedOptions().locale;
+  if (name === TIME_ZONE) return resolvedZone();
+  if (name === DEFAULT_LOCALE) return (defaultLocale ??= new RealNumberFormat().resolvedOptions().locale);
   if (name === ARGUMENTS) return JSON.stringify(process.argv.slice(2));
   const v = env[name];
   return v === undefined ? undefined : String(v);
@@ -168,7 +183,35 @@ export function recordAmbient(name: string, hook: Function): boolean {
 export function recordWrite(name: string): void {
   const frame = currentFrame();
   if (frame === undefined) return;
-  for (const f of frame.chain()) if (!f.builder.env.has(name)) f.builder.envWritten.add(name);
+  for (const f of frame.chain()) {
+    if (!f.builder.env.has(name)) f.builder.envWritten.add(name);
+    // A call that sets TZ itself uses the zone it chose (`process.env.TZ = 'UTC'`): its own output.
+    if (name === 'TZ' && !f.builder.env.has(TIME_ZONE)) f.builder.envWritten.add(TIME_ZONE);
+  }
+}
+
+/**
+ * Records, into every open call, the variables `names` as they are now: for `process.loadEnvFile`,
+ * whose effect depends on which of the file's variables the environment already had.
+ */
+export function recordPrior(names: readonly string[]): void {
+  const env = currentEnv();
+  for (const name of names) {
+    const hash = envValueHash(name, valueIn(env, name) ?? null);
+    for (const f of readersOf(name)) f.builder.envRead(name, hash, false);
+  }
+}
+
+/**
+ * Records the time zone and the default locale into `frame` (and the calls enclosing it): for a
+ * function whose code reaches local time where no hook sees it (a bound `Intl` formatter method
+ * taken before the call, a subclass or an alias of `Date`), or when the hooks could not be put in.
+ */
+export function recordLocalTime(frame: Frame): void {
+  for (const name of [TIME_ZONE, DEFAULT_LOCALE]) {
+    const hash = envValueHash(name, valueIn(currentEnv(), name) ?? null);
+    for (const f of frame.chain()) if (!f.builder.env.has(name) && !f.builder.envWritten.has(name)) f.builder.envRead(name, hash, false);
+  }
 }
 
 function handler(): ProxyHandler<EnvObject> {

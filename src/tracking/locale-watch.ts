@@ -19,6 +19,13 @@ import { DEFAULT_LOCALE, TIME_ZONE, recordAmbient } from './env-watch';
 
 type Ambient = typeof TIME_ZONE | typeof DEFAULT_LOCALE;
 
+/** A member to hook, and what its use records. */
+interface Spec {
+  readonly holder: object;
+  readonly key: string;
+  readonly names: readonly Ambient[];
+}
+
 /** A member replaced by its hook: the descriptor to put back, and the hook's. */
 interface Hooked {
   readonly holder: object;
@@ -37,67 +44,81 @@ const LOCALIZED = ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString']
 const INTL_LOCALE_ONLY = ['NumberFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat', 'DisplayNames', 'Segmenter', 'DurationFormat'];
 
 /** Members hooked together, by what they record (`=time-zone`, `=locale`, or both): unhooked together. */
-type Groups = Map<string, Hooked[]>;
-
-let groups: Groups | undefined;
-const installed = new Set<string>();
+let groups: Map<string, Spec[]> | undefined;
+/** Per group now hooked, what to put back. */
+const installed = new Map<string, Hooked[]>();
+/** The hooks made, by the function they stand for (made once each, whatever is installed when). */
+const hookOf = new WeakMap<Function, Function>();
+const hooks = new WeakSet<Function>();
+/** A member that could not be hooked (a frozen `Date.prototype`, --frozen-intrinsics). */
+let unhookable = false;
 
 function groupOf(names: readonly Ambient[]): string {
   return names.join('+');
 }
 
-function wrap(holder: object, key: string, names: readonly Ambient[], out: Groups): void {
-  const d = Object.getOwnPropertyDescriptor(holder, key);
-  if (d === undefined || d.configurable !== true) return;
-  let hooked: PropertyDescriptor;
-  if ('value' in d) {
-    if (typeof d.value !== 'function') return;
-    const real = d.value as Function;
-    const hook = function (this: unknown, ...args: unknown[]): unknown {
-      used(names, hook);
-      return Reflect.apply(real, this, args);
-    };
-    Object.defineProperty(hook, 'name', { value: real.name, configurable: true });
-    Object.defineProperty(hook, 'length', { value: real.length, configurable: true });
-    registerPatch(hook, real);
-    hooked = { ...d, value: hook };
-  } else {
-    // `Intl.NumberFormat.prototype.format` is a getter returning a bound function.
-    const get = d.get;
-    if (get === undefined) return;
-    const hook = function (this: unknown): unknown {
-      used(names, hook);
-      return Reflect.apply(get, this, []);
-    };
-    Object.defineProperty(hook, 'name', { value: get.name, configurable: true });
-    registerPatch(hook, get);
-    hooked = { ...d, get: hook };
-  }
-  const group = groupOf(names);
-  const list = out.get(group) ?? [];
-  list.push({ holder, key, original: d, hooked });
-  out.set(group, list);
-}
-
-function build(): Groups {
-  const out: Groups = new Map();
-  for (const key of LOCAL_TIME) wrap(Date.prototype, key, [TIME_ZONE], out);
-  wrap(Date, 'parse', [TIME_ZONE], out);
-  for (const key of LOCALIZED) wrap(Date.prototype, key, [TIME_ZONE, DEFAULT_LOCALE], out);
+function specs(): Map<string, Spec[]> {
+  const out = new Map<string, Spec[]>();
+  const add = (holder: object | undefined, key: string, names: readonly Ambient[]): void => {
+    if (holder === undefined) return;
+    const group = groupOf(names);
+    const list = out.get(group) ?? [];
+    list.push({ holder, key, names });
+    out.set(group, list);
+  };
+  for (const key of LOCAL_TIME) add(Date.prototype, key, [TIME_ZONE]);
+  add(Date, 'parse', [TIME_ZONE]);
+  for (const key of LOCALIZED) add(Date.prototype, key, [TIME_ZONE, DEFAULT_LOCALE]);
   const intl = Intl as unknown as Record<string, { prototype?: object } | undefined>;
   const dtf = intl['DateTimeFormat']?.prototype;
-  if (dtf !== undefined) for (const key of Object.getOwnPropertyNames(dtf)) if (key !== 'constructor') wrap(dtf, key, [TIME_ZONE, DEFAULT_LOCALE], out);
+  if (dtf !== undefined) for (const key of Object.getOwnPropertyNames(dtf)) if (key !== 'constructor') add(dtf, key, [TIME_ZONE, DEFAULT_LOCALE]);
   for (const name of INTL_LOCALE_ONLY) {
     const proto = intl[name]?.prototype;
-    if (proto !== undefined) for (const key of Object.getOwnPropertyNames(proto)) if (key !== 'constructor') wrap(proto, key, [DEFAULT_LOCALE], out);
+    if (proto !== undefined) for (const key of Object.getOwnPropertyNames(proto)) if (key !== 'constructor') add(proto, key, [DEFAULT_LOCALE]);
   }
-  wrap(String.prototype, 'localeCompare', [DEFAULT_LOCALE], out);
-  wrap(String.prototype, 'toLocaleUpperCase', [DEFAULT_LOCALE], out);
-  wrap(String.prototype, 'toLocaleLowerCase', [DEFAULT_LOCALE], out);
+  for (const key of ['localeCompare', 'toLocaleUpperCase', 'toLocaleLowerCase']) add(String.prototype, key, [DEFAULT_LOCALE]);
   for (const proto of [Number.prototype, BigInt.prototype, Array.prototype, Object.getPrototypeOf(Uint8Array.prototype) as object]) {
-    wrap(proto, 'toLocaleString', [DEFAULT_LOCALE], out);
+    add(proto, 'toLocaleString', [DEFAULT_LOCALE]);
   }
   return out;
+}
+
+/** The hook standing for `real` (a method, or a getter such as `Intl.NumberFormat.prototype.format`). */
+function hookFor(real: Function, names: readonly Ambient[], getter: boolean): Function {
+  let hook = hookOf.get(real);
+  if (hook !== undefined) return hook;
+  const made = getter
+    ? function (this: unknown): unknown {
+        used(names, made);
+        return Reflect.apply(real, this, []);
+      }
+    : function (this: unknown, ...args: unknown[]): unknown {
+        used(names, made);
+        return Reflect.apply(real, this, args);
+      };
+  Object.defineProperty(made, 'name', { value: real.name, configurable: true });
+  if (!getter) Object.defineProperty(made, 'length', { value: real.length, configurable: true });
+  registerPatch(made, real);
+  hookOf.set(real, made);
+  hooks.add(made);
+  hook = made;
+  return hook;
+}
+
+/**
+ * The descriptor that hooks what `spec`'s holder holds *now* (a program may have replaced the
+ * member since the last call: a test's stub of `getTimezoneOffset` is then what gets wrapped, and
+ * what is put back), or undefined when it is already hooked or not a function.
+ */
+function hookedNow(spec: Spec): Hooked | undefined {
+  const d = Object.getOwnPropertyDescriptor(spec.holder, spec.key);
+  if (d === undefined) return undefined;
+  if ('value' in d) {
+    if (typeof d.value !== 'function' || hooks.has(d.value as Function)) return undefined;
+    return { holder: spec.holder, key: spec.key, original: d, hooked: { ...d, value: hookFor(d.value as Function, spec.names, false) } };
+  }
+  if (d.get === undefined || hooks.has(d.get)) return undefined;
+  return { holder: spec.holder, key: spec.key, original: d, hooked: { ...d, get: hookFor(d.get, spec.names, true) as () => unknown } };
 }
 
 /** `names` were used through `hook`: recorded; a group every open call has recorded is unhooked. */
@@ -114,21 +135,37 @@ export function localTimeUsed(hook: Function): void {
 
 function setGroup(name: string, on: boolean): void {
   if (installed.has(name) === on) return;
-  const list = groups?.get(name) ?? [];
-  try {
-    for (const h of list) {
-      if (on) Object.defineProperty(h.holder, h.key, h.hooked);
-      else {
-        // Only while the hook is still there (the program may have replaced the member since).
-        const now = Object.getOwnPropertyDescriptor(h.holder, h.key);
-        if (now !== undefined && (now.value ?? now.get) === (h.hooked.value ?? h.hooked.get)) Object.defineProperty(h.holder, h.key, h.original);
+  if (on) {
+    const done: Hooked[] = [];
+    for (const spec of groups?.get(name) ?? []) {
+      const h = hookedNow(spec);
+      if (h === undefined) continue;
+      try {
+        Object.defineProperty(h.holder, h.key, h.hooked);
+        done.push(h);
+      } catch {
+        // Frozen: that member's use is not seen; InputTracker then records both for every call.
+        unhookable = true;
       }
     }
-  } catch {
-    // A built-in that cannot be hooked is not watched; never the program's failure.
+    installed.set(name, done);
+    return;
   }
-  if (on) installed.add(name);
-  else installed.delete(name);
+  for (const h of installed.get(name) ?? []) {
+    try {
+      // Only while the hook is still there (the program may have replaced the member since).
+      const now = Object.getOwnPropertyDescriptor(h.holder, h.key);
+      if (now !== undefined && (now.value ?? now.get) === (h.hooked.value ?? h.hooked.get)) Object.defineProperty(h.holder, h.key, h.original);
+    } catch {
+      // Never the program's failure.
+    }
+  }
+  installed.delete(name);
+}
+
+/** True when some member could not be hooked: a call's use of local time may go unseen. */
+export function localTimeUnseen(): boolean {
+  return unhookable;
 }
 
 let release: NodeJS.Immediate | undefined;
@@ -139,7 +176,7 @@ export function setLocaleHooks(on: boolean): void {
     clearImmediate(release);
     release = undefined;
   }
-  groups ??= build();
+  groups ??= specs();
   for (const name of groups.keys()) setGroup(name, on);
 }
 

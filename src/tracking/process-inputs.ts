@@ -8,13 +8,20 @@
  * - `util.parseArgs()` without `args` reads `process.argv`: the command line is then an input of
  *   the call (`ARGUMENTS`), like an environment variable.
  */
-import { ARGUMENTS, currentEnv, recordAmbient, recordWrite } from './env-watch';
+import { ARGUMENTS, currentEnv, recordAmbient, recordPrior, recordWrite } from './env-watch';
 import { trackingActive } from './frames';
 import { real } from './originals';
 import { before, fileRead, readFailed, target } from './record';
 import { registerPatch } from '../registry';
 
 type Loader = (path?: unknown) => void;
+
+/** `util.parseEnv` (Node 20.12+, as `process.loadEnvFile` itself); without it, every variable counts. */
+function parseEnv(text: string): Record<string, string> {
+  const util = require('node:util') as { parseEnv?: (text: string) => Record<string, string> };
+  if (typeof util.parseEnv === 'function') return util.parseEnv(text);
+  return { ...currentEnv() } as Record<string, string>;
+}
 
 function hookLoadEnvFile(): void {
   const p = process as unknown as { loadEnvFile?: Loader };
@@ -27,7 +34,11 @@ function hookLoadEnvFile(): void {
     if (t !== undefined) {
       const s = before(t);
       try {
-        fileRead(t, s, real.readFileSync(t.abs));
+        const bytes = real.readFileSync(t.abs);
+        fileRead(t, s, bytes);
+        // Node keeps a variable the environment already has: what the call gets depends on
+        // which of the file's variables were set before (a shell's `API_URL=… node app.js`).
+        recordPrior(Object.keys(parseEnv(bytes.toString('utf8'))));
       } catch (error) {
         readFailed(t, error);
       }

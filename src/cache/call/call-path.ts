@@ -61,30 +61,6 @@ function insideBody(): boolean {
 }
 
 /** A computation under way: when it started, and the frame recording what it reads. */
-/**
- * About as many frames as smartcache puts between a cached function and its caller (21 measured
- * on a miss under the preload): an error thrown by the body would otherwise spend Node's default
- * ten frames on them and lose the caller's lines (what an uncaught error or a logger prints).
- */
-const OWN_FRAMES = 24;
-
-/** Raises `Error.stackTraceLimit` by OWN_FRAMES while the body runs; returns what to restore. */
-function raiseStackLimit(): number | undefined {
-  const before: unknown = Error.stackTraceLimit;
-  if (typeof before !== 'number' || !Number.isFinite(before)) return undefined;
-  try {
-    Error.stackTraceLimit = before + OWN_FRAMES;
-    return before;
-  } catch {
-    return undefined; // a frozen `Error` (--frozen-intrinsics)
-  }
-}
-
-/** Puts the limit back, unless the body set one of its own meanwhile. */
-function restoreStackLimit(before: number | undefined): void {
-  if (before !== undefined && Error.stackTraceLimit === before + OWN_FRAMES) Error.stackTraceLimit = before;
-}
-
 interface Running {
   /** When the body began: the cache's own work before it (a frame, the watch check) is not the function's time. */
   started: number;
@@ -407,12 +383,7 @@ export class CallPath {
       endMoment();
       bodies++;
       run.started = nowMs();
-      const limit = raiseStackLimit();
-      try {
-        result = tracker.run(run.frame, () => Reflect.apply(this.parts.fn, self, args));
-      } finally {
-        restoreStackLimit(limit);
-      }
+      result = tracker.run(run.frame, () => Reflect.apply(this.parts.fn, self, args));
       returned = true;
     } finally {
       if (--bodies === 0 && deepMemos.size > 0) {

@@ -103,6 +103,9 @@ export function pathEdges(
 function moduleRecordEdges(b: Builder, e: Entity, label: string, record: { exports: unknown }, ref: Reference): void {
   if (ref.whole || ref.paths.length === 0) {
     addEdge(e, `${label}.exports`, b.entityOf(record.exports));
+    // Handed along whole (`Module._load('./x', module)`, a helper given `module`): it can load
+    // any module through its `require` or its class.
+    if (ref.whole) addEdge(e, label, loaderByAnotherName(`${label} (whole)`));
     return;
   }
   const exportPaths: string[][] = [];
@@ -545,7 +548,11 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     // in its temporal dead zone: it holds undefined for good, and re-reading it on every request
     // of the first run would re-walk the whole library each time.
     if (value === undefined && ref.name !== 'undefined') e.unsettled = true;
-    if (ref.name === 'require' && isRequireFunction(value)) addEdge(e, 'require', b.builtin('require'));
+    if (ref.name === 'require' && isRequireFunction(value)) {
+      // `require.call(null, './x')`, `.apply`, `.bind`: the module loaded is not in the text.
+      const indirect = ref.paths.some((p) => p[0] === 'call' || p[0] === 'apply' || p[0] === 'bind');
+      addEdge(e, 'require', indirect ? loaderByAnotherName('require.call') : b.builtin('require'));
+    }
     else valueEdges(b, e, ref.name, value, withKeys(ref, (key) => (constantKey(fn, details, info?.file, key) ? keyValue(b, e, details.scopes, key) : undefined)));
   }
   // Kept for a later expansion in place: of an unsettled entity, or of one whose watched
