@@ -487,3 +487,20 @@ console.log('OUT ' + JSON.stringify({ value: utcHour(0) }));
   t.is(run(['app.js'], { TZ: 'Asia/Tokyo' }).value, 0);
   t.deepEqual(kinds(run(['app.js'], { TZ: 'Asia/Tokyo' }).lines), ['hit']);
 });
+
+test('a listing of a path that is a file (ENOTDIR) is an input: it hits, and misses once a folder is there', (t) => {
+  const { dir, run } = setup(t, {
+    'data.txt': 'hello',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('fs');
+const kind = cache(function kind() { try { return fs.readdirSync('data.txt').join(','); } catch (e) { return e.code; } });
+console.log('OUT ' + JSON.stringify({ value: kind() }));
+`,
+  });
+  t.is(run().value, 'ENOTDIR');
+  t.deepEqual(kinds(run().lines), ['hit']);
+  fs.rmSync(path.join(dir, 'data.txt'));
+  fs.mkdirSync(path.join(dir, 'data.txt'));
+  fs.writeFileSync(path.join(dir, 'data.txt', 'x'), '');
+  t.is(run().value, 'x');
+});

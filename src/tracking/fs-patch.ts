@@ -30,6 +30,7 @@ import {
   fileProduced,
   fileRead,
   listed,
+  listFailed,
   listingOf,
   listNow,
   opaque,
@@ -479,7 +480,7 @@ function patchListings(fsm: Record<string, unknown>, promises: Record<string, un
       try {
         result = original.apply(this, args);
       } catch (error) {
-        listed(t, isRecursive(args[1]), undefined, undefined);
+        listFailed(t, isRecursive(args[1]), error);
         throw error;
       }
       listed(t, isRecursive(args[1]), s, listingOf(result, t.abs, isRecursive(args[1])));
@@ -496,7 +497,7 @@ function patchListings(fsm: Record<string, unknown>, promises: Record<string, un
       const s = snap(t.abs);
       const callback = args[at] as (error: unknown, result?: unknown) => void;
       return original.call(this, ...args.slice(0, at), (error: unknown, result: unknown) => {
-        if (error !== null && error !== undefined) listed(t, recursive, undefined, undefined);
+        if (error !== null && error !== undefined) listFailed(t, recursive, error);
         else listed(t, recursive, s, listingOf(result, t.abs, recursive));
         callback(error, result);
       });
@@ -512,7 +513,7 @@ function patchListings(fsm: Record<string, unknown>, promises: Record<string, un
       try {
         result = await original.apply(this, args);
       } catch (error) {
-        listed(t, recursive, undefined, undefined);
+        listFailed(t, recursive, error);
         throw error;
       }
       listed(t, recursive, s, listingOf(result, t.abs, recursive));

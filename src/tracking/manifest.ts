@@ -25,7 +25,7 @@ export interface FileInput {
 export interface ListingInput {
   readonly path: string;
   readonly recursive: boolean;
-  /** sha256 of the sorted names, or ABSENT. */
+  /** sha256 of the sorted names, ABSENT, or NOT_A_FOLDER. */
   readonly names: string;
   readonly count: number;
   /** The names carry each entry's type (the call got `Dirent`s). */
@@ -79,6 +79,8 @@ export interface Manifest {
 }
 
 export const ABSENT = 'absent';
+/** A listing's answer when the path is there but is no folder (ENOTDIR). */
+export const NOT_A_FOLDER = 'not-a-folder';
 /** A hash no file has: the file changed while the call ran, or was read after the call appended to it. */
 export const UNKNOWN = 'unknown';
 

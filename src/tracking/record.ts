@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import { chargeOutside, currentFrame, openFrames, type Frame } from './frames';
-import { ABSENT, UNKNOWN, type FileInput } from './manifest';
+import { ABSENT, NOT_A_FOLDER, UNKNOWN, type FileInput } from './manifest';
 import { hashBytes, isRacy, readHash, real, snap, UNSIZED, type Snap } from './originals';
 import { isIgnored, resolveArg, type Resolved } from './paths';
 import { callSites, fileOf } from './stack';
@@ -314,7 +314,20 @@ export const readFailed = guarded(readFailedUnguarded);
 export const fileOpened = guarded(fileOpenedUnguarded);
 export const fileProduced = guarded(fileProducedUnguarded);
 export const fileAppended = guarded(fileAppendedUnguarded);
+/**
+ * A listing that failed: no folder there (ENOENT) is an input as such, a path that is not a folder
+ * (ENOTDIR) too; any other failure (EACCES, EMFILE…) cannot be checked later.
+ */
+function listFailedUnguarded(t: Target, recursive: boolean, error: unknown): void {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') listedUnguarded(t, recursive, undefined, undefined);
+  else if (code === 'ENOTDIR') {
+    for (const f of readers(t)) f.builder.listing(t.abs, { path: t.abs, recursive, names: NOT_A_FOLDER, count: 0 });
+  } else opaque(`${t.abs} (its listing failed: ${typeof code === 'string' ? code : 'error'})`);
+}
+
 export const listed = guarded(listedUnguarded);
+export const listFailed = guarded(listFailedUnguarded);
 export const existed = guarded(existedUnguarded);
 export const accessed = guarded(accessedUnguarded);
 export const stat = guarded(statUnguarded);

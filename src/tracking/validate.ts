@@ -6,7 +6,7 @@
  * touched file with the same bytes still hits. Returns why it does not hold, naming the file.
  */
 import { findProjectRoot } from '../project';
-import { ABSENT, UNKNOWN, type FileInput, type ListingInput, type Manifest } from './manifest';
+import { ABSENT, NOT_A_FOLDER, UNKNOWN, type FileInput, type ListingInput, type Manifest } from './manifest';
 import { hashBytes, isRacy, readHash, real, sameSnap, snap, type Snap } from './originals';
 import { absolutePath, storedPath } from './paths';
 import { listNow, statState } from './record';
@@ -70,9 +70,21 @@ function filePaths(files: readonly FileInput[], root: string | undefined): Reado
   return paths;
 }
 
+/** The code a listing of `abs` fails with now, or undefined when it succeeds. */
+function listingError(abs: string): string | undefined {
+  try {
+    real.readdirSync(abs);
+    return undefined;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' ? code : 'error';
+  }
+}
+
 function checkListing(l: ListingInput, abs: string): string | undefined {
   const what = `${l.recursive ? 'tree' : 'listing'} of ${l.path}`;
   if (l.names === ABSENT) return real.existsSync(abs) ? `${what} appeared` : undefined;
+  if (l.names === NOT_A_FOLDER) return listingError(abs) === 'ENOTDIR' ? undefined : `${what} changed (it was not a folder)`;
   if (l.dir !== undefined && l.racy !== true) {
     // Adding, removing or renaming an entry changes the directory's own mtime and ctime.
     const now = snap(abs);
