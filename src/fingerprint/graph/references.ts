@@ -325,6 +325,9 @@ function evalEdges(b: Builder, e: Entity, scopes: readonly ScopeSnapshot[], alre
       const value = scope.object[key];
       watch(scope.object, key, value);
       if (key === 'require' && isRequireFunction(value)) addEdge(e, key, b.builtin('require'));
+      // The CommonJS wrapper's `module`, seen because `eval` could read any binding: what it
+      // exports, as before (`eval` is dynamic already; not a loader handed along).
+      else if (key === 'module' && isModuleRecord(value)) addEdge(e, `${key}.exports`, b.entityOf(value.exports));
       else valueEdges(b, e, key, value, { name: key, paths: [], whole: true });
     }
   }
