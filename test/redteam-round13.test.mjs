@@ -504,3 +504,23 @@ console.log('OUT ' + JSON.stringify({ value: kind() }));
   fs.writeFileSync(path.join(dir, 'data.txt', 'x'), '');
   t.is(run().value, 'x');
 });
+
+// State in a WeakMap (esbuild/tsx lower `#private` of a decorated class to one) read only by
+// another method of the class: two instances differing there shared one entry.
+test('instance state in a WeakMap read through another method of its class is part of the key', (t) => {
+  const { run, edit } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const _pct = new WeakMap();
+class Taxer {
+  constructor(pct) { _pct.set(this, pct); }
+  tax(x) { return (x * _pct.get(this)) / 100; }
+}
+const total = cache(function total(t, x) { return x + t.tax(x); });
+Taxer.prototype.cachedTotal = cache(function cachedTotal(x) { return x + this.tax(x); });
+console.log('OUT ' + JSON.stringify({ value: [total(new Taxer(5), 200), total(new Taxer(7), 200), new Taxer(5).cachedTotal(200), new Taxer(7).cachedTotal(200)] }));
+`,
+  });
+  t.deepEqual(run().value, [210, 214, 210, 214]);
+  edit('app.js', 'total(new Taxer(5), 200)', 'total(new Taxer(50), 200)');
+  t.deepEqual(run().value, [300, 214, 210, 214]);
+});

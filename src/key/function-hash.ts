@@ -68,10 +68,10 @@ export interface KeyContext {
   /** Named (non-index) own keys of huge typed arrays; undefined: listed with Object.keys. */
   readonly readNamedKeys?: NamedKeysReader | undefined;
   /**
-   * What the function's WeakMaps and WeakSets hold for an instance (`[name, value]` pairs), read
-   * with its `#private` fields; undefined: none reached.
+   * What the WeakMaps and WeakSets reached by the function, or by the instance's class `ctor`,
+   * hold for an instance (`[name, value]` pairs), read with its `#private` fields; undefined: none.
    */
-  readonly weakState?: ((o: object) => ReadonlyArray<readonly [string, unknown]>) | undefined;
+  readonly weakState?: ((o: object, ctor: Function) => ReadonlyArray<readonly [string, unknown]>) | undefined;
 }
 
 /** The key module used alone: functions by their source text, `#private` fields not read. */
@@ -102,11 +102,11 @@ function mayHavePrivate(ctor: Function): boolean {
  * `[name, value, name, value, …]` of an instance's private fields, sorted by name, then what the
  * function's weak collections hold for it (`weak`, names that no `#field` can have); [] when none.
  */
-export function privatePairs(o: object, ctor: Function, reader: PrivateStateReader | undefined, weak?: (o: object) => ReadonlyArray<readonly [string, unknown]>): unknown[] {
+export function privatePairs(o: object, ctor: Function, reader: PrivateStateReader | undefined, weak?: (o: object, ctor: Function) => ReadonlyArray<readonly [string, unknown]>): unknown[] {
   const fields = reader === undefined || !mayHavePrivate(ctor) ? [] : [...reader(o)].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const pairs: unknown[] = [];
   for (const [name, value] of fields) pairs.push(name, value);
-  if (weak !== undefined) for (const [name, value] of weak(o)) pairs.push(name, value);
+  if (weak !== undefined) for (const [name, value] of weak(o, ctor)) pairs.push(name, value);
   return pairs;
 }
 

@@ -36,37 +36,55 @@ const weakGet = WeakMap.prototype.get;
 const weakSetHas = WeakSet.prototype.has;
 const trackedContexts = new WeakMap<ReadonlyArray<unknown>, KeyContext>();
 const untrackedContexts = new WeakMap<ReadonlyArray<unknown>, KeyContext>();
+const NONE: ReturnType<typeof reachedWeakCollections> = [];
+
+type WeakCollections = ReturnType<typeof reachedWeakCollections>;
+
+function statePairs(o: object, collections: WeakCollections, label: string, into: Array<readonly [string, unknown]>): void {
+  collections.forEach((c, i) => {
+    if (types.isWeakMap(c)) {
+      if (weakHas.call(c, o)) into.push([`#[${label} ${i}]`, weakGet.call(c, o)]);
+    } else if (weakSetHas.call(c, o)) into.push([`#[${label} ${i}]`, true]);
+  });
+}
+
+/** The WeakMaps and WeakSets an instance's class reaches through its methods (none when unknown). */
+function classCollections(ctor: Function): WeakCollections {
+  try {
+    return reachedWeakCollections(ctor);
+  } catch {
+    return NONE;
+  }
+}
 
 /**
- * The key context of `fn`'s calls: with the state its WeakMaps and WeakSets hold for each class
+ * The key context of `fn`'s calls: with the state WeakMaps and WeakSets hold for each class
  * instance the call is given (`this`, arguments), read with the intrinsic methods (a subclass's
- * override never runs). `priv.get(this).rate` and esbuild's lowered `#rate` keep an instance's
- * state there, out of its own properties: without it, two instances differing only there shared
- * one entry.
+ * override never runs): those `fn`'s code reaches, and those the instance's class reaches (a
+ * cached `total()` calling `this.tax(x)`, where `tax` reads `priv.get(this)`; esbuild's lowered
+ * `#pct` of a decorated class). `priv.get(this).rate` keeps an instance's state out of its own
+ * properties: without it, two instances differing only there shared one entry.
  */
 export function keyContextOf(fn: Function, track: boolean): KeyContext {
   const base = track ? KEYS : UNTRACKED_KEYS;
-  let weak: ReturnType<typeof reachedWeakCollections>;
+  let weak: WeakCollections;
   try {
     weak = reachedWeakCollections(fn);
   } catch {
-    return base;
+    weak = NONE;
   }
-  if (weak.length === 0) return base;
   const contexts = track ? trackedContexts : untrackedContexts;
-  let context = contexts.get(weak);
+  const mapKey = weak.length === 0 ? NONE : weak;
+  let context = contexts.get(mapKey);
   if (context === undefined) {
-    const weakState = (o: object): Array<readonly [string, unknown]> => {
+    const weakState = (o: object, ctor: Function): Array<readonly [string, unknown]> => {
       const pairs: Array<readonly [string, unknown]> = [];
-      weak.forEach((c, i) => {
-        if (types.isWeakMap(c)) {
-          if (weakHas.call(c, o)) pairs.push([`#[weak ${i}]`, weakGet.call(c, o)]);
-        } else if (weakSetHas.call(c, o)) pairs.push([`#[weak ${i}]`, true]);
-      });
+      statePairs(o, weak, 'weak', pairs);
+      statePairs(o, classCollections(ctor), 'class weak', pairs);
       return pairs;
     };
     context = { ...base, weakState };
-    contexts.set(weak, context);
+    contexts.set(mapKey, context);
   }
   return context;
 }
