@@ -524,3 +524,75 @@ console.log('OUT ' + JSON.stringify({ value: [total(new Taxer(5), 200), total(ne
   edit('app.js', 'total(new Taxer(5), 200)', 'total(new Taxer(50), 200)');
   t.deepEqual(run().value, [300, 214, 210, 214]);
 });
+
+// Round 13, third pass.
+
+test('a Date or Number method taken before the call (getH.call(d)) records the time zone and locale', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const getH = Date.prototype.getHours;
+const toLS = Number.prototype.toLocaleString;
+const hourOf = cache(function hourOf(ms) { return getH.call(new Date(ms)); });
+const show = cache(function show(n) { return toLS.call(n); });
+console.log('OUT ' + JSON.stringify({ value: [hourOf(0), show(1234.5)] }));
+`,
+  });
+  t.deepEqual(run(['app.js'], { TZ: 'UTC', LC_ALL: 'en_US.UTF-8', LANG: 'en_US.UTF-8' }).value, [0, '1,234.5']);
+  t.deepEqual(run(['app.js'], { TZ: 'Asia/Tokyo', LC_ALL: 'de_DE.UTF-8', LANG: 'de_DE.UTF-8' }).value, [9, '1.234,5']);
+});
+
+test('UTC-only code that names Date in a class or holds it as data keeps its entries across time zones', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const schema = { id: Number, createdAt: Date };
+class Stamp { static iso(ms) { return new Date(ms).toISOString(); } }
+const describe = cache(function describe(ms) { return Object.keys(schema).join() + ' ' + Stamp.iso(ms); });
+console.log('OUT ' + JSON.stringify({ value: describe(0) }));
+`,
+  });
+  t.is(run(['app.js'], { TZ: 'UTC' }).value, 'id,createdAt 1970-01-01T00:00:00.000Z');
+  t.deepEqual(kinds(run(['app.js'], { TZ: 'Asia/Tokyo' }).lines), ['hit']);
+});
+
+test('a POSIX time-zone rule (TZ=JST-9, EST5) is told apart from another', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const hourOf = cache(function hourOf(ms) { return new Date(ms).getHours(); });
+console.log('OUT ' + JSON.stringify({ value: hourOf(0) }));
+`,
+  });
+  t.is(run(['app.js'], { TZ: 'UTC0' }).value, 0);
+  t.is(run(['app.js'], { TZ: 'JST-9' }).value, 9);
+  t.is(run(['app.js'], { TZ: 'EST5' }).value, 19);
+  t.deepEqual(kinds(run(['app.js'], { TZ: 'EST5' }).lines), ['hit']);
+});
+
+test('opendir of a path that is a file hits on the next run; require.main === module does not make a function always miss', (t) => {
+  const { run } = setup(t, {
+    'afile.txt': 'x',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('fs');
+const isDir = cache(function isDir(p) { try { fs.opendirSync(p).closeSync(); return true; } catch (e) { return e.code; } });
+const work = cache(function work(x) { return require.main === module ? x + 1 : x; });
+console.log('OUT ' + JSON.stringify({ value: [isDir('afile.txt'), work(2)] }));
+`,
+  });
+  t.deepEqual(run().value, ['ENOTDIR', 3]);
+  t.deepEqual(kinds(run().lines), ['hit', 'hit']);
+});
+
+test('require handed along as a value (a helper, .map(require)) never serves a stale module', (t) => {
+  const { run, edit } = setup(t, {
+    'dep.js': 'exports.f = (x) => x * 2;\n',
+    'app.js': (mod) => `const { cache } = require(${mod});
+require('./dep.js');
+function load(r, p) { return r(p); }
+const viaHelper = cache(function viaHelper(x) { return load(require, './dep.js').f(x); });
+const viaMap = cache(function viaMap(x) { return ['./dep.js'].map(require)[0].f(x); });
+console.log('OUT ' + JSON.stringify({ value: [viaHelper(5), viaMap(5)] }));
+`,
+  });
+  t.deepEqual(run().value, [10, 10]);
+  edit('dep.js', 'x * 2', 'x * 3');
+  t.deepEqual(run().value, [15, 15]);
+});

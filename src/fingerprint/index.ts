@@ -514,10 +514,22 @@ export function reachedWeakCollections(fn: Function): ReadonlyArray<WeakMap<obje
  */
 export const LOCAL_TIME_UNSEEN = '(local time or locale, unseen)';
 
+/**
+ * Built-ins that read local time or the default locale, named as the walk names them: when the
+ * code holds one as a value (`const getH = Date.prototype.getHours; getH.call(d)`, named
+ * `Date.prototype.getHours.call`; an uncurried `call.bind(…)`), it calls the original, which no
+ * hook replaces.
+ */
+const LOCAL_TIME_BUILTIN =
+  /^(Date\.prototype\.(get(FullYear|Year|Month|Date|Day|Hours|Minutes|Seconds|TimezoneOffset)|set(FullYear|Year|Month|Date|Hours|Minutes|Seconds|Milliseconds)|to(String|DateString|TimeString|Locale\w*))|Date\.parse|Intl(\..*)?|String\.prototype\.(localeCompare|toLocale\w+)|\w+\.prototype\.toLocaleString)(\.(call|apply|bind))?$/;
+
 function hidesLocalTime(from: Entity, label: string, to: Entity): boolean {
   if (to.kind !== 'builtin') return false;
-  if (to.name.startsWith('native ')) return true;
-  return to.name === 'Date' && (label !== 'Date' || from.kind === 'class');
+  if (to.name.startsWith('native ') || LOCAL_TIME_BUILTIN.test(to.name)) return true;
+  if (to.name !== 'Date') return false;
+  // `class LocalDate extends Date`; `const NativeDate = Date` read by a function. Not `Date`
+  // named in code (the stand-in sees `new Date(y, m)`), nor held as data (`{ createdAt: Date }`).
+  return label === 'extends' || ((from.kind === 'function' || from.kind === 'class') && label !== 'Date');
 }
 
 function reachedOf(root: Entity): readonly string[] {

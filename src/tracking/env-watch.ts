@@ -81,9 +81,23 @@ const RealNumberFormat = Intl.NumberFormat;
 let defaultLocale: string | undefined;
 let zoneFor: { readonly tz: string | undefined; readonly zone: string } | undefined;
 
+/** Taken before any hook: what Date itself applies (the instants: winter and summer, now and past). */
+const realOffset = Date.prototype.getTimezoneOffset;
+const SAMPLES = [Date.UTC(2024, 0, 15), Date.UTC(2024, 6, 15), Date.UTC(1990, 0, 15), Date.UTC(1990, 6, 15)].map((ms) => new Date(ms));
+
+/**
+ * The zone's name as ICU resolves it, and the offsets Date applies at a few instants: a POSIX
+ * rule (`TZ=JST-9`, `EST5`) has no name (`undefined` for every such zone), and Date's zone can
+ * differ from ICU's (a worker sharing the environment set TZ: ICU follows, the main thread's
+ * Date does not).
+ */
 function resolvedZone(): string {
   const tz = nodeEnv['TZ'];
-  if (zoneFor === undefined || zoneFor.tz !== tz) zoneFor = { tz, zone: new RealDateTimeFormat().resolvedOptions().timeZone };
+  if (zoneFor === undefined || zoneFor.tz !== tz) {
+    const name = new RealDateTimeFormat().resolvedOptions().timeZone as string | undefined;
+    const offsets = SAMPLES.map((d) => String(Reflect.apply(realOffset, d, []))).join(',');
+    zoneFor = { tz, zone: `${name ?? '?'}|${offsets}` };
+  }
   return zoneFor.zone;
 }
 

@@ -33,6 +33,7 @@ import {
   listFailed,
   listingOf,
   listNow,
+  listNowOrThrow,
   opaque,
   readFailed,
   stat,
@@ -526,8 +527,15 @@ function patchListings(fsm: Record<string, unknown>, promises: Record<string, un
     if (t === undefined) return;
     const recursive = isRecursive(options);
     // A Dir yields Dirents: the call sees each entry's type.
-    const names = listNow(t.abs, recursive, true);
-    listed(t, recursive, snap(t.abs), names === undefined ? undefined : { names, types: true });
+    let names: string[];
+    try {
+      names = listNowOrThrow(t.abs, recursive);
+    } catch (error) {
+      // Not there, not a folder, not readable: recorded as a failed listing (opendir fails the same way).
+      listFailed(t, recursive, error);
+      return;
+    }
+    listed(t, recursive, snap(t.abs), { names, types: true });
   };
   replace(fsm, 'opendirSync', (original) =>
     function opendirSync(this: unknown, ...args: unknown[]): unknown {

@@ -87,15 +87,21 @@ function specs(): Map<string, Spec[]> {
 function hookFor(real: Function, names: readonly Ambient[], getter: boolean): Function {
   let hook = hookOf.get(real);
   if (hook !== undefined) return hook;
+  // Methods, not `function`s: like the built-ins they stand for, they have no `prototype` and
+  // cannot be called with `new`.
   const made = getter
-    ? function (this: unknown): unknown {
-        used(names, made);
-        return Reflect.apply(real, this, []);
-      }
-    : function (this: unknown, ...args: unknown[]): unknown {
-        used(names, made);
-        return Reflect.apply(real, this, args);
-      };
+    ? {
+        get(this: unknown): unknown {
+          used(names, made);
+          return Reflect.apply(real, this, []);
+        },
+      }.get
+    : {
+        method(this: unknown, ...args: unknown[]): unknown {
+          used(names, made);
+          return Reflect.apply(real, this, args);
+        },
+      }.method;
   Object.defineProperty(made, 'name', { value: real.name, configurable: true });
   if (!getter) Object.defineProperty(made, 'length', { value: real.length, configurable: true });
   registerPatch(made, real);

@@ -219,15 +219,16 @@ function typedName(d: DirentLike, abs: string, recursive: boolean): string {
 /** Names of a directory now, as `readdir` gives them (recursive: relative paths; `types`: with each entry's type). */
 export function listNow(abs: string, recursive: boolean, types = false): string[] | undefined {
   try {
-    if (types) {
-      const entries = real.readdirSync(abs, { withFileTypes: true, recursive }) as unknown as DirentLike[];
-      return entries.map((d) => typedName(d, abs, recursive));
-    }
-    const names = real.readdirSync(abs, recursive ? { recursive: true } : undefined) as Array<string | Buffer>;
-    return names.map((n) => (typeof n === 'string' ? n : n.toString('utf8')));
+    return types ? listNowOrThrow(abs, recursive) : (real.readdirSync(abs, recursive ? { recursive: true } : undefined) as Array<string | Buffer>).map((n) => (typeof n === 'string' ? n : n.toString('utf8')));
   } catch {
     return undefined;
   }
+}
+
+/** The folder's entries now, with their types; throws what readdir throws. */
+export function listNowOrThrow(abs: string, recursive: boolean): string[] {
+  const entries = real.readdirSync(abs, { withFileTypes: true, recursive }) as unknown as DirentLike[];
+  return entries.map((d) => typedName(d, abs, recursive));
 }
 
 /** What a `readdir` call returned, as recorded; else the folder's names now. */

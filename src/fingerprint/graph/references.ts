@@ -16,7 +16,7 @@ import { foreignEdges } from './foreign';
 import { originOf } from './origin';
 import { namesMember } from '../runtime';
 import { requireEdges } from './requires';
-import { keyIsConstant, namesWrittenIn } from '../source';
+import { keyIsConstant, namesWrittenIn, REQUIRE_AS_VALUE } from '../source';
 import path = require('node:path');
 import { findProjectRoot, projectRelative } from '../../project';
 
@@ -101,11 +101,13 @@ export function pathEdges(
 
 /** `module.exports.x` counts as member `x` of the module; `module.id` and such by identity. */
 function moduleRecordEdges(b: Builder, e: Entity, label: string, record: { exports: unknown }, ref: Reference): void {
+  // `module.require(…)`, `module.constructor._load(…)`: loads what the text does not say.
+  const loader = ref.paths.find((p) => p[0] === 'require' || p[0] === 'constructor');
+  if (loader !== undefined) addEdge(e, `${label}.${loader.join('.')}`, loaderByAnotherName(`${label}.${loader[0] ?? ''}`));
   if (ref.whole || ref.paths.length === 0) {
+    // Handed along whole (`require.main === module`, a logger given `module`): what it exports.
+    // (A helper that loads through it, `Module._load('./x', module)`, is not seen: README.)
     addEdge(e, `${label}.exports`, b.entityOf(record.exports));
-    // Handed along whole (`Module._load('./x', module)`, a helper given `module`): it can load
-    // any module through its `require` or its class.
-    if (ref.whole) addEdge(e, label, loaderByAnotherName(`${label} (whole)`));
     return;
   }
   const exportPaths: string[][] = [];
@@ -113,8 +115,7 @@ function moduleRecordEdges(b: Builder, e: Entity, label: string, record: { expor
     if (p[0] === 'exports') {
       if (p.length === 1) addEdge(e, `${label}.exports`, b.entityOf(record.exports));
       else exportPaths.push(p.slice(1));
-    } else if (p[0] === 'require' || p[0] === 'constructor') addEdge(e, `${label}.${p.join('.')}`, loaderByAnotherName(`${label}.${p[0]}`));
-    else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`module.${p.join('.')}`));
+    } else if (p[0] !== 'require' && p[0] !== 'constructor') addEdge(e, `${label}.${p.join('.')}`, b.builtin(`module.${p.join('.')}`));
   }
   if (exportPaths.length > 0) valueEdges(b, e, `${label}.exports`, record.exports, { name: label, paths: exportPaths, whole: false });
 }
@@ -553,8 +554,10 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     if (value === undefined && ref.name !== 'undefined') e.unsettled = true;
     if (ref.name === 'require' && isRequireFunction(value)) {
       // `require.call(null, './x')`, `.apply`, `.bind`: the module loaded is not in the text.
-      const indirect = ref.paths.some((p) => p[0] === 'call' || p[0] === 'apply' || p[0] === 'bind');
-      addEdge(e, 'require', indirect ? loaderByAnotherName('require.call') : b.builtin('require'));
+      // `load(require, p)`, `.map(require)`: handed along, it loads what the text does not say.
+      const handed = analysis.dynamic.includes(REQUIRE_AS_VALUE);
+      const indirect = ref.paths.find((p) => p[0] === 'call' || p[0] === 'apply' || p[0] === 'bind');
+      addEdge(e, 'require', handed || indirect !== undefined ? loaderByAnotherName(handed ? 'require (handed along)' : `require.${indirect?.[0] ?? 'call'}`) : b.builtin('require'));
     }
     else valueEdges(b, e, ref.name, value, withKeys(ref, (key) => (constantKey(fn, details, info?.file, key) ? keyValue(b, e, details.scopes, key) : undefined)));
   }

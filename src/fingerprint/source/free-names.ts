@@ -95,7 +95,11 @@ function accumulate(names: Map<string, Accumulated>, name: string, use: BaseUse)
   else acc.paths.set(use.path.join('\0'), use.path);
 }
 
+/** Listed as dynamic when the function hands `require` along as a value (graph/references.ts makes it a loader). */
+export const REQUIRE_AS_VALUE = 'require(<as a value>)';
+
 function noteCalls(walk: WalkResult, dynamic: Set<string>, requires: Set<string>): void {
+  if (walk.requireValues.some((use) => use.free)) dynamic.add(REQUIRE_AS_VALUE);
   for (const call of walk.calls) {
     if (!call.callee.free) continue; // a local named `require` or `Function` is ordinary code
     if (call.name === 'Function') dynamic.add('new Function');

@@ -5,6 +5,7 @@
  */
 export { ANALYSIS_FORMAT, openAnalysisCache, saveAnalysisCache } from './analysis-cache';
 export { analyzeFunction, analyzeSource } from './analyze';
+export { REQUIRE_AS_VALUE } from './free-names';
 export type { FunctionAnalysis, Reference } from './analyze';
 import type * as TopLevel from './toplevel';
 import type * as Keyed from './keyed';

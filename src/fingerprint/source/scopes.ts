@@ -74,6 +74,8 @@ export interface WalkResult {
    */
   readonly forwards: readonly NameUse[];
   readonly calls: readonly CallSite[];
+  /** `require` read as a value (`load(require, p)`, `.map(require)`): which module it loads is not in the text. */
+  readonly requireValues: readonly NameUse[];
   readonly dynamic: ReadonlySet<string>;
   readonly requires: ReadonlySet<string>;
 }
@@ -208,6 +210,7 @@ class ScopeWalker {
   private readonly self = new Map<SelfName, BaseUse[]>();
   private readonly forwards: PendingName[] = [];
   private readonly calls: Array<{ callee: PendingName; name: 'require' | 'Function'; specifier: string | undefined }> = [];
+  private readonly requireValues: PendingName[] = [];
   private readonly dynamic = new Set<string>();
   private readonly requires = new Set<string>();
   private scope = new Scope(null);
@@ -238,6 +241,7 @@ class ScopeWalker {
       self: this.self,
       forwards: this.forwards,
       calls: this.calls.map((c) => ({ callee: c.callee, name: c.name, specifier: c.specifier })),
+      requireValues: this.requireValues,
       dynamic: this.dynamic,
       requires: this.requires,
     };
@@ -246,9 +250,11 @@ class ScopeWalker {
   private visit(node: AstNode | null): void {
     if (node === null) return;
     switch (node.type) {
-      case 'Identifier':
-        this.reference(node, WHOLE);
+      case 'Identifier': {
+        const entry = this.reference(node, WHOLE);
+        if (entry.name === 'require') this.requireValues.push(entry);
         return;
+      }
       case 'MemberExpression':
         return this.visitChain(node, false);
       case 'ThisExpression':
