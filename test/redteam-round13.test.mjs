@@ -596,3 +596,45 @@ console.log('OUT ' + JSON.stringify({ value: [viaHelper(5), viaMap(5)] }));
   edit('dep.js', 'x * 2', 'x * 3');
   t.deepEqual(run().value, [15, 15]);
 });
+
+// Round 13, fourth pass.
+
+test('typeof require and require comparisons do not make a function always miss; an array of Dates formatted in local time records the zone', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+function isNode() { return typeof require === 'function' && require !== undefined; }
+const render = cache(function render(x) { return (isNode() ? 'node:' : 'web:') + x * 2; });
+const row = cache(function row(ms) { return [new Date(ms), 'x'].toLocaleString('en-US'); });
+console.log('OUT ' + JSON.stringify({ value: [render(21), row(0)] }));
+`,
+  });
+  t.deepEqual(run(['app.js'], { TZ: 'UTC' }).value, ['node:42', '1/1/1970, 12:00:00 AM,x']);
+  const tokyo = run(['app.js'], { TZ: 'Asia/Tokyo' });
+  t.deepEqual(tokyo.value, ['node:42', '1/1/1970, 9:00:00 AM,x']);
+  t.is(kinds(tokyo.lines)[0], 'hit');
+});
+
+test('an instance\'s non-enumerable property keyed by a registry symbol is part of the key', (t) => {
+  const { run, edit } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const RATE = Symbol.for('app.rate');
+class Account { constructor(r) { Object.defineProperty(this, RATE, { value: r }); } rate() { return this[RATE]; } }
+const interest = cache(function interest(acct) { return 100 * acct.rate(); });
+console.log('OUT ' + JSON.stringify({ value: interest(new Account(2)) }));
+`,
+  });
+  t.is(run().value, 200);
+  edit('app.js', 'new Account(2)', 'new Account(3)');
+  t.is(run().value, 300);
+});
+
+test('an Intl formatter with an explicit locale is not bound to the time zone', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const price = cache(function price(x) { return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(x); });
+console.log('OUT ' + JSON.stringify({ value: price(12.5) }));
+`,
+  });
+  t.is(run(['app.js'], { TZ: 'UTC' }).value, '$12.50');
+  t.deepEqual(kinds(run(['app.js'], { TZ: 'Asia/Tokyo' }).lines), ['hit']);
+});

@@ -521,7 +521,7 @@ export const LOCAL_TIME_UNSEEN = '(local time or locale, unseen)';
  * hook replaces.
  */
 const LOCAL_TIME_BUILTIN =
-  /^(Date\.prototype\.(get(FullYear|Year|Month|Date|Day|Hours|Minutes|Seconds|TimezoneOffset)|set(FullYear|Year|Month|Date|Hours|Minutes|Seconds|Milliseconds)|to(String|DateString|TimeString|Locale\w*))|Date\.parse|Intl(\..*)?|String\.prototype\.(localeCompare|toLocale\w+)|\w+\.prototype\.toLocaleString)(\.(call|apply|bind))?$/;
+  /^(Date\.prototype\.(get(FullYear|Year|Month|Date|Day|Hours|Minutes|Seconds|TimezoneOffset)|set(FullYear|Year|Month|Date|Hours|Minutes|Seconds|Milliseconds)|to(String|DateString|TimeString|Locale\w*))|Date\.parse|Intl\.\w+\.prototype\.\w+|String\.prototype\.(localeCompare|toLocale\w+)|\w+\.prototype\.toLocaleString)(\.(call|apply|bind))?$/;
 
 function hidesLocalTime(from: Entity, label: string, to: Entity): boolean {
   if (to.kind !== 'builtin') return false;

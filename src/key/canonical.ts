@@ -317,13 +317,19 @@ export class Walker {
     this.pushKeys(o, [...keys, ...hidden]);
   }
 
-  /** A class instance's own keys: enumerable ones as for objects, plus non-enumerable names. */
+  /**
+   * A class instance's own keys: enumerable ones as for objects, plus non-enumerable names, and
+   * non-enumerable symbols another process can name (`Object.defineProperty(this,
+   * Symbol.for('app.rate'), { value })`), as for plain objects. A unique symbol's is left out,
+   * as for plain objects (README, Keys).
+   */
   private instanceKeys(o: object): ReadonlyArray<string | symbol> {
     const keys = this.ownKeys(o);
     const names = Object.getOwnPropertyNames(o);
-    if (names.length === Object.keys(o).length) return keys;
-    const strings = this.shapes.sorted(names);
-    const symbols = keys.filter((k) => typeof k === 'symbol');
+    const hiddenSymbols = Object.getOwnPropertySymbols(o).filter((sym) => !isEnumerable.call(o, sym) && symbolName(sym) !== undefined);
+    if (names.length === Object.keys(o).length && hiddenSymbols.length === 0) return keys;
+    const strings = names.length === Object.keys(o).length ? keys.filter((k) => typeof k === 'string') : this.shapes.sorted(names);
+    const symbols = [...keys.filter((k) => typeof k === 'symbol'), ...hiddenSymbols].sort(symbolOrder);
     return symbols.length === 0 ? strings : [...strings, ...symbols];
   }
 

@@ -77,9 +77,12 @@ function specs(): Map<string, Spec[]> {
     if (proto !== undefined) for (const key of Object.getOwnPropertyNames(proto)) if (key !== 'constructor') add(proto, key, [DEFAULT_LOCALE]);
   }
   for (const key of ['localeCompare', 'toLocaleUpperCase', 'toLocaleLowerCase']) add(String.prototype, key, [DEFAULT_LOCALE]);
-  for (const proto of [Number.prototype, BigInt.prototype, Array.prototype, Object.getPrototypeOf(Uint8Array.prototype) as object]) {
+  for (const proto of [Number.prototype, BigInt.prototype, Object.getPrototypeOf(Uint8Array.prototype) as object]) {
     add(proto, 'toLocaleString', [DEFAULT_LOCALE]);
   }
+  // An array's elements may be Dates: their `toLocaleString` runs inside this one, where the
+  // caller is smartcache's own hook (not recorded), so the array's records both.
+  add(Array.prototype, 'toLocaleString', [TIME_ZONE, DEFAULT_LOCALE]);
   return out;
 }
 

@@ -157,6 +157,7 @@ function thisForwardTarget(callee: AstNode | null, args: ReadonlyArray<AstNode |
   return (method === 'apply' || method === 'call') && args[0]?.type === 'ThisExpression' ? object : undefined;
 }
 const WHOLE: BaseUse = { path: undefined, computed: false };
+const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '===', '!==']);
 const COUNTER: BaseUse = { path: undefined, computed: false, counter: true };
 
 const COUNTING = new Set(['+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=']);
@@ -283,7 +284,16 @@ class ScopeWalker {
         return this.visitTarget(nodeAt(node, 'argument'));
       case 'UnaryExpression':
         if (node['operator'] === 'delete') return this.visitTarget(nodeAt(node, 'argument'));
+        // `typeof require === 'function'`: a test of the loader, not the loader handed along.
+        if (node['operator'] === 'typeof') return this.visitTested(nodeAt(node, 'argument'));
         return this.visit(nodeAt(node, 'argument'));
+      case 'BinaryExpression':
+        // `require === undefined`, `require.main === module`: compared, not handed along.
+        if (COMPARISONS.has(String(node['operator']))) {
+          this.visitTested(nodeAt(node, 'left'));
+          return this.visitTested(nodeAt(node, 'right'));
+        }
+        break;
       case 'ObjectPattern':
       case 'ArrayPattern':
       case 'AssignmentPattern':
@@ -517,6 +527,15 @@ class ScopeWalker {
       default:
         return this.visit(pattern);
     }
+  }
+
+  /** An operand that is only tested or compared: a bare name counts as a use, never as a value handed along. */
+  private visitTested(node: AstNode | null): void {
+    if (node !== null && node.type === 'Identifier') {
+      this.reference(node, WHOLE);
+      return;
+    }
+    this.visit(node);
   }
 
   /** Something written to: names are used whole, member chains become whole uses. */
