@@ -638,3 +638,36 @@ console.log('OUT ' + JSON.stringify({ value: price(12.5) }));
   t.is(run(['app.js'], { TZ: 'UTC' }).value, '$12.50');
   t.deepEqual(kinds(run(['app.js'], { TZ: 'Asia/Tokyo' }).lines), ['hit']);
 });
+
+// Round 13, fifth pass (the preload's forms).
+
+test('an arrow function that reads this runs uncached (its definition\'s this cannot be seen), with one warning', (t) => {
+  const { run, edit } = setup(t, {
+    'app.mjs': `class Scaler {
+  constructor(k) { this.k = k; }
+  /** @cache */
+  scale = (a) => a * this.k;
+}
+console.log('OUT ' + JSON.stringify({ value: [new Scaler(2).scale(5), new Scaler(3).scale(5)] }));
+`,
+  });
+  const register = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'preload', 'register.mjs');
+  const first = run(['--import', register, 'app.mjs']);
+  t.deepEqual(first.value, [10, 15]);
+  t.regex(first.stderr, /arrow function that reads `this`/);
+  edit('app.mjs', 'new Scaler(2)', 'new Scaler(4)');
+  t.deepEqual(run(['--import', register, 'app.mjs']).value, [20, 15]);
+});
+
+test('an anonymous annotated default export keeps the name default', (t) => {
+  const { run } = setup(t, {
+    'lib.mjs': `/** @cache */
+export default function (a) { return a + 1; }
+`,
+    'app.mjs': `import f from './lib.mjs';
+console.log('OUT ' + JSON.stringify({ value: [f.name, f(1)] }));
+`,
+  });
+  const register = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'preload', 'register.mjs');
+  t.deepEqual(run(['--import', register, 'app.mjs']).value, ['default', 2]);
+});

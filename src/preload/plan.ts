@@ -128,7 +128,10 @@ class EditPlan {
     for (const [statement, parts] of this.defaults) {
       const width = statement.declaration.start - statement.start;
       this.edits.push({ start: statement.start, end: statement.declaration.start, text: `var ${this.defaultId}=`.padEnd(width), order: ORDER.replace });
-      this.push(this.afterStatement, statement, `${parts.join('')}export default ${this.defaultId};`);
+      // `export default function () {}` is named `default`; bound to our `var`, it would take the
+      // var's name (before the stand-in copies it).
+      const named = anonymous(statement.declaration) ? `Object.defineProperty(${this.defaultId},'name',{value:'default',configurable:true});` : '';
+      this.push(this.afterStatement, statement, `${named}${parts.join('')}export default ${this.defaultId};`);
     }
     for (const [statement, parts] of this.afterStatement) {
       this.edits.push({ start: statement.end, end: statement.end, text: `;${parts.join('')}`, order: ORDER.after });
@@ -147,6 +150,15 @@ class EditPlan {
     }
     return this.edits;
   }
+}
+
+/** A function or class with no name of its own (`export default function () {}`, an arrow). */
+function anonymous(node: acorn.AnyNode): boolean {
+  if (node.type === 'ArrowFunctionExpression') return true;
+  if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
+    return (node as { id?: unknown }).id === null || (node as { id?: unknown }).id === undefined;
+  }
+  return false;
 }
 
 export function planEdits(parsed: Parsed, annotated: readonly Annotated[], file: string): Edit[] {

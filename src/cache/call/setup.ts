@@ -105,6 +105,14 @@ export class Setup {
     const fingerprint = parts.tracker.fingerprint(code);
     stats.fingerprint = fingerprint;
     if (this.self.kind === 'auto') this.self = selfModeOf(parts.fn);
+    if (this.self.kind === 'lexical') {
+      // An arrow's `this` is its definition's: each instance's class-field arrow would share the
+      // first one's results (a stale hit). Uncached for good, warned once (strict: thrown).
+      cacheFailure(parts.name, parts.strict, "is an arrow function that reads `this` (its definition's, which cannot be seen), so it runs uncached; make it a method or pass the value as an argument", undefined, 'ERR_FINGERPRINT');
+      this.bypass = true;
+      this.ready = undefined;
+      return undefined;
+    }
     const identity: KeyIdentity = { name: parts.name, fingerprint, version: parts.options.version };
     this.ready = { store, stats, identity, digest: identityDigest(identity), code };
     // The first call pays for this (store, session, fingerprint) and for loading the cache layer.

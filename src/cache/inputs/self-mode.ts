@@ -12,15 +12,22 @@ export type SelfMode =
   /** The call's `this` (class fingerprint + own state), unless it is absent or the global object. */
   | { readonly kind: 'call' }
   /** The decorator's `watch(self)` parts, plus the class (so edits to its methods invalidate). */
-  | { readonly kind: 'watch'; readonly watch: (self: never) => readonly unknown[] };
+  | { readonly kind: 'watch'; readonly watch: (self: never) => readonly unknown[] }
+  /**
+   * An arrow function that reads `this`: its definition's, which neither the call nor the
+   * inspector shows (a class-field arrow's instance, a `'use cache'` callback's method receiver).
+   * The function runs uncached (cache/call/setup.ts).
+   */
+  | { readonly kind: 'lexical' };
 
 const NONE: SelfMode = { kind: 'none' };
 const CALL: SelfMode = { kind: 'call' };
+const LEXICAL: SelfMode = { kind: 'lexical' };
 
 /**
  * `this` is an input only for code that can read it: an arrow function's `this` is its
- * definition's (a closure value, covered by the fingerprint), and a function that never says
- * `this` or `super` cannot see it. Without this rule `utils.slow(1)` (a CommonJS export called
+ * definition's (`lexical`: no call shows it, and no scope the inspector lists holds it, so such an
+ * arrow is not cached), and a function that never says `this` or `super` cannot see it. Without this rule `utils.slow(1)` (a CommonJS export called
  * as a method) would hash the whole exports object on every call. When the code cannot be
  * analysed, `this` counts: a needless miss is better than a stale hit.
  */
@@ -33,8 +40,9 @@ export function selfModeOf(fn: Function): SelfMode {
     const text = toText.call(target);
     if (!text.includes('this') && !text.includes('super')) return NONE;
     const analysis = analyzeFunction(target);
-    if (analysis.kind === 'arrow') return NONE;
-    return analysis.references.some((r) => r.name === 'this' || r.name === 'super') ? CALL : NONE;
+    const reads = analysis.references.some((r) => r.name === 'this' || r.name === 'super');
+    if (analysis.kind === 'arrow') return reads ? LEXICAL : NONE;
+    return reads ? CALL : NONE;
   } catch {
     return CALL;
   }
@@ -52,7 +60,7 @@ function isSelfInput(self: unknown): boolean {
 
 /** What of a call's `this` goes into its key under `mode`: NO_SELF when nothing does. */
 export function selfInput(mode: SelfMode, self: unknown): unknown {
-  if (mode.kind === 'none' || !isSelfInput(self)) return NO_SELF;
+  if (mode.kind === 'none' || mode.kind === 'lexical' || !isSelfInput(self)) return NO_SELF;
   if (mode.kind !== 'watch') return self;
   // The class joins the watched parts: its fingerprint covers every method `this.x()` may call.
   return [(self as { constructor?: unknown }).constructor, ...mode.watch(self as never)];
