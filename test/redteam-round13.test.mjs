@@ -671,3 +671,22 @@ console.log('OUT ' + JSON.stringify({ value: [f.name, f(1)] }));
   const register = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'preload', 'register.mjs');
   t.deepEqual(run(['--import', register, 'app.mjs']).value, ['default', 2]);
 });
+
+// Fake timers (sinon, jest) replace setImmediate with one whose handles never fire on their own
+// and may lack unref: releasing the locale hooks must neither throw nor wait on them.
+test('fake timers installed by the program do not break the release of the locale hooks', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const f = cache(function f(n) { return n + 1; });
+f(0);
+const real = { setImmediate, clearImmediate };
+globalThis.setImmediate = () => ({ fake: true });
+globalThis.clearImmediate = () => {};
+const out = [f(1), f(2)];
+Object.assign(globalThis, real);
+const native = () => /\\[native code\\]/.test(Function.prototype.toString.call(Date.prototype.getHours));
+setImmediate(() => setImmediate(() => console.log('OUT ' + JSON.stringify({ value: [...out, native()] }))));
+`,
+  });
+  t.deepEqual(run().value, [2, 3, true]);
+});

@@ -177,12 +177,16 @@ export function localTimeUnseen(): boolean {
   return unhookable;
 }
 
-let release: NodeJS.Immediate | undefined;
+// Taken when this module loads: a program's fake timers (sinon, jest) replace the globals, and
+// their immediates neither fire on their own nor always have `unref`.
+const realSetImmediate = setImmediate;
+const realClearImmediate = clearImmediate;
+let release: ReturnType<typeof setImmediate> | undefined;
 
 /** A tracked call opens (true: hook what it may use), or (false) unhook all. */
 export function setLocaleHooks(on: boolean): void {
   if (release !== undefined) {
-    clearImmediate(release);
+    realClearImmediate(release);
     release = undefined;
   }
   groups ??= specs();
@@ -197,9 +201,15 @@ export function setLocaleHooks(on: boolean): void {
  */
 export function releaseLocaleHooksSoon(): void {
   if (release !== undefined || installed.size === 0) return;
-  release = setImmediate(() => {
+  try {
+    release = realSetImmediate(() => {
+      release = undefined;
+      setLocaleHooks(false);
+    });
+    if (typeof release.unref === 'function') release.unref();
+  } catch {
+    // No timer to be had: unhook now (the next call hooks again).
     release = undefined;
     setLocaleHooks(false);
-  });
-  release.unref();
+  }
 }
