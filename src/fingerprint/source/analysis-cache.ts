@@ -39,7 +39,9 @@ import { randomHex, sha256 } from '../../hash';
 // 13: a name only counted with (`n++;`, `n += k;`) is marked `counter` (not watched between calls).
 // 14: also `stats.calls++;`, `log.push(x);`, `seen.add(k);`, `hits.set(k, v);` (counters and logs).
 // 15: a rest parameter's name keeps its dots (`...rest`) in `params`.
-export const ANALYSIS_FORMAT = 16;
+// 16: require handed along as a value (`REQUIRE_AS_VALUE`).
+// 17: a write to `process.X` uses that member by name; `process.env.X = v` and `process.env[k] = v` read nothing.
+export const ANALYSIS_FORMAT = 17;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */

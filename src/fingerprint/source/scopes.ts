@@ -278,6 +278,8 @@ class ScopeWalker {
         return;
       }
       case 'AssignmentExpression':
+        // `x ??= d`, `x += d` read their target before writing it.
+        if (node['operator'] !== '=') this.visit(nodeAt(node, 'left'));
         this.visitTarget(nodeAt(node, 'left'));
         return this.visit(nodeAt(node, 'right'));
       case 'UpdateExpression':
@@ -654,6 +656,8 @@ class ScopeWalker {
     let steps: string[] = [];
     let computedOnBase = false;
     let keyEntry: PendingName | undefined;
+    let computedSteps = 0;
+    let outermostComputed: boolean | undefined;
     let current: AstNode | null = top;
     while (current !== null) {
       if (current.type === 'ChainExpression') {
@@ -663,10 +667,12 @@ class ScopeWalker {
       if (current.type !== 'MemberExpression') break;
       const property = nodeAt(current, 'property');
       const key = property === null ? undefined : staticKey(property, current['computed'] === true);
+      outermostComputed ??= key === undefined;
       if (key === undefined) {
         keyEntry = property !== null && property.type === 'Identifier' ? this.reference(property, WHOLE) : (this.visit(property), undefined);
         steps = [];
         computedOnBase = true;
+        computedSteps++;
       } else {
         steps.push(key);
         computedOnBase = false;
@@ -675,6 +681,19 @@ class ScopeWalker {
     }
     if (current === null) return;
     const prefix = steps.reverse();
+    if (write && current.type === 'Identifier' && nameOf(current) === 'process') {
+      // Written, not read: `process.exitCode = 1` uses that member by name, not `process` whole
+      // (which made every such function warn that it reads the environment by computed name);
+      // `process.env.MODE = 'x'` and `process.env[k] = v` read no variable at all (the key is
+      // visited above; a variable the call sets is its own output, and what it reads later is
+      // recorded as it runs).
+      const envMember = computedSteps === 0 ? prefix.length === 2 : outermostComputed === true && computedSteps === 1 && prefix.length === 1;
+      if (envMember && prefix[0] === 'env') return;
+      if (prefix.length > 0 && computedSteps === 0) {
+        this.reference(current, { path: prefix, computed: false });
+        return;
+      }
+    }
     const use: BaseUse = write || steps.length === 0 ? { path: undefined, computed: computedOnBase } : { path: prefix, computed: false };
     if (current.type === 'Identifier') {
       // Keyed by a name (`_index[key]`): the path is completed when the name's value is known.
