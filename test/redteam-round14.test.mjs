@@ -45,3 +45,60 @@ console.log('OUT ' + JSON.stringify({ value: f('you') }));
   t.is(run(['app.js'], { GREETING: 'hi' }).value, 'hi you');
   t.notRegex(run().stderr, /SMARTCACHE_DYNAMIC_ENV/);
 });
+
+// A function the program hangs on a package (`_.mixin({ shout })`, a helper registered into a
+// table the package exports) counted as the package, by name and version: its edit was a stale hit.
+const MINILIB = {
+  'node_modules/minilib/package.json': '{"name":"minilib","version":"1.0.0","main":"index.js"}\n',
+  'node_modules/minilib/index.js': `function lib(x) { return x; }
+lib.mixin = function (o) { for (const k of Object.keys(o)) lib[k] = o[k]; };
+lib.id = (x) => x;
+module.exports = lib;
+`,
+  'node_modules/hb/package.json': '{"name":"hb","version":"1.0.0","main":"index.js"}\n',
+  'node_modules/hb/index.js': `class Env {
+  constructor() { this.helpers = { upper: (s) => s.toUpperCase() }; }
+  registerHelper(n, f) { this.helpers[n] = f; }
+  render(tpl, x) { return tpl.replace(/\\{\\{(\\w+) (\\w+)\\}\\}/g, (_, h, k) => this.helpers[h](x[k])); }
+}
+module.exports = new Env();
+`,
+};
+
+test('a function the program mixed into a package (lib.mixin) is the program\'s code: an edit recomputes', (t) => {
+  const { run, edit } = setup(t, {
+    ...MINILIB,
+    'app.js': (mod) => `const { cache } = require(${mod});
+const lib = require('minilib');
+lib.mixin({ double: (x) => x * 2 });
+const f = cache(function f(x) { return lib.id(lib.double(x)); });
+console.log('OUT ' + JSON.stringify({ value: f(21) }));
+`,
+  });
+  t.is(run().value, 42);
+  t.deepEqual(kinds(run().lines), ['hit']);
+  edit('app.js', 'x * 2', 'x * 3');
+  t.is(run().value, 63);
+  t.deepEqual(kinds(run().lines), ['hit']);
+});
+
+test('a helper the program registered into a table a package exports: an edit recomputes, the package\'s own do not count', (t) => {
+  const { run, edit } = setup(t, {
+    ...MINILIB,
+    'app.js': (mod) => `const { cache } = require(${mod});
+const hb = require('hb');
+hb.registerHelper('shout', (s) => s + '!');
+const f = cache(function f(x) { return hb.render('{{shout name}} {{upper name}}', x); });
+console.log('OUT ' + JSON.stringify({ value: f({ name: 'bob' }), explain: JSON.stringify(f.explain()) }));
+`,
+  });
+  const first = run();
+  t.is(first.value, 'bob! BOB');
+  t.regex(first.explain, /helpers\.shout/);
+  t.notRegex(first.explain, /helpers\.upper/);
+  t.deepEqual(kinds(run().lines), ['hit']);
+  edit('app.js', "s + '!'", "s + '?'");
+  const edited = run();
+  t.is(edited.value, 'bob? BOB');
+  t.regex(edited.lines.join('\n'), /helpers\.shout/);
+});

@@ -15,7 +15,7 @@
  * fingerprint between two calls of one function: issue 13.)
  */
 import { analyzeFunction, type FunctionAnalysis } from '../source';
-import { builtinName, packageOwn } from '../runtime';
+import { builtinName, heldByPackage, isPackageMade, packageOwn, type HeldFunction } from '../runtime';
 import { addDynamic, addEdge, encodePrimitive, isUniqueSymbol, keyLabel, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
 import type { Builder } from './builder';
 import { expandFunction } from './expand-function';
@@ -58,6 +58,8 @@ let plainFunctions = new WeakMap<Function, Entity>();
 let heldFunctions = new WeakMap<Function, WeakMap<object, Entity>>();
 let objects = new WeakMap<object, Entity>();
 let wrappersWithMembers = new WeakMap<Function, Entity>();
+/** A package whose exported tables hold the program's functions, per list of them. */
+let packagesHolding = new WeakMap<readonly HeldFunction[], Entity>();
 let views = new WeakMap<object, Map<string, Entity>>();
 const builtins = new Map<string, Entity>();
 
@@ -77,6 +79,7 @@ export function resetGraph(): void {
   heldFunctions = new WeakMap();
   objects = new WeakMap();
   wrappersWithMembers = new WeakMap();
+  packagesHolding = new WeakMap();
   views = new WeakMap();
 }
 
@@ -291,7 +294,8 @@ export class GraphBuilder implements Builder {
     if (bypassesRecording(fn)) return unrecordedReader(named ?? nameOf(fn));
     if (named !== undefined) return this.builtin(named);
     const mod = this.moduleInfo(fn);
-    if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
+    // A member of a package's exports may be a function the program hung there (`_.mixin`): that is code.
+    if (mod?.kind === 'package' && mod.pkg !== undefined && (require.cache[mod.file]?.exports === fn || isPackageMade(fn, mod.file))) return this.packageLeaf(mod.pkg, mod.file);
     // ../source/analyze.ts recognizes native code itself (kind 'native'), from the same memoized text.
     const analyzed = analysisOf(fn);
     const analysis = !(analyzed instanceof Error) && analyzed.kind === 'native' ? undefined : analyzed;
@@ -356,8 +360,25 @@ export class GraphBuilder implements Builder {
     return memo.usesThis;
   }
 
-  packageLeaf(pkg: string): Entity {
-    return this.builtinLike('package', pkg, packageOwn(pkg));
+  /**
+   * A package by name and version; with the file whose exports were reached, also the program's
+   * functions registered in that module's exported tables (`Handlebars.helpers`): the program's
+   * code, whose edit must recompute (runtime/package-members.ts).
+   */
+  packageLeaf(pkg: string, file?: string): Entity {
+    const exports: unknown = file === undefined ? undefined : require.cache[file]?.exports;
+    const held = file !== undefined && (typeof exports === 'object' || typeof exports === 'function') && exports !== null ? heldByPackage(exports, file) : [];
+    if (held.length === 0) return this.builtinLike('package', pkg, packageOwn(pkg));
+    let e = packagesHolding.get(held);
+    if (e === undefined) {
+      const entity: Entity = leaf('package', pkg, packageOwn(pkg));
+      e = entity;
+      packagesHolding.set(held, entity);
+      this.enqueue(entity, (b) => {
+        for (const { path, fn, holder } of held) addEdge(entity, `(registered) ${path.map(keyLabel).join('.')}`, b.functionEntity(fn, holder), [holder]);
+      });
+    }
+    return e;
   }
 
   private builtinLike(kind: 'package', name: string, own: string): Entity {
@@ -377,7 +398,7 @@ export class GraphBuilder implements Builder {
     const named = this.plainData ? undefined : builtinName(value);
     if (named !== undefined) return this.builtin(named);
     const mod = isNamespace(value) ? undefined : this.moduleInfo(value);
-    if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg);
+    if (mod?.kind === 'package' && mod.pkg !== undefined) return this.packageLeaf(mod.pkg, mod.file);
     const e: Entity = { kind: 'value', name: '', own: '', edges: [], identity: value };
     memos.set(value, e);
     this.enqueue(e, (b) => {

@@ -4,7 +4,7 @@
  * script scopes through the inspector, then the global object read directly.
  */
 import type { FunctionAnalysis, Reference } from '../source';
-import { builtinName, GLOBAL_OBJECT_NAMES, isBuiltinGlobal, isNodesOwn } from '../runtime';
+import { builtinName, GLOBAL_OBJECT_NAMES, isBuiltinGlobal, isNodesOwn, isPackageMade } from '../runtime';
 import { types } from 'node:util';
 import { isRequireFunction, loaderByAnotherName } from './loaders';
 import { addDynamic, addEdge, isObjectLike, leaf, nameOf, ownData, PROCESS_SALT, type Entity } from './entity';
@@ -154,6 +154,22 @@ function programMember(holder: object, path: readonly string[]): boolean {
 }
 
 /**
+ * The shortest prefix of `path` on a package's exports that reaches a function the program put
+ * there (a data property or an accessor), or undefined when the path stays the package's.
+ */
+function programPrefix(exports: object, path: readonly string[], file: string): readonly string[] | undefined {
+  for (let depth = 1; depth <= path.length; depth++) {
+    const prefix = path.slice(0, depth);
+    const end = followPath(exports, prefix);
+    if (end.kind === 'accessor') return [end.get, end.set].some((f) => f !== undefined && !isPackageMade(f, file)) ? prefix : undefined;
+    if (end.kind !== 'value') return undefined;
+    if (typeof end.value === 'function' && !isPackageMade(end.value, file)) return prefix;
+    if (!isObjectLike(end.value)) return undefined;
+  }
+  return undefined;
+}
+
+/**
  * What a built-in global holds now, without running a program's getter: a data property's value,
  * or Node's own value behind its accessor globals (Node 20 defines `process` and `Buffer` so).
  */
@@ -192,6 +208,10 @@ export function valueEdges(b: Builder, e: Entity, label: string, value: unknown,
   const info = namespace ? undefined : b.moduleInfo(value);
   if (info?.kind === 'package') {
     addEdge(e, label, b.entityOf(value));
+    // What the program hung on the package (`_.mixin({ double })`, `lib.helpers.up = fn`) is
+    // the program's code, read where the code reads it.
+    const held = ref.paths.map((p) => programPrefix(value, p, info.file)).filter((p) => p !== undefined);
+    if (held.length > 0) pathEdges(b, e, value, held, (p, depth) => pathLabel(label, p, depth));
     return;
   }
   // A JSON module counts like a module: only the members read (`data.factor`) when all reads

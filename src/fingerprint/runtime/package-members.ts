@@ -1,0 +1,156 @@
+/**
+ * A function found on a package's exports is the package's code only if the package made it.
+ * Programs hang their own functions on packages: `_.mixin({ double })`, `lib.helpers.up = fn`,
+ * a plugin object assigned onto a library's namespace. Counted as the package (by name and
+ * version), an edit of such a function was a stale hit; it is the program's code and is walked.
+ *
+ * Deciding without the inspector where possible: a function whose text occurs in the text Node
+ * compiled for the package file is that file's (an identical program function would have to
+ * print exactly like one of the package's, closure aside; editing it makes it differ). Anything
+ * else (a function from another file of the package, or the program's) is placed by its script
+ * through the inspector, once per function per process.
+ */
+import fs = require('node:fs');
+import { types } from 'node:util';
+import { compiledSource } from '../../compiled-sources';
+import { functionSite } from './describe';
+import { isPackageFile, packageIdentity } from './packages';
+import { scriptInfo } from './scripts';
+
+const verdicts = new WeakMap<Function, boolean>();
+/** Package file -> its text (compiled, else on disk), null when neither can be had. */
+const texts = new Map<string, string | null>();
+
+const toText = Function.prototype.toString;
+/** How many other files of the package are searched before the inspector is asked. */
+const SIBLING_BUDGET = 200;
+const NATIVE = /\{ \[native code\] \}$/;
+/** A bound function prints without a name: what some code made of another function. */
+const BOUND_TEXT = /^function \(\) \{ \[native code\] \}$/;
+
+function packageText(file: string): string | null {
+  let text = texts.get(file);
+  if (text !== undefined) return text;
+  const compiled = compiledSource(file);
+  if (compiled !== undefined && 'text' in compiled) text = compiled.text;
+  else if (compiled !== undefined) text = null;
+  else {
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      text = null;
+    }
+  }
+  texts.set(file, text);
+  return text;
+}
+
+type Origin = 'package' | 'program' | 'eval';
+
+const origins = new WeakMap<Function, Origin>();
+
+function decide(fn: Function, file: string): boolean {
+  return originOf(fn, file) === 'package';
+}
+
+function originOf(fn: Function, file: string): Origin {
+  let origin = origins.get(fn);
+  if (origin === undefined) {
+    origin = place(fn, file);
+    origins.set(fn, origin);
+  }
+  return origin;
+}
+
+function place(fn: Function, file: string): Origin {
+  // A proxy or a bound function is something made of a function: walked (its parts are then
+  // counted as what they are), never taken for the package by name.
+  if (types.isProxy(fn)) return 'program';
+  const text = toText.call(fn);
+  if (NATIVE.test(text)) return BOUND_TEXT.test(text) ? 'program' : 'package';
+  if (packageText(file)?.includes(text) === true) return 'package';
+  // Re-exported from another file of the package (`exports.route = require('./lib/route')`).
+  const pkg = packageIdentity(file);
+  let budget = SIBLING_BUDGET;
+  for (const other of Object.keys(require.cache)) {
+    if (other === file || !isPackageFile(other) || packageIdentity(other) !== pkg) continue;
+    if (--budget < 0) break;
+    if (packageText(other)?.includes(text) === true) return 'package';
+  }
+  try {
+    const site = functionSite(fn);
+    if (site === undefined) return 'program';
+    const origin = scriptInfo(site.scriptId, false, { text, line: site.line }).origin;
+    return origin === 'package' || origin === 'node' ? 'package' : origin === 'eval' ? 'eval' : 'program';
+  } catch {
+    // The inspector cannot say: the program's, walked (the safe side).
+    return 'program';
+  }
+}
+
+/** True when `fn`, found on the exports of package file `file`, is code of a package (or of Node, or native), not the program's. */
+export function isPackageMade(fn: Function, file: string): boolean {
+  let verdict = verdicts.get(fn);
+  if (verdict === undefined) {
+    verdict = decide(fn, file);
+    verdicts.set(fn, verdict);
+  }
+  return verdict;
+}
+
+/** A function the program put in a package's registry: where it is (`helpers.up`), what holds it. */
+export interface HeldFunction {
+  readonly path: readonly string[];
+  readonly fn: Function;
+  readonly holder: object;
+}
+
+/** How many members of an export, and of each container under it, are looked at. */
+const SCAN_LIMIT = 500;
+
+const held = new WeakMap<object, readonly HeldFunction[]>();
+
+function isContainer(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null || types.isProxy(value)) return false;
+  if (Array.isArray(value) || types.isMap(value)) return true;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function entriesOf(container: object): Array<[string, unknown]> {
+  if (types.isMap(container)) {
+    const out: Array<[string, unknown]> = [];
+    for (const [k, v] of container as Map<unknown, unknown>) if (typeof k === 'string') out.push([k, v]);
+    return out.slice(0, SCAN_LIMIT);
+  }
+  const out: Array<[string, unknown]> = [];
+  for (const key of Object.keys(container).slice(0, SCAN_LIMIT)) {
+    const d = Reflect.getOwnPropertyDescriptor(container, key);
+    if (d !== undefined && 'value' in d) out.push([key, d.value]);
+  }
+  return out;
+}
+
+/**
+ * The program's functions registered in the containers a package exports (`Handlebars.helpers`,
+ * a plugin table `lib.plugins`): the plain objects, arrays and Maps among the exports' own
+ * members, one level down. Read once per exports object per process (one snapshot, as for every
+ * value a fingerprint reads). Functions made by `new Function`/`eval` are left out: packages
+ * compile templates so and keep them in such tables as the program runs.
+ */
+export function heldByPackage(exports: object, file: string): readonly HeldFunction[] {
+  let found = held.get(exports);
+  if (found !== undefined) return found;
+  const out: HeldFunction[] = [];
+  if (!types.isProxy(exports)) {
+    for (const [key, value] of entriesOf(exports)) {
+      if (!isContainer(value)) continue;
+      for (const [inner, member] of entriesOf(value)) {
+        if (typeof member === 'function' && originOf(member, file) === 'program') out.push({ path: [key, inner], fn: member, holder: value });
+      }
+    }
+  }
+  found = out;
+  held.set(exports, found);
+  return found;
+}
