@@ -1,5 +1,7 @@
 // Red-team round 14 and this session's own findings. Each test is a confirmed finding, fixed.
 import test from 'ava';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { projectRunner } from './fixtures/cache/helpers.mjs';
 
 const setup = (t, files) => projectRunner(t, files);
@@ -101,4 +103,24 @@ console.log('OUT ' + JSON.stringify({ value: f({ name: 'bob' }), explain: JSON.s
   const edited = run();
   t.is(edited.value, 'bob? BOB');
   t.regex(edited.lines.join('\n'), /helpers\.shout/);
+});
+
+// Data a setup file hangs on `process` was counted as a built-in by name (`process.appConfig.x`):
+// an edit of the settings it was read from was a stale hit.
+test('data the program puts on process counts by value; Node\'s own members still by name', (t) => {
+  const { run, dir } = setup(t, {
+    'settings.json': '{"unitPrice": 2}\n',
+    'setup.js': "process.appConfig = JSON.parse(require('node:fs').readFileSync(__dirname + '/settings.json', 'utf8'));\n",
+    'app.js': (mod) => `require('./setup');
+const { cache } = require(${mod});
+const price = cache(function price(q) { return q * process.appConfig.unitPrice + (process.platform ? 0 : 1); });
+console.log('OUT ' + JSON.stringify({ value: price(10) }));
+`,
+  });
+  t.is(run().value, 20);
+  t.deepEqual(kinds(run().lines), ['hit']);
+  fs.writeFileSync(path.join(dir, 'settings.json'), '{"unitPrice": 3}\n');
+  const edited = run();
+  t.is(edited.value, 30);
+  t.regex(edited.lines.join('\n'), /process\.appConfig\.unitPrice/);
 });

@@ -13,6 +13,7 @@ import type { FunctionDetails, ScopeSnapshot } from '../runtime';
 import { isNamespace, scriptInfo } from '../runtime';
 import { followPath, pathLabel } from './member-path';
 import { foreignEdges } from './foreign';
+import { programProcessData } from './process-members';
 import { originOf } from './origin';
 import { namesMember } from '../runtime';
 import { requireEdges } from './requires';
@@ -135,7 +136,7 @@ function argvAsInput(): string[] {
 
 /** `process` counts by identity, but what its `env` holds is data: a captured `proc.env.MODE` counts by value, as it did before `process` had a name. */
 function processEdge(b: Builder, e: Entity, label: string, value: object, p: readonly string[]): void {
-  if ((p[0] === 'env' && p.length > 1) || programMember(value, p)) pathEdges(b, e, value, [p], (q, depth) => pathLabel(label, q, depth));
+  if ((p[0] === 'env' && p.length > 1) || programMember(value, p) || programProcessData(value, p)) pathEdges(b, e, value, [p], (q, depth) => pathLabel(label, q, depth));
   else if (p[0] === 'argv' && p[1] !== '0') addEdge(e, `${label}.argv`, b.entityOf(argvAsInput()));
   else addEdge(e, `${label}.${p.join('.')}`, b.builtin(`process.${p.join('.')}`));
 }
@@ -262,7 +263,7 @@ function globalEdges(b: Builder, e: Entity, label: string, ref: Reference): void
     for (const p of ref.paths) {
       if (name === 'process' && p[0] === 'argv' && p[1] !== '0') addEdge(e, `${label}.argv`, b.entityOf(argvAsInput()));
       // A member the program replaced (`Buffer.from = mine`, `process.nextTick = mine`) is code.
-      else if (!ref.whole && isObjectLike(current) && programMember(current, p)) pathEdges(b, e, current, [p], (q, depth) => pathLabel(label, q, depth));
+      else if (!ref.whole && isObjectLike(current) && (programMember(current, p) || (name === 'process' && programProcessData(current, p)))) pathEdges(b, e, current, [p], (q, depth) => pathLabel(label, q, depth));
       // Used whole (passed along), a built-in counts by identity and its members add nothing,
       // except the variables read by name: they are inputs whatever else the code does.
       else if (!ref.whole || (name === 'process' && p[0] === 'env' && p.length > 1)) addEdge(e, `${label}.${p.join('.')}`, b.builtin(`${name}.${p.join('.')}`));
