@@ -124,3 +124,42 @@ console.log('OUT ' + JSON.stringify({ value: price(10) }));
   t.is(edited.value, 30);
   t.regex(edited.lines.join('\n'), /process\.appConfig\.unitPrice/);
 });
+
+// `function f(opts = {}) { var opts = …(opts) }`: the body's var starts with the parameter's
+// value; renaming only the parameter printed the same (each had its own token): a stale hit.
+test('a body var named like a parameter of a function with defaults: renaming one of them recomputes', (t) => {
+  const { run, edit } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const DEFAULTS = { sep: ', ' };
+const join = cache(function join(items, opts = {}) {
+  var opts = Object.assign({}, DEFAULTS, opts);
+  return items.join(opts.sep);
+});
+const plain = cache(function plain(items, sep = '+') { const parts = items.slice(); return parts.join(sep); });
+console.log('OUT ' + JSON.stringify({ value: [join(['a', 'b'], { sep: '-' }), plain(['a', 'b'])] }));
+`,
+  });
+  t.deepEqual(run().value, ['a-b', 'a+b']);
+  edit('app.js', 'function join(items, opts = {})', 'function join(items, options = {})');
+  // A consistent rename elsewhere still hits.
+  edit('app.js', 'const parts = items.slice(); return parts.join(sep);', 'const pieces = items.slice(); return pieces.join(sep);');
+  const r = run();
+  t.deepEqual(r.value, ['a, b', 'a+b']);
+  t.deepEqual(kinds(r.lines), ['miss', 'hit']);
+});
+
+test('{ __proto__ } (an own property) and { __proto__: __proto__ } (the prototype) are different code', (t) => {
+  const { run, edit } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const make = cache(function make(c) {
+  const __proto__ = { color: c };
+  const o = { __proto__: __proto__ };
+  return { own: Object.keys(o), color: o.color ?? null };
+});
+console.log('OUT ' + JSON.stringify({ value: make('red') }));
+`,
+  });
+  t.deepEqual(run().value, { own: [], color: 'red' });
+  edit('app.js', '{ __proto__: __proto__ }', '{ __proto__ }');
+  t.deepEqual(run().value, { own: ['__proto__'], color: null });
+});

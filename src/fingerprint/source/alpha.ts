@@ -141,6 +141,8 @@ class Renamer {
   private readonly scopes = new Map<AstNode, Scope>();
   /** Function node -> its body scope when parameters have default values. */
   private readonly bodyScopes = new Map<AstNode, Scope>();
+  /** The separate var scopes of functions whose parameters are not all simple names. */
+  private readonly separateBodies = new Set<Scope>();
   /** Every variable occurrence with its binding, in walk order. */
   private readonly uses: Array<[AstNode, Binding]> = [];
 
@@ -179,6 +181,7 @@ class Renamer {
       this.scopes.set(node, paramScope);
       for (const p of params) for (const name of patternNames(p)) this.declare(paramScope, name);
       const bodyScope = simple ? paramScope : new Scope(paramScope, true);
+      if (!simple) this.separateBodies.add(bodyScope);
       if (!simple) this.bodyScopes.set(node, bodyScope);
       for (const p of params) if (p !== null) this.collect(p, paramScope);
       const body = nodeAt(node, 'body');
@@ -205,7 +208,20 @@ class Renamer {
     }
     if (node.type === 'VariableDeclaration') {
       const target = node['kind'] === 'var' ? here.varScope() : here;
-      for (const d of nodesAt(node, 'declarations')) if (d !== null) for (const name of patternNames(nodeAt(d, 'id'))) this.declare(target, name);
+      for (const d of nodesAt(node, 'declarations')) {
+        if (d === null) continue;
+        for (const name of patternNames(nodeAt(d, 'id'))) {
+          this.declare(target, name);
+          // `function f(a = 1) { var a; }`: the body's `a` starts with the parameter's value (the
+          // spec copies it into the separate var environment), so the two are one variable in
+          // two bindings. Both keep their names: renaming one alone changes what the code does.
+          const param = this.separateBodies.has(target) ? target.parent?.names.get(name) : undefined;
+          if (param !== undefined) {
+            param.kept = true;
+            (target.names.get(name) as Binding).kept = true;
+          }
+        }
+      }
     }
     for (const [, child] of childEntries(node)) this.collect(child, here);
   }

@@ -9,7 +9,8 @@
  *   '*name'  a statement list (printed one per line; EmptyStatements dropped as no-ops).
  *
  * Deliberately left out, because they are formatting or position only: start/end/range/loc,
- * `raw` (literals are printed by value), Property `shorthand` (`{a}` is `{a: a}`),
+ * `raw` (literals are printed by value), Property `shorthand` (`{a}` is `{a: a}`; the one
+ * exception, `{ __proto__ }`, is printed apart by normalize.ts),
  * ArrowFunctionExpression `expression` (implied by the body's type) and TemplateElement `tail`.
  * Node types missing here (from a future acorn) are printed generically with every field, so
  * nothing new is ever silently dropped.

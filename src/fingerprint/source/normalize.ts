@@ -74,7 +74,13 @@ function printNode(node: AstNode, indent: string): string {
       break;
   }
   const specs = SPECS.get(node.type);
-  return specs === undefined ? printUnknown(node, indent) : printLaidOut(node, specs, indent);
+  if (specs === undefined) return printUnknown(node, indent);
+  // `{ __proto__ }` makes an own property named __proto__; `{ __proto__: v }` sets the prototype.
+  // Every other shorthand `{ a }` is `{ a: a }`, so only this one prints its form.
+  if (node.type === 'Property' && node['shorthand'] === true && node['computed'] !== true && nodeAt(node, 'key')?.type === 'Identifier' && nameOf(nodeAt(node, 'key') as AstNode) === '__proto__') {
+    return printLaidOut(node, specs, indent).replace(/^\(Property/, '(Property:own-proto');
+  }
+  return printLaidOut(node, specs, indent);
 }
 
 function printLaidOut(node: AstNode, specs: readonly FieldSpec[], indent: string): string {
