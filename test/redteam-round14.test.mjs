@@ -163,3 +163,47 @@ console.log('OUT ' + JSON.stringify({ value: make('red') }));
   edit('app.js', '{ __proto__: __proto__ }', '{ __proto__ }');
   t.deepEqual(run().value, { own: ['__proto__'], color: null });
 });
+
+// Node objects keep their state inside Node (a KeyObject's bytes, a Headers list, a Hash's
+// digest so far): walked like any instance, two keys of one size looked alike, and rotating the
+// key file was a stale hit.
+test('a signing key, a Headers list and a hash prefix held as module constants count by what they hold', (t) => {
+  const { run, dir } = setup(t, {
+    'secret.key': 'first-secret-0001',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const key = crypto.createSecretKey(fs.readFileSync(__dirname + '/secret.key'));
+const headers = new Headers({ 'accept-language': process.env.LANG_HDR || 'en' });
+const salted = crypto.createHash('sha256').update(process.env.SALT || 'a');
+const sign = cache(function sign(s) { return crypto.createHmac('sha256', key).update(s).digest('hex').slice(0, 8); });
+const lang = cache(function lang(s) { return headers.get('accept-language') + s; });
+const digest = cache(function digest(s) { return salted.copy().update(s).digest('hex').slice(0, 8); });
+console.log('OUT ' + JSON.stringify({ value: [sign('x'), lang('!'), digest('x')] }));
+`,
+  });
+  const first = run().value;
+  t.deepEqual(kinds(run().lines), ['hit', 'hit', 'hit']);
+  fs.writeFileSync(path.join(dir, 'secret.key'), 'other-secret-0002');
+  const rotated = run(['app.js'], { LANG_HDR: 'fr', SALT: 'b' });
+  t.not(rotated.value[0], first[0]);
+  t.is(rotated.value[1], 'fr!');
+  t.not(rotated.value[2], first[2]);
+  t.deepEqual(kinds(rotated.lines), ['miss', 'miss', 'miss']);
+});
+
+test('a Request held as a module constant cannot be compared: every run computes, with one warning', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const req = new Request('https://example.test/a', { headers: { 'x-v': process.env.V || '1' } });
+const f = cache(function f(s) { return req.headers.get('x-v') + s; });
+console.log('OUT ' + JSON.stringify({ value: [f('a'), f('a')] }));
+`,
+  });
+  const first = run();
+  t.deepEqual(first.value, ['1a', '1a']);
+  t.regex(first.stderr, /state Node keeps out of reach \(Request\)/);
+  const second = run(['app.js'], { V: '2' });
+  t.deepEqual(second.value, ['2a', '2a']);
+  t.deepEqual(kinds(second.lines), ['miss', 'hit']);
+});

@@ -15,6 +15,7 @@ import { addEdge, keyLabel, nameOf, ownData, type Entity } from './entity';
 import type { Builder } from './builder';
 import { privateFields } from '../runtime';
 import { patchEdges, resolveReferences } from './references';
+import { hiddenState, opaqueStateLeaf } from './node-state';
 
 function sourceOf(fn: Function): string {
   return Function.prototype.toString.call(fn);
@@ -133,6 +134,8 @@ export function instanceEdges(b: Builder, e: Entity, instance: object, ctor: Fun
   e.own = 'instance';
   e.preview = `${name || 'instance'} {…}`;
   addEdge(e, 'constructor', b.entityOf(ctor));
+  const hidden = hiddenState(instance, ctor);
+  if (hidden !== undefined) addEdge(e, 'opaque' in hidden ? '(state)' : hidden.label, 'opaque' in hidden ? opaqueStateLeaf(hidden.opaque) : b.primitive(hidden.digest));
   if (builtinName(ctor) !== undefined) builtinState(b, e, instance);
   else if (hasPrivateMembers(ctor)) privateEdges(b, e, instance, classSources(ctor), '');
 }

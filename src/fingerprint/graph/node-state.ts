@@ -1,0 +1,95 @@
+/**
+ * Objects of Node's whose state lives inside Node (C++ or private fields), out of reach of the
+ * property walk: two keys of one size, or two header lists, walked alike, and a module constant
+ * `signingKey = createSecretKey(fs.readFileSync('secret.key'))` rotated between runs was a stale
+ * hit. For the common ones the state is read through their own public methods and counts as a
+ * hash (never in clear: a key's bytes, a hash's digest so far); the rest cannot be read without
+ * changing them (a request's body, a cipher's position) and make every call reaching them miss,
+ * with one warning, as the key hasher refuses them as arguments.
+ */
+import { sha256 } from '../../hash';
+import { warnOnce } from '../../warn';
+import { addDynamic, leaf, PROCESS_SALT, type Entity } from './entity';
+
+/** What an instance's hidden state reads as: a digest to count, or nothing readable. */
+export type HiddenState = { readonly label: string; readonly digest: string } | { readonly opaque: string };
+
+/** Constructor names worth a closer look (the test that follows is by the real classes). */
+const CANDIDATES: ReadonlySet<string> = new Set([
+  'KeyObject', 'SecretKeyObject', 'PublicKeyObject', 'PrivateKeyObject', 'Hash', 'Hmac', 'ECDH', 'DiffieHellman',
+  'DiffieHellmanGroup', 'Cipheriv', 'Decipheriv', 'Cipher', 'Decipher', 'Sign', 'Verify', 'BlockList', 'Headers',
+  'FormData', 'Request', 'Response', 'CryptoKey', 'SocketAddress',
+]);
+
+type Crypto = typeof import('node:crypto');
+
+function bytesDigest(bytes: Buffer | string): string {
+  return sha256(typeof bytes === 'string' ? bytes : bytes.toString('base64'));
+}
+
+function keyState(key: import('node:crypto').KeyObject): HiddenState {
+  const exported = key.type === 'secret' ? key.export() : key.type === 'public' ? key.export({ type: 'spki', format: 'der' }) : key.export({ type: 'pkcs8', format: 'der' });
+  return { label: `(${key.type} key) sha256`, digest: bytesDigest(exported) };
+}
+
+function cryptoState(o: object, crypto: Crypto): HiddenState | undefined {
+  if (o instanceof crypto.KeyObject) return keyState(o);
+  if (o instanceof crypto.Hash) return { label: '(hash state) digest', digest: bytesDigest(o.copy().digest()) };
+  const ecdh = (crypto as unknown as { ECDH?: Function }).ECDH;
+  if (typeof ecdh === 'function' && o instanceof ecdh) return { label: '(private key) sha256', digest: bytesDigest((o as import('node:crypto').ECDH).getPrivateKey()) };
+  for (const name of ['DiffieHellman', 'DiffieHellmanGroup'] as const) {
+    const ctor = (crypto as unknown as Record<string, unknown>)[name];
+    if (typeof ctor === 'function' && o instanceof ctor) return { label: '(private key) sha256', digest: bytesDigest((o as import('node:crypto').DiffieHellman).getPrivateKey()) };
+  }
+  for (const name of ['Hmac', 'Cipheriv', 'Decipheriv', 'Sign', 'Verify'] as const) {
+    const ctor = (crypto as unknown as Record<string, unknown>)[name];
+    if (typeof ctor === 'function' && o instanceof ctor) return { opaque: `crypto.${name}` };
+  }
+  return undefined;
+}
+
+function webState(o: object): HiddenState | undefined {
+  const g = globalThis as unknown as Record<string, unknown>;
+  const is = (name: string): boolean => typeof g[name] === 'function' && o instanceof (g[name] as Function);
+  if (is('Headers')) return { label: '(entries)', digest: sha256(JSON.stringify([...(o as Headers)])) };
+  if (is('FormData')) {
+    const entries = [...(o as FormData)];
+    if (entries.every(([, v]) => typeof v === 'string')) return { label: '(entries)', digest: sha256(JSON.stringify(entries)) };
+    return { opaque: 'FormData holding files' };
+  }
+  if (is('Request') || is('Response')) return { opaque: is('Request') ? 'Request' : 'Response' };
+  if (is('CryptoKey')) return { opaque: 'CryptoKey' };
+  return undefined;
+}
+
+/**
+ * The hidden state of `o` (an instance whose class is `ctor`), or undefined when `o` is none of
+ * Node's objects that keep one. Never throws: a read that fails counts as unreadable.
+ */
+export function hiddenState(o: object, ctor: Function): HiddenState | undefined {
+  const name = Reflect.getOwnPropertyDescriptor(ctor, 'name')?.value;
+  if (typeof name !== 'string' || !CANDIDATES.has(name)) return undefined;
+  try {
+    if (name === 'BlockList' || name === 'SocketAddress') {
+      const net = require('node:net') as typeof import('node:net');
+      if (o instanceof net.BlockList) return { label: '(rules)', digest: sha256(JSON.stringify(o.rules)) };
+      if (o instanceof net.SocketAddress) return { label: '(address)', digest: sha256(`${o.family} ${o.address} ${o.port} ${o.flowlabel}`) };
+      return undefined;
+    }
+    return webState(o) ?? cryptoState(o, require('node:crypto') as Crypto);
+  } catch (error) {
+    return { opaque: `${name} (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+/**
+ * What an unreadable state counts as: a leaf that differs in every process, so a call reaching
+ * it misses on every run (never a result computed with other state), told once.
+ */
+export function opaqueStateLeaf(what: string): Entity {
+  const why = `a value holds state Node keeps out of reach (${what}): it cannot be compared between runs, so every call of a cached function reaching it misses; pass what it depends on as an argument, or use dependsOn`;
+  const e = leaf('dynamic', what, `opaque-state:${PROCESS_SALT}`);
+  addDynamic(e, why);
+  warnOnce('smartcache', why, undefined, 'ERR_FINGERPRINT');
+  return e;
+}
