@@ -207,3 +207,25 @@ console.log('OUT ' + JSON.stringify({ value: [f('a'), f('a')] }));
   t.deepEqual(second.value, ['2a', '2a']);
   t.deepEqual(kinds(second.lines), ['miss', 'hit']);
 });
+
+// A dev server's hot reload: `delete require.cache[…]` then the cached body's own
+// `require('./templates')` loads the new file; the watch between calls never looked at the
+// registry, so the memory layer served the old page.
+test('a module the program reloads through require.cache: the next call of a body that requires it recomputes', (t) => {
+  const { run } = setup(t, {
+    'templates.js': "exports.page = (n) => '<h1>v1 ' + n + '</h1>';\n",
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+require('./templates');
+const render = cache(function render(name) { return require('./templates').page(name); });
+const first = render('home');
+fs.writeFileSync(__dirname + '/templates.js', "exports.page = (n) => '<h1>v2 ' + n + '</h1>';\\n");
+delete require.cache[require.resolve('./templates')];
+const second = render('home');
+fs.writeFileSync(__dirname + '/templates.js', "exports.page = (n) => '<h1>v1 ' + n + '</h1>';\\n");
+console.log('OUT ' + JSON.stringify({ value: [first, second] }));
+`,
+  });
+  t.deepEqual(run().value, ['<h1>v1 home</h1>', '<h1>v2 home</h1>']);
+  t.deepEqual(run().value, ['<h1>v1 home</h1>', '<h1>v2 home</h1>']);
+});

@@ -30,7 +30,10 @@ export function requireEdges(b: Builder, e: Entity, specifiers: readonly string[
     }
     const loaded = require.cache[resolved];
     if (loaded !== undefined) {
-      addEdge(e, label, b.entityOf(loaded.exports));
+      // Through the registry: a program that reloads the module (`delete require.cache[…]`,
+      // a dev server's hot reload) makes the next call's `require` return another one, which
+      // the watch between calls must see (../watch.ts compares the registry's entries).
+      addEdge(e, label, b.entityOf(loaded.exports), [require.cache]);
       continue;
     }
     const pkg = isPackageFile(resolved) ? packageIdentity(resolved) : undefined;
