@@ -229,3 +229,36 @@ console.log('OUT ' + JSON.stringify({ value: [first, second] }));
   t.deepEqual(run().value, ['<h1>v1 home</h1>', '<h1>v2 home</h1>']);
   t.deepEqual(run().value, ['<h1>v1 home</h1>', '<h1>v2 home</h1>']);
 });
+
+// `jest --coverage` (istanbul) counts each statement with `cov_x().s[3]++`: the counters were part
+// of the fingerprint, so a repeated call computed again, and the next run missed too.
+test('istanbul coverage counters in instrumented code are not part of the fingerprint', (t) => {
+  const { run, edit } = setup(t, {
+    'prices.js': (mod) => `function cov_2k8c8q4m2n() {
+  var path = __filename; var hash = 'abc'; var global = new Function('return this')(); var gcv = '__coverage__';
+  var coverageData = { path, hash, s: { 0: 0, 1: 0, 2: 0 }, f: { 0: 0, 1: 0 } };
+  var coverage = global[gcv] || (global[gcv] = {});
+  if (!coverage[path] || coverage[path].hash !== hash) { coverage[path] = coverageData; }
+  var actualCoverage = coverage[path];
+  { cov_2k8c8q4m2n = function () { return actualCoverage; }; }
+  return actualCoverage;
+}
+cov_2k8c8q4m2n();
+const { cache } = require(${mod});
+cov_2k8c8q4m2n().s[0]++;
+const price = cache(function price(n) { cov_2k8c8q4m2n().f[0]++; cov_2k8c8q4m2n().s[1]++; return n * 2; });
+function other() { cov_2k8c8q4m2n().f[1]++; cov_2k8c8q4m2n().s[2]++; return 1; }
+module.exports = { price, other };
+`,
+    'app.js': `const { price, other } = require('./prices');
+const a = price(7); other(); const b = price(7); other();
+console.log('OUT ' + JSON.stringify({ value: [a, b] }));
+`,
+  });
+  const first = run();
+  t.deepEqual(first.value, [14, 14]);
+  t.deepEqual(kinds(first.lines), ['miss', 'hit']);
+  t.deepEqual(kinds(run().lines), ['hit', 'hit']);
+  edit('prices.js', 'return n * 2;', 'return n * 3;');
+  t.deepEqual(run().value, [21, 21]);
+});

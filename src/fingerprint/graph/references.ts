@@ -496,6 +496,17 @@ function callsClock(callee: readonly string[], scopes: readonly ScopeSnapshot[])
   return end.kind === 'value' && isClock(end.value);
 }
 
+/**
+ * istanbul's per-file counter function, `cov_<hash>`: after its first call (at the top of the
+ * instrumented file) it is `function () { return actualCoverage; }`, before it a function that
+ * registers the file in `__coverage__`. Its value is the run's coverage so far.
+ */
+function isCoverageCounter(name: string, value: unknown): boolean {
+  if (typeof value !== 'function' || !/^cov_[0-9a-z]+$/.test(name)) return false;
+  const text = Function.prototype.toString.call(value);
+  return /^function\s*\(\)\s*\{\s*return\s+actualCoverage;?\s*\}$/.test(text) || (text.includes('__coverage__') && text.includes('actualCoverage'));
+}
+
 /** True when resolving the code's names needs its scopes (the inspector). */
 export function needsScopes(analysis: FunctionAnalysis): boolean {
   return analysis.references.some((r) => !NOT_NAMES.has(r.name)) || analysis.dynamic.includes('eval') || analysis.requires.length > 0;
@@ -564,6 +575,12 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
     // (checked here: a number, or one of JavaScript's own collections or a plain object without
     // accessors). Not counted, not checked between calls: the program resets it, and cached
     // bodies of other functions bump it, without any call computing anything else.
+    // Coverage instrumentation (istanbul: jest --coverage, nyc, vitest's istanbul provider)
+    // counts each statement run with `cov_x().s[3]++`: counters, never read by the code.
+    if (isCoverageCounter(ref.name, value)) {
+      addEdge(e, ref.name, leaf('value', ref.name, COUNTED, '(coverage counters)'));
+      continue;
+    }
     if (ref.counter === true && onlyCounted(value)) {
       addEdge(e, ref.name, leaf('value', ref.name, COUNTED, '(counted or recorded into, never read)'));
       continue;
