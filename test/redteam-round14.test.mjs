@@ -262,3 +262,27 @@ console.log('OUT ' + JSON.stringify({ value: [a, b] }));
   edit('prices.js', 'return n * 2;', 'return n * 3;');
   t.deepEqual(run().value, [21, 21]);
 });
+
+// A minified bundle with an external source map (esbuild --minify --sourcemap): the preload's
+// insertion at the start of line 1 moved every column of the bundle, and the map it kept sent
+// `--enable-source-maps` stack traces to the wrong source lines.
+test('a minified bundle with an external source map: stack traces still point at the source lines', async (t) => {
+  const esbuild = (await import('esbuild')).default ?? (await import('esbuild'));
+  const { run, dir } = setup(t, {
+    'src/app.js': `export function total(items) {
+  'use cache';
+  if (items.length === 0) throw new Error('empty');
+  return items.reduce((s, i) => s + i, 0);
+}
+console.log('OUT ' + JSON.stringify({ value: total([1, 2, 3]), at: (() => { try { total([]); } catch (e) { return e.stack.split('\\n')[1].trim(); } })() }));
+`,
+  });
+  esbuild.buildSync({ entryPoints: [path.join(dir, 'src/app.js')], bundle: true, minify: true, sourcemap: true, platform: 'node', outfile: path.join(dir, 'dist/app.js'), logLevel: 'silent' });
+  const args = ['--enable-source-maps', '--require', path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'preload', 'register.js'), 'dist/app.js'];
+  const first = run(args);
+  t.is(first.value, 6);
+  t.regex(first.at, /src[/\\]app\.js:3:\d+\)?$/);
+  const second = run(args);
+  t.regex(second.at, /src[/\\]app\.js:3:\d+\)?$/);
+  t.is(kinds(second.lines)[0], 'hit');
+});

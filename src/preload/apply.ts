@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Edit } from './plan';
 import type { Parsed } from './parse';
-import { findInlineSourceMap, identityMap, inlineComment, shiftMap, type ColumnShifts } from './sourcemap';
+import { findExternalSourceMap, findInlineSourceMap, identityMap, inlineComment, parseExternalMap, shiftMap, type ColumnShifts } from './sourcemap';
 
 /** Tokens that never show up as a stack position: moving them changes no reported column. */
 const CLOSERS = new Set([')', ']', '}', ',', ';']);
@@ -46,7 +46,13 @@ function splice(code: string, edits: readonly Edit[]): string {
   return out + code.slice(at);
 }
 
-export function applyEdits(parsed: Parsed, edits: readonly Edit[], filename: string): string {
+/** A file's external source map (`//# sourceMappingURL=app.js.map`): its text and where it was read from. */
+export interface ExternalMap {
+  readonly text: string;
+  readonly url: string;
+}
+
+export function applyEdits(parsed: Parsed, edits: readonly Edit[], filename: string, external?: ExternalMap): string {
   const code = parsed.code;
   const moved = edits.some((e) => e.text.length !== e.end - e.start && movesCode(parsed, e.end));
   if (!moved) return splice(code, edits);
@@ -55,7 +61,15 @@ export function applyEdits(parsed: Parsed, edits: readonly Edit[], filename: str
   if (inline !== undefined) {
     return splice(code.slice(0, inline.start), edits) + inlineComment(shiftMap(inline.map, shifts));
   }
-  if (/\/\/[#@] sourceMappingURL=/.test(code)) return splice(code, edits); // an external map we cannot rewrite
+  const comment = findExternalSourceMap(code);
+  if (comment !== undefined) {
+    // A bundle's own map (minified: all its code on line 1, which our insertion moves): shifted
+    // and inlined in place of the comment, so `--enable-source-maps` still reports the source's
+    // lines. A map that cannot be read is left as it is (stack columns on that line then drift).
+    const map = external === undefined ? undefined : parseExternalMap(external.text, external.url);
+    if (map === undefined) return splice(code, edits);
+    return splice(code.slice(0, comment.start), edits) + inlineComment(shiftMap(map, shifts));
+  }
   const tokens = parsed.tokenStarts.map((t) => [parsed.line(t), parsed.column(t)] as const);
   const map = identityMap(pathToFileURL(filename).href, tokens, shifts, parsed.lineStarts.length);
   return `${splice(code, edits)}\n${inlineComment(map)}`;

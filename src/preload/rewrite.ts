@@ -5,7 +5,7 @@
  */
 import { describeError } from '../errors';
 import { selectAnnotated, type OriginalSource } from './annotations';
-import { applyEdits } from './apply';
+import { applyEdits, type ExternalMap } from './apply';
 import { misspelledAnnotations } from './misspelled';
 import { collectCandidates } from './candidates';
 import { parseSource, type ModuleFormat, type Parsed } from './parse';
@@ -31,7 +31,7 @@ function originalSource(parsed: Parsed, original: string | undefined): OriginalS
   };
 }
 
-export function rewriteSource(code: string, filename: string, format: ModuleFormat, original: string | undefined): Transformed {
+export function rewriteSource(code: string, filename: string, format: ModuleFormat, original: string | undefined, external?: ExternalMap): Transformed {
   let parsed: Parsed;
   try {
     parsed = parseSource(code, format);
@@ -42,7 +42,7 @@ export function rewriteSource(code: string, filename: string, format: ModuleForm
     const { annotated, warnings } = selectAnnotated(parsed, collectCandidates(parsed), originalSource(parsed, original));
     const notes = [...warnings, ...misspelledAnnotations(original ?? code)].map((w) => [w.line, w.message] as const);
     if (annotated.length === 0) return { code: undefined, warnings: notes };
-    return { code: applyEdits(parsed, planEdits(parsed, annotated, filename), filename), warnings: notes };
+    return { code: applyEdits(parsed, planEdits(parsed, annotated, filename), filename, external), warnings: notes };
   } catch (error) {
     return { code: undefined, warnings: [[null, `could not be rewritten for @cache annotations; loaded unchanged: ${describeError(error)}`]] };
   }

@@ -143,3 +143,32 @@ export function identityMap(source: string, tokenStarts: ReadonlyArray<readonly 
   for (const [line, column] of tokenStarts) lines[line]?.push([shiftColumn(shifts, line, column), 0, line, column]);
   return { version: 3, sources: [source], names: [], mappings: encodeMappings(lines) };
 }
+
+const EXTERNAL = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/;
+
+/** The external source map comment at the end of `code` (`//# sourceMappingURL=app.js.map`), if any. */
+export function findExternalSourceMap(code: string): { readonly url: string; readonly start: number } | undefined {
+  const tail = code.lastIndexOf('sourceMappingURL=');
+  if (tail === -1) return undefined;
+  const lineStart = code.lastIndexOf('\n', tail) + 1;
+  const match = EXTERNAL.exec(code.slice(lineStart));
+  if (match === null || match[1] === undefined || match[1].startsWith('data:')) return undefined;
+  return { url: match[1], start: lineStart + match.index };
+}
+
+/**
+ * An external map read from `mapUrl`, made ready to be inlined into the file it maps: its sources
+ * become absolute (relative ones were relative to the map's own location, which inlining loses).
+ */
+export function parseExternalMap(text: string, mapUrl: string): RawSourceMap | undefined {
+  try {
+    const map = JSON.parse(text) as RawSourceMap;
+    if (typeof map !== 'object' || map === null || typeof map.mappings !== 'string' || !Array.isArray(map.sources)) return undefined;
+    const root = typeof map['sourceRoot'] === 'string' && map['sourceRoot'] !== '' ? `${(map['sourceRoot'] as string).replace(/\/?$/, '/')}` : '';
+    const sources = map.sources.map((s) => (typeof s === 'string' ? new URL(root + s, mapUrl).href : s));
+    const { sourceRoot: _dropped, ...rest } = map;
+    return { ...rest, sources };
+  } catch {
+    return undefined;
+  }
+}

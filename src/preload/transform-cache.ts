@@ -48,6 +48,8 @@ export interface TransformInput {
   readonly format: ModuleFormat;
   readonly source: string;
   readonly original: string | null;
+  /** The file's external source map, read to be shifted and inlined (null: none read). */
+  readonly map: string | null;
   /** The build's identity; null when it has none (then nothing is read or kept). */
   readonly build: string | null;
 }
@@ -115,8 +117,8 @@ function placeOf(input: TransformInput): Place | undefined {
   return { dir, file: path.join(dir, `${fnv(`${input.format}\0${input.filename}`)}.json`), rule: { owner: uid } };
 }
 
-export function transformInput(filename: string, format: ModuleFormat, source: string, original: string | undefined): TransformInput {
-  return { filename, format, source, original: original ?? null, build: rewriterBuild() };
+export function transformInput(filename: string, format: ModuleFormat, source: string, original: string | undefined, map?: string): TransformInput {
+  return { filename, format, source, original: original ?? null, map: map ?? null, build: rewriterBuild() };
 }
 
 function isWarning(value: unknown): value is readonly [number | null, string] {
@@ -140,7 +142,7 @@ function parseStored(text: string, input: TransformInput): Transformed | undefin
   const code = s['code'];
   const warnings = s['warnings'];
   if (!(code === null || typeof code === 'string') || !Array.isArray(warnings) || !warnings.every(isWarning)) return 'damaged';
-  const same = s['build'] === input.build && s['filename'] === input.filename && s['format'] === input.format && s['source'] === input.source && s['original'] === input.original;
+  const same = s['build'] === input.build && s['filename'] === input.filename && s['format'] === input.format && s['source'] === input.source && s['original'] === input.original && (s['map'] ?? null) === input.map;
   return same ? { code: code ?? undefined, warnings } : undefined;
 }
 

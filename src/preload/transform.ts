@@ -3,9 +3,12 @@
  * rewrite.ts (the parser) on a miss. Never throws: a broken hook must not break the program.
  */
 import fs = require('node:fs');
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ExternalMap } from './apply';
 import { loaderAfterUs, preloadedModules } from './checks';
 import { hasMarker, isTypeScript, isUserFile, REWRITTEN_MARK } from './filter';
 import type { ModuleFormat } from './parse';
+import { findExternalSourceMap } from './sourcemap';
 import { readTransformed, replayWarnings, transformInput, writeTransformed } from './transform-cache';
 
 /** The original of a TypeScript file whose text reached us transpiled (and maybe without comments). */
@@ -14,6 +17,29 @@ function readOriginal(filename: string, code: string): string | undefined {
   try {
     const text = fs.readFileSync(filename, 'utf8');
     return text === code ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Largest external source map read (a bundle's map is a few MB at most). */
+const MAX_MAP_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The external source map a bundle names at its end (`//# sourceMappingURL=app.js.map`), a file
+ * beside or under it: read so that the rewrite can shift and inline it. Only a plain relative
+ * path or a file: URL; anything unreadable, too large or elsewhere is left alone.
+ */
+function readExternalMap(filename: string, code: string): ExternalMap | undefined {
+  const comment = findExternalSourceMap(code);
+  if (comment === undefined) return undefined;
+  try {
+    const url = new URL(comment.url, pathToFileURL(filename));
+    if (url.protocol !== 'file:') return undefined;
+    const file = fileURLToPath(url);
+    const stat = fs.statSync(file);
+    if (!stat.isFile() || stat.size > MAX_MAP_BYTES) return undefined;
+    return { text: fs.readFileSync(file, 'utf8'), url: url.href };
   } catch {
     return undefined;
   }
@@ -49,14 +75,15 @@ export function transformSource(code: string, filename: string, format: ModuleFo
   const original = options.ownComments === true ? undefined : readOriginal(filename, code);
   if (!hasMarker(code) && (original === undefined || !hasMarker(original))) return undefined;
   if (original === undefined && isTypeScript(filename) && typeScriptLoaderRunsAfter()) return undefined;
-  const input = transformInput(filename, format, code, original);
+  const external = readExternalMap(filename, code);
+  const input = transformInput(filename, format, code, original, external?.text);
   const stored = readTransformed(input);
   if (stored !== undefined) {
     replayWarnings(filename, stored);
     return stored.code;
   }
   rewrite ??= (require('./rewrite') as typeof import('./rewrite')).rewriteSource;
-  const result = rewrite(code, filename, format, original);
+  const result = rewrite(code, filename, format, original, external);
   replayWarnings(filename, result);
   writeTransformed(input, result);
   return result.code;
