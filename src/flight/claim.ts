@@ -1,6 +1,6 @@
 /**
  * The claim file beside an entry: `<key>.claim`, created with O_EXCL (exactly one process wins),
- * holding JSON `{ pid, start, host, state }`. The owner removes it once the entry is written; when
+ * holding JSON `{ pid, start, host, thread, state }`. The owner removes it once the entry is written; when
  * its computation fails it rewrites it as `released` (temp file + rename), which tells the
  * processes waiting on it to compute for themselves rather than queue one after another. Every
  * removal first checks that the file is still the one judged, by inode and content: inodes are
@@ -32,7 +32,7 @@ export interface HeldClaim extends ClaimIdentity {
 type ClaimState = 'computing' | 'promise' | 'released';
 
 function content(owner: Owner, state: ClaimState): string {
-  return JSON.stringify({ pid: owner.pid, start: owner.start, host: owner.host, state });
+  return JSON.stringify({ pid: owner.pid, start: owner.start, host: owner.host, thread: owner.thread, state });
 }
 
 /** The claim, or undefined when another process holds it (EEXIST). Other errors are thrown. */
@@ -48,8 +48,31 @@ export function create(file: string, owner: Owner): HeldClaim | undefined {
     const text = content(owner, 'computing');
     fs.writeSync(fd, text);
     return { file, ino: fs.fstatSync(fd).ino, text };
+  } catch (error) {
+    // A full disk (ENOSPC after the file was made): an empty claim left behind would hold every
+    // later process of this key for UNWRITTEN_STALE_MS, run after run.
+    try {
+      fs.unlinkSync(file);
+    } catch {
+      // Nothing more to undo.
+    }
+    throw error;
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * The owner's computation still runs (an async one, on timers): the claim's modification time
+ * says so (see index.ts `isStale`). Only while the file is still this claim.
+ */
+export function touch(claim: HeldClaim): void {
+  try {
+    if (fs.statSync(claim.file).ino !== claim.ino) return;
+    const now = new Date();
+    fs.utimesSync(claim.file, now, now);
+  } catch {
+    // Gone: broken or released by someone else; nothing to keep fresh.
   }
 }
 

@@ -14,7 +14,7 @@
  * A process never waits on its own claim (re-entrant calls), and never blocks synchronously
  * while it holds a claim itself: two processes each waiting for the other would stall.
  */
-import { create, type HeldClaim, inspect, markPromise, markReleased, removeIfSame, type SeenClaim } from './claim';
+import { create, type HeldClaim, inspect, markPromise, markReleased, removeIfSame, type SeenClaim, touch } from './claim';
 import { currentOwner, isGone, isSelf } from './owner';
 import { FIRST_DELAY_MS, nextDelay, sleepAsync, sleepSync } from './sleep';
 
@@ -22,6 +22,8 @@ import { FIRST_DELAY_MS, nextDelay, sleepAsync, sleepSync } from './sleep';
 export const WAIT_LIMIT_MS = 120_000;
 /** A claim whose creator never wrote its content (killed between open and write) is stale after this. */
 const UNWRITTEN_STALE_MS = 10_000;
+/** How often an async owner refreshes its claim's modification time. */
+const HEARTBEAT_MS = 2_000;
 /** Claim attempts before giving up and computing without one (each lost race means a new owner). */
 const ATTEMPTS = 4;
 
@@ -49,9 +51,20 @@ export function holdsClaims(): boolean {
   return held > 0;
 }
 
+/**
+ * A claim nobody will complete: released, never written, its owner gone, or older than any wait
+ * (a waiter computes itself after WAIT_LIMIT_MS anyway: a claim left by a process on another
+ * machine, whose liveness cannot be checked, or restored with the folder from a CI cache, no
+ * longer holds anyone that long, run after run). A worker thread's claim is also judged by its
+ * age: its process outlives it (a pool terminating a worker mid-call), and an async owner keeps
+ * its claim fresh (HEARTBEAT_MS) while its call runs.
+ */
 function isStale(claim: SeenClaim): boolean {
   if (claim.released) return true;
-  if (claim.owner === undefined) return Date.now() - claim.mtimeMs > UNWRITTEN_STALE_MS;
+  const age = Date.now() - claim.mtimeMs;
+  if (claim.owner === undefined) return age > UNWRITTEN_STALE_MS;
+  if (age > WAIT_LIMIT_MS) return true;
+  if (claim.owner.thread !== 0 && age > UNWRITTEN_STALE_MS) return true;
   return isGone(claim.owner);
 }
 
@@ -60,12 +73,14 @@ function ownerTurn(first: HeldClaim): Turn {
   let done = false;
   let claim = first;
   let promised = false;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
   return {
     kind: 'owner',
     release(stored: boolean): void {
       if (done) return;
       done = true;
       held--;
+      if (heartbeat !== undefined) clearInterval(heartbeat);
       if (stored) removeIfSame(claim.file, claim);
       else markReleased(claim, currentOwner());
     },
@@ -74,6 +89,9 @@ function ownerTurn(first: HeldClaim): Turn {
       promised = true;
       const now = markPromise(claim, currentOwner());
       if (now !== undefined) claim = now;
+      // An async call keeps its event loop: the claim says it is still being computed.
+      heartbeat = setInterval(() => touch(claim), HEARTBEAT_MS);
+      heartbeat.unref();
     },
   };
 }

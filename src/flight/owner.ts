@@ -14,6 +14,11 @@ export interface Owner {
   readonly start: string | undefined;
   /** Liveness can only be checked on the same machine (a cache root may be shared over a network). */
   readonly host: string;
+  /**
+   * The worker thread (`threadId`; 0: the main thread). A process outlives its workers: a worker
+   * terminated mid-call leaves a live pid behind, so such claims are judged by their age too.
+   */
+  readonly thread: number;
 }
 
 interface ProcStat {
@@ -38,12 +43,12 @@ function procStat(pid: number): ProcStat | undefined {
 let self: Owner | undefined;
 
 export function currentOwner(): Owner {
-  return (self ??= { pid: process.pid, start: procStat(process.pid)?.start, host: os.hostname() });
+  return (self ??= { pid: process.pid, start: procStat(process.pid)?.start, host: os.hostname(), thread: (require('node:worker_threads') as typeof import('node:worker_threads')).threadId });
 }
 
 export function isSelf(owner: Owner): boolean {
   const me = currentOwner();
-  return owner.pid === me.pid && owner.host === me.host && owner.start === me.start;
+  return owner.pid === me.pid && owner.host === me.host && owner.start === me.start && owner.thread === me.thread;
 }
 
 /** True only when the owner is known to be gone: dead, a zombie, or its pid reused by another process. */
@@ -66,5 +71,6 @@ export function parseOwner(value: unknown): Owner | undefined {
   const o = value as Record<string, unknown>;
   if (typeof o['pid'] !== 'number' || !Number.isInteger(o['pid']) || o['pid'] <= 0 || typeof o['host'] !== 'string') return undefined;
   const start = typeof o['start'] === 'string' ? o['start'] : undefined;
-  return { pid: o['pid'], start, host: o['host'] };
+  const thread = typeof o['thread'] === 'number' && Number.isInteger(o['thread']) && o['thread'] >= 0 ? o['thread'] : 0;
+  return { pid: o['pid'], start, host: o['host'], thread };
 }
