@@ -20,6 +20,9 @@ const compiled = new Map<string, string | typeof AMBIGUOUS>();
 const AMBIGUOUS = Symbol('smartcache.compiledSources.ambiguous');
 // Hidden from fingerprints like every `smartcache.` slot (registry.ts isHiddenKey).
 const SLOT = Symbol.for('smartcache.compiledSources');
+/** File -> how many times it was compiled (a module evaluated again: a watch mode's reload). */
+const counts = new Map<string, number>();
+const COUNT_SLOT = Symbol.for('smartcache.compileCounts');
 
 type Compile = (this: unknown, content: unknown, filename: unknown, ...rest: unknown[]) => unknown;
 
@@ -31,10 +34,12 @@ export function recordCompiledSources(): void {
   const original = proto._compile;
   if (typeof original !== 'function') return;
   Object.defineProperty(g, SLOT, { value: compiled, configurable: false, enumerable: false, writable: false });
+  Object.defineProperty(g, COUNT_SLOT, { value: counts, configurable: false, enumerable: false, writable: false });
   const patched = function compile(this: unknown, content: unknown, filename: unknown, ...rest: unknown[]): unknown {
     if (typeof content === 'string' && typeof filename === 'string') {
       const before = compiled.get(filename);
       compiled.set(filename, before === undefined || before === content ? content : AMBIGUOUS);
+      counts.set(filename, (counts.get(filename) ?? 0) + 1);
     }
     return Reflect.apply(original, this, [content, filename, ...rest]);
   };
@@ -56,4 +61,16 @@ export function compiledSource(file: string): Compiled | undefined {
   const text: unknown = shared.get(file);
   if (text === undefined) return undefined;
   return typeof text === 'string' ? { text } : { ambiguous: true };
+}
+
+/**
+ * How many times `file` was compiled in this process so far (0: never seen). A module that runs
+ * again after its file changed (mocha --watch drops it from require.cache) is a later generation
+ * of the same definitions, not a second live function beside them.
+ */
+export function compileGeneration(file: string): number {
+  const shared = (globalThis as Record<symbol, unknown>)[COUNT_SLOT];
+  if (!(shared instanceof Map)) return 0;
+  const n: unknown = shared.get(file);
+  return typeof n === 'number' ? n : 0;
 }

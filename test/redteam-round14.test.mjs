@@ -286,3 +286,41 @@ console.log('OUT ' + JSON.stringify({ value: total([1, 2, 3]), at: (() => { try 
   t.regex(second.at, /src[/\\]app\.js:3:\d+\)?$/);
   t.is(kinds(second.lines)[0], 'hit');
 });
+
+// mocha --watch drops an edited module from require.cache and requires it again: its new
+// functions were "another live function" (the old ones not yet collected), each rerun a new name
+// (`price(2)`, `price(3)`…) with a false NAME_COLLISION warning.
+test('a module evaluated again after an edit (watch mode) keeps its functions\' names, without a collision warning', (t) => {
+  const { run } = setup(t, {
+    'prices.js': (mod) => `const { cache } = require(${mod});
+exports.price = cache(function price(n) { return n * 2; });
+exports.other = cache(function price(n) { return n * 5; });
+`,
+    'annotated.js': `/** @cache */
+function total(n) { return n + 100; }
+exports.total = total;
+`,
+    'app.js': `const fs = require('node:fs');
+const keep = [];
+const names = [];
+const bump = (file, from, to) => fs.writeFileSync(__dirname + '/' + file, fs.readFileSync(__dirname + '/' + file, 'utf8').replace(from, to));
+for (let i = 2; i <= 4; i++) {
+  const m = require('./prices');
+  const a = require('./annotated');
+  keep.push(m, a);
+  names.push(m.price(10), m.other(10), a.total(i));
+  bump('prices.js', 'n * ' + i, 'n * ' + (i + 1));
+  bump('annotated.js', 'n + ' + (98 + i), 'n + ' + (99 + i));
+  delete require.cache[require.resolve('./prices')];
+  delete require.cache[require.resolve('./annotated')];
+}
+console.log('OUT ' + JSON.stringify({ value: names }));
+`,
+  });
+  const register = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'preload', 'register.js');
+  const r = run(['--require', register, 'app.js']);
+  t.deepEqual(r.value, [20, 50, 102, 30, 50, 104, 40, 50, 106]);
+  const names = [...new Set(r.lines.filter((l) => / (hit|miss) /.test(l)).map((l) => l.split(' ')[2]))].sort();
+  t.deepEqual(names, ['annotated.js#total', 'prices.js#price', 'prices.js#price(2)']);
+  t.notRegex(r.stderr, /price\(3\)|total\(2\)/);
+});

@@ -5,7 +5,7 @@ import type { ResolvedOptions } from '../options';
 import { registerWrapper, unwrap } from '../registry';
 import { readEnv, resolveRoot, storeFor } from './process';
 import { cacheFailure, ioCause } from './fail-open';
-import { claimName, definitionOf } from './names';
+import { claimName, definitionOf, type DefinitionOrigin } from './names';
 import { openCachedFunction } from './call';
 import type { SelfMode } from './inputs';
 import type { IgnoredArgs } from '../key';
@@ -36,6 +36,8 @@ export interface BuildPlan {
   readonly self: SelfMode;
   /** Where the function was wrapped (file:line:column...): the same definition wrapped again shares its name. */
   readonly site: string;
+  /** The absolute file and its compile generation where the definition was evaluated (names.ts: a watch mode's reload). */
+  readonly origin?: DefinitionOrigin;
   /** Annotated through the preload: see WrapPlan.lenient (call/parts.ts). */
   readonly lenient?: boolean;
 }
@@ -134,7 +136,7 @@ export function buildCached(fn: Function, options: ResolvedOptions, plan: BuildP
       },
     };
   } else {
-    const claim = claimName(plan.name, definitionOf(plan.site, fn), fn);
+    const claim = claimName(plan.name, definitionOf(plan.site, fn), fn, plan.origin);
     name = claim.name;
     const { path, control: core } = openCachedFunction({ fn, name, file: plan.file, options, ignore, self: plan.self, log: env.log, lenient: plan.lenient === true });
     wrapper = isAsync(fn)

@@ -15,7 +15,7 @@ import { buildCached, checkCacheable, type Cached } from './build';
 import { callerSite, defaultName, siteIdentity } from './site';
 import { addStartupCost } from './accounting';
 import { noteDefinitionFile, unwrap } from '../registry';
-import { recordCompiledSources } from '../compiled-sources';
+import { compileGeneration, recordCompiledSources } from '../compiled-sources';
 import { installEnvHook, installProcessInputHooks } from '../tracking';
 import { readEnv } from './process';
 
@@ -34,7 +34,8 @@ export function cache<F extends (...args: never[]) => unknown>(fn: F, options?: 
   const site = callerSite(cache);
   if (site !== undefined) noteDefinitionFile(unwrap(fn), site.path);
   const name = resolved.name ?? defaultName(fn.name, site, fn);
-  return buildCached(fn, resolved, { name, file: site?.file, self: { kind: 'auto' }, site: siteIdentity(site) }) as Cached<F>;
+  const origin = site === undefined ? undefined : { file: site.path, generation: compileGeneration(site.path) };
+  return buildCached(fn, resolved, { name, file: site?.file, self: { kind: 'auto' }, site: siteIdentity(site), origin }) as Cached<F>;
 }
 
 /** Where the preload found an annotated function. */
@@ -44,6 +45,8 @@ export interface AnnotationSite {
   readonly line: number;
   /** `fib`, `Graph.shortest`, `default`... */
   readonly qualifiedName: string;
+  /** The absolute file and its compile generation when the module defined the function (the build is lazy: later). */
+  readonly origin?: { readonly file: string; readonly generation: number };
 }
 
 /**
@@ -56,7 +59,7 @@ export function cacheAnnotated(fn: Function, options: CacheOptions, site: Annota
   checkCacheable(fn);
   const resolved = resolveOptions(options);
   const name = resolved.name ?? `${site.file}#${site.qualifiedName}`;
-  return buildCached(fn, resolved, { name, file: site.file, self: { kind: 'auto' }, site: `${site.file}:${site.line}:${site.qualifiedName}`, lenient: true });
+  return buildCached(fn, resolved, { name, file: site.file, self: { kind: 'auto' }, site: `${site.file}:${site.line}:${site.qualifiedName}`, lenient: true, ...(site.origin === undefined ? {} : { origin: site.origin }) });
 }
 export { openEnvelope } from './inputs';
 

@@ -16,11 +16,14 @@ import { warnOnce } from '../warn';
 interface Holder {
   readonly base: string;
   readonly name: string;
-  readonly definition: string;
+  definition: string;
   /** The functions wrapped under this name: one function wrapped twice is still one function. */
   readonly originals: WeakSet<Function>;
   /** Wrappers of this definition still alive (a factory may wrap many at one site). */
   alive: number;
+  /** The definition's file and its compile generation (compiled-sources.ts), when known. */
+  readonly file: string | undefined;
+  generation: number;
 }
 
 /** Base name -> holders of it or of its suffixed forms. */
@@ -53,9 +56,25 @@ export function definitionOf(site: string, fn: Function): string {
  * definition holds it, else `base(2)`, `base(3)`... (the first free one), with one warning.
  * `keep(wrapper)` then holds the name for as long as `wrapper` lives.
  */
-export function claimName(base: string, definition: string, fn: Function): { readonly name: string; keep(wrapper: object): void } {
+/** The absolute file a definition was evaluated from, and that file's compile generation then (compiled-sources.ts). */
+export interface DefinitionOrigin {
+  readonly file: string;
+  readonly generation: number;
+}
+
+export function claimName(base: string, definition: string, fn: Function, origin?: DefinitionOrigin): { readonly name: string; keep(wrapper: object): void } {
   const list = holders.get(base) ?? [];
+  const file = origin?.file;
+  const generation = origin?.generation ?? 0;
   let holder = list.find((h) => h.definition === definition || h.originals.has(fn));
+  // The file was compiled again since that holder's definition (a watch mode reloading an edited
+  // module): the new code takes over the name, as it would in a fresh process. Its old
+  // functions, not yet collected, keep it too.
+  holder ??= list.find((h) => file !== undefined && h.file === file && h.generation < generation);
+  if (holder !== undefined && holder.definition !== definition && holder.generation < generation) {
+    holder.definition = definition;
+    holder.generation = generation;
+  }
   if (holder === undefined) {
     const taken = new Set(list.map((h) => h.name));
     let name = base;
@@ -68,7 +87,7 @@ export function claimName(base: string, definition: string, fn: Function): { rea
         'SMARTCACHE_NAME_COLLISION',
       );
     }
-    holder = { base, name, definition, originals: new WeakSet(), alive: 0 };
+    holder = { base, name, definition, originals: new WeakSet(), alive: 0, file, generation };
   }
   const chosen = holder;
   return {

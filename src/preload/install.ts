@@ -41,19 +41,35 @@ function state(): InstallState {
   return (g[STATE] ??= { cjs: false, esm: false });
 }
 
-/** The entry script is ESM: `.mjs`/`.mts`, or `.js`/`.ts` in a `"type": "module"` package. */
-function entryIsModule(): boolean {
-  const main = process.argv[1];
-  if (main === undefined || main === '') return false;
-  if (/\.m[jt]s$/.test(main)) return true;
-  if (!/\.[jt]sx?$/.test(main)) return false;
-  const root = findProjectRoot(path.dirname(main));
+/** Set by a main thread that started the ESM hooks, read by its worker threads (Node copies it to each). */
+const ESM_PROGRAM = 'smartcache.esmProgram';
+
+function isModulePackage(dir: string): boolean {
+  const root = findProjectRoot(dir);
   if (root === undefined) return false;
   try {
     return (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { type?: unknown }).type === 'module';
   } catch {
     return false;
   }
+}
+
+/**
+ * The entry script is ESM: `.mjs`/`.mts`, or `.js`/`.ts` in a `"type": "module"` package. A
+ * worker thread has no entry in `process.argv` (its script is not known before it loads): it
+ * follows its program (the main thread's verdict, passed as environment data) or, failing that,
+ * the package of the working directory.
+ */
+function entryIsModule(): boolean {
+  const main = process.argv[1];
+  if (main === undefined || main === '') {
+    const threads = require('node:worker_threads') as typeof import('node:worker_threads');
+    if (threads.isMainThread) return false;
+    return threads.getEnvironmentData(ESM_PROGRAM) === true || isModulePackage(process.cwd());
+  }
+  if (/\.m[jt]s$/.test(main)) return true;
+  if (!/\.[jt]sx?$/.test(main)) return false;
+  return isModulePackage(path.dirname(main));
 }
 
 /**
@@ -76,6 +92,8 @@ function installEsmHooks(): boolean {
   const main = process.argv[1];
   if ((entryIsModule() || (main !== undefined && isOwnFile(main))) && typeof api.register === 'function') {
     api.register('./esm-hooks.mjs', pathToFileURL(__filename));
+    // Its worker threads start without an entry of their own to judge by.
+    (require('node:worker_threads') as typeof import('node:worker_threads')).setEnvironmentData(ESM_PROGRAM, true);
     return true;
   }
   return false;

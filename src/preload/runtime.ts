@@ -10,6 +10,7 @@
  * costs almost nothing.
  */
 import path = require('node:path');
+import { compileGeneration } from '../compiled-sources';
 import type { CacheOptions } from '../options';
 import { findProjectRoot, projectRelative } from '../project';
 import { noteDefinitionFile, registerWrapper, unwrap, WRAPPER_METHODS, type WrappedInfo } from '../registry';
@@ -31,7 +32,7 @@ export interface PreloadRuntime {
   relay(warnings: readonly RelayedWarning[]): void;
 }
 
-type CacheAnnotated = (fn: Function, options: CacheOptions, site: { file: string; line: number; qualifiedName: string }) => Function;
+type CacheAnnotated = (fn: Function, options: CacheOptions, site: { file: string; line: number; qualifiedName: string; origin: { file: string; generation: number } }) => Function;
 
 let cacheAnnotated: CacheAnnotated | undefined;
 
@@ -80,9 +81,12 @@ function wrapFunction(fn: unknown, file: string, relFile: string, spec: SiteSpec
     warnOnce(`${displayPath(file)}:${line}`, `${qualifiedName} is not a function at run time; not cached`, undefined, 'SMARTCACHE_ANNOTATION');
     return fn;
   }
+  // Taken now, while the module runs: the cache layer is built at the first call, maybe after a
+  // watch mode has evaluated this file again.
+  const origin = { file, generation: compileGeneration(file) };
   const build = (): Function => {
     try {
-      return loadCacheLayer()(fn, options, { file: relFile, line, qualifiedName });
+      return loadCacheLayer()(fn, options, { file: relFile, line, qualifiedName, origin });
     } catch (error) {
       warnOnce(`${displayPath(file)}:${line}`, `${qualifiedName} could not be cached; it runs uncached`, error, 'SMARTCACHE_PRELOAD');
       return fn;
