@@ -324,3 +324,25 @@ console.log('OUT ' + JSON.stringify({ value: names }));
   t.deepEqual(names, ['annotated.js#total', 'prices.js#price', 'prices.js#price(2)']);
   t.notRegex(r.stderr, /price\(3\)|total\(2\)/);
 });
+
+// Node 20 (no in-thread hooks): a worker thread has no entry in process.argv, so the preload never
+// started the ESM hooks there: annotated functions of an ES module program's workers never hit.
+test('an ES module program with --require: annotated functions in its worker threads are cached', (t) => {
+  const { run, dir } = setup(t, {
+    'main.js': `import { Worker } from 'node:worker_threads';
+const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: 9 });
+w.on('message', (m) => console.log('OUT ' + JSON.stringify({ value: m })));
+`,
+    'worker.js': `import { parentPort, workerData } from 'node:worker_threads';
+/** @cache */
+function resize(n) { return n * 2; }
+parentPort.postMessage(resize(workerData));
+`,
+  });
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"esm-workers","private":true,"type":"module"}\n');
+  const register = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'preload', 'register.js');
+  const first = run(['--require', register, 'main.js']);
+  t.is(first.value, 18);
+  t.deepEqual(kinds(first.lines), ['miss']);
+  t.deepEqual(kinds(run(['--require', register, 'main.js']).lines), ['hit']);
+});
