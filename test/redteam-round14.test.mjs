@@ -346,3 +346,29 @@ parentPort.postMessage(resize(workerData));
   t.deepEqual(kinds(first.lines), ['miss']);
   t.deepEqual(kinds(run(['--require', register, 'main.js']).lines), ['hit']);
 });
+
+// tsx registers `.ts` but not `.cts` in require.extensions: Node hands a `.cts` file to the `.js`
+// loader (CommonJS) or, as an entry under `--import tsx`, to its ESM side; the preload hooked
+// neither, and annotated functions of `.cts` files were never cached, without a word.
+test('annotated functions in .cts files under tsx are cached (--import tsx and --require tsx/cjs)', (t) => {
+  const repoRoot = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
+  const register = path.join(repoRoot, 'dist', 'preload', 'register.js');
+  const { run, dir } = setup(t, {
+    'lib.cts': `/** @cache */
+function twice(n: number): number { return n * 2; }
+function thrice(n: number): number { 'use cache'; return n * 3; }
+module.exports = { twice, thrice };
+`,
+    'app.cts': `const lib = require('./lib.cts');
+console.log('OUT ' + JSON.stringify({ value: [lib.twice(2), lib.thrice(2)] }));
+`,
+  });
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(path.join(repoRoot, 'node_modules', 'tsx'), path.join(dir, 'node_modules', 'tsx'), 'dir');
+  for (const loader of [['--import', 'tsx', '--import', register], ['--require', 'tsx/cjs', '--require', register]]) {
+    const first = run([...loader, 'app.cts']);
+    t.deepEqual(first.value, [4, 6]);
+    t.is(kinds(first.lines).length, 2, loader.join(' '));
+  }
+  t.deepEqual(kinds(run(['--import', 'tsx', '--import', register, 'app.cts']).lines), ['hit', 'hit']);
+});

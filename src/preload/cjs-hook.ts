@@ -31,8 +31,19 @@ function rewrite(code: string, filename: string): string {
   }
 }
 
-export function installRequireHook(): () => void {
+/**
+ * Extensions Node hands to the `.js` loader when no loader claims them: a `.cts` file under tsx
+ * (which registers `.ts` but not `.cts`, and transpiles whatever the `.js` loader gets). pirates
+ * only rewrites files whose extension it was given, and registers each one it is given; these are
+ * given to it for the check, and their registration is taken back at once, so that Node keeps
+ * falling back to the `.js` loader (and whatever transpiler sits there).
+ */
+const FALLBACK_EXTENSIONS = ['.cts'];
+
+export function installRequireHook(): void {
   const extensions = (Module as unknown as { _extensions: Record<string, unknown> })._extensions;
-  const exts = [...BASE_EXTENSIONS, ...OPTIONAL_EXTENSIONS.filter((e) => e in extensions)];
-  return addHook(rewrite, { exts, ignoreNodeModules: true, matcher: isUserFile });
+  const fallback = FALLBACK_EXTENSIONS.filter((e) => !Object.prototype.hasOwnProperty.call(extensions, e));
+  const exts = [...BASE_EXTENSIONS, ...OPTIONAL_EXTENSIONS.filter((e) => e in extensions), ...fallback];
+  addHook(rewrite, { exts, ignoreNodeModules: true, matcher: isUserFile });
+  for (const ext of fallback) Reflect.deleteProperty(extensions, ext);
 }

@@ -68,6 +68,9 @@ function entryIsModule(): boolean {
     return threads.getEnvironmentData(ESM_PROGRAM) === true || isModulePackage(process.cwd());
   }
   if (/\.m[jt]s$/.test(main)) return true;
+  // A `.cts` entry under a TypeScript loader's ESM hooks (`--import tsx`) is loaded by Node's ESM
+  // side, which hands CommonJS source to its own loader, past `require.extensions`.
+  if (main.endsWith('.cts')) return true;
   if (!/\.[jt]sx?$/.test(main)) return false;
   return isModulePackage(path.dirname(main));
 }
