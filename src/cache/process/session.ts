@@ -17,6 +17,9 @@ import { formatMs } from '../../units';
  * at exit the stats appended to each store, the LRU bump of the keys hit, the summary line.
  */
 let started = false;
+/** How often a running process records its hits and uses (nothing is written when nothing changed). */
+const FLUSH_EVERY_MS = 5_000;
+const realSetInterval = (require('node:timers') as typeof import('node:timers')).setInterval;
 let summary = false;
 let judging = false;
 
@@ -27,6 +30,11 @@ export function startSession(store: Store, log: LogMode): void {
   started = true;
   installLive(store.root);
   atExit(EXIT_STATS, flushAll);
+  // A server stopped by a signal (Ctrl-C, docker stop, systemd) runs no exit handler: without a
+  // flush while it runs, its hits and the last use of its entries were never recorded, and
+  // `prune --older-than` removed entries in daily use. Node's own timer, not the global one a
+  // test's fake timers may have replaced; unref'd, so it never keeps the program alive.
+  realSetInterval(flushAll, FLUSH_EVERY_MS).unref();
   // Parsing is most of a cold start's fingerprint cost; analyses keyed by the function text's hash
   // are kept across runs beside the store (measured in the analyze tests: 45-87 ms -> ~3 ms for 200 helpers).
   // Only in the user's own root: an analysis decides what a fingerprint follows, so one planted

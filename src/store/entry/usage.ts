@@ -97,7 +97,18 @@ export function measureUsage(layout: Layout, access: Access, collect?: (entry: E
       walk(child, s, inEntries);
     }
   };
-  const rootStat = lstatQuiet(layout.root);
+  // The root itself may be a link the user made (SMARTCACHE_DIR on a mounted volume): the
+  // program stores through it, so `ls`, `stats` and `prune` measure through it too. Below the
+  // root no link is followed.
+  let rootStat = lstatQuiet(layout.root);
+  if (rootStat?.isSymbolicLink() === true) {
+    try {
+      rootStat = fs.statSync(layout.root);
+    } catch (error) {
+      if (!isMissing(error)) throw ioError('measure', layout.root, error);
+      rootStat = undefined;
+    }
+  }
   if (rootStat !== undefined && rootStat.isDirectory()) walk(layout.root, rootStat, layout.root === layout.entries ? [] : undefined);
   return { total, folders, filesPerLeaf };
 }
