@@ -372,3 +372,24 @@ console.log('OUT ' + JSON.stringify({ value: [lib.twice(2), lib.thrice(2)] }));
   }
   t.deepEqual(kinds(run(['--import', 'tsx', '--import', register, 'app.cts']).lines), ['hit', 'hit']);
 });
+
+// `NODE_OPTIONS="--import smartcache/register" tsx app.ts` (an npm script): tsx's command puts its
+// require hooks before any --import, so a CommonJS program's annotations work; the preload still
+// warned that they were ignored.
+test('tsx\'s own command with the preload in NODE_OPTIONS: annotations work and nothing warns (CommonJS program)', (t) => {
+  const repoRoot = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
+  const register = path.join(repoRoot, 'dist', 'preload', 'register.js');
+  const { run, dir } = setup(t, {
+    'app.ts': `/** @cache */
+function total(n: number): number { return n * 2; }
+console.log('OUT ' + JSON.stringify({ value: total(21) }));
+`,
+  });
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(path.join(repoRoot, 'node_modules', 'tsx'), path.join(dir, 'node_modules', 'tsx'), 'dir');
+  const tsx = path.join(dir, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const first = run([tsx, 'app.ts'], { NODE_OPTIONS: `--import ${register}` });
+  t.is(first.value, 42);
+  t.notRegex(first.stderr, /SMARTCACHE_PRELOAD/);
+  t.deepEqual(kinds(run([tsx, 'app.ts'], { NODE_OPTIONS: `--import ${register}` }).lines), ['hit']);
+});

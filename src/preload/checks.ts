@@ -14,7 +14,7 @@
 import path = require('node:path');
 import { warnOnce } from '../warn';
 
-/** Flags that load a module before the entry, in the order Node applies them (NODE_OPTIONS first). */
+/** Flags that load a module before the entry (NODE_OPTIONS first, each kind in turn). */
 const PRELOAD_FLAGS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);
 
 /** Loaders that transpile TypeScript (and JSX): smartcache must come after them. */
@@ -30,16 +30,19 @@ function splitOptions(text: string): string[] {
 /** The modules preloaded by flags, in load order. */
 export function preloadedModules(nodeOptions: string | undefined, execArgv: readonly string[]): string[] {
   const tokens = [...splitOptions(nodeOptions ?? ''), ...execArgv];
-  const out: string[] = [];
+  // Node loads every `--require` before any `--import` or loader, wherever each flag stands
+  // (`NODE_OPTIONS="--import smartcache/register" tsx app.ts` runs tsx's `--require` first).
+  const required: string[] = [];
+  const imported: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] ?? '';
     const eq = token.indexOf('=');
     const flag = eq === -1 ? token : token.slice(0, eq);
     if (!PRELOAD_FLAGS.has(flag)) continue;
     const value = eq === -1 ? tokens[++i] : token.slice(eq + 1);
-    if (value !== undefined && value !== '') out.push(value);
+    if (value !== undefined && value !== '') (flag === '--require' || flag === '-r' ? required : imported).push(value);
   }
-  return out;
+  return [...required, ...imported];
 }
 
 function isOwn(specifier: string): boolean {
@@ -77,14 +80,24 @@ function underVitest(env: Readonly<Record<string, string | undefined>>, argv: re
   return /[\\/]vitest(?:[\\/](?:vitest\.mjs|dist[\\/]cli\.js))?$/.test(argv[1] ?? '');
 }
 
-/** Warns about setups where annotations would be silently ignored; never throws. */
-export function checkPreloadSetup(): void {
+/**
+ * tsx's own command (`tsx app.ts`, `NODE_OPTIONS="--import smartcache/register" tsx …`) runs
+ * node with `--require tsx/dist/preflight.cjs … --import tsx/dist/loader.mjs`: its require
+ * hooks are in place before any `--import`, so a CommonJS program's TypeScript reaches ours
+ * transformed; only its ES module hooks come after ours.
+ */
+function onlyEsmHooksAfterUs(loader: string): boolean {
+  return /(?:^|[\\/])tsx[\\/]dist[\\/]loader\.mjs$/.test(loader.startsWith('file:') ? new URL(loader).pathname : loader);
+}
+
+/** Warns about setups where annotations would be silently ignored; never throws. `esmEntry`: whether the program's entry is an ES module (asked only when it matters). */
+export function checkPreloadSetup(esmEntry: () => boolean = () => false): void {
   try {
     // The setup is the process's: told by its main thread. Node 20's module-hooks thread loads
     // the preloads too, and its warnings reach the same stderr (the tsx order was said twice).
     if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
     const loader = loaderAfterUs(preloadedModules(process.env['NODE_OPTIONS'], process.execArgv));
-    if (loader !== undefined) {
+    if (loader !== undefined && !(onlyEsmHooksAfterUs(loader) && !esmEntry())) {
       warnOnce(
         'smartcache/register',
         `it is loaded before ${loader}, so TypeScript files reach it untransformed or not at all and their annotations are ignored; ` +

@@ -134,7 +134,7 @@ export function installPreload(mode: PreloadMode, marker?: Function): void {
       s.cjs = true;
     }
     if (!s.esm) s.esm = installEsmHooks();
-    checkPreloadSetup();
+    checkPreloadSetup(entryIsModule);
   } catch (error) {
     warnOnce('smartcache/register', 'could not install its module hooks; annotated functions run uncached', error, 'SMARTCACHE_PRELOAD');
   }
