@@ -393,3 +393,34 @@ console.log('OUT ' + JSON.stringify({ value: total(21) }));
   t.notRegex(first.stderr, /SMARTCACHE_PRELOAD/);
   t.deepEqual(kinds(run([tsx, 'app.ts'], { NODE_OPTIONS: `--import ${register}` }).lines), ['hit']);
 });
+
+// @swc-node/register hoists an exported function's JSDoc to the top of its output and keeps the
+// others in place: with one tag still in the transpiled code, tags were read from it alone, and
+// the exported function was never cached (with a false "not directly above a function" warning).
+test('a transpiler that moves some tags away from their functions: the TypeScript source fills the gaps', (t) => {
+  const repoRoot = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
+  const register = path.join(repoRoot, 'dist', 'preload', 'register.js');
+  const { run } = setup(t, {
+    'hook.js': `const fs = require('node:fs');
+const esbuild = require(${JSON.stringify(path.join(repoRoot, 'node_modules', 'esbuild'))});
+require.extensions['.ts'] = (m, filename) => {
+  let { code } = esbuild.transformSync(fs.readFileSync(filename, 'utf8'), { loader: 'ts', format: 'cjs', sourcemap: 'inline', sourcefile: filename });
+  // As swc does: the exported function's tag at the top, the other one kept above its function.
+  code = code.replace(/^function double/m, '/** @cache */ function double');
+  m._compile('/** @cache */ ' + code, filename);
+};
+`,
+    'app.ts': `/** @cache */
+export function total(n: number): number { console.error('BODY total'); return n * 3; }
+/** @cache */
+function double(n: number): number { console.error('BODY double'); return n * 2; }
+console.log('OUT ' + JSON.stringify({ value: [total(2), double(4)] }));
+`,
+  });
+  const first = run(['--require', './hook.js', '--require', register, 'app.ts']);
+  t.deepEqual(first.value, [6, 8]);
+  t.notRegex(first.stderr, /not directly above a function/);
+  const second = run(['--require', './hook.js', '--require', register, 'app.ts']);
+  t.deepEqual(kinds(second.lines), ['hit', 'hit']);
+  t.notRegex(second.stderr, /BODY/);
+});

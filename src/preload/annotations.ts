@@ -32,6 +32,12 @@ export interface OriginalSource {
   readonly annotations: readonly SourceAnnotation[];
   /** Original 1-based line of an offset in the parsed (transpiled) code; undefined without a map. */
   readonly originalLine: (offset: number) => number | undefined;
+  /**
+   * The transpiler kept some tags but moved others away from their functions (swc hoists an
+   * exported function's JSDoc to the top of the file): the original fills the gaps, and a moved
+   * tag is not the user's mistake.
+   */
+  readonly fillsGaps?: boolean;
 }
 
 interface Tag {
@@ -174,7 +180,7 @@ export function selectAnnotated(
     annotated.push({ candidate, site: { line, qualifiedName: uniqueName(userName, taken), options: parsedTag.options } });
   }
   for (const tag of tags.values()) {
-    if (!usedTags.has(tag)) warnings.push({ line: tag.line, message: '@cache is not directly above a function; ignored' });
+    if (!usedTags.has(tag) && original?.fillsGaps !== true) warnings.push({ line: tag.line, message: '@cache is not directly above a function; ignored' });
   }
   return { annotated, warnings };
 }
