@@ -424,3 +424,17 @@ console.log('OUT ' + JSON.stringify({ value: [total(2), double(4)] }));
   t.deepEqual(kinds(second.lines), ['hit', 'hit']);
   t.notRegex(second.stderr, /BODY/);
 });
+
+test('a Headers list the program changes between two calls of one process recomputes from memory too', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const headers = new Headers({ 'accept-language': 'en' });
+const lang = cache(function lang(s) { return headers.get('accept-language') + s; });
+const a = lang('!');
+headers.set('accept-language', 'fr');
+const b = lang('!');
+console.log('OUT ' + JSON.stringify({ value: [a, b] }));
+`,
+  });
+  t.deepEqual(run().value, ['en!', 'fr!']);
+});

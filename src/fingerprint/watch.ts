@@ -22,6 +22,7 @@
 import { types } from 'node:util';
 import { patchOriginal } from '../registry';
 import type { BindingReads, Entity, EntityReads } from './graph';
+import { hiddenStateDigest } from './graph';
 import type * as RuntimeLayer from './runtime';
 
 const TYPED_BYTES = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, 'buffer')?.get as (this: unknown) => ArrayBufferLike;
@@ -233,7 +234,9 @@ function visitShape(o: object, emit: (v: unknown) => boolean): boolean {
     return same;
   }
   if (types.isDate(o)) return emit(DATE_TIME.call(o));
-  return true;
+  // A key, a header list, a hash kept inside Node (graph/node-state.ts): its digest.
+  const hidden = hiddenStateDigest(o);
+  return hidden === undefined || emit(hidden);
 }
 
 /** Arrays past this many elements are compared element by element, not key by key. */

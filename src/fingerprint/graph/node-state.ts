@@ -93,3 +93,17 @@ export function opaqueStateLeaf(what: string): Entity {
   warnOnce('smartcache', why, undefined, 'ERR_FINGERPRINT');
   return e;
 }
+
+/**
+ * What the watch between calls compares for `o` besides its properties: its hidden state's
+ * digest, or the reason it has none (a `Headers` list the program changes between two calls of
+ * one process must be seen there too). Undefined for every object that keeps no such state.
+ */
+export function hiddenStateDigest(o: object): string | undefined {
+  const proto: unknown = Object.getPrototypeOf(o);
+  if (proto === null || proto === Object.prototype || proto === Array.prototype || typeof proto !== 'object') return undefined;
+  const ctor: unknown = Reflect.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+  if (typeof ctor !== 'function') return undefined;
+  const state = hiddenState(o, ctor);
+  return state === undefined ? undefined : 'opaque' in state ? `opaque ${state.opaque}` : state.digest;
+}
