@@ -7,9 +7,16 @@
  * changing them (a request's body, a cipher's position) and make every call reaching them miss,
  * with one warning, as the key hasher refuses them as arguments.
  */
+import { types } from 'node:util';
 import { sha256 } from '../../hash';
 import { warnOnce } from '../../warn';
 import { addDynamic, leaf, PROCESS_SALT, type Entity } from './entity';
+
+/** `instanceof` asks every prototype of the chain: a proxy there would run the program's trap. */
+function chainHasProxy(o: object): boolean {
+  for (let p: object | null = o; p !== null; p = Object.getPrototypeOf(p) as object | null) if (types.isProxy(p)) return true;
+  return false;
+}
 
 /** What an instance's hidden state reads as: a digest to count, or nothing readable. */
 export type HiddenState = { readonly label: string; readonly digest: string } | { readonly opaque: string };
@@ -67,8 +74,9 @@ function webState(o: object): HiddenState | undefined {
  * Node's objects that keep one. Never throws: a read that fails counts as unreadable.
  */
 export function hiddenState(o: object, ctor: Function): HiddenState | undefined {
+  if (types.isProxy(ctor)) return undefined;
   const name = Reflect.getOwnPropertyDescriptor(ctor, 'name')?.value;
-  if (typeof name !== 'string' || !CANDIDATES.has(name)) return undefined;
+  if (typeof name !== 'string' || !CANDIDATES.has(name) || chainHasProxy(o)) return undefined;
   try {
     if (name === 'BlockList' || name === 'SocketAddress') {
       const net = require('node:net') as typeof import('node:net');
@@ -100,8 +108,9 @@ export function opaqueStateLeaf(what: string): Entity {
  * one process must be seen there too). Undefined for every object that keeps no such state.
  */
 export function hiddenStateDigest(o: object): string | undefined {
+  if (types.isProxy(o)) return undefined;
   const proto: unknown = Object.getPrototypeOf(o);
-  if (proto === null || proto === Object.prototype || proto === Array.prototype || typeof proto !== 'object') return undefined;
+  if (proto === null || proto === Object.prototype || proto === Array.prototype || typeof proto !== 'object' || types.isProxy(proto)) return undefined;
   const ctor: unknown = Reflect.getOwnPropertyDescriptor(proto, 'constructor')?.value;
   if (typeof ctor !== 'function') return undefined;
   const state = hiddenState(o, ctor);
