@@ -86,6 +86,10 @@ test('ignore: a rest parameter leaves out every argument it gathers', (t) => {
   g(1, 2);
   g(1, 3);
   t.is(runs, 1, "'...more' names the rest parameter too");
+  // Red team round 14: named with its dots, only the first gathered argument was left out.
+  g(1, 4, 5, 6);
+  g(1);
+  t.is(runs, 1, "'...more' leaves out every argument it gathers");
 });
 
 test('ignore: an ignored argument at the end counts the same passed or not', (t) => {

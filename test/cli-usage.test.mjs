@@ -163,3 +163,22 @@ test('too many arguments', async (t) => {
   const root = tempDir();
   await rejects(t, ['clear', 'a', 'b', '--dir', root], /too many arguments/);
 });
+
+// Red team round 14: no command printed the whole help (40 lines) on stderr, `remote` without its
+// subcommand 11; `--json` on a missing root printed its empty JSON but not the one stderr line.
+test('a missing command or subcommand is one stderr line and exit 2', async (t) => {
+  for (const args of [[], ['remote']]) await rejects(t, args, /missing (?:command|subcommand)/);
+  const help = await cli(['remote', '--help']);
+  t.is(help.code, 0);
+});
+
+test('ls --json and stats --json on a missing root: valid empty JSON, one stderr line, exit 0', async (t) => {
+  const root = path.join(tempDir(), 'no-such-cache');
+  for (const command of ['ls', 'stats']) {
+    const r = await cli([command, '--json', '--dir', root]);
+    t.is(r.code, 0);
+    t.is(JSON.parse(r.stdout).root, root);
+    t.true(isOneLine(r.stderr), `${command}: ${JSON.stringify(r.stderr)}`);
+  }
+  t.false(fs.existsSync(root));
+});

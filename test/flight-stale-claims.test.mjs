@@ -63,3 +63,34 @@ test('a worker thread\'s claim in a live process: waited for while fresh, broken
   writeClaim(file, { ...worker, thread: 0, pid: process.ppid, start: undefined }, 30_000);
   t.is(flight.takeTurn(() => file).kind, 'wait');
 });
+
+function claimsUnder(dir) {
+  const out = [];
+  const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.claim') && out.push(path.join(d, e.name)); };
+  if (fs.existsSync(dir)) walk(dir);
+  return out;
+}
+
+// A computation that failed marks its claim released (its waiters compute at once); nothing ever
+// removed it, so every failing key left a claim file for good, which clear and prune ignored.
+test('released claims are removed when their process ends, and by clear and prune', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-claims-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const root = path.join(dir, 'cache');
+  fs.writeFileSync(path.join(dir, 'app.js'), `const { cache } = require(${JSON.stringify(path.resolve('dist/index.js'))});
+const lookup = cache(async function lookup(id) { await new Promise((r) => setTimeout(r, 60)); if (id % 2) throw new Error('odd'); return id; });
+(async () => { for (let id = 1; id <= 4; id++) await lookup(id).catch(() => {}); })();
+`);
+  const r = spawnSync(process.execPath, ['app.js'], { cwd: dir, env: { ...process.env, SMARTCACHE_DIR: root, NODE_OPTIONS: '' }, encoding: 'utf8' });
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(claimsUnder(root), []);
+  // One planted as a killed process's would be: clear and prune remove it.
+  const entries = path.join(root, 'smartcache-v2', 'entries', 'ab', 'cd');
+  fs.mkdirSync(entries, { recursive: true });
+  const planted = path.join(entries, `abcd${'0'.repeat(60)}.claim`);
+  fs.writeFileSync(planted, JSON.stringify({ pid: 1, start: '1', host: 'elsewhere', thread: 0, state: 'released' }));
+  const prune = spawnSync(process.execPath, [path.resolve('dist/cli/main.js'), 'prune', '--dir', root], { encoding: 'utf8' });
+  t.is(prune.status, 0, prune.stderr);
+  t.false(fs.existsSync(planted));
+});

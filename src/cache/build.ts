@@ -83,8 +83,10 @@ export function ignoredPositions(fn: Function, ignore: ReadonlyArray<string | nu
       continue;
     }
     params ??= paramsOf(fn);
-    const plain = params.indexOf(item);
-    const rest = plain < 0 ? params.indexOf(item.startsWith('...') ? item : `...${item}`) : -1;
+    // A rest parameter is listed with its dots (`...parts`): named either way, it covers every
+    // argument it gathers, never only the first.
+    const rest = params.indexOf(item.startsWith('...') ? item : `...${item}`);
+    const plain = rest < 0 ? params.indexOf(item) : -1;
     if (plain < 0 && rest < 0) {
       const shown = params.map((p) => p ?? '{…}').join(', ');
       throw new SmartCacheTypeError(`smartcache: option "ignore" names "${item}", which is not a parameter of ${fn.name || 'anonymous'}(${shown})`, { option: 'ignore' });

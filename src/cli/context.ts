@@ -63,8 +63,9 @@ export function openExistingStore(options: DirOption): Store {
 export function openStoreIfPresent(options: DirOption, out: Output, whenMissing?: object): Store | undefined {
   const root = resolveRoot(options);
   if (rootState(root) === 'present') return load(root);
+  // The same one line on stderr either way (README); with --json, valid empty JSON on stdout too.
   if (whenMissing !== undefined) out.line(JSON.stringify({ root, ...whenMissing }, null, 2));
-  else out.warn(`smartcache: no cache at ${root} yet (nothing stored there)`);
+  out.warn(`smartcache: no cache at ${root} yet (nothing stored there)`);
   return undefined;
 }
 

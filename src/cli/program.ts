@@ -73,7 +73,21 @@ Output has no colours when it is not a terminal or when NO_COLOR is set.`,
 }
 
 /** Runs the CLI and resolves to the exit code (main sets process.exitCode; tests need not exit). */
+/** Commander answers a missing (sub)command with the whole help on stderr; ours is one line. */
+function missingCommand(argv: readonly string[]): string | undefined {
+  const asksHelp = argv.some((a) => a === '-h' || a === '--help' || a === '-V' || a === '--version');
+  if (asksHelp) return undefined;
+  if (argv.length === 0) return 'missing command: ls, explain, clear, prune, stats, attach, push, pull or remote (see smartcache --help)';
+  if (argv[0] === 'remote' && argv.slice(1).every((a) => a.startsWith('-'))) return 'remote: missing subcommand: check (see smartcache remote --help)';
+  return undefined;
+}
+
 export async function runCli(argv: readonly string[], out: Output = createOutput()): Promise<number> {
+  const missing = missingCommand(argv);
+  if (missing !== undefined) {
+    out.warn(`smartcache: ${missing}`);
+    return EXIT_USAGE;
+  }
   const program = buildProgram(out);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -129,9 +129,9 @@ function rewrite(claim: HeldClaim, owner: Owner, state: ClaimState): HeldClaim |
   }
 }
 
-/** The owner's computation failed: rewrite its own claim as released, if still its own. */
-export function markReleased(claim: HeldClaim, owner: Owner): void {
-  rewrite(claim, owner, 'released');
+/** The owner's computation failed: rewrite its own claim as released, if still its own; returns it as it is now. */
+export function markReleased(claim: HeldClaim, owner: Owner): HeldClaim | undefined {
+  return rewrite(claim, owner, 'released');
 }
 
 /**

@@ -68,6 +68,19 @@ function isStale(claim: SeenClaim): boolean {
   return isGone(claim.owner);
 }
 
+/**
+ * Claims this process marked released: they told the processes waiting then to compute; once this
+ * process ends they have said it, and are removed rather than left beside the entry for good.
+ */
+const released: HeldClaim[] = [];
+
+function removeAtExit(claim: HeldClaim): void {
+  if (released.length === 0) process.once('exit', () => {
+    for (const c of released) removeIfSame(c.file, c);
+  });
+  released.push(claim);
+}
+
 function ownerTurn(first: HeldClaim): Turn {
   held++;
   let done = false;
@@ -82,7 +95,10 @@ function ownerTurn(first: HeldClaim): Turn {
       held--;
       if (heartbeat !== undefined) clearInterval(heartbeat);
       if (stored) removeIfSame(claim.file, claim);
-      else markReleased(claim, currentOwner());
+      else {
+        const marked = markReleased(claim, currentOwner());
+        if (marked !== undefined) removeAtExit(marked);
+      }
     },
     promised(): void {
       if (done || promised) return;

@@ -61,6 +61,8 @@ function storeFolders(layout: Layout): string[] {
 
 /** Temp files older than this are a killed writer's leftovers; deleteWhere() removes them. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
+/** A claim older than the longest wait (src/flight WAIT_LIMIT_MS) holds nobody: clear and prune remove it. */
+const STALE_CLAIM_MS = 2 * 60 * 1000;
 
 /**
  * The content-addressed result store: <root>/smartcache-v2/entries/ab/cd/<64-hex key>, plus
@@ -293,6 +295,10 @@ export class Store {
           bytes += size;
           touched.add(leafOf(item.file));
         }
+      } else if (item.type === 'claim') {
+        // A released claim told its waiters to compute; one older than any wait holds nobody.
+        // Bookkeeping, not an entry: removed without being counted.
+        if ((item.released || now - item.mtimeMs > STALE_CLAIM_MS) && unlinkQuiet(item.file)) touched.add(leafOf(item.file));
       } else if (now - item.mtimeMs > STALE_TEMP_MS && unlinkQuiet(item.file)) {
         removed++;
         bytes += item.bytes;

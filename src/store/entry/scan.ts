@@ -18,7 +18,11 @@ import type { EntryInfo } from '../types';
 export type ScanItem =
   | { readonly type: 'entry'; readonly info: EntryInfo; readonly ino: number }
   | { readonly type: 'corrupt'; readonly file: string; readonly reason: string; readonly ino: number }
-  | { readonly type: 'temp'; readonly file: string; readonly bytes: number; readonly mtimeMs: number };
+  | { readonly type: 'temp'; readonly file: string; readonly bytes: number; readonly mtimeMs: number }
+  /** A single-flight claim beside an entry (src/flight/): `released` when its owner gave up. */
+  | { readonly type: 'claim'; readonly file: string; readonly bytes: number; readonly mtimeMs: number; readonly released: boolean };
+
+const CLAIM = /^([0-9a-f]{64})\.claim$/;
 
 const FAN = /^[0-9a-f]{2}$/;
 
@@ -56,6 +60,16 @@ export function* scan(layout: Layout, access: Access): Generator<ScanItem> {
     } else if (isTempName(name)) {
       const stat = fs.lstatSync(file, { throwIfNoEntry: false });
       if (stat !== undefined && regular) yield { type: 'temp', file, bytes: stat.size, mtimeMs: stat.mtimeMs };
+    } else if (regular && CLAIM.exec(name)?.[1]?.startsWith(prefix) === true) {
+      const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+      if (stat === undefined || !stat.isFile() || stat.size > 4096) continue;
+      let text = '';
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      yield { type: 'claim', file, bytes: stat.size, mtimeMs: stat.mtimeMs, released: text.includes('"state":"released"') };
     }
   }
 }
