@@ -59,9 +59,30 @@ test('a worker thread\'s claim in a live process: waited for while fresh, broken
   t.is(flight.takeTurn(() => file).kind, 'wait');
   writeClaim(file, worker, 30_000);
   t.is(flight.takeTurn(() => file).kind, 'owner');
-  // The main thread's claim in a live process is never judged by its age alone (below the wait limit).
+  // The main thread's claim in a live process of this host is never judged by its age: a long
+  // synchronous call refreshes nothing, and is waited for (red team round 14, second pass).
   writeClaim(file, { ...worker, thread: 0, pid: process.ppid, start: undefined }, 30_000);
   t.is(flight.takeTurn(() => file).kind, 'wait');
+  writeClaim(file, { ...worker, thread: 0, pid: process.ppid, start: undefined }, 10 * 60_000);
+  t.is(flight.takeTurn(() => file).kind, 'wait');
+});
+
+// The heartbeat of an async owner ran on the global setInterval: a test's fake timers ran it
+// forever (`runAllTimers` aborted), browser-style timers returning numbers made the call reject.
+test('an async owner refreshes its claim with Node\'s own timers, whatever the global ones are', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-claims-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'app.js'), `const { cache } = require(${JSON.stringify(path.resolve('dist/index.js'))});
+const realTimeout = setTimeout;
+const f = cache(async function f(x) { await new Promise((r) => realTimeout(r, 20)); return x * 2; });
+globalThis.setInterval = () => { throw new Error('fake setInterval called'); };
+globalThis.clearInterval = () => { throw new Error('fake clearInterval called'); };
+f(21).then((v) => console.log('OUT ' + v), (e) => { console.log('ERR ' + e.message); process.exitCode = 1; });
+`);
+  const r = spawnSync(process.execPath, ['app.js'], { cwd: dir, env: { ...process.env, SMARTCACHE_DIR: path.join(dir, 'cache'), NODE_OPTIONS: '' }, encoding: 'utf8' });
+  t.is(r.status, 0, r.stdout + r.stderr);
+  t.regex(r.stdout, /OUT 42/);
 });
 
 function claimsUnder(dir) {
@@ -90,7 +111,13 @@ const lookup = cache(async function lookup(id) { await new Promise((r) => setTim
   fs.mkdirSync(entries, { recursive: true });
   const planted = path.join(entries, `abcd${'0'.repeat(60)}.claim`);
   fs.writeFileSync(planted, JSON.stringify({ pid: 1, start: '1', host: 'elsewhere', thread: 0, state: 'released' }));
+  // A live local owner's claim stays, however old (a long computation).
+  const live = path.join(entries, `abcd${'1'.repeat(60)}.claim`);
+  fs.writeFileSync(live, JSON.stringify({ pid: process.pid, host: os.hostname(), thread: 0, state: 'computing' }));
+  const old = new Date(Date.now() - 3600_000);
+  fs.utimesSync(live, old, old);
   const prune = spawnSync(process.execPath, [path.resolve('dist/cli/main.js'), 'prune', '--dir', root], { encoding: 'utf8' });
   t.is(prune.status, 0, prune.stderr);
   t.false(fs.existsSync(planted));
+  t.true(fs.existsSync(live));
 });

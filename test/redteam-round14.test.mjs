@@ -438,3 +438,45 @@ console.log('OUT ' + JSON.stringify({ value: [a, b] }));
   });
   t.deepEqual(run().value, ['en!', 'fr!']);
 });
+
+// Second pass: after a reload, the new code's first function of a name matched the old holder by
+// its unchanged definition without taking it over; a second function of that name in the new
+// code then took the same old holder: two live functions under one name, silently.
+test('after a reload, a second function of the same name in the new code is still a collision', (t) => {
+  const { run } = setup(t, {
+    'mod.js': (mod) => `const { cache } = require(${mod});
+exports.a = cache(function load(n) { return n + 1; });
+`,
+    'app.js': `const fs = require('node:fs');
+const v1 = require('./mod');
+const text = fs.readFileSync(__dirname + '/mod.js', 'utf8');
+fs.writeFileSync(__dirname + '/mod.js', text + "exports.b = cache(function load(n) { return n + 2; });\\n");
+delete require.cache[require.resolve('./mod')];
+const v2 = require('./mod');
+console.log('OUT ' + JSON.stringify({ value: [v1.a(1), v2.a(1), v2.b(1)] }));
+`,
+  });
+  const r = run();
+  t.deepEqual(r.value, [2, 2, 3]);
+  const names = [...new Set(r.lines.filter((l) => / (hit|miss) /.test(l)).map((l) => l.split(' ')[2]))].sort();
+  t.deepEqual(names, ['mod.js#load', 'mod.js#load(2)']);
+  t.regex(r.stderr, /SMARTCACHE_NAME_COLLISION/);
+});
+
+// jest's jsdom environment has no setImmediate global: loading smartcache threw there (the locale
+// hooks took the global at load). Fake timers that replace the globals must not stall or break it.
+test('smartcache loads and caches without timer globals, and with fake ones', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `delete globalThis.setImmediate;
+delete globalThis.clearImmediate;
+globalThis.queueMicrotask = () => { throw new Error('fake queueMicrotask'); };
+globalThis.setTimeout = () => { throw new Error('fake setTimeout'); };
+const { cache } = require(${mod});
+const f = cache(function f(x) { return new Date(Date.UTC(2020, 0, x)).toLocaleDateString('en-US', { timeZone: 'UTC' }); });
+const g = cache(async function g(x) { return x * 2; });
+g(21).then((v) => console.log('OUT ' + JSON.stringify({ value: [f(5), v] })));
+`,
+  });
+  t.deepEqual(run().value, ['1/5/2020', 42]);
+  t.deepEqual(run().value, ['1/5/2020', 42]);
+});

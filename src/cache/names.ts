@@ -71,7 +71,9 @@ export function claimName(base: string, definition: string, fn: Function, origin
   // module): the new code takes over the name, as it would in a fresh process. Its old
   // functions, not yet collected, keep it too.
   holder ??= list.find((h) => file !== undefined && h.file === file && h.generation < generation);
-  if (holder !== undefined && holder.definition !== definition && holder.generation < generation) {
+  // Found either way, the holder now belongs to this generation: a second function of the same
+  // name in the new code is a second live function (a collision), not another reload.
+  if (holder !== undefined && file !== undefined && holder.file === file && holder.generation < generation) {
     holder.definition = definition;
     holder.generation = generation;
   }

@@ -141,7 +141,8 @@ let bumpQueued = false;
 function bumpEpochLater(): void {
   if (bumpQueued) return;
   bumpQueued = true;
-  queueMicrotask(() => {
+  // A promise job, not the global queueMicrotask a program's fake timers may replace (jest's do).
+  void Promise.resolve().then(() => {
     epoch++;
     bumpQueued = false;
   });

@@ -22,6 +22,7 @@ import { FIRST_DELAY_MS, nextDelay, sleepAsync, sleepSync } from './sleep';
 export const WAIT_LIMIT_MS = 120_000;
 /** A claim whose creator never wrote its content (killed between open and write) is stale after this. */
 const UNWRITTEN_STALE_MS = 10_000;
+const { setInterval: nodeSetInterval, clearInterval: nodeClearInterval } = require('node:timers') as typeof import('node:timers');
 /** How often an async owner refreshes its claim's modification time. */
 const HEARTBEAT_MS = 2_000;
 /** Claim attempts before giving up and computing without one (each lost race means a new owner). */
@@ -54,8 +55,8 @@ export function holdsClaims(): boolean {
 /**
  * A claim nobody will complete: released, never written, its owner gone, or older than any wait
  * (a waiter computes itself after WAIT_LIMIT_MS anyway: a claim left by a process on another
- * machine, whose liveness cannot be checked, or restored with the folder from a CI cache, no
- * longer holds anyone that long, run after run). A worker thread's claim is also judged by its
+ * machine, whose liveness cannot be checked, no longer holds anyone that long, run after run; a
+ * local owner is judged by its pid). A worker thread's claim is also judged by its
  * age: its process outlives it (a pool terminating a worker mid-call), and an async owner keeps
  * its claim fresh (HEARTBEAT_MS) while its call runs.
  */
@@ -63,7 +64,9 @@ function isStale(claim: SeenClaim): boolean {
   if (claim.released) return true;
   const age = Date.now() - claim.mtimeMs;
   if (claim.owner === undefined) return age > UNWRITTEN_STALE_MS;
-  if (age > WAIT_LIMIT_MS) return true;
+  // Only an owner that cannot be judged by its pid (another host) ages out: a live local owner
+  // of a long synchronous call never refreshes its claim, and its waiters wait for it.
+  if (age > WAIT_LIMIT_MS && claim.owner.host !== currentOwner().host) return true;
   if (claim.owner.thread !== 0 && age > UNWRITTEN_STALE_MS) return true;
   return isGone(claim.owner);
 }
@@ -86,14 +89,14 @@ function ownerTurn(first: HeldClaim): Turn {
   let done = false;
   let claim = first;
   let promised = false;
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
   return {
     kind: 'owner',
     release(stored: boolean): void {
       if (done) return;
       done = true;
       held--;
-      if (heartbeat !== undefined) clearInterval(heartbeat);
+      if (heartbeat !== undefined) nodeClearInterval(heartbeat);
       if (stored) removeIfSame(claim.file, claim);
       else {
         const marked = markReleased(claim, currentOwner());
@@ -106,7 +109,9 @@ function ownerTurn(first: HeldClaim): Turn {
       const now = markPromise(claim, currentOwner());
       if (now !== undefined) claim = now;
       // An async call keeps its event loop: the claim says it is still being computed.
-      heartbeat = setInterval(() => touch(claim), HEARTBEAT_MS);
+      // Node's own timer: a test's fake timers replace the global one (and would run this
+      // forever under runAllTimers), browser-style ones return a number.
+      heartbeat = nodeSetInterval(() => touch(claim), HEARTBEAT_MS);
       heartbeat.unref();
     },
   };

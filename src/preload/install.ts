@@ -56,16 +56,15 @@ function isModulePackage(dir: string): boolean {
 
 /**
  * The entry script is ESM: `.mjs`/`.mts`, or `.js`/`.ts` in a `"type": "module"` package. A
- * worker thread has no entry in `process.argv` (its script is not known before it loads): it
- * follows its program (the main thread's verdict, passed as environment data) or, failing that,
- * the package of the working directory.
+ * worker thread without an entry in `process.argv` (an `eval` worker) follows its program: the
+ * main thread's verdict, passed as environment data.
  */
 function entryIsModule(): boolean {
   const main = process.argv[1];
   if (main === undefined || main === '') {
     const threads = require('node:worker_threads') as typeof import('node:worker_threads');
     if (threads.isMainThread) return false;
-    return threads.getEnvironmentData(ESM_PROGRAM) === true || isModulePackage(process.cwd());
+    return threads.getEnvironmentData(ESM_PROGRAM) === true;
   }
   if (/\.m[jt]s$/.test(main)) return true;
   // A `.cts` entry under a TypeScript loader's ESM hooks (`--import tsx`) is loaded by Node's ESM

@@ -1,4 +1,5 @@
 import path = require('node:path');
+import { clearTimeout as nodeClearTimeout, setTimeout as nodeSetTimeout } from 'node:timers';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { RemoteConfig } from './config';
 import { transferAllowanceMs } from './limits';
@@ -106,7 +107,7 @@ export class Bridge {
     return new Promise<GetResult>((resolve) => {
       // Backstop for a stuck worker; the worker's own timeouts (transfer allowance included) answer first.
       const budget = Math.max(STARTUP_MIN_MS, 4 * this.config.timeoutMs) + 4 * this.config.timeoutMs + transferAllowanceMs(this.config.maxBytes);
-      const timer = setTimeout(() => {
+      const timer = nodeSetTimeout(() => {
         if (this.settle(id, { kind: 'failed', timeout: true, message: `no answer from the remote worker within ${budget} ms` })) this.tripTimeout(budget);
       }, budget);
       timer.unref();
@@ -182,7 +183,7 @@ export class Bridge {
     const waiter = this.waiting.get(id);
     if (waiter === undefined) return false;
     this.waiting.delete(id);
-    clearTimeout(waiter.timer);
+    nodeClearTimeout(waiter.timer);
     if (this.waiting.size === 0) this.replies.unref();
     waiter.resolve(result);
     return true;

@@ -1,4 +1,5 @@
 import net = require('node:net');
+import { clearTimeout as nodeClearTimeout, setTimeout as nodeSetTimeout } from 'node:timers';
 import type { Endpoint } from './config';
 
 /**
@@ -28,17 +29,17 @@ export function transferAllowanceMs(bytes: number): number {
 export function probe(endpoint: Endpoint, shown: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = endpoint.kind === 'unix' ? net.connect({ path: endpoint.path }) : net.connect({ host: endpoint.host, port: endpoint.port });
-    const timer = setTimeout(() => {
+    const timer = nodeSetTimeout(() => {
       socket.destroy();
       reject(new RemoteTimeoutError(`connect to ${shown} took more than ${timeoutMs} ms`));
     }, timeoutMs);
     socket.once('connect', () => {
-      clearTimeout(timer);
+      nodeClearTimeout(timer);
       socket.destroy();
       resolve();
     });
     socket.once('error', (error) => {
-      clearTimeout(timer);
+      nodeClearTimeout(timer);
       socket.destroy();
       reject(error);
     });

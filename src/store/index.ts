@@ -1,5 +1,6 @@
 import fs = require('node:fs');
 import path = require('node:path');
+import os = require('node:os');
 import { isSmartCacheError, SmartCacheError } from '../errors';
 import { warnOnce } from '../warn';
 import { StackTooDeepError } from './codec';
@@ -37,6 +38,7 @@ import {
   type TooLarge,
   type Layout,
 } from './entry';
+import type { ScanItem } from './entry';
 import * as records from './function-records';
 import { appendRemoteStats, readRemoteStats } from './remote-stats';
 import * as stats from './stats-log';
@@ -61,8 +63,26 @@ function storeFolders(layout: Layout): string[] {
 
 /** Temp files older than this are a killed writer's leftovers; deleteWhere() removes them. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
-/** A claim older than the longest wait (src/flight WAIT_LIMIT_MS) holds nobody: clear and prune remove it. */
+/** A claim older than the longest wait (src/flight WAIT_LIMIT_MS), from a host whose processes cannot be checked, holds nobody. */
 const STALE_CLAIM_MS = 2 * 60 * 1000;
+
+/**
+ * A claim clear and prune may remove: released (its waiters were told to compute), made by a
+ * process of this host that is gone, never written and old, or another host's and older than
+ * any wait. A live local owner's claim stays, however old (a long computation).
+ */
+function claimHoldsNobody(claim: Extract<ScanItem, { type: 'claim' }>, now: number): boolean {
+  if (claim.released) return true;
+  const old = now - claim.mtimeMs > STALE_CLAIM_MS;
+  if (claim.pid === undefined || claim.host === undefined) return old;
+  if (claim.host !== os.hostname()) return old;
+  try {
+    process.kill(claim.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'ESRCH';
+  }
+}
 
 /**
  * The content-addressed result store: <root>/smartcache-v2/entries/ab/cd/<64-hex key>, plus
@@ -296,9 +316,8 @@ export class Store {
           touched.add(leafOf(item.file));
         }
       } else if (item.type === 'claim') {
-        // A released claim told its waiters to compute; one older than any wait holds nobody.
-        // Bookkeeping, not an entry: removed without being counted.
-        if ((item.released || now - item.mtimeMs > STALE_CLAIM_MS) && unlinkQuiet(item.file)) touched.add(leafOf(item.file));
+        // Bookkeeping, not an entry: removed without being counted, once it holds nobody.
+        if (claimHoldsNobody(item, now) && unlinkQuiet(item.file)) touched.add(leafOf(item.file));
       } else if (now - item.mtimeMs > STALE_TEMP_MS && unlinkQuiet(item.file)) {
         removed++;
         bytes += item.bytes;

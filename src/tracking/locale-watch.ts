@@ -177,11 +177,11 @@ export function localTimeUnseen(): boolean {
   return unhookable;
 }
 
-// Taken when this module loads: a program's fake timers (sinon, jest) replace the globals, and
-// their immediates neither fire on their own nor always have `unref`.
-const realSetImmediate = setImmediate;
-const realClearImmediate = clearImmediate;
-let release: ReturnType<typeof setImmediate> | undefined;
+// Node's own timers, not the globals: a program's fake timers (sinon, jest) replace those, and
+// their immediates neither fire on their own nor always have `unref`; jest's jsdom environment
+// has no `setImmediate` global at all (loading smartcache there threw).
+const { setImmediate: realSetImmediate, clearImmediate: realClearImmediate } = require('node:timers') as typeof import('node:timers');
+let release: NodeJS.Immediate | undefined;
 
 /** A tracked call opens (true: hook what it may use), or (false) unhook all. */
 export function setLocaleHooks(on: boolean): void {

@@ -375,7 +375,9 @@ export class GraphBuilder implements Builder {
       e = entity;
       packagesHolding.set(held, entity);
       this.enqueue(entity, (b) => {
-        for (const { path, fn, holder } of held) addEdge(entity, `(registered) ${path.map(keyLabel).join('.')}`, b.functionEntity(fn, holder), [holder]);
+        // Without a holder: what such a function reads of `this` is the package's instance
+        // (a `moment.fn` plugin's `this.quarter()`), code counted by the package's version.
+        for (const { path, fn, holder } of held) addEdge(entity, `(registered) ${path.map(keyLabel).join('.')}`, b.functionEntity(fn), [holder]);
       });
     }
     return e;

@@ -30,6 +30,10 @@ const CANDIDATES: ReadonlySet<string> = new Set([
 
 type Crypto = typeof import('node:crypto');
 
+let cryptoModule: Crypto | undefined;
+/** Loaded only once an instance of one of its classes is met (it is loaded then already). */
+const crypto = (): Crypto => (cryptoModule ??= require('node:crypto') as Crypto);
+
 function bytesDigest(bytes: Buffer | string): string {
   return sha256(typeof bytes === 'string' ? bytes : bytes.toString('base64'));
 }
@@ -39,34 +43,62 @@ function keyState(key: import('node:crypto').KeyObject): HiddenState {
   return { label: `(${key.type} key) sha256`, digest: bytesDigest(exported) };
 }
 
-function cryptoState(o: object, crypto: Crypto): HiddenState | undefined {
-  if (o instanceof crypto.KeyObject) return keyState(o);
-  if (o instanceof crypto.Hash) return { label: '(hash state) digest', digest: bytesDigest(o.copy().digest()) };
-  const ecdh = (crypto as unknown as { ECDH?: Function }).ECDH;
-  if (typeof ecdh === 'function' && o instanceof ecdh) return { label: '(private key) sha256', digest: bytesDigest((o as import('node:crypto').ECDH).getPrivateKey()) };
-  for (const name of ['DiffieHellman', 'DiffieHellmanGroup'] as const) {
-    const ctor = (crypto as unknown as Record<string, unknown>)[name];
-    if (typeof ctor === 'function' && o instanceof ctor) return { label: '(private key) sha256', digest: bytesDigest((o as import('node:crypto').DiffieHellman).getPrivateKey()) };
-  }
-  for (const name of ['Hmac', 'Cipheriv', 'Decipheriv', 'Sign', 'Verify'] as const) {
-    const ctor = (crypto as unknown as Record<string, unknown>)[name];
-    if (typeof ctor === 'function' && o instanceof ctor) return { opaque: `crypto.${name}` };
-  }
-  return undefined;
+/**
+ * A KeyObject never changes: its digest is taken once (the watch compares it on every memory
+ * hit, and exporting and hashing an RSA key took ~20 µs each time).
+ */
+const keyDigests = new WeakMap<object, HiddenState>();
+
+/** `o` is an instance of the global class `name` (asked only when the constructor is named so: on Node 20 the web globals load undici on first read). */
+function isGlobal(o: object, name: string): boolean {
+  const ctor = (globalThis as unknown as Record<string, unknown>)[name];
+  return typeof ctor === 'function' && o instanceof ctor;
 }
 
-function webState(o: object): HiddenState | undefined {
-  const g = globalThis as unknown as Record<string, unknown>;
-  const is = (name: string): boolean => typeof g[name] === 'function' && o instanceof (g[name] as Function);
-  if (is('Headers')) return { label: '(entries)', digest: sha256(JSON.stringify([...(o as Headers)])) };
-  if (is('FormData')) {
-    const entries = [...(o as FormData)];
-    if (entries.every(([, v]) => typeof v === 'string')) return { label: '(entries)', digest: sha256(JSON.stringify(entries)) };
-    return { opaque: 'FormData holding files' };
+function isCrypto(o: object, name: string): boolean {
+  const ctor = (crypto() as unknown as Record<string, unknown>)[name];
+  return typeof ctor === 'function' && o instanceof ctor;
+}
+
+const KEY_CLASSES: ReadonlySet<string> = new Set(['KeyObject', 'SecretKeyObject', 'PublicKeyObject', 'PrivateKeyObject']);
+const UNREADABLE_CRYPTO: ReadonlySet<string> = new Set(['Hmac', 'Cipheriv', 'Decipheriv', 'Cipher', 'Decipher', 'Sign', 'Verify']);
+
+/** The reader for an instance whose constructor is named `name`; undefined when it is not Node's. */
+function readState(o: object, name: string): HiddenState | undefined {
+  if (KEY_CLASSES.has(name)) {
+    if (!(o instanceof crypto().KeyObject)) return undefined;
+    let state = keyDigests.get(o);
+    if (state === undefined) keyDigests.set(o, (state = keyState(o)));
+    return state;
   }
-  if (is('Request') || is('Response')) return { opaque: is('Request') ? 'Request' : 'Response' };
-  if (is('CryptoKey')) return { opaque: 'CryptoKey' };
-  return undefined;
+  switch (name) {
+    case 'Headers':
+      return isGlobal(o, name) ? { label: '(entries)', digest: sha256(JSON.stringify([...(o as Headers)])) } : undefined;
+    case 'FormData': {
+      if (!isGlobal(o, name)) return undefined;
+      const entries = [...(o as FormData)];
+      return entries.every(([, v]) => typeof v === 'string') ? { label: '(entries)', digest: sha256(JSON.stringify(entries)) } : { opaque: 'FormData holding files' };
+    }
+    case 'Request':
+    case 'Response':
+    case 'CryptoKey':
+      return isGlobal(o, name) ? { opaque: name } : undefined;
+    case 'Hash':
+      return o instanceof crypto().Hash ? { label: '(hash state) digest', digest: bytesDigest(o.copy().digest()) } : undefined;
+    case 'ECDH':
+    case 'DiffieHellman':
+    case 'DiffieHellmanGroup':
+      return isCrypto(o, name) ? { label: '(private key) sha256', digest: bytesDigest((o as import('node:crypto').DiffieHellman).getPrivateKey()) } : undefined;
+    case 'BlockList':
+    case 'SocketAddress': {
+      const net = require('node:net') as typeof import('node:net');
+      if (o instanceof net.BlockList) return { label: '(rules)', digest: sha256(JSON.stringify(o.rules)) };
+      if (o instanceof net.SocketAddress) return { label: '(address)', digest: sha256(`${o.family} ${o.address} ${o.port} ${o.flowlabel}`) };
+      return undefined;
+    }
+    default:
+      return UNREADABLE_CRYPTO.has(name) && isCrypto(o, name) ? { opaque: `crypto.${name}` } : undefined;
+  }
 }
 
 /**
@@ -74,17 +106,13 @@ function webState(o: object): HiddenState | undefined {
  * Node's objects that keep one. Never throws: a read that fails counts as unreadable.
  */
 export function hiddenState(o: object, ctor: Function): HiddenState | undefined {
+  const known = keyDigests.get(o);
+  if (known !== undefined) return known;
   if (types.isProxy(ctor)) return undefined;
   const name = Reflect.getOwnPropertyDescriptor(ctor, 'name')?.value;
   if (typeof name !== 'string' || !CANDIDATES.has(name) || chainHasProxy(o)) return undefined;
   try {
-    if (name === 'BlockList' || name === 'SocketAddress') {
-      const net = require('node:net') as typeof import('node:net');
-      if (o instanceof net.BlockList) return { label: '(rules)', digest: sha256(JSON.stringify(o.rules)) };
-      if (o instanceof net.SocketAddress) return { label: '(address)', digest: sha256(`${o.family} ${o.address} ${o.port} ${o.flowlabel}`) };
-      return undefined;
-    }
-    return webState(o) ?? cryptoState(o, require('node:crypto') as Crypto);
+    return readState(o, name);
   } catch (error) {
     return { opaque: `${name} (${error instanceof Error ? error.message : String(error)})` };
   }

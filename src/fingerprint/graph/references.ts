@@ -134,6 +134,15 @@ function argvAsInput(): string[] {
   return [script === undefined ? '' : projectRelative(script, findProjectRoot(path.dirname(script))), ...rest];
 }
 
+/**
+ * `process` handed along whole (`settings(process)`): what the program put on it
+ * (`process.appConfig`) may be read there, so it counts by value; Node's own members by identity.
+ */
+function processDataEdges(b: Builder, e: Entity, label: string, proc: object): void {
+  const paths = Object.keys(proc).filter((key) => programProcessData(proc, [key])).map((key) => [key]);
+  if (paths.length > 0) pathEdges(b, e, proc, paths, (q, depth) => pathLabel(label, q, depth));
+}
+
 /** `process` counts by identity, but what its `env` holds is data: a captured `proc.env.MODE` counts by value, as it did before `process` had a name. */
 function processEdge(b: Builder, e: Entity, label: string, value: object, p: readonly string[]): void {
   if ((p[0] === 'env' && p.length > 1) || programMember(value, p) || programProcessData(value, p)) pathEdges(b, e, value, [p], (q, depth) => pathLabel(label, q, depth));
@@ -193,6 +202,7 @@ export function valueEdges(b: Builder, e: Entity, label: string, value: unknown,
     // that use (`proc.env.MODE`, `proc.argv`) is still data.
     if (ref.whole && isObjectLike(value) && builtinName(value) === 'process') {
       for (const p of ref.paths) if ((p[0] === 'env' && p.length > 1) || (p[0] === 'argv' && p[1] !== '0')) processEdge(b, e, label, value, p);
+      processDataEdges(b, e, label, value);
     }
     return;
   }
@@ -259,7 +269,10 @@ function globalEdges(b: Builder, e: Entity, label: string, ref: Reference): void
   // A built-in global the program replaced with its own function (`globalThis.setTimeout = mine`)
   // is the program's global: read by value below, not named.
   if (isBuiltinGlobal(name) && !(typeof current === 'function' && !isNodesOwn(current))) {
-    if (ref.whole || ref.paths.length === 0) addEdge(e, label, b.builtin(name));
+    if (ref.whole || ref.paths.length === 0) {
+      addEdge(e, label, b.builtin(name));
+      if (name === 'process' && ref.whole && isObjectLike(current)) processDataEdges(b, e, label, current);
+    }
     for (const p of ref.paths) {
       if (name === 'process' && p[0] === 'argv' && p[1] !== '0') addEdge(e, `${label}.argv`, b.entityOf(argvAsInput()));
       // A member the program replaced (`Buffer.from = mine`, `process.nextTick = mine`) is code.

@@ -12,8 +12,9 @@
  */
 import fs = require('node:fs');
 import { types } from 'node:util';
-import { compiledSource } from '../../compiled-sources';
+import { compiledSource, exportedAtLoad } from '../../compiled-sources';
 import { functionSite } from './describe';
+import { moduleOf } from './modules';
 import { isPackageFile, packageIdentity } from './packages';
 import { scriptInfo } from './scripts';
 
@@ -23,7 +24,7 @@ const texts = new Map<string, string | null>();
 
 const toText = Function.prototype.toString;
 /** How many other files of the package are searched before the inspector is asked. */
-const SIBLING_BUDGET = 200;
+const SIBLING_BUDGET = 30;
 const NATIVE = /\{ \[native code\] \}$/;
 /** A bound function prints without a name: what some code made of another function. */
 const BOUND_TEXT = /^function \(\) \{ \[native code\] \}$/;
@@ -63,12 +64,18 @@ function originOf(fn: Function, file: string): Origin {
 }
 
 function place(fn: Function, file: string): Origin {
-  // A proxy or a bound function is something made of a function: walked (its parts are then
-  // counted as what they are), never taken for the package by name.
-  if (types.isProxy(fn)) return 'program';
+  // A proxy found on a package is taken for the package's: packages make them (sequelize's data
+  // types, chalk's builders), and what one stands for is only seen through the inspector. A
+  // program's proxy hung on a package is not seen (README).
+  if (types.isProxy(fn)) return 'package';
+  if (exportedAtLoad(fn)) return 'package';
   const text = toText.call(fn);
   if (NATIVE.test(text)) return BOUND_TEXT.test(text) ? 'program' : 'package';
   if (packageText(file)?.includes(text) === true) return 'package';
+  // Exported by another module of a package (zod's `z` gathers what its files export): the
+  // program puts its functions on what it reaches, not into modules it never named.
+  const exporter = moduleOf(fn, false);
+  if (exporter?.kind === 'package' && exporter.file !== file) return 'package';
   // Re-exported from another file of the package (`exports.route = require('./lib/route')`).
   const pkg = packageIdentity(file);
   let budget = SIBLING_BUDGET;
@@ -117,7 +124,14 @@ function isContainer(value: unknown): value is object {
   return proto === Object.prototype || proto === null;
 }
 
-function entriesOf(container: object): Array<[string, unknown]> {
+/**
+ * A getter that only hands out a binding or a member of one (`get: function () { return
+ * impl_1.helpers; }` as tsc and Babel re-export, esbuild's `() => helpers`): reading it runs no
+ * code of consequence. Any other getter is never called.
+ */
+const REEXPORT_GETTER = /^(?:function\s*[\w$]*\s*\(\)\s*\{\s*return\s+[\w$]+(?:\.[\w$]+)*;?\s*\}|\(\)\s*=>\s*[\w$]+(?:\.[\w$]+)*)$/;
+
+function entriesOf(container: object, getters = false): Array<[string, unknown]> {
   if (types.isMap(container)) {
     const out: Array<[string, unknown]> = [];
     for (const [k, v] of container as Map<unknown, unknown>) if (typeof k === 'string') out.push([k, v]);
@@ -126,7 +140,15 @@ function entriesOf(container: object): Array<[string, unknown]> {
   const out: Array<[string, unknown]> = [];
   for (const key of Object.keys(container).slice(0, SCAN_LIMIT)) {
     const d = Reflect.getOwnPropertyDescriptor(container, key);
-    if (d !== undefined && 'value' in d) out.push([key, d.value]);
+    if (d === undefined) continue;
+    if ('value' in d) out.push([key, d.value]);
+    else if (getters && typeof d.get === 'function' && !types.isProxy(d.get) && REEXPORT_GETTER.test(toText.call(d.get))) {
+      try {
+        out.push([key, Reflect.apply(d.get, container, [])]);
+      } catch {
+        // A binding still in its temporal dead zone: nothing registered there yet.
+      }
+    }
   }
   return out;
 }
@@ -143,10 +165,12 @@ export function heldByPackage(exports: object, file: string): readonly HeldFunct
   if (found !== undefined) return found;
   const out: HeldFunction[] = [];
   if (!types.isProxy(exports)) {
-    for (const [key, value] of entriesOf(exports)) {
+    for (const [key, value] of entriesOf(exports, true)) {
       if (!isContainer(value)) continue;
       for (const [inner, member] of entriesOf(value)) {
-        if (typeof member === 'function' && originOf(member, file) === 'program') out.push({ path: [key, inner], fn: member, holder: value });
+        // A proxy in a package's table is the package's doing (sequelize's data types): a
+        // program registers functions.
+        if (typeof member === 'function' && !types.isProxy(member) && originOf(member, file) === 'program') out.push({ path: [key, inner], fn: member, holder: value });
       }
     }
   }

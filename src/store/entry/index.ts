@@ -12,6 +12,7 @@ export type { Access } from './io';
 export { STORE_FORMAT_VERSION, assertKey, claimFile, entryDir, entryFile, safeSegment, functionDir, functionRecordFile, layoutFor, statsFile, tempFileFor } from './paths';
 export type { Layout } from './paths';
 export { entriesBytes, scan, unlinkIfSame } from './scan';
+export type { ScanItem } from './scan';
 export { readEntryBytes, writeEntryBytes } from './bytes';
 export type { TooLarge } from './bytes';
 export { measureUsage, removeEmptyFolders, UsageAccount } from './usage';

@@ -20,7 +20,7 @@ export type ScanItem =
   | { readonly type: 'corrupt'; readonly file: string; readonly reason: string; readonly ino: number }
   | { readonly type: 'temp'; readonly file: string; readonly bytes: number; readonly mtimeMs: number }
   /** A single-flight claim beside an entry (src/flight/): `released` when its owner gave up. */
-  | { readonly type: 'claim'; readonly file: string; readonly bytes: number; readonly mtimeMs: number; readonly released: boolean };
+  | { readonly type: 'claim'; readonly file: string; readonly bytes: number; readonly mtimeMs: number; readonly released: boolean; readonly pid: number | undefined; readonly host: string | undefined };
 
 const CLAIM = /^([0-9a-f]{64})\.claim$/;
 
@@ -69,7 +69,14 @@ export function* scan(layout: Layout, access: Access): Generator<ScanItem> {
       } catch {
         continue;
       }
-      yield { type: 'claim', file, bytes: stat.size, mtimeMs: stat.mtimeMs, released: text.includes('"state":"released"') };
+      let owner: { pid?: unknown; host?: unknown; state?: unknown } = {};
+      try {
+        owner = JSON.parse(text) as typeof owner;
+      } catch {
+        // Never written (its creator was killed between open and write): judged by age alone.
+      }
+      const pid = typeof owner.pid === 'number' && Number.isInteger(owner.pid) && owner.pid > 0 ? owner.pid : undefined;
+      yield { type: 'claim', file, bytes: stat.size, mtimeMs: stat.mtimeMs, released: owner.state === 'released', pid, host: typeof owner.host === 'string' ? owner.host : undefined };
     }
   }
 }
