@@ -480,3 +480,34 @@ g(21).then((v) => console.log('OUT ' + JSON.stringify({ value: [f(5), v] })));
   t.deepEqual(run().value, ['1/5/2020', 42]);
   t.deepEqual(run().value, ['1/5/2020', 42]);
 });
+
+// Second pass: a plugin's method put on a package class's prototype (`dayjs.extend`), and a
+// moment-style `fn` table whose plugins read `this`: the first was a stale hit, the second missed
+// on every run (the plugin was walked with the package's prototype as `this`).
+test('plugins on a package\'s prototype: an edit recomputes, and the next run hits', (t) => {
+  const { run, edit } = setup(t, {
+    'node_modules/dj/package.json': '{"name":"dj","version":"1.0.0","main":"index.js"}\n',
+    'node_modules/dj/index.js': `function Day(n) { this.n = n; }
+Day.prototype.quarter = function () { return Math.ceil(this.n / 3); };
+function dj(n) { return new Day(n); }
+dj.prototype = Day.prototype;
+dj.fn = Day.prototype;
+dj.extend = function (plugin) { plugin({}, Day, dj); return dj; };
+module.exports = dj;
+`,
+    'app.js': (mod) => `const { cache } = require(${mod});
+const dj = require('dj');
+dj.extend((o, Day) => { Day.prototype.label = function () { return 'Q' + this.quarter(); }; });
+dj.fn.short = function () { return 'q' + this.quarter(); };
+const f = cache(function f(n) { return dj(n).label() + '/' + dj(n).short(); });
+console.log('OUT ' + JSON.stringify({ value: f(5) }));
+`,
+  });
+  t.is(run().value, 'Q2/q2');
+  t.deepEqual(kinds(run().lines), ['hit']);
+  edit('app.js', "'Q' + this", "'Quarter ' + this");
+  t.is(run().value, 'Quarter 2/q2');
+  t.deepEqual(kinds(run().lines), ['hit']);
+  edit('app.js', "'q' + this", "'qq' + this");
+  t.is(run().value, 'Quarter 2/qq2');
+});

@@ -164,15 +164,19 @@ export function heldByPackage(exports: object, file: string): readonly HeldFunct
   let found = held.get(exports);
   if (found !== undefined) return found;
   const out: HeldFunction[] = [];
-  if (!types.isProxy(exports)) {
-    for (const [key, value] of entriesOf(exports, true)) {
-      if (!isContainer(value)) continue;
-      for (const [inner, member] of entriesOf(value)) {
-        // A proxy in a package's table is the package's doing (sequelize's data types): a
-        // program registers functions.
-        if (typeof member === 'function' && !types.isProxy(member) && originOf(member, file) === 'program') out.push({ path: [key, inner], fn: member, holder: value });
-      }
+  const look = (table: object, at: string): void => {
+    for (const [inner, member] of entriesOf(table)) {
+      // A proxy in a package's table is the package's doing (sequelize's data types): a
+      // program registers functions.
+      if (typeof member === 'function' && !types.isProxy(member) && originOf(member, file) === 'program') out.push({ path: [at, inner], fn: member, holder: table });
     }
+  };
+  if (!types.isProxy(exports)) {
+    for (const [key, value] of entriesOf(exports, true)) if (isContainer(value)) look(value, key);
+    // An exported class's prototype: where plugins put their methods (`dayjs.extend((o, Dayjs) =>
+    // { Dayjs.prototype.quarter = … })`).
+    const proto: unknown = typeof exports === 'function' ? Reflect.getOwnPropertyDescriptor(exports, 'prototype')?.value : undefined;
+    if (typeof proto === 'object' && proto !== null && !types.isProxy(proto)) look(proto, 'prototype');
   }
   found = out;
   held.set(exports, found);
