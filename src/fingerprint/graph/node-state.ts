@@ -12,6 +12,16 @@ import { sha256 } from '../../hash';
 import { warnOnce } from '../../warn';
 import { addDynamic, leaf, PROCESS_SALT, type Entity } from './entity';
 
+/**
+ * A class's prototype (`PrivateKeyObject.prototype`) passes `instanceof KeyObject` too, but holds
+ * no state: reading it throws (the watch compares prototypes on every memory hit; a KeyObject
+ * prototype made each hit throw and catch, ~20 µs).
+ */
+function isPrototypeObject(o: object): boolean {
+  const ctor: unknown = Reflect.getOwnPropertyDescriptor(o, 'constructor')?.value;
+  return typeof ctor === 'function' && Reflect.getOwnPropertyDescriptor(ctor, 'prototype')?.value === o;
+}
+
 /** `instanceof` asks every prototype of the chain: a proxy there would run the program's trap. */
 function chainHasProxy(o: object): boolean {
   for (let p: object | null = o; p !== null; p = Object.getPrototypeOf(p) as object | null) if (types.isProxy(p)) return true;
@@ -110,7 +120,7 @@ export function hiddenState(o: object, ctor: Function): HiddenState | undefined 
   if (known !== undefined) return known;
   if (types.isProxy(ctor)) return undefined;
   const name = Reflect.getOwnPropertyDescriptor(ctor, 'name')?.value;
-  if (typeof name !== 'string' || !CANDIDATES.has(name) || chainHasProxy(o)) return undefined;
+  if (typeof name !== 'string' || !CANDIDATES.has(name) || chainHasProxy(o) || isPrototypeObject(o)) return undefined;
   try {
     return readState(o, name);
   } catch (error) {
