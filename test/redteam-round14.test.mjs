@@ -511,3 +511,24 @@ console.log('OUT ' + JSON.stringify({ value: f(5) }));
   edit('app.js', "'q' + this", "'qq' + this");
   t.is(run().value, 'Quarter 2/qq2');
 });
+
+// A method's miss after another method of its class changed said "new arguments" (the class is in
+// the key through `this`): the README promises the reason names what changed, methods included.
+test('a method whose class changed (another method edited) says so in its miss reason', (t) => {
+  const { run, edit } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+class Calc {
+  mul(n) { return n * 2; }
+  total(n) { return this.mul(n) + 1; }
+}
+Calc.prototype.total = cache(Calc.prototype.total, { name: 'Calc#total' });
+console.log('OUT ' + JSON.stringify({ value: new Calc().total(5) }));
+`,
+  });
+  t.is(run().value, 11);
+  t.deepEqual(kinds(run().lines), ['hit']);
+  edit('app.js', 'return n * 2;', 'return n * 3;');
+  const edited = run();
+  t.is(edited.value, 16);
+  t.regex(edited.lines.join('\n'), /class `Calc` of `this` changed/);
+});

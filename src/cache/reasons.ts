@@ -10,6 +10,8 @@
  *   note) and an entry exists for these arguments under that previous value;
  * - the `version` option is another than the last time (a note too) and an entry exists for these
  *   arguments under the previous one;
+ * - for a method, the class of `this` is another than at its last miss (a note: the class's name
+ *   and fingerprint);
  * - otherwise: new arguments.
  */
 import type { Store } from '../store';
@@ -21,6 +23,8 @@ import { errnoOf } from './fail-open';
 const NOT_STORED_MAX = 1024;
 const DEPENDS_NOTE = 'dependsOn';
 const VERSION_NOTE = 'version';
+/** The class of `this` at the last miss of a method (`name` + fingerprint): its change is told as such. */
+const SELF_CLASS_NOTE = 'this-class';
 /** How a version is kept in its note: `undefined` (no version) must be told from the string 'undefined'. */
 const versionText = (v: string | undefined): string => JSON.stringify(v ?? null);
 
@@ -34,6 +38,12 @@ export function unavailable(error: unknown): string {
 export function withStorage(reason: string | undefined, notStored: string | undefined): string {
   const why = reason ?? 'new arguments';
   return notStored === undefined || why.startsWith('not stored') || why === notStored ? why : `${why}; not stored: ${notStored}`;
+}
+
+/** The class of a method's `this`: its name, and `note` (name and fingerprint) to compare. */
+export interface SelfClass {
+  readonly name: string;
+  readonly note: string;
 }
 
 export class MissReasons {
@@ -50,6 +60,8 @@ export class MissReasons {
   private earlierVersion: string | undefined;
   private versionRead = false;
   private versionWritten: string | undefined;
+  private selfClassNote: string | undefined;
+  private selfClassRead = false;
 
   constructor(private readonly name: string) {}
 
@@ -72,7 +84,7 @@ export class MissReasons {
    * The reason of a miss of `key`, checked before the call computes (so that what this call
    * stores or fails to store does not answer for it). `unavailable` is set when the read failed.
    */
-  explain(store: Store, identity: KeyIdentity, inputs: CallInputs, key: string, hasSelf: boolean, unavailable: string | undefined): string {
+  explain(store: Store, identity: KeyIdentity, inputs: CallInputs, key: string, hasSelf: boolean, unavailable: string | undefined, selfClass?: SelfClass): string {
     if (unavailable !== undefined || this.unavailable !== undefined) return unavailable ?? (this.unavailable as string);
     const lost = this.notStored.get(key);
     if (lost !== undefined) return `not stored last time: ${lost}`;
@@ -80,6 +92,12 @@ export class MissReasons {
     if (change !== null) {
       const before = composeKey(identityDigest({ ...identity, fingerprint: change.previousFingerprint }), inputs);
       if (hasSelf || this.exists(store, before)) return change.lines.length > 0 ? [...new Set(change.lines)].join('; ') : 'code changed';
+    }
+    // A method whose class changed (another method edited): `this`'s digest holds the class
+    // fingerprint, so its key is new; the class seen at the last miss tells why.
+    if (selfClass !== undefined) {
+      const before = this.previousSelfClass(store);
+      if (before !== undefined && before !== selfClass.note) return `class \`${selfClass.name}\` of \`this\` changed`;
     }
     const previous = this.previousDepends(store);
     if (inputs.depends !== undefined && previous !== undefined && previous !== inputs.depends) {
@@ -92,6 +110,21 @@ export class MissReasons {
       if (this.exists(store, composeKey(identityDigest({ ...identity, version: before ?? undefined }), inputs))) return `version ${version} → ${versionText(identity.version)}`;
     }
     return 'new arguments';
+  }
+
+  /** After a miss of a method: keeps the class of its `this` as a note for later runs (written only when it changed). */
+  rememberSelfClass(store: Store, selfClass: SelfClass | undefined): void {
+    if (selfClass === undefined || this.previousSelfClass(store) === selfClass.note) return;
+    this.selfClassNote = selfClass.note;
+    this.writeNote(store, SELF_CLASS_NOTE, selfClass.note);
+  }
+
+  private previousSelfClass(store: Store): string | undefined {
+    if (!this.selfClassRead) {
+      this.selfClassRead = true;
+      this.selfClassNote = this.readNote(store, SELF_CLASS_NOTE);
+    }
+    return this.selfClassNote;
   }
 
   /** After a miss: keeps the version it ran under as a note for later runs (written only when it changed). */

@@ -1,13 +1,13 @@
 import { types } from 'node:util';
 import { nowMs } from '../../elapsed';
-import { beginMoment, checkWatch, endMoment, retakeWatch } from '../../fingerprint';
+import { beginMoment, checkWatch, endMoment, fingerprint, retakeWatch } from '../../fingerprint';
 import type { RemoteTier } from '../../remote';
 import type { ReadEntry } from '../../store';
 import type { Frame, Manifest } from '../../tracking';
 import { CallBill } from '../accounting';
 import { NO_SELF, type Opened, type Slot, selfInput, slotFor } from '../inputs';
 import type { MemoryEntry, MemoryLayer } from '../memory-layer';
-import { unavailable, withStorage } from '../reasons';
+import { type SelfClass, unavailable, withStorage } from '../reasons';
 import { computeOnce, NOT_SERVED } from './claims';
 import { Joins, type Settled } from './joins';
 import type { FunctionParts } from './parts';
@@ -368,7 +368,7 @@ export class CallPath {
    * Also `.refresh()`'s path (control.ts).
    */
   compute(ready: Ready, self: unknown, args: unknown[], slot: Slot, given: string | undefined, bill: CallBill): unknown {
-    const reason = this.beforeCompute(ready, slot, given);
+    const reason = this.beforeCompute(ready, slot, given, self);
     const tracker = this.parts.tracker;
     const run: Running = { started: nowMs(), frame: tracker.begin() };
     let result: unknown;
@@ -408,12 +408,14 @@ export class CallPath {
   }
 
   /** The first miss of a fingerprint records it; the reason is told before computing (what this call stores, or fails to, must not answer for it). */
-  private beforeCompute(ready: Ready, slot: Slot, given: string | undefined): string | undefined {
+  private beforeCompute(ready: Ready, slot: Slot, given: string | undefined, self: unknown): string | undefined {
     const { parts } = this;
     this.setup.recordFingerprint(ready);
-    const reason = parts.logCalls ? given ?? parts.reasons.explain(ready.store, ready.identity, slot.inputs, slot.key, slot.inputs.self !== undefined, slot.unavailable) : given;
+    const selfClass = parts.logCalls && slot.inputs.self !== undefined ? classOf(self) : undefined;
+    const reason = parts.logCalls ? given ?? parts.reasons.explain(ready.store, ready.identity, slot.inputs, slot.key, slot.inputs.self !== undefined, slot.unavailable, selfClass) : given;
     if (slot.inputs.depends !== undefined) parts.reasons.rememberDepends(ready.store, slot.inputs.depends);
     parts.reasons.rememberVersion(ready.store, ready.identity.version);
+    parts.reasons.rememberSelfClass(ready.store, selfClass);
     return reason;
   }
 
@@ -446,5 +448,23 @@ export class CallPath {
       slot.unavailable = unavailable(error);
       return undefined;
     }
+  }
+}
+
+/**
+ * The class of a method's `this` (its constructor, a user class), for the miss reason: its name
+ * and fingerprint. Only asked with SMARTCACHE_LOG on; undefined when there is none to tell.
+ */
+function classOf(self: unknown): SelfClass | undefined {
+  if ((typeof self !== 'object' && typeof self !== 'function') || self === null || types.isProxy(self)) return undefined;
+  try {
+    const proto: unknown = Object.getPrototypeOf(self);
+    if (typeof proto !== 'object' || proto === null || proto === Object.prototype || types.isProxy(proto)) return undefined;
+    const ctor: unknown = Reflect.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+    if (typeof ctor !== 'function') return undefined;
+    const name = Reflect.getOwnPropertyDescriptor(ctor, 'name')?.value;
+    return { name: typeof name === 'string' && name !== '' ? name : 'anonymous', note: `${String(name)} ${fingerprint(ctor)}` };
+  } catch {
+    return undefined;
   }
 }
