@@ -532,3 +532,32 @@ console.log('OUT ' + JSON.stringify({ value: new Calc().total(5) }));
   t.is(edited.value, 16);
   t.regex(edited.lines.join('\n'), /class `Calc` of `this` changed/);
 });
+
+// Second pass: a helper registered into an ES module package's table (exported, or kept at its
+// module level) was a stale hit: ES modules are in no CommonJS registry to look through.
+test('a helper registered into an ES module package\'s tables: an edit recomputes', (t) => {
+  const { run, edit } = setup(t, {
+    'node_modules/esmlib/package.json': '{"name":"esmlib","version":"1.0.0","type":"module","exports":"./index.js"}\n',
+    'node_modules/esmlib/index.js': `export const helpers = { upper: (s) => s.toUpperCase() };
+const hidden = new Map();
+export function registerHelper(name, fn) { helpers[name] = fn; }
+export function registerHidden(name, fn) { hidden.set(name, fn); }
+export function run(name, x) { return (helpers[name] ?? hidden.get(name))(x); }
+`,
+    'app.mjs': (mod) => `import { createRequire } from 'node:module';
+const { cache } = createRequire(import.meta.url)(${mod});
+import { registerHelper, registerHidden, run } from 'esmlib';
+registerHelper('shout', (s) => s + '!');
+registerHidden('whisper', (s) => s + '.');
+const f = cache(function f(x) { return run('shout', x) + run('whisper', x) + run('upper', x); });
+console.log('OUT ' + JSON.stringify({ value: f('hi') }));
+`,
+  });
+  t.is(run(['app.mjs']).value, 'hi!hi.HI');
+  t.deepEqual(kinds(run(['app.mjs']).lines), ['hit']);
+  edit('app.mjs', "s + '!'", "s + '?'");
+  t.is(run(['app.mjs']).value, 'hi?hi.HI');
+  edit('app.mjs', "s + '.'", "s + '..'");
+  t.is(run(['app.mjs']).value, 'hi?hi..HI');
+  t.deepEqual(kinds(run(['app.mjs']).lines), ['hit']);
+});

@@ -20,7 +20,7 @@ import { describeFunction } from '../runtime';
 import type { Entity } from './entity';
 import type { ScriptInfo } from '../runtime';
 import { scriptInfo } from '../runtime';
-import { BUNDLED_MODULE_MARKER, globalAccessorName, isOwnBundleFile, nodeFunctionName, packageOwn } from '../runtime';
+import { BUNDLED_MODULE_MARKER, globalAccessorName, heldInModuleScope, isOwnBundleFile, nodeFunctionName, packageOwn } from '../runtime';
 
 /**
  * Identity of one of Node's functions that no public module exports (a factory's product such as
@@ -157,7 +157,13 @@ export function closureScopes(info: ScriptInfo, details: FunctionDetails): Scope
  * Turns `e` (whose `name` is the function's) into the identity of Node's or a package's
  * function; `capture` adds the values of each closure scope.
  */
-export function foreignEdges(e: Entity, info: ScriptInfo, details: FunctionDetails, capture: (scope: ScopeSnapshot) => void): void {
+export function foreignEdges(
+  e: Entity,
+  info: ScriptInfo,
+  details: FunctionDetails,
+  capture: (scope: ScopeSnapshot) => void,
+  registered: (label: string, fn: Function, holder: object) => void = () => undefined,
+): void {
   if (info.origin === 'node') {
     const exported = e.fn === undefined ? undefined : (nodeFunctionName(e.fn) ?? globalAccessorName(e.fn));
     e.kind = 'builtin';
@@ -186,4 +192,10 @@ export function foreignEdges(e: Entity, info: ScriptInfo, details: FunctionDetai
   e.dynamic = undefined;
   e.unsettled = undefined;
   for (const scope of closureScopes(info, details)) capture(scope);
+  // An ES module package's own tables, which its exported functions fill with the program's
+  // (`registerHelper(name, fn)`): the program's code, walked (runtime/package-members.ts).
+  const moduleScope = details.scopes.find((s) => s.type === 'module');
+  if (moduleScope !== undefined && info.file !== undefined) {
+    for (const { path, fn, holder } of heldInModuleScope(info.file, moduleScope.object)) registered(`(registered) ${path.join('.')}`, fn, holder);
+  }
 }

@@ -552,9 +552,15 @@ export function resolveReferences(b: Builder, e: Entity, fn: Function, analysis:
   e.site = details.site;
   const info = originOf(b, fn, details);
   if (info !== undefined && (info.origin === 'node' || info.origin === 'package')) {
-    foreignEdges(e, info, details, (scope) => {
-      for (const key of Object.keys(scope.object)) valueEdges(b, e, key, scope.object[key], { name: key, paths: [], whole: true });
-    });
+    foreignEdges(
+      e,
+      info,
+      details,
+      (scope) => {
+        for (const key of Object.keys(scope.object)) valueEdges(b, e, key, scope.object[key], { name: key, paths: [], whole: true });
+      },
+      (label, held, holder) => addEdge(e, label, b.functionEntity(held), [holder]),
+    );
     return false;
   }
   const realm = foreignGlobal(details.scopes);

@@ -12,7 +12,7 @@ export { isNamespace, moduleOf, resetModules } from './modules';
 export { isSloppyFunction } from './strictness';
 export type { ModuleInfo } from './modules';
 export { BUNDLED_MODULE_MARKER, isOwnBundleFile, isPackageFile, packageIdentity, packageOwn, setPackagePolicy } from './packages';
-export { heldByPackage, isPackageMade } from './package-members';
+export { heldByPackage, heldInModuleScope, isPackageMade } from './package-members';
 export type { HeldFunction } from './package-members';
 export { builtinPatches, namesMember } from './patches';
 export type { Patch } from './patches';

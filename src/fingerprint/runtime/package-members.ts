@@ -160,6 +160,31 @@ function entriesOf(container: object, getters = false): Array<[string, unknown]>
  * value a fingerprint reads). Functions made by `new Function`/`eval` are left out: packages
  * compile templates so and keep them in such tables as the program runs.
  */
+/** Per ES module package file: the program's functions in the tables its module scope holds. */
+const heldInModules = new Map<string, readonly HeldFunction[]>();
+
+/**
+ * The program's functions registered in the tables an ES module package keeps at module level
+ * (`export const helpers = {}`, a `const registry = new Map()` its exports fill), from the module
+ * scope the inspector already described for one of its functions. Once per file and process.
+ * Namespace objects of the modules it imports are not tables of its own.
+ */
+export function heldInModuleScope(file: string, bindings: Record<string, unknown>): readonly HeldFunction[] {
+  let found = heldInModules.get(file);
+  if (found !== undefined) return found;
+  const out: HeldFunction[] = [];
+  for (const name of Object.keys(bindings)) {
+    const value = bindings[name];
+    if (!isContainer(value) || types.isModuleNamespaceObject(value)) continue;
+    for (const [inner, member] of entriesOf(value)) {
+      if (typeof member === 'function' && !types.isProxy(member) && originOf(member, file) === 'program') out.push({ path: [name, inner], fn: member, holder: value });
+    }
+  }
+  found = out;
+  heldInModules.set(file, found);
+  return found;
+}
+
 export function heldByPackage(exports: object, file: string): readonly HeldFunction[] {
   let found = held.get(exports);
   if (found !== undefined) return found;
