@@ -561,3 +561,42 @@ console.log('OUT ' + JSON.stringify({ value: f('hi') }));
   t.is(run(['app.mjs']).value, 'hi?hi..HI');
   t.deepEqual(kinds(run(['app.mjs']).lines), ['hit']);
 });
+
+// New user's day: a recursive listing of the project, with the cache root inside it, recorded the
+// cache's own files: every entry another function wrote changed "the tree", and it never hit.
+test('a recursive listing of the project leaves the cache\'s own files out: the next run hits', (t) => {
+  const { run, dir } = setup(t, {
+    'data/a.csv': '3\n',
+    'app.js': (mod) => `const { cache } = require(${mod});
+const fs = require('node:fs');
+const sumCsv = cache(function sumCsv(d) {
+  return fs.readdirSync(d, { recursive: true }).filter((f) => f.endsWith('.csv')).sort().map((f) => Number(fs.readFileSync(d + '/' + f, 'utf8'))).reduce((a, b) => a + b, 0);
+});
+const square = cache(function square(n) { return n * n; });
+console.log('OUT ' + JSON.stringify({ value: [sumCsv('.'), square(Number(process.argv[2]))] }));
+`,
+  });
+  const inProject = { SMARTCACHE_DIR: path.join(dir, '.smartcache') };
+  t.deepEqual(run(['app.js', '1'], inProject).value, [3, 1]);
+  const second = run(['app.js', '2'], inProject);
+  t.deepEqual(second.value, [3, 4]);
+  t.deepEqual(kinds(second.lines), ['hit', 'miss']);
+  t.deepEqual(kinds(run(['app.js', '3'], inProject).lines), ['hit', 'miss']);
+  fs.writeFileSync(path.join(dir, 'data', 'b.csv'), '4\n');
+  t.deepEqual(run(['app.js', '3'], inProject).value, [7, 9]);
+});
+
+// The first store loaded cbor-x's native addon (only of use to decoding, which uses the decode-only
+// build): its loader probed the C library through child_process and an asynchronous fs.close.
+test('storing a result loads no native addon, child_process or dgram', (t) => {
+  const { run } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const f = cache(function f(x) { return { x, s: 'abc', n: [1, 2, 3] }; });
+f(Number(process.argv[2]));
+console.log('OUT ' + JSON.stringify({ value: [Object.keys(require.cache).filter((k) => /cbor-extract|detect-libc|node-gyp-build/.test(k)).length, process.moduleLoadList.filter((m) => /child_process|dgram/.test(m)).length] }));
+`,
+  });
+  const r = run(['app.js', '1']);
+  t.deepEqual(kinds(r.lines), ['miss']);
+  t.deepEqual(r.value, [0, 0]);
+});

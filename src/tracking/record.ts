@@ -163,8 +163,21 @@ function fileAppendedUnguarded(t: Target): void {
   for (const f of readers(t)) f.builder.appended.add(t.abs);
 }
 
-function namesHash(names: readonly string[]): string {
-  return hashBytes(JSON.stringify([...names].sort()));
+function namesHash(abs: string, names: readonly string[]): string {
+  return listingHash(abs, names);
+}
+
+/**
+ * The hash of a listing of `abs` as recorded and as checked: the cache's own files left out (a
+ * recursive listing of a project whose cache root is inside it changed with every entry the
+ * cache wrote, so it never hit). Names are relative to `abs`, maybe with a type after a NUL.
+ */
+export function listingHash(abs: string, names: readonly string[]): string {
+  const kept = names.filter((name) => {
+    const end = name.indexOf('\u0000');
+    return !isIgnored(path.join(abs, end < 0 ? name : name.slice(0, end)));
+  });
+  return hashBytes(JSON.stringify(kept.sort()));
 }
 
 /**
@@ -180,7 +193,7 @@ export interface Names {
 function listedUnguarded(t: Target, recursive: boolean, dirBefore: Snap | undefined, listing: Names | undefined): void {
   let hash: string | undefined;
   for (const f of readers(t)) {
-    hash ??= listing === undefined ? ABSENT : namesHash(listing.names);
+    hash ??= listing === undefined ? ABSENT : namesHash(t.abs, listing.names);
     const dir = !recursive && dirBefore !== undefined ? { mtimeMs: dirBefore.mtimeMs, ctimeMs: dirBefore.ctimeMs, ino: dirBefore.ino, size: dirBefore.size } : undefined;
     f.builder.listing(t.abs, {
       path: t.abs,

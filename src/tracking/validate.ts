@@ -9,7 +9,7 @@ import { findProjectRoot } from '../project';
 import { ABSENT, NOT_A_FOLDER, UNKNOWN, type FileInput, type ListingInput, type Manifest } from './manifest';
 import { hashBytes, isRacy, readHash, real, sameSnap, snap, type Snap } from './originals';
 import { absolutePath, storedPath } from './paths';
-import { listNow, statState } from './record';
+import { listingHash, listNow, statState } from './record';
 import { untracked } from './guard';
 import { envLabel, envNow } from './env-watch';
 import { envValueHash } from './env';
@@ -92,7 +92,7 @@ function checkListing(l: ListingInput, abs: string): string | undefined {
   }
   const names = listNow(abs, l.recursive, l.types === true);
   if (names === undefined) return `${what} is gone`;
-  return hashBytes(JSON.stringify([...names].sort())) === l.names ? undefined : `${what} changed`;
+  return listingHash(abs, names) === l.names ? undefined : `${what} changed`;
 }
 
 function accessNow(abs: string, mode: number): string {

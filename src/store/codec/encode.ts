@@ -1,5 +1,5 @@
-import { Encoder } from 'cbor-x';
 import { isSmartCacheError, SmartCacheError } from '../../errors';
+import { fullCbor } from './cbor-full';
 import { planValue } from './encode-plan';
 import { substitute, type Blob } from './substitute';
 
@@ -14,6 +14,7 @@ import { substitute, type Blob } from './substitute';
  * cbor-x's structuredClone mode (identity of shared/cyclic parts) costs about 2x on encode,
  * so it is used only when the walk saw an object twice; both forms decode the same way.
  */
+const { Encoder } = fullCbor();
 const plainEncoder = new Encoder({});
 const cloneEncoder = new Encoder({ structuredClone: true });
 

@@ -1,4 +1,8 @@
-import { Tag } from 'cbor-x';
+import type { Tag as CborTag } from 'cbor-x';
+import { fullCbor } from './cbor-full';
+
+const { Tag } = fullCbor();
+type Tag = CborTag;
 import { classify, dateSurvivesCbor, isNegativeZero, isWellFormed, isWideBigInt } from './classify';
 import { BLOB_MIN_BYTES } from './encode-plan';
 import { BinaryKind, PrivateTag } from './tags';
