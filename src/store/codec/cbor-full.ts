@@ -8,6 +8,7 @@
  * loaded child_process, net and dgram into the first store of every process.
  */
 import type { Encoder as CborEncoder, Tag as CborTag } from 'cbor-x';
+import { standInTarget } from '../../registry';
 
 export interface FullCbor {
   readonly Encoder: typeof CborEncoder;
@@ -18,14 +19,21 @@ let loaded: FullCbor | undefined;
 
 export function fullCbor(): FullCbor {
   if (loaded !== undefined) return loaded;
-  const env = process.env;
+  // Through Node's own environment object, not the Proxy that records what calls read: cbor-x
+  // reads the switch as it loads, maybe while a call of the program is open (an async call
+  // beside the one being stored), and the switch is no input of that call.
   const KEY = 'CBOR_NATIVE_ACCELERATION_DISABLED';
-  const set = env[KEY] === undefined;
-  if (set) env[KEY] = 'true';
+  const held = Object.getOwnPropertyDescriptor(process, 'env');
+  const raw = (standInTarget(process.env) ?? process.env) as Record<string, string | undefined>;
+  const swap = held !== undefined && 'value' in held && held.value !== raw && held.configurable === true;
+  const set = raw[KEY] === undefined;
+  if (set) raw[KEY] = 'true';
+  if (swap) Object.defineProperty(process, 'env', { ...held, value: raw });
   try {
     loaded = require('cbor-x') as FullCbor;
   } finally {
-    if (set) delete env[KEY];
+    if (swap) Object.defineProperty(process, 'env', held);
+    if (set) delete raw[KEY];
   }
   return loaded;
 }
