@@ -41,7 +41,16 @@ function isTable(value: unknown): value is object {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * Objects whose members were noted: noted once, at the load of the first module that exported
+ * them. A module loaded later that re-exports one (`module.exports = require('lodash')` in a
+ * wrapper package) must not note what the program has hung on it since (`_.mixin`).
+ */
+const notedHolders = new WeakSet<object>();
+
 function noteMembers(holder: object, depth: number): void {
+  if (notedHolders.has(holder)) return;
+  notedHolders.add(holder);
   let n = 0;
   for (const key of Object.keys(holder)) {
     if (++n > NOTE_LIMIT) return;
@@ -50,7 +59,10 @@ function noteMembers(holder: object, depth: number): void {
     const value: unknown = d.value;
     if (typeof value === 'function') packageMade.add(value as Function);
     else if (depth > 0 && isTable(value)) noteMembers(value, depth - 1);
-    else if (depth > 0 && types.isMap(value)) for (const v of (value as Map<unknown, unknown>).values()) if (typeof v === 'function') packageMade.add(v as Function);
+    else if (depth > 0 && types.isMap(value) && !notedHolders.has(value)) {
+      notedHolders.add(value);
+      for (const v of (value as Map<unknown, unknown>).values()) if (typeof v === 'function') packageMade.add(v as Function);
+    }
   }
 }
 
@@ -58,6 +70,7 @@ function notePackageExports(module: unknown): void {
   try {
     const exports: unknown = (module as { exports?: unknown } | null)?.exports;
     if ((typeof exports !== 'object' && typeof exports !== 'function') || exports === null || types.isProxy(exports)) return;
+    if (notedHolders.has(exports)) return;
     if (typeof exports === 'function') {
       packageMade.add(exports);
       const proto = Reflect.getOwnPropertyDescriptor(exports, 'prototype')?.value as unknown;

@@ -619,3 +619,24 @@ console.log('OUT ' + JSON.stringify({ value: f(1) }));
   t.is(r.status, 0, r.stderr);
   t.regex(r.stdout, /"function 1"/);
 });
+
+// Review of the change: a package's exports are noted as the package's when the module finishes
+// loading; a wrapper package loaded later that re-exports it (`module.exports = require('lib')`)
+// must not note the program's mixins as the package's own.
+test('a mixin stays the program\'s code when a package loaded after it re-exports the mixed-into package', (t) => {
+  const { run, edit } = setup(t, {
+    ...MINILIB,
+    'node_modules/wrap/package.json': '{"name":"wrap","version":"1.0.0","main":"index.js"}\n',
+    'node_modules/wrap/index.js': "module.exports = require('minilib');\n",
+    'app.js': (mod) => `const { cache } = require(${mod});
+const lib = require('minilib');
+lib.mixin({ double: (x) => x * 2 });
+const wrapped = require('wrap');
+const f = cache(function f(x) { return wrapped.double(x); });
+console.log('OUT ' + JSON.stringify({ value: f(21) }));
+`,
+  });
+  t.is(run().value, 42);
+  edit('app.js', 'x * 2', 'x * 3');
+  t.is(run().value, 63);
+});

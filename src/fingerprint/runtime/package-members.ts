@@ -4,11 +4,12 @@
  * a plugin object assigned onto a library's namespace. Counted as the package (by name and
  * version), an edit of such a function was a stale hit; it is the program's code and is walked.
  *
- * Deciding without the inspector where possible: a function whose text occurs in the text Node
- * compiled for the package file is that file's (an identical program function would have to
- * print exactly like one of the package's, closure aside; editing it makes it differ). Anything
- * else (a function from another file of the package, or the program's) is placed by its script
- * through the inspector, once per function per process.
+ * Deciding, cheapest first, once per function per process: what the package's modules exported
+ * when they finished loading (compiled-sources.ts notes it, before program code could add its
+ * own); the text Node compiled for the package file, or for another file of the package (an
+ * identical program function would have to print exactly like one of the package's, closure
+ * aside; editing it makes it differ); an export of another package module; else its script,
+ * through the inspector.
  */
 import fs = require('node:fs');
 import { types } from 'node:util';
@@ -18,7 +19,6 @@ import { moduleOf } from './modules';
 import { isPackageFile, packageIdentity } from './packages';
 import { scriptInfo } from './scripts';
 
-const verdicts = new WeakMap<Function, boolean>();
 /** Package file -> its text (compiled, else on disk), null when neither can be had. */
 const texts = new Map<string, string | null>();
 
@@ -49,10 +49,6 @@ function packageText(file: string): string | null {
 type Origin = 'package' | 'program' | 'eval';
 
 const origins = new WeakMap<Function, Origin>();
-
-function decide(fn: Function, file: string): boolean {
-  return originOf(fn, file) === 'package';
-}
 
 function originOf(fn: Function, file: string): Origin {
   let origin = origins.get(fn);
@@ -97,12 +93,7 @@ function place(fn: Function, file: string): Origin {
 
 /** True when `fn`, found on the exports of package file `file`, is code of a package (or of Node, or native), not the program's. */
 export function isPackageMade(fn: Function, file: string): boolean {
-  let verdict = verdicts.get(fn);
-  if (verdict === undefined) {
-    verdict = decide(fn, file);
-    verdicts.set(fn, verdict);
-  }
-  return verdict;
+  return originOf(fn, file) === 'package';
 }
 
 /** A function the program put in a package's registry: where it is (`helpers.up`), what holds it. */
@@ -153,15 +144,20 @@ function entriesOf(container: object, getters = false): Array<[string, unknown]>
   return out;
 }
 
-/**
- * The program's functions registered in the containers a package exports (`Handlebars.helpers`,
- * a plugin table `lib.plugins`): the plain objects, arrays and Maps among the exports' own
- * members, one level down. Read once per exports object per process (one snapshot, as for every
- * value a fingerprint reads). Functions made by `new Function`/`eval` are left out: packages
- * compile templates so and keep them in such tables as the program runs.
- */
 /** Per ES module package file: the program's functions in the tables its module scope holds. */
 const heldInModules = new Map<string, readonly HeldFunction[]>();
+
+/**
+ * The program's functions among the members of `table` (a registry), found at `at`. Made by
+ * `new Function`/`eval` they are left out (packages compile templates so and keep them in such
+ * tables as the program runs), and a proxy is the package's (sequelize's data types): a program
+ * registers functions.
+ */
+function collectHeld(table: object, at: string, file: string, out: HeldFunction[]): void {
+  for (const [inner, member] of entriesOf(table)) {
+    if (typeof member === 'function' && originOf(member, file) === 'program') out.push({ path: [at, inner], fn: member, holder: table });
+  }
+}
 
 /**
  * The program's functions registered in the tables an ES module package keeps at module level
@@ -175,33 +171,29 @@ export function heldInModuleScope(file: string, bindings: Record<string, unknown
   const out: HeldFunction[] = [];
   for (const name of Object.keys(bindings)) {
     const value = bindings[name];
-    if (!isContainer(value) || types.isModuleNamespaceObject(value)) continue;
-    for (const [inner, member] of entriesOf(value)) {
-      if (typeof member === 'function' && !types.isProxy(member) && originOf(member, file) === 'program') out.push({ path: [name, inner], fn: member, holder: value });
-    }
+    if (isContainer(value) && !types.isModuleNamespaceObject(value)) collectHeld(value, name, file, out);
   }
   found = out;
   heldInModules.set(file, found);
   return found;
 }
 
+/**
+ * The program's functions registered in the containers a package exports (`Handlebars.helpers`,
+ * a plugin table `lib.plugins`): the plain objects, arrays and Maps among the exports' own
+ * members (re-export getters read), one level down, and its exported class's prototype. Read
+ * once per exports object per process (one snapshot, as for every value a fingerprint reads).
+ */
 export function heldByPackage(exports: object, file: string): readonly HeldFunction[] {
   let found = held.get(exports);
   if (found !== undefined) return found;
   const out: HeldFunction[] = [];
-  const look = (table: object, at: string): void => {
-    for (const [inner, member] of entriesOf(table)) {
-      // A proxy in a package's table is the package's doing (sequelize's data types): a
-      // program registers functions.
-      if (typeof member === 'function' && !types.isProxy(member) && originOf(member, file) === 'program') out.push({ path: [at, inner], fn: member, holder: table });
-    }
-  };
   if (!types.isProxy(exports)) {
-    for (const [key, value] of entriesOf(exports, true)) if (isContainer(value)) look(value, key);
+    for (const [key, value] of entriesOf(exports, true)) if (isContainer(value)) collectHeld(value, key, file, out);
     // An exported class's prototype: where plugins put their methods (`dayjs.extend((o, Dayjs) =>
     // { Dayjs.prototype.quarter = … })`).
     const proto: unknown = typeof exports === 'function' ? Reflect.getOwnPropertyDescriptor(exports, 'prototype')?.value : undefined;
-    if (typeof proto === 'object' && proto !== null && !types.isProxy(proto)) look(proto, 'prototype');
+    if (typeof proto === 'object' && proto !== null && !types.isProxy(proto)) collectHeld(proto, 'prototype', file, out);
   }
   found = out;
   held.set(exports, found);
