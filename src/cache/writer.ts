@@ -1,6 +1,7 @@
 import path = require('node:path');
 import { nowMs } from '../elapsed';
 import type { Worker } from 'node:worker_threads';
+import { OWN_STDIO } from '../worker-stdio';
 import { SmartCacheError } from '../errors';
 import type { EncodedEntry, EntryMeta, Store } from '../store';
 
@@ -74,7 +75,7 @@ function startWorker(): Worker | undefined {
     // Required here, not at the top: worker_threads (26 built-in modules) loads only with the first
     // background write, never on a process that only reads its cache.
     const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
-    const w = new WorkerThread(path.join(__dirname, 'write-worker.js'), { execArgv: [] });
+    const w = new WorkerThread(path.join(__dirname, 'write-worker.js'), { execArgv: [], ...OWN_STDIO });
     w.on('message', settle);
     w.on('error', (error) => abandon(error));
     w.on('exit', () => abandon(new Error('the background writer stopped')));
