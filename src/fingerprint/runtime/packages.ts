@@ -186,14 +186,77 @@ function dependencyClosure(dir: string): string {
 }
 
 /**
+ * The folders that hold a project's patches of its installed packages: patch-package and pnpm
+ * (`pnpm patch-commit`) write `patches/`, yarn `.yarn/patches/`. Such a patch edits a package's
+ * code without changing its version.
+ */
+const PATCH_FOLDERS = ['patches', path.join('.yarn', 'patches')];
+
+/** The project folder of an installed package: the one above the outermost node_modules of its path. */
+function installingProject(dir: string): string | undefined {
+  const at = dir.split(path.sep).indexOf('node_modules');
+  return at <= 0 ? undefined : dir.split(path.sep).slice(0, at).join(path.sep) || path.sep;
+}
+
+/**
+ * Whether a patch file's name names package `name`: patch-package `name+1.0.0.patch` and
+ * `@scope+name+…` (a nested install: `parent++name+…`), pnpm `name@1.0.0.patch` and
+ * `@scope__name@…`, yarn `name-npm-1.0.0-….patch` and `@scope-name-npm-…`. A near miss (a package
+ * whose name continues this one's with a `-`) only costs a recompute when its patch changes.
+ */
+function patchNames(file: string, name: string): boolean {
+  const spellings = name.startsWith('@') ? [name.replace('/', '+'), name.replace('/', '__'), name.replace('/', '-')] : [name];
+  return spellings.some((spelled) => {
+    for (let at = file.indexOf(spelled); at >= 0; at = file.indexOf(spelled, at + 1)) {
+      const before = at === 0 || file[at - 1] === '+';
+      const after = file[at + spelled.length];
+      if (before && (after === '+' || after === '@' || after === '-')) return true;
+    }
+    return false;
+  });
+}
+
+/**
+ * The patches a project keeps for package `identity` found in `dirs`: `name:sha256` of each file
+ * of a patch folder whose name names the package, sorted; '' when none (one listing per folder and
+ * process, usually of a folder that does not exist). A patch applied at install time changes the
+ * package's code under the same version; counting its text makes an edited patch a recompute once
+ * it is applied. Code edited by hand inside node_modules is still not seen (README, Limits).
+ */
+function patchesOf(identity: string, dirs: Iterable<string>): string {
+  const name = identity.slice(0, identity.lastIndexOf('@'));
+  const found = new Set<string>();
+  for (const dir of dirs) {
+    const project = installingProject(dir);
+    if (project === undefined) continue;
+    for (const folder of PATCH_FOLDERS) {
+      const where = path.join(project, folder);
+      for (const file of namesIn(where) ?? []) {
+        if (!patchNames(file, name)) continue;
+        try {
+          found.add(`${file}:${sha256(fs.readFileSync(path.join(where, file), 'utf8'))}`);
+        } catch {
+          found.add(`${file}:unreadable`);
+        }
+      }
+    }
+  }
+  return [...found].sort().join(',');
+}
+
+/**
  * What a package counts as in a fingerprint: `package:name@version`, with the dependency closure
- * of every folder it was found in (see `dependencyClosure`). Once per identity and process.
+ * of every folder it was found in (see `dependencyClosure`) and the project's patches of it (see
+ * `patchesOf`). Once per identity and process.
  */
 export function packageOwn(identity: string): string {
   let own = ownOf.get(identity);
   if (own === undefined) {
-    const closures = [...(dirsOf.get(identity) ?? [])].map(dependencyClosure).sort();
+    const dirs = dirsOf.get(identity) ?? [];
+    const closures = [...dirs].map(dependencyClosure).sort();
     own = closures.every((c) => c === '') ? `package:${identity}` : `package:${identity}+deps:${sha256(closures.join('\n'))}`;
+    const patches = patchesOf(identity, dirs);
+    if (patches !== '') own += `+patches:${sha256(patches)}`;
     ownOf.set(identity, own);
   }
   return own;
