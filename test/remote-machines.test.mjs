@@ -1,6 +1,9 @@
 // The team cache between two "machines" (two checkouts of one project, two cache roots, one real
 // redis-server): a result computed on A is a hit on B, and B never runs the function's body.
 import test from 'ava';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 import { REGISTER, CLI, bodies, machine, namespace, node, warnings } from './fixtures/remote/helpers.mjs';
 import { allKeys, commandCounts, haveRedis, redisTest, startRedis } from './fixtures/remote/server.mjs';
 
@@ -62,6 +65,24 @@ maybe('the preload (node --require smartcache/register): annotated functions hit
   t.is(two.status, 0, two.stderr);
   t.deepEqual(bodies(two.stdout), [], 'fib(15) and label(15) come from the team cache');
   t.deepEqual(two.out, { value: 610, label: 'fib(15)' });
+});
+
+// An entry from the team cache is B's first of its fingerprint: B records it as a miss would, so
+// `explain` shows the stored tree and B's next miss names what changed (it said "nothing stored").
+maybe('a team hit records the fingerprint on B: explain shows it, and a later edit is named', (t) => {
+  const { a, b } = pair('records');
+  t.is(a.run(['--require', REGISTER, 'annotated.js', '6']).status, 0);
+  const two = b.run(['--require', REGISTER, 'annotated.js', '6']);
+  t.deepEqual(bodies(two.stdout), []);
+  const explained = node([CLI, 'explain', 'annotated.js', '--dir', b.root], { cwd: b.dir, env: b.env });
+  t.is(explained.status, 0, explained.stderr);
+  t.regex(explained.stdout, /annotated\.js#fib\s+annotated\.js\s+fingerprint [0-9a-f]{64}\s+stored /);
+  t.regex(explained.stdout, /annotated\.js#label\s/);
+  const file = require('node:path').join(b.dir, 'annotated.js');
+  require('node:fs').writeFileSync(file, require('node:fs').readFileSync(file, 'utf8').replace("'fib(' + n + ')'", "'fib ' + n"));
+  const three = b.run(['--require', REGISTER, 'annotated.js', '6'], { SMARTCACHE_LOG: '1', SMARTCACHE_REMOTE: '' });
+  t.is(three.status, 0, three.stderr);
+  t.regex(three.stderr, /miss annotated\.js#label \S+ .*\(function `label` \(annotated\.js:\d+\) changed/);
 });
 
 serial('a read-only client never writes to the server', async (t) => {

@@ -36,6 +36,9 @@ let bodies = 0;
  * (`sumTo(n - 1)`, a recursive DP over a long string) overflowed V8's ~1 MB stack at ~340
  * levels where plain code goes ~30 times deeper (native-notes/deep-recursion.md).
  */
+/** The log note of a hit served by the team cache. */
+const TEAM_NOTE = 'team cache';
+
 const DEEP_BODIES = 64;
 /** A deep call's value and how long its body ran. */
 interface DeepResult {
@@ -274,7 +277,7 @@ export class CallPath {
       if (parts.isAsync) return this.teamThenCompute(ready, parts.remote, self, args, slot, bill);
       const fetched = fetchSync(parts, parts.remote, ready, slot.key);
       const opened = parts.check.servable(fetched);
-      if (fetched !== undefined && opened !== undefined) return this.storedHit(ready, fetched, opened, slot, bill, 'team cache');
+      if (fetched !== undefined && opened !== undefined) return this.storedHit(ready, fetched, opened, slot, bill, TEAM_NOTE);
     }
 
     // 5. Compute, once across processes, and save.
@@ -286,7 +289,7 @@ export class CallPath {
     const shared = fetchAsync(this.parts, remote, ready, slot.key).then(async (fetched): Promise<Settled> => {
       const opened = this.parts.check.servable(fetched);
       if (fetched !== undefined && opened !== undefined) {
-        this.storedHit(ready, fetched, opened, slot, bill, 'team cache');
+        this.storedHit(ready, fetched, opened, slot, bill, TEAM_NOTE);
         // Callers joined meanwhile each read their own copy.
         return { value: opened.value, snapshot: trySnapshot(opened.value), computeMs: fetched.meta.computeMs, manifest: opened.manifest };
       }
@@ -333,8 +336,10 @@ export class CallPath {
   /** A hit on a stored entry: from disk, the team cache or a peer process (`note` says which, but disk). */
   private storedHit(ready: Ready, read: ReadEntry, opened: Opened, slot: Slot, bill: CallBill, note?: string): unknown {
     // `remote: false` marks the fingerprint's record (once a process) even when every call hits:
-    // entries computed while the option said otherwise must not be pushed from now on.
-    if (!this.parts.options.remote) this.setup.recordFingerprint(ready);
+    // entries computed while the option said otherwise must not be pushed from now on. An entry
+    // from the team cache is this root's first of its fingerprint: its record (the explain tree
+    // `explain` reads, what a later miss compares against) is written as a miss would write it.
+    if (!this.parts.options.remote || note === TEAM_NOTE) this.setup.recordFingerprint(ready);
     keepRead(this.parts, slot, read, opened);
     this.parts.tracker.served(opened.manifest);
     ready.stats.servedFromDisk(slot.key, read.mtimeMs);
