@@ -10,6 +10,7 @@
  */
 import { ARGUMENTS, currentEnv, recordAmbient, recordPrior, recordWrite } from './env-watch';
 import { trackingActive } from './frames';
+import { installMachineHooks } from './machine-inputs';
 import { real } from './originals';
 import { before, fileRead, readFailed, target } from './record';
 import { registerPatch } from '../registry';
@@ -90,6 +91,7 @@ export function installProcessInputHooks(): void {
   if (installed) return;
   installed = true;
   hookParseArgs();
+  installMachineHooks();
   try {
     hookLoadEnvFile();
   } catch {

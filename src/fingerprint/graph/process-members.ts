@@ -1,15 +1,18 @@
 /**
- * Members of `process` that are Node's own, by name. Code reading `process.version` or
- * `process.platform` counts that member by name (a built-in); data the program hangs on `process`
+ * Members of `process` that are Node's own machinery, by name. Code reading `process.nextTick` or
+ * `process.stdout` counts that member by name (a built-in); data the program hangs on `process`
  * (`process.appConfig = JSON.parse(…)` in a setup file) is the program's and counts by value (by
- * name, an edit of the settings file was a stale hit). The names are those Node 20 and Node 24
+ * name, an edit of the settings file was a stale hit). So do the members that describe the
+ * machine and the Node build, `process.platform`, `arch`, `version`, `versions` and `release`:
+ * by name, code branching on `process.platform` was served a result computed on another system
+ * (the team cache between a Linux CI and a macOS laptop). The names are those Node 20 and Node 24
  * define (`Reflect.ownKeys(process)`), plus those Node adds for some runs (IPC, flags, the main
  * module). A member a later Node adds is read by value: a miss when it differs, never a stale hit.
  */
 import { followPath } from './member-path';
 
 const NODE_PROCESS_KEYS: ReadonlySet<string> = new Set([
-  'version', 'versions', 'arch', 'platform', 'release', '_rawDebug', 'moduleLoadList', 'binding', '_linkedBinding',
+  '_rawDebug', 'moduleLoadList', 'binding', '_linkedBinding',
   '_events', '_eventsCount', '_maxListeners', 'domain', '_exiting', 'exitCode', 'config', 'dlopen', 'uptime',
   '_getActiveRequests', '_getActiveHandles', 'getActiveResourcesInfo', 'reallyExit', '_kill', 'loadEnvFile', 'cpuUsage',
   'threadCpuUsage', 'resourceUsage', 'memoryUsage', 'constrainedMemory', 'availableMemory', 'kill', 'exit', 'execve',

@@ -1,0 +1,59 @@
+/**
+ * What `node:os` says of the machine, as recorded inputs of a call: a call that asks for the host
+ * name, the processors, the memory, the platform or the user depends on the machine it ran on,
+ * and through the team cache (or a cache root copied between machines) its result would be
+ * served on another. Each is recorded like an environment variable, under a name no variable can
+ * have (`=os.hostname`), and checked before a hit by asking again (machine-inputs.ts hooks the
+ * functions; env-watch.ts records and re-reads).
+ *
+ * Node's functions are taken when this module loads, before any hook, and asked directly.
+ */
+import os = require('node:os');
+
+/** The `node:os` functions that describe the machine (not the moment: `freemem`, `loadavg`, `uptime` change by themselves). */
+export const MACHINE_FUNCTIONS = [
+  'arch', 'availableParallelism', 'cpus', 'endianness', 'homedir', 'hostname', 'machine', 'networkInterfaces',
+  'platform', 'release', 'totalmem', 'type', 'userInfo', 'version',
+] as const;
+export type MachineFunction = (typeof MACHINE_FUNCTIONS)[number];
+
+/** The prefix of a recorded machine value's name (`=os.hostname`). */
+export const MACHINE_PREFIX = '=os.';
+
+const real: Partial<Record<MachineFunction, () => unknown>> = {};
+for (const name of MACHINE_FUNCTIONS) {
+  const fn = (os as unknown as Record<string, unknown>)[name];
+  if (typeof fn === 'function') real[name] = fn as () => unknown;
+}
+
+/** Node's own function `name` (undefined on a Node without it), taken before any hook. */
+export function realMachineFunction(name: MachineFunction): (() => unknown) | undefined {
+  return real[name];
+}
+
+/**
+ * What a call got from `os.<name>()`, as text. `cpus()` by count and model (each processor's
+ * times and current speed change by themselves); `userInfo()` by the fields that name the user.
+ */
+export function machineValue(recorded: string): string | undefined {
+  const name = recorded.slice(MACHINE_PREFIX.length) as MachineFunction;
+  const fn = real[name];
+  if (fn === undefined) return undefined;
+  try {
+    const value = fn();
+    if (name === 'cpus') return JSON.stringify((value as Array<{ model?: unknown }>).map((c) => c.model));
+    if (name === 'userInfo') {
+      const u = value as Record<string, unknown>;
+      return JSON.stringify([u['username'], u['uid'], u['gid'], u['homedir'], u['shell']]);
+    }
+    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  } catch (error) {
+    // `userInfo()` throws for a user without a passwd entry (a container's arbitrary uid): that is the answer.
+    return `throws ${(error as { code?: unknown }).code ?? ''}`;
+  }
+}
+
+/** How a recorded machine value reads in a miss reason or explain. */
+export function machineLabel(recorded: string): string {
+  return `os.${recorded.slice(MACHINE_PREFIX.length)}()`;
+}

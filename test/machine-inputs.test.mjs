@@ -1,0 +1,100 @@
+// What the machine says of itself is an input of a call that asks: `node:os`'s machine functions
+// (hostname, processors, memory, platform, user…) are recorded with the entry and asked again
+// before a hit, and `process.platform` / `process.arch` / `process.version` count by value. Before,
+// through the team cache or a copied root, a result computed on one machine was served on another.
+import test from 'ava';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { CLI, REGISTER } from './fixtures/remote/helpers.mjs';
+import { cleanEnv, tempDir } from './fixtures/cli/helpers.mjs';
+
+function project(t, files) {
+  const dir = tempDir('smartcache-machine-');
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"machine","private":true}\n');
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+/** Runs `node <args>` (prefixed by `prefix`, e.g. taskset) in `dir`; stdout, stderr and the log lines. */
+function run(dir, args, prefix = []) {
+  const command = prefix.length > 0 ? prefix[0] : process.execPath;
+  const all = prefix.length > 0 ? [...prefix.slice(1), process.execPath, ...args] : args;
+  const r = spawnSync(command, all, { cwd: dir, env: cleanEnv({ SMARTCACHE_DIR: path.join(dir, 'cache'), SMARTCACHE_LOG: '1' }), encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
+  return { out: r.stdout.trim(), log: r.stderr.split('\n').filter((l) => l.startsWith('[smartcache] ')) };
+}
+
+const taskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0 ? ['taskset', '-c', '0'] : undefined;
+const severalCpus = os.availableParallelism() > 1;
+const affinityTest = taskset !== undefined && severalCpus ? test : test.skip;
+
+const APP = `const os = require('node:os');
+const { availableParallelism } = require('node:os');
+/** @cache */
+function plan(jobs) { return jobs + ' jobs on ' + availableParallelism() + ' workers'; }
+/** @cache */
+function total(jobs) { return jobs * 2; }
+console.log(plan(8), total(8));
+`;
+
+// The CPU affinity changes what os.availableParallelism() answers, as another machine would.
+affinityTest('a call that asked os.availableParallelism() misses when the answer differs, and says why', (t) => {
+  const dir = project(t, { 'app.js': APP });
+  const all = os.availableParallelism();
+  t.is(run(dir, ['--require', REGISTER, 'app.js']).out, `8 jobs on ${all} workers 16`);
+  const hit = run(dir, ['--require', REGISTER, 'app.js']);
+  t.true(hit.log.every((l) => l.startsWith('[smartcache] hit ')), hit.log.join('\n'));
+
+  const one = run(dir, ['--require', REGISTER, 'app.js'], taskset);
+  t.is(one.out, '8 jobs on 1 workers 16');
+  t.true(one.log.some((l) => /^\[smartcache\] miss app\.js#plan .*os\.availableParallelism\(\) changed/.test(l)), one.log.join('\n'));
+  // A function that never asked is not affected.
+  t.true(one.log.some((l) => l.startsWith('[smartcache] hit app.js#total ')), one.log.join('\n'));
+  t.is(run(dir, ['--require', REGISTER, 'app.js'], taskset).log.filter((l) => l.includes(' miss ')).length, 0);
+
+  const explained = spawnSync(process.execPath, [CLI, 'explain', 'app.js#plan', '--dir', path.join(dir, 'cache')], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
+  t.is(explained.status, 0, explained.stderr);
+  t.regex(explained.stdout, /os\.availableParallelism\(\)/);
+});
+
+affinityTest('ES modules: a named import from node:os is recorded too', (t) => {
+  const dir = project(t, {
+    'app.mjs': `import { availableParallelism } from 'node:os';
+/** @cache */
+function width(n) { return n * availableParallelism(); }
+console.log(width(3));
+`,
+  });
+  const all = os.availableParallelism();
+  t.is(run(dir, ['--import', REGISTER, 'app.mjs']).out, String(3 * all));
+  const one = run(dir, ['--import', REGISTER, 'app.mjs'], taskset);
+  t.is(one.out, '3');
+  t.true(one.log.some((l) => /miss app\.mjs#width .*os\.availableParallelism\(\) changed/.test(l)), one.log.join('\n'));
+});
+
+test('process.platform counts by value: a result computed on another system is not served', (t) => {
+  const dir = project(t, {
+    'app.js': `/** @cache */
+function sep(x) { return process.platform === 'win32' ? x + '\\\\' : x + '/'; }
+console.log(sep('dir'));
+`,
+    // Stands for another machine: the same code, another platform.
+    'other-system.js': "Object.defineProperty(process, 'platform', { value: 'win32' });\n",
+  });
+  t.is(run(dir, ['--require', REGISTER, 'app.js']).out, 'dir/');
+  const other = run(dir, ['--require', './other-system.js', '--require', REGISTER, 'app.js']);
+  t.is(other.out, 'dir\\');
+  t.true(other.log.some((l) => /miss app\.js#sep .*process\.platform/.test(l)), other.log.join('\n'));
+  t.true(run(dir, ['--require', REGISTER, 'app.js']).log.some((l) => l.startsWith('[smartcache] hit app.js#sep ')));
+});
+
+test("smartcache's own use of node:os is not recorded as the call's", (t) => {
+  const dir = project(t, { 'app.js': 'const { cache } = require(' + JSON.stringify(path.join(path.dirname(REGISTER), '..', 'index.js')) + ");\nconst f = cache(function f(x) { return x + 1; });\nconsole.log(f(1));\n" });
+  t.is(run(dir, ['app.js']).out, '2');
+  const explained = spawnSync(process.execPath, [CLI, 'explain', 'app.js', '--dir', path.join(dir, 'cache')], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
+  t.is(explained.status, 0, explained.stderr);
+  t.notRegex(explained.stdout, /os\.\w+\(\)/);
+});
