@@ -98,3 +98,21 @@ test("smartcache's own use of node:os is not recorded as the call's", (t) => {
   t.is(explained.status, 0, explained.stderr);
   t.notRegex(explained.stdout, /os\.\w+\(\)/);
 });
+
+// Without the preload, a binding taken from node:os before smartcache loaded holds Node's own
+// function, not the recording hook: the walk counts its answer instead.
+affinityTest('cache(): a node:os function taken before smartcache loaded counts with its answer', (t) => {
+  const index = JSON.stringify(path.join(path.dirname(REGISTER), '..', 'index.js'));
+  const dir = project(t, {
+    'app.js': `const { availableParallelism } = require('node:os');
+const { cache } = require(${index});
+const plan = cache(function plan(jobs) { return jobs + ' on ' + availableParallelism(); });
+console.log(plan(4));
+`,
+  });
+  t.is(run(dir, ['app.js']).out, `4 on ${os.availableParallelism()}`);
+  t.true(run(dir, ['app.js']).log.some((l) => l.startsWith('[smartcache] hit app.js#plan ')));
+  const one = run(dir, ['app.js'], taskset);
+  t.is(one.out, '4 on 1');
+  t.true(one.log.some((l) => /miss app\.js#plan .*availableParallelism/.test(l)), one.log.join('\n'));
+});

@@ -53,6 +53,11 @@ export function machineValue(recorded: string): string | undefined {
   }
 }
 
+/** What `os.<name>()` answers when `name` is one of MACHINE_FUNCTIONS (as machineValue reads it), else undefined. */
+export function machineAnswer(name: string): string | undefined {
+  return (MACHINE_FUNCTIONS as readonly string[]).includes(name) ? machineValue(`${MACHINE_PREFIX}${name}`) : undefined;
+}
+
 /** How a recorded machine value reads in a miss reason or explain. */
 export function machineLabel(recorded: string): string {
   return `os.${recorded.slice(MACHINE_PREFIX.length)}()`;

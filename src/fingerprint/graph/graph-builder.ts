@@ -16,7 +16,7 @@
  */
 import { analyzeFunction, type FunctionAnalysis } from '../source';
 import { builtinName, heldByPackage, isPackageMade, packageOwn, type HeldFunction } from '../runtime';
-import { addDynamic, addEdge, encodePrimitive, isUniqueSymbol, keyLabel, leaf, nameOf, PROCESS_SALT, previewPrimitive, type Entity } from './entity';
+import { addDynamic, addEdge, encodePrimitive, isUniqueSymbol, keyLabel, leaf, nameOf, PROCESS_SALT, previewPrimitive, sha256, type Entity } from './entity';
 import type { Builder } from './builder';
 import { expandFunction } from './expand-function';
 import { describeFunction, describeFunctions, sameBindings, type FunctionDetails, type ScopeSnapshot } from '../runtime';
@@ -27,6 +27,7 @@ import { isTopLevelFunction, siblingBody } from '../source';
 import { needsScopes } from './references';
 import { isOtherLoader, loaderByAnotherName } from './loaders';
 import { expandObject, expandModule, moduleView } from './expand-value';
+import { machineAnswer } from '../../tracking';
 import { bypassesRecording, standInTarget, unwrap, wrappedInfo, wrapperExtraKeys } from '../../registry';
 import { warnOnce } from '../../warn';
 import { findProjectRoot } from '../../project';
@@ -126,6 +127,9 @@ function unanalyzable(e: Entity, fn: Function, error: Error): void {
   addDynamic(e, `source cannot be analyzed (${error.message}); every call misses`);
 }
 
+/** How the walk names a member of `node:os`. */
+const OS_PREFIX = 'node:os.';
+
 export class GraphBuilder implements Builder {
   private readonly queue: Entity[] = [];
   private wantIds: Function[] = [];
@@ -166,7 +170,11 @@ export class GraphBuilder implements Builder {
   builtin(name: string): Entity {
     let e = builtins.get(name);
     if (e === undefined) {
-      e = leaf('builtin', name, `builtin:${name}`);
+      // A function of `node:os` that describes the machine counts with its answer here: the hook
+      // that records it during a call (tracking/machine-inputs.ts) is not in a binding taken
+      // before smartcache loaded (`const { hostname } = require('node:os')` above `require('smartcache')`).
+      const answer = name.startsWith(OS_PREFIX) ? machineAnswer(name.slice(OS_PREFIX.length)) : undefined;
+      e = leaf('builtin', name, answer === undefined ? `builtin:${name}` : `builtin:${name}:${sha256(answer)}`);
       // `process.env.NAME` is an input by name (src/inputs/env.ts); `process.env[k]` or the whole
       // object cannot say which variables matter.
       if (name === 'process.env') addDynamic(e, ENV_DYNAMIC);
