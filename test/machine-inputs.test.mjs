@@ -50,7 +50,7 @@ affinityTest('a call that asked os.availableParallelism() misses when the answer
 
   const one = run(dir, ['--require', REGISTER, 'app.js'], taskset);
   t.is(one.out, '8 jobs on 1 workers 16');
-  t.true(one.log.some((l) => /^\[smartcache\] miss app\.js#plan .*os\.availableParallelism\(\) changed/.test(l)), one.log.join('\n'));
+  t.true(one.log.some((l) => /^\[smartcache\] miss app\.js#plan .*availableParallelism/.test(l)), one.log.join('\n'));
   // A function that never asked is not affected.
   t.true(one.log.some((l) => l.startsWith('[smartcache] hit app.js#total ')), one.log.join('\n'));
   t.is(run(dir, ['--require', REGISTER, 'app.js'], taskset).log.filter((l) => l.includes(' miss ')).length, 0);
@@ -72,7 +72,7 @@ console.log(width(3));
   t.is(run(dir, ['--import', REGISTER, 'app.mjs']).out, String(3 * all));
   const one = run(dir, ['--import', REGISTER, 'app.mjs'], taskset);
   t.is(one.out, '3');
-  t.true(one.log.some((l) => /miss app\.mjs#width .*os\.availableParallelism\(\) changed/.test(l)), one.log.join('\n'));
+  t.true(one.log.some((l) => /miss app\.mjs#width .*availableParallelism/.test(l)), one.log.join('\n'));
 });
 
 test('process.platform counts by value: a result computed on another system is not served', (t) => {
@@ -115,4 +115,26 @@ console.log(plan(4));
   const one = run(dir, ['app.js'], taskset);
   t.is(one.out, '4 on 1');
   t.true(one.log.some((l) => /miss app\.js#plan .*availableParallelism/.test(l)), one.log.join('\n'));
+});
+
+// A package's code counts by name and version, never read: what it asks of node:os during the
+// call is recorded by the hooks and asked again before a hit.
+affinityTest('a package asking node:os during the call: the answer is recorded and checked', (t) => {
+  const dir = project(t, {
+    'app.js': `const { workers } = require('pool-size');
+/** @cache */
+function plan(jobs) { return jobs + ' on ' + workers(); }
+console.log(plan(5));
+`,
+  });
+  fs.mkdirSync(path.join(dir, 'node_modules', 'pool-size'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'node_modules', 'pool-size', 'package.json'), '{"name":"pool-size","version":"1.0.0","main":"index.js"}\n');
+  fs.writeFileSync(path.join(dir, 'node_modules', 'pool-size', 'index.js'), "const os = require('node:os');\nexports.workers = () => os.availableParallelism();\n");
+  t.is(run(dir, ['--require', REGISTER, 'app.js']).out, `5 on ${os.availableParallelism()}`);
+  t.true(run(dir, ['--require', REGISTER, 'app.js']).log.some((l) => l.startsWith('[smartcache] hit app.js#plan ')));
+  const one = run(dir, ['--require', REGISTER, 'app.js'], taskset);
+  t.is(one.out, '5 on 1');
+  t.true(one.log.some((l) => /^\[smartcache\] miss app\.js#plan .*os\.availableParallelism\(\) changed/.test(l)), one.log.join('\n'));
+  const explained = spawnSync(process.execPath, [CLI, 'explain', 'app.js#plan', '--dir', path.join(dir, 'cache')], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
+  t.regex(explained.stdout, /\(machine\) os\.availableParallelism\(\)|os\.availableParallelism\(\)/);
 });
