@@ -601,6 +601,28 @@ export function readPrivateState(object: object): ReadonlyArray<readonly [string
 }
 
 /**
+ * The handler of a Proxy, for argument keys: a proxy is hashed through its traps (what the function
+ * sees of the keys it lists), and a `get` trap may answer for keys it never lists (defaults, a
+ * fallback table), so its handler counts too (its traps by fingerprint, with what they reach).
+ * Without a working inspector a per-process salt makes the key always miss, never collide.
+ */
+export function readProxyHandler(proxy: object): unknown {
+  const { InspectorUnavailable, proxyParts, releaseObjects } = runtime();
+  try {
+    return proxyParts(proxy).handler;
+  } catch (error) {
+    if (error instanceof InspectorUnavailable) return `#<unreadable>${graph().PROCESS_SALT}`;
+    throw error;
+  } finally {
+    try {
+      releaseObjects();
+    } catch {
+      // Only memory: the next walk releases the group again.
+    }
+  }
+}
+
+/**
  * A typed array's own non-index property names, for argument keys (the key layer cannot list
  * them without listing every element). Undefined without a working inspector: the key layer then
  * lists the keys itself (slow for huge arrays, never wrong). Frees its remote objects at once.

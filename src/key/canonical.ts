@@ -60,7 +60,7 @@ const enum Tag {
   Ref = 0x72, Array = 0x61, HoleyArray = 0x62, Hole = 0x68, Object = 0x6f, NullProtoObject = 0x4f,
   Class = 0x43, CustomProto = 0x50, ProtoLink = 0x4c, Subclass = 0x58, Date = 0x44, RegExp = 0x52,
   Map = 0x4d, Set = 0x54, Boxed = 0x42, Error = 0x45, Url = 0x55, UrlParams = 0x51, Bytes = 0x56,
-  Accessor = 0x67, Inherited = 0x70, Hidden = 0x48,
+  Accessor = 0x67, Inherited = 0x70, Hidden = 0x48, ProxyHandler = 0x79,
 }
 
 /** Internal placeholder values; their prototypes never occur in user data. */
@@ -200,6 +200,12 @@ export class Walker {
     if (ref >= 0) {
       this.sink.tagU32(Tag.Ref, ref);
       return;
+    }
+    // A proxy is hashed through its traps below (what the function sees of the keys it lists),
+    // after its handler: a `get` trap may answer for keys it never lists (defaults, a fallback).
+    if (this.context.readProxyHandler !== undefined && types.isProxy(o)) {
+      this.sink.tag(Tag.ProxyHandler);
+      this.value(this.context.readProxyHandler(o));
     }
     if (Array.isArray(o)) {
       this.array(o);
@@ -394,8 +400,31 @@ export class Walker {
     if (!K.confirms(v.kind, v.name, o)) {
       this.refuse(o, `it inherits from ${v.name}.prototype without being a real ${v.name}`);
     }
-    if (v.subclass) this.subclassPrefix(o, proto);
+    if (!v.subclass) {
+      this.builtin(o, v.kind, v.name);
+      return;
+    }
+    const ctor = this.subclassPrefix(o, proto);
     this.builtin(o, v.kind, v.name);
+    this.subclassState(o, ctor, v.kind);
+  }
+
+  /**
+   * What an instance of a program's subclass of a built-in (`class DefaultMap extends Map`,
+   * `class HttpError extends Error`) holds beyond the built-in's content: its `#private` fields
+   * and its non-enumerable own properties, as for any class instance (a `#fallback` a `get`
+   * override returns was otherwise invisible to the key). Views and buffers keep their expandos
+   * as `builtin` reads them (listing every own name of a typed array lists every index); an
+   * Error's own properties are all read by `error`.
+   */
+  private subclassState(o: object, ctor: Function, kind: number): void {
+    const hidden = this.privateState(o, ctor);
+    const listed = new Set<string | symbol>(kind === K.VIEW || kind === K.BUFFER || kind === K.ERROR ? [] : this.ownKeys(o));
+    const unlisted = kind === K.VIEW || kind === K.BUFFER || kind === K.ERROR ? [] : this.instanceKeys(o).filter((k) => !listed.has(k));
+    this.sink.tagU32(Tag.Hidden, hidden.length / 2);
+    this.sink.u32(unlisted.length);
+    if (hidden.length > 0) this.pushList(PAIRS, hidden);
+    this.pushKeys(o, unlisted);
   }
 
   /**
@@ -427,11 +456,12 @@ export class Walker {
     return pairs;
   }
 
-  private subclassPrefix(o: object, proto: unknown): void {
+  private subclassPrefix(o: object, proto: unknown): Function {
     const ctor = typeof proto === 'object' && proto !== null ? K.verdictFor(proto).ctor : undefined;
     if (ctor === undefined) this.refuse(o, 'a builtin object with a non-class prototype cannot be hashed faithfully');
     this.sink.tag(Tag.Subclass);
     this.fn(ctor, o);
+    return ctor;
   }
 
   private builtin(o: object, kind: number, name: string): void {
@@ -505,7 +535,9 @@ export class Walker {
     const pairs: unknown[] = ['name', e.name, 'message', e.message];
     if (Object.hasOwn(e, 'cause')) pairs.push('cause', e.cause);
     if (Object.hasOwn(e, 'errors')) pairs.push('errors', (e as AggregateError).errors);
-    for (const k of this.ownKeys(e)) {
+    // Non-enumerable own properties too (`Object.defineProperty(this, 'status', { value })`, Node's
+    // own `code`): they change what the function reads as much as enumerable ones.
+    for (const k of this.instanceKeys(e)) {
       if (k !== 'name' && k !== 'message' && k !== 'cause' && k !== 'errors' && k !== 'stack') {
         pairs.push(k, (e as unknown as Record<PropertyKey, unknown>)[k]);
       }

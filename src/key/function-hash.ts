@@ -72,6 +72,11 @@ export interface KeyContext {
    * hold for an instance (`[name, value]` pairs), read with its `#private` fields; undefined: none.
    */
   readonly weakState?: ((o: object, ctor: Function) => ReadonlyArray<readonly [string, unknown]>) | undefined;
+  /**
+   * The handler of a Proxy argument, hashed beside what its traps show (a `get` trap may answer
+   * for keys it never lists); undefined: proxies are hashed through their traps alone.
+   */
+  readonly readProxyHandler?: ((proxy: object) => unknown) | undefined;
 }
 
 /** The key module used alone: functions by their source text, `#private` fields not read. */

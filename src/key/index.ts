@@ -24,10 +24,14 @@
  *   a PrivateStateReader: JavaScript cannot read them from outside the class, the inspector can,
  *   and the cache layer always passes its reader. State kept in closures or WeakMaps is not part
  *   of the key: use `key` or the decorator's `watch` for such classes.
- * - Errors: class, name, message, own `cause`/`errors` and own enumerable properties; not the
- *   stack (file paths and line numbers differ between machines).
- * - Proxies are hashed through their traps, i.e. as the function would see them when reading
- *   (util.types.isProxy could spot them, but the traps are what the function observes).
+ * - Errors: class, name, message, own `cause`/`errors` and every other own property, enumerable
+ *   or not; not the stack (file paths and line numbers differ between machines).
+ * - Instances of a program's subclass of a built-in (`class DefaultMap extends Map`): the class,
+ *   the built-in's content, and the instance's `#private` fields and non-enumerable own
+ *   properties, as for any class instance.
+ * - Proxies are hashed through their traps, i.e. as the function would see them when reading,
+ *   after their handler when the context has a reader for it (a `get` trap may answer for keys
+ *   the proxy never lists: the cache layer passes the inspector's).
  * - Functions are keyed by the context's FunctionHasher (their fingerprint); their own
  *   properties (including static class fields) are not read.
  * - The context (KeyContext: function hasher, private-state reader) is an argument of every

@@ -37,6 +37,11 @@ let nodeEnv: EnvObject = process.env;
 const proxies = new WeakMap<object, EnvObject>();
 const unwrapped = new WeakMap<object, EnvObject>();
 
+/** True for smartcache's own Proxy of an environment object (its traps only record reads). */
+export function isEnvProxy(value: object): boolean {
+  return unwrapped.has(value);
+}
+
 /** The object `process.env` stands for now: behind our Proxy, or what the program put there (reading it records nothing). */
 export function currentEnv(): EnvObject {
   const d = Object.getOwnPropertyDescriptor(process, 'env');

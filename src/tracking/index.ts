@@ -19,5 +19,5 @@ export { aside, currentFrame, enclosingFrame, openFrame, openFrames, resumeAside
 export { ignoreTree } from './paths';
 export { checkManifest, refreshed, takeHashed } from './validate';
 export { callSites, type StackSite } from './stack';
-export { DEFAULT_LOCALE, ENV_LISTING, TIME_ZONE, envLabel, installEnvHook, recordLocalTime, wrapCurrentEnv } from './env-watch';
+export { DEFAULT_LOCALE, ENV_LISTING, TIME_ZONE, envLabel, installEnvHook, isEnvProxy, recordLocalTime, wrapCurrentEnv } from './env-watch';
 export { MACHINE_PREFIX, machineAnswer } from './machine';

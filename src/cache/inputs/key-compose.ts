@@ -1,15 +1,22 @@
-import { fingerprint, reachedBuiltins, reachedWeakCollections, readNamedKeys, readPrivateState } from '../../fingerprint';
+import { fingerprint, reachedBuiltins, reachedWeakCollections, readNamedKeys, readPrivateState, readProxyHandler } from '../../fingerprint';
 import { sha256 } from '../../hash';
 import { types } from 'node:util';
 import { createKeyHash, hashArguments, hashValue, type IgnoredArgs, type KeyContext } from '../../key';
-import { envReads, envValues, withEnv } from '../../tracking';
+import { envReads, envValues, isEnvProxy, withEnv } from '../../tracking';
 
 /**
  * What every key of a cached call sees: function arguments (and instances' classes) hash by
  * their fingerprint, not only their source text, and instances' `#private` fields are state too
  * (only the inspector can read them).
  */
-const UNTRACKED_KEYS: KeyContext = { hashFunction: fingerprint, readPrivateState, readNamedKeys };
+const UNTRACKED_KEYS: KeyContext = {
+  hashFunction: fingerprint,
+  readPrivateState,
+  readNamedKeys,
+  // `process.env` passed whole is smartcache's own Proxy, whose traps only record reads: hashed
+  // through them as the environment it stands for, without walking smartcache's own handler.
+  readProxyHandler: (proxy) => (isEnvProxy(proxy) ? 'smartcache:env' : readProxyHandler(proxy)),
+};
 
 const envNames = new WeakMap<Function, readonly string[]>();
 
