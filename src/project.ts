@@ -5,26 +5,48 @@ import { othersMayWrite } from './trust';
 const roots = new Map<string, string | undefined>();
 
 /**
- * The nearest folder at or above `from` that holds a package.json, or undefined. Memoized per
- * folder for the process: the preload asks once per annotated file and module at start-up, and
- * each answer costs one `existsSync` per folder up to the root (a package.json created while the
- * program runs is seen by the next run).
+ * The project a file or folder belongs to: the nearest folder at or above `from` that holds a
+ * package.json, passing over a package.json that only sets `type` for its folder (the
+ * `{"type":"commonjs"}` a dual build writes into `dist/`) when another package.json lies above:
+ * project-relative names and recorded paths are then the project's, not the build folder's (from
+ * dist/, a copied project checked the original's files). Undefined when there is none. Memoized
+ * per folder for the process: the preload asks once per annotated file and module at start-up
+ * (a package.json created while the program runs is seen by the next run).
  */
 export function findProjectRoot(from: string = process.cwd()): string | undefined {
   const start = path.resolve(from);
   if (roots.has(start)) return roots.get(start);
-  const found = searchProjectRoot(start);
+  const nearest = nearestPackageFolder(start);
+  let found = nearest;
+  while (found !== undefined && onlySetsType(found)) {
+    const above = path.dirname(found) === found ? undefined : nearestPackageFolder(path.dirname(found));
+    if (above === undefined) break;
+    found = above;
+  }
   roots.set(start, found);
   return found;
 }
 
-function searchProjectRoot(start: string): string | undefined {
+/** The nearest folder at or above `start` that holds a package.json (the contract's rule for the default cache root). */
+function nearestPackageFolder(start: string): string | undefined {
   let dir = start;
   for (;;) {
     if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
+  }
+}
+
+/** Whether `dir`'s package.json holds nothing but `type` (a module-format marker, not a project). */
+function onlySetsType(dir: string): boolean {
+  try {
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as unknown;
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
+    const keys = Object.keys(json);
+    return keys.length === 1 && keys[0] === 'type';
+  } catch {
+    return false;
   }
 }
 
@@ -38,7 +60,7 @@ function searchProjectRoot(start: string): string | undefined {
 export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
   const fromEnv = env['SMARTCACHE_DIR'];
   if (fromEnv !== undefined && fromEnv !== '') return path.resolve(cwd, fromEnv);
-  const project = findProjectRoot(cwd);
+  const project = nearestPackageFolder(path.resolve(cwd));
   if (project !== undefined) return path.join(project, 'node_modules', '.cache', 'smartcache');
   const here = path.resolve(cwd);
   if (sharedFolder(here)) return userCacheRoot(env) ?? path.join(here, '.smartcache');

@@ -93,3 +93,81 @@ console.log(render(withDefaults({})), render(withDefaults({ color: 'green' })), 
   // process.env handed whole is hashed as the environment (smartcache's own Proxy): still a hit.
   t.true(edited.log.some((l) => l.startsWith('[smartcache] hit app.js#home ')), edited.log.join('\n'));
 });
+
+// Packages: a package.json that names no version is a subpath's entry (`@apollo/client/core`),
+// not the package; as `fmtlib/core@0.0.0` an upgrade of fmtlib was a stale hit.
+test('an upgrade of a package whose code sits under an unversioned sub-package.json recomputes', (t) => {
+  const lib = (version, prefix) => ({
+    'node_modules/fmtlib/package.json': `{"name":"fmtlib","version":"${version}","main":"core/core.cjs"}\n`,
+    'node_modules/fmtlib/core/package.json': '{"name":"fmtlib/core","main":"core.cjs"}\n',
+    'node_modules/fmtlib/core/core.cjs': `exports.fmt = (x) => '${prefix}:' + x;\n`,
+  });
+  const dir = project(t, {
+    ...lib('1.0.0', 'v1'),
+    'app.js': "const { fmt } = require('fmtlib');\n/** @cache */\nfunction show(x) { return fmt(x); }\nconsole.log(show(1));\n",
+  });
+  const REG = path.join(REPO, 'dist', 'preload', 'register.js');
+  t.deepEqual(run(dir, ['--require', REG, 'app.js']).out, ['v1:1']);
+  write(dir, lib('2.0.0', 'v2'));
+  const upgraded = run(dir, ['--require', REG, 'app.js']);
+  t.deepEqual(upgraded.out, ['v2:1']);
+  t.true(upgraded.log.some((l) => /miss app\.js#show .*fmtlib@1\.0\.0.*fmtlib@2\.0\.0/.test(l)), upgraded.log.join('\n'));
+});
+
+// pnpm installs a `file:../mylib` dependency as hard links to the user's own files under
+// node_modules/.pnpm/mylib@file+..+mylib: it counted as mylib@1.0.0, and an edit was a stale hit.
+test("pnpm's copy of a local folder dependency is the user's code: an edit recomputes", (t) => {
+  const dir = project(t, {
+    'mylib/package.json': '{"name":"mylib","version":"1.0.0","main":"index.js"}\n',
+    'mylib/index.js': 'exports.rate = (x) => x * 2;\n',
+    'app/package.json': '{"name":"app","private":true,"dependencies":{"mylib":"file:../mylib"}}\n',
+    'app/app.js': "const { rate } = require('mylib');\n/** @cache */\nfunction price(x) { return rate(x); }\nconsole.log(price(10));\n",
+  });
+  const store = path.join(dir, 'app', 'node_modules', '.pnpm', 'mylib@file+..+mylib', 'node_modules', 'mylib');
+  fs.mkdirSync(store, { recursive: true });
+  for (const f of ['package.json', 'index.js']) fs.linkSync(path.join(dir, 'mylib', f), path.join(store, f));
+  fs.symlinkSync(path.join('.pnpm', 'mylib@file+..+mylib', 'node_modules', 'mylib'), path.join(dir, 'app', 'node_modules', 'mylib'));
+  const REG = path.join(REPO, 'dist', 'preload', 'register.js');
+  const app = path.join(dir, 'app');
+  t.deepEqual(run(app, ['--require', REG, 'app.js']).out, ['20']);
+  // Edited in place, as an editor that keeps the inode does (the hard link sees it).
+  fs.writeFileSync(path.join(dir, 'mylib', 'index.js'), 'exports.rate = (x) => x * 3;\n');
+  const edited = run(app, ['--require', REG, 'app.js']);
+  t.deepEqual(edited.out, ['30']);
+  t.true(edited.log.some((l) => /miss app\.js#price .*helper `rate`/.test(l)), edited.log.join('\n'));
+});
+
+// A dual build writes dist/package.json = {"type":"commonjs"}: taken as the project, the files a
+// call read were recorded by absolute path, and a copy of the project checked the original's.
+test('a type-only package.json in a build folder is not the project: a copied project checks its own files', (t) => {
+  const dir = project(t, {
+    'dist/package.json': '{"type":"commonjs"}\n',
+    'data/rates.json': '{"rate":2}\n',
+    'dist/app.js': `const fs = require('node:fs');
+const path = require('node:path');
+const { cache } = require(${INDEX});
+const rate = cache(function rate(x) { return x * JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'rates.json'), 'utf8')).rate; });
+console.log(rate(10));
+`,
+  });
+  const root = path.join(dir, 'shared-cache');
+  const first = run(dir, ['dist/app.js'], { SMARTCACHE_DIR: root });
+  t.deepEqual(first.out, ['20']);
+  t.true(first.log.some((l) => l.startsWith('[smartcache] miss dist/app.js#rate ')), first.log.join('\n'));
+  const copy = path.join(dir, 'copy');
+  fs.mkdirSync(copy);
+  for (const f of ['package.json', 'dist/package.json', 'dist/app.js', 'data/rates.json']) write(copy, { [f]: fs.readFileSync(path.join(dir, f), 'utf8') });
+  write(copy, { 'data/rates.json': '{"rate":5}\n' });
+  const copied = run(copy, ['dist/app.js'], { SMARTCACHE_DIR: root });
+  t.deepEqual(copied.out, ['50']);
+  t.true(copied.log.some((l) => /miss dist\/app\.js#rate .*file data\/rates\.json changed/.test(l)), copied.log.join('\n'));
+});
+
+test('a project whose only package.json sets type is still the project (default cache root beside it)', (t) => {
+  const dir = project(t, { 'app.mjs': `import { cache } from ${JSON.stringify(new URL(`file://${path.join(REPO, 'dist', 'index.mjs')}`).href)};\nconst f = cache(function f(x) { return x + 1; });\nconsole.log(f(1));\n` });
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
+  const r = spawnSync(process.execPath, ['app.mjs'], { cwd: dir, env: cleanEnv({ SMARTCACHE_LOG: '1' }), encoding: 'utf8' });
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stderr, /miss app\.mjs#f /);
+  t.true(fs.existsSync(path.join(dir, 'node_modules', '.cache', 'smartcache')));
+});

@@ -29,7 +29,8 @@ export function isOwnBundleFile(file: string | undefined): boolean {
  */
 export const BUNDLED_MODULE_MARKER = '__smartcacheModule';
 
-function readIdentity(dir: string): string | null | undefined {
+/** A package.json's identity: `name@version`; `unversioned` when it names no version; undefined without a name; null when unreadable as JSON. */
+function readIdentity(dir: string): { readonly identity: string; readonly versioned: boolean } | null | undefined {
   let text: string;
   try {
     text = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
@@ -40,17 +41,25 @@ function readIdentity(dir: string): string | null | undefined {
     const json = JSON.parse(text) as { name?: unknown; version?: unknown };
     // A package.json without a name only sets "type" for a subfolder: keep looking upward.
     if (typeof json.name !== 'string') return undefined;
-    return `${json.name}@${typeof json.version === 'string' ? json.version : '0.0.0'}`;
+    const versioned = typeof json.version === 'string';
+    return { identity: `${json.name}@${versioned ? (json.version as string) : '0.0.0'}`, versioned };
   } catch {
     return null;
   }
 }
 
-/** `name@version` of the package holding `file`, looking upward; undefined when none. */
+/**
+ * `name@version` of the package holding `file`, looking upward; undefined when none. A
+ * package.json that names no version is a package's entry point for a subpath
+ * (`@apollo/client/core/package.json`: `{"name":"@apollo/client/core","main":"core.cjs"}`), not
+ * the package: the versioned one above it is, so an upgrade of the package changes the identity
+ * (as `sub@0.0.0` it never did: a stale hit). Only when none lies above is it taken as it is.
+ */
 export function packageIdentity(file: string): string | undefined {
   let dir = path.dirname(file);
   const visited: string[] = [];
   let found: string | null = null;
+  let unversioned: { readonly identity: string; readonly dir: string } | undefined;
   for (;;) {
     const cached = byDir.get(dir);
     if (cached !== undefined) {
@@ -58,15 +67,21 @@ export function packageIdentity(file: string): string | undefined {
       break;
     }
     visited.push(dir);
-    const identity = readIdentity(dir);
-    if (identity !== undefined) {
-      found = identity;
-      if (identity !== null) noteDir(identity, dir);
+    const read = readIdentity(dir);
+    if (read === null) break;
+    if (read !== undefined && read.versioned) {
+      found = read.identity;
+      noteDir(read.identity, dir);
       break;
     }
+    if (read !== undefined) unversioned ??= { identity: read.identity, dir };
     const parent = path.dirname(dir);
     if (parent === dir || path.basename(dir) === 'node_modules') break;
     dir = parent;
+  }
+  if (found === null && unversioned !== undefined) {
+    found = unversioned.identity;
+    noteDir(found, unversioned.dir);
   }
   for (const d of visited) byDir.set(d, found);
   return found ?? undefined;
@@ -279,10 +294,23 @@ function inNodeModules(file: string): boolean {
 }
 
 /**
+ * pnpm's store folder of a dependency installed from a local folder (`"mylib": "file:../mylib"`):
+ * `node_modules/.pnpm/mylib@file+..+mylib/node_modules/mylib`, hard links to the user's own files,
+ * edited without version bumps. (A `link:` dependency is a symbolic link, seen by its realpath.)
+ */
+function pnpmLocalCopy(file: string): boolean {
+  const parts = file.split(path.sep);
+  const store = parts.indexOf('.pnpm');
+  const folder = store < 0 ? undefined : parts[store + 1];
+  return store > 0 && parts[store - 1] === 'node_modules' && folder !== undefined && /@file\+/.test(folder);
+}
+
+/**
  * True for files npm installed (under a node_modules folder) and for smartcache itself. A path
  * under node_modules that is a link to a file outside any (a workspace package, `npm link`,
- * seen as such under `--preserve-symlinks`, where Node keeps the link's path) is the user's own
- * code, edited without version bumps: it is walked like the project's.
+ * seen as such under `--preserve-symlinks`, where Node keeps the link's path) or pnpm's copy of a
+ * local folder dependency (`file:../lib`) is the user's own code, edited without version bumps:
+ * it is walked like the project's. (Yarn's copies of such folders cannot be told apart: README.)
  */
 export function isPackageFile(file: string): boolean {
   if (file.startsWith(OWN_PACKAGE_ROOT + path.sep + 'dist' + path.sep)) return true;
@@ -290,7 +318,8 @@ export function isPackageFile(file: string): boolean {
   let known = installed.get(file);
   if (known === undefined) {
     try {
-      known = inNodeModules(fs.realpathSync(file));
+      const real = fs.realpathSync(file);
+      known = inNodeModules(real) && !pnpmLocalCopy(real);
     } catch {
       known = true; // not a file on disk (a bundled or virtual module): as before, by its package
     }
