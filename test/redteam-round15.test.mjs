@@ -171,3 +171,34 @@ test('a project whose only package.json sets type is still the project (default 
   t.regex(r.stderr, /miss app\.mjs#f /);
   t.true(fs.existsSync(path.join(dir, 'node_modules', '.cache', 'smartcache')));
 });
+
+// A server's other task moved the working directory while a cached async call awaited: its
+// relative read resolved in the other folder, and the entry said "started in x, read y/conf.txt",
+// served to every later run from x, whose own x/conf.txt was no input.
+test("a call during which other code changed the working directory stores an entry that never hits", (t) => {
+  const dir = project(t, {
+    'x/conf.txt': 'X\n',
+    'y/conf.txt': 'Y\n',
+    'app.js': `const fs = require('node:fs');
+const { cache } = require(${INDEX});
+const loadConf = cache(async function loadConf(p) {
+  await new Promise((resolve) => setImmediate(resolve));
+  return fs.readFileSync(p, 'utf8').trim();
+});
+process.chdir(__dirname + '/x');
+const pending = loadConf('conf.txt');
+// The call is suspended at its await: other code moves the working directory now.
+if (process.argv[2] === 'race') process.chdir(__dirname + '/y');
+pending.then((v) => console.log(v));
+`,
+  });
+  const raced = run(dir, ['app.js', 'race']);
+  t.deepEqual(raced.out, ['Y']);
+  const calm = run(dir, ['app.js']);
+  t.deepEqual(calm.out, ['X']);
+  t.true(calm.log.some((l) => /miss app\.js#loadConf .*working directory/.test(l)), calm.log.join('\n'));
+  // Without the race the entry is checkable again: a hit, then an edit of x/conf.txt recomputes.
+  t.true(run(dir, ['app.js']).log.some((l) => l.startsWith('[smartcache] hit app.js#loadConf ')));
+  fs.writeFileSync(path.join(dir, 'x', 'conf.txt'), 'X2\n');
+  t.deepEqual(run(dir, ['app.js']).out, ['X2']);
+});

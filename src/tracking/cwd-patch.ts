@@ -4,8 +4,14 @@
  * made of it; run from another folder, the stored result would be stale. Such a call records
  * the working directory like a relative file read does (manifest `cwd`), so a later hit needs
  * the same working directory relative to the project.
+ *
+ * `process.chdir` by other code while a call is open (another task of a server, while this
+ * call awaits) moves the directory its later relative reads resolve against: the entry would hold
+ * the other folder's file beside this call's starting directory, and a later run from there
+ * would be served it (a stale hit). Such a call's entry is made uncheckable (manifest.ts
+ * `cwdMovedByOthers`): it never hits. A call's own `chdir` (its chain's) is part of what it does.
  */
-import { currentFrame } from './frames';
+import { currentFrame, openFrames, type Frame } from './frames';
 import { registerPatch } from '../registry';
 
 let installed = false;
@@ -32,5 +38,28 @@ export function installCwdHook(): void {
     process.cwd = hooked;
   } catch {
     // A frozen `process` (some sandboxes): the working directory stays out of the inputs.
+  }
+  installChdirHook();
+}
+
+function installChdirHook(): void {
+  const original = process.chdir;
+  const hooked = function chdir(this: unknown, directory: string): void {
+    original.call(process, directory);
+    try {
+      const frame = currentFrame();
+      const own = new Set<Frame>(frame === undefined ? [] : frame.chain());
+      for (const f of openFrames()) if (!f.closed && !own.has(f)) f.builder.cwdMovedByOthers = true;
+    } catch {
+      // Recording never breaks the user's call.
+    }
+  };
+  Object.defineProperty(hooked, 'length', { value: original.length });
+  // Not a reader: a `chdir` taken before this hook only goes unseen (README, Limits).
+  registerPatch(hooked, original);
+  try {
+    process.chdir = hooked;
+  } catch {
+    // A frozen `process`: calls open during another's chdir are not marked (README, Limits).
   }
 }

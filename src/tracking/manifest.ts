@@ -112,6 +112,8 @@ export class ManifestBuilder {
   /** Files read through a descriptor or stream: re-checked when the call ends. */
   readonly watched = new Map<string, { size: number; mtimeMs: number; ctimeMs: number; ino: number }>();
   usedCwd = false;
+  /** Other code changed the working directory while the call was open (cwd-patch.ts). */
+  cwdMovedByOthers = false;
   private count = 0;
 
   private put<T>(map: Map<string, T>, key: string, value: T): void {
@@ -175,6 +177,9 @@ export class ManifestBuilder {
    */
   build(cwd: string, anchor?: string): Manifest | undefined {
     // A call that only read the working directory (`process.cwd()`, `path.resolve('x')`) has it as its one input.
+    // Relative paths or the working directory read by a call during which other code moved it:
+    // which folder each read meant cannot be told from where the call started (cwd-patch.ts).
+    if (this.usedCwd && this.cwdMovedByOthers) this.opaque.add('relative paths while other code changed the working directory');
     if (this.isEmpty() && !this.usedCwd) return undefined;
     const root = anchor ?? findProjectRoot(cwd);
     const rel = <T extends { path: string }>(items: Iterable<T>): T[] =>
