@@ -202,3 +202,28 @@ pending.then((v) => console.log(v));
   fs.writeFileSync(path.join(dir, 'x', 'conf.txt'), 'X2\n');
   t.deepEqual(run(dir, ['app.js']).out, ['X2']);
 });
+
+// One cache root for a monorepo, the same script in two workspace packages, each run from its
+// package (`npm run build --workspaces`): `path.resolve(__dirname, '..')` counted as `<project>`
+// in both, and beta was served alpha's result.
+test('the same script in two workspace packages sharing a root: each gets its own result', (t) => {
+  const script = `const path = require('node:path');
+const { cache } = require(${INDEX});
+const pkgDir = path.resolve(__dirname, '..');
+const bundleName = cache(function bundleName(ext) { return path.basename(pkgDir) + ext; });
+console.log(bundleName('.js'));
+`;
+  const dir = project(t, {
+    'packages/alpha/package.json': '{"name":"alpha","version":"1.0.0"}\n',
+    'packages/alpha/scripts/build.js': script,
+    'packages/beta/package.json': '{"name":"beta","version":"1.0.0"}\n',
+    'packages/beta/scripts/build.js': script,
+  });
+  const root = path.join(dir, 'shared');
+  t.deepEqual(run(path.join(dir, 'packages', 'alpha'), ['scripts/build.js'], { SMARTCACHE_DIR: root }).out, ['alpha.js']);
+  t.deepEqual(run(path.join(dir, 'packages', 'beta'), ['scripts/build.js'], { SMARTCACHE_DIR: root }).out, ['beta.js']);
+  // Each hits its own entry on the next run.
+  const again = run(path.join(dir, 'packages', 'alpha'), ['scripts/build.js'], { SMARTCACHE_DIR: root });
+  t.deepEqual(again.out, ['alpha.js']);
+  t.true(again.log.some((l) => l.startsWith('[smartcache] hit ')), again.log.join('\n'));
+});

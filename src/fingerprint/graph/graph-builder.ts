@@ -31,6 +31,7 @@ import { machineAnswer } from '../../tracking';
 import { bypassesRecording, standInTarget, unwrap, wrappedInfo, wrapperExtraKeys } from '../../registry';
 import { warnOnce } from '../../warn';
 import { findProjectRoot } from '../../project';
+import fs = require('node:fs');
 import path = require('node:path');
 import { types } from 'node:util';
 
@@ -85,14 +86,33 @@ export function resetGraph(): void {
 }
 
 let projectRoot: string | undefined | null = null;
+let projectMark = '<project>';
+
+/**
+ * The project's name in the mark that stands for its folder: two workspace packages running the
+ * same script (`path.resolve(__dirname, '..')` in `packages/alpha` and `packages/beta`, one shared
+ * cache root) held `<project>` alike and shared one entry, each served the other's result. Copies
+ * of one package (a clone, a moved folder) keep one name and share entries.
+ */
+function markOf(root: string): string {
+  try {
+    const json = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name?: unknown };
+    return typeof json.name === 'string' && json.name !== '' ? `<project ${json.name}>` : '<project>';
+  } catch {
+    return '<project>';
+  }
+}
 
 export function relativize(text: string): string {
-  if (projectRoot === null) projectRoot = findProjectRoot();
+  if (projectRoot === null) {
+    projectRoot = findProjectRoot();
+    projectMark = projectRoot === undefined ? '<project>' : markOf(projectRoot);
+  }
   const root = projectRoot;
   if (root === undefined || text.length < root.length || !text.startsWith(root)) return text;
   const rest = text.slice(root.length);
   if (rest !== '' && !rest.startsWith(path.sep)) return text;
-  return `<project>${rest.split(path.sep).join('/')}`;
+  return `${projectMark}${rest.split(path.sep).join('/')}`;
 }
 
 function usesThis(analysis: FunctionAnalysis): boolean {
