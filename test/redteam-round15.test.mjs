@@ -227,3 +227,24 @@ console.log(bundleName('.js'));
   t.deepEqual(again.out, ['alpha.js']);
   t.true(again.log.some((l) => l.startsWith('[smartcache] hit ')), again.log.join('\n'));
 });
+
+// Under --preserve-symlinks Node names a workspace package by its link under node_modules: its
+// annotations were skipped as a package's, silently.
+test('--preserve-symlinks: an annotated function of a linked workspace package is cached', (t) => {
+  const dir = project(t, {
+    'packages/utils/package.json': '{"name":"@acme/utils","version":"1.0.0","main":"index.js"}\n',
+    'packages/utils/index.js': '/** @cache */\nfunction withTax(x) { return x * 1.2; }\nexports.withTax = withTax;\n',
+    'app.js': "const { withTax } = require('@acme/utils');\nconsole.log(withTax(10));\n",
+  });
+  fs.mkdirSync(path.join(dir, 'node_modules', '@acme'), { recursive: true });
+  fs.symlinkSync(path.join(dir, 'packages', 'utils'), path.join(dir, 'node_modules', '@acme', 'utils'));
+  const REG = path.join(REPO, 'dist', 'preload', 'register.js');
+  const first = run(dir, ['--preserve-symlinks', '--require', REG, 'app.js']);
+  t.deepEqual(first.out, ['12']);
+  t.true(first.log.some((l) => /miss \S*index\.js#withTax /.test(l)), first.log.join('\n'));
+  const second = run(dir, ['--preserve-symlinks', '--require', REG, 'app.js']);
+  t.true(second.log.some((l) => /hit \S*index\.js#withTax /.test(l)), second.log.join('\n'));
+  // An edit of the linked package's code recomputes.
+  fs.writeFileSync(path.join(dir, 'packages', 'utils', 'index.js'), '/** @cache */\nfunction withTax(x) { return x * 1.5; }\nexports.withTax = withTax;\n');
+  t.deepEqual(run(dir, ['--preserve-symlinks', '--require', REG, 'app.js']).out, ['15']);
+});

@@ -44,6 +44,7 @@ export function installRequireHook(): void {
   const extensions = (Module as unknown as { _extensions: Record<string, unknown> })._extensions;
   const fallback = FALLBACK_EXTENSIONS.filter((e) => !Object.prototype.hasOwnProperty.call(extensions, e));
   const exts = [...BASE_EXTENSIONS, ...OPTIONAL_EXTENSIONS.filter((e) => e in extensions), ...fallback];
-  addHook(rewrite, { exts, ignoreNodeModules: true, matcher: isUserFile });
+  // node_modules is left to isUserFile: a linked workspace package shows there under --preserve-symlinks.
+  addHook(rewrite, { exts, ignoreNodeModules: false, matcher: isUserFile });
   for (const ext of fallback) Reflect.deleteProperty(extensions, ext);
 }

@@ -3,6 +3,7 @@
  * internals or this package's own build, and among those only files holding a marker. The marker
  * test is a substring search, so an unannotated file costs one `includes` per load.
  */
+import fs = require('node:fs');
 import path = require('node:path');
 
 /** The global the runtime lives on; its `Symbol.for` text is in every rewritten file (see plan.ts). */
@@ -20,8 +21,33 @@ export function isOwnFile(filename: string): boolean {
   return filename.startsWith(OWN_BUILD);
 }
 
+/**
+ * Under `--preserve-symlinks` (or NODE_PRESERVE_SYMLINKS=1) Node names a linked package by the
+ * link's path: an npm workspace package or `npm link`ed folder shows under node_modules although
+ * it is the user's own code. Without the flag Node names every file by its real path already.
+ */
+const PRESERVES_SYMLINKS =
+  process.execArgv.includes('--preserve-symlinks') || (process.env['NODE_OPTIONS'] ?? '').split(/\s+/).includes('--preserve-symlinks') || process.env['NODE_PRESERVE_SYMLINKS'] === '1';
+
+const linkedUserFiles = new Map<string, boolean>();
+
+/** A file under node_modules through a link whose real path lies outside every node_modules. */
+function linkedUserFile(filename: string): boolean {
+  let known = linkedUserFiles.get(filename);
+  if (known === undefined) {
+    try {
+      known = !fs.realpathSync(filename).includes(NODE_MODULES);
+    } catch {
+      known = false;
+    }
+    linkedUserFiles.set(filename, known);
+  }
+  return known;
+}
+
 export function isUserFile(filename: string): boolean {
-  return path.isAbsolute(filename) && SCRIPT.test(filename) && !filename.includes(NODE_MODULES) && !filename.startsWith(OWN_BUILD);
+  if (!path.isAbsolute(filename) || !SCRIPT.test(filename) || filename.startsWith(OWN_BUILD)) return false;
+  return !filename.includes(NODE_MODULES) || (PRESERVES_SYMLINKS && linkedUserFile(filename));
 }
 
 export function isTypeScript(filename: string): boolean {
