@@ -344,9 +344,26 @@ function bundle(part: Part): BundleExports {
       exports = undefined;
     }
   }
-  exports ??= require(file) as BundleExports;
+  if (exports === undefined) {
+    if (!fs.existsSync(file)) throw notInstalled(file);
+    exports = require(file) as BundleExports;
+  }
   loadedParts[part] = exports;
   return exports;
+}
+
+/**
+ * The runtime is not beside this loader: smartcache's own files were bundled into the program
+ * (esbuild, webpack and ncc bundle node_modules by default), and its runtime and worker files,
+ * loaded by path, were left behind. One clear line instead of a MODULE_NOT_FOUND for a file the
+ * user never named. (A SmartCacheError by name and code: its class lives in the missing runtime.)
+ */
+function notInstalled(file: string): Error {
+  const error = new Error(
+    `smartcache cannot find its runtime (${path.basename(file)} beside ${__filename}): it looks bundled into your program. ` +
+      'Keep smartcache external to the bundle (esbuild --external:smartcache or --packages=external, webpack externals, ncc -e smartcache) and install it beside the bundle.',
+  );
+  return Object.assign(error, { name: 'SmartCacheError', code: 'ERR_NOT_INSTALLED' });
 }
 
 /** The bundled module `name` (a path under dist/) of `part`, run on its first load. */

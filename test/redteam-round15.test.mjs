@@ -248,3 +248,25 @@ test('--preserve-symlinks: an annotated function of a linked workspace package i
   fs.writeFileSync(path.join(dir, 'packages', 'utils', 'index.js'), '/** @cache */\nfunction withTax(x) { return x * 1.5; }\nexports.withTax = withTax;\n');
   t.deepEqual(run(dir, ['--preserve-symlinks', '--require', REG, 'app.js']).out, ['15']);
 });
+
+// Bundlers inline node_modules by default: smartcache's runtime and worker files, loaded by path,
+// stay behind. It failed with `Cannot find module '<dist>/runtime.js'`; now one clear line.
+test('smartcache bundled into the program fails at load with one clear error (ERR_NOT_INSTALLED)', async (t) => {
+  const esbuild = (await import('esbuild')).default ?? (await import('esbuild'));
+  const dir = project(t, {
+    'src/app.js': "const { cache } = require('smartcache');\nconst slow = cache(function slow(n) { return n * 2; });\nconsole.log(slow(21));\n",
+    'src/app.mjs': "import { cache } from 'smartcache';\nconst slow = cache(function slow(n) { return n * 2; });\nconsole.log(slow(21));\n",
+  });
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(REPO, path.join(dir, 'node_modules', 'smartcache'));
+  for (const [entry, format, out] of [['src/app.js', 'cjs', 'dist/app.js'], ['src/app.mjs', 'esm', 'dist/app.mjs']]) {
+    esbuild.buildSync({ entryPoints: [path.join(dir, entry)], bundle: true, platform: 'node', format, outfile: path.join(dir, out), logLevel: 'silent' });
+    const r = spawnSync(process.execPath, [out], { cwd: dir, env: cleanEnv({ SMARTCACHE_DIR: path.join(dir, 'cache') }), encoding: 'utf8' });
+    t.not(r.status, 0, format);
+    t.regex(r.stderr, /SmartCacheError.*smartcache cannot find its (runtime|CommonJS build).*bundled into your program.*Keep smartcache external/, format);
+    t.regex(r.stderr, /code: 'ERR_NOT_INSTALLED'/, format);
+  }
+  // Kept external, the same bundle works.
+  esbuild.buildSync({ entryPoints: [path.join(dir, 'src/app.js')], bundle: true, platform: 'node', packages: 'external', outfile: path.join(dir, 'dist/ext.js'), logLevel: 'silent' });
+  t.deepEqual(run(dir, ['dist/ext.js']).out, ['42']);
+});
