@@ -600,6 +600,8 @@ export function readPrivateState(object: object): ReadonlyArray<readonly [string
   }
 }
 
+const proxyHandlers = new WeakMap<object, unknown>();
+
 /**
  * The handler of a Proxy, for argument keys: a proxy is hashed through its traps (what the function
  * sees of the keys it lists), and a `get` trap may answer for keys it never lists (defaults, a
@@ -607,9 +609,14 @@ export function readPrivateState(object: object): ReadonlyArray<readonly [string
  * Without a working inspector a per-process salt makes the key always miss, never collide.
  */
 export function readProxyHandler(proxy: object): unknown {
+  // A proxy's handler is fixed when it is made (revoking it makes every trap throw, which the
+  // key reports): asked of the inspector once per proxy, not on every call that hashes it.
+  if (proxyHandlers.has(proxy)) return proxyHandlers.get(proxy);
   const { InspectorUnavailable, proxyParts, releaseObjects } = runtime();
   try {
-    return proxyParts(proxy).handler;
+    const handler = proxyParts(proxy).handler;
+    proxyHandlers.set(proxy, handler);
+    return handler;
   } catch (error) {
     if (error instanceof InspectorUnavailable) return `#<unreadable>${graph().PROCESS_SALT}`;
     throw error;
