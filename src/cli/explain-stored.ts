@@ -39,6 +39,9 @@ function belongsTo(records: readonly FunctionRecord[], name: string, abs: string
   if (newest !== undefined) {
     const source = recordSource(newest);
     if (source !== undefined && realpath(source) === abs) return true;
+    // Recorded from another file that still exists (a workspace package's `index.js` beside this
+    // one's): not this file's, though its project-relative name reads the same.
+    if (source !== undefined && fs.existsSync(source)) return false;
   }
   const file = records.find((r) => r.file !== undefined)?.file ?? fileFromName(name);
   return file !== undefined && forms.has(file);
