@@ -270,3 +270,22 @@ test('smartcache bundled into the program fails at load with one clear error (ER
   esbuild.buildSync({ entryPoints: [path.join(dir, 'src/app.js')], bundle: true, platform: 'node', packages: 'external', outfile: path.join(dir, 'dist/ext.js'), logLevel: 'silent' });
   t.deepEqual(run(dir, ['dist/ext.js']).out, ['42']);
 });
+
+// Two workspace packages each with an index.js caching `load`: both are `index.js#load` relative
+// to their package, and `explain packages/b/index.js` listed a's function too.
+test("explain <file> lists only that file's functions when another package's file has the same relative name", (t) => {
+  const lib = (tag) => `const { cache } = require(${INDEX});\nexports.load = cache(function load(x) { return '${tag}:' + x; });\n`;
+  const dir = project(t, {
+    'packages/a/package.json': '{"name":"a","version":"1.0.0"}\n',
+    'packages/a/index.js': lib('a'),
+    'packages/b/package.json': '{"name":"b","version":"1.0.0"}\n',
+    'packages/b/index.js': lib('b'),
+    'app.js': "console.log(require('./packages/a/index.js').load(1), require('./packages/b/index.js').load(1));\n",
+  });
+  t.deepEqual(run(dir, ['app.js']).out, ['a:1 b:1']);
+  const CLI = path.join(REPO, 'dist', 'cli', 'main.js');
+  const r = spawnSync(process.execPath, [CLI, 'explain', 'packages/b/index.js', '--dir', path.join(dir, 'cache')], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /packages\/b\/index\.js:2/);
+  t.notRegex(r.stdout, /packages\/a\/index\.js/);
+});
