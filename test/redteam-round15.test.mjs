@@ -289,3 +289,67 @@ test("explain <file> lists only that file's functions when another package's fil
   t.regex(r.stdout, /packages\/b\/index\.js:2/);
   t.notRegex(r.stdout, /packages\/a\/index\.js/);
 });
+
+// Second pass over this round's key changes.
+test('an Array subclass counts its #private fields and non-enumerable own state', (t) => {
+  const app = (shuffle) => `const { cache } = require(${INDEX});
+class Playlist extends Array {
+  #shuffle;
+  constructor(shuffle, ...songs) { super(...songs); this.#shuffle = shuffle; }
+  get shuffle() { return this.#shuffle; }
+}
+const describe = cache(function describe(list) { return list.length + ' songs, shuffle=' + list.shuffle; });
+class Limited extends Array { constructor(limit, ...xs) { super(...xs); Object.defineProperty(this, 'limit', { value: limit }); } }
+const cap = cache(function cap(list) { return list.limit; });
+console.log(describe(new Playlist(${shuffle}, 'a', 'b')), cap(new Limited(1, 'x')), cap(new Limited(2, 'x')));
+`;
+  const dir = project(t, { 'app.js': app(false) });
+  t.deepEqual(run(dir, ['app.js']).out, ['2 songs, shuffle=false 1 2']);
+  write(dir, { 'app.js': app(true) });
+  t.deepEqual(run(dir, ['app.js']).out, ['2 songs, shuffle=true 1 2']);
+  t.true(run(dir, ['app.js']).log.every((l) => l.startsWith('[smartcache] hit ')));
+});
+
+test("a Proxy's handler holding a WeakMap, and an Error holding a live object, still key (by type there)", (t) => {
+  const dir = project(t, {
+    'app.js': `const { cache } = require(${INDEX});
+const { EventEmitter } = require('node:events');
+class DeepView { constructor() { this.children = new WeakMap(); } get(t, k) { return t[k]; } }
+const view = (o) => new Proxy(o, new DeepView());
+const dsn = cache(function dsn(cfg) { return 'pg://' + cfg.host; });
+class HttpError extends Error {
+  constructor(code, response) { super('Response code ' + code); this.code = 'E' + code; Object.defineProperty(this, 'response', { value: response }); }
+}
+const message = cache(function message(err) { return err.code + ': ' + err.message; });
+console.log(dsn(view({ host: 'db' })), message(new HttpError(404, new EventEmitter())), message(new HttpError(500, new EventEmitter())));
+`,
+  });
+  t.deepEqual(run(dir, ['app.js']).out, ['pg://db E404: Response code 404 E500: Response code 500']);
+  const again = run(dir, ['app.js']);
+  t.true(again.log.every((l) => l.startsWith('[smartcache] hit ')), again.log.join('\n'));
+});
+
+test("a Proxy of a class instance counts the target's #private state", (t) => {
+  const app = (balance) => `const { cache } = require(${INDEX});
+class Account { #balance; constructor(b) { this.#balance = b; } get balance() { return this.#balance; } }
+const traced = (o) => new Proxy(o, { get(t, k) { const v = Reflect.get(t, k, t); return v; } });
+const report = cache(function report(acct) { return 'balance ' + acct.balance; });
+console.log(report(traced(new Account(${balance}))));
+`;
+  const dir = project(t, { 'app.js': app(100) });
+  t.deepEqual(run(dir, ['app.js']).out, ['balance 100']);
+  write(dir, { 'app.js': app(250) });
+  t.deepEqual(run(dir, ['app.js']).out, ['balance 250']);
+});
+
+test("Node's own coded errors (ERR_OUT_OF_RANGE, ERR_INVALID_ARG_TYPE) are arguments like any Error", (t) => {
+  const dir = project(t, {
+    'app.js': `const { cache } = require(${INDEX});
+const describe = cache(function describe(err) { return err.code + ' ' + err.name; });
+const caught = (f) => { try { f(); } catch (e) { return e; } };
+console.log(describe(caught(() => Buffer.alloc(-1))), describe(caught(() => Buffer.from(5))));
+`,
+  });
+  t.deepEqual(run(dir, ['app.js']).out, ['ERR_OUT_OF_RANGE RangeError ERR_INVALID_ARG_TYPE TypeError']);
+  t.true(run(dir, ['app.js']).log.every((l) => l.startsWith('[smartcache] hit ')));
+});

@@ -600,29 +600,32 @@ export function readPrivateState(object: object): ReadonlyArray<readonly [string
   }
 }
 
-const proxyHandlers = new WeakMap<object, unknown>();
+const proxyParts = new WeakMap<object, { readonly handler: unknown; readonly target: unknown }>();
 
 /**
- * The handler of a Proxy, for argument keys: a proxy is hashed through its traps (what the function
- * sees of the keys it lists), and a `get` trap may answer for keys it never lists (defaults, a
- * fallback table), so its handler counts too (its traps by fingerprint, with what they reach).
- * Without a working inspector a per-process salt makes the key always miss, never collide.
+ * The handler and target of a Proxy, for argument keys: a proxy is hashed through its traps (what
+ * the function sees of the keys it lists), and a `get` trap may answer for keys it never lists
+ * (defaults, a fallback table), and a target's `#private` fields show through no trap, so both
+ * count too. Without a working inspector a per-process salt makes the key always miss, never
+ * collide.
  */
-export function readProxyHandler(proxy: object): unknown {
-  // A proxy's handler is fixed when it is made (revoking it makes every trap throw, which the
-  // key reports): asked of the inspector once per proxy, not on every call that hashes it.
-  if (proxyHandlers.has(proxy)) return proxyHandlers.get(proxy);
-  const { InspectorUnavailable, proxyParts, releaseObjects } = runtime();
+export function readProxy(proxy: object): { readonly handler: unknown; readonly target: unknown } {
+  // A proxy's handler and target are fixed when it is made (revoking it makes every trap throw,
+  // which the key reports): asked of the inspector once per proxy, not on every call.
+  const known = proxyParts.get(proxy);
+  if (known !== undefined) return known;
+  const rt = runtime();
   try {
-    const handler = proxyParts(proxy).handler;
-    proxyHandlers.set(proxy, handler);
-    return handler;
+    const parts = rt.proxyParts(proxy);
+    const read = { handler: parts.handler, target: parts.target };
+    proxyParts.set(proxy, read);
+    return read;
   } catch (error) {
-    if (error instanceof InspectorUnavailable) return `#<unreadable>${graph().PROCESS_SALT}`;
+    if (error instanceof rt.InspectorUnavailable) return { handler: `#<unreadable>${graph().PROCESS_SALT}`, target: undefined };
     throw error;
   } finally {
     try {
-      releaseObjects();
+      rt.releaseObjects();
     } catch {
       // Only memory: the next walk releases the group again.
     }

@@ -63,6 +63,10 @@ const enum Tag {
   Accessor = 0x67, Inherited = 0x70, Hidden = 0x48, ProxyHandler = 0x79,
 }
 
+/** Walkers for `sideDigest`, one per nesting level in use. */
+const spareWalkers: Walker[] = [];
+const MAX_SPARE_WALKERS = 4;
+
 /** Internal placeholder values; their prototypes never occur in user data. */
 class ProtoLink {
   constructor(readonly proto: object | null) {}
@@ -202,10 +206,15 @@ export class Walker {
       return;
     }
     // A proxy is hashed through its traps below (what the function sees of the keys it lists),
-    // after its handler: a `get` trap may answer for keys it never lists (defaults, a fallback).
-    if (this.context.readProxyHandler !== undefined && types.isProxy(o)) {
+    // after its handler and its target: a `get` trap may answer for keys it never lists (defaults,
+    // a fallback), and a target's `#private` fields show through no trap. Each is digested on its
+    // own and leniently (see `sideDigest`): a handler memoizing child proxies in a WeakMap is
+    // common, and the proxy itself was hashable before its parts were read.
+    if (this.context.readProxy !== undefined && types.isProxy(o)) {
+      const parts = this.context.readProxy(o);
       this.sink.tag(Tag.ProxyHandler);
-      this.value(this.context.readProxyHandler(o));
+      this.sink.string(this.sideDigest(parts.handler));
+      this.sink.string(this.sideDigest(parts.target));
     }
     if (Array.isArray(o)) {
       this.array(o);
@@ -236,7 +245,10 @@ export class Walker {
 
   private array(a: unknown[]): void {
     const proto: unknown = Object.getPrototypeOf(a);
-    if (proto !== Array.prototype) this.subclassPrefix(a, proto);
+    if (proto !== Array.prototype) {
+      const ctor = this.subclassPrefix(a, proto);
+      if (ctor !== undefined) this.subclassState(a, ctor, K.CLASS);
+    }
     const len = a.length;
     const symbols = Object.getOwnPropertySymbols(a); // named properties only: O(1) in length
     let extras: Array<string | symbol> | undefined;
@@ -404,9 +416,9 @@ export class Walker {
       this.builtin(o, v.kind, v.name);
       return;
     }
-    const ctor = this.subclassPrefix(o, proto);
+    const ctor = this.subclassPrefix(o, proto, v.kind);
     this.builtin(o, v.kind, v.name);
-    this.subclassState(o, ctor, v.kind);
+    if (ctor !== undefined) this.subclassState(o, ctor, v.kind);
   }
 
   /**
@@ -419,8 +431,15 @@ export class Walker {
    */
   private subclassState(o: object, ctor: Function, kind: number): void {
     const hidden = this.privateState(o, ctor);
-    const listed = new Set<string | symbol>(kind === K.VIEW || kind === K.BUFFER || kind === K.ERROR ? [] : this.ownKeys(o));
-    const unlisted = kind === K.VIEW || kind === K.BUFFER || kind === K.ERROR ? [] : this.instanceKeys(o).filter((k) => !listed.has(k));
+    let unlisted: ReadonlyArray<string | symbol> = [];
+    if (Array.isArray(o)) {
+      // Not instanceKeys: listing an array's own names lists every index.
+      const len = o.length;
+      unlisted = this.shapes.sorted(Object.getOwnPropertyNames(o).filter((k) => k !== 'length' && !isIndexBelow(k, len) && !isEnumerable.call(o, k)));
+    } else if (kind !== K.VIEW && kind !== K.BUFFER && kind !== K.ERROR) {
+      const listed = new Set<string | symbol>(this.ownKeys(o));
+      unlisted = this.instanceKeys(o).filter((k) => !listed.has(k));
+    }
     this.sink.tagU32(Tag.Hidden, hidden.length / 2);
     this.sink.u32(unlisted.length);
     if (hidden.length > 0) this.pushList(PAIRS, hidden);
@@ -456,8 +475,44 @@ export class Walker {
     return pairs;
   }
 
-  private subclassPrefix(o: object, proto: unknown): Function {
+  /**
+   * `value` digested on its own, in a walker of its own, for what a key reads beside the value the
+   * function sees (a proxy's handler and target, an Error's non-enumerable properties): what can
+   * be hashed counts by content; what cannot (a WeakMap memo in a handler, the live response an
+   * HTTP error keeps) counts by its type only, as before these parts were read at all.
+   */
+  private sideDigest(value: unknown): string {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return `side:${typeof value}:${String(value)}`;
+    const w = spareWalkers.pop() ?? new Walker();
+    w.context = this.context;
+    try {
+      w.sink.string('side');
+      w.begin();
+      w.write(value, 'side', -1);
+      return `side:${w.sink.digest()}`;
+    } catch (error) {
+      if (error instanceof SmartCacheError && error.code === 'ERR_UNHASHABLE_ARGUMENT') return `unhashable:${describeType(value)}`;
+      throw error;
+    } finally {
+      w.reset();
+      if (spareWalkers.length < MAX_SPARE_WALKERS) spareWalkers.push(w);
+    }
+  }
+
+  /**
+   * The class of an instance of a subclass of a built-in. Node's own errors (`ERR_OUT_OF_RANGE`
+   * from `Buffer.alloc(-1)`) sit on prototypes whose `constructor` is the base class: no class to
+   * fingerprint, so an Error counts there by what its prototypes hold (and by its name and code,
+   * which `error` reads). Anything else without a class is refused.
+   */
+  private subclassPrefix(o: object, proto: unknown, kind?: number): Function | undefined {
     const ctor = typeof proto === 'object' && proto !== null ? K.verdictFor(proto).ctor : undefined;
+    if (ctor === undefined && kind === K.ERROR && typeof proto === 'object' && proto !== null) {
+      this.sink.tag(Tag.Subclass);
+      const inherited = this.prototypeState(proto);
+      if (inherited.length > 0) this.pushList(PAIRS, inherited);
+      return undefined;
+    }
     if (ctor === undefined) this.refuse(o, 'a builtin object with a non-class prototype cannot be hashed faithfully');
     this.sink.tag(Tag.Subclass);
     this.fn(ctor, o);
@@ -535,12 +590,14 @@ export class Walker {
     const pairs: unknown[] = ['name', e.name, 'message', e.message];
     if (Object.hasOwn(e, 'cause')) pairs.push('cause', e.cause);
     if (Object.hasOwn(e, 'errors')) pairs.push('errors', (e as AggregateError).errors);
-    // Non-enumerable own properties too (`Object.defineProperty(this, 'status', { value })`, Node's
-    // own `code`): they change what the function reads as much as enumerable ones.
+    const enumerable = new Set<string | symbol>(this.ownKeys(e));
     for (const k of this.instanceKeys(e)) {
-      if (k !== 'name' && k !== 'message' && k !== 'cause' && k !== 'errors' && k !== 'stack') {
-        pairs.push(k, (e as unknown as Record<PropertyKey, unknown>)[k]);
-      }
+      if (k === 'name' || k === 'message' || k === 'cause' || k === 'errors' || k === 'stack') continue;
+      const value = (e as unknown as Record<PropertyKey, unknown>)[k];
+      // Non-enumerable own properties too (`Object.defineProperty(this, 'status', { value })`,
+      // Node's own `code`): they change what the function reads as much as enumerable ones. Taken
+      // leniently: an HTTP client's error keeps the live response there (got's `response`).
+      pairs.push(k, enumerable.has(k) ? value : this.sideDigest(value));
     }
     this.sink.tagU32(Tag.Error, pairs.length / 2);
     this.pushList(PAIRS, pairs);

@@ -73,10 +73,17 @@ export interface KeyContext {
    */
   readonly weakState?: ((o: object, ctor: Function) => ReadonlyArray<readonly [string, unknown]>) | undefined;
   /**
-   * The handler of a Proxy argument, hashed beside what its traps show (a `get` trap may answer
-   * for keys it never lists); undefined: proxies are hashed through their traps alone.
+   * The handler and target of a Proxy argument, hashed beside what its traps show (a `get` trap
+   * may answer for keys it never lists; the target's `#private` fields show through no trap);
+   * undefined: proxies are hashed through their traps alone.
    */
-  readonly readProxyHandler?: ((proxy: object) => unknown) | undefined;
+  readonly readProxy?: ((proxy: object) => ProxyParts) | undefined;
+}
+
+/** What a key reads of a Proxy besides its traps. */
+export interface ProxyParts {
+  readonly handler: unknown;
+  readonly target: unknown;
 }
 
 /** The key module used alone: functions by their source text, `#private` fields not read. */

@@ -30,8 +30,12 @@
  *   the built-in's content, and the instance's `#private` fields and non-enumerable own
  *   properties, as for any class instance.
  * - Proxies are hashed through their traps, i.e. as the function would see them when reading,
- *   after their handler when the context has a reader for it (a `get` trap may answer for keys
- *   the proxy never lists: the cache layer passes the inspector's).
+ *   after their handler and target when the context has a reader for them (a `get` trap may
+ *   answer for keys the proxy never lists, a target's `#private` fields show through no trap: the
+ *   cache layer passes the inspector's), each digested on its own: what cannot be hashed there (a
+ *   WeakMap memo in a handler) counts by its type. So do an Error's non-enumerable properties
+ *   (got keeps the live response there); Node's own coded errors, whose prototypes name no class
+ *   of their own, count by their prototypes' members, name, message and code.
  * - Functions are keyed by the context's FunctionHasher (their fingerprint); their own
  *   properties (including static class fields) are not read.
  * - The context (KeyContext: function hasher, private-state reader) is an argument of every

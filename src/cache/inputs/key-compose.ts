@@ -1,4 +1,4 @@
-import { fingerprint, reachedBuiltins, reachedWeakCollections, readNamedKeys, readPrivateState, readProxyHandler } from '../../fingerprint';
+import { fingerprint, reachedBuiltins, reachedWeakCollections, readNamedKeys, readPrivateState, readProxy } from '../../fingerprint';
 import { sha256 } from '../../hash';
 import { types } from 'node:util';
 import { createKeyHash, hashArguments, hashValue, type IgnoredArgs, type KeyContext } from '../../key';
@@ -9,13 +9,15 @@ import { envReads, envValues, isEnvProxy, withEnv } from '../../tracking';
  * their fingerprint, not only their source text, and instances' `#private` fields are state too
  * (only the inspector can read them).
  */
+const ENV_PROXY = Object.freeze({ handler: 'smartcache:env', target: undefined });
+
 const UNTRACKED_KEYS: KeyContext = {
   hashFunction: fingerprint,
   readPrivateState,
   readNamedKeys,
   // `process.env` passed whole is smartcache's own Proxy, whose traps only record reads: hashed
   // through them as the environment it stands for, without walking smartcache's own handler.
-  readProxyHandler: (proxy) => (isEnvProxy(proxy) ? 'smartcache:env' : readProxyHandler(proxy)),
+  readProxy: (proxy: object) => (isEnvProxy(proxy) ? ENV_PROXY : readProxy(proxy)),
 };
 
 const envNames = new WeakMap<Function, readonly string[]>();
