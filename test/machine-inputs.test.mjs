@@ -138,3 +138,16 @@ console.log(plan(5));
   const explained = spawnSync(process.execPath, [CLI, 'explain', 'app.js#plan', '--dir', path.join(dir, 'cache')], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
   t.regex(explained.stdout, /\(machine\) os\.availableParallelism\(\)|os\.availableParallelism\(\)/);
 });
+
+// Node 21+: `navigator.hardwareConcurrency` asks the processor count the browser way.
+const navigatorTest = taskset !== undefined && severalCpus && typeof globalThis.navigator === 'object' ? test : test.skip;
+navigatorTest('navigator.hardwareConcurrency read during a call is recorded and checked', (t) => {
+  const dir = project(t, {
+    'app.js': "/** @cache */\nfunction plan(n) { return n + ' on ' + navigator.hardwareConcurrency; }\nconsole.log(plan(3));\n",
+  });
+  t.is(run(dir, ['--require', REGISTER, 'app.js']).out, `3 on ${navigator.hardwareConcurrency}`);
+  t.true(run(dir, ['--require', REGISTER, 'app.js']).log.some((l) => l.startsWith('[smartcache] hit app.js#plan ')));
+  const one = run(dir, ['--require', REGISTER, 'app.js'], taskset);
+  t.is(one.out, '3 on 1');
+  t.true(one.log.some((l) => /miss app\.js#plan .*navigator\.hardwareConcurrency changed/.test(l)), one.log.join('\n'));
+});

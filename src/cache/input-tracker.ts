@@ -10,7 +10,7 @@ import {
   aside,
   DEFAULT_LOCALE,
   ENV_LISTING,
-  MACHINE_PREFIX,
+  isMachineName,
   envLabel,
   TIME_ZONE,
   checkManifest,
@@ -266,7 +266,7 @@ function inputNodes(m: Manifest): DependencyNode[] {
   for (const v of m.env ?? []) {
     if (v.name === ENV_LISTING) out.push(node('(env listing)', v.value, 'names'));
     else if (v.name === TIME_ZONE || v.name === DEFAULT_LOCALE) out.push(node(`(${v.name === TIME_ZONE ? 'time zone' : 'locale'})`, v.value, 'set'));
-    else if (v.name.startsWith(MACHINE_PREFIX)) out.push(node(`(machine) ${envLabel(v.name)}`, v.value, 'asked'));
+    else if (isMachineName(v.name)) out.push(node(`(machine) ${envLabel(v.name)}`, v.value, 'asked'));
     else out.push(node(`${ENV_READ}${v.name}`, v.value, v.value === 'unset' ? 'unset' : 'set'));
   }
   for (const o of m.opaque ?? []) out.push(node(`(unchecked) ${o}`, UNKNOWN, 'cannot be checked'));

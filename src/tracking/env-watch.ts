@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import { chargeOutside, currentFrame, openFrames, trackingActive, type Frame } from './frames';
 import { callSites, fileOf } from './stack';
 import { envValueHash } from './env';
-import { MACHINE_PREFIX, machineLabel, machineValue } from './machine';
+import { isMachineName, machineLabel, machineValue } from './machine';
 import { types } from 'node:util';
 import { registerPatch, registerStandIn } from '../registry';
 
@@ -113,7 +113,7 @@ export function envLabel(name: string): string {
   if (name === TIME_ZONE) return 'the time zone (TZ)';
   if (name === DEFAULT_LOCALE) return 'the default locale (LANG, LC_ALL…)';
   if (name === ARGUMENTS) return 'the command-line arguments';
-  if (name.startsWith(MACHINE_PREFIX)) return machineLabel(name);
+  if (isMachineName(name)) return machineLabel(name);
   return `environment variable ${name}`;
 }
 
@@ -123,7 +123,7 @@ function valueIn(env: EnvObject, name: string): string | undefined {
   if (name === TIME_ZONE) return resolvedZone();
   if (name === DEFAULT_LOCALE) return (defaultLocale ??= new RealNumberFormat().resolvedOptions().locale);
   if (name === ARGUMENTS) return JSON.stringify(process.argv.slice(2));
-  if (name.startsWith(MACHINE_PREFIX)) return machineValue(name);
+  if (isMachineName(name)) return machineValue(name);
   const v = env[name];
   return v === undefined ? undefined : String(v);
 }

@@ -20,4 +20,4 @@ export { ignoreTree } from './paths';
 export { checkManifest, refreshed, takeHashed } from './validate';
 export { callSites, type StackSite } from './stack';
 export { DEFAULT_LOCALE, ENV_LISTING, TIME_ZONE, envLabel, installEnvHook, isEnvProxy, recordLocalTime, wrapCurrentEnv } from './env-watch';
-export { MACHINE_PREFIX, machineAnswer } from './machine';
+export { isMachineName, machineAnswer, machineFunctionOf } from './machine';

@@ -7,7 +7,7 @@
 import os = require('node:os');
 import { recordAmbient } from './env-watch';
 import { trackingActive } from './frames';
-import { MACHINE_FUNCTIONS, MACHINE_PREFIX, realMachineFunction } from './machine';
+import { MACHINE_FUNCTIONS, MACHINE_PREFIX, NAVIGATOR_PREFIX, realMachineFunction, realNavigator } from './machine';
 import { registerPatch } from '../registry';
 
 let installed = false;
@@ -33,6 +33,31 @@ export function installMachineHooks(): void {
       registerPatch(hook, original);
     } catch {
       // A frozen or locked-down `os`: that function's answers stay unseen (README, Limits).
+    }
+  }
+  hookNavigator();
+}
+
+/** `navigator`'s machine getters (Node 21+), on its prototype: every read of them goes through it. */
+function hookNavigator(): void {
+  const parts = realNavigator();
+  if (parts === undefined) return;
+  const proto = Object.getPrototypeOf(parts.navigator) as object;
+  for (const [name, get] of parts.getters) {
+    const recorded = `${NAVIGATOR_PREFIX}${name}`;
+    const hook = {
+      get [name](): unknown {
+        if (trackingActive()) recordAmbient(recorded, hookGetter);
+        return Reflect.apply(get, this, []);
+      },
+    };
+    const hookGetter = Object.getOwnPropertyDescriptor(hook, name)?.get as () => unknown;
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    try {
+      Object.defineProperty(proto, name, { ...d, get: hookGetter });
+      registerPatch(hookGetter, get);
+    } catch {
+      // A frozen prototype: those reads stay unseen.
     }
   }
 }

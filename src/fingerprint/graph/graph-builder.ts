@@ -27,8 +27,8 @@ import { isTopLevelFunction, siblingBody } from '../source';
 import { needsScopes } from './references';
 import { isOtherLoader, loaderByAnotherName } from './loaders';
 import { expandObject, expandModule, moduleView } from './expand-value';
-import { machineAnswer } from '../../tracking';
-import { bypassesRecording, standInTarget, unwrap, wrappedInfo, wrapperExtraKeys } from '../../registry';
+import { machineAnswer, machineFunctionOf } from '../../tracking';
+import { bypassesRecording, patchOriginal, standInTarget, unwrap, wrappedInfo, wrapperExtraKeys } from '../../registry';
 import { warnOnce } from '../../warn';
 import { findProjectRoot } from '../../project';
 import fs = require('node:fs');
@@ -190,15 +190,27 @@ export class GraphBuilder implements Builder {
   builtin(name: string): Entity {
     let e = builtins.get(name);
     if (e === undefined) {
-      // A function of `node:os` that describes the machine counts with its answer here: the hook
-      // that records it during a call (tracking/machine-inputs.ts) is not in a binding taken
-      // before smartcache loaded (`const { hostname } = require('node:os')` above `require('smartcache')`).
-      const answer = name.startsWith(OS_PREFIX) ? machineAnswer(name.slice(OS_PREFIX.length)) : undefined;
-      e = leaf('builtin', name, answer === undefined ? `builtin:${name}` : `builtin:${name}:${sha256(answer)}`);
+      e = leaf('builtin', name, `builtin:${name}`);
       // `process.env.NAME` is an input by name (src/inputs/env.ts); `process.env[k]` or the whole
       // object cannot say which variables matter.
       if (name === 'process.env') addDynamic(e, ENV_DYNAMIC);
       builtins.set(name, e);
+    }
+    return e;
+  }
+
+  /**
+   * A function of `node:os` that describes the machine counts with its answer here: the hook
+   * that records it during a call (tracking/machine-inputs.ts) is not in a binding taken before
+   * smartcache loaded (`const { hostname } = require('node:os')` above `require('smartcache')`).
+   */
+  private machineBuiltin(name: string, machine: string): Entity {
+    const answer = machineAnswer(machine);
+    const key = `${name}\u0000${answer ?? ''}`;
+    let e = builtins.get(key);
+    if (e === undefined) {
+      e = leaf('builtin', name, answer === undefined ? `builtin:${name}` : `builtin:${name}:${sha256(answer)}`);
+      builtins.set(key, e);
     }
     return e;
   }
@@ -320,6 +332,8 @@ export class GraphBuilder implements Builder {
     // itself was loaded, and `const { promises: { readFile } } = require('fs')` loads only the
     // internal module behind the getter, so the original would count as Node's code (no warning).
     if (bypassesRecording(fn)) return unrecordedReader(named ?? nameOf(fn));
+    const machine = machineFunctionOf(patchOriginal(fn) ?? fn);
+    if (machine !== undefined) return this.machineBuiltin(named ?? `${OS_PREFIX}${machine}`, machine);
     if (named !== undefined) return this.builtin(named);
     const mod = this.moduleInfo(fn);
     // A member of a package's exports may be a function the program hung there (`_.mixin`): that is code.
