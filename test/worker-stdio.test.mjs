@@ -5,7 +5,7 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cleanEnv, REPO, tempDir } from './fixtures/cli/helpers.mjs';
 
 const APP = `const fs = require('node:fs');
@@ -56,4 +56,19 @@ test('a program whose reader quit early is not killed by EPIPE while the backgro
   t.is(second.code, 0, second.stderr);
   t.regex(second.stderr, /hit big /);
   t.is(second.first, 'line 0 2000000');
+});
+
+// The workers' own streams were left unread: once Node printed inside one (NODE_DEBUG), the
+// process never exited.
+test('a program exits when smartcache worker threads printed (NODE_DEBUG inside the writer)', (t) => {
+  const dir = tempDir('smartcache-stdio-');
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'app.js'), `const { cache } = require(${JSON.stringify(path.join(REPO, 'dist', 'index.js'))});
+const blob = cache(function blob(mb) { return new Uint8Array(mb * 1024 * 1024).fill(1); }, { name: 'blob' });
+console.log('length', blob(16).length);
+`);
+  const r = spawnSync(process.execPath, ['app.js'], { cwd: dir, env: cleanEnv({ SMARTCACHE_DIR: path.join(dir, 'cache'), NODE_DEBUG: 'module' }), encoding: 'utf8', timeout: 60_000 });
+  t.is(r.signal, null, 'not killed by the timeout: the process exited by itself');
+  t.is(r.status, 0, r.stderr.slice(-2000));
+  t.regex(r.stdout, /length 16777216/);
 });

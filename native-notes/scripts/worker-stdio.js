@@ -10,8 +10,8 @@
 const { spawnSync } = require('node:child_process');
 
 // The worker idles on a message port, unreferenced, as smartcache's writer does.
-const WORKER = "new (require('node:worker_threads').Worker)('require(\"node:worker_threads\").parentPort.on(\"message\", () => {})', Object.assign({ eval: true }, OPTIONS))";
-const PROGRAM = (setup) => `const OPTIONS = ${setup.options};
+const WORKER = "new (require('node:worker_threads').Worker)('require(\"node:worker_threads\").parentPort.on(\"message\", () => {}); if (PRINTS) console.error(\"from the worker\")'.replace('PRINTS', String(PRINTS)), Object.assign({ eval: true }, OPTIONS))";
+const PROGRAM = (setup) => `const OPTIONS = ${setup.options}; const PRINTS = ${setup.prints === true};
 ${setup.worker ? `const w = ${WORKER}; ${setup.after ?? ''} w.unref();` : ''}
 console.log('line 0');
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -23,6 +23,8 @@ const CASES = [
   { name: 'worker with default stdio (piped into the parent)', worker: true, options: '{}' },
   { name: 'worker with its own stdout/stderr, never read', worker: true, options: '{ stdout: true, stderr: true }' },
   { name: "worker with its own stdio, stdout read (.resume())", worker: true, options: '{ stdout: true, stderr: true }', after: 'w.stdout.resume();' },
+  { name: 'worker with its own stdio, never read, the worker prints a line', worker: true, options: '{ stdout: true, stderr: true }', prints: true },
+  { name: "worker with its own stdio, the parent's ends destroyed at once, the worker prints a line", worker: true, options: '{ stdout: true, stderr: true }', prints: true, after: 'w.stdout.destroy(); w.stderr.destroy();' },
 ];
 
 for (const c of CASES) {

@@ -1,7 +1,7 @@
 import path = require('node:path');
 import { nowMs } from '../elapsed';
 import type { Worker } from 'node:worker_threads';
-import { OWN_STDIO } from '../worker-stdio';
+import { detachStdio, OWN_STDIO } from '../worker-stdio';
 import { SmartCacheError } from '../errors';
 import type { EncodedEntry, EntryMeta, Store } from '../store';
 
@@ -76,6 +76,7 @@ function startWorker(): Worker | undefined {
     // background write, never on a process that only reads its cache.
     const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
     const w = new WorkerThread(path.join(__dirname, 'write-worker.js'), { execArgv: [], ...OWN_STDIO });
+    detachStdio(w);
     w.on('message', settle);
     w.on('error', (error) => abandon(error));
     w.on('exit', () => abandon(new Error('the background writer stopped')));

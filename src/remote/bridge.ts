@@ -5,7 +5,7 @@ import type { RemoteConfig } from './config';
 import { transferAllowanceMs } from './limits';
 import type { GetResult, Reply, Request, WorkerData } from './protocol';
 import { isOff, recordFailure, sharedState, SLOT } from './shared';
-import { OWN_STDIO } from '../worker-stdio';
+import { detachStdio, OWN_STDIO } from '../worker-stdio';
 
 /**
  * The main thread's side of the remote worker. Synchronous lookups post a request and block in
@@ -58,6 +58,7 @@ export class Bridge {
     try {
       // execArgv []: the worker must not inherit a preload (`--require smartcache/register`).
       const worker = new Worker(path.join(__dirname, 'worker.js'), { execArgv: [], workerData: data, transferList: [channel.port2], ...OWN_STDIO });
+      detachStdio(worker);
       worker.unref();
       worker.on('error', (error) => this.broken(`the remote worker failed: ${error instanceof Error ? error.message : String(error)}`));
       worker.on('exit', () => this.broken('the remote worker stopped'));
