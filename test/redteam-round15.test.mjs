@@ -353,3 +353,28 @@ console.log(describe(caught(() => Buffer.alloc(-1))), describe(caught(() => Buff
   t.deepEqual(run(dir, ['app.js']).out, ['ERR_OUT_OF_RANGE RangeError ERR_INVALID_ARG_TYPE TypeError']);
   t.true(run(dir, ['app.js']).log.every((l) => l.startsWith('[smartcache] hit ')));
 });
+
+// graceful-fs (under fs-extra) replaces process.cwd with a wrapper that memoizes the first answer
+// of the function it found (smartcache's hook): no later read reached the hook, and a cached
+// `path.resolve('build', name)` run from another folder was served the first folder's path.
+test('process.cwd wrapped by a memoizing wrapper (graceful-fs) is still recorded', (t) => {
+  const dir = project(t, {
+    'app.js': `const path = require('node:path');
+// What graceful-fs does at load.
+const found = process.cwd; let memo = null;
+process.cwd = function () { if (!memo) memo = found.call(process); return memo; };
+process.cwd();
+const chdir = process.chdir; process.chdir = function (d) { memo = null; chdir.call(process, d); };
+/** @cache */
+function outPath(name) { return path.resolve('build', name); }
+console.log(outPath('x.txt'));
+`,
+    'sub/.keep': '',
+  });
+  const REG = path.join(REPO, 'dist', 'preload', 'register.js');
+  const env = { SMARTCACHE_DIR: path.join(dir, 'cache') };
+  t.deepEqual(run(dir, ['--require', REG, 'app.js'], env).out, [path.join(dir, 'build', 'x.txt')]);
+  const sub = run(path.join(dir, 'sub'), ['--require', REG, path.join(dir, 'app.js')], env);
+  t.deepEqual(sub.out, [path.join(dir, 'sub', 'build', 'x.txt')]);
+  t.true(sub.log.some((l) => /miss app\.js#outPath .*working directory changed/.test(l)), sub.log.join('\n'));
+});

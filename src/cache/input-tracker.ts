@@ -22,6 +22,7 @@ import {
   ignoreTree,
   INPUT_WARNING_CODES as CODES,
   installFsHooks,
+  keepCwdHook,
   openFrame,
   openFrames,
   refreshed,
@@ -131,8 +132,10 @@ export class InputTracker {
   /** A frame for a computing call (undefined with `track: false`). */
   begin(): Frame | undefined {
     if (!this.enabled) return undefined;
-    // A `process.env` the program replaced since (a test double, `process.env = { … }`) is wrapped too.
+    // A `process.env` the program replaced since (a test double, `process.env = { … }`) is wrapped
+    // too, and so is a `process.cwd` put over the hook (graceful-fs).
     wrapCurrentEnv();
+    keepCwdHook();
     const frame = openFrame(this.name, this.anchor());
     const unrecordable = unrecordableReason();
     if (unrecordable !== undefined) frame.builder.opaque.add(unrecordable);
