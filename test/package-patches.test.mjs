@@ -54,3 +54,24 @@ for (const [tool, folder, patchName, otherName] of [
     t.true((await run(p.dir)).hit);
   });
 }
+
+// pnpm 10 names a patch of every version `patches/name.patch`, and `patchedDependencies` (in
+// package.json's `pnpm` field or pnpm-workspace.yaml) may point at a file of any name.
+for (const [label, files] of [
+  ['pnpm 10: patches/<name>.patch', { 'patches/@acme__pad.patch': '' }],
+  ['declared in pnpm-workspace.yaml under any name', { 'pnpm-workspace.yaml': "packages:\n  - '.'\npatchedDependencies:\n  '@acme/pad@1.0.0': fixes/pad-fix.patch\n", 'fixes/pad-fix.patch': '' }],
+  ['declared in package.json pnpm.patchedDependencies', { 'package.json': '{"name":"patched-app","private":true,"pnpm":{"patchedDependencies":{"@acme/pad":"fixes/pad.diff"}}}\n', 'fixes/pad.diff': '' }],
+]) {
+  test(`a package patched with ${label}: an edited, applied patch recomputes`, async (t) => {
+    const p = project(t, 'patches');
+    const patchFile = Object.keys(files).find((f) => /\.(patch|diff)$/.test(f));
+    for (const [f, text] of Object.entries(files)) p.write(f, f === patchFile ? "+exports.pad = (s) => '[' + s + ']';\n" : text);
+    t.deepEqual(await run(p.dir).then((r) => [r.out, r.hit]), ['[a]', false]);
+    t.deepEqual(await run(p.dir).then((r) => [r.out, r.hit]), ['[a]', true]);
+    p.write(patchFile, "+exports.pad = (s) => '<' + s + '>';\n");
+    p.write('node_modules/@acme/pad/index.js', "exports.pad = (s) => '<' + s + '>';\n");
+    const edited = await run(p.dir);
+    t.is(edited.out, '<a>');
+    t.false(edited.hit, edited.stderr);
+  });
+}

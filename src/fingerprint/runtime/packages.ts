@@ -225,7 +225,8 @@ function patchNames(file: string, name: string): boolean {
     for (let at = file.indexOf(spelled); at >= 0; at = file.indexOf(spelled, at + 1)) {
       const before = at === 0 || file[at - 1] === '+';
       const after = file[at + spelled.length];
-      if (before && (after === '+' || after === '@' || after === '-')) return true;
+      // `.`: pnpm 10 names a patch of every version `name.patch`.
+      if (before && (after === '+' || after === '@' || after === '-' || after === '.')) return true;
     }
     return false;
   });
@@ -244,6 +245,13 @@ function patchesOf(identity: string, dirs: Iterable<string>): string {
   for (const dir of dirs) {
     const project = installingProject(dir);
     if (project === undefined) continue;
+    for (const file of declaredPatches(project, name)) {
+      try {
+        found.add(`${file}:${sha256(fs.readFileSync(path.resolve(project, file), 'utf8'))}`);
+      } catch {
+        found.add(`${file}:unreadable`);
+      }
+    }
     for (const folder of PATCH_FOLDERS) {
       const where = path.join(project, folder);
       for (const file of namesIn(where) ?? []) {
@@ -257,6 +265,49 @@ function patchesOf(identity: string, dirs: Iterable<string>): string {
     }
   }
   return [...found].sort().join(',');
+}
+
+/** Per project folder, pnpm's declared patches: [package name, patch file] pairs. */
+const declared = new Map<string, ReadonlyArray<readonly [string, string]>>();
+
+/** The package name of a `patchedDependencies` key: `name`, `name@1.0.0`, `@scope/name@^1`. */
+function keyName(key: string): string {
+  const at = key.lastIndexOf('@');
+  return at > 0 ? key.slice(0, at) : key;
+}
+
+/**
+ * The patch files pnpm declares for package `name` in `project`: `pnpm.patchedDependencies` in
+ * package.json, `patchedDependencies` in pnpm-workspace.yaml (read line by line: a map of one
+ * level, `key: path`). Such a file may have any name (`patches/fix-1.patch`).
+ */
+function declaredPatches(project: string, name: string): string[] {
+  let pairs = declared.get(project);
+  if (pairs === undefined) {
+    const list: Array<readonly [string, string]> = [];
+    try {
+      const json = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8')) as { pnpm?: { patchedDependencies?: unknown } };
+      const map = json.pnpm?.patchedDependencies;
+      if (typeof map === 'object' && map !== null) for (const [k, v] of Object.entries(map)) if (typeof v === 'string') list.push([keyName(k), v]);
+    } catch {
+      // No package.json patches.
+    }
+    try {
+      const lines = fs.readFileSync(path.join(project, 'pnpm-workspace.yaml'), 'utf8').split(/\r?\n/);
+      const start = lines.findIndex((l) => /^patchedDependencies:\s*(#.*)?$/.test(l));
+      for (let i = start < 0 ? lines.length : start + 1; i < lines.length; i++) {
+        const line = lines[i] as string;
+        if (/^\S/.test(line)) break;
+        const m = /^\s+(['"]?)(.+?)\1\s*:\s*(['"]?)(.+?)\3\s*(#.*)?$/.exec(line);
+        if (m !== null) list.push([keyName(m[2] as string), m[4] as string]);
+      }
+    } catch {
+      // No workspace file.
+    }
+    pairs = list;
+    declared.set(project, pairs);
+  }
+  return pairs.filter(([n]) => n === name).map(([, file]) => file);
 }
 
 /**
