@@ -151,3 +151,13 @@ navigatorTest('navigator.hardwareConcurrency read during a call is recorded and 
   t.is(one.out, '3 on 1');
   t.true(one.log.some((l) => /miss app\.js#plan .*navigator\.hardwareConcurrency changed/.test(l)), one.log.join('\n'));
 });
+
+test("the hooks keep node:os's own behaviour: names, arity, `${os.hostname}`", (t) => {
+  const dir = project(t, {
+    'probe.js': "const os = require('node:os');\nconsole.log(JSON.stringify([`${os.hostname}`, `${os.arch}`, os.hostname.name, os.cpus.length, os.userInfo.length, typeof os.freemem()]));\n",
+  });
+  const plain = spawnSync(process.execPath, ['probe.js'], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
+  const hooked = spawnSync(process.execPath, ['--require', REGISTER, 'probe.js'], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
+  t.is(hooked.status, 0, hooked.stderr);
+  t.is(hooked.stdout, plain.stdout);
+});

@@ -28,6 +28,11 @@ export function installMachineHooks(): void {
       },
     }[name] as Function;
     Object.defineProperty(hook, 'length', { value: original.length });
+    // Node gives most of them a `Symbol.toPrimitive` (`${os.hostname}` is the host name): kept,
+    // asking through the hook.
+    if (Object.getOwnPropertyDescriptor(original, Symbol.toPrimitive) !== undefined) {
+      Object.defineProperty(hook, Symbol.toPrimitive, { value: () => Reflect.apply(hook, os, []), configurable: true });
+    }
     try {
       target[name] = hook;
       registerPatch(hook, original);
