@@ -28,6 +28,7 @@ export function installMachineHooks(): void {
       },
     }[name] as Function;
     Object.defineProperty(hook, 'length', { value: original.length });
+    Object.defineProperty(hook, 'name', { value: original.name });
     // Node gives most of them a `Symbol.toPrimitive` (`${os.hostname}` is the host name): kept,
     // asking through the hook.
     if (Object.getOwnPropertyDescriptor(original, Symbol.toPrimitive) !== undefined) {
