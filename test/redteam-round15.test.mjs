@@ -378,3 +378,93 @@ console.log(outPath('x.txt'));
   t.deepEqual(sub.out, [path.join(dir, 'sub', 'build', 'x.txt')]);
   t.true(sub.log.some((l) => /miss app\.js#outPath .*working directory changed/.test(l)), sub.log.join('\n'));
 });
+
+// Round 16: a keep-alive agent's pooled socket (its ephemeral localPort) was fingerprinted, and
+// reading Node's deprecated getters printed DEP0066 (fatal under --throw-deprecation on Node 20).
+test('a cached call through a keep-alive agent hits on its second run, and the walk calls no deprecated getter', (t) => {
+  const dir = project(t, {
+    'app.js': `const http = require('node:http');
+const { cache } = require(${INDEX});
+const agent = new http.Agent({ keepAlive: true });
+const server = http.createServer((req, res) => res.end(JSON.stringify({ EUR: 1, path: req.url })));
+// The same address every run, as a real API's is (the test picked a free port).
+const port = Number(process.env.API_PORT);
+server.listen(port, '127.0.0.1', async () => {
+  const get = (p) => new Promise((resolve, reject) => http.get({ host: '127.0.0.1', port, path: p, agent }, (res) => { let b = ''; res.on('data', (d) => (b += d)); res.on('end', () => resolve(b)); }).on('error', reject));
+  await get('/login');
+  const rates = cache(async function rates(p) { return JSON.parse(await get(p)); });
+  const [a] = await Promise.all([rates('/rates'), get('/ping')]);
+  console.log(a.EUR);
+  agent.destroy();
+  server.close();
+});
+`,
+  });
+  const free = spawnSync(process.execPath, ['-e', "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })"], { encoding: 'utf8' });
+  const env = { API_PORT: free.stdout.trim() };
+  const first = run(dir, ['--throw-deprecation', 'app.js'], env);
+  t.deepEqual(first.out, ['1']);
+  const second = run(dir, ['--throw-deprecation', 'app.js'], env);
+  t.true(second.log.some((l) => l.startsWith('[smartcache] hit app.js#rates ')), second.log.join('\n'));
+});
+
+// An ES-module-only package (`exports` with only an `import` condition) imported in a cached call:
+// `require` cannot resolve it, and every run missed; through a project module, an upgrade was stale.
+test('an import-only package reached through import() counts as the package', (t) => {
+  const pkg = (v) => ({
+    'node_modules/esmpkg/package.json': `{"name":"esmpkg","version":"${v}.0.0","type":"module","exports":{".":{"import":"./index.js"}}}\n`,
+    'node_modules/esmpkg/index.js': `export const v = ${v};\n`,
+  });
+  const dir = project(t, {
+    ...pkg(1),
+    'lib.mjs': "import { v } from 'esmpkg';\nexport const plus = (x) => x + v;\n",
+    'app.mjs': `import { cache } from ${JSON.stringify(new URL(`file://${path.join(REPO, 'dist', 'index.mjs')}`).href)};
+const direct = cache(async function direct(x) { const { v } = await import('esmpkg'); return x + v; });
+const through = cache(async function through(x) { const { plus } = await import('./lib.mjs'); return plus(x); });
+console.log(await direct(10), await through(10));
+`,
+  });
+  t.deepEqual(run(dir, ['app.mjs']).out, ['11 11']);
+  const again = run(dir, ['app.mjs']);
+  t.true(again.log.every((l) => l.startsWith('[smartcache] hit ')), again.log.join('\n'));
+  write(dir, pkg(2));
+  t.deepEqual(run(dir, ['app.mjs']).out, ['12 12']);
+});
+
+// Without the preload the fs hooks went in at the first cache() call: a package required between
+// require('smartcache') and that call (fast-glob) took the unhooked functions.
+test("without the preload, a package required after smartcache but before the first cache() has its reads recorded", (t) => {
+  const dir = project(t, {
+    'node_modules/lister/package.json': '{"name":"lister","version":"1.0.0","main":"index.js"}\n',
+    'node_modules/lister/index.js': "const { readdirSync } = require('node:fs');\nexports.list = (d) => readdirSync(d).sort().join(',');\n",
+    'posts/a.md': 'A\n',
+    'app.js': `const { cache } = require(${INDEX});
+const { list } = require('lister');
+const { readFileSync } = require('node:fs');
+const listPosts = cache(function listPosts() { return list('posts'); });
+const readPost = cache(function readPost(p) { return readFileSync(p, 'utf8').trim(); });
+console.log(listPosts(), readPost('posts/a.md'));
+`,
+  });
+  t.deepEqual(run(dir, ['app.js']).out, ['a.md A']);
+  const again = run(dir, ['app.js']);
+  t.true(again.log.every((l) => l.startsWith('[smartcache] hit ')), again.log.join('\n'));
+  write(dir, { 'posts/b.md': 'B\n' });
+  const added = run(dir, ['app.js']);
+  t.deepEqual(added.out, ['a.md,b.md A']);
+  t.true(added.log.some((l) => /miss app\.js#listPosts .*listing of posts changed/.test(l)), added.log.join('\n'));
+});
+
+// Node's ES module loader reads WATCH_REPORT_DEPENDENCIES for itself when a call imports a module.
+test("Node's module loader's own environment reads are not a call's inputs", (t) => {
+  const dir = project(t, {
+    'plugin.mjs': 'export const price = (x) => x * 2;\n',
+    'app.mjs': `import { cache } from ${JSON.stringify(new URL(`file://${path.join(REPO, 'dist', 'index.mjs')}`).href)};
+const compute = cache(async function compute(x) { const p = await import('./plugin.mjs'); return p.price(x); });
+console.log(await compute(2));
+`,
+  });
+  t.deepEqual(run(dir, ['app.mjs']).out, ['4']);
+  const watched = run(dir, ['app.mjs'], { WATCH_REPORT_DEPENDENCIES: '1' });
+  t.true(watched.log.some((l) => l.startsWith('[smartcache] hit app.mjs#compute ')), watched.log.join('\n'));
+});

@@ -16,7 +16,7 @@ import { callerSite, defaultName, siteIdentity } from './site';
 import { addStartupCost } from './accounting';
 import { noteDefinitionFile, unwrap } from '../registry';
 import { compileGeneration, recordCompiledSources } from '../compiled-sources';
-import { installEnvHook, installProcessInputHooks } from '../tracking';
+import { installEnvHook, installFsHooks, installProcessInputHooks } from '../tracking';
 import { readEnv } from './process';
 
 export type { Cached, CachedMethods } from './build';
@@ -67,9 +67,14 @@ export { openEnvelope } from './inputs';
 // Modules compiled from now on are known by the text Node compiled (the preload did this earlier).
 recordCompiledSources();
 // Before the program's next modules run: a package that keeps `const env = process.env` then
-// holds the Proxy whose reads are recorded (tracking/env-watch.ts). SMARTCACHE=off touches nothing.
+// holds the Proxy whose reads are recorded (tracking/env-watch.ts), and one that takes `fs`
+// functions into bindings of its own (fast-glob, graceful-fs) takes the recording ones: with the
+// fs hooks put in only at the first `cache()`, a package required between `require('smartcache')`
+// and that call read unseen (a stale hit), and a `readFileSync` taken there made every call miss.
+// SMARTCACHE=off touches nothing.
 if (!readEnv().off) {
   installEnvHook();
   installProcessInputHooks();
+  installFsHooks();
 }
 addStartupCost(nowMs() - loadStarted);

@@ -53,6 +53,12 @@ export function currentEnv(): EnvObject {
 /** Node's code that copies the environment for a child process or a worker: not the call's reads. */
 const NODE_COPIERS = ['node:child_process', 'node:internal/child_process', 'node:worker_threads', 'node:internal/worker'];
 
+/**
+ * Node's module loader, which reads variables for itself while a call imports a module
+ * (`WATCH_REPORT_DEPENDENCIES` under `node --watch`): not what the module's code computes with.
+ */
+const NODE_LOADER = 'node:internal/modules/';
+
 /** smartcache's compiled files: reads made there are the cache's own. */
 const OWN_DIR = path.resolve(__dirname, '..') + path.sep;
 const CALLER_FRAMES = 8;
@@ -152,7 +158,7 @@ function programsRead(cut: Function): boolean {
     const site = sites[i];
     const file = site === undefined ? undefined : fileOf(site);
     if (file === undefined) continue;
-    return !(file.startsWith(OWN_DIR) || NODE_COPIERS.some((m) => file === m || file.startsWith(`${m}.`)));
+    return !(file.startsWith(OWN_DIR) || file.startsWith(NODE_LOADER) || NODE_COPIERS.some((m) => file === m || file.startsWith(`${m}.`)));
   }
   return true;
 }

@@ -10,6 +10,7 @@
  */
 import type { FunctionAnalysis } from '../source';
 import { builtinName } from '../runtime';
+import { EventEmitter } from 'node:events';
 import { types } from 'node:util';
 import { addEdge, keyLabel, nameOf, ownData, type Entity } from './entity';
 import type { Builder } from './builder';
@@ -88,9 +89,16 @@ function hasPrivateMembers(ctor: Function): boolean {
 
 /**
  * State a built-in class keeps out of sight (a URL's href, a TextDecoder's encoding): the
- * primitive values of the built-in prototypes' getters. Built-in getters run no user code.
+ * primitive values of the built-in prototypes' getters. Built-in getters run no user code, but
+ * not all are free of effects: a deprecated one (Node's `util.deprecate` wrapper, named
+ * `deprecated`: `OutgoingMessage.prototype._headers`) prints a warning, and throws under
+ * `--throw-deprecation`, so it is not called. Nor are the getters of a live handle (an
+ * EventEmitter: a socket, a request, a stream, an agent's pooled connection): what they answer is
+ * I/O state (`localPort`, `bytesRead`), new in every run, not what the code does, and reading
+ * `localPort` makes the socket keep its answer as a property the next walk would read.
  */
 function builtinState(b: Builder, e: Entity, instance: object): void {
+  if (instance instanceof EventEmitter) return;
   let options: unknown;
   let text: unknown;
   for (let p = Object.getPrototypeOf(instance) as object | null; p !== null && p !== Object.prototype && !types.isProxy(p); p = Object.getPrototypeOf(p) as object | null) {
@@ -100,7 +108,7 @@ function builtinState(b: Builder, e: Entity, instance: object): void {
     text ??= ownData(p, 'toString');
     for (const key of Object.getOwnPropertyNames(p)) {
       const d = Object.getOwnPropertyDescriptor(p, key);
-      if (d?.get === undefined) continue;
+      if (d?.get === undefined || d.get.name === 'deprecated') continue;
       let value: unknown;
       try {
         value = Reflect.apply(d.get, instance, []);

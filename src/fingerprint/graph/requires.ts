@@ -23,6 +23,11 @@ export function requireEdges(b: Builder, e: Entity, specifiers: readonly string[
       continue;
     }
     const resolved = file === undefined ? undefined : resolveFrom(file, spec);
+    const esmOnly = resolved === undefined && file !== undefined ? installedPackage(file, spec) : undefined;
+    if (esmOnly !== undefined) {
+      addEdge(e, label, leaf('package', esmOnly, packageOwn(esmOnly)));
+      continue;
+    }
     if (resolved === undefined) {
       addDynamic(e, `${label} cannot be resolved; every call misses`);
       addEdge(e, label, leaf('dynamic', label, `unresolved:${PROCESS_SALT}`));
@@ -66,6 +71,26 @@ function resolveFrom(file: string, spec: string): string | undefined {
   return undefined;
 }
 
+/**
+ * `name@version` of the installed package a bare specifier names (`esmpkg`, `@scope/pkg/sub`),
+ * found as Node looks for it (node_modules folders upward from `file`), when `require` could not
+ * resolve it: an ES-module-only package (`exports` with only an `import` condition) is still that
+ * package. Undefined for a relative or `#imports` specifier, a package not installed, or one that
+ * is the user's own code (a workspace link), which cannot be followed without resolving.
+ */
+function installedPackage(file: string, spec: string): string | undefined {
+  if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(spec)) return undefined;
+  const parts = spec.split('/');
+  const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string);
+  for (let dir = path.dirname(file); ; ) {
+    const manifest = path.join(dir, 'node_modules', name, 'package.json');
+    if (fs.existsSync(manifest)) return isPackageFile(manifest) ? packageIdentity(manifest) : undefined;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
 /** Project files one module may pull in before the digest gives up (every call then misses). */
 const MAX_TREE_FILES = 2000;
 
@@ -98,7 +123,14 @@ function moduleTreeDigest(start: string): string {
       // An optional dependency that is not installed, a platform file: the file asking for it
       // counts by its bytes; whether it resolves is not followed (as before any call reads it).
       if (next === undefined) {
-        parts.push(`missing\0${spec}`);
+        // `require` finds nothing where `import` may: a package whose `exports` has only an
+        // `import` condition counts as the package; a `#name` of package.json's `imports` whose
+        // target only `import` finds cannot be followed: every call misses rather than an edit
+        // behind it being served stale. A package that is not installed stays "missing".
+        const esmOnly = installedPackage(file, spec);
+        if (esmOnly !== undefined) parts.push(`package\0${esmOnly}`);
+        else if (spec.startsWith('#')) return `unresolved:${PROCESS_SALT}`;
+        else parts.push(`missing\0${spec}`);
         continue;
       }
       if (seen.has(next)) continue;
