@@ -468,3 +468,27 @@ console.log(await compute(2));
   const watched = run(dir, ['app.mjs'], { WATCH_REPORT_DEPENDENCIES: '1' });
   t.true(watched.log.some((l) => l.startsWith('[smartcache] hit app.mjs#compute ')), watched.log.join('\n'));
 });
+
+// The optional local override: an unresolvable require made every call miss; its absence is what
+// the code ran with, and creating the file must recompute.
+test('an optional require of a file that is not there hits, and creating the file recomputes', (t) => {
+  const dir = project(t, {
+    'app.js': `/** @cache */
+function settings() {
+  let local = {};
+  try { local = require('./config.local.json'); } catch {}
+  return JSON.stringify({ rate: 2, ...local });
+}
+console.log(settings());
+`,
+  });
+  const REG = path.join(REPO, 'dist', 'preload', 'register.js');
+  t.deepEqual(run(dir, ['--require', REG, 'app.js']).out, ['{"rate":2}']);
+  const again = run(dir, ['--require', REG, 'app.js']);
+  t.true(again.log.some((l) => l.startsWith('[smartcache] hit app.js#settings ')), again.log.join('\n'));
+  write(dir, { 'config.local.json': '{"rate":5}\n' });
+  const created = run(dir, ['--require', REG, 'app.js']);
+  t.deepEqual(created.out, ['{"rate":5}']);
+  write(dir, { 'config.local.json': '{"rate":7}\n' });
+  t.deepEqual(run(dir, ['--require', REG, 'app.js']).out, ['{"rate":7}']);
+});

@@ -28,6 +28,13 @@ export function requireEdges(b: Builder, e: Entity, specifiers: readonly string[
       addEdge(e, label, leaf('package', esmOnly, packageOwn(esmOnly)));
       continue;
     }
+    // An optional file or package not there (yet): `try { require('./config.local.json') } catch {}`.
+    // Its absence is what the code ran with, found again at every walk (a function with a module
+    // edge is never taken from a proof): the run that finds it there misses.
+    if (resolved === undefined && (spec.startsWith('.') || spec.startsWith('/') || isBareName(spec))) {
+      addEdge(e, label, leaf('module', label, `missing:${spec}`));
+      continue;
+    }
     if (resolved === undefined) {
       addDynamic(e, `${label} cannot be resolved; every call misses`);
       addEdge(e, label, leaf('dynamic', label, `unresolved:${PROCESS_SALT}`));
@@ -89,6 +96,11 @@ function installedPackage(file: string, spec: string): string | undefined {
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/** A package name with or without a subpath (`sharp`, `@scope/pkg/sub`), not a `#imports` name or a URL. */
+function isBareName(spec: string): boolean {
+  return !spec.startsWith('#') && !/^[a-z][a-z0-9+.-]*:/i.test(spec);
 }
 
 /** Project files one module may pull in before the digest gives up (every call then misses). */
