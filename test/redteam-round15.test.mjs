@@ -492,3 +492,31 @@ console.log(settings());
   write(dir, { 'config.local.json': '{"rate":7}\n' });
   t.deepEqual(run(dir, ['--require', REG, 'app.js']).out, ['{"rate":7}']);
 });
+
+// require.resolve / import.meta.resolve of a literal decide what the code does (is the optional
+// package installed? is there a local override?) and were no input: installing it was a stale hit.
+test('require.resolve and import.meta.resolve of a literal count: installing the package recomputes', (t) => {
+  const dir = project(t, {
+    'app.js': `/** @cache */
+function detect() {
+  const found = [];
+  try { require.resolve('fancy-formatter'); found.push('fancy'); } catch {}
+  try { require.resolve('./theme.local'); found.push('theme'); } catch {}
+  return found.join(',') || 'none';
+}
+console.log(detect());
+`,
+    'app.mjs': "/** @cache */\nfunction detectEsm() { try { import.meta.resolve('fancy-formatter'); return 'fancy'; } catch { return 'none'; } }\nconsole.log(detectEsm());\n",
+  });
+  const REG = path.join(REPO, 'dist', 'preload', 'register.js');
+  t.deepEqual(run(dir, ['--require', REG, 'app.js']).out, ['none']);
+  t.deepEqual(run(dir, ['--import', REG, 'app.mjs']).out, ['none']);
+  t.true(run(dir, ['--require', REG, 'app.js']).log.some((l) => l.startsWith('[smartcache] hit app.js#detect ')));
+  write(dir, {
+    'node_modules/fancy-formatter/package.json': '{"name":"fancy-formatter","version":"1.0.0","main":"index.js","exports":{".":{"import":"./index.js","require":"./index.js"}}}\n',
+    'node_modules/fancy-formatter/index.js': 'module.exports = 1;\n',
+    'theme.local.js': 'module.exports = {};\n',
+  });
+  t.deepEqual(run(dir, ['--require', REG, 'app.js']).out, ['fancy,theme']);
+  t.deepEqual(run(dir, ['--import', REG, 'app.mjs']).out, ['fancy']);
+});

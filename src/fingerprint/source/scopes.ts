@@ -728,6 +728,11 @@ class ScopeWalker {
       }
     } else {
       this.visit(callee);
+      // `require.resolve('x')`, `import.meta.resolve('x')`: whether `x` is there (an optional
+      // package, a local override file) decides what the code does; counted as `require('x')`
+      // is (a module edge, resolved again at every walk), so that installing it recomputes.
+      const specifier = isResolveCall(callee) ? constantString(args[0] ?? null) : undefined;
+      if (specifier !== undefined) this.requires.add(specifier);
     }
     for (const arg of args) this.visit(arg);
   }
@@ -743,4 +748,16 @@ class ScopeWalker {
     if (meta !== null && nameOf(meta) === 'new') this.useSelf('new.target', WHOLE);
     else this.dynamic.add('import.meta');
   }
+}
+
+/** `require.resolve` or `import.meta.resolve`, called by that name. */
+function isResolveCall(callee: AstNode | null): boolean {
+  if (callee === null || callee.type !== 'MemberExpression') return false;
+  const property = nodeAt(callee, 'property');
+  if (property === null || staticKey(property, (callee as unknown as { computed?: boolean }).computed === true) !== 'resolve') return false;
+  const object = nodeAt(callee, 'object');
+  if (object === null) return false;
+  if (object.type === 'Identifier') return nameOf(object) === 'require';
+  const meta = object.type === 'MetaProperty' ? nodeAt(object, 'meta') : null;
+  return meta !== null && nameOf(meta) === 'import';
 }
