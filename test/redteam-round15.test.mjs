@@ -520,3 +520,23 @@ console.log(detect());
   t.deepEqual(run(dir, ['--require', REG, 'app.js']).out, ['fancy,theme']);
   t.deepEqual(run(dir, ['--import', REG, 'app.mjs']).out, ['fancy']);
 });
+
+// axios keeps `utils.asap = queueMicrotask.bind(globalThis)`: the walk went into the global
+// object as the bound `this`, and any per-run global (here a start time) made every run miss.
+test('a built-in bound to globalThis counts as the built-in: a per-run global does not make every run miss', (t) => {
+  const dir = project(t, {
+    'node_modules/minihttp/package.json': '{"name":"minihttp","version":"1.0.0","type":"module","exports":"./index.js"}\n',
+    'node_modules/minihttp/index.js': `const utils = { asap: queueMicrotask.bind(globalThis) };
+function transform(data) { utils.asap(() => {}); return data; }
+class Client { constructor() { this.defaults = { transformRequest: [transform] }; } get(x) { return Promise.resolve(this.defaults.transformRequest[0](x)); } }
+const client = new Client();
+client.get = client.get.bind(client);
+export default client;
+`,
+    'app.mjs': "import http from 'minihttp';\nglobalThis.startedAt = Date.now();\n/** @cache */\nasync function getRates(p) { return await http.get(p); }\nconsole.log(await getRates('/rates'));\n",
+  });
+  const REG = path.join(REPO, 'dist', 'preload', 'register.js');
+  t.deepEqual(run(dir, ['--import', REG, 'app.mjs']).out, ['/rates']);
+  const again = run(dir, ['--import', REG, 'app.mjs']);
+  t.true(again.log.some((l) => l.startsWith('[smartcache] hit app.mjs#getRates ')), again.log.join('\n'));
+});

@@ -24,9 +24,26 @@ function expandNative(b: Builder, e: Entity, fn: Function): void {
   }
   e.name = nameOf(fn);
   e.own = 'bound';
-  addEdge(e, 'target', b.functionEntity(bound.target));
-  addEdge(e, 'this', b.entityOf(bound.thisArg));
+  const target = b.functionEntity(bound.target);
+  addEdge(e, 'target', target);
+  // A built-in bound to the global object (`queueMicrotask.bind(globalThis)`, axios's
+  // `utils.asap`; `fetch.bind(globalThis)`) is that built-in: the global object is its receiver,
+  // not state of the program's, and walked whole it differs in every run (never a hit).
+  const builtinOnGlobal = bound.thisArg === globalThis && (target.kind === 'builtin' || isNativeCode(bound.target));
+  addEdge(e, 'this', builtinOnGlobal ? b.builtin('globalThis') : b.entityOf(bound.thisArg));
   bound.args.forEach((arg, i) => addEdge(e, `args[${i}]`, b.entityOf(arg)));
+}
+
+const toText = Function.prototype.toString;
+
+/** A function whose code is C++ (a built-in, or a bound function of one). */
+function isNativeCode(fn: unknown): boolean {
+  if (typeof fn !== 'function' || types.isProxy(fn)) return false;
+  try {
+    return toText.call(fn).endsWith('{ [native code] }');
+  } catch {
+    return false;
+  }
 }
 
 /** What `function`, `async`, generator and async generator functions inherit from. */
