@@ -27,8 +27,11 @@ export function findProjectRoot(from: string = process.cwd()): string | undefine
   return found;
 }
 
-/** The nearest folder at or above `start` that holds a package.json (the contract's rule for the default cache root). */
-function nearestPackageFolder(start: string): string | undefined {
+/**
+ * The nearest folder at or above `start` that holds a package.json: the contract's rule for the
+ * default cache root, and Node's for a file's module format (a `{"type":"module"}` alone decides it).
+ */
+export function nearestPackageFolder(start: string): string | undefined {
   let dir = start;
   for (;;) {
     if (fs.existsSync(path.join(dir, 'package.json'))) return dir;

@@ -110,8 +110,12 @@ test('concurrent calls record only the program\'s reads, not the cache\'s own wo
 const fs = require('node:fs');
 const a = cache(async function a() { await new Promise((r) => setTimeout(r, 30)); return fs.promises.readFile('a.txt', 'utf8'); }, { name: 'a' });
 const b = cache(async function b() { return fs.promises.readFile('b.txt', 'utf8'); }, { name: 'b' });
-const c = cache(async function c() { await new Promise((r) => setTimeout(r, 60)); return 1; }, { name: 'c' });
-Promise.all([a(), b(), c()]).then(() => {
+// c stays open until a and b have settled (a signal, not a timer: a busy machine can run c's
+// timer before a's read completes).
+const c = cache(async function c() { await new Promise((r) => process.once('sc-both-read', r)); return 1; }, { name: 'c' });
+const pending = [a(), b(), c()];
+Promise.all(pending.slice(0, 2)).then(() => process.emit('sc-both-read'));
+Promise.all(pending).then(() => {
   const files = Object.fromEntries([a, b, c].map((f) => [f.name, (f.explain().inputs.files ?? []).map((i) => i.path).sort()]));
   console.log('OUT ' + JSON.stringify({ files }));
 });

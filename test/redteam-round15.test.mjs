@@ -540,3 +540,83 @@ export default client;
   const again = run(dir, ['--import', REG, 'app.mjs']);
   t.true(again.log.some((l) => l.startsWith('[smartcache] hit app.mjs#getRates ')), again.log.join('\n'));
 });
+
+// A folder of ES modules inside a CommonJS project (`tools/package.json` = {"type":"module"}):
+// the module format follows Node's rule, the nearest package.json, even one that only sets type
+// (which is not taken as the project for names and paths). On Node 20 the ESM hooks were never
+// started for such an entry: nothing was cached, silently.
+test('an ES module entry in a folder whose package.json only sets type is cached (--import and --require)', (t) => {
+  const dir = project(t, {
+    'tools/package.json': '{"type":"module"}\n',
+    'tools/report.js': "/** @cache */\nexport function slow(n) { return n * 2; }\nconsole.log(slow(21));\n",
+  });
+  const REG = path.join(REPO, 'dist', 'preload', 'register.js');
+  for (const flag of ['--import', '--require']) {
+    const env = { SMARTCACHE_DIR: path.join(dir, `cache${flag}`) };
+    const first = run(dir, [flag, REG, 'tools/report.js'], env);
+    t.deepEqual(first.out, ['42']);
+    t.true(first.log.some((l) => /miss tools\/report\.js#slow /.test(l)), `${flag}: ${first.log.join('\n')}`);
+    t.true(run(dir, [flag, REG, 'tools/report.js'], env).log.some((l) => /hit tools\/report\.js#slow /.test(l)), flag);
+  }
+});
+
+// Second pass over round 16.
+test("import() of the user's own ES-module-only workspace package counts its files", (t) => {
+  const dir = project(t, {
+    'packages/utils/package.json': '{"name":"@me/utils","version":"1.0.0","type":"module","exports":{".":{"import":"./index.js"}}}\n',
+    'packages/utils/index.js': 'export function rate() { return 2; }\n',
+    'app.js': `const { cache } = require(${INDEX});
+const price = cache(async function price(n) { const { rate } = await import('@me/utils'); return n * rate(); });
+import('@me/utils').then(() => price(10)).then((v) => console.log(v));
+`,
+  });
+  fs.mkdirSync(path.join(dir, 'node_modules', '@me'), { recursive: true });
+  fs.symlinkSync(path.join(dir, 'packages', 'utils'), path.join(dir, 'node_modules', '@me', 'utils'));
+  t.deepEqual(run(dir, ['app.js']).out, ['20']);
+  t.true(run(dir, ['app.js']).log.some((l) => l.startsWith('[smartcache] hit app.js#price ')));
+  write(dir, { 'packages/utils/index.js': 'export function rate() { return 3; }\n' });
+  t.deepEqual(run(dir, ['app.js']).out, ['30']);
+});
+
+test('an optional file that appears while the program runs is loaded by the next call', (t) => {
+  const dir = project(t, {
+    'app.js': `const fs = require('node:fs');
+const { cache } = require(${INDEX});
+const greet = cache(function greet(name) {
+  let cfg = { greeting: 'hello' };
+  try { cfg = require('./config.local.json'); } catch {}
+  return cfg.greeting + ' ' + name;
+});
+console.log(greet('bob'));
+fs.writeFileSync(__dirname + '/config.local.json', '{"greeting":"hi"}');
+console.log(greet('bob'));
+`,
+  });
+  t.deepEqual(run(dir, ['app.js']).out, ['hello bob', 'hi bob']);
+});
+
+test('a process.cwd stub a test put in place stays in place across cached calls', (t) => {
+  const dir = project(t, {
+    'app.js': `const path = require('node:path');
+const { cache } = require(${INDEX});
+const where = cache(function where(f) { return path.resolve(f); });
+const fake = function () { return '/fake/project'; };
+process.cwd = fake;
+console.log(where('a.txt'), process.cwd === fake);
+`,
+  });
+  t.deepEqual(run(dir, ['app.js']).out, ['/fake/project/a.txt true']);
+});
+
+test('Object.prototype.hasOwnProperty bound to globalThis reads the global object: adding the global recomputes', (t) => {
+  const app = (line) => `const { cache } = require(${INDEX});
+${line}
+const hasGlobal = Object.prototype.hasOwnProperty.bind(globalThis);
+const mode = cache(function mode(x) { return hasGlobal('APP_FLAG') ? 'flag' : 'noflag'; });
+console.log(mode(1));
+`;
+  const dir = project(t, { 'app.js': app('') });
+  t.deepEqual(run(dir, ['app.js']).out, ['noflag']);
+  write(dir, { 'app.js': app('globalThis.APP_FLAG = 1;') });
+  t.deepEqual(run(dir, ['app.js']).out, ['flag']);
+});

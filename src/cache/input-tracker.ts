@@ -22,7 +22,7 @@ import {
   ignoreTree,
   INPUT_WARNING_CODES as CODES,
   installFsHooks,
-  keepCwdHook,
+  cwdHookInPlace,
   openFrame,
   openFrames,
   refreshed,
@@ -132,11 +132,11 @@ export class InputTracker {
   /** A frame for a computing call (undefined with `track: false`). */
   begin(): Frame | undefined {
     if (!this.enabled) return undefined;
-    // A `process.env` the program replaced since (a test double, `process.env = { … }`) is wrapped
-    // too, and so is a `process.cwd` put over the hook (graceful-fs).
+    // A `process.env` the program replaced since (a test double, `process.env = { … }`) is wrapped too.
     wrapCurrentEnv();
-    keepCwdHook();
     const frame = openFrame(this.name, this.anchor());
+    // A `process.cwd` put over the hook (graceful-fs, a stub) hides the call's reads of it.
+    if (!cwdHookInPlace()) frame.builder.usedCwd = true;
     const unrecordable = unrecordableReason();
     if (unrecordable !== undefined) frame.builder.opaque.add(unrecordable);
     if (this.env?.localTime === true || localTimeUnseen()) recordLocalTime(frame);

@@ -68,6 +68,8 @@ export function codeHashesOf(text: string): readonly string[] {
 
 interface Memo {
   readonly fp: string;
+  /** Modules the graph's code could not load when it was walked (graph/requires.ts): rechecked before each call. */
+  readonly missingModules?: ReadonlyArray<{ readonly from: string; readonly spec: string }>;
   /** True when nothing can make it stale: the fast path returns it. */
   readonly settled: boolean;
   readonly missing: readonly string[] | undefined;
@@ -225,13 +227,24 @@ function build(fn: Function, settle: boolean, before?: Watch): Memo {
     handleVolatile(builder.created, settle);
     if (root.volatile === true) bumpEpochLater();
     const missing = root.missingGlobals !== undefined && root.missingGlobals.length > 0 ? [...root.missingGlobals] : undefined;
+    const missingModules = modulesMissing(root);
     const kept = watched(watch);
     // Read just now: the rest of this call needs no second look.
     if (kept !== undefined) {
       kept.checkedIn = moment;
       heldNow(kept);
     }
-    return { fp, settled: root.volatile !== true && missing === undefined, missing, root, epoch, sharing, ...(moment === undefined ? {} : { moment }), ...(kept === undefined ? {} : { watch: kept }) };
+    return {
+      fp,
+      settled: root.volatile !== true && missing === undefined && missingModules === undefined,
+      missing,
+      root,
+      epoch,
+      sharing,
+      ...(missingModules === undefined ? {} : { missingModules }),
+      ...(moment === undefined ? {} : { moment }),
+      ...(kept === undefined ? {} : { watch: kept }),
+    };
   } catch (error) {
     if (error instanceof InspectorUnavailable) return fallbackFingerprint(fn, error.reason);
     // Half-built entities must not serve later requests.
@@ -317,10 +330,30 @@ function watchHolds(m: Memo): boolean {
   return false;
 }
 
+/** Every module the graph below `root` could not load, once each. */
+function modulesMissing(root: Entity): ReadonlyArray<{ readonly from: string; readonly spec: string }> | undefined {
+  const out: Array<{ readonly from: string; readonly spec: string }> = [];
+  const seen = new Set<Entity>();
+  const stack: Entity[] = [root];
+  for (let e = stack.pop(); e !== undefined; e = stack.pop()) {
+    if (seen.has(e)) continue;
+    seen.add(e);
+    if (e.missingModules !== undefined) out.push(...e.missingModules);
+    for (const edge of e.edges) stack.push(edge.target);
+  }
+  return out.length === 0 ? undefined : out;
+}
+
 function stillValid(m: Memo): boolean {
   if (!watchHolds(m)) return false;
   if (m.root === undefined) return true;
   if (m.root.volatile === true) return moment !== undefined && m.moment === moment;
+  if (m.missingModules !== undefined && graph().missingModuleAppeared(m.missingModules)) {
+    // A module the code could not load is there now: Node loads it at the next `require`.
+    memo = new WeakMap();
+    graphLayer?.resetGraph();
+    return false;
+  }
   if (m.missing === undefined) return true;
   const g = globalThis as Record<string, unknown>;
   if (m.missing.every((name) => !(name in g))) return true;

@@ -8,7 +8,7 @@ import fs = require('node:fs');
 import Module = require('node:module');
 import path = require('node:path');
 import { pathToFileURL } from 'node:url';
-import { findProjectRoot } from '../project';
+import { nearestPackageFolder } from '../project';
 import { notePreloadMarker } from '../registry';
 import { isSwitchedOff } from '../switch';
 import { warnOnce } from '../warn';
@@ -45,7 +45,8 @@ function state(): InstallState {
 const ESM_PROGRAM = 'smartcache.esmProgram';
 
 function isModulePackage(dir: string): boolean {
-  const root = findProjectRoot(dir);
+  // Node's rule: the nearest package.json decides, one that holds only `type` included.
+  const root = nearestPackageFolder(path.resolve(dir));
   if (root === undefined) return false;
   try {
     return (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { type?: unknown }).type === 'module';

@@ -15,14 +15,11 @@ import { currentFrame, openFrames, type Frame } from './frames';
 import { registerPatch } from '../registry';
 
 let installed = false;
-/** The recording functions smartcache put on `process.cwd`, and the one it made for each function it found there. */
+/** The recording function smartcache put on `process.cwd`. */
 const recorders = new WeakSet<Function>();
-const recorderOf = new WeakMap<Function, Function>();
 
 /** A function that records the read, then asks `inner` (Node's `process.cwd`, or what the program put there). */
 function recorder(inner: Function): Function {
-  let made = recorderOf.get(inner);
-  if (made !== undefined) return made;
   const hooked = function cwd(this: unknown): string {
     const value = Reflect.apply(inner, process, []) as string;
     try {
@@ -33,10 +30,8 @@ function recorder(inner: Function): Function {
     }
     return value;
   };
-  made = hooked;
-  recorders.add(made);
-  recorderOf.set(inner, made);
-  return made;
+  recorders.add(hooked);
+  return hooked;
 }
 
 /** Patches `process.cwd` (once per process); smartcache's own uses take `realCwd`. */
@@ -57,24 +52,18 @@ export function installCwdHook(): void {
 }
 
 /**
- * At the start of each tracked call: a `process.cwd` some code put over the hook is recorded too.
- * graceful-fs (under fs-extra and many tools) replaces `process.cwd` with a wrapper that asks the
- * function it found once and memoizes the answer: after that first answer, no call ever reached
- * the hook, and `path.resolve('x')` in a cached call stopped being an input (a stale hit run from
- * another folder). The wrapper is put behind a recorder of its own, once per wrapper.
+ * At the start of each tracked call: whether `process.cwd` is still the hook. Some code put its
+ * own function there (graceful-fs, under fs-extra and many tools, wraps the one it found and
+ * memoizes its first answer; a test's stub): reads through it never reach the hook, so the call
+ * cannot tell whether it used the working directory, and is taken to have used it (its entry
+ * then hits only from the same working directory: never stale). The program's function is left
+ * in place: replacing a test double broke the test's own assertions on it.
  */
-export function keepCwdHook(): void {
-  if (!installed) return;
+export function cwdHookInPlace(): boolean {
+  if (!installed) return true;
   const current = Object.getOwnPropertyDescriptor(process, 'cwd');
   const value: unknown = current !== undefined && 'value' in current ? current.value : undefined;
-  if (typeof value !== 'function' || recorders.has(value) || current?.writable !== true) return;
-  const wrapped = recorder(value);
-  registerPatch(wrapped, value);
-  try {
-    process.cwd = wrapped as typeof process.cwd;
-  } catch {
-    // Leaves the program's function in place: its reads stay unseen.
-  }
+  return typeof value === 'function' && recorders.has(value);
 }
 
 function installChdirHook(): void {

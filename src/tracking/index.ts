@@ -9,7 +9,7 @@
  * runs), locale-watch.ts (local time and the default locale), clock.ts, warnings.ts.
  */
 export { installFsHooks, unrecordableReason } from './fs-patch';
-export { keepCwdHook } from './cwd-patch';
+export { cwdHookInPlace } from './cwd-patch';
 export { ABSENT, UNKNOWN, isManifest, type Manifest } from './manifest';
 export { CODES as INPUT_WARNING_CODES, warnInputOnce } from './warnings';
 export { setClockHooks } from './clock';

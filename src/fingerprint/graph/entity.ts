@@ -105,6 +105,11 @@ export interface Entity {
   waiting?: boolean;
   /** Free names no scope nor the global object had: recheck when one appears. */
   missingGlobals?: string[];
+  /**
+   * Modules its code loads that were not there (`try { require('./config.local.json') } catch
+   * {}`): recheck before each later call, as Node looks again at each `require` (graph/requires.ts).
+   */
+  missingModules?: Array<{ readonly from: string; readonly spec: string }>;
   /** Why this entity's dependencies may be incomplete (eval, with, globalThis[x], ...). */
   dynamic?: string[];
   /** Removes the entity from the builder's memo (for unsettled ones). */

@@ -26,10 +26,11 @@ function expandNative(b: Builder, e: Entity, fn: Function): void {
   e.own = 'bound';
   const target = b.functionEntity(bound.target);
   addEdge(e, 'target', target);
-  // A built-in bound to the global object (`queueMicrotask.bind(globalThis)`, axios's
-  // `utils.asap`; `fetch.bind(globalThis)`) is that built-in: the global object is its receiver,
-  // not state of the program's, and walked whole it differs in every run (never a hit).
-  const builtinOnGlobal = bound.thisArg === globalThis && (target.kind === 'builtin' || isNativeCode(bound.target));
+  // A function of the global object bound to it (`queueMicrotask.bind(globalThis)`, axios's
+  // `utils.asap`; `fetch.bind(globalThis)`) is that built-in: the global object is only its
+  // receiver, and walked whole it differs in every run (never a hit). Not a method that reads its
+  // receiver (`Object.prototype.hasOwnProperty.bind(globalThis)` answers what the global holds).
+  const builtinOnGlobal = bound.thisArg === globalThis && isGlobalFunction(bound.target) && (target.kind === 'builtin' || isNativeCode(bound.target));
   addEdge(e, 'this', builtinOnGlobal ? b.builtin('globalThis') : b.entityOf(bound.thisArg));
   bound.args.forEach((arg, i) => addEdge(e, `args[${i}]`, b.entityOf(arg)));
 }
@@ -44,6 +45,15 @@ function isNativeCode(fn: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether `fn` is the value of one of the global object's own properties (`queueMicrotask`, `fetch`, `setTimeout`). */
+function isGlobalFunction(fn: unknown): boolean {
+  if (typeof fn !== 'function') return false;
+  const name = (Reflect.getOwnPropertyDescriptor(fn, 'name')?.value as unknown) ?? '';
+  if (typeof name !== 'string' || name === '') return false;
+  const d = Reflect.getOwnPropertyDescriptor(globalThis, name);
+  return d !== undefined && 'value' in d && d.value === fn;
 }
 
 /** What `function`, `async`, generator and async generator functions inherit from. */

@@ -535,6 +535,7 @@ export class GraphBuilder implements Builder {
     e.unsettled = undefined;
     e.waiting = undefined;
     e.missingGlobals = undefined;
+    e.missingModules = undefined;
     e.watchedBindings = undefined;
     e.watchedGlobals = undefined;
     e.reads = undefined;

@@ -8,4 +8,5 @@ export { PROCESS_SALT, encodePrimitive, isUniqueSymbol, nameOf, sha256 } from '.
 export type { BindingReads, Entity, EntityReads, NodeKind } from './entity';
 export { GraphBuilder, GraphTooLarge, expansionClock, relativize, resetGraph } from './graph-builder';
 export { COUNTED, onlyCounted } from './references';
+export { missingModuleAppeared } from './requires';
 export { hiddenStateDigest } from './node-state';

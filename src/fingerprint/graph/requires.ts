@@ -28,11 +28,20 @@ export function requireEdges(b: Builder, e: Entity, specifiers: readonly string[
       addEdge(e, label, leaf('package', esmOnly, packageOwn(esmOnly)));
       continue;
     }
+    const linked = resolved === undefined && file !== undefined ? linkedPackageEntry(file, spec) : undefined;
+    if (linked !== undefined) {
+      // The user's own package behind a workspace link that `require` cannot resolve (`exports`
+      // with only `import`): its files, as any project module's.
+      addEdge(e, label, leaf('module', b.relativize(linked), `files:${moduleTreeDigest(linked)}`));
+      continue;
+    }
     // An optional file or package not there (yet): `try { require('./config.local.json') } catch {}`.
     // Its absence is what the code ran with, found again at every walk (a function with a module
-    // edge is never taken from a proof): the run that finds it there misses.
-    if (resolved === undefined && (spec.startsWith('.') || spec.startsWith('/') || isBareName(spec))) {
+    // edge is never taken from a proof) and before every later call (../index.ts `stillValid`):
+    // once it is there, the next call and the next run recompute.
+    if (resolved === undefined && file !== undefined && !nameIsInstalled(file, spec) && (spec.startsWith('.') || spec.startsWith('/') || isBareName(spec))) {
       addEdge(e, label, leaf('module', label, `missing:${spec}`));
+      (e.missingModules ??= []).push({ from: file, spec });
       continue;
     }
     if (resolved === undefined) {
@@ -86,16 +95,61 @@ function resolveFrom(file: string, spec: string): string | undefined {
  * is the user's own code (a workspace link), which cannot be followed without resolving.
  */
 function installedPackage(file: string, spec: string): string | undefined {
+  const folder = packageFolder(file, spec);
+  const manifest = folder === undefined ? undefined : path.join(folder, 'package.json');
+  return manifest !== undefined && isPackageFile(manifest) ? packageIdentity(manifest) : undefined;
+}
+
+/** The folder of the installed package a bare specifier names, as Node looks for it upward from `file`. */
+function packageFolder(file: string, spec: string): string | undefined {
   if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(spec)) return undefined;
   const parts = spec.split('/');
   const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string);
   for (let dir = path.dirname(file); ; ) {
-    const manifest = path.join(dir, 'node_modules', name, 'package.json');
-    if (fs.existsSync(manifest)) return isPackageFile(manifest) ? packageIdentity(manifest) : undefined;
+    const folder = path.join(dir, 'node_modules', name);
+    if (fs.existsSync(path.join(folder, 'package.json'))) return folder;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/** Whether a package of that name is installed where `file` would look (then it is not "missing"). */
+function nameIsInstalled(file: string, spec: string): boolean {
+  return packageFolder(file, spec) !== undefined;
+}
+
+/**
+ * The entry file of the user's own package behind a link (a workspace package) that `require`
+ * cannot resolve, for the package root only: its `exports` `.` entry under the `import`, `node`
+ * or `default` condition, else `module`, `main`, `index.js`. Undefined for a subpath, a package
+ * in node_modules proper, or an entry that is not a file.
+ */
+function linkedPackageEntry(file: string, spec: string): string | undefined {
+  const folder = packageFolder(file, spec);
+  const bare = spec.startsWith('@') ? spec.split('/').length === 2 : !spec.includes('/');
+  if (folder === undefined || !bare || isPackageFile(path.join(folder, 'package.json'))) return undefined;
+  try {
+    const json = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')) as { exports?: unknown; module?: unknown; main?: unknown };
+    const pick = (target: unknown): string | undefined => {
+      if (typeof target === 'string') return target;
+      if (typeof target !== 'object' || target === null || Array.isArray(target)) return undefined;
+      const t = target as Record<string, unknown>;
+      if ('.' in t) return pick(t['.']);
+      for (const condition of ['import', 'node', 'default']) if (condition in t) return pick(t[condition]);
+      return undefined;
+    };
+    const rel = pick(json.exports) ?? (typeof json.module === 'string' ? json.module : undefined) ?? (typeof json.main === 'string' ? json.main : 'index.js');
+    const entry = fs.realpathSync(path.resolve(folder, rel));
+    return fs.statSync(entry).isFile() ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether any of `missing` now resolves from where it was asked (a file created, a package installed). */
+export function missingModuleAppeared(missing: ReadonlyArray<{ readonly from: string; readonly spec: string }>): boolean {
+  return missing.some(({ from, spec }) => resolveFrom(from, spec) !== undefined || nameIsInstalled(from, spec));
 }
 
 /** A package name with or without a subpath (`sharp`, `@scope/pkg/sub`), not a `#imports` name or a URL. */
@@ -140,8 +194,12 @@ function moduleTreeDigest(start: string): string {
         // target only `import` finds cannot be followed: every call misses rather than an edit
         // behind it being served stale. A package that is not installed stays "missing".
         const esmOnly = installedPackage(file, spec);
+        const linked = esmOnly === undefined ? linkedPackageEntry(file, spec) : undefined;
         if (esmOnly !== undefined) parts.push(`package\0${esmOnly}`);
-        else if (spec.startsWith('#')) return `unresolved:${PROCESS_SALT}`;
+        else if (linked !== undefined && !seen.has(linked)) {
+          seen.add(linked);
+          queue.push(linked);
+        } else if (spec.startsWith('#') || nameIsInstalled(file, spec)) return `unresolved:${PROCESS_SALT}`;
         else parts.push(`missing\0${spec}`);
         continue;
       }
