@@ -620,3 +620,52 @@ console.log(mode(1));
   write(dir, { 'app.js': app('globalThis.APP_FLAG = 1;') });
   t.deepEqual(run(dir, ['app.js']).out, ['flag']);
 });
+
+// Third pass.
+test('an optional require inside a module the cached function loads lazily is checked again before the next call', (t) => {
+  const dir = project(t, {
+    'lib.js': "exports.get = function get() { try { return require('./local.json').v; } catch { return 'default'; } };\n",
+    'app.js': `const fs = require('node:fs');
+const { cache } = require(${INDEX});
+const settings = cache(function settings() { return require('./lib').get(); });
+console.log(settings());
+fs.writeFileSync(__dirname + '/local.json', '{"v":"LOCAL"}');
+console.log(settings());
+`,
+  });
+  t.deepEqual(run(dir, ['app.js']).out, ['default', 'LOCAL']);
+});
+
+test('Node 20 and 24: an ES module entry named as a folder or without its extension is cached', (t) => {
+  const dir = project(t, {
+    'server.js': "/** @cache */\nexport function slow(n) { return n * 2; }\nconsole.log(slow(21));\n",
+  });
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"esmapp","type":"module","main":"server.js"}\n');
+  const REG = path.join(REPO, 'dist', 'preload', 'register.js');
+  for (const entry of ['.', 'server']) {
+    const env = { SMARTCACHE_DIR: path.join(dir, `cache-${entry === '.' ? 'dot' : entry}`) };
+    t.deepEqual(run(dir, ['--import', REG, entry], env).out, ['42']);
+    t.true(run(dir, ['--import', REG, entry], env).log.some((l) => /hit server\.js#slow /.test(l)), entry);
+  }
+});
+
+test("a subpath of the user's own ES-module-only workspace package counts by its file", (t) => {
+  const dir = project(t, {
+    'packages/utils/package.json': '{"name":"@me/utils","version":"1.0.0","type":"module","exports":{".":{"import":"./index.js"},"./rates":{"import":"./rates.js"}}}\n',
+    'packages/utils/index.js': "export { rate } from './rates.js';\n",
+    'packages/utils/rates.js': 'export const rate = () => 2;\n',
+    'report.mjs': "import { rate } from '@me/utils/rates';\nexport const total = (n) => n * rate();\n",
+    'app.js': `const { cache } = require(${INDEX});
+const sub = cache(async function sub(n) { const { rate } = await import('@me/utils/rates'); return n * rate(); });
+const viaFile = cache(async function viaFile(n) { const { total } = await import('./report.mjs'); return total(n); });
+Promise.all([sub(10), viaFile(10)]).then((v) => console.log(v.join(' ')));
+`,
+  });
+  fs.mkdirSync(path.join(dir, 'node_modules', '@me'), { recursive: true });
+  fs.symlinkSync(path.join(dir, 'packages', 'utils'), path.join(dir, 'node_modules', '@me', 'utils'));
+  t.deepEqual(run(dir, ['app.js']).out, ['20 20']);
+  const again = run(dir, ['app.js']);
+  t.true(again.log.every((l) => l.startsWith('[smartcache] hit ')), again.log.join('\n'));
+  write(dir, { 'packages/utils/rates.js': 'export const rate = () => 3;\n' });
+  t.deepEqual(run(dir, ['app.js']).out, ['30 30']);
+});

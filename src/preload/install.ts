@@ -56,17 +56,32 @@ function isModulePackage(dir: string): boolean {
 }
 
 /**
+ * The file Node runs for the entry as given: `node .` and `node server` name a folder (its
+ * package.json `main`, else `index.js`) or a file without its extension, as `require` resolves
+ * them; a name with a script extension is taken as it is.
+ */
+function entryFile(given: string): string {
+  if (/\.[cm]?[jt]sx?$/.test(given)) return given;
+  try {
+    return require.resolve(path.resolve(given));
+  } catch {
+    return given;
+  }
+}
+
+/**
  * The entry script is ESM: `.mjs`/`.mts`, or `.js`/`.ts` in a `"type": "module"` package. A
  * worker thread without an entry in `process.argv` (an `eval` worker) follows its program: the
  * main thread's verdict, passed as environment data.
  */
 function entryIsModule(): boolean {
-  const main = process.argv[1];
-  if (main === undefined || main === '') {
+  const given = process.argv[1];
+  if (given === undefined || given === '') {
     const threads = require('node:worker_threads') as typeof import('node:worker_threads');
     if (threads.isMainThread) return false;
     return threads.getEnvironmentData(ESM_PROGRAM) === true;
   }
+  const main = entryFile(given);
   if (/\.m[jt]s$/.test(main)) return true;
   // A `.cts` entry under a TypeScript loader's ESM hooks (`--import tsx`) is loaded by Node's ESM
   // side, which hands CommonJS source to its own loader, past `require.extensions`.

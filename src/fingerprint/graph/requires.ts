@@ -32,7 +32,7 @@ export function requireEdges(b: Builder, e: Entity, specifiers: readonly string[
     if (linked !== undefined) {
       // The user's own package behind a workspace link that `require` cannot resolve (`exports`
       // with only `import`): its files, as any project module's.
-      addEdge(e, label, leaf('module', b.relativize(linked), `files:${moduleTreeDigest(linked)}`));
+      addEdge(e, label, leaf('module', b.relativize(linked), `files:${moduleTreeDigest(linked, (e.missingModules ??= []))}`));
       continue;
     }
     // An optional file or package not there (yet): `try { require('./config.local.json') } catch {}`.
@@ -62,7 +62,7 @@ export function requireEdges(b: Builder, e: Entity, specifiers: readonly string[
       addEdge(e, label, leaf('package', pkg, packageOwn(pkg)));
       continue;
     }
-    addEdge(e, label, leaf('module', b.relativize(resolved), `files:${moduleTreeDigest(resolved)}`));
+    addEdge(e, label, leaf('module', b.relativize(resolved), `files:${moduleTreeDigest(resolved, (e.missingModules ??= []))}`));
   }
 }
 
@@ -120,26 +120,34 @@ function nameIsInstalled(file: string, spec: string): boolean {
 }
 
 /**
- * The entry file of the user's own package behind a link (a workspace package) that `require`
- * cannot resolve, for the package root only: its `exports` `.` entry under the `import`, `node`
- * or `default` condition, else `module`, `main`, `index.js`. Undefined for a subpath, a package
- * in node_modules proper, or an entry that is not a file.
+ * The file of the user's own package behind a link (a workspace package) that `require` cannot
+ * resolve: for the package root, its `exports` `.` entry under the `import`, `node` or `default`
+ * condition, else `module`, `main`, `index.js`; for a subpath (`@me/utils/rates`), its exact
+ * `exports` key (`./rates`), else the file itself. Undefined for a package in node_modules
+ * proper, an `exports` pattern, or an entry that is not a file.
  */
 function linkedPackageEntry(file: string, spec: string): string | undefined {
   const folder = packageFolder(file, spec);
-  const bare = spec.startsWith('@') ? spec.split('/').length === 2 : !spec.includes('/');
-  if (folder === undefined || !bare || isPackageFile(path.join(folder, 'package.json'))) return undefined;
+  if (folder === undefined || isPackageFile(path.join(folder, 'package.json'))) return undefined;
+  const segments = spec.split('/');
+  const subpath = segments.slice(spec.startsWith('@') ? 2 : 1).join('/');
   try {
     const json = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')) as { exports?: unknown; module?: unknown; main?: unknown };
     const pick = (target: unknown): string | undefined => {
       if (typeof target === 'string') return target;
       if (typeof target !== 'object' || target === null || Array.isArray(target)) return undefined;
       const t = target as Record<string, unknown>;
-      if ('.' in t) return pick(t['.']);
       for (const condition of ['import', 'node', 'default']) if (condition in t) return pick(t[condition]);
       return undefined;
     };
-    const rel = pick(json.exports) ?? (typeof json.module === 'string' ? json.module : undefined) ?? (typeof json.main === 'string' ? json.main : 'index.js');
+    const exportsMap = typeof json.exports === 'object' && json.exports !== null && !Array.isArray(json.exports) && Object.keys(json.exports).some((k) => k.startsWith('.')) ? (json.exports as Record<string, unknown>) : undefined;
+    let rel: string | undefined;
+    if (subpath === '') {
+      rel = pick(exportsMap === undefined ? json.exports : exportsMap['.']) ?? (typeof json.module === 'string' ? json.module : undefined) ?? (typeof json.main === 'string' ? json.main : 'index.js');
+    } else {
+      rel = exportsMap !== undefined ? pick(exportsMap[`./${subpath}`]) : json.exports === undefined ? subpath : undefined;
+    }
+    if (rel === undefined) return undefined;
     const entry = fs.realpathSync(path.resolve(folder, rel));
     return fs.statSync(entry).isFile() ? entry : undefined;
   } catch {
@@ -167,7 +175,7 @@ const MAX_TREE_FILES = 2000;
  * otherwise hit. Packages count by name and version; a file that cannot be read makes every call
  * miss.
  */
-function moduleTreeDigest(start: string): string {
+function moduleTreeDigest(start: string, missing?: Array<{ readonly from: string; readonly spec: string }>): string {
   const seen = new Set<string>([start]);
   const queue = [start];
   const parts: string[] = [];
@@ -196,11 +204,17 @@ function moduleTreeDigest(start: string): string {
         const esmOnly = installedPackage(file, spec);
         const linked = esmOnly === undefined ? linkedPackageEntry(file, spec) : undefined;
         if (esmOnly !== undefined) parts.push(`package\0${esmOnly}`);
-        else if (linked !== undefined && !seen.has(linked)) {
-          seen.add(linked);
-          queue.push(linked);
+        else if (linked !== undefined) {
+          if (!seen.has(linked)) {
+            seen.add(linked);
+            queue.push(linked);
+          }
         } else if (spec.startsWith('#') || nameIsInstalled(file, spec)) return `unresolved:${PROCESS_SALT}`;
-        else parts.push(`missing\0${spec}`);
+        else {
+          parts.push(`missing\0${spec}`);
+          // Rechecked before each later call, as for a require in the function's own code.
+          missing?.push({ from: file, spec });
+        }
         continue;
       }
       if (seen.has(next)) continue;
