@@ -75,6 +75,7 @@ recordCompiledSources();
 if (!readEnv().off) {
   installEnvHook();
   installProcessInputHooks();
-  installFsHooks();
+  // Earlier FileHandles are patched at the first cache() (input-tracker.ts), not now.
+  installFsHooks('load');
 }
 addStartupCost(nowMs() - loadStarted);

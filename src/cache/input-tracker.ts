@@ -22,6 +22,7 @@ import {
   ignoreTree,
   INPUT_WARNING_CODES as CODES,
   installFsHooks,
+  patchEarlierHandles,
   cwdHookInPlace,
   openFrame,
   openFrames,
@@ -81,7 +82,10 @@ export class InputTracker {
     readonly enabled: boolean,
     private readonly fn: Function,
   ) {
-    if (enabled) installFsHooks();
+    if (enabled) {
+      installFsHooks();
+      patchEarlierHandles();
+    }
   }
 
   /** The cache's own files are never inputs. */

@@ -141,7 +141,7 @@ export function installPreload(mode: PreloadMode, marker?: Function): void {
     installRuntime();
     // Before any user module copies `readFileSync` out of node:fs: file reads of annotated
     // functions are recorded whichever way the code reaches them (src/inputs).
-    installFsHooks(true);
+    installFsHooks('preload');
     recordCompiledSources();
     if (!s.cjs) {
       enableCompileCache();

@@ -899,12 +899,36 @@ function patchLinks(fsm: Record<string, unknown>, promises: Record<string, unkno
   }
 }
 
+let earlierHandlesPatched = false;
+
 /**
- * Installs the hooks (once per process). `beforeUserCode`: the preload installs them before the
- * program's first module runs, so no FileHandle can exist yet and none is opened to find their
- * prototype (a start-up with no file I/O, and no libuv threads started for it).
+ * Handles opened before the hooks (a module loaded before smartcache) share the prototype the
+ * first handle opened now patches: one `fs.promises.open` of this file, closed at once. Not done
+ * when the hooks go in at smartcache's load but at its first `cache()` (input-tracker.ts): the
+ * open takes a descriptor number at a moment that depends on timing, and a program that opened
+ * its own descriptors just after loading smartcache got other numbers from run to run (a module
+ * `const fd = fs.openSync(…)` read by a cached function then missed at random).
  */
-export function installFsHooks(beforeUserCode = false): void {
+export function patchEarlierHandles(): void {
+  if (earlierHandlesPatched) return;
+  earlierHandlesPatched = true;
+  const promises = fs.promises as unknown as Record<string, unknown>;
+  void (promises['open'] as (file: string) => Promise<{ close(): Promise<void> }>)(__filename).then(
+    (handle) => handle.close(),
+    () => undefined,
+  );
+}
+
+/**
+ * When the hooks go in: `preload`, before the program's first module runs (no FileHandle can exist
+ * yet, none is opened to find their prototype: a start-up with no file I/O and no libuv threads
+ * started for it); `load`, when smartcache's cache layer loads (handles the program opened before
+ * are patched at the first `cache()`, see patchEarlierHandles); `call`, at a `cache()`.
+ */
+export type HookTime = 'preload' | 'load' | 'call';
+
+/** Installs the hooks (once per process). */
+export function installFsHooks(when: HookTime = 'call'): void {
   if (installed) return;
   installed = true;
   const fsm = fs as unknown as Record<string, unknown>;
@@ -918,14 +942,8 @@ export function installFsHooks(beforeUserCode = false): void {
   patchCopies(fsm, promises);
   patchRemovals(fsm, promises);
   patchDescriptors(fsm);
-  // Handles opened before these hooks (a module loaded before the first `cache()`) share the
-  // prototype the first handle opened now patches.
-  if (!beforeUserCode) {
-    void (promises['open'] as (file: string) => Promise<{ close(): Promise<void> }>)(__filename).then(
-      (handle) => handle.close(),
-      () => undefined,
-    );
-  }
+  if (when === 'preload') earlierHandlesPatched = true;
+  else if (when === 'call') patchEarlierHandles();
   installCwdHook();
   // Variables are inputs the same way: recorded while a call runs, checked before a hit.
   installEnvHook();

@@ -8,7 +8,7 @@
  * entry), validate.ts (checked before every hit), env.ts, env-watch.ts (variables read while a call
  * runs), locale-watch.ts (local time and the default locale), clock.ts, warnings.ts.
  */
-export { installFsHooks, unrecordableReason } from './fs-patch';
+export { installFsHooks, patchEarlierHandles, unrecordableReason } from './fs-patch';
 export { cwdHookInPlace } from './cwd-patch';
 export { ABSENT, UNKNOWN, isManifest, type Manifest } from './manifest';
 export { CODES as INPUT_WARNING_CODES, warnInputOnce } from './warnings';
