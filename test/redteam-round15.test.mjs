@@ -669,3 +669,16 @@ Promise.all([sub(10), viaFile(10)]).then((v) => console.log(v.join(' ')));
   write(dir, { 'packages/utils/rates.js': 'export const rate = () => 3;\n' });
   t.deepEqual(run(dir, ['app.js']).out, ['30 30']);
 });
+
+test("'NAME' in globalThis reads that global: adding it recomputes, a built-in feature test hits", (t) => {
+  const app = (line) => `const { cache } = require(${INDEX});
+${line}
+const mode = cache(function mode(x) { return ('APP_FLAG' in globalThis ? 'flag' : 'noflag') + ('fetch' in globalThis ? '+fetch' : ''); });
+console.log(mode(1));
+`;
+  const dir = project(t, { 'app.js': app('') });
+  t.deepEqual(run(dir, ['app.js']).out, ['noflag+fetch']);
+  t.true(run(dir, ['app.js']).log.some((l) => l.startsWith('[smartcache] hit app.js#mode ')));
+  write(dir, { 'app.js': app('globalThis.APP_FLAG = 1;') });
+  t.deepEqual(run(dir, ['app.js']).out, ['flag+fetch']);
+});

@@ -158,6 +158,8 @@ function thisForwardTarget(callee: AstNode | null, args: ReadonlyArray<AstNode |
 }
 const WHOLE: BaseUse = { path: undefined, computed: false };
 const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '===', '!==']);
+/** The names the global object goes by (a local of one of these names is resolved as any local). */
+const GLOBAL_OBJECT_NAMES: ReadonlySet<string> = new Set(['globalThis', 'global', 'self']);
 const COUNTER: BaseUse = { path: undefined, computed: false, counter: true };
 
 const COUNTING = new Set(['+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=']);
@@ -290,6 +292,10 @@ class ScopeWalker {
         if (node['operator'] === 'typeof') return this.visitTested(nodeAt(node, 'argument'));
         return this.visit(nodeAt(node, 'argument'));
       case 'BinaryExpression':
+        // `'APP_FLAG' in globalThis`: whether the global exists, read as `globalThis.APP_FLAG` is
+        // (a global added or removed between runs recomputes; by name, `globalThis` is a built-in
+        // whose content nothing counted).
+        if (node['operator'] === 'in' && this.globalMemberTest(node)) return;
         // `require === undefined`, `require.main === module`: compared, not handed along.
         if (COMPARISONS.has(String(node['operator']))) {
           this.visitTested(nodeAt(node, 'left'));
@@ -735,6 +741,16 @@ class ScopeWalker {
       if (specifier !== undefined) this.requires.add(specifier);
     }
     for (const arg of args) this.visit(arg);
+  }
+
+  /** `'name' in globalThis` (or `global`, `self`): a read of that member of the global object. */
+  private globalMemberTest(node: AstNode): boolean {
+    const left = nodeAt(node, 'left');
+    const right = nodeAt(node, 'right');
+    const key = left === null ? undefined : constantString(left);
+    if (key === undefined || right === null || right.type !== 'Identifier' || !GLOBAL_OBJECT_NAMES.has(nameOf(right))) return false;
+    this.reference(right, { path: [key], computed: false });
+    return true;
   }
 
   private noteImport(node: AstNode): void {
