@@ -674,11 +674,12 @@ test("'NAME' in globalThis reads that global: adding it recomputes, a built-in f
   const app = (line) => `const { cache } = require(${INDEX});
 ${line}
 const mode = cache(function mode(x) { return ('APP_FLAG' in globalThis ? 'flag' : 'noflag') + ('fetch' in globalThis ? '+fetch' : ''); });
-console.log(mode(1));
+const tests = cache(function tests(x) { return [Reflect.has(globalThis, 'APP_FLAG'), Object.hasOwn(globalThis, 'APP_FLAG'), Object.prototype.hasOwnProperty.call(globalThis, 'APP_FLAG'), globalThis.hasOwnProperty('APP_FLAG')].join(); });
+console.log(mode(1), tests(1));
 `;
   const dir = project(t, { 'app.js': app('') });
-  t.deepEqual(run(dir, ['app.js']).out, ['noflag+fetch']);
-  t.true(run(dir, ['app.js']).log.some((l) => l.startsWith('[smartcache] hit app.js#mode ')));
+  t.deepEqual(run(dir, ['app.js']).out, ['noflag+fetch false,false,false,false']);
+  t.true(run(dir, ['app.js']).log.every((l) => l.startsWith('[smartcache] hit ')));
   write(dir, { 'app.js': app('globalThis.APP_FLAG = 1;') });
-  t.deepEqual(run(dir, ['app.js']).out, ['flag+fetch']);
+  t.deepEqual(run(dir, ['app.js']).out, ['flag+fetch true,true,true,true']);
 });

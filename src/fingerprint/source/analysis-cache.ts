@@ -44,7 +44,8 @@ import { randomHex, sha256 } from '../../hash';
 // 18: a body `var` named like a parameter of a function with default values keeps both names; `{ __proto__ }` prints its form.
 // 19: `require.resolve('x')` and `import.meta.resolve('x')` with a literal count as `require('x')` (requires).
 // 20: `'name' in globalThis` reads that member of the global object.
-export const ANALYSIS_FORMAT = 20;
+// 21: so do `Reflect.has(globalThis, 'name')`, `Object.hasOwn(…)`, `….hasOwnProperty.call(globalThis, 'name')`.
+export const ANALYSIS_FORMAT = 21;
 let stampText: string | undefined;
 
 /** Read from acorn's package.json rather than acorn itself, which is loaded only to parse. */

@@ -716,6 +716,11 @@ class ScopeWalker {
   private visitCall(node: AstNode): void {
     const callee = nodeAt(node, 'callee');
     const args = nodesAt(node, 'arguments');
+    // `Reflect.has(globalThis, 'X')`, `Object.hasOwn(globalThis, 'X')`,
+    // `Object.prototype.hasOwnProperty.call(globalThis, 'X')`, `globalThis.hasOwnProperty('X')`:
+    // whether that global exists, read as `globalThis.X` is (besides the call's usual uses).
+    const tested = globalExistenceTest(callee, args);
+    if (tested !== undefined) this.reference(tested.global, { path: [tested.key], computed: false });
     const target = this.own && node.type === 'CallExpression' ? thisForwardTarget(callee, args) : undefined;
     if (target !== undefined) {
       // `fn.apply(this, …)`: the chain `fn.apply` as usual, `fn` itself whole, and `this` only
@@ -776,4 +781,45 @@ function isResolveCall(callee: AstNode | null): boolean {
   if (object.type === 'Identifier') return nameOf(object) === 'require';
   const meta = object.type === 'MetaProperty' ? nodeAt(object, 'meta') : null;
   return meta !== null && nameOf(meta) === 'import';
+}
+
+const OWN_TESTS: ReadonlySet<string> = new Set(['has', 'hasOwn', 'getOwnPropertyDescriptor']);
+const PROTOTYPE_TESTS: ReadonlySet<string> = new Set(['hasOwnProperty', 'propertyIsEnumerable']);
+
+/** A property name `node` names without running code (`.x`, `['x']`). */
+function memberName(node: AstNode | null): string | undefined {
+  if (node === null || node.type !== 'MemberExpression') return undefined;
+  const property = nodeAt(node, 'property');
+  return property === null ? undefined : staticKey(property, (node as unknown as { computed?: boolean }).computed === true);
+}
+
+/** The global object's identifier (`globalThis`, `global`, `self`) when `node` is one. */
+function globalObject(node: AstNode | null | undefined): AstNode | undefined {
+  return node !== null && node !== undefined && node.type === 'Identifier' && GLOBAL_OBJECT_NAMES.has(nameOf(node)) ? node : undefined;
+}
+
+/** The global and the constant name a call tests the existence of (see `visitCall`), if it is one. */
+function globalExistenceTest(callee: AstNode | null, args: ReadonlyArray<AstNode | null>): { readonly global: AstNode; readonly key: string } | undefined {
+  const name = memberName(callee);
+  if (callee === null || name === undefined) return undefined;
+  const object = nodeAt(callee, 'object');
+  // Reflect.has(G, 'X'), Object.hasOwn(G, 'X'), Object/Reflect.getOwnPropertyDescriptor(G, 'X')
+  if (OWN_TESTS.has(name) && object !== null && object.type === 'Identifier' && ['Reflect', 'Object'].includes(nameOf(object))) {
+    const global = globalObject(args[0]);
+    const key = args[1] === undefined ? undefined : constantString(args[1]);
+    return global !== undefined && key !== undefined ? { global, key } : undefined;
+  }
+  // <…>.hasOwnProperty.call(G, 'X')
+  if (name === 'call' && PROTOTYPE_TESTS.has(memberName(object) ?? '')) {
+    const global = globalObject(args[0]);
+    const key = args[1] === undefined ? undefined : constantString(args[1]);
+    return global !== undefined && key !== undefined ? { global, key } : undefined;
+  }
+  // G.hasOwnProperty('X')
+  if (PROTOTYPE_TESTS.has(name)) {
+    const global = globalObject(object);
+    const key = args[0] === undefined ? undefined : constantString(args[0]);
+    return global !== undefined && key !== undefined ? { global, key } : undefined;
+  }
+  return undefined;
 }
