@@ -14,14 +14,18 @@
 import { currentFrame, openFrames, type Frame } from './frames';
 import { registerPatch } from '../registry';
 
-let installed = false;
-/** The recording function smartcache put on `process.cwd`. */
-const recorders = new WeakSet<Function>();
+/** The recording function smartcache put on `process.cwd`, once installed. */
+let hook: Function | undefined;
 
-/** A function that records the read, then asks `inner` (Node's `process.cwd`, or what the program put there). */
-function recorder(inner: Function): Function {
+/**
+ * Patches `process.cwd` (once per process). smartcache's own reads of it, made while a call is
+ * open, go through `untracked` (frames.ts) and record nothing.
+ */
+export function installCwdHook(): void {
+  if (hook !== undefined) return;
+  const original = process.cwd;
   const hooked = function cwd(this: unknown): string {
-    const value = Reflect.apply(inner, process, []) as string;
+    const value = original.call(process);
     try {
       const frame = currentFrame();
       if (frame !== undefined) for (const f of frame.chain()) f.builder.usedCwd = true;
@@ -30,21 +34,12 @@ function recorder(inner: Function): Function {
     }
     return value;
   };
-  recorders.add(hooked);
-  return hooked;
-}
-
-/** Patches `process.cwd` (once per process); smartcache's own uses take `realCwd`. */
-export function installCwdHook(): void {
-  if (installed) return;
-  installed = true;
-  const original = process.cwd;
-  const hooked = recorder(original);
+  hook = hooked;
   // Registered like the fs hooks: a function reaching `process.cwd` is fingerprinted by the
   // built-in's name, not by this file's text.
   registerPatch(hooked, original, true);
   try {
-    process.cwd = hooked as typeof process.cwd;
+    process.cwd = hooked;
   } catch {
     // A frozen `process` (some sandboxes): the working directory stays out of the inputs.
   }
@@ -60,10 +55,7 @@ export function installCwdHook(): void {
  * in place: replacing a test double broke the test's own assertions on it.
  */
 export function cwdHookInPlace(): boolean {
-  if (!installed) return true;
-  const current = Object.getOwnPropertyDescriptor(process, 'cwd');
-  const value: unknown = current !== undefined && 'value' in current ? current.value : undefined;
-  return typeof value === 'function' && recorders.has(value);
+  return hook === undefined || process.cwd === hook;
 }
 
 function installChdirHook(): void {
@@ -79,11 +71,11 @@ function installChdirHook(): void {
     }
   };
   Object.defineProperty(hooked, 'length', { value: original.length });
-  // Not a reader: a `chdir` taken before this hook only goes unseen (README, Limits).
+  // Not a reader: a `chdir` taken before this hook only leaves other calls unmarked.
   registerPatch(hooked, original);
   try {
     process.chdir = hooked;
   } catch {
-    // A frozen `process`: calls open during another's chdir are not marked (README, Limits).
+    // A frozen `process`: calls open during another's chdir are not marked.
   }
 }
