@@ -29,7 +29,7 @@ export function isOwnBundleFile(file: string | undefined): boolean {
  */
 export const BUNDLED_MODULE_MARKER = '__smartcacheModule';
 
-/** A package.json's identity: `name@version`; `unversioned` when it names no version; undefined without a name; null when unreadable as JSON. */
+/** A package.json's identity, `name@version` (`name@0.0.0`, `versioned: false`, when it names no version); undefined without a name; null when unreadable as JSON. */
 function readIdentity(dir: string): { readonly identity: string; readonly versioned: boolean } | null | undefined {
   let text: string;
   try {
